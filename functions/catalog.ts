@@ -1,0 +1,29 @@
+import { authLogin, authLogout, authMe, authRefresh, authRegister } from "./auth/auth-functions.js";
+import type { FunctionDeclaration } from "./registry/declarations.js";
+import { apiDocsFunctions } from "./system/api-docs-functions.js";
+import { health, healthReady, metrics, routeNotFound } from "./system/health-functions.js";
+import { purgeExpiredSessions } from "./system/purge-expired-sessions.js";
+import { auditLogList, usersCreate, usersDisable, usersEnable, usersGet, usersList, usersResetPassword, usersSetRoles } from "./users/user-functions.js";
+
+/** Every function of the app, declared once; both hosts register exactly this list. */
+export const functions: readonly FunctionDeclaration[] = [
+  authLogin,
+  authRefresh,
+  authLogout,
+  authMe,
+  authRegister,
+  usersCreate,
+  usersList,
+  usersGet,
+  usersDisable,
+  usersEnable,
+  usersResetPassword,
+  usersSetRoles,
+  auditLogList,
+  health,
+  healthReady,
+  metrics,
+  ...apiDocsFunctions(() => functions),
+  purgeExpiredSessions,
+  routeNotFound,
+];

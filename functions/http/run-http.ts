@@ -1,0 +1,167 @@
+import { randomUUID, timingSafeEqual } from "node:crypto";
+import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
+import type { z } from "zod";
+import {
+  ForbiddenError,
+  PayloadTooLargeError,
+  RateLimitedError,
+  UnauthorizedError,
+  ValidationError,
+  hasAnyRole,
+  type FieldIssue,
+  type Platform,
+  type Principal,
+  type RateLimitDecision,
+} from "../../shared/index.js";
+import type { HttpContext, HttpFunction } from "../registry/declarations.js";
+import { errorResponse, successBody } from "./envelope.js";
+
+const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+
+/** `x-correlation-id` when it is sane, else a new id; returned on every response. */
+export function correlationIdOf(headers: Headers): string {
+  const given = headers.get("x-correlation-id");
+  return given && CORRELATION_ID.test(given) ? given : randomUUID();
+}
+
+/**
+ * The client address: the last X-Forwarded-For entry, which the nearest trusted proxy
+ * (the Functions front end, or the local host) wrote; earlier entries are client-supplied.
+ */
+export function clientIpOf(headers: Headers): string | undefined {
+  const forwarded = headers.get("x-forwarded-for");
+  const last = forwarded?.split(",").map((s) => s.trim()).filter(Boolean).pop();
+  return last?.replace(/:\d+$/, "") || undefined;
+}
+
+/**
+ * Every HTTP function runs through here, in Azure and on the local host: correlation id,
+ * size cap, authentication, roles, rate limit, validation, handler, envelope, metrics.
+ */
+export async function runHttp(declaration: HttpFunction, request: HttpRequest, _context: InvocationContext, platform: Platform): Promise<HttpResponseInit> {
+  const started = performance.now();
+  const correlationId = correlationIdOf(request.headers);
+  const logger = platform.logger.child({ correlation_id: correlationId, function: declaration.name });
+  const clientIp = clientIpOf(request.headers);
+  const userAgent = request.headers.get("user-agent") ?? undefined;
+  let rateLimit: RateLimitDecision | undefined;
+  let response: HttpResponseInit;
+  let principal: Principal | undefined;
+
+  try {
+    const body = declaration.body ? await readJsonBody(request, platform.settings.MAX_BODY_BYTES) : undefined;
+    if (!("public" in declaration.access)) {
+      principal = await authenticate(request.headers, declaration.access, platform);
+    }
+    if (declaration.rateLimited !== false) {
+      const policy = platform.settings.RATE_LIMIT_OVERRIDES[declaration.name] ?? {
+        perMinute: platform.settings.RATE_LIMIT_PER_MINUTE,
+        burst: platform.settings.RATE_LIMIT_BURST,
+      };
+      const caller = principal ? `user:${principal.userId}` : `ip:${clientIp ?? "unknown"}`;
+      rateLimit = await platform.rateLimiter.take(`${declaration.name}:${caller}`, policy);
+      if (!rateLimit.allowed) {
+        platform.metrics.rateLimitExceeded.inc({ endpoint: declaration.route });
+        throw new RateLimitedError(rateLimit.retryAfterSeconds);
+      }
+    }
+    const input = {
+      params: parse(declaration.params, request.params, "path"),
+      query: parse(declaration.query, Object.fromEntries(request.query.entries()), "query"),
+      body: parse(declaration.body, body, "body"),
+      headers: request.headers,
+    };
+    const ctx: HttpContext = {
+      platform,
+      functionName: declaration.name,
+      correlationId,
+      logger,
+      principal,
+      actor: {
+        ...(principal ? { userId: principal.userId } : {}),
+        ...(clientIp ? { ipAddress: clientIp } : {}),
+        ...(userAgent ? { userAgent } : {}),
+        correlationId,
+      },
+    };
+    const outcome = await declaration.handler(input, ctx);
+    response =
+      "raw" in outcome
+        ? { status: outcome.raw.status ?? 200, headers: outcome.raw.headers, body: outcome.raw.body }
+        : {
+            status: outcome.status ?? declaration.successStatus ?? 200,
+            headers: { "Content-Type": "application/json; charset=utf-8", ...outcome.headers },
+            body: JSON.stringify(successBody(outcome.data, correlationId)),
+          };
+  } catch (error) {
+    const mapped = errorResponse(error, correlationId);
+    if (mapped.status >= 500) logger.error("Request failed", { error, route: declaration.route });
+    response = { status: mapped.status, headers: { "Content-Type": "application/json; charset=utf-8", ...mapped.headers }, body: JSON.stringify(mapped.body) };
+  }
+
+  const headers: Record<string, string> = {
+    ...(response.headers as Record<string, string>),
+    "x-correlation-id": correlationId,
+    "X-Content-Type-Options": "nosniff",
+  };
+  if (!("Cache-Control" in headers)) headers["Cache-Control"] = "no-store";
+  if (rateLimit) {
+    headers["X-RateLimit-Limit"] = String(rateLimit.limit);
+    headers["X-RateLimit-Remaining"] = String(rateLimit.remaining);
+    headers["X-RateLimit-Reset"] = String(rateLimit.resetSeconds);
+  }
+  const status = response.status ?? 200;
+  const seconds = (performance.now() - started) / 1000;
+  platform.metrics.apiRequests.inc({ endpoint: declaration.route, method: declaration.method, status: String(status) });
+  platform.metrics.apiRequestDuration.observe({ endpoint: declaration.route }, seconds);
+  logger.info("HTTP request", { method: declaration.method, route: declaration.route, status, duration_ms: Math.round(seconds * 1000), user_id: principal?.userId });
+  return { ...response, status, headers };
+}
+
+async function authenticate(headers: Headers, access: { roles: readonly string[]; scrapeToken?: true }, platform: Platform): Promise<Principal | undefined> {
+  const header = headers.get("authorization") ?? "";
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!match) throw new UnauthorizedError("A bearer token is required (Authorization: Bearer <token>)");
+  const token = match[1]!;
+  if (access.scrapeToken) {
+    const scrapeToken = await platform.secrets.findSecret("metrics-scrape-token");
+    if (scrapeToken && constantTimeEquals(token, scrapeToken)) return undefined;
+  }
+  const principal = await platform.identity.authenticate(token);
+  if (!hasAnyRole(principal.roles, access.roles as Principal["roles"])) {
+    throw new ForbiddenError(`This action requires one of the roles: ${access.roles.join(", ")}`);
+  }
+  return principal;
+}
+
+function constantTimeEquals(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** Reads at most `limit` bytes (413 past it) and parses JSON (400 naming `body` if malformed). */
+async function readJsonBody(request: HttpRequest, limit: number): Promise<unknown> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > limit) throw new PayloadTooLargeError(limit);
+  const bytes = Buffer.from(await request.arrayBuffer());
+  if (bytes.length > limit) throw new PayloadTooLargeError(limit);
+  if (bytes.length === 0) return undefined;
+  try {
+    return JSON.parse(bytes.toString("utf8")) as unknown;
+  } catch {
+    throw new ValidationError([{ field: "body", message: "is not valid JSON" }]);
+  }
+}
+
+function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, location: "path" | "query" | "body"): T {
+  if (!schema) return undefined as T;
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issues: FieldIssue[] = result.error.issues.map((issue) => ({
+    field: issue.path.length > 0 ? issue.path.join(".") : location,
+    message: issue.message,
+    location,
+  }));
+  throw new ValidationError(issues, `Invalid ${location === "path" ? "path parameter" : location}: ${issues.map((i) => i.field).join(", ")}`);
+}

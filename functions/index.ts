@@ -1,0 +1,23 @@
+import { app } from "./azure-functions.js";
+import { createPlatform, loadSettings, startTelemetry, type Platform } from "../shared/index.js";
+import { functions } from "./catalog.js";
+import { registerAll, toRegistrations } from "./registry/register.js";
+
+/**
+ * The Azure Functions entry (package.json `main`). Settings are validated before any
+ * registration, so a misconfigured app fails at start with one message naming every
+ * problem; the platform itself is built on the first invocation and shared after that.
+ */
+const settings = loadSettings(process.env);
+void startTelemetry(settings.APPLICATIONINSIGHTS_CONNECTION_STRING);
+
+let platform: Promise<Platform> | undefined;
+const getPlatform = () => {
+  platform ??= createPlatform(settings).catch((error: unknown) => {
+    platform = undefined; // let the next invocation retry a transient start failure
+    throw error;
+  });
+  return platform;
+};
+
+registerAll(app, toRegistrations(functions, settings, getPlatform));

@@ -1,0 +1,173 @@
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { HttpResponseInit } from "@azure/functions";
+import { HttpRequest, InvocationContext } from "../functions/azure-functions.js";
+import { ConfigurationError, createPlatform, loadSettings, type LogSink, type Platform, type QueueDefinition, type Settings } from "../shared/index.js";
+import { functions as appFunctions } from "../functions/catalog.js";
+import type { FunctionDeclaration } from "../functions/registry/declarations.js";
+import { toRegistrations, type Registration } from "../functions/registry/register.js";
+import { readAzuriteConfig, startAzurite, type AzuriteConfig, type RunningAzurite } from "./azurite.js";
+import { QueueDriver } from "./queue-driver.js";
+import { Router } from "./router.js";
+import { TimerScheduler } from "./timer-scheduler.js";
+
+export interface LocalHostOptions {
+  /** Settings source; defaults to process.env. */
+  readonly env?: NodeJS.ProcessEnv;
+  /** The functions to host; defaults to the app's catalog. */
+  readonly declarations?: readonly FunctionDeclaration[];
+  /** Extra queue definitions (tests' own queues). */
+  readonly extraQueues?: readonly QueueDefinition[];
+  /** Azurite overrides (a free port in tests); `false` uses BLOB_CONNECTION_STRING as given. */
+  readonly azurite?: Partial<AzuriteConfig> | false;
+  /** Start timers on their schedules (default true). */
+  readonly timers?: boolean;
+  readonly logSink?: LogSink;
+  /** Queue poll interval when idle. */
+  readonly queuePollMs?: number;
+}
+
+export interface LocalHost {
+  readonly url: string;
+  readonly port: number;
+  readonly platform: Platform;
+  readonly registrations: readonly Registration[];
+  readonly timers: TimerScheduler;
+  close(): Promise<void>;
+}
+
+/**
+ * The Functions host for a laptop and the tests: the same declarations, registered through
+ * the same `toRegistrations`, served at http://localhost:PORT/api/..., with Azurite
+ * started as a child process, Service Bus triggers driven from the platform's queue and
+ * timers on their schedules.
+ */
+export async function startLocalHost(options: LocalHostOptions = {}): Promise<LocalHost> {
+  const env = { ...(options.env ?? process.env) };
+  let azurite: RunningAzurite | undefined;
+  if (options.azurite !== false && !env.BLOB_CONNECTION_STRING && !env.BLOB_SERVICE_URL) {
+    azurite = await startAzurite({ ...readAzuriteConfig(), ...options.azurite });
+    env.BLOB_CONNECTION_STRING = azurite.connectionString;
+  }
+  let platform: Platform | undefined;
+  try {
+    const settings = loadSettings(env);
+    if (settings.runningInAzure) {
+      throw new ConfigurationError(["The local host does not run in Azure (WEBSITE_INSTANCE_ID is set); Azure runs functions/index.js"]);
+    }
+    platform = await createPlatform(settings, { env, ...(options.logSink ? { logSink: options.logSink } : {}), ...(options.extraQueues ? { extraQueues: options.extraQueues } : {}) });
+    await seedLocalAdmin(platform, settings);
+    const ready = platform;
+    const registrations = toRegistrations(options.declarations ?? appFunctions, settings, async () => ready);
+    const router = new Router(registrations);
+    const server = createServer((req, res) => void serve(router, settings, req, res, ready));
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(settings.PORT, "127.0.0.1", () => resolve());
+    });
+    const port = (server.address() as AddressInfo).port;
+
+    const maxConcurrentCalls = readMaxConcurrentCalls();
+    const drivers = registrations
+      .filter((r): r is Extract<Registration, { kind: "serviceBusQueue" }> => r.kind === "serviceBusQueue")
+      .map((r) => new QueueDriver(ready.queue, r, maxConcurrentCalls, ready.logger));
+    drivers.forEach((d) => d.start(options.queuePollMs));
+    const timers = new TimerScheduler(
+      registrations.filter((r): r is Extract<Registration, { kind: "timer" }> => r.kind === "timer"),
+      ready.logger,
+    );
+    if (options.timers !== false) timers.start();
+
+    const url = `http://localhost:${port}`;
+    ready.logger.info(`Local host listening on ${url}/api (docs: ${url}/api/docs)`, { functions: registrations.length, adapters: ready.adapters });
+    return {
+      url,
+      port,
+      platform: ready,
+      registrations,
+      timers,
+      close: async () => {
+        await closeServer(server);
+        await Promise.all(drivers.map((d) => d.stop()));
+        await timers.stop();
+        await ready.close();
+        await azurite?.stop();
+      },
+    };
+  } catch (error) {
+    await platform?.close();
+    await azurite?.stop();
+    throw error;
+  }
+}
+
+async function seedLocalAdmin(platform: Platform, settings: Settings): Promise<void> {
+  if (settings.runningInAzure) throw new ConfigurationError(["LOCAL_ADMIN_USERNAME: local admin seeding is refused in Azure"]);
+  const admin = await platform.identity.ensureUser({ username: settings.LOCAL_ADMIN_USERNAME, password: settings.LOCAL_ADMIN_PASSWORD, roles: ["admin"] });
+  platform.logger.info("Local admin ready", { username: admin.username });
+}
+
+/** The same concurrency the Functions host applies to Service Bus triggers. */
+function readMaxConcurrentCalls(): number {
+  const host = JSON.parse(readFileSync("host.json", "utf8")) as { extensions?: { serviceBus?: { maxConcurrentCalls?: number } } };
+  return host.extensions?.serviceBus?.maxConcurrentCalls ?? 16;
+}
+
+async function serve(router: Router, settings: Settings, req: IncomingMessage, res: ServerResponse, platform: Platform): Promise<void> {
+  try {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const match = router.match(req.method ?? "GET", url.pathname);
+    if (!match) {
+      // Outside /api: the Functions host answers 404 without a body too.
+      res.writeHead(404).end();
+      return;
+    }
+    const body = await readCapped(req, settings.MAX_BODY_BYTES + 1);
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(", ") : v;
+    // Like the Azure front end, append the peer address the socket saw.
+    const peer = req.socket.remoteAddress ?? "127.0.0.1";
+    headers["x-forwarded-for"] = headers["x-forwarded-for"] ? `${headers["x-forwarded-for"]}, ${peer}` : peer;
+    const request = new HttpRequest({
+      method: req.method ?? "GET",
+      url: url.toString(),
+      headers,
+      query: Object.fromEntries(url.searchParams.entries()),
+      params: match.params,
+      ...(body.length > 0 ? { body: { bytes: body } } : {}),
+    });
+    const context = new InvocationContext({ invocationId: randomUUID(), functionName: match.registration.name });
+    const response = (await match.registration.options.handler(request, context)) as HttpResponseInit;
+    const outHeaders = (response.headers ?? {}) as Record<string, string>;
+    res.writeHead(response.status ?? 200, outHeaders);
+    res.end(response.body === undefined ? undefined : typeof response.body === "string" || Buffer.isBuffer(response.body) ? response.body : JSON.stringify(response.body));
+  } catch (error) {
+    platform.logger.error("Local host failed to serve a request", { error });
+    if (!res.headersSent) res.writeHead(500, { "Content-Type": "application/json" });
+    res.end(JSON.stringify({ success: false, error: { code: "INTERNAL_ERROR", message: "An internal error occurred", details: {} }, timestamp: new Date().toISOString(), correlation_id: "" }));
+  }
+}
+
+/** Reads at most `max` bytes; the pipeline answers 413 when the body reached the cap. */
+function readCapped(req: IncomingMessage, max: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      if (size >= max) return;
+      chunks.push(chunk.subarray(0, max - size));
+      size += Math.min(chunk.length, max - size);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}

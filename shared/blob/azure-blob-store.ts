@@ -1,0 +1,70 @@
+import type { Readable } from "node:stream";
+import type { BlobServiceClient } from "@azure/storage-blob";
+import type { BlobProperties, BlobStore } from "../ports/blob-store.js";
+
+export type BlobTarget = { connectionString: string } | { serviceUrl: string };
+
+/**
+ * Blob Storage through @azure/storage-blob: Azure with DefaultAzureCredential, Azurite
+ * (or any keyed account) by connection string. Containers are created on first use.
+ */
+export class AzureBlobStore implements BlobStore {
+  readonly #service: BlobServiceClient;
+  readonly #ensured = new Set<string>();
+
+  private constructor(service: BlobServiceClient) {
+    this.#service = service;
+  }
+
+  static async connect(target: BlobTarget): Promise<AzureBlobStore> {
+    const { BlobServiceClient } = await import("@azure/storage-blob");
+    if ("connectionString" in target) return new AzureBlobStore(BlobServiceClient.fromConnectionString(target.connectionString));
+    const { DefaultAzureCredential } = await import("@azure/identity");
+    return new AzureBlobStore(new BlobServiceClient(target.serviceUrl, new DefaultAzureCredential()));
+  }
+
+  get serviceClient(): BlobServiceClient {
+    return this.#service;
+  }
+
+  async #container(name: string) {
+    const container = this.#service.getContainerClient(name);
+    if (!this.#ensured.has(name)) {
+      await container.createIfNotExists();
+      this.#ensured.add(name);
+    }
+    return container;
+  }
+
+  async upload(container: string, name: string, content: Buffer | Readable, options: { contentType?: string; metadata?: Record<string, string> } = {}) {
+    const blob = (await this.#container(container)).getBlockBlobClient(name);
+    const headers = { blobHTTPHeaders: options.contentType ? { blobContentType: options.contentType } : {}, ...(options.metadata ? { metadata: options.metadata } : {}) };
+    if (Buffer.isBuffer(content)) await blob.uploadData(content, headers);
+    else await blob.uploadStream(content, 4 * 1024 * 1024, 4, headers);
+  }
+
+  async download(container: string, name: string): Promise<Readable> {
+    const response = await (await this.#container(container)).getBlobClient(name).download();
+    if (!response.readableStreamBody) throw new Error(`Blob '${container}/${name}' has no body`);
+    return response.readableStreamBody as Readable;
+  }
+
+  async findProperties(container: string, name: string): Promise<BlobProperties | undefined> {
+    try {
+      const p = await (await this.#container(container)).getBlobClient(name).getProperties();
+      return {
+        contentLength: p.contentLength ?? 0,
+        ...(p.contentType ? { contentType: p.contentType } : {}),
+        metadata: p.metadata ?? {},
+        lastModified: p.lastModified ?? new Date(0),
+      };
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.#service.getProperties();
+  }
+}

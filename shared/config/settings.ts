@@ -1,0 +1,310 @@
+import { z } from "zod";
+
+/**
+ * Where a setting applies.
+ * - `platform`: read in Azure and locally; it is an app setting in `infra/bicep/`.
+ * - `local`: only meaningful on a laptop or in tests (embedded adapters, the local host,
+ *   and local fallbacks for Key Vault secrets); Azure never reads it.
+ */
+export type SettingScope = "platform" | "local";
+
+interface SettingSpec {
+  readonly scope: SettingScope;
+  readonly description: string;
+  readonly schema: z.ZodType;
+}
+
+const bool = z
+  .enum(["true", "false", "1", "0"])
+  .transform((v) => v === "true" || v === "1");
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const optionalText = z.string().trim().min(1).optional();
+const optionalUrl = z.url().optional();
+
+const rateLimitOverride = z.object({
+  perMinute: z.number().int().min(1).max(1_000_000),
+  burst: z.number().int().min(1).max(100_000),
+});
+const jsonObject = <T extends z.ZodType>(schema: T) =>
+  z.string().transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: "custom", message: "must be JSON" });
+      return z.NEVER;
+    }
+  }).pipe(schema);
+
+/**
+ * Every setting the code reads, with its default. The README configuration table,
+ * `local.settings.sample.json` and `infra/bicep/` are checked against this list by a test.
+ */
+export const SETTINGS = {
+  LOG_LEVEL: {
+    scope: "platform",
+    description: "Lowest log level written: debug, info, warn or error.",
+    schema: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  },
+  KEY_VAULT_URL: {
+    scope: "platform",
+    description:
+      "Key Vault URI. When set, secrets come from Key Vault through DefaultAzureCredential; otherwise from settings of the same name in UPPER_SNAKE case. Required in Azure.",
+    schema: optionalUrl,
+  },
+  SECRET_CACHE_TTL_SECONDS: {
+    scope: "platform",
+    description: "How long a secret read from Key Vault is cached before it is read again.",
+    schema: int(0, 86_400).default(300),
+  },
+  SQL_CONNECTION_STRING: {
+    scope: "platform",
+    description:
+      "Azure SQL / SQL Server connection string (ADO style: Server, Database, Authentication, User Id, Password, Encrypt). When absent, an embedded SQLite file in DATA_DIR is used. Required in Azure.",
+    schema: optionalText,
+  },
+  BLOB_SERVICE_URL: {
+    scope: "platform",
+    description:
+      "Blob service endpoint (https://<account>.blob.core.windows.net), reached with DefaultAzureCredential. Required in Azure.",
+    schema: optionalUrl,
+  },
+  ServiceBusConnection__fullyQualifiedNamespace: {
+    scope: "platform",
+    description:
+      "Service Bus namespace host (<name>.servicebus.windows.net), reached with managed identity; the same setting the Service Bus trigger uses. When absent (and ServiceBusConnection too), the durable local queue in the SQLite file is used. Required in Azure.",
+    schema: optionalText,
+  },
+  REDIS_URL: {
+    scope: "platform",
+    description:
+      "Redis URL (rediss://host:10000) for the cache, rate limits and login throttling; the password comes from the secret redis-password. When absent, in-process versions are used. Required in Azure.",
+    schema: optionalText,
+  },
+  RATE_LIMIT_PER_MINUTE: {
+    scope: "platform",
+    description: "Token-bucket refill rate per user and endpoint (requests per minute).",
+    schema: int(1, 1_000_000).default(100),
+  },
+  RATE_LIMIT_BURST: {
+    scope: "platform",
+    description: "Token-bucket capacity per user and endpoint (requests allowed at once).",
+    schema: int(1, 100_000).default(20),
+  },
+  RATE_LIMIT_OVERRIDES: {
+    scope: "platform",
+    description:
+      'Per-endpoint overrides as JSON keyed by function name, e.g. {"auth-login":{"perMinute":30,"burst":10}}.',
+    schema: jsonObject(z.record(z.string(), rateLimitOverride)).default({}),
+  },
+  JWT_ISSUER: {
+    scope: "platform",
+    description: "Issuer (iss) written into and required of access tokens.",
+    schema: z.string().min(1).default("finance-platform"),
+  },
+  JWT_AUDIENCE: {
+    scope: "platform",
+    description: "Audience (aud) written into and required of access tokens.",
+    schema: z.string().min(1).default("finance-platform-api"),
+  },
+  ACCESS_TOKEN_TTL_SECONDS: {
+    scope: "platform",
+    description: "Access token lifetime (15 minutes by default).",
+    schema: int(60, 86_400).default(900),
+  },
+  REFRESH_TOKEN_TTL_SECONDS: {
+    scope: "platform",
+    description: "Refresh token lifetime (7 days by default).",
+    schema: int(300, 90 * 86_400).default(604_800),
+  },
+  AUTH_SELF_REGISTRATION_ENABLED: {
+    scope: "platform",
+    description:
+      "Allows POST /api/v1/auth/register (new users get the viewer role). Off by default: users are created by admins.",
+    schema: bool.default(false),
+  },
+  LOGIN_MAX_FAILURES: {
+    scope: "platform",
+    description: "Failed logins allowed per username or client address before a lockout.",
+    schema: int(1, 1000).default(5),
+  },
+  LOGIN_LOCKOUT_SECONDS: {
+    scope: "platform",
+    description: "How long a username or client address stays locked out after too many failures.",
+    schema: int(1, 86_400).default(900),
+  },
+  MAX_BODY_BYTES: {
+    scope: "platform",
+    description: "Largest request body accepted; larger bodies get 413.",
+    schema: int(1024, 100 * 1024 * 1024).default(1_048_576),
+  },
+  APPLICATIONINSIGHTS_CONNECTION_STRING: {
+    scope: "platform",
+    description:
+      "Application Insights connection string. When set, traces, requests and metrics go to Azure Monitor through the OpenTelemetry distro.",
+    schema: optionalText,
+  },
+  SESSION_PURGE_SCHEDULE: {
+    scope: "platform",
+    description:
+      "NCRONTAB schedule (UTC) of the timer that deletes expired refresh tokens and stale login-throttle rows.",
+    schema: z.string().min(1).default("0 30 3 * * *"),
+  },
+  SMTP_HOST: {
+    scope: "platform",
+    description: "SMTP server for e-mail alerts; e-mail alerts are off when absent.",
+    schema: optionalText,
+  },
+  SMTP_PORT: {
+    scope: "platform",
+    description: "SMTP port.",
+    schema: int(1, 65_535).default(587),
+  },
+  SMTP_SECURE: {
+    scope: "platform",
+    description: "Use implicit TLS (port 465) instead of STARTTLS.",
+    schema: bool.default(false),
+  },
+  SMTP_USER: {
+    scope: "platform",
+    description: "SMTP user name; its password is the secret smtp-password.",
+    schema: optionalText,
+  },
+  ALERT_EMAIL_FROM: {
+    scope: "platform",
+    description: "Sender address of alert e-mails.",
+    schema: optionalText,
+  },
+  ALERT_EMAIL_TO: {
+    scope: "platform",
+    description: "Comma-separated recipients of alert e-mails.",
+    schema: optionalText,
+  },
+  PORT: {
+    scope: "local",
+    description: "Port of the local host (serves http://localhost:PORT/api/...).",
+    schema: int(0, 65_535).default(7071),
+  },
+  DATA_DIR: {
+    scope: "local",
+    description:
+      "Folder for embedded state: the SQLite file, Azurite's data and a generated JWT signing key.",
+    schema: z.string().min(1).default(".local"),
+  },
+  BLOB_CONNECTION_STRING: {
+    scope: "local",
+    description:
+      "Blob connection string (for Azurite or a storage account with keys). Set by the local host to its Azurite; in Azure use BLOB_SERVICE_URL.",
+    schema: optionalText,
+  },
+  ServiceBusConnection: {
+    scope: "local",
+    description:
+      "Service Bus connection string with a SAS key, for pointing a laptop at a real namespace. In Azure use ServiceBusConnection__fullyQualifiedNamespace.",
+    schema: optionalText,
+  },
+  LOCAL_ADMIN_USERNAME: {
+    scope: "local",
+    description: "Admin user the local host creates at start if missing. Refused in Azure.",
+    schema: z.string().min(3).default("admin"),
+  },
+  LOCAL_ADMIN_PASSWORD: {
+    scope: "local",
+    description:
+      "Password of that admin (documented default: local-admin-password). Refused in Azure.",
+    schema: z.string().min(8).default("local-admin-password"),
+  },
+  JWT_SIGNING_KEY: {
+    scope: "local",
+    description:
+      "Local fallback of the Key Vault secret jwt-signing-key (HS256 key, at least 32 bytes). When absent locally, a random key is generated once into DATA_DIR.",
+    schema: z.string().min(32).optional(),
+  },
+  METRICS_SCRAPE_TOKEN: {
+    scope: "local",
+    description:
+      "Local fallback of the Key Vault secret metrics-scrape-token: a bearer token that may read /api/metrics (admin JWTs may too).",
+    schema: z.string().min(16).optional(),
+  },
+  REDIS_PASSWORD: {
+    scope: "local",
+    description: "Local fallback of the Key Vault secret redis-password.",
+    schema: optionalText,
+  },
+  SMTP_PASSWORD: {
+    scope: "local",
+    description: "Local fallback of the Key Vault secret smtp-password.",
+    schema: optionalText,
+  },
+  ALERT_SLACK_WEBHOOK_URL: {
+    scope: "local",
+    description: "Local fallback of the Key Vault secret alert-slack-webhook-url (Slack-compatible incoming webhook).",
+    schema: optionalUrl,
+  },
+  ALERT_WEBHOOK_URL: {
+    scope: "local",
+    description: "Local fallback of the Key Vault secret alert-webhook-url (generic JSON webhook).",
+    schema: optionalUrl,
+  },
+} as const satisfies Record<string, SettingSpec>;
+
+export type SettingName = keyof typeof SETTINGS;
+export type Settings = { [K in SettingName]: z.output<(typeof SETTINGS)[K]["schema"]> } & {
+  /** True when running in Azure (the Functions host sets WEBSITE_INSTANCE_ID there). */
+  readonly runningInAzure: boolean;
+};
+
+export class ConfigurationError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(
+      `Invalid configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
+        problems.map((p) => `  - ${p}`).join("\n"),
+    );
+    this.name = "ConfigurationError";
+  }
+}
+
+const settingsSchema = z.object(
+  Object.fromEntries(Object.entries(SETTINGS).map(([k, v]) => [k, v.schema])) as {
+    [K in SettingName]: (typeof SETTINGS)[K]["schema"];
+  },
+);
+
+/** Settings that select an embedded default when absent; Azure must set them. */
+const REQUIRED_IN_AZURE: readonly { name: SettingName; why: string }[] = [
+  { name: "SQL_CONNECTION_STRING", why: "the embedded SQLite file is per instance" },
+  { name: "BLOB_SERVICE_URL", why: "Azurite does not run in Azure" },
+  {
+    name: "ServiceBusConnection__fullyQualifiedNamespace",
+    why: "the local queue is per instance and would lose messages on scale-in",
+  },
+  { name: "REDIS_URL", why: "an in-process cache or rate limit is wrong across instances" },
+  { name: "KEY_VAULT_URL", why: "secrets must come from Key Vault, not app settings" },
+];
+
+/**
+ * Parses the environment once. Empty strings count as absent, as the portal and
+ * local.settings.json often leave keys present but blank. Fails with one error naming
+ * every missing or invalid setting.
+ */
+export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const raw: Record<string, string | undefined> = {};
+  for (const name of Object.keys(SETTINGS)) {
+    const value = env[name];
+    raw[name] = value === undefined || value.trim() === "" ? undefined : value;
+  }
+  const parsed = settingsSchema.safeParse(raw);
+  const problems: string[] = parsed.success
+    ? []
+    : parsed.error.issues.map((i) => `${String(i.path[0] ?? "?")}: ${i.message}`);
+  const runningInAzure = Boolean(env.WEBSITE_INSTANCE_ID);
+  if (runningInAzure) {
+    for (const { name, why } of REQUIRED_IN_AZURE) {
+      if (raw[name] === undefined) problems.push(`${name}: required in Azure (${why})`);
+    }
+    for (const name of ["BLOB_CONNECTION_STRING", "ServiceBusConnection"] as const) {
+      if (raw[name] !== undefined) problems.push(`${name}: not allowed in Azure; use identity-based settings`);
+    }
+  }
+  if (problems.length > 0 || !parsed.success) throw new ConfigurationError(problems);
+  return { ...(parsed.data as Omit<Settings, "runningInAzure">), runningInAzure };
+}

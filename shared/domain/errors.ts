@@ -1,0 +1,85 @@
+/**
+ * Domain errors, named by meaning. Each carries a stable code that clients and alerts
+ * match on; the HTTP layer maps codes to statuses in exactly one table.
+ */
+export type ErrorCode =
+  | "VALIDATION_ERROR"
+  | "UNAUTHORIZED"
+  | "FORBIDDEN"
+  | "NOT_FOUND"
+  | "CONFLICT"
+  | "PRECONDITION_FAILED"
+  | "PAYLOAD_TOO_LARGE"
+  | "RATE_LIMITED"
+  | "TOO_MANY_ATTEMPTS"
+  | "SERVICE_UNAVAILABLE"
+  | "INTERNAL_ERROR";
+
+export interface FieldIssue {
+  readonly field: string;
+  readonly message: string;
+  readonly location?: "path" | "query" | "body";
+}
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class ValidationError extends DomainError {
+  constructor(readonly issues: readonly FieldIssue[], message = "The request is invalid") {
+    super("VALIDATION_ERROR", message, { fields: issues });
+  }
+}
+
+export class UnauthorizedError extends DomainError {
+  constructor(message = "Authentication is required") {
+    super("UNAUTHORIZED", message);
+  }
+}
+
+export class ForbiddenError extends DomainError {
+  constructor(message = "You do not have the role this action requires") {
+    super("FORBIDDEN", message);
+  }
+}
+
+export class NotFoundError extends DomainError {
+  constructor(what: string, id?: string) {
+    super("NOT_FOUND", id === undefined ? `${what} not found` : `${what} '${id}' not found`);
+  }
+}
+
+export class ConflictError extends DomainError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super("CONFLICT", message, details);
+  }
+}
+
+export class PayloadTooLargeError extends DomainError {
+  constructor(limitBytes: number) {
+    super("PAYLOAD_TOO_LARGE", `The request body is larger than ${limitBytes} bytes`, { limit_bytes: limitBytes });
+  }
+}
+
+/** Retry-After travels with the error so the HTTP layer can set the header. */
+export class RateLimitedError extends DomainError {
+  constructor(readonly retryAfterSeconds: number, code: "RATE_LIMITED" | "TOO_MANY_ATTEMPTS" = "RATE_LIMITED", message = "Too many requests; slow down") {
+    super(code, message, { retry_after_seconds: retryAfterSeconds });
+  }
+}
+
+export class ServiceUnavailableError extends DomainError {
+  constructor(message: string, readonly retryAfterSeconds?: number, details: Record<string, unknown> = {}) {
+    super("SERVICE_UNAVAILABLE", message, details);
+  }
+}
+
+/** A message or input that will never succeed however often it is retried. */
+export class NonRetriableError extends DomainError {}

@@ -1,0 +1,68 @@
+import { randomUUID } from "node:crypto";
+import { SignJWT, errors as joseErrors, jwtVerify } from "jose";
+import { z } from "zod";
+import { UnauthorizedError } from "../domain/errors.js";
+import { roleSchema, type Role } from "../domain/roles.js";
+
+export interface AccessTokenClaims {
+  readonly userId: string;
+  readonly username: string;
+  readonly roles: readonly Role[];
+}
+
+const claimsSchema = z.object({
+  sub: z.string().min(1),
+  username: z.string().min(1),
+  roles: z.array(roleSchema),
+});
+
+/**
+ * HS256 access tokens. Verification accepts HS256 only, so `alg: none` and algorithm
+ * confusion are refused; issuer, audience, exp and nbf are all checked.
+ */
+export class AccessTokens {
+  readonly #key: () => Promise<Uint8Array>;
+  readonly #issuer: string;
+  readonly #audience: string;
+  readonly #ttlSeconds: number;
+
+  constructor(options: { key: () => Promise<Uint8Array>; issuer: string; audience: string; ttlSeconds: number }) {
+    this.#key = options.key;
+    this.#issuer = options.issuer;
+    this.#audience = options.audience;
+    this.#ttlSeconds = options.ttlSeconds;
+  }
+
+  get ttlSeconds(): number {
+    return this.#ttlSeconds;
+  }
+
+  async sign(claims: AccessTokenClaims): Promise<string> {
+    return new SignJWT({ username: claims.username, roles: claims.roles })
+      .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+      .setSubject(claims.userId)
+      .setIssuer(this.#issuer)
+      .setAudience(this.#audience)
+      .setIssuedAt()
+      .setNotBefore("0s")
+      .setJti(randomUUID())
+      .setExpirationTime(`${this.#ttlSeconds}s`)
+      .sign(await this.#key());
+  }
+
+  async verify(token: string): Promise<AccessTokenClaims> {
+    try {
+      const { payload } = await jwtVerify(token, await this.#key(), {
+        algorithms: ["HS256"],
+        issuer: this.#issuer,
+        audience: this.#audience,
+        requiredClaims: ["exp", "sub"],
+      });
+      const claims = claimsSchema.parse(payload);
+      return { userId: claims.sub, username: claims.username, roles: claims.roles };
+    } catch (error) {
+      if (error instanceof joseErrors.JWTExpired) throw new UnauthorizedError("The access token has expired");
+      throw new UnauthorizedError("The access token is invalid");
+    }
+  }
+}

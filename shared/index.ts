@@ -1,0 +1,23 @@
+/**
+ * The shared domain package's public entry: `functions/` and the local host import from
+ * here only (a dependency rule checks it).
+ */
+export { SETTINGS, ConfigurationError, loadSettings, type Settings, type SettingName, type SettingScope } from "./config/settings.js";
+export * from "./domain/errors.js";
+export * from "./domain/roles.js";
+export { createPlatform, type Platform, type PlatformOptions } from "./platform.js";
+export { createLogger, type Logger, type LogLevel, type LogSink } from "./observability/logger.js";
+export { PlatformMetrics } from "./observability/metrics.js";
+export { startTelemetry } from "./observability/telemetry.js";
+export type { Actor, AuditEntry, AuditRecord } from "./audit/audit-log.js";
+export type { Principal, TokenPair } from "./identity/identity-service.js";
+export { usernameSchema, passwordSchema, rolesSchema, type User, type UserStatus, type Page } from "./identity/users.js";
+export { QUEUES, QUEUE_DEFINITIONS, DEFAULT_QUEUE_DEFINITION, type QueueDefinition } from "./messaging/queues.js";
+export { LocalMessageQueue, MessageLockLostError } from "./messaging/local-message-queue.js";
+export type { MessageQueue, OutgoingMessage, ReceivedMessage, DeadLetteredMessage } from "./ports/message-queue.js";
+export type { Cache } from "./ports/cache.js";
+export type { RateLimiter, RateLimitDecision, RateLimitPolicy } from "./ports/rate-limiter.js";
+export type { BlobStore, BlobProperties } from "./ports/blob-store.js";
+export type { Alert, Alerter, AlertSeverity } from "./ports/alerter.js";
+export type { SecretStore } from "./ports/secret-store.js";
+export type { ReadinessReport, DependencyReport } from "./health/readiness.js";

@@ -1,0 +1,105 @@
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
+
+/**
+ * The platform's Prometheus metrics, with the names seed 000 uses. One instance per
+ * process; label values are bounded (route templates, never raw paths or user ids).
+ */
+export class PlatformMetrics {
+  readonly registry = new Registry();
+  readonly apiRequests = new Counter({
+    name: "api_requests_total",
+    help: "API requests by route template, method and status",
+    labelNames: ["endpoint", "method", "status"] as const,
+    registers: [this.registry],
+  });
+  readonly apiRequestDuration = new Histogram({
+    name: "api_request_duration_seconds",
+    help: "API request duration by route template",
+    labelNames: ["endpoint"] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  readonly rateLimitExceeded = new Counter({
+    name: "rate_limit_exceeded_total",
+    help: "Requests refused by the rate limit, by endpoint",
+    labelNames: ["endpoint"] as const,
+    registers: [this.registry],
+  });
+  readonly loginFailures = new Counter({
+    name: "auth_login_failures_total",
+    help: "Failed logins by reason",
+    labelNames: ["reason"] as const,
+    registers: [this.registry],
+  });
+  readonly cacheHits = new Counter({
+    name: "cache_hits_total",
+    help: "Cache hits",
+    labelNames: ["cache_type"] as const,
+    registers: [this.registry],
+  });
+  readonly cacheMisses = new Counter({
+    name: "cache_misses_total",
+    help: "Cache misses",
+    labelNames: ["cache_type"] as const,
+    registers: [this.registry],
+  });
+  readonly cacheInvalidations = new Counter({
+    name: "cache_invalidations_total",
+    help: "Cache invalidations",
+    labelNames: ["cache_type"] as const,
+    registers: [this.registry],
+  });
+  readonly queueDepth = new Gauge({
+    name: "queue_depth",
+    help: "Active messages waiting in a queue (sampled at scrape)",
+    labelNames: ["queue"] as const,
+    registers: [this.registry],
+  });
+  readonly queueDeadLetters = new Gauge({
+    name: "queue_dead_letter_depth",
+    help: "Messages in a queue's dead-letter sub-queue (sampled at scrape)",
+    labelNames: ["queue"] as const,
+    registers: [this.registry],
+  });
+  readonly messageProcessingDuration = new Histogram({
+    name: "message_processing_duration_seconds",
+    help: "Queue message processing time by queue and outcome",
+    labelNames: ["queue", "status"] as const,
+    buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300],
+    registers: [this.registry],
+  });
+  readonly timerRuns = new Counter({
+    name: "timer_runs_total",
+    help: "Timer-triggered runs by function and outcome",
+    labelNames: ["function", "status"] as const,
+    registers: [this.registry],
+  });
+  readonly alertsRaised = new Counter({
+    name: "alerts_raised_total",
+    help: "Alerts raised by source and severity",
+    labelNames: ["source", "severity"] as const,
+    registers: [this.registry],
+  });
+  readonly alertDeliveryFailures = new Counter({
+    name: "alert_delivery_failures_total",
+    help: "Alert deliveries that failed, by channel",
+    labelNames: ["channel"] as const,
+    registers: [this.registry],
+  });
+
+  /** Callbacks run before each scrape to sample gauges such as queue depth. */
+  readonly #collectors: (() => Promise<void>)[] = [];
+
+  onCollect(collector: () => Promise<void>): void {
+    this.#collectors.push(collector);
+  }
+
+  async render(): Promise<string> {
+    await Promise.allSettled(this.#collectors.map((c) => c()));
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}

@@ -1,0 +1,16 @@
+export type AlertSeverity = "info" | "warning" | "critical";
+
+export interface Alert {
+  /** The job or component raising it, e.g. `esg-daily-file`. */
+  readonly source: string;
+  readonly severity: AlertSeverity;
+  readonly title: string;
+  readonly message: string;
+  readonly details?: Record<string, unknown>;
+  readonly correlationId?: string;
+}
+
+/** One port for every job's alerts: always logged and counted; e-mail and webhooks when configured. */
+export interface Alerter {
+  raise(alert: Alert): Promise<void>;
+}

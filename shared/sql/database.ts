@@ -1,0 +1,93 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { Kysely, MssqlDialect, SqliteDialect, sql } from "kysely";
+import type { DatabaseSchema } from "./schema.js";
+import { migrateToLatest } from "./migrations.js";
+
+export type SqlDialectName = "sqlite" | "mssql";
+
+export interface Database {
+  readonly db: Kysely<DatabaseSchema>;
+  readonly dialect: SqlDialectName;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Embedded default: one SQLite file, shared by the local host's processes (WAL mode). */
+export async function openSqliteDatabase(path: string): Promise<Database> {
+  const { default: SqliteDatabase } = await import("better-sqlite3");
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const handle = new SqliteDatabase(path);
+  handle.pragma("journal_mode = WAL");
+  // Another process (a second host, a test) may hold the write lock briefly.
+  handle.pragma("busy_timeout = 5000");
+  handle.pragma("foreign_keys = ON");
+  const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: handle }) });
+  return finishOpening(db, "sqlite");
+}
+
+/**
+ * Azure SQL / SQL Server over tedious. tedious and tarn are loaded here, not at the top
+ * of the module, so a laptop on SQLite never loads them.
+ */
+export async function openMssqlDatabase(connectionString: string): Promise<Database> {
+  const [tedious, tarn] = await Promise.all([import("tedious"), import("tarn")]);
+  const config = await toTediousConfig(parseConnectionString(connectionString));
+  const db = new Kysely<DatabaseSchema>({
+    dialect: new MssqlDialect({
+      tarn: { ...tarn, options: { min: 0, max: 10 } },
+      tedious: { ...tedious, connectionFactory: () => new tedious.Connection(config) },
+    }),
+  });
+  return finishOpening(db, "mssql");
+}
+
+async function finishOpening(db: Kysely<DatabaseSchema>, dialect: SqlDialectName): Promise<Database> {
+  await migrateToLatest(db as Kysely<unknown>, dialect);
+  return {
+    db,
+    dialect,
+    ping: async () => {
+      await sql`select 1 as ok`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
+}
+
+/** ADO-style `Key=Value;` pairs, keys case-insensitive. */
+export function parseConnectionString(text: string): Map<string, string> {
+  const pairs = new Map<string, string>();
+  for (const part of text.split(";")) {
+    const eq = part.indexOf("=");
+    if (eq <= 0) continue;
+    pairs.set(part.slice(0, eq).trim().toLowerCase(), part.slice(eq + 1).trim());
+  }
+  return pairs;
+}
+
+async function toTediousConfig(pairs: Map<string, string>) {
+  const get = (...keys: string[]) => keys.map((k) => pairs.get(k)).find((v) => v !== undefined && v !== "");
+  const serverValue = get("server", "data source", "address");
+  const database = get("database", "initial catalog");
+  if (!serverValue || !database) {
+    throw new Error("SQL_CONNECTION_STRING must name a Server and a Database");
+  }
+  const [hostPart, portPart] = serverValue.replace(/^tcp:/i, "").split(",");
+  const authentication = (get("authentication") ?? "sql password").toLowerCase();
+  const userId = get("user id", "uid", "user");
+  const encrypt = (get("encrypt") ?? "true").toLowerCase() !== "false";
+  const trust = (get("trustservercertificate") ?? "false").toLowerCase() === "true";
+  const options = { database, port: portPart ? Number(portPart) : 1433, encrypt, trustServerCertificate: trust };
+
+  if (authentication.startsWith("active directory")) {
+    // Managed identity in Azure (User Id is the identity's client id), developer credentials locally.
+    const { DefaultAzureCredential } = await import("@azure/identity");
+    const credential = new DefaultAzureCredential(userId ? { managedIdentityClientId: userId } : {});
+    return { server: hostPart!, options, authentication: { type: "token-credential" as const, options: { credential } } };
+  }
+  const password = get("password", "pwd");
+  if (!userId || password === undefined) {
+    throw new Error("SQL_CONNECTION_STRING with SQL authentication needs User Id and Password");
+  }
+  return { server: hostPart!, options, authentication: { type: "default" as const, options: { userName: userId, password } } };
+}

@@ -1,0 +1,50 @@
+/**
+ * Table shapes as Kysely sees them. Timestamps are ISO-8601 UTC strings
+ * (`2026-01-31T12:00:00.000Z`) in fixed-width columns: they sort correctly and read the
+ * same on SQLite and SQL Server. Booleans are avoided (bit vs integer); statuses are text.
+ */
+export interface UsersTable {
+  id: string;
+  username: string;
+  password_hash: string;
+  /** JSON array of roles. */
+  roles: string;
+  status: "active" | "disabled";
+  created_at: string;
+  updated_at: string;
+  last_login_at: string | null;
+}
+
+export interface RefreshTokensTable {
+  id: string;
+  user_id: string;
+  family_id: string;
+  /** SHA-256 of the token; the token itself is never stored. */
+  token_hash: string;
+  created_at: string;
+  expires_at: string;
+  /** Set when the token was exchanged for a new one. */
+  used_at: string | null;
+  revoked_at: string | null;
+  revoked_reason: string | null;
+}
+
+export interface AuditLogTable {
+  id: string;
+  user_id: string | null;
+  action: string;
+  resource_type: string;
+  resource_id: string | null;
+  /** JSON object. */
+  details: string | null;
+  ip_address: string | null;
+  user_agent: string | null;
+  correlation_id: string | null;
+  created_at: string;
+}
+
+export interface DatabaseSchema {
+  users: UsersTable;
+  refresh_tokens: RefreshTokensTable;
+  audit_log: AuditLogTable;
+}
