@@ -9,7 +9,7 @@ import { registerAll, toRegistrations } from "./registry/register.js";
  * problem; the platform itself is built on the first invocation and shared after that.
  */
 const settings = loadSettings(process.env);
-void startTelemetry(settings.APPLICATIONINSIGHTS_CONNECTION_STRING);
+void startTelemetry(settings.APPLICATIONINSIGHTS_CONNECTION_STRING, settings.runningInAzure);
 
 let platform: Promise<Platform> | undefined;
 const getPlatform = () => {

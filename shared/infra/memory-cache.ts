@@ -33,11 +33,13 @@ export class InProcessCache implements Cache {
     }
     return n;
   }
+  /** No await between read and write: one event-loop turn makes it atomic. */
   async increment(key: string, ttlSeconds: number) {
-    const current = await this.get(key);
-    const next = (current === undefined ? 0 : Number(current)) + 1;
-    const expiresAt = current === undefined ? this.#now() + ttlSeconds * 1000 : this.#entries.get(key)!.expiresAt;
-    this.#entries.set(key, { value: String(next), expiresAt });
+    const now = this.#now();
+    const entry = this.#entries.get(key);
+    const live = entry && entry.expiresAt > now ? entry : undefined;
+    const next = (live ? Number(live.value) : 0) + 1;
+    this.#entries.set(key, { value: String(next), expiresAt: live?.expiresAt ?? now + ttlSeconds * 1000 });
     return next;
   }
   async ping() {}

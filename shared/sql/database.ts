@@ -1,10 +1,10 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { Kysely, MssqlDialect, SqliteDialect, sql } from "kysely";
-import type { DatabaseSchema } from "./schema.js";
+import type { DatabaseSchema, SqlDialectName } from "./schema.js";
 import { migrateToLatest } from "./migrations.js";
 
-export type SqlDialectName = "sqlite" | "mssql";
+export type { SqlDialectName };
 
 export interface Database {
   readonly db: Kysely<DatabaseSchema>;

@@ -1,5 +1,5 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from "kysely";
-import type { SqlDialectName } from "./database.js";
+import type { SqlDialectName } from "./schema.js";
 
 /** Column types that differ between SQLite and SQL Server. */
 function types(dialect: SqlDialectName) {

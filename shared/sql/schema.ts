@@ -3,6 +3,8 @@
  * (`2026-01-31T12:00:00.000Z`) in fixed-width columns: they sort correctly and read the
  * same on SQLite and SQL Server. Booleans are avoided (bit vs integer); statuses are text.
  */
+export type SqlDialectName = "sqlite" | "mssql";
+
 export interface UsersTable {
   id: string;
   username: string;

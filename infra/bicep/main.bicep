@@ -1,0 +1,502 @@
+targetScope = 'subscription'
+
+// Finance integration platform: Azure Functions (Flex Consumption, Node.js 22) with
+// Service Bus, Azure SQL, Azure Managed Redis, Blob Storage, Key Vault and Application
+// Insights. Every connection from the app is identity-based (one user-assigned identity).
+// See docs/infrastructure.md for deployment and the one-time operator steps.
+
+// ---------------------------------------------------------------------------
+// Environment
+// ---------------------------------------------------------------------------
+
+@minLength(1)
+@maxLength(64)
+@description('Name of the azd environment; hashed into a short unique token used in every resource name.')
+param environmentName string
+
+@minLength(1)
+@description('Primary location for all resources. Pick a region that offers Flex Consumption, Azure Managed Redis and Azure SQL serverless.')
+@metadata({
+  azd: {
+    type: 'location'
+  }
+})
+param location string
+
+@description('Optional. Resource group name; defaults to rg-<environmentName>.')
+param resourceGroupName string = ''
+
+@description('Object id of the user or service principal running azd. Gets Key Vault Secrets Officer (to set operator secrets) and is the default Azure SQL Entra administrator. When empty, no role is assigned and sqlAdminObjectId must be set.')
+param principalId string = deployer().objectId
+
+@description('Kind of principal in principalId.')
+@allowed([
+  'User'
+  'ServicePrincipal'
+  'Group'
+])
+param principalType string = 'User'
+
+// ---------------------------------------------------------------------------
+// Optional name overrides
+// ---------------------------------------------------------------------------
+
+@description('Optional. Function App name override.')
+param apiServiceName string = ''
+
+@description('Optional. User-assigned identity name override.')
+param apiUserAssignedIdentityName string = ''
+
+@description('Optional. Flex Consumption plan name override.')
+param appServicePlanName string = ''
+
+@description('Optional. Storage account name override (3-24 lowercase letters and digits).')
+param storageAccountName string = ''
+
+@description('Optional. Service Bus namespace name override.')
+param serviceBusNamespaceName string = ''
+
+@description('Optional. Key Vault name override (3-24 characters).')
+param keyVaultName string = ''
+
+@description('Optional. Azure Managed Redis name override.')
+param redisName string = ''
+
+@description('Optional. Azure SQL logical server name override.')
+param sqlServerName string = ''
+
+@description('Optional. Log Analytics workspace name override.')
+param logAnalyticsName string = ''
+
+@description('Optional. Application Insights name override.')
+param applicationInsightsName string = ''
+
+// ---------------------------------------------------------------------------
+// Sizing
+// ---------------------------------------------------------------------------
+
+@description('Flex Consumption instance memory size in MB.')
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int = 2048
+
+@description('Maximum number of instances the Flex Consumption app scales out to.')
+@minValue(1)
+@maxValue(1000)
+param maximumInstanceCount int = 100
+
+@description('Storage replication SKU. The backups container keeps data for 7 years; use a zone/geo-redundant SKU where the region offers it.')
+@allowed([
+  'Standard_LRS'
+  'Standard_ZRS'
+  'Standard_GRS'
+  'Standard_GZRS'
+  'Standard_RAGRS'
+  'Standard_RAGZRS'
+])
+param storageSkuName string = 'Standard_LRS'
+
+@description('Apply the 7-year WORM policy on the backups container. Set to false after an operator has locked the policy (see docs/infrastructure.md); the policy itself stays.')
+param applyBackupsImmutabilityPolicy bool = true
+
+@description('Azure Managed Redis SKU.')
+param redisSkuName string = 'Balanced_B0'
+
+@description('Azure SQL database name.')
+param sqlDatabaseName string = 'finance'
+
+@description('Azure SQL serverless SKU (General Purpose, Gen5).')
+param sqlSkuName string = 'GP_S_Gen5'
+
+@description('Azure SQL serverless maximum vCores (GP_S_Gen5_1 = 1).')
+param sqlMaxVCores int = 1
+
+@description('Azure SQL minutes of inactivity before auto-pause; -1 disables auto-pause.')
+param sqlAutoPauseDelayMinutes int = 60
+
+@description('Application Insights local (instrumentation-key-only) authentication off: ingestion then needs an Entra token (APPLICATIONINSIGHTS_AUTHENTICATION_STRING for the host, a TokenCredential for the OpenTelemetry distro).')
+param applicationInsightsDisableLocalAuth bool = true
+
+@description('Log Analytics retention in days.')
+@minValue(30)
+@maxValue(730)
+param logRetentionDays int = 30
+
+// ---------------------------------------------------------------------------
+// Azure SQL Entra administrator
+// ---------------------------------------------------------------------------
+
+@description('Object id of the Entra user, group or service principal that administers Azure SQL. Empty = principalId.')
+param sqlAdminObjectId string = ''
+
+@description('Login (display) name of the SQL Entra administrator, e.g. a UPN or group name. Empty = "sql-entra-admin".')
+param sqlAdminLogin string = ''
+
+@description('Kind of principal in sqlAdminObjectId: User, Group or Application. Empty = derived from principalType.')
+@allowed([
+  ''
+  'User'
+  'Group'
+  'Application'
+])
+param sqlAdminPrincipalType string = ''
+
+// ---------------------------------------------------------------------------
+// Secrets written to Key Vault
+// ---------------------------------------------------------------------------
+
+@secure()
+@minLength(32)
+@description('HS256 JWT signing key (at least 32 characters), stored as the Key Vault secret jwt-signing-key. azd maps it from AZURE_JWT_SIGNING_KEY.')
+param jwtSigningKey string
+
+@secure()
+@description('Optional bearer token (at least 16 characters) that may read /api/metrics, stored as metrics-scrape-token when not empty. azd maps it from AZURE_METRICS_SCRAPE_TOKEN.')
+param metricsScrapeToken string = ''
+
+// ---------------------------------------------------------------------------
+// Platform settings (app settings of the Function App)
+// ---------------------------------------------------------------------------
+
+@description('Lowest log level written.')
+@allowed([
+  'debug'
+  'info'
+  'warn'
+  'error'
+])
+param logLevel string = 'info'
+
+@description('Seconds a secret read from Key Vault is cached in memory before it is fetched again.')
+param secretCacheTtlSeconds string = '300'
+
+@description('Token-bucket refill rate per user and endpoint (requests per minute).')
+param rateLimitPerMinute string = '100'
+
+@description('Token-bucket capacity per user and endpoint (requests allowed at once).')
+param rateLimitBurst string = '20'
+
+@description('Per-endpoint rate-limit overrides as a JSON object string keyed by function name, e.g. {"auth-login":{"perMinute":30,"burst":10}}.')
+param rateLimitOverrides string = '{}'
+
+@description('JWT issuer (iss) of the tokens the platform issues and accepts.')
+param jwtIssuer string = 'finance-platform'
+
+@description('JWT audience (aud) of the tokens the platform issues and accepts.')
+param jwtAudience string = 'finance-platform-api'
+
+@description('Access-token lifetime in seconds.')
+param accessTokenTtlSeconds string = '900'
+
+@description('Refresh-token lifetime in seconds.')
+param refreshTokenTtlSeconds string = '604800'
+
+@description('"true" opens POST /api/v1/auth/register to anyone (new users get the viewer role); "false" means admins create users.')
+@allowed([
+  'true'
+  'false'
+])
+param authSelfRegistrationEnabled string = 'false'
+
+@description('Failed logins allowed per username or client address before a lockout.')
+param loginMaxFailures string = '5'
+
+@description('Lockout duration in seconds after too many failed logins.')
+param loginLockoutSeconds string = '900'
+
+@description('Maximum accepted HTTP request body size in bytes; larger bodies get 413.')
+param maxBodyBytes string = '1048576'
+
+@description('NCRONTAB schedule (UTC) of the timer that deletes expired refresh tokens and stale login-throttle rows.')
+param sessionPurgeSchedule string = '0 30 3 * * *'
+
+@description('SMTP server host for alert e-mail; empty disables e-mail alerts. The password is the Key Vault secret smtp-password.')
+param smtpHost string = ''
+
+@description('SMTP server port.')
+param smtpPort string = '587'
+
+@description('"true" for implicit TLS (usually port 465); "false" for STARTTLS (usually 587).')
+@allowed([
+  'true'
+  'false'
+])
+param smtpSecure string = 'false'
+
+@description('SMTP user name.')
+param smtpUser string = ''
+
+@description('Sender address of alert e-mails.')
+param alertEmailFrom string = ''
+
+@description('Recipient address(es) of alert e-mails, comma separated.')
+param alertEmailTo string = ''
+
+// ---------------------------------------------------------------------------
+// Service Bus queues (single source of truth; tests read this block)
+// ---------------------------------------------------------------------------
+
+var serviceBusQueues = [
+  { name: 'report-requests', maxDeliveryCount: 5, lockDuration: 'PT5M' }
+  { name: 'backup-requests', maxDeliveryCount: 5, lockDuration: 'PT5M' }
+  { name: 'task-completed', maxDeliveryCount: 10, lockDuration: 'PT1M' }
+  { name: 'esg-batches', maxDeliveryCount: 5, lockDuration: 'PT5M' }
+]
+
+// ---------------------------------------------------------------------------
+// Names
+// ---------------------------------------------------------------------------
+
+var abbrs = loadJsonContent('./abbreviations.json')
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = { 'azd-env-name': environmentName }
+
+var functionAppName = !empty(apiServiceName) ? apiServiceName : '${abbrs.webSitesFunctions}api-${resourceToken}'
+var identityName = !empty(apiUserAssignedIdentityName)
+  ? apiUserAssignedIdentityName
+  : '${abbrs.managedIdentityUserAssignedIdentities}api-${resourceToken}'
+var deploymentStorageContainerName = 'app-package-${take(functionAppName, 32)}-${take(toLower(uniqueString(functionAppName, resourceToken)), 7)}'
+
+var effectiveSqlAdminObjectId = !empty(sqlAdminObjectId) ? sqlAdminObjectId : principalId
+var effectiveSqlAdminLogin = !empty(sqlAdminLogin) ? sqlAdminLogin : 'sql-entra-admin'
+var effectiveSqlAdminPrincipalType = !empty(sqlAdminPrincipalType)
+  ? sqlAdminPrincipalType
+  : (principalType == 'ServicePrincipal' ? 'Application' : principalType)
+
+// ---------------------------------------------------------------------------
+// Resource group
+// ---------------------------------------------------------------------------
+
+resource rg 'Microsoft.Resources/resourceGroups@2021-04-01' = {
+  name: !empty(resourceGroupName) ? resourceGroupName : '${abbrs.resourcesResourceGroups}${environmentName}'
+  location: location
+  tags: tags
+}
+
+// ---------------------------------------------------------------------------
+// Identity, monitoring, hosting plan (Azure Verified Modules)
+// ---------------------------------------------------------------------------
+
+// The one identity the app uses for storage, Service Bus, Key Vault, SQL and telemetry.
+module apiUserAssignedIdentity 'br/public:avm/res/managed-identity/user-assigned-identity:0.4.1' = {
+  name: 'apiUserAssignedIdentity'
+  scope: rg
+  params: {
+    name: identityName
+    location: location
+    tags: tags
+  }
+}
+
+module logAnalytics 'br/public:avm/res/operational-insights/workspace:0.11.1' = {
+  name: 'loganalytics'
+  scope: rg
+  params: {
+    name: !empty(logAnalyticsName) ? logAnalyticsName : '${abbrs.operationalInsightsWorkspaces}${resourceToken}'
+    location: location
+    tags: tags
+    dataRetention: logRetentionDays
+  }
+}
+
+module monitoring 'br/public:avm/res/insights/component:0.6.0' = {
+  name: 'monitoring'
+  scope: rg
+  params: {
+    name: !empty(applicationInsightsName) ? applicationInsightsName : '${abbrs.insightsComponents}${resourceToken}'
+    location: location
+    tags: tags
+    workspaceResourceId: logAnalytics.outputs.resourceId
+    disableLocalAuth: applicationInsightsDisableLocalAuth // true: ingestion only with an Entra token
+  }
+}
+
+module appServicePlan 'br/public:avm/res/web/serverfarm:0.1.1' = {
+  name: 'appserviceplan'
+  scope: rg
+  params: {
+    name: !empty(appServicePlanName) ? appServicePlanName : '${abbrs.webServerFarms}${resourceToken}'
+    sku: {
+      name: 'FC1'
+      tier: 'FlexConsumption'
+    }
+    reserved: true // Linux
+    location: location
+    tags: tags
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Data and messaging
+// ---------------------------------------------------------------------------
+
+module storage 'app/storage.bicep' = {
+  name: 'storage'
+  scope: rg
+  params: {
+    name: !empty(storageAccountName) ? storageAccountName : '${abbrs.storageStorageAccounts}${resourceToken}'
+    location: location
+    tags: tags
+    skuName: storageSkuName
+    deploymentContainerName: deploymentStorageContainerName
+    applyBackupsImmutabilityPolicy: applyBackupsImmutabilityPolicy
+  }
+}
+
+module serviceBus 'app/servicebus.bicep' = {
+  name: 'servicebus'
+  scope: rg
+  params: {
+    name: !empty(serviceBusNamespaceName) ? serviceBusNamespaceName : '${abbrs.serviceBusNamespaces}${resourceToken}'
+    location: location
+    tags: tags
+    queues: serviceBusQueues
+  }
+}
+
+module keyVault 'app/keyvault.bicep' = {
+  name: 'keyvault'
+  scope: rg
+  params: {
+    name: !empty(keyVaultName) ? keyVaultName : '${abbrs.keyVaultVaults}${resourceToken}'
+    location: location
+    tags: tags
+    jwtSigningKey: jwtSigningKey
+    metricsScrapeToken: metricsScrapeToken
+  }
+}
+
+module redis 'app/redis.bicep' = {
+  name: 'redis'
+  scope: rg
+  params: {
+    name: !empty(redisName) ? redisName : '${abbrs.cacheRedisEnterprise}${resourceToken}'
+    location: location
+    tags: tags
+    skuName: redisSkuName
+    keyVaultName: keyVault.outputs.name
+  }
+}
+
+module sql 'app/sql.bicep' = {
+  name: 'sql'
+  scope: rg
+  params: {
+    serverName: !empty(sqlServerName) ? sqlServerName : '${abbrs.sqlServers}${resourceToken}'
+    databaseName: sqlDatabaseName
+    location: location
+    tags: tags
+    adminObjectId: effectiveSqlAdminObjectId
+    adminLogin: effectiveSqlAdminLogin
+    adminPrincipalType: effectiveSqlAdminPrincipalType
+    skuName: sqlSkuName
+    maxVCores: sqlMaxVCores
+    autoPauseDelayMinutes: sqlAutoPauseDelayMinutes
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Role assignments
+// ---------------------------------------------------------------------------
+
+module rbac 'app/rbac.bicep' = {
+  name: 'rbacAssignments'
+  scope: rg
+  params: {
+    storageAccountName: storage.outputs.name
+    serviceBusNamespaceName: serviceBus.outputs.name
+    keyVaultName: keyVault.outputs.name
+    applicationInsightsName: monitoring.outputs.name
+    managedIdentityPrincipalId: apiUserAssignedIdentity.outputs.principalId
+    deployerPrincipalId: principalId
+    deployerPrincipalType: principalType
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Function App
+// ---------------------------------------------------------------------------
+
+module api 'app/api.bicep' = {
+  name: 'api'
+  scope: rg
+  params: {
+    name: functionAppName
+    location: location
+    tags: tags
+    serviceName: 'api'
+    appServicePlanId: appServicePlan.outputs.resourceId
+    instanceMemoryMB: instanceMemoryMB
+    maximumInstanceCount: maximumInstanceCount
+    identityId: apiUserAssignedIdentity.outputs.resourceId
+    identityClientId: apiUserAssignedIdentity.outputs.clientId
+    storageAccountName: storage.outputs.name
+    storagePrimaryBlobEndpoint: storage.outputs.primaryBlobEndpoint
+    deploymentStorageContainerName: storage.outputs.deploymentContainerName
+    blobServiceUrl: storage.outputs.blobServiceUrl
+    applicationInsightsConnectionString: monitoring.outputs.connectionString
+    keyVaultUri: keyVault.outputs.uri
+    serviceBusFullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
+    redisUrl: redis.outputs.url
+    sqlServerFqdn: sql.outputs.serverFqdn
+    sqlDatabaseName: sql.outputs.databaseName
+    logLevel: logLevel
+    secretCacheTtlSeconds: secretCacheTtlSeconds
+    rateLimitPerMinute: rateLimitPerMinute
+    rateLimitBurst: rateLimitBurst
+    rateLimitOverrides: rateLimitOverrides
+    jwtIssuer: jwtIssuer
+    jwtAudience: jwtAudience
+    accessTokenTtlSeconds: accessTokenTtlSeconds
+    refreshTokenTtlSeconds: refreshTokenTtlSeconds
+    authSelfRegistrationEnabled: authSelfRegistrationEnabled
+    loginMaxFailures: loginMaxFailures
+    loginLockoutSeconds: loginLockoutSeconds
+    maxBodyBytes: maxBodyBytes
+    sessionPurgeSchedule: sessionPurgeSchedule
+    smtpHost: smtpHost
+    smtpPort: smtpPort
+    smtpSecure: smtpSecure
+    smtpUser: smtpUser
+    alertEmailFrom: alertEmailFrom
+    alertEmailTo: alertEmailTo
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Outputs (azd stores them in .azure/<env>/.env)
+// ---------------------------------------------------------------------------
+
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = rg.name
+
+output AZURE_FUNCTION_APP_NAME string = api.outputs.name
+output SERVICE_API_NAME string = api.outputs.name
+output SERVICE_API_URI string = 'https://${api.outputs.defaultHostname}'
+
+output AZURE_MANAGED_IDENTITY_CLIENT_ID string = apiUserAssignedIdentity.outputs.clientId
+output AZURE_MANAGED_IDENTITY_NAME string = apiUserAssignedIdentity.outputs.name
+output AZURE_MANAGED_IDENTITY_PRINCIPAL_ID string = apiUserAssignedIdentity.outputs.principalId
+
+output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
+output AZURE_KEY_VAULT_URL string = keyVault.outputs.uri
+
+output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
+output BLOB_SERVICE_URL string = storage.outputs.blobServiceUrl
+
+output SERVICEBUS_NAMESPACE string = serviceBus.outputs.name
+output SERVICEBUS_FULLY_QUALIFIED_NAMESPACE string = serviceBus.outputs.fullyQualifiedNamespace
+
+output AZURE_SQL_SERVER string = sql.outputs.serverName
+output AZURE_SQL_SERVER_FQDN string = sql.outputs.serverFqdn
+output AZURE_SQL_DATABASE string = sql.outputs.databaseName
+
+output REDIS_NAME string = redis.outputs.name
+output REDIS_URL string = redis.outputs.url
+
+output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.name
+output APPLICATIONINSIGHTS_CONNECTION_STRING string = monitoring.outputs.connectionString

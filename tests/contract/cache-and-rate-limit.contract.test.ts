@@ -1,0 +1,122 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { Redis } from "ioredis";
+import { InProcessCache, InProcessRateLimiter } from "../../shared/infra/memory-cache.js";
+import { RedisCache, RedisRateLimiter, connectRedis } from "../../shared/infra/redis-cache.js";
+import type { Cache } from "../../shared/ports/cache.js";
+import type { RateLimiter } from "../../shared/ports/rate-limiter.js";
+import { startRedis, type RedisServer } from "../support/redis-server.js";
+import { apiClient, startTestHost } from "../support/test-host.js";
+
+interface Adapters {
+  cache: Cache;
+  limiter: RateLimiter;
+}
+
+/** One behaviour spec, run against every adapter of the Cache and RateLimiter ports. */
+function contract(name: string, open: () => Promise<Adapters | { skip: string }>, close: () => Promise<void>) {
+  describe(`Cache and RateLimiter contract: ${name}`, () => {
+    let a: Adapters | undefined;
+    let skip: string | undefined;
+    before(async () => {
+      const opened = await open();
+      if ("skip" in opened) skip = opened.skip;
+      else a = opened;
+      if (skip) console.log(`# ${name}: ${skip}`);
+    });
+    after(close);
+
+    it("stores with a TTL and deletes by key and by prefix", async (t) => {
+      if (skip) return t.skip(skip);
+      const { cache } = a!;
+      await cache.set("project:1:a", "x", 60);
+      await cache.set("project:1:b", "y", 60);
+      await cache.set("project:2:a", "z", 60);
+      assert.equal(await cache.get("project:1:a"), "x");
+      assert.equal(await cache.deleteByPrefix("project:1:"), 2);
+      assert.equal(await cache.get("project:1:b"), undefined);
+      assert.equal(await cache.get("project:2:a"), "z");
+      await cache.delete("project:2:a");
+      assert.equal(await cache.get("project:2:a"), undefined);
+      await cache.set("short", "v", 1);
+      await new Promise((r) => setTimeout(r, 1100));
+      assert.equal(await cache.get("short"), undefined);
+    });
+
+    it("increments atomically", async (t) => {
+      if (skip) return t.skip(skip);
+      const counts = await Promise.all(Array.from({ length: 50 }, () => a!.cache.increment("counter", 60)));
+      assert.deepEqual([...counts].sort((x, y) => x - y), Array.from({ length: 50 }, (_, i) => i + 1));
+    });
+
+    it("allows the burst, refuses the next with Retry-After, and refills over time", async (t) => {
+      if (skip) return t.skip(skip);
+      const policy = { perMinute: 600, burst: 5 }; // one token per 100 ms
+      const decisions = [];
+      for (let i = 0; i < 6; i++) decisions.push(await a!.limiter.take("user-1:fn", policy));
+      assert.deepEqual(decisions.map((d) => d.allowed), [true, true, true, true, true, false]);
+      assert.deepEqual(decisions.slice(0, 5).map((d) => d.remaining), [4, 3, 2, 1, 0]);
+      assert.equal(decisions[5]!.retryAfterSeconds, 1);
+      assert.equal(decisions[5]!.limit, 5);
+      assert.equal((await a!.limiter.take("user-2:fn", policy)).allowed, true, "buckets are per key");
+      await new Promise((r) => setTimeout(r, 250));
+      assert.equal((await a!.limiter.take("user-1:fn", policy)).allowed, true, "refilled");
+    });
+
+    it("never lets concurrent takes spend more than the bucket holds", async (t) => {
+      if (skip) return t.skip(skip);
+      const policy = { perMinute: 1, burst: 10 };
+      const results = await Promise.all(Array.from({ length: 40 }, () => a!.limiter.take("race:fn", policy)));
+      assert.equal(results.filter((r) => r.allowed).length, 10);
+    });
+  });
+}
+
+contract(
+  "in-process",
+  async () => ({ cache: new InProcessCache(), limiter: new InProcessRateLimiter() }),
+  async () => {},
+);
+
+let server: RedisServer | undefined;
+let clients: Redis[] = [];
+contract(
+  "Redis (real redis-server)",
+  async () => {
+    const started = await startRedis();
+    if ("skip" in started) return started;
+    server = started;
+    // Two clients, as two Function instances would have: the bucket must hold across both.
+    clients = [await connectRedis(server.url, undefined), await connectRedis(server.url, undefined)];
+    await clients[0]!.flushdb();
+    const limiters = [new RedisRateLimiter(clients[0]!), new RedisRateLimiter(clients[1]!)];
+    let turn = 0;
+    return { cache: new RedisCache(clients[0]!), limiter: { take: (k, p) => limiters[turn++ % 2]!.take(k, p) } };
+  },
+  async () => {
+    clients.forEach((c) => c.disconnect());
+    await server?.stop();
+  },
+);
+
+describe("rate limiting through the local host with REDIS_URL set", () => {
+  it("answers the 21st rapid request with 429 from the Redis bucket", async (t) => {
+    const redis = await startRedis();
+    if ("skip" in redis) return t.skip(redis.skip);
+    const host = await startTestHost({ REDIS_URL: redis.url });
+    try {
+      assert.equal(host.platform.adapters.cache, "redis");
+      const call = apiClient(host.url);
+      const token = (await call("POST", "/api/v1/auth/login", { body: { username: "admin", password: "local-admin-password" } })).body.data.access_token;
+      const statuses = [];
+      for (let i = 0; i < 22; i++) statuses.push((await call("GET", "/api/v1/auth/me", { token })).status);
+      assert.deepEqual(statuses.slice(0, 20), Array(20).fill(200));
+      assert.deepEqual(statuses.slice(20), [429, 429]);
+      const ready = await call("GET", "/api/health/ready");
+      assert.equal(ready.body.data.dependencies.find((d: { name: string }) => d.name === "cache").adapter, "redis");
+    } finally {
+      await host.stop();
+      await redis.stop();
+    }
+  });
+});

@@ -1,0 +1,130 @@
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { LocalMessageQueue } from "../../shared/messaging/local-message-queue.js";
+import { ServiceBusMessageQueue } from "../../shared/messaging/service-bus-message-queue.js";
+import type { MessageQueue } from "../../shared/ports/message-queue.js";
+import { openSqliteDatabase, type Database } from "../../shared/sql/database.js";
+import { tempDir } from "../support/test-host.js";
+
+/**
+ * The MessageQueue behaviour every adapter must have. The Service Bus half needs a
+ * namespace with a queue `contract-tests` (maxDeliveryCount 3, lock 5 s, duplicate
+ * detection on); it runs when SERVICEBUS_TEST_CONNECTION_STRING is set.
+ */
+function contract(name: string, open: () => Promise<{ queue: MessageQueue; name: string; lockSeconds: number } | { skip: string }>) {
+  describe(`MessageQueue contract: ${name}`, () => {
+    let q: MessageQueue;
+    let queueName: string;
+    let lockSeconds = 0;
+    let skip: string | undefined;
+    before(async () => {
+      const opened = await open();
+      if ("skip" in opened) {
+        skip = opened.skip;
+        console.log(`# ${name}: ${skip}`);
+        return;
+      }
+      ({ queue: q, name: queueName, lockSeconds } = opened);
+    });
+    after(async () => q?.close());
+
+    const fresh = () => `${queueName}`;
+
+    it("delivers once per lock, counts deliveries, and completes", async (t) => {
+      if (skip) return t.skip(skip);
+      const id = randomUUID();
+      await q.send(fresh(), { messageId: id, body: { n: 1 }, correlationId: "c-1", applicationProperties: { kind: "test" } });
+      const [m] = await q.receive(fresh(), 10);
+      assert.ok(m);
+      assert.equal(m.messageId, id);
+      assert.deepEqual(m.body, { n: 1 });
+      assert.equal(m.correlationId, "c-1");
+      assert.equal(m.applicationProperties.kind, "test");
+      assert.equal(m.deliveryCount, 1);
+      assert.deepEqual(await q.receive(fresh(), 10), [], "locked messages are invisible");
+      await q.complete(fresh(), m);
+      assert.equal(await q.countActive(fresh()), 0);
+    });
+
+    it("redelivers after abandon and dead-letters past the max delivery count (3)", async (t) => {
+      if (skip) return t.skip(skip);
+      const id = randomUUID();
+      await q.send(fresh(), { messageId: id, body: "x" });
+      for (let delivery = 1; delivery <= 3; delivery++) {
+        const [m] = await q.receive(fresh(), 1);
+        assert.equal(m?.deliveryCount, delivery);
+        await q.abandon(fresh(), m!);
+      }
+      assert.deepEqual(await q.receive(fresh(), 1), []);
+      const dead = (await q.peekDeadLetters(fresh(), 50)).find((d) => d.messageId === id);
+      assert.equal(dead?.deadLetterReason, "MaxDeliveryCountExceeded");
+    });
+
+    it("redelivers when the lock expires (a crashed worker loses nothing)", async (t) => {
+      if (skip) return t.skip(skip);
+      const id = randomUUID();
+      await q.send(fresh(), { messageId: id, body: 1 });
+      const [first] = await q.receive(fresh(), 1);
+      assert.equal(first?.messageId, id);
+      await new Promise((r) => setTimeout(r, lockSeconds * 1000 + 300));
+      const [second] = await q.receive(fresh(), 1);
+      assert.equal(second?.messageId, id);
+      assert.equal(second?.deliveryCount, 2);
+      await assert.rejects(q.complete(fresh(), first!), "the stale lock cannot settle");
+      await q.complete(fresh(), second!);
+    });
+
+    it("de-duplicates by message id", async (t) => {
+      if (skip) return t.skip(skip);
+      const id = randomUUID();
+      await q.send(fresh(), { messageId: id, body: 1 });
+      await q.send(fresh(), { messageId: id, body: 2 });
+      const got = await q.receive(fresh(), 10);
+      assert.equal(got.length, 1);
+      assert.deepEqual(got[0]!.body, 1);
+      await q.complete(fresh(), got[0]!);
+    });
+
+    it("holds a scheduled message until its time", async (t) => {
+      if (skip) return t.skip(skip);
+      const id = randomUUID();
+      await q.send(fresh(), { messageId: id, body: 1, scheduledEnqueueTime: new Date(Date.now() + 1500) });
+      assert.deepEqual(await q.receive(fresh(), 1), []);
+      await new Promise((r) => setTimeout(r, 1700));
+      const [m] = await q.receive(fresh(), 1);
+      assert.equal(m?.messageId, id);
+      await q.complete(fresh(), m!);
+    });
+
+    it("dead-letters explicitly with a reason", async (t) => {
+      if (skip) return t.skip(skip);
+      const id = randomUUID();
+      await q.send(fresh(), { messageId: id, body: { bad: true } });
+      const [m] = await q.receive(fresh(), 1);
+      await q.deadLetter(fresh(), m!, "VALIDATION_ERROR", "field x is missing");
+      const dead = (await q.peekDeadLetters(fresh(), 50)).find((d) => d.messageId === id);
+      assert.equal(dead?.deadLetterReason, "VALIDATION_ERROR");
+      assert.equal(dead?.deadLetterErrorDescription, "field x is missing");
+    });
+  });
+}
+
+const dir = tempDir();
+let db: Database | undefined;
+contract("local (SQLite file)", async () => {
+  db = await openSqliteDatabase(join(dir.path, "queue.sqlite"));
+  const queue = await LocalMessageQueue.open(db.db, [{ name: "contract-tests", maxDeliveryCount: 3, lockDurationSeconds: 1 }]);
+  return { queue, name: "contract-tests", lockSeconds: 1 };
+});
+after(async () => {
+  await db?.close();
+  dir.remove();
+});
+
+contract("Azure Service Bus", async () => {
+  const connectionString = process.env.SERVICEBUS_TEST_CONNECTION_STRING;
+  if (!connectionString) return { skip: "SERVICEBUS_TEST_CONNECTION_STRING is not set; the Service Bus half is SKIPPED" };
+  return { queue: await ServiceBusMessageQueue.connect({ connectionString }), name: "contract-tests", lockSeconds: 5 };
+});

@@ -1,0 +1,91 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { sql } from "kysely";
+import { AuditLog } from "../../shared/audit/audit-log.js";
+import { RefreshTokenStore } from "../../shared/identity/refresh-tokens.js";
+import { UserRepository } from "../../shared/identity/users.js";
+import { migrateToLatest } from "../../shared/sql/migrations.js";
+import { openMssqlDatabase, openSqliteDatabase, type Database } from "../../shared/sql/database.js";
+import { tempDir } from "../support/test-host.js";
+
+/** Repository behaviour on every SQL adapter: SQLite always, SQL Server when configured. */
+function contract(name: string, open: () => Promise<Database | { skip: string }>) {
+  describe(`SQL repositories contract: ${name}`, () => {
+    let database: Database | undefined;
+    let skip: string | undefined;
+    const suffix = Date.now().toString(36);
+    before(async () => {
+      const opened = await open();
+      if ("skip" in opened) {
+        skip = opened.skip;
+        console.log(`# ${name}: ${skip}`);
+      } else database = opened;
+    });
+    after(async () => database?.close());
+
+    it("applies migrations idempotently", async (t) => {
+      if (skip) return t.skip(skip);
+      await migrateToLatest(database!.db as never, database!.dialect);
+      await migrateToLatest(database!.db as never, database!.dialect);
+      const r = await sql<{ n: number }>`select count(*) as n from users`.execute(database!.db);
+      assert.ok(Number(r.rows[0]!.n) >= 0);
+    });
+
+    it("creates, finds case-insensitively, pages and updates users; refuses duplicates", async (t) => {
+      if (skip) return t.skip(skip);
+      const users = new UserRepository(database!.db);
+      const a = await users.create({ username: `Alice.${suffix}`, passwordHash: "h1", roles: ["finance", "viewer"] });
+      await users.create({ username: `bob.${suffix}`, passwordHash: "h2", roles: ["viewer"] });
+      await assert.rejects(users.create({ username: `ALICE.${suffix}`, passwordHash: "h3", roles: ["viewer"] }), /already exists/);
+      const found = await users.findCredentials(`alice.${suffix}`);
+      assert.equal(found?.user.id, a.id);
+      assert.deepEqual(found?.user.roles, ["finance", "viewer"]);
+      assert.equal(found?.passwordHash, "h1");
+      const updated = await users.update(a.id, { status: "disabled", roles: ["admin"] });
+      assert.equal(updated.status, "disabled");
+      assert.deepEqual(updated.roles, ["admin"]);
+      const page = await users.list({ page: 1, pageSize: 1, status: "disabled" });
+      assert.equal(page.items.length, 1);
+      assert.ok(page.total >= 1);
+      await assert.rejects(users.update("00000000-0000-0000-0000-000000000000", { status: "active" }), /not found/);
+    });
+
+    it("rotates refresh tokens exactly once and revokes families", async (t) => {
+      if (skip) return t.skip(skip);
+      const users = new UserRepository(database!.db);
+      const u = await users.create({ username: `carol.${suffix}`, passwordHash: "h", roles: ["viewer"] });
+      const store = new RefreshTokenStore(database!.db);
+      const { token } = await store.issue(u.id, "family-" + suffix, 3600);
+      const row = await store.find(token);
+      assert.ok(row);
+      const [first, second] = await Promise.all([store.markUsed(row.id), store.markUsed(row.id)]);
+      assert.deepEqual([first, second].sort(), [false, true], "one concurrent use wins");
+      await store.issue(u.id, "family-" + suffix, 3600);
+      assert.equal(await store.revokeFamily("family-" + suffix, "test"), 2);
+      assert.ok((await store.find(token))?.revoked_at);
+    });
+
+    it("appends audit records and lists them newest first", async (t) => {
+      if (skip) return t.skip(skip);
+      const audit = new AuditLog(database!.db);
+      await audit.record({ correlationId: "c1", ipAddress: "10.0.0.1" }, { action: `test.first.${suffix}`, resourceType: "thing", details: { a: 1 } });
+      await new Promise((r) => setTimeout(r, 5));
+      await audit.record({ correlationId: "c2" }, { action: `test.second.${suffix}`, resourceType: "thing" });
+      const rows = await audit.list({ limit: 2, offset: 0 });
+      assert.equal(rows[0]!.action, `test.second.${suffix}`);
+      const first = await audit.list({ action: `test.first.${suffix}`, limit: 10, offset: 0 });
+      assert.deepEqual(first[0]!.details, { a: 1 });
+      assert.equal(first[0]!.ipAddress, "10.0.0.1");
+    });
+  });
+}
+
+const dir = tempDir();
+contract("SQLite", () => openSqliteDatabase(join(dir.path, "repo.sqlite")));
+after(() => dir.remove());
+contract("SQL Server", async () => {
+  const cs = process.env.MSSQL_TEST_CONNECTION_STRING;
+  if (!cs) return { skip: "MSSQL_TEST_CONNECTION_STRING is not set; the SQL Server half is SKIPPED" };
+  return openMssqlDatabase(cs);
+});

@@ -1,0 +1,45 @@
+import { spawn, spawnSync } from "node:child_process";
+import { createConnection } from "node:net";
+import { freePort } from "./test-host.js";
+
+export interface RedisServer {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * A real redis-server on a free loopback port, or undefined (with the reason) when the
+ * binary is absent. REDIS_TEST_URL points the tests at an existing server instead.
+ */
+export async function startRedis(): Promise<RedisServer | { skip: string }> {
+  if (process.env.REDIS_TEST_URL) return { url: process.env.REDIS_TEST_URL, stop: async () => {} };
+  if (spawnSync("redis-server", ["--version"]).error) {
+    return { skip: "redis-server is not installed (.ci/run installs it with apt-get); the Redis half is SKIPPED" };
+  }
+  const port = await freePort();
+  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
+  const deadline = Date.now() + 10_000;
+  while (!(await canConnect(port))) {
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error("redis-server did not start");
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createConnection({ host: "127.0.0.1", port });
+    s.once("connect", () => (s.destroy(), resolve(true)));
+    s.once("error", () => resolve(false));
+  });
+}

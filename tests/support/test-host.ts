@@ -1,0 +1,79 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startLocalHost, type LocalHost, type LocalHostOptions } from "../../local/local-host.js";
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export function tempDir(prefix = "fip-test-"): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/** Logs are kept in memory so test output stays readable; dumped when asked. */
+export class LogCapture {
+  readonly lines: string[] = [];
+  readonly sink = (line: string) => void this.lines.push(line);
+  entries(): Record<string, unknown>[] {
+    return this.lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+  }
+}
+
+export interface TestHost extends LocalHost {
+  readonly logs: LogCapture;
+  readonly dataDir: string;
+  stop(): Promise<void>;
+}
+
+/** A real local host on free ports with its own data folder and Azurite. */
+export async function startTestHost(env: Record<string, string> = {}, options: Omit<LocalHostOptions, "env" | "azurite"> = {}): Promise<TestHost> {
+  const dir = tempDir();
+  const logs = new LogCapture();
+  const host = await startLocalHost({
+    env: { PATH: process.env.PATH ?? "", PORT: "0", DATA_DIR: dir.path, LOG_LEVEL: "info", ...env },
+    azurite: { blobPort: await freePort(), location: join(dir.path, "azurite") },
+    logSink: logs.sink,
+    ...options,
+  });
+  return {
+    ...host,
+    logs,
+    dataDir: dir.path,
+    stop: async () => {
+      await host.close();
+      dir.remove();
+    },
+  };
+}
+
+export interface ApiResponse<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+/** A small HTTP client over fetch that parses JSON when the response is JSON. */
+export function apiClient(baseUrl: string) {
+  return async function call<T = any>(method: string, path: string, options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {}): Promise<ApiResponse<T>> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    let body: string | undefined;
+    if (options.rawBody !== undefined) body = options.rawBody;
+    else if (options.body !== undefined) body = JSON.stringify(options.body);
+    if (body !== undefined) headers["content-type"] ??= "application/json";
+    const response = await fetch(baseUrl + path, { method, headers, ...(body !== undefined ? { body } : {}) });
+    const text = await response.text();
+    const parsed = (response.headers.get("content-type") ?? "").includes("json") && text ? JSON.parse(text) : text;
+    return { status: response.status, headers: response.headers, body: parsed as T };
+  };
+}
