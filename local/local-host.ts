@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import type { HttpResponseInit } from "@azure/functions";
 import { HttpRequest, InvocationContext } from "../functions/azure-functions.js";
-import { ConfigurationError, createPlatform, loadSettings, type LogSink, type Platform, type QueueDefinition, type Settings } from "../shared/index.js";
+import { ConfigurationError, LocalMessageQueue, createPlatform, loadSettings, type LogSink, type Platform, type QueueDefinition, type Settings } from "../shared/index.js";
 import { functions as appFunctions } from "../functions/catalog.js";
 import type { FunctionDeclaration } from "../functions/registry/declarations.js";
 import { toRegistrations, type Registration } from "../functions/registry/register.js";
@@ -79,6 +79,11 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       ready.logger,
     );
     if (options.timers !== false) timers.start();
+    // Settled rows only matter for de-duplication; drop them once past its window.
+    const housekeeping = setInterval(() => {
+      if (ready.queue instanceof LocalMessageQueue) ready.queue.purgeSettled().catch((error: unknown) => ready.logger.warn("Local queue purge failed", { error }));
+    }, 60_000);
+    housekeeping.unref();
 
     const url = `http://localhost:${port}`;
     ready.logger.info(`Local host listening on ${url}/api (docs: ${url}/api/docs)`, { functions: registrations.length, adapters: ready.adapters });
@@ -89,6 +94,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       registrations,
       timers,
       close: async () => {
+        clearInterval(housekeeping);
         await closeServer(server);
         await Promise.all(drivers.map((d) => d.stop()));
         await timers.stop();

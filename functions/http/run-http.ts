@@ -13,7 +13,7 @@ import {
   type Principal,
   type RateLimitDecision,
 } from "../../shared/index.js";
-import type { HttpContext, HttpFunction } from "../registry/declarations.js";
+import { correlatedSender, type HttpContext, type HttpFunction } from "../registry/declarations.js";
 import { errorResponse, successBody } from "./envelope.js";
 
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,100}$/;
@@ -77,6 +77,7 @@ export async function runHttp(declaration: HttpFunction, request: HttpRequest, _
       correlationId,
       logger,
       principal,
+      send: correlatedSender(platform, correlationId),
       actor: {
         ...(principal ? { userId: principal.userId } : {}),
         ...(clientIp ? { ipAddress: clientIp } : {}),

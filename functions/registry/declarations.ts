@@ -1,5 +1,8 @@
 import type { z } from "zod";
-import type { Actor, Logger, Platform, Principal, QueueDefinition, Role, SettingName } from "../../shared/index.js";
+import type { Actor, Logger, OutgoingMessage, Platform, Principal, QueueDefinition, Role, SettingName } from "../../shared/index.js";
+
+/** Sends to a queue with this invocation's correlation id (unless the message has one). */
+export type SendMessage = (queue: QueueDefinition, message: OutgoingMessage | readonly OutgoingMessage[]) => Promise<void>;
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -17,6 +20,7 @@ export interface HttpContext {
   /** Present on every non-public function. */
   readonly principal: Principal | undefined;
   readonly actor: Actor;
+  readonly send: SendMessage;
 }
 
 export type HttpOutcome<TData> =
@@ -65,6 +69,7 @@ export interface MessageContext {
   /** True when a failure now dead-letters the message: record the final failure then. */
   readonly isLastDelivery: boolean;
   readonly logger: Logger;
+  readonly send: SendMessage;
 }
 
 /** One Service Bus queue-triggered function. Settles by returning (complete) or throwing (abandon). */
@@ -85,6 +90,7 @@ export interface TimerContext {
   readonly correlationId: string;
   readonly isPastDue: boolean;
   readonly logger: Logger;
+  readonly send: SendMessage;
 }
 
 /** One timer-triggered function; its NCRONTAB schedule is a setting, so operators can move it. */
@@ -98,6 +104,13 @@ export interface TimerFunction {
 }
 
 export type FunctionDeclaration = HttpFunction<any, any, any, any> | QueueFunction<any> | TimerFunction;
+
+export function correlatedSender(platform: Platform, correlationId: string): SendMessage {
+  return (queue, messages) => {
+    const list = Array.isArray(messages) ? messages : [messages as OutgoingMessage];
+    return platform.queue.send(queue.name, list.map((m) => ({ ...m, correlationId: m.correlationId ?? correlationId })));
+  };
+}
 
 /** Typed constructor, so each declaration's handler sees its own parsed types. */
 export function httpFunction<TParams = undefined, TQuery = undefined, TBody = undefined, TData = unknown>(

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { HttpHandler, HttpMethod as AzureHttpMethod, InvocationContext, ServiceBusQueueHandler, Timer, TimerHandler } from "@azure/functions";
 import { NonRetriableError, ValidationError, type Platform, type Settings } from "../../shared/index.js";
 import { runHttp } from "../http/run-http.js";
-import type { FunctionDeclaration, HttpFunction, QueueFunction, TimerFunction } from "./declarations.js";
+import { correlatedSender, type FunctionDeclaration, type HttpFunction, type QueueFunction, type TimerFunction } from "./declarations.js";
 
 const ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"] as const satisfies readonly AzureHttpMethod[];
 
@@ -86,6 +86,7 @@ function queueHandler(declaration: QueueFunction, platform: PlatformProvider): S
         deliveryCount,
         isLastDelivery: deliveryCount >= declaration.queue.maxDeliveryCount,
         logger,
+        send: correlatedSender(p, correlationId),
       });
     } catch (error) {
       status = error instanceof NonRetriableError ? "rejected" : "failed";
@@ -104,7 +105,14 @@ function timerHandler(declaration: TimerFunction, platform: PlatformProvider): T
     const correlationId = randomUUID();
     const logger = p.logger.child({ correlation_id: correlationId, function: declaration.name });
     try {
-      await declaration.handler({ platform: p, functionName: declaration.name, correlationId, isPastDue: Boolean(timer?.isPastDue), logger });
+      await declaration.handler({
+        platform: p,
+        functionName: declaration.name,
+        correlationId,
+        isPastDue: Boolean(timer?.isPastDue),
+        logger,
+        send: correlatedSender(p, correlationId),
+      });
       p.metrics.timerRuns.inc({ function: declaration.name, status: "succeeded" });
     } catch (error) {
       p.metrics.timerRuns.inc({ function: declaration.name, status: "failed" });

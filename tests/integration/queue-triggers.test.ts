@@ -2,8 +2,9 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { z } from "zod";
 import { functions } from "../../functions/catalog.js";
-import { queueFunction, type MessageContext } from "../../functions/registry/declarations.js";
-import { startTestHost, type TestHost } from "../support/test-host.js";
+import { httpFunction, queueFunction, type MessageContext } from "../../functions/registry/declarations.js";
+import { ANY_ROLE } from "../../shared/index.js";
+import { apiClient, startTestHost, type TestHost } from "../support/test-host.js";
 
 const flakyQueue = { name: "test-flaky", maxDeliveryCount: 3, lockDurationSeconds: 30 };
 const deliveries = new Map<string, number[]>();
@@ -23,6 +24,23 @@ const flakyHandler = queueFunction({
   },
 });
 
+/** An HTTP function that queues work, as the report and backup endpoints will. */
+const enqueueHandler = httpFunction({
+  name: "test-enqueue",
+  route: "v1/test/enqueue",
+  method: "POST",
+  summary: "test only",
+  tags: ["test"],
+  access: { roles: ANY_ROLE },
+  body: z.object({ id: z.string() }),
+  response: z.object({ queued: z.string() }),
+  successStatus: 202,
+  handler: async ({ body }, ctx) => {
+    await ctx.send(flakyQueue, { messageId: body.id, body: { id: body.id, failTimes: 0 } });
+    return { data: { queued: body.id } };
+  },
+});
+
 async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -36,7 +54,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined> | T | 
 describe("Service Bus-triggered functions on the local host's durable queue", () => {
   let host: TestHost;
   before(async () => {
-    host = await startTestHost({}, { declarations: [...functions, flakyHandler], extraQueues: [flakyQueue], queuePollMs: 20, timers: false });
+    host = await startTestHost({}, { declarations: [...functions, flakyHandler, enqueueHandler], extraQueues: [flakyQueue], queuePollMs: 20, timers: false });
   });
   after(async () => host?.stop());
 
@@ -74,5 +92,14 @@ describe("Service Bus-triggered functions on the local host's durable queue", ()
     await until("one delivery", () => (deliveries.get("m-dup")?.length === 1 ? true : undefined));
     await new Promise((r) => setTimeout(r, 300));
     assert.deepEqual(deliveries.get("m-dup"), [1]);
+  });
+
+  it("carries the HTTP request's correlation id into the queued message and its worker", async () => {
+    const call = apiClient(host.url);
+    const token = (await call("POST", "/api/v1/auth/login", { body: { username: "admin", password: "local-admin-password" } })).body.data.access_token;
+    const r = await call("POST", "/api/v1/test/enqueue", { token, body: { id: "m-http" }, headers: { "x-correlation-id": "req-77" } });
+    assert.equal(r.status, 202);
+    await until("the worker", () => (deliveries.get("m-http") ? true : undefined));
+    assert.equal(correlations.get("m-http"), "req-77");
   });
 });
