@@ -1,4 +1,7 @@
 import { authLogin, authLogout, authMe, authRefresh, authRegister } from "./auth/auth-functions.js";
+import { costCentersPlanning } from "./gateway/cost-center-functions.js";
+import { projectsGet, projectsList, projectsUpdate } from "./gateway/project-functions.js";
+import { resourcesList } from "./gateway/resource-functions.js";
 import type { FunctionDeclaration } from "./registry/declarations.js";
 import { apiDocsFunctions } from "./system/api-docs-functions.js";
 import { health, healthReady, metrics, routeNotFound } from "./system/health-functions.js";
@@ -20,6 +23,11 @@ export const functions: readonly FunctionDeclaration[] = [
   usersResetPassword,
   usersSetRoles,
   auditLogList,
+  projectsList,
+  projectsGet,
+  projectsUpdate,
+  resourcesList,
+  costCentersPlanning,
   health,
   healthReady,
   metrics,

@@ -4,19 +4,20 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import type { HttpResponseInit } from "@azure/functions";
 import { HttpRequest, InvocationContext } from "../functions/azure-functions.js";
-import { ConfigurationError, LocalMessageQueue, createPlatform, loadSettings, type LogSink, type Platform, type QueueDefinition, type Settings } from "../shared/index.js";
+import { ConfigurationError, LocalMessageQueue, createPlatform, loadSettings, seedSimulatedProjectRecords, type LogSink, type Platform, type QueueDefinition, type Settings } from "../shared/index.js";
 import { functions as appFunctions } from "../functions/catalog.js";
 import type { FunctionDeclaration } from "../functions/registry/declarations.js";
 import { toRegistrations, type Registration } from "../functions/registry/register.js";
 import { readAzuriteConfig, startAzurite, type AzuriteConfig, type RunningAzurite } from "./azurite.js";
 import { QueueDriver } from "./queue-driver.js";
+import { localFunctions } from "./simulator-functions.js";
 import { Router } from "./router.js";
 import { TimerScheduler } from "./timer-scheduler.js";
 
 export interface LocalHostOptions {
   /** Settings source; defaults to process.env. */
   readonly env?: NodeJS.ProcessEnv;
-  /** The functions to host; defaults to the app's catalog. */
+  /** The functions to host; defaults to the app's catalog plus the local-only simulator controls. */
   readonly declarations?: readonly FunctionDeclaration[];
   /** Extra queue definitions (tests' own queues). */
   readonly extraQueues?: readonly QueueDefinition[];
@@ -59,8 +60,12 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     }
     platform = await createPlatform(settings, { env, ...(options.logSink ? { logSink: options.logSink } : {}), ...(options.extraQueues ? { extraQueues: options.extraQueues } : {}) });
     await seedLocalAdmin(platform, settings);
+    if (platform.simulators.sap) {
+      const seeded = await seedSimulatedProjectRecords(platform);
+      if (seeded > 0) platform.logger.info("Seeded SQL project records for the simulated SAP projects", { projects: seeded });
+    }
     const ready = platform;
-    const registrations = toRegistrations(options.declarations ?? appFunctions, settings, async () => ready);
+    const registrations = toRegistrations(options.declarations ?? [...localFunctions, ...appFunctions], settings, async () => ready);
     const router = new Router(registrations);
     const server = createServer((req, res) => void serve(router, settings, req, res, ready));
     await new Promise<void>((resolve, reject) => {

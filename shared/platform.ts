@@ -26,6 +26,15 @@ import type { MessageQueue } from "./ports/message-queue.js";
 import type { RateLimiter } from "./ports/rate-limiter.js";
 import type { SecretStore } from "./ports/secret-store.js";
 import { openMssqlDatabase, openSqliteDatabase, type Database } from "./sql/database.js";
+import type { SapRfcClient } from "./ports/sap-rfc.js";
+import { CostCenterPlanningService } from "./cost-centers/cost-center-planning.js";
+import { ProjectRepository } from "./projects/project-repository.js";
+import { ProjectService } from "./projects/project-service.js";
+import { ResourceService } from "./resources/resource-service.js";
+import { GuardedSapClient } from "./sap/guarded-sap-client.js";
+import { NodeRfcSapClient, loadNodeRfc } from "./sap/node-rfc-client.js";
+import { SapAvailability } from "./sap/sap-availability.js";
+import { SapSimulator } from "./sap/sap-simulator.js";
 
 /** Everything the functions need, built once per process from settings. */
 export interface Platform {
@@ -41,8 +50,14 @@ export interface Platform {
   readonly alerts: Alerter;
   readonly audit: AuditLog;
   readonly identity: IdentityService;
+  readonly sap: GuardedSapClient;
+  readonly projects: ProjectService;
+  readonly resources: ResourceService;
+  readonly costCenters: CostCenterPlanningService;
+  /** The embedded simulators, when chosen (the local host steers them at run time). */
+  readonly simulators: { readonly sap?: SapSimulator };
   /** Which adapter serves each port, for logs and readiness. */
-  readonly adapters: Readonly<Record<"sql" | "cache" | "queue" | "blob" | "secrets", string>>;
+  readonly adapters: Readonly<Record<"sql" | "cache" | "queue" | "blob" | "secrets" | "sap", string>>;
   readiness(): Promise<ReadinessReport>;
   close(): Promise<void>;
 }
@@ -149,12 +164,50 @@ export async function createPlatform(settings: Settings, options: PlatformOption
       : {}),
   });
 
+  const sapClient = await connectSap(settings, secrets);
+  closers.push(() => sapClient.close());
+  metrics.onCollect(async () => metrics.sapConnectionPoolSize.set(sapClient.openConnections()));
+  // The probe pings through the guarded client, which in turn consults the availability.
+  let sap: GuardedSapClient | undefined;
+  const sapAvailability = new SapAvailability({
+    cache,
+    alerts,
+    metrics,
+    logger,
+    ping: () => sap!.ping(),
+    probeIntervalSeconds: settings.SAP_HEALTH_PROBE_INTERVAL_SECONDS,
+    failureThreshold: settings.SAP_CIRCUIT_FAILURE_THRESHOLD,
+  });
+  sap = new GuardedSapClient({
+    client: sapClient,
+    availability: sapAvailability,
+    metrics,
+    maxConcurrentCalls: settings.SAP_MAX_CONCURRENT_CALLS,
+    admissionTimeoutMs: settings.SAP_ADMISSION_TIMEOUT_MS,
+    callTimeoutMs: settings.SAP_RFC_TIMEOUT_MS,
+    pingTimeoutMs: Math.min(settings.SAP_RFC_TIMEOUT_MS, Math.max(1000, settings.SAP_HEALTH_PROBE_INTERVAL_SECONDS * 500)),
+  });
+  sapAvailability.start();
+  closers.push(async () => sapAvailability.stop());
+  const projects = new ProjectService({
+    sap,
+    functions: { listProjects: settings.SAP_RFC_FUNCTION_LIST_PROJECTS, readProject: settings.SAP_RFC_FUNCTION_READ_PROJECT },
+    repository: new ProjectRepository(database.db),
+    db: database.db,
+    cache,
+    cacheTtlSeconds: settings.PROJECT_CACHE_TTL_SECONDS,
+    audit,
+    metrics,
+    logger,
+  });
+
   const adapters = {
     sql: database.dialect,
     cache: settings.REDIS_URL ? "redis" : "in-process",
     queue: serviceBusNamespace || settings.ServiceBusConnection ? "service-bus" : "local-sqlite",
     blob: settings.BLOB_SERVICE_URL ? "azure-blob" : "blob-connection-string",
     secrets: settings.KEY_VAULT_URL ? "key-vault" : "settings",
+    sap: settings.SAP_ADAPTER,
   } as const;
 
   const checks: DependencyCheck[] = [
@@ -163,6 +216,7 @@ export async function createPlatform(settings: Settings, options: PlatformOption
     { name: "queue", adapter: adapters.queue, check: () => queue.ping() },
     { name: "blob", adapter: adapters.blob, check: () => blobs.ping() },
     { name: "secrets", adapter: adapters.secrets, check: async () => void (await secrets.findSecret("jwt-signing-key")) },
+    { name: "sap", adapter: adapters.sap, check: () => sap.ping() },
   ];
 
   logger.info("Platform started", { adapters, running_in_azure: settings.runningInAzure });
@@ -179,6 +233,11 @@ export async function createPlatform(settings: Settings, options: PlatformOption
     alerts,
     audit,
     identity,
+    sap,
+    projects,
+    resources: new ResourceService(sap, settings.SAP_RFC_FUNCTION_READ_RESOURCES),
+    costCenters: new CostCenterPlanningService(sap, settings.SAP_RFC_FUNCTION_READ_COST_CENTER_PLAN),
+    simulators: sapClient instanceof SapSimulator ? { sap: sapClient } : {},
     adapters,
     readiness: () => checkReadiness(checks),
     close: async () => {
@@ -217,4 +276,42 @@ async function loadSigningKey(settings: Settings, secrets: SecretStore): Promise
   }
   const key = new TextEncoder().encode(readFileSync(file, "utf8").trim());
   return async () => key;
+}
+
+/**
+ * SAP over node-rfc (loaded lazily: the package and SAP's NW RFC SDK are optional, and
+ * their absence stops the start with a message saying so) or the seeded simulator.
+ */
+async function connectSap(settings: Settings, secrets: SecretStore): Promise<SapRfcClient> {
+  if (settings.SAP_ADAPTER === "simulator") {
+    return new SapSimulator({
+      seed: settings.SAP_SIMULATOR_SEED,
+      projectCount: settings.SAP_SIMULATOR_PROJECTS,
+      functionNames: {
+        listProjects: settings.SAP_RFC_FUNCTION_LIST_PROJECTS,
+        readProject: settings.SAP_RFC_FUNCTION_READ_PROJECT,
+        readResources: settings.SAP_RFC_FUNCTION_READ_RESOURCES,
+        readCostCenterPlan: settings.SAP_RFC_FUNCTION_READ_COST_CENTER_PLAN,
+      },
+      controls: {
+        down: settings.SAP_SIMULATOR_DOWN,
+        latencyMs: settings.SAP_SIMULATOR_LATENCY_MS,
+        errorRate: settings.SAP_SIMULATOR_ERROR_RATE,
+        failFunctions: settings.SAP_SIMULATOR_FAIL_FUNCTIONS,
+      },
+    });
+  }
+  const names = ["sap-rfc-user", "sap-rfc-password", "sap-rfc-host", "sap-rfc-sysnr", "sap-rfc-client"] as const;
+  const values = await Promise.all(names.map((n) => secrets.findSecret(n)));
+  const missing = names.filter((_, i) => values[i] === undefined);
+  if (missing.length > 0) {
+    throw new ConfigurationError(missing.map((n) => `${n}: SAP_ADAPTER=node-rfc needs this secret (Key Vault, or ${n.toUpperCase().replace(/-/g, "_")} locally)`));
+  }
+  const [user, passwd, ashost, sysnr, client] = values as string[];
+  return NodeRfcSapClient.connect({
+    module: await loadNodeRfc(),
+    credentials: { user: user!, passwd: passwd!, ashost: ashost!, sysnr: sysnr!, client: client! },
+    poolSize: settings.SAP_MAX_CONCURRENT_CALLS,
+    timeoutMs: settings.SAP_RFC_TIMEOUT_MS,
+  });
 }

@@ -213,6 +213,39 @@ param maxBodyBytes string = '1048576'
 @description('NCRONTAB schedule (UTC) of the timer that deletes expired refresh tokens and stale login-throttle rows.')
 param sessionPurgeSchedule string = '0 30 3 * * *'
 
+@description('How SAP is reached: node-rfc (a real system over RFC; needs the node-rfc package and SAP\'s NW RFC SDK, credentials from the sap-rfc-* secrets) or simulator (the seeded embedded SAP). Must be node-rfc in Azure.')
+param sapAdapter string = 'node-rfc'
+
+@description('Most RFC calls one instance runs against SAP at once (also the RFC connection pool size). Further calls wait up to SAP_ADMISSION_TIMEOUT_MS, then get 503 SAP_BUSY. SAP sees at most this times the maximum instance count.')
+param sapMaxConcurrentCalls string = '10'
+
+@description('How long a call waits for a free RFC slot before it is refused with 503 SAP_BUSY.')
+param sapAdmissionTimeoutMs string = '3000'
+
+@description('Deadline of one RFC call; past it the call is cancelled and counts as an SAP outage.')
+param sapRfcTimeoutMs string = '15000'
+
+@description('How often RFC_PING probes SAP (one instance per interval, the state shared through the cache). SAP going down or coming back is noticed within about two intervals.')
+param sapHealthProbeIntervalSeconds string = '5'
+
+@description('Consecutive failed RFC calls (communication, logon, timeout) that mark SAP down before the next probe does.')
+param sapCircuitFailureThreshold string = '3'
+
+@description('Function module that lists project headers by filter (IV_FILTER PEP | DEPT | ALL, IV_VALUE).')
+param sapRfcFunctionListProjects string = 'Z_LIST_PROJECTS'
+
+@description('Function module that reads one project with its WBS elements and resource plan (PROJECT_ID).')
+param sapRfcFunctionReadProject string = 'Z_READ_PROJECT_DATA'
+
+@description('Function module that reads people with hourly cost rates and capacity (IV_ABTEI optional).')
+param sapRfcFunctionReadResources string = 'Z_READ_RESOURCES'
+
+@description('Function module that reads cost-center plan and actuals for a fiscal year (IV_GJAHR, IV_ABTEI optional).')
+param sapRfcFunctionReadCostCenterPlan string = 'Z_READ_COST_CENTER_PLAN'
+
+@description('Lifetime of a cached merged project (project:{id}); every write to the project removes it sooner.')
+param projectCacheTtlSeconds string = '300'
+
 @description('SMTP server host for alert e-mail; empty disables e-mail alerts. The password is the Key Vault secret smtp-password.')
 param smtpHost string = ''
 
@@ -457,6 +490,17 @@ module api 'app/api.bicep' = {
     loginLockoutSeconds: loginLockoutSeconds
     maxBodyBytes: maxBodyBytes
     sessionPurgeSchedule: sessionPurgeSchedule
+    sapAdapter: sapAdapter
+    sapMaxConcurrentCalls: sapMaxConcurrentCalls
+    sapAdmissionTimeoutMs: sapAdmissionTimeoutMs
+    sapRfcTimeoutMs: sapRfcTimeoutMs
+    sapHealthProbeIntervalSeconds: sapHealthProbeIntervalSeconds
+    sapCircuitFailureThreshold: sapCircuitFailureThreshold
+    sapRfcFunctionListProjects: sapRfcFunctionListProjects
+    sapRfcFunctionReadProject: sapRfcFunctionReadProject
+    sapRfcFunctionReadResources: sapRfcFunctionReadResources
+    sapRfcFunctionReadCostCenterPlan: sapRfcFunctionReadCostCenterPlan
+    projectCacheTtlSeconds: projectCacheTtlSeconds
     smtpHost: smtpHost
     smtpPort: smtpPort
     smtpSecure: smtpSecure

@@ -9,10 +9,13 @@ export type ErrorCode =
   | "NOT_FOUND"
   | "CONFLICT"
   | "PRECONDITION_FAILED"
+  | "PRECONDITION_REQUIRED"
   | "PAYLOAD_TOO_LARGE"
   | "RATE_LIMITED"
   | "TOO_MANY_ATTEMPTS"
   | "SERVICE_UNAVAILABLE"
+  | "SAP_UNAVAILABLE"
+  | "SAP_BUSY"
   | "INTERNAL_ERROR";
 
 export interface FieldIssue {
@@ -75,9 +78,29 @@ export class RateLimitedError extends DomainError {
   }
 }
 
+/** A dependency is down or saturated; Retry-After travels with it. */
 export class ServiceUnavailableError extends DomainError {
-  constructor(message: string, readonly retryAfterSeconds?: number, details: Record<string, unknown> = {}) {
-    super("SERVICE_UNAVAILABLE", message, details);
+  constructor(
+    message: string,
+    readonly retryAfterSeconds?: number,
+    details: Record<string, unknown> = {},
+    code: "SERVICE_UNAVAILABLE" | "SAP_UNAVAILABLE" | "SAP_BUSY" = "SERVICE_UNAVAILABLE",
+  ) {
+    super(code, message, details);
+  }
+}
+
+/** Optimistic concurrency: the caller's version (If-Match) is not the current one. */
+export class PreconditionFailedError extends DomainError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super("PRECONDITION_FAILED", message, details);
+  }
+}
+
+/** A conditional write arrived without its condition (If-Match). */
+export class PreconditionRequiredError extends DomainError {
+  constructor(message: string) {
+    super("PRECONDITION_REQUIRED", message);
   }
 }
 

@@ -45,7 +45,7 @@ export class PlatformMetrics {
   });
   readonly cacheInvalidations = new Counter({
     name: "cache_invalidations_total",
-    help: "Cache invalidations",
+    help: "Cache invalidations (by cache type; project ids would be unbounded labels)",
     labelNames: ["cache_type"] as const,
     registers: [this.registry],
   });
@@ -84,6 +84,40 @@ export class PlatformMetrics {
     name: "alert_delivery_failures_total",
     help: "Alert deliveries that failed, by channel",
     labelNames: ["channel"] as const,
+    registers: [this.registry],
+  });
+  readonly sapRfcCallDuration = new Histogram({
+    name: "sap_rfc_call_duration_seconds",
+    help: "SAP RFC call duration",
+    labelNames: ["function_name"] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+  readonly sapRfcErrors = new Counter({
+    name: "sap_rfc_errors_total",
+    help: "SAP RFC call errors",
+    labelNames: ["function_name", "error_type"] as const,
+    registers: [this.registry],
+  });
+  readonly sapConnectionPoolSize = new Gauge({
+    name: "sap_connection_pool_size",
+    help: "Number of active SAP RFC connections",
+    registers: [this.registry],
+  });
+  readonly sapAdmissionWait = new Histogram({
+    name: "sap_admission_wait_seconds",
+    help: "Time RFC calls waited for a free slot under SAP_MAX_CONCURRENT_CALLS",
+    buckets: [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  readonly sapAdmissionRejections = new Counter({
+    name: "sap_admission_rejections_total",
+    help: "RFC calls refused with SAP_BUSY after waiting past SAP_ADMISSION_TIMEOUT_MS",
+    registers: [this.registry],
+  });
+  readonly sapUp = new Gauge({
+    name: "sap_up",
+    help: "1 while SAP is considered available, 0 while the circuit is open",
     registers: [this.registry],
   });
 

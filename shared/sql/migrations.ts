@@ -8,6 +8,8 @@ function types(dialect: SqlDialectName) {
     longText: dialect === "mssql" ? sql`nvarchar(max)` : sql`text`,
     /** ISO-8601 UTC timestamp. */
     timestamp: sql`varchar(30)`,
+    /** Unicode text of a bounded length (names typed by people). */
+    unicode: (length: number) => (dialect === "mssql" ? sql`nvarchar(${sql.raw(String(length))})` : sql`text`),
   } as const;
 }
 
@@ -64,6 +66,27 @@ export function migrations(dialect: SqlDialectName): Record<string, Migration> {
         await db.schema.createIndex("ix_audit_log_user_id").on("audit_log").column("user_id").execute();
         await db.schema.createIndex("ix_audit_log_action").on("audit_log").column("action").execute();
         await db.schema.createIndex("ix_audit_log_created_at").on("audit_log").column("created_at").execute();
+      },
+    },
+    "0002_projects": {
+      async up(db: Kysely<unknown>) {
+        // Seed 000's extended project entity; SAP stays the source of truth for the rest.
+        await db.schema
+          .createTable("projects")
+          .addColumn("project_id", "varchar(50)", (c) => c.primaryKey())
+          .addColumn("sap_project_code", "varchar(50)", (c) => c.notNull())
+          .addColumn("project_name", t.unicode(200))
+          .addColumn("status", "varchar(20)")
+          .addColumn("custom_field_1", t.unicode(100))
+          .addColumn("custom_field_2", t.unicode(100))
+          // The cost total as recorded on the SQL side, cross-checked against SAP's.
+          .addColumn("total_cost_minor", "bigint")
+          .addColumn("cost_currency", "varchar(3)")
+          .addColumn("created_at", t.timestamp, (c) => c.notNull())
+          .addColumn("updated_at", t.timestamp, (c) => c.notNull())
+          .addColumn("version", "integer", (c) => c.notNull().defaultTo(1))
+          .execute();
+        await db.schema.createIndex("ix_projects_updated_at").on("projects").column("updated_at").execute();
       },
     },
   };

@@ -78,6 +78,17 @@ param loginMaxFailures string
 param loginLockoutSeconds string
 param maxBodyBytes string
 param sessionPurgeSchedule string
+param sapAdapter string
+param sapMaxConcurrentCalls string
+param sapAdmissionTimeoutMs string
+param sapRfcTimeoutMs string
+param sapHealthProbeIntervalSeconds string
+param sapCircuitFailureThreshold string
+param sapRfcFunctionListProjects string
+param sapRfcFunctionReadProject string
+param sapRfcFunctionReadResources string
+param sapRfcFunctionReadCostCenterPlan string
+param projectCacheTtlSeconds string
 param smtpHost string
 param smtpPort string
 param smtpSecure string
@@ -125,6 +136,17 @@ var appSettings = {
   LOGIN_LOCKOUT_SECONDS: loginLockoutSeconds
   MAX_BODY_BYTES: maxBodyBytes
   SESSION_PURGE_SCHEDULE: sessionPurgeSchedule
+  SAP_ADAPTER: sapAdapter
+  SAP_MAX_CONCURRENT_CALLS: sapMaxConcurrentCalls
+  SAP_ADMISSION_TIMEOUT_MS: sapAdmissionTimeoutMs
+  SAP_RFC_TIMEOUT_MS: sapRfcTimeoutMs
+  SAP_HEALTH_PROBE_INTERVAL_SECONDS: sapHealthProbeIntervalSeconds
+  SAP_CIRCUIT_FAILURE_THRESHOLD: sapCircuitFailureThreshold
+  SAP_RFC_FUNCTION_LIST_PROJECTS: sapRfcFunctionListProjects
+  SAP_RFC_FUNCTION_READ_PROJECT: sapRfcFunctionReadProject
+  SAP_RFC_FUNCTION_READ_RESOURCES: sapRfcFunctionReadResources
+  SAP_RFC_FUNCTION_READ_COST_CENTER_PLAN: sapRfcFunctionReadCostCenterPlan
+  PROJECT_CACHE_TTL_SECONDS: projectCacheTtlSeconds
   SMTP_HOST: smtpHost
   SMTP_PORT: smtpPort
   SMTP_SECURE: smtpSecure

@@ -1,0 +1,45 @@
+import { ConfigurationError } from "../config/settings.js";
+import type { Platform } from "../platform.js";
+import { projectIdOf } from "../sap/sap-simulator.js";
+import { sapAmountMinor, sapCurrency, sapId } from "../sap/sap-normalize.js";
+import { ProjectRepository, type ProjectRecord } from "./project-repository.js";
+
+/**
+ * Local only: gives the simulated SAP projects their SQL side, once (an empty table), so a
+ * laptop shows merged projects. One in twenty has no SQL record yet and one in 250 records
+ * a cost total that disagrees with SAP, so consistency reporting has something to show.
+ */
+export async function seedSimulatedProjectRecords(platform: Platform): Promise<number> {
+  const simulator = platform.simulators.sap;
+  if (!simulator || platform.settings.runningInAzure) {
+    throw new ConfigurationError(["SAP_ADAPTER: project records are seeded from the SAP simulator only, never in Azure"]);
+  }
+  const repository = new ProjectRepository(platform.database.db);
+  if ((await repository.count()) > 0) return 0;
+  const records: Omit<ProjectRecord, "createdAt" | "updatedAt" | "version">[] = [];
+  for (let index = 1; index <= simulator.projectCount; index++) {
+    if (index % 20 === 0) continue;
+    const projectId = projectIdOf(index);
+    const header = simulator.projectHeader(projectId)!;
+    let total: bigint | null = null;
+    let currency: string | null = null;
+    try {
+      currency = sapCurrency("WAERS", header.WAERS);
+      total = sapAmountMinor("ISTKOST", header.ISTKOST) + (index % 250 === 0 ? 1234n : 0n);
+    } catch {
+      // A malformed SAP value: leave the SQL total empty, as an import would.
+    }
+    records.push({
+      projectId,
+      sapProjectCode: sapId("PSPID", header.PSPID),
+      name: null,
+      status: index % 7 === 0 ? "on_hold" : "active",
+      customField1: `Portfolio ${1 + (index % 12)}`,
+      customField2: null,
+      totalCostMinor: total,
+      costCurrency: currency,
+    });
+  }
+  await repository.insertMissing(records);
+  return records.length;
+}
