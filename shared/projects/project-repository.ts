@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { sql, type Kysely, type SelectQueryBuilder } from "kysely";
 import { PreconditionFailedError } from "../domain/errors.js";
 import type { DatabaseSchema, ProjectsTable } from "../sql/schema.js";
 
@@ -41,6 +41,26 @@ function toRecord(row: ProjectsTable): ProjectRecord {
   };
 }
 
+/**
+ * Every column, with the bigint read as text: better-sqlite3 hands back a JS number, which
+ * loses money above 2^53 minor units; text is exact on both dialects.
+ */
+function selectRecord<O>(query: SelectQueryBuilder<DatabaseSchema, "projects", O>) {
+  return query.select([
+    "project_id",
+    "sap_project_code",
+    "project_name",
+    "status",
+    "custom_field_1",
+    "custom_field_2",
+    sql<string | null>`cast(total_cost_minor as varchar(20))`.as("total_cost_minor"),
+    "cost_currency",
+    "created_at",
+    "updated_at",
+    "version",
+  ]);
+}
+
 /** SQL Server allows 2,100 parameters per statement; stay well below. */
 const IN_CHUNK = 500;
 
@@ -52,7 +72,7 @@ export class ProjectRepository {
 
   /** Pass the transaction when inside one: SQLite has one connection, and a second would wait forever. */
   async findProject(projectId: string, db: Kysely<DatabaseSchema> = this.#db): Promise<ProjectRecord | undefined> {
-    const row = await db.selectFrom("projects").selectAll().where("project_id", "=", projectId).executeTakeFirst();
+    const row = await selectRecord(db.selectFrom("projects")).where("project_id", "=", projectId).executeTakeFirst();
     return row ? toRecord(row) : undefined;
   }
 
@@ -127,8 +147,7 @@ export class ProjectRepository {
         .executeTakeFirst();
       if (Number(result.numUpdatedRows) !== 1) throw stale(projectId);
     }
-    const row = await db.selectFrom("projects").selectAll().where("project_id", "=", projectId).executeTakeFirstOrThrow();
-    return toRecord(row);
+    return (await this.findProject(projectId, db))!;
   }
 
   /** Bulk insert for seeding (local simulator data); existing ids are left alone. */

@@ -5,6 +5,7 @@ import { sql } from "kysely";
 import { AuditLog } from "../../shared/audit/audit-log.js";
 import { RefreshTokenStore } from "../../shared/identity/refresh-tokens.js";
 import { UserRepository } from "../../shared/identity/users.js";
+import { ProjectRepository } from "../../shared/projects/project-repository.js";
 import { migrateToLatest } from "../../shared/sql/migrations.js";
 import { openMssqlDatabase, openSqliteDatabase, type Database } from "../../shared/sql/database.js";
 import { tempDir } from "../support/test-host.js";
@@ -77,6 +78,29 @@ function contract(name: string, open: () => Promise<Database | { skip: string }>
       const first = await audit.list({ action: `test.first.${suffix}`, limit: 10, offset: 0 });
       assert.deepEqual(first[0]!.details, { a: 1 });
       assert.equal(first[0]!.ipAddress, "10.0.0.1");
+    });
+
+    it("keeps project records with exact cost totals and optimistic versions", async (t) => {
+      if (skip) return t.skip(skip);
+      const projects = new ProjectRepository(database!.db);
+      const id = `PRJ-T${suffix}`.slice(0, 50);
+      // Larger than 2^53: a bigint column must come back exact on both dialects.
+      await projects.insertMissing([
+        { projectId: id, sapProjectCode: id, name: null, status: "active", customField1: "Ü-field", customField2: null, totalCostMinor: 9_007_199_254_740_993n, costCurrency: "EUR" },
+      ]);
+      const found = await projects.findProject(id);
+      assert.equal(found?.totalCostMinor, 9_007_199_254_740_993n);
+      assert.equal(found?.customField1, "Ü-field");
+      assert.equal(found?.version, 1);
+      const updated = await projects.updateProject(id, id, 1, { name: "Renamed", customField1: null });
+      assert.equal(updated.version, 2);
+      assert.equal(updated.name, "Renamed");
+      assert.equal(updated.customField1, null);
+      await assert.rejects(projects.updateProject(id, id, 1, { status: "on_hold" }), (e: any) => e.code === "PRECONDITION_FAILED");
+      await assert.rejects(projects.updateProject(id, id, 0, { status: "on_hold" }), (e: any) => e.code === "PRECONDITION_FAILED");
+      const created = await projects.updateProject(`${id}N`, `${id}N`, 0, { status: "planning" });
+      assert.equal(created.version, 1);
+      assert.deepEqual([...(await projects.findNames([id, `${id}N`])).entries()], [[id, "Renamed"]]);
     });
   });
 }

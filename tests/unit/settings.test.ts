@@ -41,7 +41,7 @@ describe("settings", () => {
       (error: unknown) => {
         assert.ok(error instanceof ConfigurationError);
         const named = error.problems.map((p) => p.split(":")[0]).sort();
-        assert.deepEqual(named, ["BLOB_CONNECTION_STRING", "BLOB_SERVICE_URL", "KEY_VAULT_URL", "SQL_CONNECTION_STRING", "ServiceBusConnection__fullyQualifiedNamespace"]);
+        assert.deepEqual(named, ["BLOB_CONNECTION_STRING", "BLOB_SERVICE_URL", "KEY_VAULT_URL", "SAP_ADAPTER", "SQL_CONNECTION_STRING", "ServiceBusConnection__fullyQualifiedNamespace"]);
         return true;
       },
     );
@@ -52,6 +52,7 @@ describe("settings", () => {
       ServiceBusConnection__fullyQualifiedNamespace: "ns.servicebus.windows.net",
       REDIS_URL: "rediss://cache:10000",
       KEY_VAULT_URL: "https://kv.vault.azure.net",
+      SAP_ADAPTER: "node-rfc",
     });
     assert.equal(azure.runningInAzure, true);
   });
