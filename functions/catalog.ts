@@ -1,5 +1,7 @@
 import { authLogin, authLogout, authMe, authRefresh, authRegister } from "./auth/auth-functions.js";
+import { projectsBillingList, projectsBillingPost } from "./gateway/billing-functions.js";
 import { costCentersPlanning } from "./gateway/cost-center-functions.js";
+import { sagaRecovery, sagasGet, sagasList } from "./gateway/saga-functions.js";
 import { projectsGet, projectsList, projectsUpdate } from "./gateway/project-functions.js";
 import { resourcesList } from "./gateway/resource-functions.js";
 import type { FunctionDeclaration } from "./registry/declarations.js";
@@ -28,6 +30,11 @@ export const functions: readonly FunctionDeclaration[] = [
   projectsUpdate,
   resourcesList,
   costCentersPlanning,
+  projectsBillingPost,
+  projectsBillingList,
+  sagasList,
+  sagasGet,
+  sagaRecovery,
   health,
   healthReady,
   metrics,

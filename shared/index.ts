@@ -27,6 +27,7 @@ export type { ProjectFilter, ProjectListQuery, ProjectPage } from "./projects/pr
 export type { Resource, ResourcePage, ResourceQuery } from "./resources/resource-service.js";
 export type { CostCenterPlan, CostCenterPlanning } from "./cost-centers/cost-center-planning.js";
 export type { DataIssue } from "./sap/sap-normalize.js";
-export type { Money } from "./finance/money.js";
+export { isKnownCurrency, parseMoney, type Money } from "./finance/money.js";
+export type { BillingEntryInput, Saga, StoredResponse } from "./billing/billing-saga.js";
 export { SapSimulator, type SapSimulatorControls, type RecordedRfcCall } from "./sap/sap-simulator.js";
 export { seedSimulatedProjectRecords } from "./projects/project-seed.js";

@@ -32,6 +32,8 @@ import { ProjectRepository } from "./projects/project-repository.js";
 import { ProjectService } from "./projects/project-service.js";
 import { ResourceService } from "./resources/resource-service.js";
 import { GuardedSapClient } from "./sap/guarded-sap-client.js";
+import { BillingSagaService } from "./billing/billing-saga.js";
+import { BillingRepository } from "./billing/billing-repository.js";
 import { NodeRfcSapClient, loadNodeRfc } from "./sap/node-rfc-client.js";
 import { SapAvailability } from "./sap/sap-availability.js";
 import { SapSimulator } from "./sap/sap-simulator.js";
@@ -54,6 +56,7 @@ export interface Platform {
   readonly projects: ProjectService;
   readonly resources: ResourceService;
   readonly costCenters: CostCenterPlanningService;
+  readonly billing: BillingSagaService;
   /** The embedded simulators, when chosen (the local host steers them at run time). */
   readonly simulators: { readonly sap?: SapSimulator };
   /** Which adapter serves each port, for logs and readiness. */
@@ -193,6 +196,7 @@ export async function createPlatform(settings: Settings, options: PlatformOption
     sap,
     functions: { listProjects: settings.SAP_RFC_FUNCTION_LIST_PROJECTS, readProject: settings.SAP_RFC_FUNCTION_READ_PROJECT },
     repository: new ProjectRepository(database.db),
+    billing: new BillingRepository(database.db),
     db: database.db,
     cache,
     cacheTtlSeconds: settings.PROJECT_CACHE_TTL_SECONDS,
@@ -237,6 +241,16 @@ export async function createPlatform(settings: Settings, options: PlatformOption
     projects,
     resources: new ResourceService(sap, settings.SAP_RFC_FUNCTION_READ_RESOURCES),
     costCenters: new CostCenterPlanningService(sap, settings.SAP_RFC_FUNCTION_READ_COST_CENTER_PLAN),
+    billing: new BillingSagaService({
+      db: database.db,
+      sap,
+      functions: { update: settings.SAP_RFC_FUNCTION_UPDATE_PROJECT, reverse: settings.SAP_RFC_FUNCTION_REVERSE_BILLING, read: settings.SAP_RFC_FUNCTION_READ_BILLING },
+      projects,
+      audit,
+      alerts,
+      logger,
+      staleAfterSeconds: settings.SAGA_STALE_AFTER_SECONDS,
+    }),
     simulators: sapClient instanceof SapSimulator ? { sap: sapClient } : {},
     adapters,
     readiness: () => checkReadiness(checks),
@@ -292,7 +306,13 @@ async function connectSap(settings: Settings, secrets: SecretStore): Promise<Sap
         readProject: settings.SAP_RFC_FUNCTION_READ_PROJECT,
         readResources: settings.SAP_RFC_FUNCTION_READ_RESOURCES,
         readCostCenterPlan: settings.SAP_RFC_FUNCTION_READ_COST_CENTER_PLAN,
+        updateProject: settings.SAP_RFC_FUNCTION_UPDATE_PROJECT,
+        reverseBilling: settings.SAP_RFC_FUNCTION_REVERSE_BILLING,
+        readBilling: settings.SAP_RFC_FUNCTION_READ_BILLING,
+        listBillingChanges: settings.SAP_RFC_FUNCTION_LIST_BILLING_CHANGES,
+        billingChecksums: settings.SAP_RFC_FUNCTION_BILLING_CHECKSUMS,
       },
+      stateFile: join(settings.DATA_DIR, "sap-simulator-billing.jsonl"),
       controls: {
         down: settings.SAP_SIMULATOR_DOWN,
         latencyMs: settings.SAP_SIMULATOR_LATENCY_MS,

@@ -27,7 +27,7 @@ export const projectView = z.object({
     plannedMargin: moneyView.nullable(),
   }),
   costs: z.object({ planned: moneyView.nullable(), actual: moneyView.nullable(), variance: moneyView.nullable(), variancePct: z.string().nullable() }),
-  billing: z.object({ billedToDate: moneyView.nullable(), remainingToBill: moneyView.nullable(), lastBillingDate: z.string().nullable() }),
+  billing: z.object({ recordedEntries: z.number().int(), recordedTotal: moneyView.nullable(), billedToDate: moneyView.nullable(), remainingToBill: moneyView.nullable(), lastBillingDate: z.string().nullable() }),
   outsourcing: z.object({ outsourcedCost: moneyView.nullable(), shareOfActualPct: z.string().nullable() }),
   resourcePlanning: z.object({
     plannedHours: z.string(),

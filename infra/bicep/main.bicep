@@ -213,6 +213,33 @@ param maxBodyBytes string = '1048576'
 @description('NCRONTAB schedule (UTC) of the timer that deletes expired refresh tokens and stale login-throttle rows.')
 param sessionPurgeSchedule string = '0 30 3 * * *'
 
+@description('Projects per checksum call in a full reconciliation pass: each RFC call covers one range, so no call runs long in SAP.')
+param reconciliationRangeSize string = '100'
+
+@description('NCRONTAB schedule (UTC) of the incremental SAP/SQL billing reconciliation (every 15 minutes by default).')
+param billingReconciliationSchedule string = '0 */15 * * * *'
+
+@description('How long a saga may stay IN_PROGRESS before the recovery timer takes it over (longer than SAP_RFC_TIMEOUT_MS, so a live request is never raced).')
+param sagaStaleAfterSeconds string = '120'
+
+@description('NCRONTAB schedule (UTC) of the timer that finishes or compensates billing sagas left IN_PROGRESS by a crash and retries COMPENSATION_FAILED ones.')
+param sagaRecoverySchedule string = '0 * * * * *'
+
+@description('Function module that returns billing checksums for a range of projects (IV_FROM, IV_TO, IV_DETAIL) or a list (IT_PROJECTS).')
+param sapRfcFunctionBillingChecksums string = 'Z_BILLING_CHECKSUMS'
+
+@description('Function module that lists projects whose billing changed in SAP since a timestamp (IV_SINCE), for incremental reconciliation.')
+param sapRfcFunctionListBillingChanges string = 'Z_LIST_BILLING_CHANGES'
+
+@description('Function module that reads a project\'s live billing entries (PROJECT_ID, IV_REFERENCE optional).')
+param sapRfcFunctionReadBilling string = 'Z_READ_BILLING_DATA'
+
+@description('Function module that reverses the posting made under a reference (IV_REFERENCE); the SAGA\'s compensation. Reversing twice must be a no-op.')
+param sapRfcFunctionReverseBilling string = 'Z_REVERSE_BILLING'
+
+@description('Function module that posts billing entries to a project (PROJECT_ID, IV_REFERENCE, IT_ENTRIES); the SAGA\'s SAP step. It must treat a repeated IV_REFERENCE as already posted.')
+param sapRfcFunctionUpdateProject string = 'Z_UPDATE_PROJECT_DATA'
+
 @description('How SAP is reached: node-rfc (a real system over RFC; needs the node-rfc package and SAP\'s NW RFC SDK, credentials from the sap-rfc-* secrets) or simulator (the seeded embedded SAP). Must be node-rfc in Azure.')
 param sapAdapter string = 'node-rfc'
 
@@ -490,6 +517,15 @@ module api 'app/api.bicep' = {
     loginLockoutSeconds: loginLockoutSeconds
     maxBodyBytes: maxBodyBytes
     sessionPurgeSchedule: sessionPurgeSchedule
+    reconciliationRangeSize: reconciliationRangeSize
+    billingReconciliationSchedule: billingReconciliationSchedule
+    sagaStaleAfterSeconds: sagaStaleAfterSeconds
+    sagaRecoverySchedule: sagaRecoverySchedule
+    sapRfcFunctionBillingChecksums: sapRfcFunctionBillingChecksums
+    sapRfcFunctionListBillingChanges: sapRfcFunctionListBillingChanges
+    sapRfcFunctionReadBilling: sapRfcFunctionReadBilling
+    sapRfcFunctionReverseBilling: sapRfcFunctionReverseBilling
+    sapRfcFunctionUpdateProject: sapRfcFunctionUpdateProject
     sapAdapter: sapAdapter
     sapMaxConcurrentCalls: sapMaxConcurrentCalls
     sapAdmissionTimeoutMs: sapAdmissionTimeoutMs

@@ -233,6 +233,54 @@ export const SETTINGS = {
     description: "Function module that reads cost-center plan and actuals for a fiscal year (IV_GJAHR, IV_ABTEI optional).",
     schema: z.string().regex(/^[A-Z0-9_/]{1,30}$/).default("Z_READ_COST_CENTER_PLAN"),
   },
+  SAP_RFC_FUNCTION_UPDATE_PROJECT: {
+    scope: "platform",
+    description: "Function module that posts billing entries to a project (PROJECT_ID, IV_REFERENCE, IT_ENTRIES); the SAGA's SAP step. It must treat a repeated IV_REFERENCE as already posted.",
+    schema: z.string().regex(/^[A-Z0-9_/]{1,30}$/).default("Z_UPDATE_PROJECT_DATA"),
+  },
+  SAP_RFC_FUNCTION_REVERSE_BILLING: {
+    scope: "platform",
+    description: "Function module that reverses the posting made under a reference (IV_REFERENCE); the SAGA's compensation. Reversing twice must be a no-op.",
+    schema: z.string().regex(/^[A-Z0-9_/]{1,30}$/).default("Z_REVERSE_BILLING"),
+  },
+  SAP_RFC_FUNCTION_READ_BILLING: {
+    scope: "platform",
+    description: "Function module that reads a project's live billing entries (PROJECT_ID, IV_REFERENCE optional).",
+    schema: z.string().regex(/^[A-Z0-9_/]{1,30}$/).default("Z_READ_BILLING_DATA"),
+  },
+  SAP_RFC_FUNCTION_LIST_BILLING_CHANGES: {
+    scope: "platform",
+    description: "Function module that lists projects whose billing changed in SAP since a timestamp (IV_SINCE), for incremental reconciliation.",
+    schema: z.string().regex(/^[A-Z0-9_/]{1,30}$/).default("Z_LIST_BILLING_CHANGES"),
+  },
+  SAP_RFC_FUNCTION_BILLING_CHECKSUMS: {
+    scope: "platform",
+    description: "Function module that returns billing checksums for a range of projects (IV_FROM, IV_TO, IV_DETAIL) or a list (IT_PROJECTS).",
+    schema: z.string().regex(/^[A-Z0-9_/]{1,30}$/).default("Z_BILLING_CHECKSUMS"),
+  },
+  SAGA_RECOVERY_SCHEDULE: {
+    scope: "platform",
+    description:
+      "NCRONTAB schedule (UTC) of the timer that finishes or compensates billing sagas left IN_PROGRESS by a crash and retries COMPENSATION_FAILED ones.",
+    schema: z.string().min(1).default("0 * * * * *"),
+  },
+  SAGA_STALE_AFTER_SECONDS: {
+    scope: "platform",
+    description:
+      "How long a saga may stay IN_PROGRESS before the recovery timer takes it over (longer than SAP_RFC_TIMEOUT_MS, so a live request is never raced).",
+    schema: int(5, 86_400).default(120),
+  },
+  BILLING_RECONCILIATION_SCHEDULE: {
+    scope: "platform",
+    description: "NCRONTAB schedule (UTC) of the incremental SAP/SQL billing reconciliation (every 15 minutes by default).",
+    schema: z.string().min(1).default("0 */15 * * * *"),
+  },
+  RECONCILIATION_RANGE_SIZE: {
+    scope: "platform",
+    description:
+      "Projects per checksum call in a full reconciliation pass: each RFC call covers one range, so no call runs long in SAP.",
+    schema: int(10, 10_000).default(100),
+  },
   PROJECT_CACHE_TTL_SECONDS: {
     scope: "platform",
     description: "Lifetime of a cached merged project (project:{id}); every write to the project removes it sooner.",

@@ -21,7 +21,7 @@ export type ErrorCode =
 export interface FieldIssue {
   readonly field: string;
   readonly message: string;
-  readonly location?: "path" | "query" | "body";
+  readonly location?: "path" | "query" | "body" | "header";
 }
 
 export class DomainError extends Error {

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createSecretKey, randomUUID, type KeyObject } from "node:crypto";
 import { SignJWT, errors as joseErrors, jwtVerify } from "jose";
 import { z } from "zod";
 import { UnauthorizedError } from "../domain/errors.js";
@@ -25,6 +25,8 @@ export class AccessTokens {
   readonly #issuer: string;
   readonly #audience: string;
   readonly #ttlSeconds: number;
+  /** jose would turn raw bytes into a KeyObject on every call; do it once per key (rotation makes a new one). */
+  #keyObject: { bytes: Buffer; key: KeyObject } | undefined;
 
   constructor(options: { key: () => Promise<Uint8Array>; issuer: string; audience: string; ttlSeconds: number }) {
     this.#key = options.key;
@@ -47,12 +49,18 @@ export class AccessTokens {
       .setNotBefore("0s")
       .setJti(randomUUID())
       .setExpirationTime(`${this.#ttlSeconds}s`)
-      .sign(await this.#key());
+      .sign(await this.#currentKey());
+  }
+
+  async #currentKey(): Promise<KeyObject> {
+    const bytes = Buffer.from(await this.#key());
+    if (!this.#keyObject || !this.#keyObject.bytes.equals(bytes)) this.#keyObject = { bytes, key: createSecretKey(bytes) };
+    return this.#keyObject.key;
   }
 
   async verify(token: string): Promise<AccessTokenClaims> {
     try {
-      const { payload } = await jwtVerify(token, await this.#key(), {
+      const { payload } = await jwtVerify(token, await this.#currentKey(), {
         algorithms: ["HS256"],
         issuer: this.#issuer,
         audience: this.#audience,

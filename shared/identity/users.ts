@@ -33,11 +33,13 @@ export interface Page<T> {
   readonly total: number;
 }
 
+const storedRolesSchema = z.array(roleSchema);
+
 function toUser(row: UsersTable): User {
   return {
     id: row.id,
     username: row.username,
-    roles: z.array(roleSchema).parse(JSON.parse(row.roles)),
+    roles: storedRolesSchema.parse(JSON.parse(row.roles)),
     status: row.status,
     createdAt: row.created_at,
     updatedAt: row.updated_at,

@@ -11,6 +11,8 @@ export async function connectRedis(url: string, password: string | undefined): P
     maxRetriesPerRequest: 2,
     enableOfflineQueue: false,
     connectTimeout: 5000,
+    // Commands issued in the same tick share one round trip (rate limit + cache read per request).
+    enableAutoPipelining: true,
   });
   await client.connect();
   return client;

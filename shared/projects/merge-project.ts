@@ -3,6 +3,7 @@ import type { RfcResult } from "../ports/sap-rfc.js";
 import type { SapProjectRow, SapResourcePlanRow, SapWbsRow } from "../sap/sap-functions.js";
 import { IssueCollector, sapAmountMinor, sapCurrency, sapDate, sapId, sapQuantity, sapText, type DataIssue } from "../sap/sap-normalize.js";
 import type { ProjectRecord } from "./project-repository.js";
+import type { ChecksumEntry } from "../billing/billing-checksum.js";
 
 /** SAP system statuses, as the platform names them. */
 const SAP_STATUS: Record<string, string> = { CRTD: "created", REL: "released", TECO: "technically_completed", CLSD: "closed" };
@@ -34,6 +35,10 @@ export interface MergedProject {
     readonly variancePct: string | null;
   };
   readonly billing: {
+    /** Billing entries SQL holds for the project (completed sagas and mirrored SAP entries). */
+    readonly recordedEntries: number;
+    /** Their sum in the project currency (entries in other currencies are not added). */
+    readonly recordedTotal: Money | null;
     readonly billedToDate: Money | null;
     readonly remainingToBill: Money | null;
     readonly lastBillingDate: string | null;
@@ -66,7 +71,7 @@ export interface MergedProject {
 const HOURS_SCALE = 1;
 
 /** Merges Z_READ_PROJECT_DATA's answer with the SQL record, normalising every SAP value. */
-export function mergeProject(projectId: string, sap: RfcResult, record: ProjectRecord | undefined): MergedProject {
+export function mergeProject(projectId: string, sap: RfcResult, record: ProjectRecord | undefined, billing: readonly ChecksumEntry[] = []): MergedProject {
   const issues = new IssueCollector();
   const header = (sap.ES_HEADER ?? {}) as Partial<SapProjectRow>;
   const wbs = (sap.ET_WBS ?? []) as SapWbsRow[];
@@ -134,6 +139,8 @@ export function mergeProject(projectId: string, sap: RfcResult, record: ProjectR
       variancePct: costVariance?.variancePct ?? null,
     },
     billing: {
+      recordedEntries: billing.length,
+      recordedTotal: money(currency === null ? null : billing.filter((e) => e.currency === currency).reduce((sum, e) => sum + e.amountMinor, 0n)),
       billedToDate: money(billed),
       remainingToBill: contract !== null && billed !== null ? money(contract - billed) : null,
       lastBillingDate: issues.read(() => sapDate("ES_HEADER.FAKDAT", header.FAKDAT, { required: false })),

@@ -2,11 +2,12 @@ import { ConfigurationError } from "../config/settings.js";
 import type { Platform } from "../platform.js";
 import { projectIdOf } from "../sap/sap-simulator.js";
 import { sapAmountMinor, sapCurrency, sapId } from "../sap/sap-normalize.js";
+import { BillingRepository } from "../billing/billing-repository.js";
 import { ProjectRepository, type ProjectRecord } from "./project-repository.js";
 
 /**
  * Local only: gives the simulated SAP projects their SQL side, once (an empty table), so a
- * laptop shows merged projects. One in twenty has no SQL record yet and one in 250 records
+ * laptop shows merged projects and billing that agrees with SAP's. One in twenty has no SQL record yet and one in 250 records
  * a cost total that disagrees with SAP, so consistency reporting has something to show.
  */
 export async function seedSimulatedProjectRecords(platform: Platform): Promise<number> {
@@ -41,5 +42,14 @@ export async function seedSimulatedProjectRecords(platform: Platform): Promise<n
     });
   }
   await repository.insertMissing(records);
+  // SAP's billing as SQL mirrors it, so reconciliation starts from agreement.
+  const billing: Parameters<BillingRepository["insertActive"]>[0][number][] = [];
+  for (let index = 1; index <= simulator.projectCount; index++) {
+    const projectId = projectIdOf(index);
+    for (const e of simulator.baseBilling(projectId)) {
+      billing.push({ entryId: e.entryId, projectId, kind: "billing", pep: null, amountMinor: e.amountMinor, currency: e.currency, billingDate: e.billingDate, description: e.description ?? "" });
+    }
+  }
+  await new BillingRepository(platform.database.db).insertActive(billing);
   return records.length;
 }

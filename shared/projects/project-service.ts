@@ -10,6 +10,7 @@ import { sapId, sapText } from "../sap/sap-normalize.js";
 import type { DatabaseSchema } from "../sql/schema.js";
 import { mergeProject, type MergedProject } from "./merge-project.js";
 import type { ProjectRecordChanges, ProjectRepository } from "./project-repository.js";
+import type { BillingRepository } from "../billing/billing-repository.js";
 
 export type ProjectFilter = "pep" | "department" | "all";
 
@@ -34,6 +35,7 @@ export interface ProjectServiceOptions {
   readonly sap: GuardedSapClient;
   readonly functions: { readonly listProjects: string; readonly readProject: string };
   readonly repository: ProjectRepository;
+  readonly billing: BillingRepository;
   readonly db: Kysely<DatabaseSchema>;
   readonly cache: Cache;
   readonly cacheTtlSeconds: number;
@@ -149,11 +151,12 @@ export class ProjectService {
 
   async #load(projectId: string): Promise<MergedProject> {
     const generation = this.#generation.get(projectId) ?? 0;
-    const [sap, record] = await Promise.all([
+    const [sap, record, billing] = await Promise.all([
       this.#o.sap.call(this.#o.functions.readProject, { PROJECT_ID: projectId }, { what: "Project", id: projectId }),
       this.#o.repository.findProject(projectId),
+      this.#o.billing.listActive(projectId),
     ]);
-    const merged = mergeProject(projectId, sap, record);
+    const merged = mergeProject(projectId, sap, record, billing);
     if ((this.#generation.get(projectId) ?? 0) === generation) {
       await this.#o.cache.set(projectCacheKey(projectId), JSON.stringify(merged), this.#o.cacheTtlSeconds);
     }

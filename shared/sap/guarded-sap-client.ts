@@ -4,6 +4,22 @@ import { RfcError, type RfcParameters, type RfcResult, type SapRfcClient } from 
 import { AdmissionGate } from "./admission-gate.js";
 import type { SapAvailability } from "./sap-availability.js";
 
+/**
+ * An RFC call that reached SAP and failed. `UNKNOWN` (timeout, broken connection): SAP may
+ * have done the work, so a write must find out before it decides. `REJECTED`: SAP answered
+ * with an error, so nothing was applied.
+ */
+export class SapCallError extends ServiceUnavailableError {
+  constructor(
+    message: string,
+    retryAfterSeconds: number,
+    details: Record<string, unknown>,
+    readonly outcome: "UNKNOWN" | "REJECTED",
+  ) {
+    super(message, retryAfterSeconds, details, "SAP_UNAVAILABLE");
+  }
+}
+
 export interface GuardedSapClientOptions {
   readonly client: SapRfcClient;
   readonly availability: SapAvailability;
@@ -60,9 +76,9 @@ export class GuardedSapClient {
       if (rfc.type === "ABAP_EXCEPTION" && rfc.key === "NOT_FOUND" && notFound) throw new NotFoundError(notFound.what, notFound.id);
       if (rfc.isOutage) {
         await availability.recordOutage(rfc);
-        throw new ServiceUnavailableError("SAP could not be reached; retry shortly", availability.retryAfterSeconds, { function_name: functionName, error_type: rfc.type }, "SAP_UNAVAILABLE");
+        throw new SapCallError("SAP could not be reached; retry shortly", availability.retryAfterSeconds, { function_name: functionName, error_type: rfc.type }, "UNKNOWN");
       }
-      throw new ServiceUnavailableError(`SAP function ${functionName} failed: ${rfc.message}`, availability.retryAfterSeconds, { function_name: functionName, error_type: rfc.type, key: rfc.key ?? null }, "SAP_UNAVAILABLE");
+      throw new SapCallError(`SAP function ${functionName} failed: ${rfc.message}`, availability.retryAfterSeconds, { function_name: functionName, error_type: rfc.type, key: rfc.key ?? null }, "REJECTED");
     } finally {
       metrics.sapRfcCallDuration.observe({ function_name: functionName }, (performance.now() - started) / 1000);
       release();

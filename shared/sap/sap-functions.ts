@@ -10,6 +10,13 @@
  *                         ET_RESOURCE_PLAN: SapResourcePlanRow[]; raises NOT_FOUND
  * Z_READ_RESOURCES      IV_ABTEI (optional) → ET_RESOURCES: SapResourceRow[]
  * Z_READ_COST_CENTER_PLAN IV_GJAHR, IV_ABTEI (optional) → ET_PLAN: SapCostCenterPlanRow[]
+ * Z_UPDATE_PROJECT_DATA PROJECT_ID, IV_REFERENCE (the saga id), IT_ENTRIES: SapBillingEntryRow[]
+ *                       → EV_DOCUMENT, EV_DUPLICATE ('X' when the reference was posted before)
+ * Z_REVERSE_BILLING     IV_REFERENCE → EV_REVERSED ('X' when this call reversed it)
+ * Z_READ_BILLING_DATA   PROJECT_ID, IV_REFERENCE (optional) → ET_BILLING: SapBillingEntryRow[]
+ * Z_LIST_BILLING_CHANGES IV_SINCE (YYYYMMDDhhmmss UTC) → ET_CHANGES {PROJECT_ID, CHANGED_AT}, EV_NOW
+ * Z_BILLING_CHECKSUMS   IV_FROM, IV_TO, IV_DETAIL | IT_PROJECTS → EV_RANGE_CHECKSUM, EV_COUNT,
+ *                       ET_CHECKSUMS {PROJECT_ID, CHECKSUM}
  * RFC_PING              (standard) health probe
  */
 export const RFC_PING = "RFC_PING";
@@ -74,4 +81,14 @@ export interface SapCostCenterPlanRow {
   WAERS: Char;
   WTPLAN: Char; // planned costs for the year, CURR
   WTGXXX: Char; // actual costs for the year, CURR
+}
+
+export interface SapBillingEntryRow {
+  DOCNR: Char; // accounting document, empty for entries SAP had before the platform
+  REFERENCE: Char; // the posting's reference (saga id)
+  ENTRY_ID: Char; // the platform's entry id
+  AMOUNT: Char; // CURR
+  WAERS: Char;
+  BUDAT: Char; // posting (billing) date, DATS
+  SGTXT: Char; // item text
 }

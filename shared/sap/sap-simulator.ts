@@ -1,5 +1,7 @@
 import { formatDecimal } from "../finance/money.js";
 import { RfcError, type RfcParameters, type RfcResult, type SapRfcClient } from "../ports/sap-rfc.js";
+import type { ChecksumEntry } from "../billing/billing-checksum.js";
+import { SimulatedBillingLedger } from "./simulated-billing.js";
 import {
   RFC_PING,
   type SapCostCenterPlanRow,
@@ -30,8 +32,15 @@ export interface SapSimulatorOptions {
     readonly readProject: string;
     readonly readResources: string;
     readonly readCostCenterPlan: string;
+    readonly updateProject: string;
+    readonly reverseBilling: string;
+    readonly readBilling: string;
+    readonly listBillingChanges: string;
+    readonly billingChecksums: string;
   };
   readonly controls?: Partial<SapSimulatorControls>;
+  /** Where SAP's billing postings persist across restarts (none: in memory only). */
+  readonly stateFile?: string;
 }
 
 export interface RecordedRfcCall {
@@ -99,11 +108,24 @@ export class SapSimulator implements SapRfcClient {
   readonly #options: SapSimulatorOptions;
   readonly #controls: SapSimulatorControls;
   readonly #calls: RecordedRfcCall[] = [];
+  readonly #billing: SimulatedBillingLedger;
   #open = 0;
 
   constructor(options: SapSimulatorOptions) {
     this.#options = Object.freeze({ ...options });
     this.#controls = { down: false, latencyMs: 0, errorRate: 0, failFunctions: [], ...options.controls };
+    this.#billing = new SimulatedBillingLedger({
+      baseEntries: (index) => this.#baseBilling(index),
+      indexOf: (projectId) => this.#indexOf(projectId),
+      projectIdOf,
+      projectCount: options.projectCount,
+      ...(options.stateFile ? { stateFile: options.stateFile } : {}),
+    });
+  }
+
+  /** The billing ledger, for tests that prove what SAP holds. */
+  get billing(): SimulatedBillingLedger {
+    return this.#billing;
   }
 
   get controls(): Readonly<SapSimulatorControls> {
@@ -133,6 +155,12 @@ export class SapSimulator implements SapRfcClient {
     return index === undefined ? undefined : this.#project(index).header;
   }
 
+  /** A project's seeded billing (what SAP held before the platform), for seeding the SQL side. */
+  baseBilling(projectId: string): readonly ChecksumEntry[] {
+    const index = this.#indexOf(projectId);
+    return index === undefined ? [] : this.#baseBilling(index);
+  }
+
   get projectCount(): number {
     return this.#options.projectCount;
   }
@@ -149,18 +177,22 @@ export class SapSimulator implements SapRfcClient {
 
   async #call(functionName: string, parameters: RfcParameters, signal?: AbortSignal): Promise<RfcResult> {
     this.#open++;
+    let executed = false;
     try {
-      if (this.#controls.latencyMs > 0) await sleep(this.#controls.latencyMs, signal);
       if (this.#controls.down) throw new RfcError("COMMUNICATION_FAILURE", "partner not reached (simulated SAP is down)");
       if (this.#controls.failFunctions.includes(functionName)) throw new RfcError("SYSTEM_FAILURE", `${functionName}: simulated short dump`);
       if (functionName !== RFC_PING && this.#controls.errorRate > 0 && Math.random() < this.#controls.errorRate) {
         throw new RfcError("COMMUNICATION_FAILURE", "connection reset by peer (simulated)");
       }
       const result = this.#execute(functionName, parameters);
+      executed = true;
       this.#record(functionName, parameters, "ok");
+      // The latency is on the way back: SAP has done the work when a slow answer times out,
+      // which is exactly the ambiguity a caller of a write must handle.
+      if (this.#controls.latencyMs > 0) await sleep(this.#controls.latencyMs, signal);
       return result;
     } catch (error) {
-      this.#record(functionName, parameters, error instanceof RfcError ? error.type : "SYSTEM_FAILURE");
+      if (!executed) this.#record(functionName, parameters, error instanceof RfcError ? error.type : "SYSTEM_FAILURE");
       throw error;
     } finally {
       this.#open--;
@@ -196,6 +228,16 @@ export class SapSimulator implements SapRfcClient {
         const rows = year >= FIRST_YEAR && year <= LAST_YEAR ? Array.from({ length: COST_CENTER_COUNT }, (_, i) => this.#costCenterPlan(i + 1, year)) : [];
         return { ET_PLAN: department ? rows.filter((r) => r.ABTEI.trim() === department) : rows };
       }
+      case names.updateProject:
+        return this.#billing.post(p);
+      case names.reverseBilling:
+        return this.#billing.reverse(p);
+      case names.readBilling:
+        return this.#billing.read(p);
+      case names.listBillingChanges:
+        return this.#billing.changes(p);
+      case names.billingChecksums:
+        return this.#billing.checksums(p);
       default:
         throw new RfcError("ABAP_EXCEPTION", `Function module ${functionName} not found`, "FU_NOT_FOUND");
     }
@@ -284,6 +326,19 @@ export class SapSimulator implements SapRfcClient {
     if (index % 250 === 77) row.PLKOST = "               ";
     if (index % 250 === 55) row.WAERS = "XYZ  ";
     return { header: row, wbs, plan };
+  }
+
+  /** Billing SAP held before the platform: up to three entries per project, in its currency. */
+  #baseBilling(index: number): ChecksumEntry[] {
+    const random = prng(this.#options.seed * 6_700_417 + index);
+    const currency = this.#project(index).header.WAERS.trim();
+    return Array.from({ length: between(random, 0, 3) }, (_, k) => ({
+      entryId: `SEED-${pad(index, 6)}-${k + 1}`,
+      amountMinor: BigInt(between(random, 1_000, 5_000_000)),
+      currency,
+      billingDate: `${between(random, FIRST_YEAR, LAST_YEAR)}-${pad(between(random, 1, 12), 2)}-${pad(between(random, 1, 28), 2)}`,
+      description: `Milestone ${k + 1}`,
+    }));
   }
 
   #resource(index: number): SapResourceRow {

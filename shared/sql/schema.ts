@@ -61,9 +61,53 @@ export interface ProjectsTable {
   version: number;
 }
 
+export interface BillingEntriesTable {
+  entry_id: string;
+  project_id: string;
+  saga_id: string | null;
+  kind: string;
+  pep: string | null;
+  amount_minor: string | number | bigint;
+  currency: string;
+  billing_date: string;
+  description: string;
+  status: "PENDING" | "ACTIVE";
+  created_at: string;
+  updated_at: string;
+}
+
+export type SagaStatus = "IN_PROGRESS" | "SUCCESS" | "FAILED" | "ROLLED_BACK" | "COMPENSATION_FAILED";
+export type SagaStep = "STARTED" | "SQL_APPLIED" | "SAP_APPLIED" | "COMPLETED" | "COMPENSATED";
+
+export interface SagaTransactionsTable {
+  saga_id: string;
+  project_id: string;
+  operation_type: string;
+  step: SagaStep;
+  status: SagaStatus;
+  /** JSON documents. */
+  sql_state_before: string | null;
+  sql_state_after: string | null;
+  sap_result: string | null;
+  error: string | null;
+  idempotency_key: string;
+  request_hash: string;
+  request_json: string;
+  /** The first answer, replayed for the same Idempotency-Key: {status, body}. */
+  response_json: string | null;
+  created_by: string | null;
+  attempts: number;
+  /** Whoever runs the saga holds it until then; recovery takes over only after. */
+  claimed_until: string;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface DatabaseSchema {
   users: UsersTable;
   refresh_tokens: RefreshTokensTable;
   audit_log: AuditLogTable;
   projects: ProjectsTable;
+  billing_entries: BillingEntriesTable;
+  saga_transactions: SagaTransactionsTable;
 }

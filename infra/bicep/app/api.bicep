@@ -78,6 +78,15 @@ param loginMaxFailures string
 param loginLockoutSeconds string
 param maxBodyBytes string
 param sessionPurgeSchedule string
+param reconciliationRangeSize string
+param billingReconciliationSchedule string
+param sagaStaleAfterSeconds string
+param sagaRecoverySchedule string
+param sapRfcFunctionBillingChecksums string
+param sapRfcFunctionListBillingChanges string
+param sapRfcFunctionReadBilling string
+param sapRfcFunctionReverseBilling string
+param sapRfcFunctionUpdateProject string
 param sapAdapter string
 param sapMaxConcurrentCalls string
 param sapAdmissionTimeoutMs string
@@ -136,6 +145,15 @@ var appSettings = {
   LOGIN_LOCKOUT_SECONDS: loginLockoutSeconds
   MAX_BODY_BYTES: maxBodyBytes
   SESSION_PURGE_SCHEDULE: sessionPurgeSchedule
+  RECONCILIATION_RANGE_SIZE: reconciliationRangeSize
+  BILLING_RECONCILIATION_SCHEDULE: billingReconciliationSchedule
+  SAGA_STALE_AFTER_SECONDS: sagaStaleAfterSeconds
+  SAGA_RECOVERY_SCHEDULE: sagaRecoverySchedule
+  SAP_RFC_FUNCTION_BILLING_CHECKSUMS: sapRfcFunctionBillingChecksums
+  SAP_RFC_FUNCTION_LIST_BILLING_CHANGES: sapRfcFunctionListBillingChanges
+  SAP_RFC_FUNCTION_READ_BILLING: sapRfcFunctionReadBilling
+  SAP_RFC_FUNCTION_REVERSE_BILLING: sapRfcFunctionReverseBilling
+  SAP_RFC_FUNCTION_UPDATE_PROJECT: sapRfcFunctionUpdateProject
   SAP_ADAPTER: sapAdapter
   SAP_MAX_CONCURRENT_CALLS: sapMaxConcurrentCalls
   SAP_ADMISSION_TIMEOUT_MS: sapAdmissionTimeoutMs

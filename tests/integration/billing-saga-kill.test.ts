@@ -1,0 +1,101 @@
+import assert from "node:assert/strict";
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { apiClient, freePort, tempDir } from "../support/test-host.js";
+
+const root = new URL("../../../", import.meta.url).pathname;
+
+/** `npm start`'s process in its own process group, so a SIGKILL takes its Azurite down with it. */
+async function startProcess(dir: string, env: Record<string, string>): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(root, "dist/local/main.js")], {
+    cwd: dir,
+    env: { PATH: process.env.PATH ?? "", PORT: String(port), DATA_DIR: join(dir, "data"), LOG_LEVEL: "warn", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  let out = "";
+  child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+  child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
+  const url = `http://localhost:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`host did not start: ${out.slice(-2000)}`);
+    const up = await fetch(`${url}/api/health`).then((r) => r.ok, () => false);
+    if (up) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { child, url, output: () => out };
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once("exit", () => setTimeout(resolve, 300));
+    process.kill(-child.pid!, signal);
+  });
+}
+
+describe("a billing saga whose process is killed between steps", () => {
+  it("is finished by the recovery timer after a restart, applied once in SAP and SQL", async () => {
+    const dir = tempDir();
+    copyFileSync(join(root, "host.json"), join(dir.path, "host.json"));
+    const azurite = JSON.parse(readFileSync(join(root, "azurite.config.json"), "utf8")) as Record<string, unknown>;
+    writeFileSync(join(dir.path, "azurite.config.json"), JSON.stringify({ ...azurite, blobPort: await freePort(), location: join(dir.path, "azurite") }));
+    const common = { SAP_SIMULATOR_PROJECTS: "50", SAGA_STALE_AFTER_SECONDS: "5", SAGA_RECOVERY_SCHEDULE: "*/1 * * * * *", SAP_HEALTH_PROBE_INTERVAL_SECONDS: "60" };
+    // SAP will post at once and answer after 30 s: the process dies with the saga at SQL_APPLIED.
+    let host = await startProcess(dir.path, { ...common, SAP_RFC_TIMEOUT_MS: "60000" });
+    try {
+      let call = apiClient(host.url);
+      const login = async () => (await call("POST", "/api/v1/auth/login", { body: { username: "admin", password: "local-admin-password" } })).body.data.access_token as string;
+      let token = await login();
+      const key = randomUUID();
+      assert.equal((await call("GET", "/api/v1/projects/PRJ-000021", { token })).status, 200);
+      const slow = await call("PUT", "/api/local/simulators/sap", { token, body: { latencyMs: 30_000 } });
+      assert.equal(slow.status, 200);
+      // Fire the write and kill the process while SAP's answer is on its way.
+      const pending = call("POST", "/api/v1/projects/PRJ-000021/billing", { token, headers: { "idempotency-key": key }, body: { entries: [{ amount: "310.00", currency: "EUR", billingDate: "2026-11-21", description: "Killed mid-saga" }] } }).catch((e: unknown) => e);
+      const ledger = join(dir.path, "data", "sap-simulator-billing.jsonl");
+      const deadline = Date.now() + 90_000;
+      const posted = () => {
+        try {
+          return readFileSync(ledger, "utf8").split("\n").filter((l) => l.includes('"type":"post"'));
+        } catch {
+          return [];
+        }
+      };
+      while (posted().length === 0) {
+        if (Date.now() > deadline) assert.fail("SAP never received the posting");
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await killGroup(host.child, "SIGKILL");
+      await pending;
+      const reference = (JSON.parse(posted()[0]!) as { reference: string }).reference;
+
+      host = await startProcess(dir.path, common);
+      call = apiClient(host.url);
+      token = await login();
+      let saga: any;
+      const until = Date.now() + 30_000;
+      do {
+        await new Promise((r) => setTimeout(r, 500));
+        saga = (await call("GET", `/api/v1/sagas/${reference}`, { token })).body.data;
+      } while (saga?.status !== "SUCCESS" && Date.now() < until);
+      assert.equal(saga.status, "SUCCESS", JSON.stringify(saga));
+      assert.ok(saga.attempts >= 2, "recovery took it over");
+
+      const entries = (await call("GET", "/api/v1/projects/PRJ-000021/billing?pageSize=100", { token })).body.data.items.filter((e: any) => e.sagaId === reference);
+      assert.equal(entries.length, 1, "applied once in SQL");
+      assert.equal(posted().filter((l) => l.includes(reference)).length, 1, "posted once in SAP");
+      const replay = await call("POST", "/api/v1/projects/PRJ-000021/billing", { token, headers: { "idempotency-key": key }, body: { entries: [{ amount: "310.00", currency: "EUR", billingDate: "2026-11-21", description: "Killed mid-saga" }] } });
+      assert.equal(replay.status, 201, "the client's retry with its key gets the outcome");
+      assert.equal(replay.body.data.sagaId, reference);
+    } finally {
+      await killGroup(host.child, "SIGTERM");
+      dir.remove();
+    }
+  });
+});
