@@ -1,0 +1,114 @@
+import type { EventEmitter } from "node:events";
+import autocannon from "autocannon";
+
+export interface LoadTarget {
+  readonly name: string;
+  readonly url: string;
+  readonly headers?: Record<string, string>;
+}
+
+export interface LoadResult {
+  readonly target: string;
+  /** 2xx responses per second over the measured window. */
+  readonly requestsPerSecond: number;
+  /** Latency percentiles of 2xx responses, in milliseconds (microsecond resolution). */
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+  readonly ok: number;
+  readonly non2xx: number;
+  readonly errors: number;
+  readonly timeouts: number;
+  readonly durationSeconds: number;
+}
+
+/**
+ * One autocannon run against `target`. Latencies come from autocannon's per-response
+ * event (hrtime, fractional ms) rather than its histogram, which rounds to whole ms.
+ */
+export async function load(target: LoadTarget, options: { connections: number; durationSeconds: number }): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let ok = 0;
+  let non2xx = 0;
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      { url: target.url, connections: options.connections, duration: options.durationSeconds, pipelining: 1, timeout: 10, ...(target.headers ? { headers: target.headers } : {}) },
+      (error: unknown, r: autocannon.Result) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(r)),
+    );
+    (instance as unknown as EventEmitter).on("response", (_client: unknown, status: number, _bytes: number, ms: number) => {
+      if (status >= 200 && status < 300) {
+        ok++;
+        latencies.push(ms);
+      } else non2xx++;
+    });
+  });
+  latencies.sort((a, b) => a - b);
+  return {
+    target: target.name,
+    requestsPerSecond: ok / result.duration,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    max: latencies.at(-1) ?? Number.NaN,
+    ok,
+    non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    durationSeconds: result.duration,
+  };
+}
+
+/** Nearest-rank percentile of sorted values. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/**
+ * Runs every target with the same settings, one at a time (never two at once): per round,
+ * each target gets a warm-up then a measured run; the order alternates between rounds.
+ * Returns, per target, the median of each figure over the rounds, plus every round.
+ */
+export async function compare(
+  targets: readonly LoadTarget[],
+  options: { connections: number; durationSeconds: number; warmupSeconds: number; rounds: number },
+  hooks: { log?: (line: string) => void; aroundMeasure?: (target: LoadTarget, measure: () => Promise<LoadResult>) => Promise<LoadResult> } = {},
+): Promise<{ summary: Map<string, LoadResult>; rounds: LoadResult[][] }> {
+  const log = hooks.log ?? (() => {});
+  const around = hooks.aroundMeasure ?? ((_t: LoadTarget, measure: () => Promise<LoadResult>) => measure());
+  const rounds: LoadResult[][] = [];
+  for (let round = 0; round < options.rounds; round++) {
+    const order = round % 2 === 0 ? [...targets] : [...targets].reverse();
+    const results: LoadResult[] = [];
+    for (const target of order) {
+      if (options.warmupSeconds > 0) await load(target, { connections: options.connections, durationSeconds: options.warmupSeconds });
+      const r = await around(target, () => load(target, { connections: options.connections, durationSeconds: options.durationSeconds }));
+      log(`  round ${round + 1}/${options.rounds} ${target.name}: ${r.requestsPerSecond.toFixed(0)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms (${r.ok} ok, ${r.non2xx} non-2xx, ${r.errors} errors)`);
+      results.push(r);
+    }
+    rounds.push(results);
+  }
+  const summary = new Map<string, LoadResult>();
+  for (const target of targets) {
+    const runs = rounds.map((rs) => rs.find((r) => r.target === target.name)!);
+    const sum = (f: (r: LoadResult) => number) => runs.reduce((a, r) => a + f(r), 0);
+    summary.set(target.name, {
+      target: target.name,
+      requestsPerSecond: median(runs.map((r) => r.requestsPerSecond)),
+      p50: median(runs.map((r) => r.p50)),
+      p99: median(runs.map((r) => r.p99)),
+      max: Math.max(...runs.map((r) => r.max)),
+      ok: sum((r) => r.ok),
+      non2xx: sum((r) => r.non2xx),
+      errors: sum((r) => r.errors),
+      timeouts: sum((r) => r.timeouts),
+      durationSeconds: sum((r) => r.durationSeconds),
+    });
+  }
+  return { summary, rounds };
+}
