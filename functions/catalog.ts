@@ -2,6 +2,16 @@ import { authLogin, authLogout, authMe, authRefresh, authRegister } from "./auth
 import { projectsBillingList, projectsBillingPost } from "./gateway/billing-functions.js";
 import { costCentersPlanning } from "./gateway/cost-center-functions.js";
 import { sagaRecovery, sagasGet, sagasList } from "./gateway/saga-functions.js";
+import {
+  billingReconciliation,
+  reconciliationInconsistenciesApply,
+  reconciliationInconsistenciesList,
+  reconciliationInconsistenciesResolve,
+  reconciliationRun,
+  reconciliationRunsCreate,
+  reconciliationRunsGet,
+  reconciliationRunsList,
+} from "./gateway/reconciliation-functions.js";
 import { projectsGet, projectsList, projectsUpdate } from "./gateway/project-functions.js";
 import { resourcesList } from "./gateway/resource-functions.js";
 import type { FunctionDeclaration } from "./registry/declarations.js";
@@ -35,6 +45,14 @@ export const functions: readonly FunctionDeclaration[] = [
   sagasList,
   sagasGet,
   sagaRecovery,
+  reconciliationRunsCreate,
+  reconciliationRunsList,
+  reconciliationRunsGet,
+  reconciliationInconsistenciesList,
+  reconciliationInconsistenciesResolve,
+  reconciliationInconsistenciesApply,
+  reconciliationRun,
+  billingReconciliation,
   health,
   healthReady,
   metrics,

@@ -29,5 +29,6 @@ export type { CostCenterPlan, CostCenterPlanning } from "./cost-centers/cost-cen
 export type { DataIssue } from "./sap/sap-normalize.js";
 export { isKnownCurrency, parseMoney, type Money } from "./finance/money.js";
 export type { BillingEntryInput, Saga, StoredResponse } from "./billing/billing-saga.js";
+export type { Inconsistency, ReconciliationMode, ReconciliationRun } from "./billing/billing-reconciliation.js";
 export { SapSimulator, type SapSimulatorControls, type RecordedRfcCall } from "./sap/sap-simulator.js";
 export { seedSimulatedProjectRecords } from "./projects/project-seed.js";

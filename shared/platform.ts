@@ -34,6 +34,7 @@ import { ResourceService } from "./resources/resource-service.js";
 import { GuardedSapClient } from "./sap/guarded-sap-client.js";
 import { BillingSagaService } from "./billing/billing-saga.js";
 import { BillingRepository } from "./billing/billing-repository.js";
+import { BillingReconciliation } from "./billing/billing-reconciliation.js";
 import { NodeRfcSapClient, loadNodeRfc } from "./sap/node-rfc-client.js";
 import { SapAvailability } from "./sap/sap-availability.js";
 import { SapSimulator } from "./sap/sap-simulator.js";
@@ -57,6 +58,7 @@ export interface Platform {
   readonly resources: ResourceService;
   readonly costCenters: CostCenterPlanningService;
   readonly billing: BillingSagaService;
+  readonly reconciliation: BillingReconciliation;
   /** The embedded simulators, when chosen (the local host steers them at run time). */
   readonly simulators: { readonly sap?: SapSimulator };
   /** Which adapter serves each port, for logs and readiness. */
@@ -205,6 +207,17 @@ export async function createPlatform(settings: Settings, options: PlatformOption
     logger,
   });
 
+  const billing = new BillingSagaService({
+    db: database.db,
+    sap,
+    functions: { update: settings.SAP_RFC_FUNCTION_UPDATE_PROJECT, reverse: settings.SAP_RFC_FUNCTION_REVERSE_BILLING, read: settings.SAP_RFC_FUNCTION_READ_BILLING },
+    projects,
+    audit,
+    alerts,
+    logger,
+    staleAfterSeconds: settings.SAGA_STALE_AFTER_SECONDS,
+  });
+
   const adapters = {
     sql: database.dialect,
     cache: settings.REDIS_URL ? "redis" : "in-process",
@@ -241,15 +254,21 @@ export async function createPlatform(settings: Settings, options: PlatformOption
     projects,
     resources: new ResourceService(sap, settings.SAP_RFC_FUNCTION_READ_RESOURCES),
     costCenters: new CostCenterPlanningService(sap, settings.SAP_RFC_FUNCTION_READ_COST_CENTER_PLAN),
-    billing: new BillingSagaService({
+    billing,
+    reconciliation: new BillingReconciliation({
       db: database.db,
       sap,
-      functions: { update: settings.SAP_RFC_FUNCTION_UPDATE_PROJECT, reverse: settings.SAP_RFC_FUNCTION_REVERSE_BILLING, read: settings.SAP_RFC_FUNCTION_READ_BILLING },
-      projects,
+      functions: {
+        listProjects: settings.SAP_RFC_FUNCTION_LIST_PROJECTS,
+        listChanges: settings.SAP_RFC_FUNCTION_LIST_BILLING_CHANGES,
+        checksums: settings.SAP_RFC_FUNCTION_BILLING_CHECKSUMS,
+        readBilling: settings.SAP_RFC_FUNCTION_READ_BILLING,
+      },
+      saga: billing,
       audit,
       alerts,
       logger,
-      staleAfterSeconds: settings.SAGA_STALE_AFTER_SECONDS,
+      rangeSize: settings.RECONCILIATION_RANGE_SIZE,
     }),
     simulators: sapClient instanceof SapSimulator ? { sap: sapClient } : {},
     adapters,

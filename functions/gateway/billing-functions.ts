@@ -1,7 +1,8 @@
 import { z } from "zod";
-import { ANY_ROLE, DomainError, FINANCE_WRITERS, ValidationError, isKnownCurrency, parseMoney, type ErrorCode } from "../../shared/index.js";
+import { ANY_ROLE, FINANCE_WRITERS, ValidationError, isKnownCurrency, parseMoney } from "../../shared/index.js";
 import { httpFunction } from "../registry/declarations.js";
 import { pageOf, pageQuery, pageView, sapCode } from "./gateway-schemas.js";
+import { outcomeOf } from "./stored-response.js";
 
 const projectParams = z.object({ projectId: sapCode(50) });
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,200}$/;
@@ -61,9 +62,7 @@ export const projectsBillingPost = httpFunction({
       kind: e.kind,
       pep: e.pep ?? null,
     }));
-    const answer = await platform.billing.postBilling(params.projectId, entries, key, actor);
-    if (answer.body.error) throw new DomainError(answer.body.error.code as ErrorCode, answer.body.error.message, answer.body.error.details);
-    return { data: answer.body.data as never, status: answer.status, headers: { "Idempotency-Key": key } };
+    return outcomeOf(await platform.billing.postBilling(params.projectId, entries, key, actor), { "Idempotency-Key": key });
   },
 });
 

@@ -304,6 +304,7 @@ var serviceBusQueues = [
   { name: 'backup-requests', maxDeliveryCount: 5, lockDuration: 'PT5M' }
   { name: 'task-completed', maxDeliveryCount: 10, lockDuration: 'PT1M' }
   { name: 'esg-batches', maxDeliveryCount: 5, lockDuration: 'PT5M' }
+  { name: 'reconciliation-requests', maxDeliveryCount: 3, lockDuration: 'PT5M' }
 ]
 
 // ---------------------------------------------------------------------------

@@ -2,7 +2,8 @@ import { createHash, randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Actor, AuditLog } from "../audit/audit-log.js";
 import { ConflictError, DomainError, NotFoundError, ServiceUnavailableError } from "../domain/errors.js";
-import { formatDecimal, toMoney } from "../finance/money.js";
+import { formatDecimal, parseMoney, toMoney } from "../finance/money.js";
+import { checksumOfFacts, fromSap, type RepairAction } from "./billing-facts.js";
 import type { Logger } from "../observability/logger.js";
 import type { Alerter } from "../ports/alerter.js";
 import type { ProjectService } from "../projects/project-service.js";
@@ -160,6 +161,78 @@ export class BillingSagaService {
       return this.#rollBack(sagaId, projectId, error, actor);
     }
     return this.#complete(sagaId, projectId, sapResult, actor);
+  }
+
+  /**
+   * Corrects SQL to SAP for a reconciliation finding, as a saga: SAP is read first and must
+   * still hold what reconciliation saw (else nothing changes: FAILED), then every SQL
+   * change, the saga's completion, the finding's REPAIRED status and the audit record
+   * commit in one transaction. Applying the same finding twice replays the first answer.
+   */
+  async repairFromSap(input: { inconsistencyId: string; projectId: string; expectedSapChecksum: string; actions: readonly RepairAction[]; actor: Actor }): Promise<StoredResponse> {
+    const { inconsistencyId, projectId, actions, actor } = input;
+    const request = { inconsistencyId, projectId, actions };
+    const requestHash = createHash("sha256").update(json(request)).digest("hex");
+    const key = `repair:${inconsistencyId}`;
+    const replay = await this.#replay(key, requestHash);
+    if (replay) return replay;
+    const sagaId = randomUUID();
+    const now = new Date().toISOString();
+    await this.#o.db
+      .insertInto("saga_transactions")
+      .values({
+        saga_id: sagaId,
+        project_id: projectId,
+        operation_type: "RECONCILIATION_REPAIR",
+        step: "STARTED",
+        status: "IN_PROGRESS",
+        sql_state_before: json(billingStateOf(await this.#billing.listActive(projectId))),
+        sql_state_after: null,
+        sap_result: null,
+        error: null,
+        idempotency_key: key,
+        request_hash: requestHash,
+        request_json: json(request),
+        response_json: null,
+        created_by: actor.userId ?? null,
+        attempts: 1,
+        claimed_until: this.#claimUntil(),
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    const sapRows = ((await this.#o.sap.call(this.#o.functions.read, { PROJECT_ID: projectId }, { what: "Project", id: projectId })).ET_BILLING ?? []) as SapBillingEntryRow[];
+    const sapChecksum = checksumOfFacts(sapRows.map(fromSap));
+    if (sapChecksum !== input.expectedSapChecksum) {
+      const response = errorResponse(409, "CONFLICT", "SAP's billing for this project changed since the inconsistency was found; wait for the next reconciliation pass", { saga_id: sagaId });
+      await this.#finish(sagaId, projectId, "FAILED", "STARTED", { error: "SAP changed since detection" }, response, actor);
+      return response;
+    }
+    let response: StoredResponse | undefined;
+    await this.#o.db.transaction().execute(async (trx) => {
+      const stamp = new Date().toISOString();
+      for (const a of actions) {
+        if (a.action === "delete") {
+          await trx.deleteFrom("billing_entries").where("project_id", "=", projectId).where("entry_id", "=", a.entryId).execute();
+          continue;
+        }
+        const values = { amount_minor: parseMoney(a.entry.amount, a.entry.currency).toString(), currency: a.entry.currency, billing_date: a.entry.billingDate, description: a.entry.description, status: "ACTIVE" as const, updated_at: stamp };
+        if (a.action === "update") await trx.updateTable("billing_entries").set(values).where("project_id", "=", projectId).where("entry_id", "=", a.entry.entryId).execute();
+        else await trx.insertInto("billing_entries").values({ ...values, entry_id: a.entry.entryId, project_id: projectId, saga_id: null, kind: "billing", pep: null, created_at: stamp }).execute();
+      }
+      const after = billingStateOf(await this.#billing.listActive(projectId, trx));
+      response = { status: 200, body: { data: { sagaId, projectId, status: "SUCCESS", inconsistencyId, applied: actions.length, sqlStateAfter: after } } };
+      await this.#setStep(sagaId, { step: "COMPLETED", status: "SUCCESS", sap_result: json({ verifiedChecksum: sapChecksum }), sql_state_after: json(after), response_json: json(response) }, trx);
+      await trx
+        .updateTable("billing_inconsistencies")
+        .set({ status: "REPAIRED", resolved_at: stamp, resolved_by: actor.userId ?? null, resolution: `repaired by saga ${sagaId}` })
+        .where("inconsistency_id", "=", inconsistencyId)
+        .where("status", "=", "OPEN")
+        .execute();
+      await this.#o.audit.record(actor, { action: "reconciliation.repair_applied", resourceType: "billing_inconsistency", resourceId: inconsistencyId, details: { saga_id: sagaId, project_id: projectId, actions: actions.length } }, trx);
+    });
+    await this.#o.projects.invalidate(projectId);
+    return response!;
   }
 
   async getSaga(sagaId: string): Promise<Saga> {

@@ -16,6 +16,7 @@ export const QUEUES = {
   backupRequests: { name: "backup-requests", maxDeliveryCount: 5, lockDurationSeconds: 300 },
   taskCompleted: { name: "task-completed", maxDeliveryCount: 10, lockDurationSeconds: 60 },
   esgBatches: { name: "esg-batches", maxDeliveryCount: 5, lockDurationSeconds: 300 },
+  reconciliationRequests: { name: "reconciliation-requests", maxDeliveryCount: 3, lockDurationSeconds: 300 },
 } as const satisfies Record<string, QueueDefinition>;
 
 export const QUEUE_DEFINITIONS: readonly QueueDefinition[] = Object.values(QUEUES);

@@ -137,6 +137,58 @@ export function migrations(dialect: SqlDialectName): Record<string, Migration> {
         await db.schema.createIndex("ix_saga_transactions_project").on("saga_transactions").column("project_id").execute();
       },
     },
+    "0004_billing_reconciliation": {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable("reconciliation_runs")
+          .addColumn("run_id", "varchar(36)", (c) => c.primaryKey())
+          .addColumn("mode", "varchar(20)", (c) => c.notNull())
+          .addColumn("trigger_source", "varchar(20)", (c) => c.notNull())
+          .addColumn("status", "varchar(20)", (c) => c.notNull())
+          .addColumn("requested_by", "varchar(36)")
+          .addColumn("watermark_from", "varchar(40)")
+          .addColumn("watermark_to", "varchar(40)")
+          .addColumn("projects_checked", "integer", (c) => c.notNull().defaultTo(0))
+          .addColumn("sap_calls", "integer", (c) => c.notNull().defaultTo(0))
+          .addColumn("inconsistencies_found", "integer", (c) => c.notNull().defaultTo(0))
+          .addColumn("error", t.longText)
+          .addColumn("created_at", t.timestamp, (c) => c.notNull())
+          .addColumn("started_at", t.timestamp)
+          .addColumn("finished_at", t.timestamp)
+          .execute();
+        await db.schema.createIndex("ix_reconciliation_runs_created").on("reconciliation_runs").column("created_at").execute();
+
+        // One row: the watermark (advanced only by a completed pass) and the pass lease.
+        await db.schema
+          .createTable("reconciliation_state")
+          .addColumn("name", "varchar(50)", (c) => c.primaryKey())
+          .addColumn("sap_watermark", "varchar(14)")
+          .addColumn("sql_watermark", t.timestamp)
+          .addColumn("lease_owner", "varchar(36)")
+          .addColumn("lease_until", t.timestamp)
+          .execute();
+
+        await db.schema
+          .createTable("billing_inconsistencies")
+          .addColumn("inconsistency_id", "varchar(36)", (c) => c.primaryKey())
+          .addColumn("project_id", "varchar(50)", (c) => c.notNull())
+          .addColumn("run_id", "varchar(36)", (c) => c.notNull())
+          .addColumn("status", "varchar(20)", (c) => c.notNull())
+          .addColumn("fingerprint", "varchar(64)", (c) => c.notNull())
+          .addColumn("sap_state", t.longText, (c) => c.notNull())
+          .addColumn("sql_state", t.longText, (c) => c.notNull())
+          .addColumn("differences", t.longText, (c) => c.notNull())
+          .addColumn("proposal", t.longText, (c) => c.notNull())
+          .addColumn("detected_at", t.timestamp, (c) => c.notNull())
+          .addColumn("last_seen_at", t.timestamp, (c) => c.notNull())
+          .addColumn("alerted_at", t.timestamp)
+          .addColumn("resolved_at", t.timestamp)
+          .addColumn("resolved_by", "varchar(36)")
+          .addColumn("resolution", t.longText)
+          .execute();
+        await db.schema.createIndex("ix_billing_inconsistencies_project").on("billing_inconsistencies").columns(["project_id", "status"]).execute();
+      },
+    },
   };
 }
 

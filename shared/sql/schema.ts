@@ -103,6 +103,53 @@ export interface SagaTransactionsTable {
   updated_at: string;
 }
 
+export interface ReconciliationRunsTable {
+  run_id: string;
+  mode: "full" | "incremental";
+  trigger_source: "timer" | "manual";
+  status: "QUEUED" | "RUNNING" | "COMPLETED" | "FAILED" | "SKIPPED";
+  requested_by: string | null;
+  watermark_from: string | null;
+  watermark_to: string | null;
+  projects_checked: number;
+  sap_calls: number;
+  inconsistencies_found: number;
+  error: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+export interface ReconciliationStateTable {
+  name: string;
+  /** SAP's change stamp (YYYYMMDDhhmmss UTC) the next incremental pass starts from. */
+  sap_watermark: string | null;
+  /** billing_entries.updated_at the next incremental pass starts from. */
+  sql_watermark: string | null;
+  lease_owner: string | null;
+  lease_until: string | null;
+}
+
+export interface BillingInconsistenciesTable {
+  inconsistency_id: string;
+  project_id: string;
+  run_id: string;
+  status: "OPEN" | "RESOLVED" | "REPAIRED";
+  /** Hash of the differences: the same drift is reported once. */
+  fingerprint: string;
+  /** JSON documents. */
+  sap_state: string;
+  sql_state: string;
+  differences: string;
+  proposal: string;
+  detected_at: string;
+  last_seen_at: string;
+  alerted_at: string | null;
+  resolved_at: string | null;
+  resolved_by: string | null;
+  resolution: string | null;
+}
+
 export interface DatabaseSchema {
   users: UsersTable;
   refresh_tokens: RefreshTokensTable;
@@ -110,4 +157,7 @@ export interface DatabaseSchema {
   projects: ProjectsTable;
   billing_entries: BillingEntriesTable;
   saga_transactions: SagaTransactionsTable;
+  reconciliation_runs: ReconciliationRunsTable;
+  reconciliation_state: ReconciliationStateTable;
+  billing_inconsistencies: BillingInconsistenciesTable;
 }
