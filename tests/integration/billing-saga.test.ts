@@ -185,4 +185,37 @@ describe("billing writes through the SAGA", () => {
     assert.equal(settled.status, 201, "the same key now answers with the outcome");
     assert.equal(settled.body.data.sagaId, sagaId);
   });
+
+  it("recovers sagas a crash left before SAP was called: FAILED at STARTED, ROLLED_BACK at SQL_APPLIED", async () => {
+    const db = host.platform.database.db;
+    const past = new Date(Date.now() - 60_000).toISOString();
+    const crashed = async (step: "STARTED" | "SQL_APPLIED") => {
+      const sagaId = randomUUID();
+      await db
+        .insertInto("saga_transactions")
+        .values({
+          saga_id: sagaId, project_id: "PRJ-000017", operation_type: "BILLING_POST", step, status: "IN_PROGRESS",
+          sql_state_before: null, sql_state_after: null, sap_result: null, error: null,
+          idempotency_key: `crash:${sagaId}`, request_hash: "x", request_json: "{}", response_json: null,
+          created_by: null, attempts: 1, claimed_until: past, created_at: past, updated_at: past,
+        })
+        .execute();
+      if (step === "SQL_APPLIED") {
+        await db
+          .insertInto("billing_entries")
+          .values({ entry_id: `${sagaId}-1`, project_id: "PRJ-000017", saga_id: sagaId, kind: "billing", pep: null, amount_minor: "100", currency: "EUR", billing_date: "2026-11-20", description: "crashed", status: "PENDING", created_at: past, updated_at: past })
+          .execute();
+      }
+      return sagaId;
+    };
+    const started = await crashed("STARTED");
+    const applied = await crashed("SQL_APPLIED");
+    await host.timers.run("saga-recovery");
+    assert.equal((await saga(started)).status, "FAILED");
+    const rolledBack = await saga(applied);
+    assert.equal(rolledBack.status, "ROLLED_BACK");
+    assert.match(rolledBack.error, /SAP holds no posting/);
+    const left = await db.selectFrom("billing_entries").select("entry_id").where("saga_id", "=", applied).execute();
+    assert.deepEqual(left, [], "the pending SQL step is undone");
+  });
 });
