@@ -100,33 +100,10 @@ export class BillingSagaService {
 
     // SAP must know the project (404 otherwise) and be up before anything is written.
     await this.#o.projects.getProject(projectId);
-    const sagaId = randomUUID();
-    const before = billingStateOf(await this.#billing.listActive(projectId));
     const now = new Date().toISOString();
+    let sagaId: string;
     try {
-      await this.#o.db
-        .insertInto("saga_transactions")
-        .values({
-          saga_id: sagaId,
-          project_id: projectId,
-          operation_type: "BILLING_POST",
-          step: "STARTED",
-          status: "IN_PROGRESS",
-          sql_state_before: json(before),
-          sql_state_after: null,
-          sap_result: null,
-          error: null,
-          idempotency_key: key,
-          request_hash: requestHash,
-          request_json: json(request),
-          response_json: null,
-          created_by: actor.userId ?? null,
-          attempts: 1,
-          claimed_until: this.#claimUntil(),
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
+      sagaId = await this.#startSaga({ projectId, operationType: "BILLING_POST", key, requestHash, request, actor });
     } catch (error) {
       // A concurrent request with the same key won the insert: answer as it will.
       const again = await this.#replay(key, requestHash);
@@ -176,31 +153,7 @@ export class BillingSagaService {
     const key = `repair:${inconsistencyId}`;
     const replay = await this.#replay(key, requestHash);
     if (replay) return replay;
-    const sagaId = randomUUID();
-    const now = new Date().toISOString();
-    await this.#o.db
-      .insertInto("saga_transactions")
-      .values({
-        saga_id: sagaId,
-        project_id: projectId,
-        operation_type: "RECONCILIATION_REPAIR",
-        step: "STARTED",
-        status: "IN_PROGRESS",
-        sql_state_before: json(billingStateOf(await this.#billing.listActive(projectId))),
-        sql_state_after: null,
-        sap_result: null,
-        error: null,
-        idempotency_key: key,
-        request_hash: requestHash,
-        request_json: json(request),
-        response_json: null,
-        created_by: actor.userId ?? null,
-        attempts: 1,
-        claimed_until: this.#claimUntil(),
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
+    const sagaId = await this.#startSaga({ projectId, operationType: "RECONCILIATION_REPAIR", key, requestHash, request, actor });
     const sapRows = ((await this.#o.sap.call(this.#o.functions.read, { PROJECT_ID: projectId }, { what: "Project", id: projectId })).ET_BILLING ?? []) as SapBillingEntryRow[];
     const sapChecksum = checksumOfFacts(sapRows.map(fromSap));
     if (sapChecksum !== input.expectedSapChecksum) {
@@ -233,6 +186,36 @@ export class BillingSagaService {
     });
     await this.#o.projects.invalidate(projectId);
     return response!;
+  }
+
+  /** Step 1: the saga row, holding the idempotency key, the request and the SQL state before. */
+  async #startSaga(input: { projectId: string; operationType: string; key: string; requestHash: string; request: unknown; actor: Actor }): Promise<string> {
+    const sagaId = randomUUID();
+    const now = new Date().toISOString();
+    await this.#o.db
+      .insertInto("saga_transactions")
+      .values({
+        saga_id: sagaId,
+        project_id: input.projectId,
+        operation_type: input.operationType,
+        step: "STARTED",
+        status: "IN_PROGRESS",
+        sql_state_before: json(billingStateOf(await this.#billing.listActive(input.projectId))),
+        sql_state_after: null,
+        sap_result: null,
+        error: null,
+        idempotency_key: input.key,
+        request_hash: input.requestHash,
+        request_json: json(input.request),
+        response_json: null,
+        created_by: input.actor.userId ?? null,
+        attempts: 1,
+        claimed_until: this.#claimUntil(),
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    return sagaId;
   }
 
   async getSaga(sagaId: string): Promise<Saga> {

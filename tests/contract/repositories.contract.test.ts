@@ -6,6 +6,8 @@ import { AuditLog } from "../../shared/audit/audit-log.js";
 import { RefreshTokenStore } from "../../shared/identity/refresh-tokens.js";
 import { UserRepository } from "../../shared/identity/users.js";
 import { ProjectRepository } from "../../shared/projects/project-repository.js";
+import { BillingRepository } from "../../shared/billing/billing-repository.js";
+import { billingChecksum } from "../../shared/billing/billing-checksum.js";
 import { migrateToLatest } from "../../shared/sql/migrations.js";
 import { openMssqlDatabase, openSqliteDatabase, type Database } from "../../shared/sql/database.js";
 import { tempDir } from "../support/test-host.js";
@@ -101,6 +103,24 @@ function contract(name: string, open: () => Promise<Database | { skip: string }>
       const created = await projects.updateProject(`${id}N`, `${id}N`, 0, { status: "planning" });
       assert.equal(created.version, 1);
       assert.deepEqual([...(await projects.findNames([id, `${id}N`])).entries()], [[id, "Renamed"]]);
+    });
+
+    it("keeps billing entries exact, PENDING until their saga activates them, removable only while pending", async (t) => {
+      if (skip) return t.skip(skip);
+      const billing = new BillingRepository(database!.db);
+      const project = `PRJ-B${suffix}`.slice(0, 50);
+      const saga = `saga-${suffix}`;
+      const entry = (n: number, amountMinor: bigint) => ({ entryId: `${saga}-${n}`, projectId: project, sagaId: saga, kind: "billing" as const, pep: null, amountMinor, currency: "EUR", billingDate: "2026-11-20", description: `Entry ${n} — Überweisung` });
+      await billing.insertPending([entry(1, 9_007_199_254_740_993n), entry(2, -125n)]);
+      assert.deepEqual(await billing.listActive(project), [], "pending entries are not billing yet");
+      assert.equal(await billing.activate(saga), 2);
+      const active = await billing.listActive(project);
+      assert.deepEqual(active.map((e) => e.amountMinor), [9_007_199_254_740_993n, -125n]);
+      assert.equal(active[0]!.description, "Entry 1 — Überweisung");
+      assert.equal(billingChecksum(active), billingChecksum([entry(2, -125n), entry(1, 9_007_199_254_740_993n)]), "the checksum ignores order");
+      assert.equal(await billing.removePending(saga), 0, "an activated saga is not undone here");
+      await billing.insertPending([{ ...entry(3, 1n), sagaId: `${saga}-b` }]);
+      assert.equal(await billing.removePending(`${saga}-b`), 1);
     });
   });
 }
