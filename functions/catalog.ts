@@ -15,6 +15,8 @@ import {
 import { projectsGet, projectsList, projectsUpdate } from "./gateway/project-functions.js";
 import { resourcesList } from "./gateway/resource-functions.js";
 import type { FunctionDeclaration } from "./registry/declarations.js";
+import { backupRun, backupVerifyMonthly, backupWeekly, backupsDownload, backupsGet, backupsList, backupsTrigger, backupsVerify } from "./backups/backup-functions.js";
+import { reportGenerate, reportRequeue, reportsDownload, reportsGenerate, reportsGet, reportsList } from "./reports/report-functions.js";
 import { apiDocsFunctions } from "./system/api-docs-functions.js";
 import { health, healthReady, metrics, routeNotFound } from "./system/health-functions.js";
 import { purgeExpiredSessions } from "./system/purge-expired-sessions.js";
@@ -53,6 +55,20 @@ export const functions: readonly FunctionDeclaration[] = [
   reconciliationInconsistenciesApply,
   reconciliationRun,
   billingReconciliation,
+  reportsGenerate,
+  reportsList,
+  reportsGet,
+  reportsDownload,
+  reportGenerate,
+  reportRequeue,
+  backupsTrigger,
+  backupsList,
+  backupsGet,
+  backupsVerify,
+  backupsDownload,
+  backupRun,
+  backupWeekly,
+  backupVerifyMonthly,
   health,
   healthReady,
   metrics,

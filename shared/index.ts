@@ -32,3 +32,6 @@ export type { BillingEntryInput, Saga, StoredResponse } from "./billing/billing-
 export type { Inconsistency, ReconciliationMode, ReconciliationRun } from "./billing/billing-reconciliation.js";
 export { SapSimulator, type SapSimulatorControls, type RecordedRfcCall } from "./sap/sap-simulator.js";
 export { seedSimulatedProjectRecords } from "./projects/project-seed.js";
+export { REPORT_TYPES, type ReportRequest, type ReportType } from "./reports/report-content.js";
+export type { Report } from "./reports/report-service.js";
+export type { Backup } from "./backups/backup-service.js";

@@ -35,6 +35,8 @@ import { GuardedSapClient } from "./sap/guarded-sap-client.js";
 import { BillingSagaService } from "./billing/billing-saga.js";
 import { BillingRepository } from "./billing/billing-repository.js";
 import { BillingReconciliation } from "./billing/billing-reconciliation.js";
+import { ReportService } from "./reports/report-service.js";
+import { BackupService } from "./backups/backup-service.js";
 import { NodeRfcSapClient, loadNodeRfc } from "./sap/node-rfc-client.js";
 import { SapAvailability } from "./sap/sap-availability.js";
 import { SapSimulator } from "./sap/sap-simulator.js";
@@ -59,6 +61,8 @@ export interface Platform {
   readonly costCenters: CostCenterPlanningService;
   readonly billing: BillingSagaService;
   readonly reconciliation: BillingReconciliation;
+  readonly reports: ReportService;
+  readonly backups: BackupService;
   /** The embedded simulators, when chosen (the local host steers them at run time). */
   readonly simulators: { readonly sap?: SapSimulator };
   /** Which adapter serves each port, for logs and readiness. */
@@ -255,6 +259,19 @@ export async function createPlatform(settings: Settings, options: PlatformOption
     resources: new ResourceService(sap, settings.SAP_RFC_FUNCTION_READ_RESOURCES),
     costCenters: new CostCenterPlanningService(sap, settings.SAP_RFC_FUNCTION_READ_COST_CENTER_PLAN),
     billing,
+    reports: new ReportService({
+      db: database.db,
+      projects,
+      billing: new BillingRepository(database.db),
+      blobs,
+      container: settings.REPORTS_CONTAINER,
+      audit,
+      metrics,
+      logger,
+      maxAttempts: settings.REPORT_MAX_ATTEMPTS,
+      staleAfterSeconds: settings.REPORT_STALE_AFTER_SECONDS,
+    }),
+    backups: new BackupService({ db: database.db, projects, blobs, container: settings.BACKUPS_CONTAINER, audit, alerts, metrics, logger }),
     reconciliation: new BillingReconciliation({
       db: database.db,
       sap,

@@ -213,6 +213,30 @@ param maxBodyBytes string = '1048576'
 @description('NCRONTAB schedule (UTC) of the timer that deletes expired refresh tokens and stale login-throttle rows.')
 param sessionPurgeSchedule string = '0 30 3 * * *'
 
+@description('Blob container for backups; in Azure it has versioning and a 2,555-day (7-year) time-based immutability policy, and the code never deletes or overwrites a backup.')
+param backupsContainer string = 'backups'
+
+@description('How far back the monthly verification re-reads completed backups.')
+param backupVerifyLookbackDays string = '35'
+
+@description('NCRONTAB schedule (UTC) of the monthly verification of recent backups (1st of the month, 04:00).')
+param backupVerifySchedule string = '0 0 4 1 * *'
+
+@description('NCRONTAB schedule (UTC) of the weekly full backup (Sunday 02:00 by default).')
+param backupSchedule string = '0 0 2 * * 0'
+
+@description('Blob container for generated reports.')
+param reportsContainer string = 'reports'
+
+@description('A report QUEUED or PROCESSING this long without progress is re-sent (or FAILED after REPORT_MAX_ATTEMPTS); longer than the report-requests lock duration.')
+param reportStaleAfterSeconds string = '600'
+
+@description('NCRONTAB schedule (UTC) of the timer that re-sends reports left QUEUED without a message and takes over reports stuck PROCESSING.')
+param reportRequeueSchedule string = '30 * * * * *'
+
+@description('Attempts at generating one report (retried with exponential backoff) before it ends FAILED.')
+param reportMaxAttempts string = '4'
+
 @description('Projects per checksum call in a full reconciliation pass: each RFC call covers one range, so no call runs long in SAP.')
 param reconciliationRangeSize string = '100'
 
@@ -404,6 +428,8 @@ module storage 'app/storage.bicep' = {
     skuName: storageSkuName
     deploymentContainerName: deploymentStorageContainerName
     applyBackupsImmutabilityPolicy: applyBackupsImmutabilityPolicy
+    backupsContainerName: backupsContainer
+    reportsContainerName: reportsContainer
   }
 }
 
@@ -518,6 +544,14 @@ module api 'app/api.bicep' = {
     loginLockoutSeconds: loginLockoutSeconds
     maxBodyBytes: maxBodyBytes
     sessionPurgeSchedule: sessionPurgeSchedule
+    backupsContainer: backupsContainer
+    backupVerifyLookbackDays: backupVerifyLookbackDays
+    backupVerifySchedule: backupVerifySchedule
+    backupSchedule: backupSchedule
+    reportsContainer: reportsContainer
+    reportStaleAfterSeconds: reportStaleAfterSeconds
+    reportRequeueSchedule: reportRequeueSchedule
+    reportMaxAttempts: reportMaxAttempts
     reconciliationRangeSize: reconciliationRangeSize
     billingReconciliationSchedule: billingReconciliationSchedule
     sagaStaleAfterSeconds: sagaStaleAfterSeconds

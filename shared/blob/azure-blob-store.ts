@@ -2,6 +2,9 @@ import type { Readable } from "node:stream";
 import type { BlobServiceClient } from "@azure/storage-blob";
 import type { BlobProperties, BlobStore } from "../ports/blob-store.js";
 
+/** Staged block size: the most one upload holds in memory. */
+const BLOCK_BYTES = 4 * 1024 * 1024;
+
 export type BlobTarget = { connectionString: string } | { serviceUrl: string };
 
 /**
@@ -41,6 +44,39 @@ export class AzureBlobStore implements BlobStore {
     const headers = { blobHTTPHeaders: options.contentType ? { blobContentType: options.contentType } : {}, ...(options.metadata ? { metadata: options.metadata } : {}) };
     if (Buffer.isBuffer(content)) await blob.uploadData(content, headers);
     else await blob.uploadStream(content, 4 * 1024 * 1024, 4, headers);
+  }
+
+  async uploadCommitted(
+    container: string,
+    name: string,
+    content: Readable,
+    finalMetadata: () => Record<string, string>,
+    options: { contentType?: string; contentEncoding?: string } = {},
+  ): Promise<void> {
+    const blob = (await this.#container(container)).getBlockBlobClient(name);
+    const blockIds: string[] = [];
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    const stage = async () => {
+      if (pendingBytes === 0) return;
+      // Block ids must all have the same length within a blob.
+      const id = Buffer.from(String(blockIds.length).padStart(8, "0")).toString("base64");
+      const block = Buffer.concat(pending);
+      pending = [];
+      pendingBytes = 0;
+      await blob.stageBlock(id, block, block.length);
+      blockIds.push(id);
+    };
+    for await (const chunk of content) {
+      pending.push(chunk as Buffer);
+      pendingBytes += (chunk as Buffer).length;
+      if (pendingBytes >= BLOCK_BYTES) await stage();
+    }
+    await stage();
+    await blob.commitBlockList(blockIds, {
+      metadata: finalMetadata(),
+      blobHTTPHeaders: { ...(options.contentType ? { blobContentType: options.contentType } : {}), ...(options.contentEncoding ? { blobContentEncoding: options.contentEncoding } : {}) },
+    });
   }
 
   async download(container: string, name: string): Promise<Readable> {

@@ -281,6 +281,49 @@ export const SETTINGS = {
       "Projects per checksum call in a full reconciliation pass: each RFC call covers one range, so no call runs long in SAP.",
     schema: int(10, 10_000).default(100),
   },
+  REPORT_MAX_ATTEMPTS: {
+    scope: "platform",
+    description: "Attempts at generating one report (retried with exponential backoff) before it ends FAILED.",
+    schema: int(1, 20).default(4),
+  },
+  REPORT_REQUEUE_SCHEDULE: {
+    scope: "platform",
+    description:
+      "NCRONTAB schedule (UTC) of the timer that re-sends reports left QUEUED without a message and takes over reports stuck PROCESSING.",
+    schema: z.string().min(1).default("30 * * * * *"),
+  },
+  REPORT_STALE_AFTER_SECONDS: {
+    scope: "platform",
+    description:
+      "A report QUEUED or PROCESSING this long without progress is re-sent (or FAILED after REPORT_MAX_ATTEMPTS); longer than the report-requests lock duration.",
+    schema: int(30, 86_400).default(600),
+  },
+  REPORTS_CONTAINER: {
+    scope: "platform",
+    description: "Blob container for generated reports.",
+    schema: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$/).default("reports"),
+  },
+  BACKUP_SCHEDULE: {
+    scope: "platform",
+    description: "NCRONTAB schedule (UTC) of the weekly full backup (Sunday 02:00 by default).",
+    schema: z.string().min(1).default("0 0 2 * * 0"),
+  },
+  BACKUP_VERIFY_SCHEDULE: {
+    scope: "platform",
+    description: "NCRONTAB schedule (UTC) of the monthly verification of recent backups (1st of the month, 04:00).",
+    schema: z.string().min(1).default("0 0 4 1 * *"),
+  },
+  BACKUP_VERIFY_LOOKBACK_DAYS: {
+    scope: "platform",
+    description: "How far back the monthly verification re-reads completed backups.",
+    schema: int(1, 3650).default(35),
+  },
+  BACKUPS_CONTAINER: {
+    scope: "platform",
+    description:
+      "Blob container for backups; in Azure it has versioning and a 2,555-day (7-year) time-based immutability policy, and the code never deletes or overwrites a backup.",
+    schema: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$/).default("backups"),
+  },
   PROJECT_CACHE_TTL_SECONDS: {
     scope: "platform",
     description: "Lifetime of a cached merged project (project:{id}); every write to the project removes it sooner.",

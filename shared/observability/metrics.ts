@@ -120,6 +120,43 @@ export class PlatformMetrics {
     help: "1 while SAP is considered available, 0 while the circuit is open",
     registers: [this.registry],
   });
+  readonly reportsGenerated = new Counter({
+    name: "reports_generated_total",
+    help: "Total reports generated",
+    labelNames: ["report_type", "status"] as const,
+    registers: [this.registry],
+  });
+  readonly reportGenerationDuration = new Histogram({
+    name: "report_generation_duration_seconds",
+    help: "Report generation time",
+    labelNames: ["report_type"] as const,
+    buckets: [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600],
+    registers: [this.registry],
+  });
+  readonly reportSize = new Histogram({
+    name: "report_size_bytes",
+    help: "Report file size",
+    labelNames: ["report_type"] as const,
+    buckets: [10_000, 100_000, 1_000_000, 10_000_000, 50_000_000, 200_000_000],
+    registers: [this.registry],
+  });
+  readonly backupsCompleted = new Counter({
+    name: "backups_completed_total",
+    help: "Total backups",
+    labelNames: ["status"] as const,
+    registers: [this.registry],
+  });
+  readonly backupDuration = new Histogram({
+    name: "backup_duration_seconds",
+    help: "Backup execution time",
+    buckets: [1, 5, 15, 60, 300, 900, 1800, 3600],
+    registers: [this.registry],
+  });
+  readonly backupSize = new Gauge({
+    name: "backup_size_bytes",
+    help: "Last backup size in bytes",
+    registers: [this.registry],
+  });
 
   /** Callbacks run before each scrape to sample gauges such as queue depth. */
   readonly #collectors: (() => Promise<void>)[] = [];

@@ -7,6 +7,7 @@ import type { Cache } from "../ports/cache.js";
 import type { GuardedSapClient } from "../sap/guarded-sap-client.js";
 import type { SapProjectHeaderRow } from "../sap/sap-functions.js";
 import { sapId, sapText } from "../sap/sap-normalize.js";
+import { mapLimited } from "../util/map-limited.js";
 import type { DatabaseSchema } from "../sql/schema.js";
 import { mergeProject, type MergedProject } from "./merge-project.js";
 import type { ProjectRecordChanges, ProjectRepository } from "./project-repository.js";
@@ -149,14 +150,33 @@ export class ProjectService {
     this.#o.metrics.cacheInvalidations.inc({ cache_type: "project" });
   }
 
-  async #load(projectId: string): Promise<MergedProject> {
-    const generation = this.#generation.get(projectId) ?? 0;
+  /**
+   * Reads and merges a project without touching the cache: bulk readers (backups) must not
+   * fill it with a million entries or serve from it.
+   */
+  async readMerged(projectId: string): Promise<MergedProject> {
     const [sap, record, billing] = await Promise.all([
       this.#o.sap.call(this.#o.functions.readProject, { PROJECT_ID: projectId }, { what: "Project", id: projectId }),
       this.#o.repository.findProject(projectId),
       this.#o.billing.listActive(projectId),
     ]);
-    const merged = mergeProject(projectId, sap, record, billing);
+    return mergeProject(projectId, sap, record, billing);
+  }
+
+  /** Project ids in SAP's order, one page at a time (bounded memory however many there are). */
+  async *projectIds(pageSize = 1000): AsyncGenerator<{ projectIds: string[]; total: number }> {
+    for (let skip = 0; ; skip += pageSize) {
+      const page = await this.#o.sap.call(this.#o.functions.listProjects, { IV_FILTER: "ALL", IV_VALUE: "", IV_SKIP: skip, IV_MAX_ROWS: pageSize });
+      const headers = (page.ET_PROJECTS ?? []) as SapProjectHeaderRow[];
+      if (headers.length === 0) return;
+      yield { projectIds: headers.map((h) => sapId("ET_PROJECTS.PSPID", h.PSPID)), total: Number(page.EV_TOTAL ?? 0) };
+      if (headers.length < pageSize) return;
+    }
+  }
+
+  async #load(projectId: string): Promise<MergedProject> {
+    const generation = this.#generation.get(projectId) ?? 0;
+    const merged = await this.readMerged(projectId);
     if ((this.#generation.get(projectId) ?? 0) === generation) {
       await this.#o.cache.set(projectCacheKey(projectId), JSON.stringify(merged), this.#o.cacheTtlSeconds);
     }
@@ -164,16 +184,3 @@ export class ProjectService {
   }
 }
 
-/** Maps with at most `limit` promises in flight, keeping order. */
-async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}

@@ -3,8 +3,8 @@
  * return (field names as in SAP). The Z modules are the customer's own; their names are
  * settings (SAP_RFC_FUNCTION_*), defaulting to seed 000's names where it gives one.
  *
- * Z_LIST_PROJECTS       IV_FILTER ('PEP' | 'DEPT' | 'ALL'), IV_VALUE
- *                       → ET_PROJECTS: SapProjectHeaderRow[]
+ * Z_LIST_PROJECTS       IV_FILTER ('PEP' | 'DEPT' | 'ALL'), IV_VALUE, IV_SKIP and IV_MAX_ROWS (paging)
+ *                       → ET_PROJECTS: SapProjectHeaderRow[], EV_TOTAL
  * Z_READ_PROJECT_DATA   PROJECT_ID (PSPID)
  *                       → ES_HEADER: SapProjectRow, ET_WBS: SapWbsRow[],
  *                         ET_RESOURCE_PLAN: SapResourcePlanRow[]; raises NOT_FOUND

@@ -209,8 +209,18 @@ export class SapSimulator implements SapRfcClient {
     switch (functionName) {
       case RFC_PING:
         return {};
-      case names.listProjects:
-        return { ET_PROJECTS: this.#listProjects(String(p.IV_FILTER ?? "ALL").trim(), String(p.IV_VALUE ?? "").trim()) };
+      case names.listProjects: {
+        const filter = String(p.IV_FILTER ?? "ALL").trim();
+        const skip = Number(p.IV_SKIP ?? 0) || 0;
+        const max = Number(p.IV_MAX_ROWS ?? 0) || 0;
+        if (filter === "ALL" && max > 0) {
+          // A page of all projects, without building the whole list (backups page through 1,000,000).
+          const last = Math.min(this.#options.projectCount, skip + max);
+          return { ET_PROJECTS: Array.from({ length: Math.max(0, last - skip) }, (_, i) => this.#header(skip + i + 1)), EV_TOTAL: String(this.#options.projectCount) };
+        }
+        const rows = this.#listProjects(filter, String(p.IV_VALUE ?? "").trim());
+        return { ET_PROJECTS: max > 0 ? rows.slice(skip, skip + max) : rows, EV_TOTAL: String(rows.length) };
+      }
       case names.readProject: {
         const index = this.#indexOf(String(p.PROJECT_ID ?? ""));
         if (index === undefined) throw new RfcError("ABAP_EXCEPTION", `Project ${String(p.PROJECT_ID)} does not exist`, "NOT_FOUND");

@@ -189,6 +189,64 @@ export function migrations(dialect: SqlDialectName): Record<string, Migration> {
         await db.schema.createIndex("ix_billing_inconsistencies_project").on("billing_inconsistencies").columns(["project_id", "status"]).execute();
       },
     },
+    "0005_reports": {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable("report_requests")
+          .addColumn("report_id", "varchar(36)", (c) => c.primaryKey())
+          .addColumn("requested_by", "varchar(36)", (c) => c.notNull())
+          .addColumn("requested_by_name", "varchar(100)", (c) => c.notNull())
+          .addColumn("report_type", "varchar(30)", (c) => c.notNull())
+          .addColumn("format", "varchar(10)", (c) => c.notNull())
+          .addColumn("request_json", t.longText, (c) => c.notNull())
+          .addColumn("status", "varchar(20)", (c) => c.notNull())
+          .addColumn("progress", "integer", (c) => c.notNull().defaultTo(0))
+          .addColumn("attempts", "integer", (c) => c.notNull().defaultTo(0))
+          .addColumn("error", t.longText)
+          .addColumn("blob_name", "varchar(200)")
+          .addColumn("size_bytes", "bigint")
+          .addColumn("row_count", "integer")
+          // When the queue message was last sent: the requeue timer re-sends what has none.
+          .addColumn("queued_at", t.timestamp)
+          .addColumn("created_at", t.timestamp, (c) => c.notNull())
+          .addColumn("updated_at", t.timestamp, (c) => c.notNull())
+          .addColumn("started_at", t.timestamp)
+          .addColumn("completed_at", t.timestamp)
+          .execute();
+        await db.schema.createIndex("ix_report_requests_requester").on("report_requests").columns(["requested_by", "created_at"]).execute();
+        await db.schema.createIndex("ix_report_requests_status").on("report_requests").columns(["status", "updated_at"]).execute();
+      },
+    },
+    "0006_backups": {
+      async up(db: Kysely<unknown>) {
+        // Seed 000: backup completion is logged in SQL, with what verification re-checks.
+        await db.schema
+          .createTable("backups")
+          .addColumn("backup_id", "varchar(36)", (c) => c.primaryKey())
+          .addColumn("trigger_source", "varchar(20)", (c) => c.notNull())
+          .addColumn("requested_by", "varchar(36)")
+          .addColumn("project_ids", t.longText)
+          .addColumn("status", "varchar(20)", (c) => c.notNull())
+          .addColumn("progress", "integer", (c) => c.notNull().defaultTo(0))
+          .addColumn("attempts", "integer", (c) => c.notNull().defaultTo(0))
+          .addColumn("error", t.longText)
+          .addColumn("blob_name", "varchar(300)")
+          .addColumn("schema_hash", "varchar(64)")
+          .addColumn("project_count", "integer")
+          .addColumn("record_count", "integer")
+          .addColumn("sha256", "varchar(64)")
+          .addColumn("size_bytes", "bigint")
+          .addColumn("verified_at", t.timestamp)
+          .addColumn("verification_status", "varchar(20)")
+          .addColumn("verification_error", t.longText)
+          .addColumn("created_at", t.timestamp, (c) => c.notNull())
+          .addColumn("updated_at", t.timestamp, (c) => c.notNull())
+          .addColumn("started_at", t.timestamp)
+          .addColumn("completed_at", t.timestamp)
+          .execute();
+        await db.schema.createIndex("ix_backups_created").on("backups").column("created_at").execute();
+      },
+    },
   };
 }
 

@@ -150,6 +150,57 @@ export interface BillingInconsistenciesTable {
   resolution: string | null;
 }
 
+export type ReportStatus = "QUEUED" | "PROCESSING" | "COMPLETED" | "FAILED";
+
+export interface ReportRequestsTable {
+  report_id: string;
+  requested_by: string;
+  requested_by_name: string;
+  report_type: string;
+  format: string;
+  /** The validated request (projectIds, options), JSON. */
+  request_json: string;
+  status: ReportStatus;
+  progress: number;
+  attempts: number;
+  error: string | null;
+  blob_name: string | null;
+  size_bytes: string | number | bigint | null;
+  row_count: number | null;
+  queued_at: string | null;
+  created_at: string;
+  updated_at: string;
+  started_at: string | null;
+  completed_at: string | null;
+}
+
+export type BackupStatus = "QUEUED" | "PROCESSING" | "COMPLETED" | "FAILED";
+
+export interface BackupsTable {
+  backup_id: string;
+  trigger_source: "manual" | "scheduled";
+  requested_by: string | null;
+  /** JSON array, null for all projects. */
+  project_ids: string | null;
+  status: BackupStatus;
+  progress: number;
+  attempts: number;
+  error: string | null;
+  blob_name: string | null;
+  schema_hash: string | null;
+  project_count: number | null;
+  record_count: number | null;
+  sha256: string | null;
+  size_bytes: string | number | bigint | null;
+  verified_at: string | null;
+  verification_status: "PASSED" | "FAILED" | null;
+  verification_error: string | null;
+  created_at: string;
+  updated_at: string;
+  started_at: string | null;
+  completed_at: string | null;
+}
+
 export interface DatabaseSchema {
   users: UsersTable;
   refresh_tokens: RefreshTokensTable;
@@ -160,4 +211,6 @@ export interface DatabaseSchema {
   reconciliation_runs: ReconciliationRunsTable;
   reconciliation_state: ReconciliationStateTable;
   billing_inconsistencies: BillingInconsistenciesTable;
+  report_requests: ReportRequestsTable;
+  backups: BackupsTable;
 }

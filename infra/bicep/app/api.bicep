@@ -78,6 +78,14 @@ param loginMaxFailures string
 param loginLockoutSeconds string
 param maxBodyBytes string
 param sessionPurgeSchedule string
+param backupsContainer string
+param backupVerifyLookbackDays string
+param backupVerifySchedule string
+param backupSchedule string
+param reportsContainer string
+param reportStaleAfterSeconds string
+param reportRequeueSchedule string
+param reportMaxAttempts string
 param reconciliationRangeSize string
 param billingReconciliationSchedule string
 param sagaStaleAfterSeconds string
@@ -145,6 +153,14 @@ var appSettings = {
   LOGIN_LOCKOUT_SECONDS: loginLockoutSeconds
   MAX_BODY_BYTES: maxBodyBytes
   SESSION_PURGE_SCHEDULE: sessionPurgeSchedule
+  BACKUPS_CONTAINER: backupsContainer
+  BACKUP_VERIFY_LOOKBACK_DAYS: backupVerifyLookbackDays
+  BACKUP_VERIFY_SCHEDULE: backupVerifySchedule
+  BACKUP_SCHEDULE: backupSchedule
+  REPORTS_CONTAINER: reportsContainer
+  REPORT_STALE_AFTER_SECONDS: reportStaleAfterSeconds
+  REPORT_REQUEUE_SCHEDULE: reportRequeueSchedule
+  REPORT_MAX_ATTEMPTS: reportMaxAttempts
   RECONCILIATION_RANGE_SIZE: reconciliationRangeSize
   BILLING_RECONCILIATION_SCHEDULE: billingReconciliationSchedule
   SAGA_STALE_AFTER_SECONDS: sagaStaleAfterSeconds

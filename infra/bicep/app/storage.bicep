@@ -32,8 +32,12 @@ param applyBackupsImmutabilityPolicy bool = true
 @minValue(1)
 param noncurrentVersionRetentionDays int = 30
 
-var backupsContainerName = 'backups'
-var reportsContainerName = 'reports'
+@description('Container for backups (the app setting BACKUPS_CONTAINER): versioned, 7-year WORM.')
+param backupsContainerName string = 'backups'
+
+@description('Container for generated reports (the app setting REPORTS_CONTAINER).')
+param reportsContainerName string = 'reports'
+
 var esgFilesContainerName = 'esg-files'
 
 resource storageAccount 'Microsoft.Storage/storageAccounts@2023-05-01' = {

@@ -1,0 +1,138 @@
+import { z } from "zod";
+import { ADMIN_ONLY, FINANCE_WRITERS, QUEUES } from "../../shared/index.js";
+import { httpFunction, queueFunction, timerFunction, type SendMessage } from "../registry/declarations.js";
+import { pageOf, pageQuery, pageView, sapCode } from "../gateway/gateway-schemas.js";
+
+const backupView = z.object({
+  backupId: z.string(),
+  trigger: z.enum(["manual", "scheduled"]),
+  status: z.enum(["QUEUED", "PROCESSING", "COMPLETED", "FAILED"]),
+  progress: z.number().int(),
+  projectIds: z.array(z.string()).nullable(),
+  attempts: z.number().int(),
+  error: z.string().nullable(),
+  blobName: z.string().nullable(),
+  schemaHash: z.string().nullable(),
+  projectCount: z.number().int().nullable(),
+  recordCount: z.number().int().nullable(),
+  sha256: z.string().nullable(),
+  sizeBytes: z.number().nullable(),
+  verifiedAt: z.string().nullable(),
+  verificationStatus: z.enum(["PASSED", "FAILED"]).nullable(),
+  verificationError: z.string().nullable(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  completedAt: z.string().nullable(),
+});
+const backupParams = z.object({ backupId: z.uuid() });
+const completedNotice = (send: SendMessage) => (m: Parameters<SendMessage>[1]) => send(QUEUES.taskCompleted, m);
+
+export const backupsTrigger = httpFunction({
+  name: "backups-trigger",
+  route: "v1/backups/trigger",
+  method: "POST",
+  summary: "Start a backup of the merged SAP + SQL dataset (all projects unless projectIds is given); 202 {backupId, status: QUEUED} (admin, finance)",
+  tags: ["backups"],
+  access: { roles: FINANCE_WRITERS },
+  body: z.strictObject({ projectIds: z.array(sapCode(50)).min(1).max(10_000).optional() }),
+  response: z.object({ backupId: z.string(), status: z.literal("QUEUED") }),
+  successStatus: 202,
+  handler: async ({ body }, { platform, actor, send }) => {
+    const backup = await platform.backups.createBackup(body?.projectIds ? [...new Set(body.projectIds)] : null, "manual", actor);
+    await send(QUEUES.backupRequests, { messageId: backup.backupId, body: { backupId: backup.backupId } });
+    return { data: { backupId: backup.backupId, status: "QUEUED" as const } };
+  },
+});
+
+export const backupsList = httpFunction({
+  name: "backups-list",
+  route: "v1/backups",
+  method: "GET",
+  summary: "Backups, newest first, with their metadata and last verification (admin, finance)",
+  tags: ["backups"],
+  access: { roles: FINANCE_WRITERS },
+  query: pageQuery,
+  response: z.object({ items: z.array(backupView), pagination: pageView }),
+  handler: async ({ query }, { platform }) => {
+    const { items, total } = await platform.backups.listBackups(query.page, query.pageSize);
+    return { data: pageOf(items, { page: query.page, pageSize: query.pageSize, total }) };
+  },
+});
+
+export const backupsGet = httpFunction({
+  name: "backups-get",
+  route: "v1/backups/{backupId}",
+  method: "GET",
+  summary: "One backup: status, progress (0-100), metadata (admin, finance)",
+  tags: ["backups"],
+  access: { roles: FINANCE_WRITERS },
+  params: backupParams,
+  response: backupView,
+  errors: [404],
+  handler: async ({ params }, { platform }) => ({ data: await platform.backups.getBackup(params.backupId) }),
+});
+
+export const backupsVerify = httpFunction({
+  name: "backups-verify",
+  route: "v1/backups/{backupId}/verify",
+  method: "POST",
+  summary: "Re-read a backup and check its SHA-256, record count and schema hash now; alerts on a mismatch (admin, finance)",
+  tags: ["backups"],
+  access: { roles: FINANCE_WRITERS },
+  params: backupParams,
+  response: backupView,
+  errors: [404],
+  handler: async ({ params }, { platform, actor }) => ({ data: await platform.backups.verifyBackup(params.backupId, actor) }),
+});
+
+export const backupsDownload = httpFunction({
+  name: "backups-download",
+  route: "v1/backups/{backupId}/download",
+  method: "GET",
+  summary: "Restore drill: the backup as kept, gzip CSV (admin; audited)",
+  tags: ["backups"],
+  access: { roles: ADMIN_ONLY },
+  params: backupParams,
+  response: { raw: "application/gzip" },
+  errors: [404],
+  handler: async ({ params }, { platform, actor }) => {
+    const file = await platform.backups.downloadBackup(params.backupId, actor);
+    const chunks: Buffer[] = [];
+    for await (const chunk of file.stream) chunks.push(chunk as Buffer);
+    return { raw: { headers: { "Content-Type": "application/gzip", "Content-Disposition": `attachment; filename="${file.fileName}"` }, body: Buffer.concat(chunks) } };
+  },
+});
+
+export const backupRun = queueFunction({
+  name: "backup-run",
+  queue: QUEUES.backupRequests,
+  message: z.strictObject({ backupId: z.uuid() }),
+  handler: async ({ backupId }, { platform, send, isLastDelivery }) => {
+    try {
+      await platform.backups.runBackup(backupId, completedNotice(send));
+    } catch (error) {
+      if (isLastDelivery) await platform.backups.failBackup(backupId, (error as Error).message, completedNotice(send));
+      throw error;
+    }
+  },
+});
+
+export const backupWeekly = timerFunction({
+  name: "backup-weekly",
+  schedule: "BACKUP_SCHEDULE",
+  reason: "Compliance: a full backup of the merged dataset every week, kept 7 years",
+  handler: async ({ platform, send, correlationId }) => {
+    const backup = await platform.backups.createBackup(null, "scheduled", { correlationId });
+    await send(QUEUES.backupRequests, { messageId: backup.backupId, body: { backupId: backup.backupId } });
+  },
+});
+
+export const backupVerifyMonthly = timerFunction({
+  name: "backup-verify-monthly",
+  schedule: "BACKUP_VERIFY_SCHEDULE",
+  reason: "Prove monthly that recent backups still read back intact (SHA-256, record count, schema hash)",
+  handler: async ({ platform, logger, correlationId }) => {
+    const result = await platform.backups.verifyRecent(platform.settings.BACKUP_VERIFY_LOOKBACK_DAYS, { correlationId });
+    logger.info("Backups verified", result);
+  },
+});

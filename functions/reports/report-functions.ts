@@ -1,0 +1,143 @@
+import { z } from "zod";
+import { ANY_ROLE, QUEUES, REPORT_TYPES, type Principal, type Report } from "../../shared/index.js";
+import { httpFunction, queueFunction, timerFunction, type HttpContext, type SendMessage } from "../registry/declarations.js";
+import { pageOf, pageQuery, pageView, sapCode } from "../gateway/gateway-schemas.js";
+
+const reportView = z.object({
+  reportId: z.string(),
+  status: z.enum(["QUEUED", "PROCESSING", "COMPLETED", "FAILED"]),
+  progress: z.number().int(),
+  reportType: z.enum(REPORT_TYPES),
+  format: z.enum(["excel", "pdf"]),
+  projectIds: z.array(z.string()),
+  attempts: z.number().int(),
+  error: z.string().nullable(),
+  sizeBytes: z.number().nullable(),
+  rowCount: z.number().int().nullable(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  completedAt: z.string().nullable(),
+  downloadUrl: z.string().optional(),
+});
+
+const viewerOf = (principal: Principal | undefined) => ({ userId: principal!.userId, isAdmin: principal!.roles.includes("admin") });
+function toView(report: Report) {
+  const { requestedBy: _requestedBy, ...rest } = report;
+  return { ...rest, ...(report.status === "COMPLETED" ? { downloadUrl: `/api/v1/reports/${report.reportId}/download` } : {}) };
+}
+
+/** The report worker's messages: retries to report-requests, completion notices to task-completed. */
+const reportMessages = (send: SendMessage) => ({
+  request: (m: Parameters<SendMessage>[1]) => send(QUEUES.reportRequests, m),
+  completed: (m: Parameters<SendMessage>[1]) => send(QUEUES.taskCompleted, m),
+});
+
+const isoDate = z.iso.date("must be an ISO date (YYYY-MM-DD)");
+
+export const reportsGenerate = httpFunction({
+  name: "reports-generate",
+  route: "v1/reports/generate",
+  method: "POST",
+  summary: "Request an Excel or PDF report; 202 {reportId, status: QUEUED} once the request is durable; poll GET /v1/reports/{reportId}",
+  tags: ["reports"],
+  access: { roles: ANY_ROLE },
+  body: z.strictObject({
+    projectIds: z.array(sapCode(50)).min(1).max(1000),
+    reportType: z.enum(REPORT_TYPES),
+    options: z.strictObject({
+      format: z.enum(["excel", "pdf"]),
+      dateRange: z
+        .strictObject({ start: isoDate, end: isoDate })
+        .refine((r) => r.start <= r.end, { message: "start must not be after end", path: ["start"] })
+        .optional(),
+      includeResources: z.boolean().default(false),
+    }),
+  }),
+  response: z.object({ reportId: z.string(), status: z.literal("QUEUED") }),
+  successStatus: 202,
+  handler: async ({ body }, ctx: HttpContext) => {
+    const { platform, actor, principal, send } = ctx;
+    const request = { projectIds: [...new Set(body.projectIds)], reportType: body.reportType, options: { format: body.options.format, includeResources: body.options.includeResources, ...(body.options.dateRange ? { dateRange: body.options.dateRange } : {}) } };
+    const report = await platform.reports.createReport(request, { ...actor, username: principal!.username });
+    // The row exists first; if this send fails the requeue timer sends it later.
+    await send(QUEUES.reportRequests, { messageId: report.reportId, body: { reportId: report.reportId } });
+    await platform.reports.markQueued(report.reportId);
+    return { data: { reportId: report.reportId, status: "QUEUED" as const } };
+  },
+});
+
+export const reportsGet = httpFunction({
+  name: "reports-get",
+  route: "v1/reports/{reportId}",
+  method: "GET",
+  summary: "A report's status and progress; when COMPLETED, its downloadUrl (requester or admin)",
+  tags: ["reports"],
+  access: { roles: ANY_ROLE },
+  params: z.object({ reportId: z.uuid() }),
+  response: reportView,
+  errors: [404],
+  handler: async ({ params }, { platform, principal }) => ({ data: toView(await platform.reports.getReport(params.reportId, viewerOf(principal))) }),
+});
+
+export const reportsList = httpFunction({
+  name: "reports-list",
+  route: "v1/reports",
+  method: "GET",
+  summary: "The caller's reports, newest first",
+  tags: ["reports"],
+  access: { roles: ANY_ROLE },
+  query: pageQuery,
+  response: z.object({ items: z.array(reportView), pagination: pageView }),
+  handler: async ({ query }, { platform, principal }) => {
+    const { items, total } = await platform.reports.listReports(principal!.userId, query.page, query.pageSize);
+    return { data: pageOf(items.map(toView), { page: query.page, pageSize: query.pageSize, total }) };
+  },
+});
+
+export const reportsDownload = httpFunction({
+  name: "reports-download",
+  route: "v1/reports/{reportId}/download",
+  method: "GET",
+  summary: "The finished report file (requester or admin; audited)",
+  tags: ["reports"],
+  access: { roles: ANY_ROLE },
+  params: z.object({ reportId: z.uuid() }),
+  response: { raw: "application/octet-stream" },
+  errors: [404],
+  handler: async ({ params }, { platform, principal, actor }) => {
+    const file = await platform.reports.downloadReport(params.reportId, viewerOf(principal), actor);
+    const chunks: Buffer[] = [];
+    for await (const chunk of file.stream) chunks.push(chunk as Buffer);
+    return {
+      raw: {
+        headers: { "Content-Type": file.contentType, "Content-Disposition": `attachment; filename="${file.fileName}"`, "Cache-Control": "private, no-store" },
+        body: Buffer.concat(chunks),
+      },
+    };
+  },
+});
+
+export const reportGenerate = queueFunction({
+  name: "report-generate",
+  queue: QUEUES.reportRequests,
+  message: z.strictObject({ reportId: z.uuid() }),
+  handler: async ({ reportId }, { platform, send, isLastDelivery }) => {
+    try {
+      await platform.reports.generate(reportId, reportMessages(send));
+    } catch (error) {
+      // Never left PROCESSING: on the message's last delivery the report ends FAILED.
+      if (isLastDelivery) await platform.reports.failReport(reportId, `worker failed on its last delivery: ${(error as Error).message}`, reportMessages(send));
+      throw error;
+    }
+  },
+});
+
+export const reportRequeue = timerFunction({
+  name: "report-requeue",
+  schedule: "REPORT_REQUEUE_SCHEDULE",
+  reason: "Re-send report requests whose queue message never went out, and take over reports whose worker died mid-way",
+  handler: async ({ platform, send, logger }) => {
+    const touched = await platform.reports.requeueStale(reportMessages(send));
+    if (touched > 0) logger.info("Stale reports re-queued or failed", { reports: touched });
+  },
+});

@@ -1,0 +1,264 @@
+/**
+ * PDF rendering of a report with pdfmake 0.3 (server build: `pdfmake` resolves to js/index.js,
+ * a ready-made singleton). Only the PDF standard 14 fonts are used, so no font files ship with
+ * the app; the price is that those fonts cover WinAnsi (Latin-1 plus a few) characters only.
+ */
+import { pipeline } from "node:stream/promises";
+import type pdfmakeInstance from "pdfmake";
+import type { Content, TableCell } from "pdfmake";
+
+export interface PdfTable {
+  readonly title: string;
+  readonly columns: readonly { readonly key: string; readonly header: string; readonly align?: "left" | "right" }[];
+  readonly rows: readonly Readonly<Record<string, string | null>>[];
+}
+
+export interface PdfReport {
+  readonly title: string;
+  readonly requestedBy: string;
+  readonly generatedAt: string;
+  readonly dateRange: { readonly start: string; readonly end: string } | null;
+  readonly summary: readonly { readonly label: string; readonly value: string }[];
+  readonly tables: readonly PdfTable[];
+  /** Rows beyond this per table are left out, with a line saying so (the Excel format carries every row). Default 2000. */
+  readonly maxRowsPerTable?: number;
+}
+
+type PdfMake = typeof pdfmakeInstance;
+type DocDefinition = Parameters<PdfMake["createPdf"]>[0];
+
+const DEFAULT_MAX_ROWS = 2000;
+const LANDSCAPE_ABOVE_COLUMNS = 6;
+const CREATOR = "Finance Integration Platform";
+
+/** pdfkit knows these names as built-in fonts; nothing is read from disk for them. */
+const HELVETICA = {
+  normal: "Helvetica",
+  bold: "Helvetica-Bold",
+  italics: "Helvetica-Oblique",
+  bolditalics: "Helvetica-BoldOblique",
+} as const;
+const STANDARD_FONT_NAMES: ReadonlySet<string> = new Set(Object.values(HELVETICA));
+
+// The promise, not the module, is cached so concurrent first calls load pdfmake once.
+let pdfmakeLoading: Promise<PdfMake> | undefined;
+
+function loadPdfmake(): Promise<PdfMake> {
+  pdfmakeLoading ??= (async () => {
+    const { default: pdfmake } = await import("pdfmake");
+    // pdfmake's export is one process-wide instance: register under our own family name
+    // (addFonts merges) rather than replacing whatever fonts someone else set.
+    pdfmake.addFonts({ Helvetica: { ...HELVETICA } });
+    // Reports embed no images or remote fonts. Without policies pdfmake would fetch any URL
+    // and read any path a document names (and warns on every createPdf that none is set).
+    // The local policy is also consulted for font "paths", hence the standard font names.
+    pdfmake.setUrlAccessPolicy(() => false);
+    pdfmake.setLocalAccessPolicy((path) => STANDARD_FONT_NAMES.has(path));
+    return pdfmake;
+  })().catch((error: unknown) => {
+    pdfmakeLoading = undefined; // let a later call retry
+    throw error;
+  });
+  return pdfmakeLoading;
+}
+
+/**
+ * Renders the report as a PDF and writes it to `output`; resolves with the page count.
+ * `output` is ended once the PDF is complete (and destroyed if writing fails midway).
+ */
+export async function writePdfReport(report: PdfReport, output: NodeJS.WritableStream): Promise<{ pages: number }> {
+  const maxRows = report.maxRowsPerTable ?? DEFAULT_MAX_ROWS;
+  if (!Number.isSafeInteger(maxRows) || maxRows < 0) {
+    throw new RangeError(`maxRowsPerTable must be a non-negative integer, got ${String(maxRows)}`);
+  }
+  const pdfmake = await loadPdfmake();
+  const pdf = pdfmake.createPdf(documentDefinition(report, maxRows));
+  // Layout and page rendering are done once the stream resolves; end() writes the trailer.
+  const doc = await pdf.getStream();
+  const { start, count } = doc.bufferedPageRange(); // pages flush as they go: start + count = all
+  const written = pipeline(doc, output);
+  doc.end();
+  await written;
+  return { pages: start + count };
+}
+
+function documentDefinition(report: PdfReport, maxRows: number): DocDefinition {
+  const title = pdfText(report.title);
+  const content: Content[] = [titlePage(report), summarySection(report.summary)];
+  for (const table of report.tables) content.push(...tableSection(table, maxRows));
+  const created = new Date(report.generatedAt);
+  return {
+    pageSize: "A4",
+    pageOrientation: "portrait",
+    pageMargins: [40, 40, 40, 50], // the bottom margin is the footer's room
+    info: {
+      title: report.title, // metadata strings are written as UTF-16, so no WinAnsi folding
+      author: report.requestedBy,
+      creator: CREATOR,
+      ...(Number.isNaN(created.getTime()) ? {} : { creationDate: created }),
+    },
+    defaultStyle: { font: "Helvetica", fontSize: 9 },
+    styles: {
+      reportTitle: { fontSize: 24, bold: true, margin: [0, 180, 0, 24] },
+      titleLine: { fontSize: 12, margin: [0, 0, 0, 6] },
+      heading: { fontSize: 14, bold: true, margin: [0, 0, 0, 8] },
+      headerCell: { bold: true, fillColor: "#e8e8e8" },
+      note: { italics: true, color: "#555555", margin: [0, 6, 0, 0] },
+      footer: { fontSize: 8, color: "#555555" },
+    },
+    footer: (currentPage, pageCount) =>
+      currentPage === 1
+        ? null // the title page carries no footer
+        : {
+            margin: [40, 20, 40, 0],
+            style: "footer",
+            columns: [
+              { text: title, width: "*" },
+              { text: `Page ${currentPage} of ${pageCount}`, width: "auto", alignment: "right" },
+            ],
+          },
+    content,
+  };
+}
+
+function titlePage(report: PdfReport): Content {
+  const range = report.dateRange
+    ? `Date range: ${pdfText(report.dateRange.start)} to ${pdfText(report.dateRange.end)}`
+    : "Date range: all dates";
+  return {
+    stack: [
+      { text: pdfText(report.title), style: "reportTitle" },
+      { text: range, style: "titleLine" },
+      { text: `Requested by: ${pdfText(report.requestedBy)}`, style: "titleLine" },
+      { text: `Generated at: ${pdfText(report.generatedAt)}`, style: "titleLine" },
+    ],
+  };
+}
+
+function summarySection(summary: PdfReport["summary"]): Content {
+  const heading: Content = { text: "Summary", style: "heading" };
+  if (summary.length === 0) return { pageBreak: "before", stack: [heading, { text: "No summary figures.", style: "note" }] };
+  const body: TableCell[][] = [
+    [{ text: "Item", style: "headerCell" }, { text: "Value", style: "headerCell", alignment: "right" }],
+    ...summary.map((entry): TableCell[] => [{ text: pdfText(entry.label) }, { text: pdfText(entry.value), alignment: "right" }]),
+  ];
+  return {
+    pageBreak: "before",
+    stack: [heading, { table: { headerRows: 1, widths: ["*", "auto"], body }, layout: "lightHorizontalLines" }],
+  };
+}
+
+function tableSection(table: PdfTable, maxRows: number): Content[] {
+  const wide = table.columns.length > LANDSCAPE_ABOVE_COLUMNS;
+  const shown = table.rows.slice(0, maxRows);
+  const aligns = table.columns.map((column) => column.align ?? (looksNumeric(column.key, shown) ? "right" : "left"));
+  const anyFlexible = aligns.includes("left");
+  // Text columns share what is left after number columns take their natural width.
+  const widths = aligns.map((align) => (align === "right" && anyFlexible ? "auto" : "*"));
+  const section: Content[] = [
+    // A new page per table; only here can pdfmake switch orientation.
+    { text: pdfText(table.title), style: "heading", pageBreak: "before", pageOrientation: wide ? "landscape" : "portrait" },
+  ];
+  if (table.columns.length === 0) {
+    section.push({ text: "This table has no columns.", style: "note" });
+    return section;
+  }
+  const header: TableCell[] = table.columns.map((column, i) => ({ text: pdfText(column.header), style: "headerCell", alignment: aligns[i] }));
+  const body: TableCell[][] = [header];
+  for (const row of shown) {
+    body.push(table.columns.map((column, i): TableCell => ({ text: pdfText(cellValue(row, column.key)), alignment: aligns[i] })));
+  }
+  section.push({
+    table: { headerRows: 1, widths, body },
+    layout: "lightHorizontalLines",
+    fontSize: wide ? 7 : 8,
+  });
+  if (table.rows.length === 0) section.push({ text: "No rows.", style: "note" });
+  const leftOut = table.rows.length - shown.length;
+  if (leftOut > 0) {
+    section.push({
+      text:
+        `${formatCount(leftOut)} more ${leftOut === 1 ? "row is" : "rows are"} left out of this PDF ` +
+        `(showing the first ${formatCount(shown.length)} of ${formatCount(table.rows.length)}); the Excel export carries every row.`,
+      style: "note",
+    });
+  }
+  return section;
+}
+
+function formatCount(n: number): string {
+  return n.toLocaleString("en-US");
+}
+
+/** Own properties only: a key such as "constructor" must not find Object.prototype's. */
+function cellValue(row: Readonly<Record<string, string | null>>, key: string): string | null {
+  if (!Object.hasOwn(row, key)) return null;
+  const value: unknown = row[key];
+  if (value === null || value === undefined) return null;
+  return typeof value === "string" ? value : String(value);
+}
+
+// Sign or "(", a digit, then digits and separators: "-1,234.50", "(12)", "1 234,5", "7.5 %".
+const NUMERIC = /^[-+(]*\d[\d.,'’\s]*\)?%?$/;
+
+/** A column without an explicit alignment is right-aligned when every value present is a number. */
+function looksNumeric(key: string, rows: readonly Readonly<Record<string, string | null>>[]): boolean {
+  let seen = false;
+  for (const row of rows) {
+    const value = cellValue(row, key);
+    if (value === null || value.trim() === "") continue;
+    if (!NUMERIC.test(value.trim())) return false;
+    seen = true;
+  }
+  return seen;
+}
+
+// Characters outside Latin-1 that WinAnsiEncoding still has (the keys of pdfkit's WIN_ANSI_MAP).
+const WIN_ANSI_EXTRA: ReadonlySet<number> = new Set([
+  402, 710, 732, 338, 339, 352, 353, 376, 381, 382, 8211, 8212, 8216, 8217, 8218, 8220, 8221, 8222,
+  8224, 8225, 8226, 8230, 8240, 8249, 8250, 8364, 8482,
+]);
+// Common characters with no WinAnsi glyph and no useful Unicode decomposition.
+const FALLBACK: Readonly<Record<string, string>> = {
+  "\u2212": "-", "\u2010": "-", "\u2011": "-", "\u2012": "–", "\u2015": "—",
+  "Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "ı": "i", "ħ": "h", "Ħ": "H",
+  "\u200b": "", "\u200c": "", "\u200d": "", "\u2060": "", "\ufeff": "",
+};
+
+function isWinAnsi(ch: string): boolean {
+  const code = ch.codePointAt(0) ?? 0;
+  return (code >= 0x20 && code <= 0x7e) || (code >= 0xa0 && code <= 0xff) || WIN_ANSI_EXTRA.has(code);
+}
+
+/**
+ * Turns a data value into text the standard fonts can show. pdfmake treats a string as text,
+ * never markup, so only the encoding needs care: pdfkit writes a standard-font glyph as its
+ * char code in hex, and a code outside WinAnsi (or a control character) would come out as the
+ * wrong number of hex digits and garble the rest of the line. Such characters are folded to a
+ * close Latin-1 form where Unicode gives one, else shown as "?".
+ */
+export function pdfText(value: string | null | undefined): string {
+  if (value === null || value === undefined) return "";
+  let out = "";
+  // NFC first, so decomposed input ("e" + combining acute) becomes the Latin-1 "é" it can be.
+  for (const ch of value.normalize("NFC").replace(/\r\n?/g, "\n")) {
+    if (ch === "\n" || ch === "\t" || isWinAnsi(ch)) {
+      out += ch; // pdfmake breaks the line at \n and expands \t to spaces
+      continue;
+    }
+    const fallback = FALLBACK[ch];
+    if (fallback !== undefined) {
+      out += fallback;
+      continue;
+    }
+    const code = ch.codePointAt(0) ?? 0;
+    if (code < 0x20 || (code >= 0x7f && code < 0xa0)) {
+      out += "?";
+      continue;
+    }
+    // NFKD splits "ő" into "o" + accent and "ﬁ" into "fi"; keep what the font can show.
+    const folded = [...ch.normalize("NFKD")].filter((c) => isWinAnsi(c)).join("");
+    out += folded === "" ? "?" : folded;
+  }
+  return out;
+}
