@@ -17,39 +17,44 @@ export async function seedSimulatedProjectRecords(platform: Platform): Promise<n
   }
   const repository = new ProjectRepository(platform.database.db);
   if ((await repository.count()) > 0) return 0;
-  const records: Omit<ProjectRecord, "createdAt" | "updatedAt" | "version">[] = [];
-  for (let index = 1; index <= simulator.projectCount; index++) {
-    if (index % 20 === 0) continue;
-    const projectId = projectIdOf(index);
-    const header = simulator.projectHeader(projectId)!;
-    let total: bigint | null = null;
-    let currency: string | null = null;
-    try {
-      currency = sapCurrency("WAERS", header.WAERS);
-      total = sapAmountMinor("ISTKOST", header.ISTKOST) + (index % 250 === 0 ? 1234n : 0n);
-    } catch {
-      // A malformed SAP value: leave the SQL total empty, as an import would.
+  const billingRepository = new BillingRepository(platform.database.db);
+  let seeded = 0;
+  // In chunks, so a million simulated projects seed in bounded memory.
+  for (let first = 1; first <= simulator.projectCount; first += SEED_CHUNK) {
+    const records: Omit<ProjectRecord, "createdAt" | "updatedAt" | "version">[] = [];
+    const billing: Parameters<BillingRepository["insertActive"]>[0][number][] = [];
+    for (let index = first; index < first + SEED_CHUNK && index <= simulator.projectCount; index++) {
+      const projectId = projectIdOf(index);
+      // SAP's billing as SQL mirrors it, so reconciliation starts from agreement.
+      for (const e of simulator.baseBilling(projectId)) {
+        billing.push({ entryId: e.entryId, projectId, kind: "billing", pep: null, amountMinor: e.amountMinor, currency: e.currency, billingDate: e.billingDate, description: e.description ?? "" });
+      }
+      if (index % 20 === 0) continue;
+      const header = simulator.projectHeader(projectId)!;
+      let total: bigint | null = null;
+      let currency: string | null = null;
+      try {
+        currency = sapCurrency("WAERS", header.WAERS);
+        total = sapAmountMinor("ISTKOST", header.ISTKOST) + (index % 250 === 0 ? 1234n : 0n);
+      } catch {
+        // A malformed SAP value: leave the SQL total empty, as an import would.
+      }
+      records.push({
+        projectId,
+        sapProjectCode: sapId("PSPID", header.PSPID),
+        name: null,
+        status: index % 7 === 0 ? "on_hold" : "active",
+        customField1: `Portfolio ${1 + (index % 12)}`,
+        customField2: null,
+        totalCostMinor: total,
+        costCurrency: currency,
+      });
     }
-    records.push({
-      projectId,
-      sapProjectCode: sapId("PSPID", header.PSPID),
-      name: null,
-      status: index % 7 === 0 ? "on_hold" : "active",
-      customField1: `Portfolio ${1 + (index % 12)}`,
-      customField2: null,
-      totalCostMinor: total,
-      costCurrency: currency,
-    });
+    await repository.insertMissing(records);
+    await billingRepository.insertActive(billing);
+    seeded += records.length;
   }
-  await repository.insertMissing(records);
-  // SAP's billing as SQL mirrors it, so reconciliation starts from agreement.
-  const billing: Parameters<BillingRepository["insertActive"]>[0][number][] = [];
-  for (let index = 1; index <= simulator.projectCount; index++) {
-    const projectId = projectIdOf(index);
-    for (const e of simulator.baseBilling(projectId)) {
-      billing.push({ entryId: e.entryId, projectId, kind: "billing", pep: null, amountMinor: e.amountMinor, currency: e.currency, billingDate: e.billingDate, description: e.description ?? "" });
-    }
-  }
-  await new BillingRepository(platform.database.db).insertActive(billing);
-  return records.length;
+  return seeded;
 }
+
+const SEED_CHUNK = 5000;

@@ -254,7 +254,8 @@ export class SapSimulator implements SapRfcClient {
   }
 
   #indexOf(projectId: string): number | undefined {
-    const match = /^PRJ-(\d{6})$/.exec(projectId.trim());
+    // Six digits, seven from the millionth project on (projectIdOf pads to six).
+    const match = /^PRJ-(\d{6,7})$/.exec(projectId.trim());
     const index = match ? Number(match[1]) : NaN;
     return index >= 1 && index <= this.#options.projectCount ? index : undefined;
   }
