@@ -18,10 +18,10 @@
 // 265), so the worksheet writer never learns that anything is behind. The PassThrough accepts
 // every write and queues it, and on this path nothing ever waits: rows are rendered
 // synchronously on the main thread while deflate and the file writes need event-loop turns, so
-// the uncompressed sheet XML piles up in that PassThrough's write queue (measured: ~54 MB of
-// queued XML at 250k rows, growing linearly). Yielding to the event loop now and then only
-// slows the pile-up, and capping the V8 heap does nothing because the queued Buffers live
-// outside the heap. (The issue's other suspect is real too but smaller: with neither `stream`
+// the uncompressed sheet XML piles up in that PassThrough's write queue (measured: ~54 MB
+// queued at 250k rows, ~220 MB at 1M, growing linearly). Yielding to the event loop now and
+// then only slows the pile-up, and capping the V8 heap does nothing because the queued Buffers
+// live outside the heap. (The issue's other suspect is real too but smaller: with neither `stream`
 // nor `filename`, WorkbookWriter pipes the zip into a StreamBuf, workbook-writer.js:56, and a
 // StreamBuf with no pipes keeps every chunk it emits, stream-buf.js:256-262, so the whole
 // compressed file stays in memory. We always pass `stream: output`, so that path is never
@@ -98,6 +98,8 @@ export const CELL_FORMATS: Readonly<Record<Exclude<CellKind, "text">, string>> =
 };
 
 const SUMMARY_SHEET = "Summary";
+/** Rows in an Excel worksheet (header included). */
+const EXCEL_MAX_ROWS = 1_048_576;
 /** Queued sheet XML (bytes, uncompressed) above which we wait for the zip to catch up. */
 const HIGH_WATER_BYTES = 1024 * 1024;
 /** onProgress is called every this many data rows (and once at the end). */
@@ -227,7 +229,8 @@ class Styles {
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-class ReportDataError extends Error {
+/** A row or summary value that is not of its column's kind (or a sheet Excel could not open). */
+export class ReportDataError extends Error {
   override readonly name = "ReportDataError";
 }
 
@@ -356,7 +359,12 @@ export async function writeExcelReport(report: ExcelReport, output: Writable, on
       let onDrain!: () => void;
       let timer: NodeJS.Timeout | undefined;
       try {
-        await Promise.race([failed, new Promise<void>((resolve) => ((onDrain = resolve), inlet.once("drain", onDrain), (timer = setTimeout(resolve, DRAIN_POLL_MS))))]);
+        const drained = new Promise<void>((resolve) => {
+          onDrain = resolve;
+          inlet.once("drain", onDrain);
+          timer = setTimeout(resolve, DRAIN_POLL_MS);
+        });
+        await Promise.race([failed, drained]);
       } finally {
         inlet.off("drain", onDrain);
         clearTimeout(timer);
@@ -401,6 +409,7 @@ export async function writeExcelReport(report: ExcelReport, output: Writable, on
     let rowNumber = 1;
     const writeRow = (values: ReportRow) => {
       if (failure) throw failure; // the output failed while we waited for this row
+      if (rowNumber === EXCEL_MAX_ROWS) throw new ReportDataError(`excel-report: sheet ${JSON.stringify(spec.name)} has more than ${EXCEL_MAX_ROWS - 1} data rows, more than Excel can open`);
       const row = sheet.getRow(++rowNumber);
       row.style = ROW_STYLE;
       for (let i = 0; i < columns.length; i++) {
