@@ -65,8 +65,12 @@ export interface ServerProcess<Info> {
 }
 
 /** Forks `script` (a compiled child entry next to the caller), waits for its `ready`. */
-export async function startServerProcess<Info>(script: URL, args: readonly string[], options: { name: string; profileDir?: string; timeoutMs?: number }): Promise<ServerProcess<Info>> {
-  const execArgv = options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`, `--cpu-prof-name=${options.name}.cpuprofile`] : [];
+export async function startServerProcess<Info>(
+  script: URL,
+  args: readonly string[],
+  options: { name: string; profileDir?: string; timeoutMs?: number; nodeFlags?: readonly string[] },
+): Promise<ServerProcess<Info>> {
+  const execArgv = [...(options.nodeFlags ?? []), ...(options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`, `--cpu-prof-name=${options.name}.cpuprofile`] : [])];
   const child: ChildProcess = fork(fileURLToPath(script), [...args], { execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const replies = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
   let nextId = 1;

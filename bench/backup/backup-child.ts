@@ -1,0 +1,41 @@
+// Child process: a local host over N simulated projects (seeded SQL side, its own Azurite);
+// on request runs one full backup in-process and reports its time and this process's peak RSS.
+import { readFileSync, writeFileSync } from "node:fs";
+import { startTestHost } from "../../tests/support/test-host.js";
+import { runChild } from "../lib/child.js";
+
+export interface BackupRunFigures {
+  readonly records: number;
+  readonly seconds: number;
+  readonly peakRssMb: number;
+  readonly sizeBytes: number;
+  readonly status: string;
+}
+
+/** Peak resident set (VmHWM) since the last reset: the true peak, not a sample. */
+function peakRssMb(): number {
+  const line = readFileSync("/proc/self/status", "utf8").split("\n").find((l) => l.startsWith("VmHWM:"));
+  return Number(line?.replace(/\D+/g, "") ?? 0) / 1024;
+}
+
+runChild<{ projects: number }>(async ([envJson]) => {
+  const env = JSON.parse(envJson ?? "{}") as Record<string, string>;
+  const host = await startTestHost(env, { timers: false });
+  return {
+    info: { projects: Number(env.SAP_SIMULATOR_PROJECTS) },
+    handlers: {
+      backup: async (): Promise<BackupRunFigures> => {
+        // Measure the backup's own peak from here (the host's start is not part of it).
+        (globalThis as { gc?: () => void }).gc?.();
+        writeFileSync("/proc/self/clear_refs", "5");
+        const started = performance.now();
+        const backup = await host.platform.backups.createBackup(null, "manual", { userId: "bench" });
+        await host.platform.backups.runBackup(backup.backupId, async () => undefined);
+        const seconds = (performance.now() - started) / 1000;
+        const done = await host.platform.backups.getBackup(backup.backupId);
+        return { records: done.recordCount ?? 0, seconds, peakRssMb: peakRssMb(), sizeBytes: done.sizeBytes ?? 0, status: done.status };
+      },
+    },
+    stop: () => host.stop(),
+  };
+});
