@@ -10,23 +10,23 @@ const root = new URL("../../../", import.meta.url).pathname;
 
 /** `npm start`'s process in its own process group, so a SIGKILL takes its Azurite down with it. */
 async function startProcess(dir: string, env: Record<string, string>): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const port = await freePort();
+  // PORT=0: the host takes a free port itself and logs it (a port picked here could be taken
+  // by a parallel test before the host binds it).
   const child = spawn(process.execPath, [join(root, "dist/local/main.js")], {
     cwd: dir,
-    env: { PATH: process.env.PATH ?? "", PORT: String(port), DATA_DIR: join(dir, "data"), LOG_LEVEL: "warn", ...env },
+    env: { PATH: process.env.PATH ?? "", PORT: "0", DATA_DIR: join(dir, "data"), LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
   let out = "";
   child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
   child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
-  const url = `http://localhost:${port}`;
   const deadline = Date.now() + 60_000;
-  for (;;) {
+  let url: string | undefined;
+  while (!url) {
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`host did not start: ${out.slice(-2000)}`);
-    const up = await fetch(`${url}/api/health`).then((r) => r.ok, () => false);
-    if (up) break;
-    await new Promise((r) => setTimeout(r, 200));
+    url = /Local host listening on (http:\/\/localhost:\d+)\/api/.exec(out)?.[1];
+    if (!url) await new Promise((r) => setTimeout(r, 100));
   }
   return { child, url, output: () => out };
 }

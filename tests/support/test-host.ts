@@ -37,23 +37,31 @@ export interface TestHost extends LocalHost {
 
 /** A real local host on free ports with its own data folder and Azurite. */
 export async function startTestHost(env: Record<string, string> = {}, options: Omit<LocalHostOptions, "env" | "azurite"> = {}): Promise<TestHost> {
-  const dir = tempDir();
-  const logs = new LogCapture();
-  const host = await startLocalHost({
-    env: { PATH: process.env.PATH ?? "", PORT: "0", DATA_DIR: dir.path, LOG_LEVEL: "info", ...env },
-    azurite: { blobPort: await freePort(), location: join(dir.path, "azurite") },
-    logSink: logs.sink,
-    ...options,
-  });
-  return {
-    ...host,
-    logs,
-    dataDir: dir.path,
-    stop: async () => {
-      await host.close();
+  // A port picked by freePort can be taken by a parallel test before Azurite binds it: retry.
+  for (let attempt = 1; ; attempt++) {
+    const dir = tempDir();
+    const logs = new LogCapture();
+    try {
+      const host = await startLocalHost({
+        env: { PATH: process.env.PATH ?? "", PORT: "0", DATA_DIR: dir.path, LOG_LEVEL: "info", ...env },
+        azurite: { blobPort: await freePort(), location: join(dir.path, "azurite") },
+        logSink: logs.sink,
+        ...options,
+      });
+      return {
+        ...host,
+        logs,
+        dataDir: dir.path,
+        stop: async () => {
+          await host.close();
+          dir.remove();
+        },
+      };
+    } catch (error) {
       dir.remove();
-    },
-  };
+      if (attempt >= 3 || !/already in use|EADDRINUSE/.test(String(error))) throw error;
+    }
+  }
 }
 
 export interface ApiResponse<T = any> {
