@@ -20,4 +20,6 @@ const getPlatform = () => {
   return platform;
 };
 
+// Report and backup downloads return streams: let the worker stream them instead of buffering.
+app.setup({ enableHttpStream: true });
 registerAll(app, toRegistrations(functions, settings, getPlatform));

@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import type { AddressInfo } from "node:net";
 import type { HttpResponseInit } from "@azure/functions";
 import { HttpRequest, InvocationContext } from "../functions/azure-functions.js";
@@ -153,7 +155,13 @@ async function serve(router: Router, settings: Settings, req: IncomingMessage, r
     const response = (await match.registration.options.handler(request, context)) as HttpResponseInit;
     const outHeaders = (response.headers ?? {}) as Record<string, string>;
     res.writeHead(response.status ?? 200, outHeaders);
-    res.end(response.body === undefined ? undefined : typeof response.body === "string" || Buffer.isBuffer(response.body) ? response.body : JSON.stringify(response.body));
+    const out = response.body;
+    if (out instanceof Readable) {
+      // Files stream through, as with the Functions host's HTTP streaming.
+      await pipeline(out, res);
+      return;
+    }
+    res.end(out === undefined || out === null ? undefined : typeof out === "string" || Buffer.isBuffer(out) ? out : JSON.stringify(out));
   } catch (error) {
     platform.logger.error("Local host failed to serve a request", { error });
     if (!res.headersSent) res.writeHead(500, { "Content-Type": "application/json" });

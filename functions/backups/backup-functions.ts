@@ -97,9 +97,7 @@ export const backupsDownload = httpFunction({
   errors: [404],
   handler: async ({ params }, { platform, actor }) => {
     const file = await platform.backups.downloadBackup(params.backupId, actor);
-    const chunks: Buffer[] = [];
-    for await (const chunk of file.stream) chunks.push(chunk as Buffer);
-    return { raw: { headers: { "Content-Type": "application/gzip", "Content-Disposition": `attachment; filename="${file.fileName}"` }, body: Buffer.concat(chunks) } };
+    return { raw: { headers: { "Content-Type": "application/gzip", "Content-Disposition": `attachment; filename="${file.fileName}"` }, body: file.stream } };
   },
 });
 

@@ -1,3 +1,4 @@
+import type { Readable } from "node:stream";
 import type { z } from "zod";
 import type { Actor, Logger, OutgoingMessage, Platform, Principal, QueueDefinition, Role, SettingName } from "../../shared/index.js";
 
@@ -25,8 +26,8 @@ export interface HttpContext {
 
 export type HttpOutcome<TData> =
   | { readonly data: TData; readonly status?: number; readonly headers?: Record<string, string> }
-  /** Not enveloped: metrics text, the docs page, files. */
-  | { readonly raw: { readonly status?: number; readonly headers: Record<string, string>; readonly body: string | Buffer } };
+  /** Not enveloped: metrics text, the docs page, files (a Readable is streamed, never buffered). */
+  | { readonly raw: { readonly status?: number; readonly headers: Record<string, string>; readonly body: string | Buffer | Readable } };
 
 export interface HttpInput<TParams, TQuery, TBody> {
   readonly params: TParams;

@@ -106,12 +106,10 @@ export const reportsDownload = httpFunction({
   errors: [404],
   handler: async ({ params }, { platform, principal, actor }) => {
     const file = await platform.reports.downloadReport(params.reportId, viewerOf(principal), actor);
-    const chunks: Buffer[] = [];
-    for await (const chunk of file.stream) chunks.push(chunk as Buffer);
     return {
       raw: {
         headers: { "Content-Type": file.contentType, "Content-Disposition": `attachment; filename="${file.fileName}"`, "Cache-Control": "private, no-store" },
-        body: Buffer.concat(chunks),
+        body: file.stream,
       },
     };
   },
