@@ -282,6 +282,7 @@ export async function createPlatform(settings: Settings, options: PlatformOption
         readBilling: settings.SAP_RFC_FUNCTION_READ_BILLING,
       },
       saga: billing,
+      billing: new BillingRepository(database.db),
       audit,
       alerts,
       logger,

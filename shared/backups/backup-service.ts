@@ -2,6 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGunzip, createGzip } from "node:zlib";
+import { selectPage } from "../sql/paging.js";
 import type { Kysely } from "kysely";
 import type { Actor, AuditLog } from "../audit/audit-log.js";
 import { NonRetriableError, NotFoundError } from "../domain/errors.js";
@@ -142,11 +143,8 @@ export class BackupService {
   }
 
   async listBackups(page: number, pageSize: number): Promise<{ items: Backup[]; total: number }> {
-    const [rows, count] = await Promise.all([
-      this.#o.db.selectFrom("backups").selectAll().orderBy("created_at", "desc").orderBy("backup_id").limit(pageSize).offset((page - 1) * pageSize).execute(),
-      this.#o.db.selectFrom("backups").select((eb) => eb.fn.countAll<number | string>().as("n")).executeTakeFirstOrThrow(),
-    ]);
-    return { items: rows.map(toBackup), total: Number(count.n) };
+    const { rows, total } = await selectPage(this.#o.db.selectFrom("backups"), [["created_at", "desc"], ["backup_id", "asc"]], page, pageSize);
+    return { items: rows.map(toBackup), total };
   }
 
   /** The worker's step; idempotent for a redelivered message. */

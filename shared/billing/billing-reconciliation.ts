@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
-import { sql, type Kysely } from "kysely";
+import { selectPage } from "../sql/paging.js";
+import type { Kysely } from "kysely";
 import type { Actor, AuditLog } from "../audit/audit-log.js";
 import { ConflictError, NotFoundError } from "../domain/errors.js";
 import type { Logger } from "../observability/logger.js";
@@ -7,11 +8,12 @@ import type { Alerter } from "../ports/alerter.js";
 import type { RfcParameters, RfcResult } from "../ports/sap-rfc.js";
 import type { GuardedSapClient } from "../sap/guarded-sap-client.js";
 import type { SapBillingEntryRow, SapProjectHeaderRow } from "../sap/sap-functions.js";
-import { sapId } from "../sap/sap-normalize.js";
+import { fromSapTimestamp, sapId, toSapTimestamp } from "../sap/sap-normalize.js";
 import type { BillingInconsistenciesTable, DatabaseSchema, ReconciliationRunsTable } from "../sql/schema.js";
 import { billingChecksum, rangeChecksum, type ChecksumEntry } from "./billing-checksum.js";
 import { compare, facts, fromSap, proposalFor, stateOf, type Differences, type RepairProposal } from "./billing-facts.js";
 import type { BillingSagaService } from "./billing-saga.js";
+import type { BillingRepository } from "./billing-repository.js";
 
 export type ReconciliationMode = "full" | "incremental";
 
@@ -54,6 +56,7 @@ export interface BillingReconciliationOptions {
   readonly sap: GuardedSapClient;
   readonly functions: { readonly listProjects: string; readonly listChanges: string; readonly checksums: string; readonly readBilling: string };
   readonly saga: BillingSagaService;
+  readonly billing: BillingRepository;
   readonly audit: AuditLog;
   readonly alerts: Alerter;
   readonly logger: Logger;
@@ -71,9 +74,7 @@ const LEASE_SECONDS = 15 * 60;
 const SQL_OVERLAP_MS = 10_000;
 const SAP_OVERLAP_MS = 60_000;
 const LIST_CHUNK = 1000;
-const IN_CHUNK = 500;
 
-const sapStamp = (ms: number) => new Date(ms).toISOString().replace(/[-:T]/g, "").slice(0, 14);
 
 /**
  * Billing reconciliation between SAP and SQL (billing only, as seed 000 says).
@@ -150,8 +151,8 @@ export class BillingReconciliation {
           ? await this.#incremental(call, state.sap_watermark!, state.sql_watermark!)
           : await this.#full(call);
       const found = await this.#record(runId, checked, call);
-      const sapNow = checked.sapNow ? Date.parse(`${checked.sapNow.slice(0, 4)}-${checked.sapNow.slice(4, 6)}-${checked.sapNow.slice(6, 8)}T${checked.sapNow.slice(8, 10)}:${checked.sapNow.slice(10, 12)}:${checked.sapNow.slice(12, 14)}Z`) : now;
-      const sapWatermark = sapStamp((Number.isNaN(sapNow) ? now : sapNow) - SAP_OVERLAP_MS);
+      // SAP's own clock when it told us (its change stamps come from it), else ours.
+      const sapWatermark = toSapTimestamp((fromSapTimestamp(checked.sapNow ?? "") ?? now) - SAP_OVERLAP_MS);
       const sqlWatermark = new Date(now - SQL_OVERLAP_MS).toISOString();
       await this.#o.db.transaction().execute(async (trx) => {
         await trx.updateTable("reconciliation_state").set({ sap_watermark: sapWatermark, sql_watermark: sqlWatermark, lease_owner: null, lease_until: null }).where("name", "=", STATE).where("lease_owner", "=", runId).execute();
@@ -180,22 +181,16 @@ export class BillingReconciliation {
   }
 
   async listRuns(page: number, pageSize: number): Promise<{ items: ReconciliationRun[]; total: number }> {
-    const [rows, count] = await Promise.all([
-      this.#o.db.selectFrom("reconciliation_runs").selectAll().orderBy("created_at", "desc").orderBy("run_id").limit(pageSize).offset((page - 1) * pageSize).execute(),
-      this.#o.db.selectFrom("reconciliation_runs").select((eb) => eb.fn.countAll<number | string>().as("n")).executeTakeFirstOrThrow(),
-    ]);
-    return { items: rows.map(toRun), total: Number(count.n) };
+    const { rows, total } = await selectPage(this.#o.db.selectFrom("reconciliation_runs"), [["created_at", "desc"], ["run_id", "asc"]], page, pageSize);
+    return { items: rows.map(toRun), total };
   }
 
   async listInconsistencies(query: { status?: Inconsistency["status"]; projectId?: string; page: number; pageSize: number }): Promise<{ items: Inconsistency[]; total: number }> {
     let q = this.#o.db.selectFrom("billing_inconsistencies");
     if (query.status) q = q.where("status", "=", query.status);
     if (query.projectId) q = q.where("project_id", "=", query.projectId);
-    const [rows, count] = await Promise.all([
-      q.selectAll().orderBy("detected_at", "desc").orderBy("inconsistency_id").limit(query.pageSize).offset((query.page - 1) * query.pageSize).execute(),
-      q.select((eb) => eb.fn.countAll<number | string>().as("n")).executeTakeFirstOrThrow(),
-    ]);
-    return { items: rows.map(toInconsistency), total: Number(count.n) };
+    const { rows, total } = await selectPage(q, [["detected_at", "desc"], ["inconsistency_id", "asc"]], query.page, query.pageSize);
+    return { items: rows.map(toInconsistency), total };
   }
 
   async getInconsistency(id: string): Promise<Inconsistency> {
@@ -272,20 +267,8 @@ export class BillingReconciliation {
   /** The same checksum SAP computes, over SQL's ACTIVE entries. */
   async #sqlChecksums(projects: readonly string[]): Promise<Map<string, string>> {
     const entries = new Map<string, ChecksumEntry[]>(projects.map((p) => [p, []]));
-    for (let i = 0; i < projects.length; i += IN_CHUNK) {
-      for (const e of await this.#sqlEntries(projects.slice(i, i + IN_CHUNK))) entries.get(e.projectId)?.push(e);
-    }
+    for (const e of await this.#o.billing.listActiveFor(projects)) entries.get(e.projectId)?.push(e);
     return new Map([...entries].map(([p, list]) => [p, billingChecksum(list)]));
-  }
-
-  async #sqlEntries(projects: readonly string[]): Promise<(ChecksumEntry & { projectId: string; description: string })[]> {
-    const rows = await this.#o.db
-      .selectFrom("billing_entries")
-      .select(["project_id", "entry_id", sql<string>`cast(amount_minor as varchar(20))`.as("amount_minor"), "currency", "billing_date", "description"])
-      .where("project_id", "in", projects)
-      .where("status", "=", "ACTIVE")
-      .execute();
-    return rows.map((r) => ({ projectId: r.project_id, entryId: r.entry_id, amountMinor: BigInt(r.amount_minor), currency: r.currency, billingDate: r.billing_date, description: r.description }));
   }
 
   /** Fetches both sides' entries for differing projects and records what differs; returns how many differ. */
@@ -296,7 +279,7 @@ export class BillingReconciliation {
     for (const projectId of checked.differing) {
       const sapRows = ((await call(this.#o.functions.readBilling, { PROJECT_ID: projectId })).ET_BILLING ?? []) as SapBillingEntryRow[];
       const sapEntries = sapRows.map(fromSap);
-      const sqlEntries = (await this.#sqlEntries([projectId])).map(facts);
+      const sqlEntries = (await this.#o.billing.listActive(projectId)).map(facts);
       const differences = compare(sapEntries, sqlEntries);
       if (differences.onlyInSap.length + differences.onlyInSql.length + differences.changed.length === 0) continue;
       differingNow.add(projectId);

@@ -98,6 +98,17 @@ export class BillingRepository {
     return rows.map(toEntry);
   }
 
+  /** The ACTIVE entries of many projects at once (reconciliation checksums a range per query). */
+  async listActiveFor(projectIds: readonly string[], db: Db = this.#db): Promise<BillingEntry[]> {
+    const entries: BillingEntry[] = [];
+    // SQL Server allows 2,100 parameters per statement; stay well below.
+    for (let i = 0; i < projectIds.length; i += 500) {
+      const rows = await db.selectFrom("billing_entries").select(columns).where("project_id", "in", projectIds.slice(i, i + 500)).where("status", "=", "ACTIVE").execute();
+      entries.push(...rows.map(toEntry));
+    }
+    return entries;
+  }
+
   /** Step 2 of a saga: its entries, PENDING until the saga completes. */
   insertPending(entries: readonly Omit<BillingEntry, "status" | "createdAt">[], db: Db = this.#db): Promise<void> {
     return insertEntries(db, entries, "PENDING");

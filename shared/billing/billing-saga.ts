@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
+import { selectPage } from "../sql/paging.js";
 import type { Kysely } from "kysely";
 import type { Actor, AuditLog } from "../audit/audit-log.js";
 import { ConflictError, DomainError, NotFoundError, ServiceUnavailableError } from "../domain/errors.js";
@@ -228,11 +229,8 @@ export class BillingSagaService {
     let q = this.#o.db.selectFrom("saga_transactions");
     if (query.status) q = q.where("status", "=", query.status);
     if (query.projectId) q = q.where("project_id", "=", query.projectId);
-    const [rows, count] = await Promise.all([
-      q.selectAll().orderBy("created_at", "desc").orderBy("saga_id").limit(query.pageSize).offset((query.page - 1) * query.pageSize).execute(),
-      q.select((eb) => eb.fn.countAll<number | string>().as("n")).executeTakeFirstOrThrow(),
-    ]);
-    return { items: rows.map(toSaga), total: Number(count.n) };
+    const { rows, total } = await selectPage(q, [["created_at", "desc"], ["saga_id", "asc"]], query.page, query.pageSize);
+    return { items: rows.map(toSaga), total };
   }
 
   /**

@@ -3,6 +3,7 @@ import type { Kysely } from "kysely";
 import { z } from "zod";
 import { ConflictError, NotFoundError } from "../domain/errors.js";
 import { roleSchema, type Role } from "../domain/roles.js";
+import { selectPage } from "../sql/paging.js";
 import type { DatabaseSchema, UsersTable } from "../sql/schema.js";
 
 export type UserStatus = "active" | "disabled";
@@ -99,11 +100,8 @@ export class UserRepository {
   async list(filter: { page: number; pageSize: number; status?: UserStatus }): Promise<Page<User>> {
     let q = this.#db.selectFrom("users");
     if (filter.status) q = q.where("status", "=", filter.status);
-    const [rows, count] = await Promise.all([
-      q.selectAll().orderBy("username").limit(filter.pageSize).offset((filter.page - 1) * filter.pageSize).execute(),
-      q.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
-    ]);
-    return { items: rows.map(toUser), page: filter.page, pageSize: filter.pageSize, total: Number(count.n) };
+    const { rows, total } = await selectPage(q, [["username", "asc"]], filter.page, filter.pageSize);
+    return { items: rows.map(toUser), page: filter.page, pageSize: filter.pageSize, total };
   }
 
   async update(id: string, changes: { status?: UserStatus; roles?: readonly Role[]; passwordHash?: string; lastLoginAt?: string }): Promise<User> {

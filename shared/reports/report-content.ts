@@ -1,5 +1,5 @@
 import type { BillingEntry } from "../billing/billing-repository.js";
-import { toMoney } from "../finance/money.js";
+import { parseMoney, toMoney } from "../finance/money.js";
 import type { MergedProject } from "../projects/merge-project.js";
 import type { CellKind, ReportColumn, ReportRow } from "./excel-report.js";
 
@@ -40,8 +40,6 @@ const TITLES: Record<ReportType, string> = {
 const col = (key: string, header: string, kind: CellKind, width?: number): ReportColumn => ({ key, header, kind, ...(width ? { width } : {}) });
 const amount = (m: { amount: string } | null) => m?.amount ?? null;
 
-/** Minor units of a decimal string in its currency's precision (amounts come from toMoney, so they match it). */
-const minorOf = (value: string) => BigInt(value.replace(".", ""));
 
 /** Sums decimal strings per currency exactly (minor units), for summary and chart lines. */
 class Totals {
@@ -49,7 +47,7 @@ class Totals {
   add(key: string, currency: string | null, value: { amount: string } | null) {
     if (!currency || !value) return;
     const byCurrency = this.#sums.get(key) ?? new Map<string, bigint>();
-    byCurrency.set(currency, (byCurrency.get(currency) ?? 0n) + minorOf(value.amount));
+    byCurrency.set(currency, (byCurrency.get(currency) ?? 0n) + parseMoney(value.amount, currency));
     this.#sums.set(key, byCurrency);
   }
   entries(key: string): [string, bigint][] {
@@ -78,8 +76,8 @@ export function buildReportContent(request: ReportRequest, projects: readonly Me
       if (p.currency && p.costs.planned && p.costs.actual) {
         const key = `${p.department ?? "-"}|${p.currency}`;
         const d = byDepartment.get(key) ?? { department: p.department ?? "-", currency: p.currency, planned: 0n, actual: 0n };
-        d.planned += minorOf(p.costs.planned.amount);
-        d.actual += minorOf(p.costs.actual.amount);
+        d.planned += parseMoney(p.costs.planned.amount, p.currency);
+        d.actual += parseMoney(p.costs.actual.amount, p.currency);
         byDepartment.set(key, d);
       }
       return {

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { PassThrough, Transform, type Readable } from "node:stream";
+import { selectPage } from "../sql/paging.js";
 import type { Kysely } from "kysely";
 import type { Actor, AuditLog } from "../audit/audit-log.js";
 import type { BillingEntry, BillingRepository } from "../billing/billing-repository.js";
@@ -117,11 +118,8 @@ export class ReportService {
 
   async listReports(userId: string, page: number, pageSize: number): Promise<{ items: Report[]; total: number }> {
     const q = this.#o.db.selectFrom("report_requests").where("requested_by", "=", userId);
-    const [rows, count] = await Promise.all([
-      q.selectAll().orderBy("created_at", "desc").orderBy("report_id").limit(pageSize).offset((page - 1) * pageSize).execute(),
-      q.select((eb) => eb.fn.countAll<number | string>().as("n")).executeTakeFirstOrThrow(),
-    ]);
-    return { items: rows.map(toReport), total: Number(count.n) };
+    const { rows, total } = await selectPage(q, [["created_at", "desc"], ["report_id", "asc"]], page, pageSize);
+    return { items: rows.map(toReport), total };
   }
 
   /** The finished file, for its requester or an admin; audited. */

@@ -131,3 +131,16 @@ export function compareIds(a: string, b: string): number {
   if (numeric.test(a) && numeric.test(b)) return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** A SAP TIMESTAMP (YYYYMMDDhhmmss, UTC) for an instant. */
+export function toSapTimestamp(ms: number): string {
+  return new Date(ms).toISOString().replace(/[-:T]/g, "").slice(0, 14);
+}
+
+/** The instant of a SAP TIMESTAMP (YYYYMMDDhhmmss, UTC), or undefined when it is not one. */
+export function fromSapTimestamp(text: string): number | undefined {
+  const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(text.trim());
+  if (!m) return undefined;
+  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
+  return Number.isNaN(ms) ? undefined : ms;
+}

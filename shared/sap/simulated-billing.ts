@@ -3,7 +3,7 @@ import { dirname } from "node:path";
 import { formatDecimal } from "../finance/money.js";
 import { RfcError, type RfcParameters, type RfcResult } from "../ports/sap-rfc.js";
 import { billingChecksum, rangeChecksum, type ChecksumEntry } from "../billing/billing-checksum.js";
-import { sapAmountMinor, sapCurrency, sapDate, sapText } from "./sap-normalize.js";
+import { sapAmountMinor, sapCurrency, sapDate, sapText, toSapTimestamp } from "./sap-normalize.js";
 import type { SapBillingEntryRow } from "./sap-functions.js";
 
 /** One posting as the simulated SAP keeps it (amounts in minor units). */
@@ -30,7 +30,6 @@ export interface SimulatedBillingOptions {
   readonly stateFile?: string;
 }
 
-const sapTimestamp = (iso: string) => iso.replace(/[-:T]/g, "").slice(0, 14);
 const dats = (iso: string) => iso.replaceAll("-", "");
 
 /**
@@ -124,13 +123,13 @@ export class SimulatedBillingLedger {
     for (const posting of this.#byReference.values()) {
       for (const at of [posting.at, posting.reversedAt]) {
         if (!at) continue;
-        const stamp = sapTimestamp(at);
+        const stamp = toSapTimestamp(Date.parse(at));
         if (stamp > since && stamp > (latest.get(posting.projectId) ?? "")) latest.set(posting.projectId, stamp);
       }
     }
     return {
       ET_CHANGES: [...latest.entries()].sort().map(([projectId, stamp]) => ({ PROJECT_ID: projectId.padEnd(24, " "), CHANGED_AT: stamp })),
-      EV_NOW: sapTimestamp(new Date().toISOString()),
+      EV_NOW: toSapTimestamp(Date.now()),
     };
   }
 

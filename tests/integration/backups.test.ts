@@ -110,7 +110,8 @@ describe("backups of the merged SAP + SQL dataset", () => {
   });
 
   it("reports progress while it runs", async () => {
-    host.platform.simulators.sap!.setControls({ latencyMs: 3 });
+    // Slow enough per page (about 1 s) that polls get through between pages even on a busy machine.
+    host.platform.simulators.sap!.setControls({ latencyMs: 15 });
     try {
       const ids = Array.from({ length: 2500 }, (_, i) => `PRJ-${String((i % 60) + 1).padStart(6, "0")}`);
       const r = await call("POST", "/api/v1/backups/trigger", { token: finance, body: { projectIds: [...ids.slice(0, 60), ...ids.slice(60).map((_, i) => `PRJ-9${String(i).padStart(5, "0")}`)] } });

@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { formatDecimal, parseMoney, toMoney, variance } from "../../shared/finance/money.js";
 import { mergeProject } from "../../shared/projects/merge-project.js";
 import type { ProjectRecord } from "../../shared/projects/project-repository.js";
-import { SapFieldError, sapAmountMinor, sapCurrency, sapDate, sapId, sapText } from "../../shared/sap/sap-normalize.js";
+import { SapFieldError, fromSapTimestamp, sapAmountMinor, sapCurrency, sapDate, sapId, sapText, toSapTimestamp } from "../../shared/sap/sap-normalize.js";
 
 /** Asserts the call throws a SapFieldError for `field` whose message matches `reason`. */
 function rejects(run: () => unknown, field: string, reason: RegExp) {
@@ -71,6 +71,14 @@ describe("SAP normalisation", () => {
       assert.equal(sapText("POST1", "Audit 2026      "), "Audit 2026");
       assert.equal(sapCurrency("WAERS", "eur  "), "EUR");
     });
+  });
+
+  it("writes and reads SAP timestamps (YYYYMMDDhhmmss, UTC)", () => {
+    const ms = Date.UTC(2026, 10, 23, 5, 4, 3);
+    assert.equal(toSapTimestamp(ms), "20261123050403");
+    assert.equal(fromSapTimestamp("20261123050403"), ms);
+    assert.equal(fromSapTimestamp(""), undefined);
+    assert.equal(fromSapTimestamp("2026-11-23"), undefined);
   });
 
   describe("variance", () => {
