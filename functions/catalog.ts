@@ -17,6 +17,7 @@ import { resourcesList } from "./gateway/resource-functions.js";
 import type { FunctionDeclaration } from "./registry/declarations.js";
 import { backupRun, backupVerifyMonthly, backupWeekly, backupsDownload, backupsGet, backupsList, backupsTrigger, backupsVerify } from "./backups/backup-functions.js";
 import { reportGenerate, reportRequeue, reportsDownload, reportsGenerate, reportsGet, reportsList } from "./reports/report-functions.js";
+import { esgFunctions } from "./esg/esg-functions.js";
 import { apiDocsFunctions } from "./system/api-docs-functions.js";
 import { health, healthReady, metrics, routeNotFound } from "./system/health-functions.js";
 import { purgeExpiredSessions } from "./system/purge-expired-sessions.js";
@@ -69,6 +70,7 @@ export const functions: readonly FunctionDeclaration[] = [
   backupRun,
   backupWeekly,
   backupVerifyMonthly,
+  ...esgFunctions,
   health,
   healthReady,
   metrics,

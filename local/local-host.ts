@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { Readable } from "node:stream";
@@ -11,6 +11,7 @@ import { functions as appFunctions } from "../functions/catalog.js";
 import type { FunctionDeclaration } from "../functions/registry/declarations.js";
 import { toRegistrations, type Registration } from "../functions/registry/register.js";
 import { readAzuriteConfig, startAzurite, type AzuriteConfig, type RunningAzurite } from "./azurite.js";
+import { EsgSimulators } from "./esg-simulators.js";
 import { QueueDriver } from "./queue-driver.js";
 import { localFunctions } from "./simulator-functions.js";
 import { Router } from "./router.js";
@@ -38,6 +39,8 @@ export interface LocalHost {
   readonly platform: Platform;
   readonly registrations: readonly Registration[];
   readonly timers: TimerScheduler;
+  /** The ESG partner simulators, when the settings do not point at real partners. */
+  readonly esgSimulators?: EsgSimulators;
   close(): Promise<void>;
 }
 
@@ -55,7 +58,9 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     env.BLOB_CONNECTION_STRING = azurite.connectionString;
   }
   let platform: Platform | undefined;
+  let esgSimulators: EsgSimulators | undefined;
   try {
+    esgSimulators = await startEsgSimulatorsIfNeeded(env);
     const settings = loadSettings(env);
     if (settings.runningInAzure) {
       throw new ConfigurationError(["The local host does not run in Azure (WEBSITE_INSTANCE_ID is set); Azure runs functions/index.js"]);
@@ -67,7 +72,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       if (seeded > 0) platform.logger.info("Seeded SQL project records for the simulated SAP projects", { projects: seeded });
     }
     const ready = platform;
-    const registrations = toRegistrations(options.declarations ?? [...localFunctions, ...appFunctions], settings, async () => ready);
+    const registrations = toRegistrations(options.declarations ?? [...localFunctions(esgSimulators ? { esg: esgSimulators } : {}), ...appFunctions], settings, async () => ready);
     const router = new Router(registrations);
     const server = createServer((req, res) => void serve(router, settings, req, res, ready));
     await new Promise<void>((resolve, reject) => {
@@ -100,20 +105,58 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       platform: ready,
       registrations,
       timers,
+      ...(esgSimulators ? { esgSimulators } : {}),
       close: async () => {
         clearInterval(housekeeping);
         await closeServer(server);
         await Promise.all(drivers.map((d) => d.stop()));
         await timers.stop();
         await ready.close();
+        await esgSimulators?.close();
         await azurite?.stop();
       },
     };
   } catch (error) {
     await platform?.close();
+    await esgSimulators?.close();
     await azurite?.stop();
     throw error;
   }
+}
+
+/**
+ * Without partner URLs the local host starts the ESG simulators (as it starts Azurite) and
+ * points the settings at them, with API keys generated for this run.
+ */
+async function startEsgSimulatorsIfNeeded(env: NodeJS.ProcessEnv): Promise<EsgSimulators | undefined> {
+  const settings = loadSettings(env);
+  if (settings.runningInAzure || settings.ESG_ACCOUNTS_API_URL || settings.ESG_RATINGS_API_URL) return undefined;
+  const apiKeys = settings.ESG_API_AUTH === "api-key";
+  if (apiKeys) {
+    env.ESG_ACCOUNTS_API_KEY ||= randomBytes(24).toString("base64url");
+    env.ESG_RATINGS_API_KEY ||= randomBytes(24).toString("base64url");
+  }
+  const simulators = await EsgSimulators.start({
+    accounts: settings.ESG_SIMULATOR_ACCOUNTS,
+    seed: settings.ESG_SIMULATOR_SEED,
+    duplicates: settings.ESG_SIMULATOR_DUPLICATE_ACCOUNTS,
+    ...(apiKeys ? { accountsApiKey: env.ESG_ACCOUNTS_API_KEY!, ratingsApiKey: env.ESG_RATINGS_API_KEY!, apiKeyHeader: settings.ESG_API_KEY_HEADER } : {}),
+    controls: {
+      down: false,
+      latencyMs: settings.ESG_SIMULATOR_LATENCY_MS,
+      errorRate: settings.ESG_SIMULATOR_ERROR_RATE,
+      transientErrorRate: settings.ESG_SIMULATOR_TRANSIENT_ERROR_RATE,
+      partialRate: settings.ESG_SIMULATOR_PARTIAL_RATE,
+      malformedRate: settings.ESG_SIMULATOR_MALFORMED_RATE,
+      rateLimitPerSecond: settings.ESG_SIMULATOR_RATE_LIMIT_PER_SECOND,
+      burst429EverySeconds: settings.ESG_SIMULATOR_BURST_429_EVERY_SECONDS,
+      pageErrorRate: settings.ESG_SIMULATOR_PAGE_ERROR_RATE,
+      ratingVersion: 0,
+    },
+  });
+  env.ESG_ACCOUNTS_API_URL = simulators.accountsUrl;
+  env.ESG_RATINGS_API_URL = simulators.ratingsUrl;
+  return simulators;
 }
 
 async function seedLocalAdmin(platform: Platform, settings: Settings): Promise<void> {

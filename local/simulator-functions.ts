@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ADMIN_ONLY, ConflictError, type Platform, type SapSimulator } from "../shared/index.js";
 import { httpFunction } from "../functions/registry/declarations.js";
+import type { EsgSimulators } from "./esg-simulators.js";
 
 /**
  * Local host only (never registered in Azure): steer the SAP simulator at run time so a
@@ -54,4 +55,71 @@ export const localSapSimulatorSet = httpFunction({
   },
 });
 
-export const localFunctions = [localSapSimulatorGet, localSapSimulatorSet];
+const esgControlsView = z.object({
+  down: z.boolean(),
+  latencyMs: z.number().int(),
+  errorRate: z.number(),
+  transientErrorRate: z.number(),
+  partialRate: z.number(),
+  malformedRate: z.number(),
+  rateLimitPerSecond: z.number().int(),
+  burst429EverySeconds: z.number().int(),
+  pageErrorRate: z.number(),
+  ratingVersion: z.number().int(),
+  stats: z.object({ ratingRequests: z.number(), throttled: z.number(), notModified: z.number(), pageRequests: z.number() }),
+});
+
+function esgSimulatorFunctions(simulators: EsgSimulators | undefined) {
+  const simulatorOfEsg = () => {
+    if (!simulators) throw new ConflictError("ESG_ACCOUNTS_API_URL / ESG_RATINGS_API_URL point at real partners: there is no ESG simulator to steer");
+    return simulators;
+  };
+  const view = (s: EsgSimulators) => ({ ...s.controls, stats: s.stats });
+  const get = httpFunction({
+    name: "local-esg-simulator-get",
+    route: "local/simulators/esg",
+    method: "GET",
+    summary: "The ESG simulators' switches and request counts (local host only; admin)",
+    tags: ["local"],
+    access: { roles: ADMIN_ONLY },
+    response: esgControlsView,
+    errors: [409],
+    handler: async () => ({ data: view(simulatorOfEsg()) }),
+  });
+  const rate = z.number().min(0).max(1).optional();
+  const set = httpFunction({
+    name: "local-esg-simulator-set",
+    route: "local/simulators/esg",
+    method: "PUT",
+    summary: "Steer the Account Management System and ESG API simulators: down, latency, error rates, partial and malformed answers, rate limit, 429 bursts (local host only; admin)",
+    tags: ["local"],
+    access: { roles: ADMIN_ONLY },
+    body: z.strictObject({
+      down: z.boolean().optional(),
+      latencyMs: z.number().int().min(0).max(600_000).optional(),
+      errorRate: rate,
+      transientErrorRate: rate,
+      partialRate: rate,
+      malformedRate: rate,
+      rateLimitPerSecond: z.number().int().min(1).max(1_000_000).optional(),
+      burst429EverySeconds: z.number().int().min(0).max(86_400).optional(),
+      pageErrorRate: rate,
+      ratingVersion: z.number().int().min(0).max(1_000_000).optional(),
+    }),
+    response: esgControlsView,
+    errors: [409],
+    handler: async ({ body }, { platform, actor }) => {
+      const simulators = simulatorOfEsg();
+      simulators.setControls(body);
+      await platform.audit.record(actor, { action: "local.esg_simulator.set", resourceType: "simulator", resourceId: "esg", details: { ...body } });
+      platform.logger.warn("ESG simulator switches changed", { controls: simulators.controls });
+      return { data: view(simulators) };
+    },
+  });
+  return [get, set];
+}
+
+/** The local host's own functions: simulator controls, never registered in Azure. */
+export function localFunctions(simulators: { esg?: EsgSimulators } = {}) {
+  return [localSapSimulatorGet, localSapSimulatorSet, ...esgSimulatorFunctions(simulators.esg)];
+}

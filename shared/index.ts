@@ -35,3 +35,7 @@ export { seedSimulatedProjectRecords } from "./projects/project-seed.js";
 export { REPORT_TYPES, type ReportRequest, type ReportType } from "./reports/report-content.js";
 export type { Report } from "./reports/report-service.js";
 export type { Backup } from "./backups/backup-service.js";
+export { ACCOUNT_ID_PATTERN } from "./esg/esg-rating.js";
+export type { EsgRun, EsgStep, EsgHistoryEntry } from "./esg/esg-run-service.js";
+export type { EsgSummary } from "./esg/esg-summary.js";
+export { ESG_FILE_COLUMNS } from "./esg/esg-files.js";

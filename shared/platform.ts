@@ -40,6 +40,11 @@ import { BackupService } from "./backups/backup-service.js";
 import { NodeRfcSapClient, loadNodeRfc } from "./sap/node-rfc-client.js";
 import { SapAvailability } from "./sap/sap-availability.js";
 import { SapSimulator } from "./sap/sap-simulator.js";
+import { AdaptiveRate } from "./esg/adaptive-rate.js";
+import { AccountDirectory, EsgRatingsClient } from "./esg/esg-partners.js";
+import { EsgRunService, type EsgRunServiceOptions } from "./esg/esg-run-service.js";
+import { fileKeyFrom, type FileKey } from "./files/file-encryption.js";
+import { PartnerCredentials, type PartnerAuth } from "./http/partner-http.js";
 
 /** Everything the functions need, built once per process from settings. */
 export interface Platform {
@@ -63,6 +68,7 @@ export interface Platform {
   readonly reconciliation: BillingReconciliation;
   readonly reports: ReportService;
   readonly backups: BackupService;
+  readonly esg: EsgRunService;
   /** The embedded simulators, when chosen (the local host steers them at run time). */
   readonly simulators: { readonly sap?: SapSimulator };
   /** Which adapter serves each port, for logs and readiness. */
@@ -222,6 +228,33 @@ export async function createPlatform(settings: Settings, options: PlatformOption
     staleAfterSeconds: settings.SAGA_STALE_AFTER_SECONDS,
   });
 
+  const esgRate = new AdaptiveRate({
+    cache,
+    limiter: rateLimiter,
+    key: "esg-ratings-api",
+    maxPerSecond: settings.ESG_API_RATE_LIMIT_PER_SECOND,
+    minPerSecond: Math.max(1, settings.ESG_API_RATE_LIMIT_PER_SECOND / 20),
+  });
+  metrics.onCollect(async () => metrics.esgApiRate.set(esgRate.current));
+  const esg = new EsgRunService({
+    db: database.db,
+    blobs,
+    container: settings.ESG_FILES_CONTAINER,
+    alerts,
+    audit,
+    metrics,
+    logger,
+    partners: connectEsgPartners(settings, secrets, esgRate),
+    fileKey: esgFileKeyLoader(settings, secrets),
+    window: { timeZone: settings.ESG_TIME_ZONE, startTime: settings.ESG_DAILY_START_TIME, windowMinutes: settings.ESG_WINDOW_MINUTES, graceMinutes: settings.ESG_START_GRACE_MINUTES },
+    batchSize: settings.ESG_BATCH_SIZE,
+    concurrency: settings.ESG_API_CONCURRENCY,
+    fullRefreshHours: settings.ESG_FULL_REFRESH_HOURS,
+    failureAlertPercent: settings.ESG_FAILURE_ALERT_PERCENT,
+    fileRetentionDays: settings.ESG_FILE_RETENTION_DAYS,
+    resultRetentionDays: settings.ESG_RESULT_RETENTION_DAYS,
+  });
+
   const adapters = {
     sql: database.dialect,
     cache: settings.REDIS_URL ? "redis" : "in-process",
@@ -288,6 +321,7 @@ export async function createPlatform(settings: Settings, options: PlatformOption
       logger,
       rangeSize: settings.RECONCILIATION_RANGE_SIZE,
     }),
+    esg,
     simulators: sapClient instanceof SapSimulator ? { sap: sapClient } : {},
     adapters,
     readiness: () => checkReadiness(checks),
@@ -315,18 +349,56 @@ async function loadSigningKey(settings: Settings, secrets: SecretStore): Promise
   if (settings.runningInAzure || settings.KEY_VAULT_URL) {
     throw new ConfigurationError(["jwt-signing-key: the Key Vault secret is missing; set it (at least 32 random bytes)"]);
   }
-  const file = join(settings.DATA_DIR, "jwt-signing-key");
+  const key = new TextEncoder().encode(localGeneratedSecret(settings, "jwt-signing-key", () => randomBytes(48).toString("base64url")));
+  return async () => key;
+}
+
+/**
+ * A secret generated once into DATA_DIR on a laptop without one, so it survives restarts
+ * and nothing sits in a sample file. Never used in Azure.
+ */
+function localGeneratedSecret(settings: Settings, name: string, generate: () => string): string {
+  const file = join(settings.DATA_DIR, name);
   if (!existsSync(file)) {
     mkdirSync(settings.DATA_DIR, { recursive: true });
     try {
-      writeFileSync(file, randomBytes(48).toString("base64url"), { mode: 0o600, flag: "wx" });
+      writeFileSync(file, generate(), { mode: 0o600, flag: "wx" });
     } catch (error) {
       // Another process created it first: use theirs.
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     }
   }
-  const key = new TextEncoder().encode(readFileSync(file, "utf8").trim());
-  return async () => key;
+  return readFileSync(file, "utf8").trim();
+}
+
+/**
+ * The ESG file key: the secret esg-file-encryption-key, read per use so a rotation applies
+ * to the next file. Locally, without the secret, a key generated once into DATA_DIR.
+ */
+function esgFileKeyLoader(settings: Settings, secrets: SecretStore): () => Promise<FileKey> {
+  const name = "esg-file-encryption-key";
+  return async () => {
+    const value = await secrets.findSecret(name);
+    if (value) return fileKeyFrom(name, value);
+    if (settings.runningInAzure || settings.KEY_VAULT_URL) throw new ConfigurationError([`${name}: the Key Vault secret is missing; set it (32 random bytes, base64)`]);
+    return fileKeyFrom(name, localGeneratedSecret(settings, name, () => randomBytes(32).toString("base64")));
+  };
+}
+
+/** Both ESG partners' clients, or undefined when their URLs are not set (runs then fail saying so). */
+function connectEsgPartners(settings: Settings, secrets: SecretStore, rate: AdaptiveRate): EsgRunServiceOptions["partners"] {
+  if (!settings.ESG_ACCOUNTS_API_URL || !settings.ESG_RATINGS_API_URL) return undefined;
+  const auth = (apiKeySecret: string): PartnerAuth => {
+    if (settings.ESG_API_AUTH === "none") return { kind: "none" };
+    if (settings.ESG_API_AUTH === "api-key") return { kind: "api-key", header: settings.ESG_API_KEY_HEADER, secretName: apiKeySecret };
+    if (!settings.ESG_OAUTH_TOKEN_URL) throw new ConfigurationError(["ESG_OAUTH_TOKEN_URL: required when ESG_API_AUTH is oauth"]);
+    return { kind: "oauth-client-credentials", tokenUrl: settings.ESG_OAUTH_TOKEN_URL, ...(settings.ESG_OAUTH_SCOPE ? { scope: settings.ESG_OAUTH_SCOPE } : {}), clientIdSecret: "esg-oauth-client-id", clientSecretSecret: "esg-oauth-client-secret" };
+  };
+  const policy = { timeoutMs: settings.ESG_API_TIMEOUT_MS, maxAttempts: settings.ESG_API_MAX_ATTEMPTS, baseDelayMs: 200, maxDelayMs: 10_000 };
+  return {
+    accounts: new AccountDirectory({ baseUrl: settings.ESG_ACCOUNTS_API_URL, credentials: new PartnerCredentials(auth("esg-accounts-api-key"), secrets), policy, pageSize: settings.ESG_ACCOUNTS_PAGE_SIZE }),
+    ratings: new EsgRatingsClient({ baseUrl: settings.ESG_RATINGS_API_URL, credentials: new PartnerCredentials(auth("esg-ratings-api-key"), secrets), policy, rate }),
+  };
 }
 
 /**

@@ -213,6 +213,84 @@ param maxBodyBytes string = '1048576'
 @description('NCRONTAB schedule (UTC) of the timer that deletes expired refresh tokens and stale login-throttle rows.')
 param sessionPurgeSchedule string = '0 30 3 * * *'
 
+@description('Most account ids one manual run (POST /api/v1/esg/runs) may name.')
+param esgManualMaxAccounts string = '1000'
+
+@description('Alert when more than this percentage of a run\'s accounts failed (seed 001: 5).')
+param esgFailureAlertPercent string = '5'
+
+@description('Change tracking without an ETag: a rating fetched less than this many hours ago is reused without a call (0: always call). Ratings with an ETag are always checked with If-None-Match.')
+param esgFullRefreshHours string = '0'
+
+@description('Attempts per partner call (exponential backoff with jitter between them, Retry-After honoured) before the account is recorded Failed.')
+param esgApiMaxAttempts string = '5'
+
+@description('Timeout of one call to either partner API.')
+param esgApiTimeoutMs string = '10000'
+
+@description('ESG API calls in flight per batch worker (the host\'s Service Bus concurrency multiplies it).')
+param esgApiConcurrency string = '16'
+
+@description('Ceiling of ESG API requests per second, shared by every worker of every instance (through Redis); the client lowers it when the API answers 429 and climbs back to it.')
+param esgApiRateLimitPerSecond string = '100'
+
+@description('Accounts per esg-batches message: one worker rates one batch.')
+param esgBatchSize string = '250'
+
+@description('Accounts asked for per page of the Account Management System\'s list.')
+param esgAccountsPageSize string = '1000'
+
+@description('Scope requested with the OAuth client-credentials grant (optional).')
+param esgOauthScope string = ''
+
+@description('OAuth 2.0 token endpoint for the client-credentials grant when ESG_API_AUTH is oauth.')
+param esgOauthTokenUrl string = ''
+
+@description('Header carrying the API key when ESG_API_AUTH is api-key.')
+param esgApiKeyHeader string = 'x-api-key'
+
+@description('How both partner APIs authenticate the platform: api-key (secrets esg-accounts-api-key and esg-ratings-api-key in the ESG_API_KEY_HEADER header), oauth (client credentials: ESG_OAUTH_TOKEN_URL, secrets esg-oauth-client-id and esg-oauth-client-secret) or none.')
+param esgApiAuth string = 'api-key'
+
+@description('Base URL of the ESG Portfolio Analysis API (GET /v1/accounts/{id}/esg-ratings). Locally, when absent, the local host starts its simulator and sets it.')
+param esgRatingsApiUrl string = ''
+
+@description('Base URL of the Account Management System\'s REST API (GET /v1/accounts). Locally, when absent, the local host starts its simulator and sets it.')
+param esgAccountsApiUrl string = ''
+
+@description('Blob container of the encrypted ESG files.')
+param esgFilesContainer string = 'esg-files'
+
+@description('Days the per-account results of a run are kept in SQL (run history and summaries stay).')
+param esgResultRetentionDays string = '90'
+
+@description('Days an ESG file (with its error file and summary) is kept; the policy\'s minimum is 90 days, and a file is never removed sooner.')
+param esgFileRetentionDays string = '2555'
+
+@description('NCRONTAB schedule (UTC) of the timer that removes ESG files and per-account results past their retention.')
+param esgRetentionSchedule string = '0 45 3 * * *'
+
+@description('NCRONTAB schedule (UTC) of the ESG run monitor: window timeouts, forecast and failure-rate alerts, re-sending steps a crash left unsent.')
+param esgMonitorSchedule string = '0 * * * * *'
+
+@description('NCRONTAB schedule (UTC) of the watchdog that alerts when the daily ESG run has not started by the grace time.')
+param esgWatchdogSchedule string = '0 */5 10-13 * * *'
+
+@description('NCRONTAB schedule (UTC) of the timer that starts the daily ESG run; it must cover the local start in both UTC offsets (10:00 UTC in CDT, 11:00 UTC in CST). The run starts once per local day.')
+param esgDailySchedule string = '0 */5 10,11 * * *'
+
+@description('The watchdog alerts when the daily run has not started this long after the start time (05:15 by default).')
+param esgStartGraceMinutes string = '15'
+
+@description('The daily run\'s window: work unfinished this long after the start is stopped, the run is TIMED_OUT and the file is written with what finished (240 = 05:00 to 09:00).')
+param esgWindowMinutes string = '240'
+
+@description('Local start time (HH:MM, in ESG_TIME_ZONE) of the daily ESG run.')
+param esgDailyStartTime string = '05:00'
+
+@description('IANA time zone of the daily ESG run\'s start and window (seed 001: Central Time). Timers fire in UTC; the code decides when it is the local start.')
+param esgTimeZone string = 'America/Chicago'
+
 @description('Blob container for backups; in Azure it has versioning and a 2,555-day (7-year) time-based immutability policy, and the code never deletes or overwrites a backup.')
 param backupsContainer string = 'backups'
 
@@ -544,6 +622,32 @@ module api 'app/api.bicep' = {
     loginLockoutSeconds: loginLockoutSeconds
     maxBodyBytes: maxBodyBytes
     sessionPurgeSchedule: sessionPurgeSchedule
+    esgManualMaxAccounts: esgManualMaxAccounts
+    esgFailureAlertPercent: esgFailureAlertPercent
+    esgFullRefreshHours: esgFullRefreshHours
+    esgApiMaxAttempts: esgApiMaxAttempts
+    esgApiTimeoutMs: esgApiTimeoutMs
+    esgApiConcurrency: esgApiConcurrency
+    esgApiRateLimitPerSecond: esgApiRateLimitPerSecond
+    esgBatchSize: esgBatchSize
+    esgAccountsPageSize: esgAccountsPageSize
+    esgOauthScope: esgOauthScope
+    esgOauthTokenUrl: esgOauthTokenUrl
+    esgApiKeyHeader: esgApiKeyHeader
+    esgApiAuth: esgApiAuth
+    esgRatingsApiUrl: esgRatingsApiUrl
+    esgAccountsApiUrl: esgAccountsApiUrl
+    esgFilesContainer: esgFilesContainer
+    esgResultRetentionDays: esgResultRetentionDays
+    esgFileRetentionDays: esgFileRetentionDays
+    esgRetentionSchedule: esgRetentionSchedule
+    esgMonitorSchedule: esgMonitorSchedule
+    esgWatchdogSchedule: esgWatchdogSchedule
+    esgDailySchedule: esgDailySchedule
+    esgStartGraceMinutes: esgStartGraceMinutes
+    esgWindowMinutes: esgWindowMinutes
+    esgDailyStartTime: esgDailyStartTime
+    esgTimeZone: esgTimeZone
     backupsContainer: backupsContainer
     backupVerifyLookbackDays: backupVerifyLookbackDays
     backupVerifySchedule: backupVerifySchedule

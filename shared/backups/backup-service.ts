@@ -1,3 +1,4 @@
+import { csvField } from "../files/csv.js";
 import { createHash, randomUUID } from "node:crypto";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -78,14 +79,6 @@ const COLUMNS: readonly { name: string; type: "string" | "decimal" | "date" | "i
 
 export const BACKUP_SCHEMA_HASH = createHash("sha256").update(COLUMNS.map((c) => `${c.name}:${c.type}`).join("\n")).digest("hex");
 const HEADER = COLUMNS.map((c) => c.name).join(",");
-
-/** RFC 4180 field, with spreadsheet formula triggers neutralised (a backup may be opened in Excel). */
-export function csvField(value: string | number | boolean | null): string {
-  if (value === null) return "";
-  let text = String(value);
-  if (typeof value === "string" && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
 
 const MERGE_CONCURRENCY = 16;
 

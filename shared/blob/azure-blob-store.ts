@@ -85,6 +85,25 @@ export class AzureBlobStore implements BlobStore {
     return response.readableStreamBody as Readable;
   }
 
+  async move(container: string, from: string, to: string): Promise<void> {
+    const client = await this.#container(container);
+    const source = client.getBlobClient(from);
+    const poller = await client.getBlobClient(to).beginCopyFromURL(source.url);
+    const result = await poller.pollUntilDone();
+    if (result.copyStatus !== "success") throw new Error(`Copy of '${container}/${from}' ended ${result.copyStatus ?? "without a status"}`);
+    await source.deleteIfExists();
+  }
+
+  async delete(container: string, name: string): Promise<boolean> {
+    return (await (await this.#container(container)).getBlobClient(name).deleteIfExists()).succeeded;
+  }
+
+  async *list(container: string, prefix: string): AsyncIterable<{ name: string; lastModified: Date }> {
+    for await (const blob of (await this.#container(container)).listBlobsFlat({ prefix })) {
+      yield { name: blob.name, lastModified: blob.properties.lastModified };
+    }
+  }
+
   async findProperties(container: string, name: string): Promise<BlobProperties | undefined> {
     try {
       const p = await (await this.#container(container)).getBlobClient(name).getProperties();

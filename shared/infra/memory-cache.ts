@@ -90,4 +90,11 @@ export class InProcessRateLimiter implements RateLimiter {
     this.#buckets.set(key, state);
     return decision;
   }
+  readonly #slots = new Map<string, number>();
+  async pace(key: string, intervalMs: number): Promise<number> {
+    const now = this.#now();
+    const next = Math.max(now, this.#slots.get(key) ?? 0);
+    this.#slots.set(key, next + intervalMs);
+    return next - now;
+  }
 }

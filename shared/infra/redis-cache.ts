@@ -91,6 +91,17 @@ redis.call('PEXPIRE', key, math.ceil(burst / rate_per_ms) + 1000)
 return { allowed, tostring(tokens) }
 `;
 
+/** GCRA: the key holds the next free slot (ms since the epoch, fractional); Redis's clock is the one clock. */
+const PACE_LUA = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+local interval = tonumber(ARGV[1])
+local slot = tonumber(redis.call('GET', KEYS[1]) or '0')
+if slot < now then slot = now end
+redis.call('SET', KEYS[1], tostring(slot + interval), 'PX', math.ceil(slot - now + interval) + 60000)
+return tostring(slot - now)
+`;
+
 export class RedisRateLimiter implements RateLimiter {
   readonly #redis: Redis;
   readonly #prefix: string;
@@ -98,6 +109,11 @@ export class RedisRateLimiter implements RateLimiter {
     this.#redis = redis;
     this.#prefix = prefix;
     redis.defineCommand("takeToken", { numberOfKeys: 1, lua: TOKEN_BUCKET_LUA });
+    redis.defineCommand("paceSlot", { numberOfKeys: 1, lua: PACE_LUA });
+  }
+  async pace(key: string, intervalMs: number): Promise<number> {
+    const run = (this.#redis as unknown as { paceSlot(k: string, interval: number): Promise<string> }).paceSlot;
+    return Number(await run.call(this.#redis, this.#prefix + key, intervalMs));
   }
   async take(key: string, policy: RateLimitPolicy): Promise<RateLimitDecision> {
     const run = (this.#redis as unknown as { takeToken(k: string, rate: number, burst: number): Promise<[number, string]> }).takeToken;

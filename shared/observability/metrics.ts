@@ -74,6 +74,23 @@ export class PlatformMetrics {
     labelNames: ["function", "status"] as const,
     registers: [this.registry],
   });
+  readonly esgAccounts = new Counter({
+    name: "esg_accounts_processed_total",
+    help: "ESG run accounts finished, by Processing Status and whether the rating came from the API or was reused unchanged",
+    labelNames: ["status", "source"] as const,
+    registers: [this.registry],
+  });
+  readonly esgRuns = new Counter({
+    name: "esg_runs_total",
+    help: "ESG runs finished, by final status",
+    labelNames: ["status"] as const,
+    registers: [this.registry],
+  });
+  readonly esgApiRate = new Gauge({
+    name: "esg_api_rate_per_second",
+    help: "The adaptive client-side rate this instance paces ESG API calls at",
+    registers: [this.registry],
+  });
   readonly alertsRaised = new Counter({
     name: "alerts_raised_total",
     help: "Alerts raised by source and severity",

@@ -24,6 +24,16 @@ export interface BlobStore {
     options?: { contentType?: string; contentEncoding?: string },
   ): Promise<void>;
   download(container: string, name: string): Promise<Readable>;
+  /**
+   * Gives a committed blob its final name: a server-side copy (content and metadata),
+   * then the source is deleted. Readers of the final name see the old blob or the whole
+   * new one, never a part.
+   */
+  move(container: string, from: string, to: string): Promise<void>;
+  /** Deletes a blob; false when there was none. */
+  delete(container: string, name: string): Promise<boolean>;
+  /** Blobs under a prefix, in name order. */
+  list(container: string, prefix: string): AsyncIterable<{ readonly name: string; readonly lastModified: Date }>;
   findProperties(container: string, name: string): Promise<BlobProperties | undefined>;
   ping(): Promise<void>;
 }

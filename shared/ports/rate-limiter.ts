@@ -16,7 +16,13 @@ export interface RateLimitDecision {
   readonly retryAfterSeconds: number;
 }
 
-/** Token bucket; `take` must be atomic across instances (never read-then-write). */
+/** Token bucket; `take` and `pace` must be atomic across instances (never read-then-write). */
 export interface RateLimiter {
   take(key: string, policy: RateLimitPolicy): Promise<RateLimitDecision>;
+  /**
+   * Paces callers sharing `key` to one per `intervalMs` (GCRA): reserves the next free
+   * slot and returns how many ms to wait before using it. Sub-millisecond intervals work,
+   * so thousands of calls per second can be spread evenly over many workers.
+   */
+  pace(key: string, intervalMs: number): Promise<number>;
 }

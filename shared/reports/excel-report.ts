@@ -56,6 +56,7 @@
 // prefix a single quote (OWASP's advice for CSV), because in an .xlsx the quote would show as
 // part of the value.
 
+import { isFormulaLike } from "../files/csv.js";
 import type { Writable } from "node:stream";
 import ExcelJS from "exceljs";
 
@@ -112,13 +113,6 @@ const DEFAULT_WIDTH: Readonly<Record<CellKind, number>> = { text: 16, money: 15,
 /** exceljs's Enums.ValueType.String, the cell type a style is registered for. */
 const VALUE_TYPE_STRING = 3;
 
-/** True when a text value would be read as a formula by a spreadsheet (starts with = + - @, or tab/CR). */
-export function isFormulaLike(text: string): boolean {
-  if (text.length === 0) return false;
-  const first = text.charCodeAt(0);
-  // = + - @ \t \r
-  return first === 0x3d || first === 0x2b || first === 0x2d || first === 0x40 || first === 0x09 || first === 0x0d;
-}
 
 // ---------------------------------------------------------------------------------------------
 // The slice of exceljs's streaming writer this module uses (its typings describe the in-memory

@@ -91,3 +91,9 @@ async function toTediousConfig(pairs: Map<string, string>) {
   }
   return { server: hostPart!, options, authentication: { type: "default" as const, options: { userName: userId, password } } };
 }
+
+/** SQLite (SQLITE_CONSTRAINT_UNIQUE / PRIMARYKEY) and SQL Server (2601, 2627) unique violations. */
+export function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string; number?: number; message?: string };
+  return e.code === "SQLITE_CONSTRAINT_UNIQUE" || e.code === "SQLITE_CONSTRAINT_PRIMARYKEY" || e.number === 2601 || e.number === 2627;
+}

@@ -69,6 +69,18 @@ function contract(name: string, open: () => Promise<Adapters | { skip: string }>
       const results = await Promise.all(Array.from({ length: 40 }, () => a!.limiter.take("race:fn", policy)));
       assert.equal(results.filter((r) => r.allowed).length, 10);
     });
+
+    it("paces concurrent callers one slot apart, never two in the same slot", async (t) => {
+      if (skip) return t.skip(skip);
+      const waits = await Promise.all(Array.from({ length: 40 }, () => a!.limiter.pace("partner", 0.5)));
+      const sorted = [...waits].sort((x, y) => x - y);
+      // 40 callers at 0.5 ms apart spread over ~20 ms; the clock moves a little between calls.
+      assert.ok(sorted[0]! <= 1, `first slot is now (waited ${sorted[0]} ms)`);
+      assert.ok(sorted[39]! >= 15 && sorted[39]! <= 20, `last slot ~19.5 ms out (got ${sorted[39]})`);
+      for (let i = 1; i < sorted.length; i++) assert.ok(sorted[i]! - sorted[i - 1]! > 0.2, "distinct slots");
+      await new Promise((r) => setTimeout(r, 40));
+      assert.ok((await a!.limiter.pace("partner", 0.5)) <= 1, "an idle key starts again at now");
+    });
   });
 }
 
@@ -91,7 +103,7 @@ contract(
     await clients[0]!.flushdb();
     const limiters = [new RedisRateLimiter(clients[0]!), new RedisRateLimiter(clients[1]!)];
     let turn = 0;
-    return { cache: new RedisCache(clients[0]!), limiter: { take: (k, p) => limiters[turn++ % 2]!.take(k, p) } };
+    return { cache: new RedisCache(clients[0]!), limiter: { take: (k, p) => limiters[turn++ % 2]!.take(k, p), pace: (k, i) => limiters[turn++ % 2]!.pace(k, i) } };
   },
   async () => {
     clients.forEach((c) => c.disconnect());

@@ -4,7 +4,8 @@ import { Writable } from "node:stream";
 import { describe, it } from "node:test";
 import { inflateRawSync } from "node:zlib";
 import ExcelJS from "exceljs";
-import { CELL_FORMATS, isFormulaLike, writeExcelReport, type ExcelReport, type ReportColumn, type ReportRow } from "../../shared/reports/excel-report.js";
+import { isFormulaLike } from "../../shared/files/csv.js";
+import { CELL_FORMATS, writeExcelReport, type ExcelReport, type ReportColumn, type ReportRow } from "../../shared/reports/excel-report.js";
 
 /** A Writable that keeps what it is given; `delayed` answers each write a macrotask later (a slow upload). */
 function collector(options: { delayed?: boolean; highWaterMark?: number } = {}) {

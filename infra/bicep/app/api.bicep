@@ -78,6 +78,32 @@ param loginMaxFailures string
 param loginLockoutSeconds string
 param maxBodyBytes string
 param sessionPurgeSchedule string
+param esgManualMaxAccounts string
+param esgFailureAlertPercent string
+param esgFullRefreshHours string
+param esgApiMaxAttempts string
+param esgApiTimeoutMs string
+param esgApiConcurrency string
+param esgApiRateLimitPerSecond string
+param esgBatchSize string
+param esgAccountsPageSize string
+param esgOauthScope string
+param esgOauthTokenUrl string
+param esgApiKeyHeader string
+param esgApiAuth string
+param esgRatingsApiUrl string
+param esgAccountsApiUrl string
+param esgFilesContainer string
+param esgResultRetentionDays string
+param esgFileRetentionDays string
+param esgRetentionSchedule string
+param esgMonitorSchedule string
+param esgWatchdogSchedule string
+param esgDailySchedule string
+param esgStartGraceMinutes string
+param esgWindowMinutes string
+param esgDailyStartTime string
+param esgTimeZone string
 param backupsContainer string
 param backupVerifyLookbackDays string
 param backupVerifySchedule string
@@ -153,6 +179,32 @@ var appSettings = {
   LOGIN_LOCKOUT_SECONDS: loginLockoutSeconds
   MAX_BODY_BYTES: maxBodyBytes
   SESSION_PURGE_SCHEDULE: sessionPurgeSchedule
+  ESG_MANUAL_MAX_ACCOUNTS: esgManualMaxAccounts
+  ESG_FAILURE_ALERT_PERCENT: esgFailureAlertPercent
+  ESG_FULL_REFRESH_HOURS: esgFullRefreshHours
+  ESG_API_MAX_ATTEMPTS: esgApiMaxAttempts
+  ESG_API_TIMEOUT_MS: esgApiTimeoutMs
+  ESG_API_CONCURRENCY: esgApiConcurrency
+  ESG_API_RATE_LIMIT_PER_SECOND: esgApiRateLimitPerSecond
+  ESG_BATCH_SIZE: esgBatchSize
+  ESG_ACCOUNTS_PAGE_SIZE: esgAccountsPageSize
+  ESG_OAUTH_SCOPE: esgOauthScope
+  ESG_OAUTH_TOKEN_URL: esgOauthTokenUrl
+  ESG_API_KEY_HEADER: esgApiKeyHeader
+  ESG_API_AUTH: esgApiAuth
+  ESG_RATINGS_API_URL: esgRatingsApiUrl
+  ESG_ACCOUNTS_API_URL: esgAccountsApiUrl
+  ESG_FILES_CONTAINER: esgFilesContainer
+  ESG_RESULT_RETENTION_DAYS: esgResultRetentionDays
+  ESG_FILE_RETENTION_DAYS: esgFileRetentionDays
+  ESG_RETENTION_SCHEDULE: esgRetentionSchedule
+  ESG_MONITOR_SCHEDULE: esgMonitorSchedule
+  ESG_WATCHDOG_SCHEDULE: esgWatchdogSchedule
+  ESG_DAILY_SCHEDULE: esgDailySchedule
+  ESG_START_GRACE_MINUTES: esgStartGraceMinutes
+  ESG_WINDOW_MINUTES: esgWindowMinutes
+  ESG_DAILY_START_TIME: esgDailyStartTime
+  ESG_TIME_ZONE: esgTimeZone
   BACKUPS_CONTAINER: backupsContainer
   BACKUP_VERIFY_LOOKBACK_DAYS: backupVerifyLookbackDays
   BACKUP_VERIFY_SCHEDULE: backupVerifySchedule
