@@ -15,7 +15,7 @@ import { InProcessCache, InProcessRateLimiter } from "./infra/memory-cache.js";
 import { RedisCache, RedisRateLimiter, connectRedis } from "./infra/redis-cache.js";
 import { EnvSecretStore, KeyVaultSecretStore } from "./infra/secrets.js";
 import { LocalMessageQueue } from "./messaging/local-message-queue.js";
-import { QUEUE_DEFINITIONS, type QueueDefinition } from "./messaging/queues.js";
+import { QUEUE_DEFINITIONS, QUEUES, type QueueDefinition } from "./messaging/queues.js";
 import { ServiceBusMessageQueue } from "./messaging/service-bus-message-queue.js";
 import { createLogger, type Logger, type LogSink } from "./observability/logger.js";
 import { PlatformMetrics } from "./observability/metrics.js";
@@ -249,6 +249,7 @@ export async function createPlatform(settings: Settings, options: PlatformOption
     window: { timeZone: settings.ESG_TIME_ZONE, startTime: settings.ESG_DAILY_START_TIME, windowMinutes: settings.ESG_WINDOW_MINUTES, graceMinutes: settings.ESG_START_GRACE_MINUTES },
     batchSize: settings.ESG_BATCH_SIZE,
     concurrency: settings.ESG_API_CONCURRENCY,
+    batchLeaseMs: QUEUES.esgBatches.lockDurationSeconds * 1000,
     fullRefreshHours: settings.ESG_FULL_REFRESH_HOURS,
     failureAlertPercent: settings.ESG_FAILURE_ALERT_PERCENT,
     fileRetentionDays: settings.ESG_FILE_RETENTION_DAYS,

@@ -58,7 +58,7 @@ export class AdaptiveRate {
     await this.#o.cache.set(`${this.#o.key}:throttled-at`, String(now), 3600);
     if ((await this.#o.cache.increment(`${this.#o.key}:cut:${Math.floor(now / 1000)}`, 5)) !== 1) return;
     const shared = await this.#sharedRate();
-    this.#rate = Math.max(this.#o.minPerSecond, shared * DECREASE_FACTOR);
+    this.#rate = Math.max(this.#o.minPerSecond, Math.round(shared * DECREASE_FACTOR));
     await this.#o.cache.set(`${this.#o.key}:rate`, String(this.#rate), 3600);
     this.#refreshedAt = now;
   }
@@ -77,7 +77,7 @@ export class AdaptiveRate {
       const throttledAt = Number((await this.#o.cache.get(`${this.#o.key}:throttled-at`)) ?? 0);
       const step = Math.floor(now / this.#o.increaseAfterMs);
       if (now - throttledAt >= this.#o.increaseAfterMs && (await this.#o.cache.increment(`${this.#o.key}:raise:${step}`, Math.ceil(this.#o.increaseAfterMs / 1000) + 5)) === 1) {
-        rate = Math.min(this.#o.maxPerSecond, rate + this.#o.maxPerSecond * INCREASE_SHARE);
+        rate = Math.min(this.#o.maxPerSecond, Math.round(rate + Math.max(1, this.#o.maxPerSecond * INCREASE_SHARE)));
         await this.#o.cache.set(`${this.#o.key}:rate`, String(rate), 3600);
       }
     }

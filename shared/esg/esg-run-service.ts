@@ -62,6 +62,8 @@ export interface EsgRunServiceOptions {
   readonly window: DailyWindow;
   readonly batchSize: number;
   readonly concurrency: number;
+  /** How long a worker holds a batch without renewing: the esg-batches message lock. */
+  readonly batchLeaseMs: number;
   /** A rating without an ETag is reused without a call while younger than this (0: always call). */
   readonly fullRefreshHours: number;
   readonly failureAlertPercent: number;
@@ -287,11 +289,11 @@ export class EsgRunService {
         await trx.updateTable("esg_run_accounts").set({ error: "Listed more than once by the Account Management System; rated once" }).where("run_id", "=", runId).where("account_id", "in", part).where("error", "is", null).execute();
       }
       // Batches are whole once the list has moved past them; the last one when the list ends.
-      const firstNew = Math.ceil(before / batchSize);
+      const firstNew = Math.floor(before / batchSize);
       const end = last ? Math.ceil(after / batchSize) : Math.floor(after / batchSize);
       const batchNos = Array.from({ length: Math.max(0, end - firstNew) }, (_, i) => firstNew + i);
       for (const part of chunks(batchNos)) {
-        await trx.insertInto("esg_batches").values(part.map((batch_no) => ({ run_id: runId, batch_no, status: "PENDING" as const, queued_at: null, completed_at: null }))).execute();
+        await trx.insertInto("esg_batches").values(part.map((batch_no) => ({ run_id: runId, batch_no, status: "PENDING" as const, queued_at: null, leased_until: null, completed_at: null }))).execute();
       }
       await trx
         .updateTable("esg_runs")
@@ -321,6 +323,11 @@ export class EsgRunService {
     const partners = this.#o.partners;
     if (!partners) return this.#failRun(runId, "ESG_RATINGS_API_URL is not configured");
     const deadline = Date.parse(run.deadline_at);
+    // One worker at a time per batch: a second delivery of the same batch (a lock lost, a
+    // duplicate send) finds it leased and leaves it; a crashed worker's lease runs out with
+    // its message lock, so the redelivery takes over.
+    if (!(await this.#lease(runId, batchNo))) return this.#assembleIfDone(runId, send);
+    let renewAt = Date.now() + this.#o.batchLeaseMs / 3;
     const pending = await this.#o.db.selectFrom("esg_run_accounts").select(["account_id"]).where("run_id", "=", runId).where("batch_no", "=", batchNo).where("status", "=", "PENDING").orderBy("seq").execute();
     const latest = new Map<string, Selectable<DatabaseSchema["esg_latest_ratings"]>>();
     for (const part of chunks(pending.map((p) => p.account_id))) {
@@ -329,6 +336,10 @@ export class EsgRunService {
     const freshFor = this.#o.fullRefreshHours * 3_600_000;
     await mapLimited(pending, this.#o.concurrency, async ({ account_id: accountId }) => {
       if (Date.now() >= deadline) return;
+      if (Date.now() >= renewAt) {
+        renewAt = Date.now() + this.#o.batchLeaseMs / 3;
+        await this.#lease(runId, batchNo, true);
+      }
       const known = latest.get(accountId);
       const reusable = known && !known.etag && freshFor > 0 && Date.now() - Date.parse(known.fetched_at) < freshFor;
       const outcome: RatingOutcome = reusable ? { kind: "not-modified" } : await partners.ratings.fetchRating(accountId, known?.etag ?? null);
@@ -337,6 +348,19 @@ export class EsgRunService {
     if (Date.now() >= deadline) return;
     await this.#o.db.updateTable("esg_batches").set({ status: "DONE", completed_at: new Date().toISOString() }).where("run_id", "=", runId).where("batch_no", "=", batchNo).where("status", "=", "PENDING").execute();
     await this.#assembleIfDone(runId, send);
+  }
+
+  /** Takes (or, when `renew`, extends) the batch's lease; false when another worker holds it or it is done. */
+  async #lease(runId: string, batchNo: number, renew = false): Promise<boolean> {
+    const now = new Date();
+    let q = this.#o.db
+      .updateTable("esg_batches")
+      .set({ leased_until: new Date(now.getTime() + this.#o.batchLeaseMs).toISOString() })
+      .where("run_id", "=", runId)
+      .where("batch_no", "=", batchNo)
+      .where("status", "=", "PENDING");
+    if (!renew) q = q.where((eb) => eb.or([eb("leased_until", "is", null), eb("leased_until", "<", now.toISOString())]));
+    return Number((await q.executeTakeFirst()).numUpdatedRows) === 1;
   }
 
   async #recordOutcome(runId: string, accountId: string, outcome: RatingOutcome, known: Selectable<DatabaseSchema["esg_latest_ratings"]> | undefined): Promise<void> {
@@ -425,6 +449,8 @@ export class EsgRunService {
       const claimed = await this.#o.db.updateTable("esg_runs").set({ status: "ASSEMBLING", updated_at: new Date().toISOString() }).where("run_id", "=", runId).where("status", "=", run.status).executeTakeFirst();
       if (Number(claimed.numUpdatedRows) === 0) return this.assemble(runId);
     }
+    // Nothing stays pending in a finished run: an account no batch finished is Failed, with why.
+    await this.#o.db.updateTable("esg_run_accounts").set({ status: "Failed", error: "Not processed (its batch ended without rating it)", completed_at: new Date().toISOString() }).where("run_id", "=", runId).where("status", "=", "PENDING").execute();
     const key = await this.#o.fileKey();
     const names = esgFileNames(run.run_date);
     const folder = run.trigger_source === "MANUAL_ACCOUNTS" ? `runs/${runId}` : `daily/${run.run_date}`;
@@ -460,7 +486,8 @@ export class EsgRunService {
   }
 
   async #writeEncrypted(runId: string, blobName: string, key: FileKey, lines: Readable, extra: Record<string, string>): Promise<void> {
-    const temporary = `tmp/${runId}/${blobName.split("/").pop()}`;
+    // Unique per attempt: two deliveries writing at once never move each other's blob.
+    const temporary = `tmp/${runId}/${randomUUID()}-${blobName.split("/").pop()}`;
     const encryption = encryptingStream(key);
     let rows = -1; // the header is not a row
     const counter = new Transform({

@@ -311,6 +311,8 @@ export function migrations(dialect: SqlDialectName): Record<string, Migration> {
           .addColumn("batch_no", "integer", (c) => c.notNull())
           .addColumn("status", "varchar(12)", (c) => c.notNull())
           .addColumn("queued_at", t.timestamp)
+          // The worker rating the batch holds it until then (renewed as it goes).
+          .addColumn("leased_until", t.timestamp)
           .addColumn("completed_at", t.timestamp)
           .addPrimaryKeyConstraint("pk_esg_batches", ["run_id", "batch_no"])
           .execute();

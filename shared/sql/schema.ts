@@ -279,6 +279,7 @@ export interface EsgBatchesTable {
   batch_no: number;
   status: "PENDING" | "DONE";
   queued_at: string | null;
+  leased_until: string | null;
   completed_at: string | null;
 }
 
