@@ -74,7 +74,7 @@ function portOpen(port: number): Promise<boolean> {
   });
 }
 
-function hostEnv(dataDir: string, sim: SimulatorInfo, apiKey: string): string {
+function hostEnv(dataDir: string, sim: SimulatorInfo, apiKey: string, extraEnv: Record<string, string> = {}): string {
   return JSON.stringify({
     PATH: process.env.PATH ?? "",
     PORT: "0",
@@ -83,11 +83,15 @@ function hostEnv(dataDir: string, sim: SimulatorInfo, apiKey: string): string {
     LOCAL_ADMIN_USERNAME: "admin",
     LOCAL_ADMIN_PASSWORD: ADMIN_PASSWORD,
     SAP_HEALTH_PROBE_INTERVAL_SECONDS: "300",
+    // The bench polls the run's status; the per-user API rate limit must not refuse it.
+    RATE_LIMIT_PER_MINUTE: "1000000",
+    RATE_LIMIT_BURST: "1000",
     ESG_ACCOUNTS_API_URL: sim.accountsUrl,
     ESG_RATINGS_API_URL: sim.ratingsUrl,
     ESG_ACCOUNTS_API_KEY: apiKey,
     ESG_RATINGS_API_KEY: apiKey,
     ...PLATFORM,
+    ...extraEnv,
   });
 }
 
@@ -189,11 +193,11 @@ interface PlatformFigures {
   readonly progress: readonly { readonly t: number; readonly done: number; readonly rssMb: number }[];
 }
 
-async function platformRun(options: BenchOptions, apiKey: string): Promise<PlatformFigures> {
+export async function platformRun(options: BenchOptions, apiKey: string, extraEnv: Record<string, string> = {}): Promise<PlatformFigures> {
   const sim = await startSimulator(ACCOUNTS, apiKey, "esg-simulator-platform");
   const dataDir = mkdtempSync(join(tmpdir(), "fip-bench-esg-"));
   try {
-    const host = await startServerProcess<HostInfo>(new URL("./host-child.js", import.meta.url), [hostEnv(dataDir, sim.info, apiKey), JSON.stringify({ blobPort: await freePort(), location: join(dataDir, "azurite") })], {
+    const host = await startServerProcess<HostInfo>(new URL("./host-child.js", import.meta.url), [hostEnv(dataDir, sim.info, apiKey, extraEnv), JSON.stringify({ blobPort: await freePort(), location: join(dataDir, "azurite") })], {
       name: "esg-host",
       timeoutMs: 120_000,
       ...(options.profileDir ? { profileDir: options.profileDir } : {}),
@@ -295,7 +299,7 @@ interface KillFigures {
   readonly peakRssMb: number;
 }
 
-async function killAndResume(options: BenchOptions, apiKey: string): Promise<KillFigures> {
+export async function killAndResume(options: BenchOptions, apiKey: string): Promise<KillFigures> {
   const sim = await startSimulator(KILL_ACCOUNTS, apiKey, "esg-simulator-kill");
   const dataDir = mkdtempSync(join(tmpdir(), "fip-bench-esg-kill-"));
   const blobPort = await freePort();
