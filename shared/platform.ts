@@ -165,6 +165,7 @@ export async function createPlatform(settings: Settings, options: PlatformOption
     logger,
     metrics,
     secrets,
+    pagerDutyEventsUrl: settings.ALERT_PAGERDUTY_EVENTS_URL,
     ...(settings.SMTP_HOST && settings.ALERT_EMAIL_FROM && settings.ALERT_EMAIL_TO
       ? {
           email: {

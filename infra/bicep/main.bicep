@@ -157,6 +157,10 @@ param jwtSigningKey string
 @description('Optional bearer token (at least 16 characters) that may read /api/metrics, stored as metrics-scrape-token when not empty. azd maps it from AZURE_METRICS_SCRAPE_TOKEN.')
 param metricsScrapeToken string = ''
 
+@secure()
+@description('AES-256 key of the ESG files (32 random bytes, base64: `openssl rand -base64 32`), stored as esg-file-encryption-key when not empty. azd maps it from AZURE_ESG_FILE_ENCRYPTION_KEY. Rotate by adding a new version only after old files are re-encrypted or past retention.')
+param esgFileEncryptionKey string = ''
+
 // ---------------------------------------------------------------------------
 // Platform settings (app settings of the Function App)
 // ---------------------------------------------------------------------------
@@ -212,6 +216,9 @@ param maxBodyBytes string = '1048576'
 
 @description('NCRONTAB schedule (UTC) of the timer that deletes expired refresh tokens and stale login-throttle rows.')
 param sessionPurgeSchedule string = '0 30 3 * * *'
+
+@description('PagerDuty Events API v2 endpoint; alerts go there as incidents when the Key Vault secret alert-pagerduty-routing-key is set.')
+param alertPagerdutyEventsUrl string = 'https://events.pagerduty.com/v2/enqueue'
 
 @description('Most account ids one manual run (POST /api/v1/esg/runs) may name.')
 param esgManualMaxAccounts string = '1000'
@@ -531,6 +538,7 @@ module keyVault 'app/keyvault.bicep' = {
     tags: tags
     jwtSigningKey: jwtSigningKey
     metricsScrapeToken: metricsScrapeToken
+    esgFileEncryptionKey: esgFileEncryptionKey
   }
 }
 
@@ -622,6 +630,7 @@ module api 'app/api.bicep' = {
     loginLockoutSeconds: loginLockoutSeconds
     maxBodyBytes: maxBodyBytes
     sessionPurgeSchedule: sessionPurgeSchedule
+    alertPagerdutyEventsUrl: alertPagerdutyEventsUrl
     esgManualMaxAccounts: esgManualMaxAccounts
     esgFailureAlertPercent: esgFailureAlertPercent
     esgFullRefreshHours: esgFullRefreshHours

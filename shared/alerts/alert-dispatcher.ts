@@ -22,12 +22,14 @@ export class AlertDispatcher implements Alerter {
   readonly #metrics: PlatformMetrics;
   readonly #secrets: SecretStore;
   readonly #email: EmailSettings | undefined;
+  readonly #pagerDutyEventsUrl: string;
 
-  constructor(deps: { logger: Logger; metrics: PlatformMetrics; secrets: SecretStore; email?: EmailSettings }) {
+  constructor(deps: { logger: Logger; metrics: PlatformMetrics; secrets: SecretStore; email?: EmailSettings; pagerDutyEventsUrl?: string }) {
     this.#logger = deps.logger;
     this.#metrics = deps.metrics;
     this.#secrets = deps.secrets;
     this.#email = deps.email;
+    this.#pagerDutyEventsUrl = deps.pagerDutyEventsUrl ?? "https://events.pagerduty.com/v2/enqueue";
   }
 
   async raise(alert: Alert): Promise<void> {
@@ -36,13 +38,15 @@ export class AlertDispatcher implements Alerter {
       alert: { source: alert.source, severity: alert.severity, message: alert.message, details: alert.details },
       ...(alert.correlationId ? { correlation_id: alert.correlationId } : {}),
     });
-    const [slackUrl, webhookUrl] = await Promise.all([
+    const [slackUrl, webhookUrl, pagerDutyKey] = await Promise.all([
       this.#secrets.findSecret("alert-slack-webhook-url"),
       this.#secrets.findSecret("alert-webhook-url"),
+      this.#secrets.findSecret("alert-pagerduty-routing-key"),
     ]);
     const deliveries: [string, Promise<void>][] = [];
     if (slackUrl) deliveries.push(["slack", postJson(slackUrl, toSlack(alert))]);
     if (webhookUrl) deliveries.push(["webhook", postJson(webhookUrl, { ...alert, raised_at: new Date().toISOString() })]);
+    if (pagerDutyKey) deliveries.push(["pagerduty", postJson(this.#pagerDutyEventsUrl, toPagerDuty(alert, pagerDutyKey))]);
     if (this.#email) deliveries.push(["email", this.#sendEmail(this.#email, alert)]);
     const results = await Promise.allSettled(deliveries.map(([, p]) => p));
     results.forEach((r, i) => {
@@ -77,6 +81,22 @@ const SLACK_ICON = { info: ":information_source:", warning: ":warning:", critica
 function toSlack(alert: Alert) {
   const details = alert.details ? "\n```" + JSON.stringify(alert.details, null, 2).slice(0, 2500) + "```" : "";
   return { text: `${SLACK_ICON[alert.severity]} *${alert.title}* (${alert.source})\n${alert.message}${details}` };
+}
+
+/** PagerDuty Events API v2: an incident trigger, grouped by the alert's dedup key. */
+function toPagerDuty(alert: Alert, routingKey: string) {
+  return {
+    routing_key: routingKey,
+    event_action: "trigger",
+    ...(alert.dedupKey ? { dedup_key: `${alert.source}:${alert.dedupKey}` } : {}),
+    payload: {
+      summary: `${alert.title}: ${alert.message}`.slice(0, 1024),
+      source: alert.source,
+      severity: alert.severity === "critical" ? "critical" : alert.severity === "warning" ? "warning" : "info",
+      timestamp: new Date().toISOString(),
+      custom_details: { ...alert.details, ...(alert.correlationId ? { correlation_id: alert.correlationId } : {}) },
+    },
+  };
 }
 
 async function postJson(url: string, body: unknown): Promise<void> {

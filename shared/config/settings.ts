@@ -329,6 +329,11 @@ export const SETTINGS = {
     description: "Lifetime of a cached merged project (project:{id}); every write to the project removes it sooner.",
     schema: int(1, 86_400).default(300),
   },
+  ALERT_PAGERDUTY_EVENTS_URL: {
+    scope: "platform",
+    description: "PagerDuty Events API v2 endpoint; alerts go there as incidents when the Key Vault secret alert-pagerduty-routing-key is set.",
+    schema: z.url().default("https://events.pagerduty.com/v2/enqueue"),
+  },
   ESG_TIME_ZONE: {
     scope: "platform",
     description: "IANA time zone of the daily ESG run's start and window (seed 001: Central Time). Timers fire in UTC; the code decides when it is the local start.",
@@ -579,6 +584,11 @@ export const SETTINGS = {
     scope: "local",
     description: "Local fallback of the Key Vault secret alert-webhook-url (generic JSON webhook).",
     schema: optionalUrl,
+  },
+  ALERT_PAGERDUTY_ROUTING_KEY: {
+    scope: "local",
+    description: "Local fallback of the Key Vault secret alert-pagerduty-routing-key (an Events API v2 integration key).",
+    schema: optionalText,
   },
   ESG_SIMULATOR_ACCOUNTS: {
     scope: "local",

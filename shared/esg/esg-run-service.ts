@@ -781,7 +781,7 @@ export class EsgRunService {
       if (isUniqueViolation(error)) return;
       throw error;
     }
-    await this.#o.alerts.raise({ source: ALERT_SOURCE, ...alert });
+    await this.#o.alerts.raise({ source: ALERT_SOURCE, dedupKey: key, ...alert });
   }
 }
 

@@ -8,6 +8,8 @@ export interface Alert {
   readonly message: string;
   readonly details?: Record<string, unknown>;
   readonly correlationId?: string;
+  /** Groups repeats of one incident (PagerDuty's dedup_key), e.g. `{runId}:window`. */
+  readonly dedupKey?: string;
 }
 
 /** One port for every job's alerts: always logged and counted; e-mail and webhooks when configured. */

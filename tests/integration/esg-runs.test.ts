@@ -259,6 +259,44 @@ describe("the daily ESG ratings file", () => {
     assert.equal(alerts(/exceeded its window/).filter((e) => JSON.stringify(e).includes(run.runId)).length, 1);
   });
 
+  it("starts the scheduled run once per local day at 05:00 Central, and the watchdog alerts once when it has not started by 05:15", async () => {
+    const esg = host.platform.esg;
+    const sent: unknown[] = [];
+    const capture = async (messages: readonly { body: unknown }[]) => void sent.push(...messages.map((m) => m.body));
+    assert.equal(await esg.startScheduledRunIfDue(new Date("2026-12-01T10:55:00Z"), capture), undefined, "04:55 CST: not yet");
+    const at = new Date("2026-12-01T11:00:00Z"); // 05:00 CST
+    const [a, b] = await Promise.all([esg.startScheduledRunIfDue(at, capture), esg.startScheduledRunIfDue(at, capture)]);
+    assert.equal([a, b].filter(Boolean).length, 1, "two instances firing together start one run");
+    const run = (a ?? b)!;
+    assert.deepEqual([run.runDate, run.trigger, run.deadlineAt], ["2026-12-01", "SCHEDULED", "2026-12-01T15:00:00.000Z"]);
+    assert.equal(await esg.startScheduledRunIfDue(new Date("2026-12-01T11:05:00Z"), capture), undefined, "the next firing finds it");
+    assert.equal(sent.filter((m: any) => m.step === "list").length, 1);
+
+    assert.equal(await esg.checkStarted(new Date("2026-12-01T11:20:00Z")), true, "started: no alert");
+    assert.equal(await esg.checkStarted(new Date("2026-12-02T11:14:00Z")), true, "05:14: still in grace");
+    assert.equal(await esg.checkStarted(new Date("2026-12-02T11:15:00Z")), false);
+    assert.equal(await esg.checkStarted(new Date("2026-12-02T11:20:00Z")), false);
+    assert.equal(alerts(/failed to start/).filter((e) => JSON.stringify(e).includes("2026-12-02")).length, 1, "alerted once");
+  });
+
+  it("forecasts the finish and alerts early when it passes the window's end", async () => {
+    const esg = host.platform.esg;
+    const capture = async () => undefined;
+    const ids = Array.from({ length: 30 }, (_, i) => `ACC-${String(i + 251).padStart(7, "0")}`);
+    const run = await esg.startAccountsRun(ids, { userId: "test" }, capture);
+    await esg.listAccounts(run.runId, capture);
+    await esg.processBatch(run.runId, 0, capture);
+    const soon = await esg.getRun(run.runId);
+    assert.ok(soon.eta && !soon.etaAfterDeadline, "at this pace it finishes in time");
+    // Nearly four hours later with 5 accounts left at 25 per four hours: it will not make it.
+    const late = new Date(Date.parse(run.deadlineAt) - 60_000);
+    const view = await esg.getRun(run.runId, late);
+    assert.equal(view.etaAfterDeadline, true);
+    await esg.monitor(capture, late);
+    await esg.monitor(capture, late);
+    assert.equal(alerts(/forecast to miss its window/).filter((e) => JSON.stringify(e).includes(run.runId)).length, 1);
+  });
+
   it("fails the run with an alert and no file when the account list cannot be read", async () => {
     await call("PUT", "/api/local/simulators/esg", { token: admin, body: { down: true } });
     try {

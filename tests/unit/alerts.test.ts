@@ -74,6 +74,24 @@ describe("alerts: log and metric always, webhooks and e-mail when configured", (
     assert.match(await metrics.render(), /alerts_raised_total\{source="esg-daily-file",severity="critical"\} 1/);
   });
 
+  it("triggers a PagerDuty incident through the Events API v2 when a routing key is set", async () => {
+    const alerts = new AlertDispatcher({
+      logger: createLogger("error", {}, () => undefined),
+      metrics: new PlatformMetrics(),
+      secrets: new EnvSecretStore({ ALERT_PAGERDUTY_ROUTING_KEY: "routing-key-1" }),
+      pagerDutyEventsUrl: `${webUrl}/v2/enqueue`,
+    });
+    await alerts.raise({ source: "esg-daily-file", severity: "warning", title: "ESG run forecast to miss its window", message: "ETA 09:40", details: { run_id: "r1" }, dedupKey: "r1:forecast" });
+    const event = posts.find((p) => p.path === "/v2/enqueue")!.body;
+    assert.equal(event.routing_key, "routing-key-1");
+    assert.equal(event.event_action, "trigger");
+    assert.equal(event.dedup_key, "esg-daily-file:r1:forecast");
+    assert.equal(event.payload.severity, "warning");
+    assert.equal(event.payload.source, "esg-daily-file");
+    assert.match(event.payload.summary, /forecast to miss its window: ETA 09:40/);
+    assert.deepEqual(event.payload.custom_details, { run_id: "r1" });
+  });
+
   it("logs and counts a failing channel without throwing at the caller", async () => {
     const lines: string[] = [];
     const metrics = new PlatformMetrics();

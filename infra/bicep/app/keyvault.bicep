@@ -1,7 +1,9 @@
 // Key Vault (RBAC authorization) holding the secrets the app reads at run time through the SDK.
-// Created here: jwt-signing-key, metrics-scrape-token (only when a value is given).
+// Created here: jwt-signing-key; metrics-scrape-token and esg-file-encryption-key (only when a value is given).
 // Created by redis.bicep: redis-password.
-// Set by operators by hand: smtp-password, alert-slack-webhook-url, alert-webhook-url.
+// Set by operators by hand: smtp-password, alert-slack-webhook-url, alert-webhook-url,
+// alert-pagerduty-routing-key, esg-accounts-api-key, esg-ratings-api-key (or esg-oauth-client-id
+// and esg-oauth-client-secret).
 
 @description('Key Vault name (3-24 characters).')
 param name string
@@ -20,6 +22,10 @@ param jwtSigningKey string
 @secure()
 @description('Bearer token the metrics scraper must present (at least 16 characters); stored as metrics-scrape-token when not empty.')
 param metricsScrapeToken string = ''
+
+@secure()
+@description('AES-256 key of the ESG files, 32 random bytes base64; stored as esg-file-encryption-key when not empty.')
+param esgFileEncryptionKey string = ''
 
 resource keyVault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   name: name
@@ -57,6 +63,15 @@ resource metricsScrapeTokenSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01'
   name: 'metrics-scrape-token'
   properties: {
     value: metricsScrapeToken
+    contentType: 'text/plain'
+  }
+}
+
+resource esgFileEncryptionKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(esgFileEncryptionKey)) {
+  parent: keyVault
+  name: 'esg-file-encryption-key'
+  properties: {
+    value: esgFileEncryptionKey
     contentType: 'text/plain'
   }
 }
