@@ -1,53 +1,18 @@
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { apiClient, freePort, tempDir } from "../support/test-host.js";
-
-const root = new URL("../../../", import.meta.url).pathname;
-
-/** `npm start`'s process in its own process group, so a SIGKILL takes its Azurite down with it. */
-async function startProcess(dir: string, env: Record<string, string>): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  // PORT=0: the host takes a free port itself and logs it (a port picked here could be taken
-  // by a parallel test before the host binds it).
-  const child = spawn(process.execPath, [join(root, "dist/local/main.js")], {
-    cwd: dir,
-    env: { PATH: process.env.PATH ?? "", PORT: "0", DATA_DIR: join(dir, "data"), LOG_LEVEL: "info", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-  });
-  let out = "";
-  child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
-  child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
-  const deadline = Date.now() + 60_000;
-  let url: string | undefined;
-  while (!url) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`host did not start: ${out.slice(-2000)}`);
-    url = /Local host listening on (http:\/\/localhost:\d+)\/api/.exec(out)?.[1];
-    if (!url) await new Promise((r) => setTimeout(r, 100));
-  }
-  return { child, url, output: () => out };
-}
-
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once("exit", () => setTimeout(resolve, 300));
-    process.kill(-child.pid!, signal);
-  });
-}
+import { killGroup, prepareHostFolder, startHostProcess } from "../support/host-process.js";
+import { apiClient, tempDir } from "../support/test-host.js";
 
 describe("a billing saga whose process is killed between steps", () => {
   it("is finished by the recovery timer after a restart, applied once in SAP and SQL", async () => {
     const dir = tempDir();
-    copyFileSync(join(root, "host.json"), join(dir.path, "host.json"));
-    const azurite = JSON.parse(readFileSync(join(root, "azurite.config.json"), "utf8")) as Record<string, unknown>;
-    writeFileSync(join(dir.path, "azurite.config.json"), JSON.stringify({ ...azurite, blobPort: await freePort(), location: join(dir.path, "azurite") }));
+    await prepareHostFolder(dir.path);
     const common = { SAP_SIMULATOR_PROJECTS: "50", SAGA_STALE_AFTER_SECONDS: "5", SAGA_RECOVERY_SCHEDULE: "*/1 * * * * *", SAP_HEALTH_PROBE_INTERVAL_SECONDS: "60" };
     // SAP will post at once and answer after 30 s: the process dies with the saga at SQL_APPLIED.
-    let host = await startProcess(dir.path, { ...common, SAP_RFC_TIMEOUT_MS: "60000" });
+    let host = await startHostProcess(dir.path, { ...common, SAP_RFC_TIMEOUT_MS: "60000" });
     try {
       let call = apiClient(host.url);
       const login = async () => (await call("POST", "/api/v1/auth/login", { body: { username: "admin", password: "local-admin-password" } })).body.data.access_token as string;
@@ -71,11 +36,11 @@ describe("a billing saga whose process is killed between steps", () => {
         if (Date.now() > deadline) assert.fail("SAP never received the posting");
         await new Promise((r) => setTimeout(r, 100));
       }
-      await killGroup(host.child, "SIGKILL");
+      await killGroup(host.child);
       await pending;
       const reference = (JSON.parse(posted()[0]!) as { reference: string }).reference;
 
-      host = await startProcess(dir.path, common);
+      host = await startHostProcess(dir.path, common);
       call = apiClient(host.url);
       token = await login();
       let saga: any;

@@ -1,49 +1,16 @@
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
-import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import Database from "better-sqlite3";
-import { apiClient, freePort, tempDir } from "../support/test-host.js";
+import { killGroup, prepareHostFolder, startHostProcess } from "../support/host-process.js";
+import { apiClient, tempDir } from "../support/test-host.js";
 
-const root = new URL("../../../", import.meta.url).pathname;
 const ACCOUNTS = 1200;
-
-/** `npm start`'s process in its own process group, so a SIGKILL takes its Azurite down with it. */
-async function startProcess(dir: string, env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [join(root, "dist/local/main.js")], {
-    cwd: dir,
-    env: { PATH: process.env.PATH ?? "", PORT: "0", DATA_DIR: join(dir, "data"), LOG_LEVEL: "info", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-  });
-  let out = "";
-  child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
-  child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
-  const deadline = Date.now() + 60_000;
-  let url: string | undefined;
-  while (!url) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`host did not start: ${out.slice(-2000)}`);
-    url = /Local host listening on (http:\/\/localhost:\d+)\/api/.exec(out)?.[1];
-    if (!url) await new Promise((r) => setTimeout(r, 100));
-  }
-  return { child, url };
-}
-
-function killGroup(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once("exit", () => setTimeout(resolve, 300));
-    process.kill(-child.pid!, "SIGKILL");
-  });
-}
 
 describe("an ESG run whose process is killed midway", () => {
   it("resumes after a restart and writes every account exactly once, calling only the accounts not yet done", async () => {
     const dir = tempDir();
-    copyFileSync(join(root, "host.json"), join(dir.path, "host.json"));
-    const azurite = JSON.parse(readFileSync(join(root, "azurite.config.json"), "utf8")) as Record<string, unknown>;
-    writeFileSync(join(dir.path, "azurite.config.json"), JSON.stringify({ ...azurite, blobPort: await freePort(), location: join(dir.path, "azurite") }));
+    await prepareHostFolder(dir.path);
     const env = {
       ESG_SIMULATOR_ACCOUNTS: String(ACCOUNTS),
       ESG_SIMULATOR_RATE_LIMIT_PER_SECOND: "300",
@@ -61,7 +28,7 @@ describe("an ESG run whose process is killed midway", () => {
       SAP_SIMULATOR_PROJECTS: "10",
       SAP_HEALTH_PROBE_INTERVAL_SECONDS: "60",
     };
-    let host = await startProcess(dir.path, env);
+    let host = await startHostProcess(dir.path, env);
     try {
       let call = apiClient(host.url);
       const login = async () => (await call("POST", "/api/v1/auth/login", { body: { username: "admin", password: "local-admin-password" } })).body.data.access_token as string;
@@ -87,7 +54,7 @@ describe("an ESG run whose process is killed midway", () => {
       db.close();
       assert.ok(doneAtKill >= ACCOUNTS / 3 && pendingAtKill > 0, `killed midway (${doneAtKill} done, ${pendingAtKill} pending)`);
 
-      host = await startProcess(dir.path, env);
+      host = await startHostProcess(dir.path, env);
       call = apiClient(host.url);
       token = await login();
       let run: any;

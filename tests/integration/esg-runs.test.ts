@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { buffer } from "node:stream/consumers";
 import { apiClient, startTestHost, type TestHost } from "../support/test-host.js";
-import { ESG_FILE_COLUMNS } from "../../shared/index.js";
+import { ESG_FILE_COLUMNS, loadSettings } from "../../shared/index.js";
 
 let host: TestHost;
 let call: ReturnType<typeof apiClient>;
@@ -309,5 +309,21 @@ describe("the daily ESG ratings file", () => {
     } finally {
       await call("PUT", "/api/local/simulators/esg", { token: admin, body: { down: false } });
     }
+  });
+
+  it("removes files only once they are past the retention policy, and keeps the run history", async () => {
+    const esg = host.platform.esg;
+    const today = (await call("GET", "/api/v1/esg/runs", { token: admin })).body.data.items.find((r: any) => r.trigger === "MANUAL_FULL" && r.status === "COMPLETED").runDate;
+    const days = (n: number) => new Date(Date.now() + n * 86_400_000);
+    const early = await esg.applyRetention(days(2554));
+    assert.equal(early.files, 0, "no file before the 2,555-day policy");
+    assert.ok(early.runs > 0, "per-account rows go after their 90 days");
+    assert.equal((await fetch(`${host.url}/api/v1/esg/files/${today}`, { headers: { authorization: `Bearer ${admin}` } })).status, 200);
+    const removed = await esg.applyRetention(days(2556));
+    assert.ok(removed.files >= 3, JSON.stringify(removed));
+    assert.equal((await call("GET", `/api/v1/esg/files/${today}`, { token: admin })).status, 404);
+    const history = await call("GET", `/api/v1/esg/history?from=${today}&to=${today}`, { token: admin });
+    assert.ok(history.body.data.items.length > 0, "history stays");
+    assert.throws(() => loadSettings({ ESG_FILE_RETENTION_DAYS: "30" }), /ESG_FILE_RETENTION_DAYS/, "a policy under the 90-day minimum is refused");
   });
 });
