@@ -25,6 +25,8 @@ export interface EsgSimulatorControls {
   readonly pageErrorRate: number;
   /** Bumping it changes every rating (and ETag), as a new day of analysis would. */
   readonly ratingVersion: number;
+  /** Whether answers carry an ETag (and honour If-None-Match); without, the client's refresh interval applies. */
+  readonly etags: boolean;
 }
 
 export interface EsgSimulatorOptions {
@@ -35,7 +37,8 @@ export interface EsgSimulatorOptions {
   readonly accountsApiKey?: string;
   readonly ratingsApiKey?: string;
   readonly apiKeyHeader?: string;
-  readonly controls: EsgSimulatorControls;
+  /** `etags` defaults to true. */
+  readonly controls: Omit<EsgSimulatorControls, "etags"> & { readonly etags?: boolean };
 }
 
 export interface EsgSimulatorStats {
@@ -77,7 +80,7 @@ export class EsgSimulators {
 
   private constructor(options: EsgSimulatorOptions) {
     this.#o = options;
-    this.controls = options.controls;
+    this.controls = { etags: true, ...options.controls };
     this.#bucket = { tokens: this.#burst(), at: Date.now() };
   }
 
@@ -191,27 +194,28 @@ export class EsgSimulators {
     if (unit(seed, "error", id) < this.controls.errorRate) return json(res, 500, { error: "analysis engine failed for this portfolio" });
     if (Math.random() < this.controls.transientErrorRate) return json(res, 500, { error: "temporary failure" });
     const etag = `"${createHash("sha256").update(`${seed}|${version}|${id}|${this.controls.partialRate}|${this.controls.malformedRate}`).digest("hex").slice(0, 16)}"`;
-    if (req.headers["if-none-match"] === etag) {
+    if (this.controls.etags && req.headers["if-none-match"] === etag) {
       this.#stats.notModified++;
       res.writeHead(304, { etag }).end();
       return;
     }
+    const tag: Record<string, string> = this.controls.etags ? { etag } : {};
     const malformed = unit(seed, "malformed", id) < this.controls.malformedRate;
     if (malformed) {
       const kind = Math.floor(unit(seed, "malformed-kind", id) * 3);
       if (kind === 0) {
-        res.writeHead(200, { "content-type": "text/html", etag }).end("<html><body>Gateway hiccup</body></html>");
+        res.writeHead(200, { "content-type": "text/html", ...tag }).end("<html><body>Gateway hiccup</body></html>");
         return;
       }
-      if (kind === 1) return json(res, 200, { accountId: id, analysisDate: analysisDate() }, { etag });
-      return json(res, 200, { accountId: id, analysisDate: analysisDate(), scores: { overall: 140.5, environmental: 50, social: 60, governance: 70 } }, { etag });
+      if (kind === 1) return json(res, 200, { accountId: id, analysisDate: analysisDate() }, tag);
+      return json(res, 200, { accountId: id, analysisDate: analysisDate(), scores: { overall: 140.5, environmental: 50, social: 60, governance: 70 } }, tag);
     }
     const score = (label: string) => Math.round(unit(seed, version, label, id) * 100_000) / 1000; // three decimals, 0-100
     const scores: Record<string, number> = { overall: score("overall"), environmental: score("e"), social: score("s"), governance: score("g") };
     if (unit(seed, "partial", id) < this.controls.partialRate) delete scores[["environmental", "social", "governance"][Math.floor(unit(seed, "partial-which", id) * 3)]!];
     const pillars = [["Environmental", scores.environmental], ["Social", scores.social], ["Governance", scores.governance]].filter(([, v]) => v !== undefined) as [string, number][];
     const focus = pillars.sort((a, b) => b[1] - a[1])[0]!;
-    return json(res, 200, { accountId: id, analysisDate: analysisDate(), scores, primaryFocus: { pillar: focus[0], score: focus[1] } }, { etag });
+    return json(res, 200, { accountId: id, analysisDate: analysisDate(), scores, primaryFocus: { pillar: focus[0], score: focus[1] } }, tag);
   }
 }
 

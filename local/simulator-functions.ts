@@ -66,6 +66,7 @@ const esgControlsView = z.object({
   burst429EverySeconds: z.number().int(),
   pageErrorRate: z.number(),
   ratingVersion: z.number().int(),
+  etags: z.boolean(),
   stats: z.object({ ratingRequests: z.number(), throttled: z.number(), notModified: z.number(), pageRequests: z.number() }),
 });
 
@@ -105,6 +106,7 @@ function esgSimulatorFunctions(simulators: EsgSimulators | undefined) {
       burst429EverySeconds: z.number().int().min(0).max(86_400).optional(),
       pageErrorRate: rate,
       ratingVersion: z.number().int().min(0).max(1_000_000).optional(),
+      etags: z.boolean().optional(),
     }),
     response: esgControlsView,
     errors: [409],

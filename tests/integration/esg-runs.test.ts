@@ -80,6 +80,7 @@ describe("the daily ESG ratings file", () => {
         RATE_LIMIT_BURST: "10000",
         SAP_SIMULATOR_PROJECTS: "10",
         SAP_HEALTH_PROBE_INTERVAL_SECONDS: "60",
+        ESG_FULL_REFRESH_HOURS: "24",
       },
       { queuePollMs: 20, timers: false },
     );
@@ -173,6 +174,22 @@ describe("the daily ESG ratings file", () => {
     assert.ok(host.esgSimulators!.stats.notModified >= before + 2);
     const errors = await csv(`/api/v1/esg/runs/${run.runId}/file?kind=errors`, finance);
     assert.match(errors.rows[1]!.join(","), /^NOPE-1,Not an active account/);
+  });
+
+  it("without ETags, reuses a rating younger than ESG_FULL_REFRESH_HOURS without calling the API", async () => {
+    const simulators = host.esgSimulators!;
+    simulators.setControls({ etags: false, errorRate: 0, transientErrorRate: 0, ratingVersion: 3 });
+    try {
+      const ids = ["ACC-0000011", "ACC-0000012"];
+      const first = await waitForRun((await call("POST", "/api/v1/esg/runs", { token: admin, body: { accountIds: ids } })).body.data.runId);
+      assert.equal(first.counts.reused, 0, "ratings with an ETag stored are fetched again when the partner stops sending ETags");
+      const calls = ids.map((id) => simulators.callsFor(id));
+      const second = await waitForRun((await call("POST", "/api/v1/esg/runs", { token: admin, body: { accountIds: ids } })).body.data.runId);
+      assert.equal(second.counts.reused, 2);
+      assert.deepEqual(ids.map((id) => simulators.callsFor(id)), calls, "no call within the refresh interval");
+    } finally {
+      simulators.setControls({ etags: true, errorRate: 0.02, transientErrorRate: 0.05 });
+    }
   });
 
   it("validates manual run bodies and roles", async () => {
