@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -37,6 +37,8 @@ export interface EsgSimulatorOptions {
   readonly accountsApiKey?: string;
   readonly ratingsApiKey?: string;
   readonly apiKeyHeader?: string;
+  /** When set, both APIs take OAuth bearer tokens instead, issued at `{accountsUrl}/oauth/token` (client credentials). */
+  readonly oauthClient?: { readonly id: string; readonly secret: string };
   /** `etags` defaults to true. */
   readonly controls: Omit<EsgSimulatorControls, "etags"> & { readonly etags?: boolean };
 }
@@ -73,6 +75,8 @@ export class EsgSimulators {
   readonly #o: EsgSimulatorOptions;
   readonly #servers: Server[] = [];
   readonly #callsByAccount = new Map<string, number>();
+  readonly #tokens = new Set<string>();
+  tokensIssued = 0;
   #stats = { ratingRequests: 0, throttled: 0, notModified: 0, pageRequests: 0 };
   #bucket = { tokens: 0, at: 0 };
   accountsUrl = "";
@@ -126,11 +130,32 @@ export class EsgSimulators {
   }
 
   #authorised(req: IncomingMessage, key: string | undefined): boolean {
+    if (this.#o.oauthClient) return this.#tokens.has((req.headers.authorization ?? "").replace(/^Bearer /, ""));
     return !key || req.headers[(this.#o.apiKeyHeader ?? "x-api-key").toLowerCase()] === key;
+  }
+
+  /** Revokes every token issued so far (a partner rotating its signing key): the next call gets 401. */
+  revokeTokens(): void {
+    this.#tokens.clear();
+  }
+
+  async #issueToken(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let body = "";
+    for await (const chunk of req) body += String(chunk);
+    const form = new URLSearchParams(body);
+    const client = this.#o.oauthClient;
+    if (!client || form.get("grant_type") !== "client_credentials" || form.get("client_id") !== client.id || form.get("client_secret") !== client.secret) {
+      return json(res, 401, { error: "invalid_client" });
+    }
+    const token = randomBytes(24).toString("base64url");
+    this.#tokens.add(token);
+    this.tokensIssued++;
+    return json(res, 200, { access_token: token, token_type: "Bearer", expires_in: 3600 });
   }
 
   async #accounts(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://localhost");
+    if (url.pathname === "/oauth/token" && req.method === "POST") return this.#issueToken(req, res);
     if (!this.#authorised(req, this.#o.accountsApiKey)) return json(res, 401, { error: "invalid API key" });
     if (this.controls.down) return json(res, 503, { error: "down" }, { "retry-after": "1" });
     const one = /^\/v1\/accounts\/([^/]+)$/.exec(url.pathname);

@@ -126,21 +126,27 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
 
 /**
  * Without partner URLs the local host starts the ESG simulators (as it starts Azurite) and
- * points the settings at them, with API keys generated for this run.
+ * points the settings at them, with API keys (or an OAuth client) generated for this run.
  */
 async function startEsgSimulatorsIfNeeded(env: NodeJS.ProcessEnv): Promise<EsgSimulators | undefined> {
   const settings = loadSettings(env);
   if (settings.runningInAzure || settings.ESG_ACCOUNTS_API_URL || settings.ESG_RATINGS_API_URL) return undefined;
   const apiKeys = settings.ESG_API_AUTH === "api-key";
+  const oauth = settings.ESG_API_AUTH === "oauth" && !settings.ESG_OAUTH_TOKEN_URL;
   if (apiKeys) {
     env.ESG_ACCOUNTS_API_KEY ||= randomBytes(24).toString("base64url");
     env.ESG_RATINGS_API_KEY ||= randomBytes(24).toString("base64url");
+  }
+  if (oauth) {
+    env.ESG_OAUTH_CLIENT_ID ||= "local-platform";
+    env.ESG_OAUTH_CLIENT_SECRET ||= randomBytes(24).toString("base64url");
   }
   const simulators = await EsgSimulators.start({
     accounts: settings.ESG_SIMULATOR_ACCOUNTS,
     seed: settings.ESG_SIMULATOR_SEED,
     duplicates: settings.ESG_SIMULATOR_DUPLICATE_ACCOUNTS,
     ...(apiKeys ? { accountsApiKey: env.ESG_ACCOUNTS_API_KEY!, ratingsApiKey: env.ESG_RATINGS_API_KEY!, apiKeyHeader: settings.ESG_API_KEY_HEADER } : {}),
+    ...(oauth ? { oauthClient: { id: env.ESG_OAUTH_CLIENT_ID!, secret: env.ESG_OAUTH_CLIENT_SECRET! } } : {}),
     controls: {
       down: false,
       latencyMs: settings.ESG_SIMULATOR_LATENCY_MS,
@@ -156,6 +162,7 @@ async function startEsgSimulatorsIfNeeded(env: NodeJS.ProcessEnv): Promise<EsgSi
   });
   env.ESG_ACCOUNTS_API_URL = simulators.accountsUrl;
   env.ESG_RATINGS_API_URL = simulators.ratingsUrl;
+  if (oauth) env.ESG_OAUTH_TOKEN_URL = `${simulators.accountsUrl}/oauth/token`;
   return simulators;
 }
 

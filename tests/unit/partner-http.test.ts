@@ -111,3 +111,36 @@ describe("the adaptive shared rate", () => {
     assert.deepEqual(waits, [10, 20, 30, 40], "100/s: one slot every 10 ms");
   });
 });
+
+describe("partner credentials", () => {
+  it("gets an OAuth client-credentials token once, reuses it, and fetches a new one after a 401", async () => {
+    const { EsgSimulators } = await import("../../local/esg-simulators.js");
+    const { PartnerCredentials } = await import("../../shared/http/partner-http.js");
+    const { EnvSecretStore } = await import("../../shared/infra/secrets.js");
+    const { EsgRatingsClient } = await import("../../shared/esg/esg-partners.js");
+    const sim = await EsgSimulators.start({
+      accounts: 5,
+      seed: 1,
+      duplicates: 0,
+      oauthClient: { id: "platform", secret: "s3cret" },
+      controls: { down: false, latencyMs: 0, errorRate: 0, transientErrorRate: 0, partialRate: 0, malformedRate: 0, rateLimitPerSecond: 1000, burst429EverySeconds: 0, pageErrorRate: 0, ratingVersion: 0 },
+    });
+    try {
+      const credentials = new PartnerCredentials({ kind: "oauth-client-credentials", tokenUrl: `${sim.accountsUrl}/oauth/token`, clientIdSecret: "esg-oauth-client-id", clientSecretSecret: "esg-oauth-client-secret" }, new EnvSecretStore({ ESG_OAUTH_CLIENT_ID: "platform", ESG_OAUTH_CLIENT_SECRET: "s3cret" }));
+      const rate = new AdaptiveRate({ cache: new InProcessCache(), limiter: new InProcessRateLimiter(), key: "oauth-test", maxPerSecond: 1000, minPerSecond: 1 });
+      const client = new EsgRatingsClient({ baseUrl: sim.ratingsUrl, credentials, policy: { timeoutMs: 2000, maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5 }, rate });
+      const results = await Promise.all(["ACC-0000001", "ACC-0000002", "ACC-0000003"].map((id) => client.fetchRating(id, null)));
+      assert.deepEqual(results.map((r) => r.kind), ["rating", "rating", "rating"]);
+      assert.equal(sim.tokensIssued, 1, "concurrent callers share one token request");
+      sim.revokeTokens();
+      const refused = await client.fetchRating("ACC-0000004", null);
+      assert.equal(refused.kind, "failed", "a revoked token is refused (401 is not retried)");
+      assert.equal((await client.fetchRating("ACC-0000004", null)).kind, "rating", "the next call fetched a new token");
+      assert.equal(sim.tokensIssued, 2);
+      const wrong = new PartnerCredentials({ kind: "oauth-client-credentials", tokenUrl: `${sim.accountsUrl}/oauth/token`, clientIdSecret: "a", clientSecretSecret: "b" }, new EnvSecretStore({ A: "platform", B: "wrong" }));
+      await assert.rejects(wrong.headers(), /token endpoint answered 401/);
+    } finally {
+      await sim.close();
+    }
+  });
+});
