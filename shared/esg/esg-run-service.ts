@@ -76,6 +76,14 @@ const FINAL: readonly EsgRunStatus[] = ["COMPLETED", "TIMED_OUT", "FAILED"];
 /** SQL Server takes at most 2,100 parameters a statement: rows are written in chunks. */
 const CHUNK = 150;
 const ALERT_SOURCE = "esg-daily-file";
+const RESULT_GROUP = 16;
+const RESULT_FLUSH_MS = 50;
+
+interface OutcomeRecord {
+  readonly accountId: string;
+  readonly outcome: RatingOutcome;
+  readonly known: Selectable<DatabaseSchema["esg_latest_ratings"]> | undefined;
+}
 const CSV = "text/csv; charset=utf-8";
 
 const chunks = <T>(items: readonly T[], size = CHUNK) => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
@@ -328,23 +336,42 @@ export class EsgRunService {
     // its message lock, so the redelivery takes over.
     if (!(await this.#lease(runId, batchNo))) return this.#assembleIfDone(runId, send);
     let renewAt = Date.now() + this.#o.batchLeaseMs / 3;
-    const pending = await this.#o.db.selectFrom("esg_run_accounts").select(["account_id"]).where("run_id", "=", runId).where("batch_no", "=", batchNo).where("status", "=", "PENDING").orderBy("seq").execute();
+    // Sorted here, not in SQL: ORDER BY seq would make SQLite walk the (run_id, seq) index over the whole run.
+    const pending = (await this.#o.db.selectFrom("esg_run_accounts").select(["account_id", "seq"]).where("run_id", "=", runId).where("batch_no", "=", batchNo).where("status", "=", "PENDING").execute()).sort((a, b) => a.seq - b.seq);
     const latest = new Map<string, Selectable<DatabaseSchema["esg_latest_ratings"]>>();
     for (const part of chunks(pending.map((p) => p.account_id))) {
       for (const row of await this.#o.db.selectFrom("esg_latest_ratings").selectAll().where("account_id", "in", part).execute()) latest.set(row.account_id, row);
     }
     const freshFor = this.#o.fullRefreshHours * 3_600_000;
-    await mapLimited(pending, this.#o.concurrency, async ({ account_id: accountId }) => {
-      if (Date.now() >= deadline) return;
-      if (Date.now() >= renewAt) {
-        renewAt = Date.now() + this.#o.batchLeaseMs / 3;
-        await this.#lease(runId, batchNo, true);
-      }
-      const known = latest.get(accountId);
-      const reusable = known && !known.etag && freshFor > 0 && Date.now() - Date.parse(known.fetched_at) < freshFor;
-      const outcome: RatingOutcome = reusable ? { kind: "not-modified" } : await partners.ratings.fetchRating(accountId, known?.etag ?? null);
-      await this.#recordOutcome(runId, accountId, outcome, known);
-    });
+    // Results are committed in small groups (every RESULT_GROUP results or RESULT_FLUSH_MS,
+    // whichever comes first): one transaction instead of one commit per account. A crash
+    // loses at most the group in hand, whose accounts are called again on redelivery.
+    let unwritten: OutcomeRecord[] = [];
+    let writing: Promise<void> = Promise.resolve();
+    const flush = () => {
+      const group = unwritten;
+      unwritten = [];
+      if (group.length > 0) writing = writing.then(() => this.#recordOutcomes(runId, group));
+      return writing;
+    };
+    const timer = setInterval(() => void flush().catch(() => undefined), RESULT_FLUSH_MS);
+    try {
+      await mapLimited(pending, this.#o.concurrency, async ({ account_id: accountId }) => {
+        if (Date.now() >= deadline) return;
+        if (Date.now() >= renewAt) {
+          renewAt = Date.now() + this.#o.batchLeaseMs / 3;
+          await this.#lease(runId, batchNo, true);
+        }
+        const known = latest.get(accountId);
+        const reusable = known && !known.etag && freshFor > 0 && Date.now() - Date.parse(known.fetched_at) < freshFor;
+        const outcome: RatingOutcome = reusable ? { kind: "not-modified" } : await partners.ratings.fetchRating(accountId, known?.etag ?? null);
+        unwritten.push({ accountId, outcome, known });
+        if (unwritten.length >= RESULT_GROUP) await flush();
+      });
+    } finally {
+      clearInterval(timer);
+    }
+    await flush();
     if (Date.now() >= deadline) return;
     await this.#o.db.updateTable("esg_batches").set({ status: "DONE", completed_at: new Date().toISOString() }).where("run_id", "=", runId).where("batch_no", "=", batchNo).where("status", "=", "PENDING").execute();
     await this.#assembleIfDone(runId, send);
@@ -363,41 +390,39 @@ export class EsgRunService {
     return Number((await q.executeTakeFirst()).numUpdatedRows) === 1;
   }
 
-  async #recordOutcome(runId: string, accountId: string, outcome: RatingOutcome, known: Selectable<DatabaseSchema["esg_latest_ratings"]> | undefined): Promise<void> {
-    const now = new Date().toISOString();
-    const where = this.#o.db.updateTable("esg_run_accounts").where("run_id", "=", runId).where("account_id", "=", accountId).where("status", "=", "PENDING");
-    let status: EsgAccountStatus;
-    if (outcome.kind === "failed") {
-      status = "Failed";
-      await where.set({ status, error: outcome.error, completed_at: now }).execute();
-    } else if (outcome.kind === "not-modified") {
-      if (!known) {
-        status = "Failed";
-        await where.set({ status, error: "ESG API answered 304 Not Modified but no earlier rating is stored", completed_at: now }).execute();
-      } else {
-        status = known.status;
-        const { overall, environmental, social, governance, primary_focus, primary_focus_score, analysis_date } = known;
-        await where.set({ status, overall, environmental, social, governance, primary_focus, primary_focus_score, analysis_date, reused: 1, error: known.note, completed_at: now }).execute();
-      }
-    } else {
-      status = outcome.status;
-      const s = outcome.scores;
-      const scores = { overall: s.overall, environmental: s.environmental, social: s.social, governance: s.governance, primary_focus: s.primaryFocus, primary_focus_score: s.primaryFocusScore, analysis_date: s.analysisDate };
-      await where.set({ status, ...scores, reused: 0, error: outcome.note, completed_at: now }).execute();
-      await this.#storeLatest(accountId, { ...scores, status: outcome.status, etag: outcome.etag, note: outcome.note, fetched_at: now });
-    }
-    this.#o.metrics.esgAccounts.inc({ status, source: outcome.kind === "not-modified" ? "reused" : "api" });
+  /** Stores a group of results in one transaction; each update is guarded, so a result already stored is never counted twice. */
+  async #recordOutcomes(runId: string, group: readonly OutcomeRecord[]): Promise<void> {
+    const statuses = await this.#o.db.transaction().execute(async (trx) => {
+      const done: [EsgAccountStatus, string][] = [];
+      for (const { accountId, outcome, known } of group) done.push([await this.#recordOutcome(trx, runId, accountId, outcome, known), outcome.kind === "not-modified" ? "reused" : "api"]);
+      return done;
+    });
+    for (const [status, source] of statuses) this.#o.metrics.esgAccounts.inc({ status, source });
   }
 
-  async #storeLatest(accountId: string, row: Omit<Selectable<DatabaseSchema["esg_latest_ratings"]>, "account_id">): Promise<void> {
-    const updated = await this.#o.db.updateTable("esg_latest_ratings").set(row).where("account_id", "=", accountId).executeTakeFirst();
-    if (Number(updated.numUpdatedRows) > 0) return;
-    try {
-      await this.#o.db.insertInto("esg_latest_ratings").values({ account_id: accountId, ...row }).execute();
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
-      await this.#o.db.updateTable("esg_latest_ratings").set(row).where("account_id", "=", accountId).execute();
+  async #recordOutcome(db: Kysely<DatabaseSchema>, runId: string, accountId: string, outcome: RatingOutcome, known: Selectable<DatabaseSchema["esg_latest_ratings"]> | undefined): Promise<EsgAccountStatus> {
+    const now = new Date().toISOString();
+    const where = db.updateTable("esg_run_accounts").where("run_id", "=", runId).where("account_id", "=", accountId).where("status", "=", "PENDING");
+    if (outcome.kind === "failed") {
+      await where.set({ status: "Failed", error: outcome.error, completed_at: now }).execute();
+      return "Failed";
     }
+    if (outcome.kind === "not-modified") {
+      if (!known) {
+        await where.set({ status: "Failed", error: "ESG API answered 304 Not Modified but no earlier rating is stored", completed_at: now }).execute();
+        return "Failed";
+      }
+      const { status, overall, environmental, social, governance, primary_focus, primary_focus_score, analysis_date } = known;
+      await where.set({ status, overall, environmental, social, governance, primary_focus, primary_focus_score, analysis_date, reused: 1, error: known.note, completed_at: now }).execute();
+      return status;
+    }
+    const s = outcome.scores;
+    const scores = { overall: s.overall, environmental: s.environmental, social: s.social, governance: s.governance, primary_focus: s.primaryFocus, primary_focus_score: s.primaryFocusScore, analysis_date: s.analysisDate };
+    await where.set({ status: outcome.status, ...scores, reused: 0, error: outcome.note, completed_at: now }).execute();
+    const latest = { ...scores, status: outcome.status, etag: outcome.etag, note: outcome.note, fetched_at: now };
+    const updated = await db.updateTable("esg_latest_ratings").set(latest).where("account_id", "=", accountId).executeTakeFirst();
+    if (Number(updated.numUpdatedRows) === 0) await db.insertInto("esg_latest_ratings").values({ account_id: accountId, ...latest }).execute();
+    return outcome.status;
   }
 
   /**
