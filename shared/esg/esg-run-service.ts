@@ -421,7 +421,15 @@ export class EsgRunService {
     await where.set({ status: outcome.status, ...scores, reused: 0, error: outcome.note, completed_at: now }).execute();
     const latest = { ...scores, status: outcome.status, etag: outcome.etag, note: outcome.note, fetched_at: now };
     const updated = await db.updateTable("esg_latest_ratings").set(latest).where("account_id", "=", accountId).executeTakeFirst();
-    if (Number(updated.numUpdatedRows) === 0) await db.insertInto("esg_latest_ratings").values({ account_id: accountId, ...latest }).execute();
+    if (Number(updated.numUpdatedRows) === 0) {
+      try {
+        await db.insertInto("esg_latest_ratings").values({ account_id: accountId, ...latest }).execute();
+      } catch (error) {
+        // Another run stored this new account first (a manual run beside the full one).
+        if (!isUniqueViolation(error)) throw error;
+        await db.updateTable("esg_latest_ratings").set(latest).where("account_id", "=", accountId).execute();
+      }
+    }
     return outcome.status;
   }
 
@@ -514,10 +522,11 @@ export class EsgRunService {
     // Unique per attempt: two deliveries writing at once never move each other's blob.
     const temporary = `tmp/${runId}/${randomUUID()}-${blobName.split("/").pop()}`;
     const encryption = encryptingStream(key);
-    let rows = -1; // the header is not a row
+    let lineCount = 0;
     const counter = new Transform({
       transform(chunk: Buffer | string, _encoding, done) {
-        rows++;
+        const text = String(chunk);
+        for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) lineCount++;
         done(null, chunk);
       },
     });
@@ -525,7 +534,7 @@ export class EsgRunService {
     const writing = pipeline(lines, counter, encryption.stream, encrypted);
     await Promise.all([
       writing,
-      this.#o.blobs.uploadCommitted(this.#o.container, temporary, encrypted, () => ({ ...encryption.metadata(), run_id: runId, rows: String(Math.max(0, rows)), ...extra }), { contentType: CSV }),
+      this.#o.blobs.uploadCommitted(this.#o.container, temporary, encrypted, () => ({ ...encryption.metadata(), run_id: runId, ...(extra.rows_of === "summary" ? {} : { rows: String(Math.max(0, lineCount - 1)) }), ...extra }), { contentType: extra.rows_of === "summary" ? "application/json" : CSV }),
     ]);
     await this.#o.blobs.move(this.#o.container, temporary, blobName);
   }
@@ -678,7 +687,7 @@ export class EsgRunService {
     const run = await this.#row(runId);
     const counts = await this.#o.db
       .selectFrom("esg_run_accounts")
-      .select(["status", sql<number | string>`count(*)`.as("n"), sql<number | string>`sum(reused)`.as("reused"), sql<string | null>`min(completed_at)`.as("first"), sql<string | null>`max(completed_at)`.as("last")])
+      .select(["status", sql<number | string>`count(*)`.as("n"), sql<number | string>`sum(reused)`.as("reused")])
       .where("run_id", "=", runId)
       .groupBy("status")
       .execute();

@@ -148,6 +148,7 @@ describe("the daily ESG ratings file", () => {
     const properties = await host.platform.blobs.findProperties("esg-files", blobName);
     assert.ok(properties, blobName);
     assert.equal(properties.metadata.encryption, "AES-256-GCM");
+    assert.equal(properties.metadata.rows, String(ACCOUNTS), "the row count is stored with the file");
     assert.match(properties.metadata.encryption_key_id!, /^esg-file-encryption-key\//);
     assert.ok(properties.metadata.encryption_iv && properties.metadata.encryption_tag);
     const raw = await buffer(await host.platform.blobs.download("esg-files", blobName));
