@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { Kysely, MssqlDialect, SqliteDialect, sql } from "kysely";
+import { Kysely, SqliteDialect, sql } from "kysely";
+import { PagingMssqlDialect } from "./mssql-paging.js";
 import type { DatabaseSchema, SqlDialectName } from "./schema.js";
 import { migrateToLatest } from "./migrations.js";
 
@@ -53,7 +54,7 @@ export async function openMssqlDatabase(connectionString: string): Promise<Datab
   const [tedious, tarn] = await Promise.all([import("tedious"), import("tarn")]);
   const config = await toTediousConfig(parseConnectionString(connectionString));
   const db = new Kysely<DatabaseSchema>({
-    dialect: new MssqlDialect({
+    dialect: new PagingMssqlDialect({
       tarn: { ...tarn, options: { min: 0, max: 10 } },
       tedious: { ...tedious, connectionFactory: () => new tedious.Connection(config) },
     }),
