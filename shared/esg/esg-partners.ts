@@ -112,7 +112,12 @@ export class EsgRatingsClient {
         await response.body?.cancel();
         return { kind: "not-modified" };
       }
-      const text = await response.text();
+      let text: string;
+      try {
+        text = await response.text();
+      } catch (error) {
+        return { kind: "failed", error: `ESG API answer could not be read: ${(error as Error).message}` };
+      }
       if (response.status === 404) return { kind: "failed", error: "ESG API has no analysis for this account (404)" };
       if (!response.ok) return { kind: "failed", error: `ESG API answered ${response.status}: ${text.slice(0, 200)}` };
       return interpretRating(accountId, text, response.headers.get("etag"));

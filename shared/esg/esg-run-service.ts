@@ -73,11 +73,15 @@ export interface EsgRunServiceOptions {
 
 const ACTIVE: readonly EsgRunStatus[] = ["QUEUED", "LISTING", "RUNNING"];
 const FINAL: readonly EsgRunStatus[] = ["COMPLETED", "TIMED_OUT", "FAILED"];
-/** SQL Server takes at most 2,100 parameters a statement: rows are written in chunks. */
+/** SQL Server takes at most 2,100 parameters a statement: ids and rows go in chunks (16 columns x 100 rows). */
 const CHUNK = 150;
+const ROW_CHUNK = 100;
 const ALERT_SOURCE = "esg-daily-file";
 const RESULT_GROUP = 16;
 const RESULT_FLUSH_MS = 50;
+
+/** The run stopped taking accounts (timed out, or its file is being written). */
+class ListingClosedError extends Error {}
 
 interface OutcomeRecord {
   readonly accountId: string;
@@ -241,7 +245,12 @@ export class EsgRunService {
           throw error;
         }
         const last = page.nextCursor === null;
-        await this.#addAccounts(runId, page.accounts, page.nextCursor, last);
+        try {
+          await this.#addAccounts(runId, page.accounts, page.nextCursor, last);
+        } catch (error) {
+          if (error instanceof ListingClosedError) return;
+          throw error;
+        }
         if (page.invalidEntries > 0) this.#o.logger.warn("Account list page had entries without a usable account id", { run_id: runId, entries: page.invalidEntries });
         await this.#sendUnqueuedBatches(runId, send);
         if (last) break;
@@ -287,7 +296,7 @@ export class EsgRunService {
       }
       const before = run.accounts_listed;
       const after = before + fresh.length;
-      for (const part of chunks(fresh.map((a, i) => ({ a, seq: before + i })))) {
+      for (const part of chunks(fresh.map((a, i) => ({ a, seq: before + i })), ROW_CHUNK)) {
         await trx
           .insertInto("esg_run_accounts")
           .values(part.map(({ a, seq }) => ({ run_id: runId, account_id: a.accountId, seq, batch_no: Math.floor(seq / batchSize), account_name: a.accountName, status: "PENDING" as const, overall: null, environmental: null, social: null, governance: null, primary_focus: null, primary_focus_score: null, analysis_date: null, reused: 0, error: null, completed_at: null })))
@@ -303,11 +312,15 @@ export class EsgRunService {
       for (const part of chunks(batchNos)) {
         await trx.insertInto("esg_batches").values(part.map((batch_no) => ({ run_id: runId, batch_no, status: "PENDING" as const, queued_at: null, leased_until: null, completed_at: null }))).execute();
       }
-      await trx
+      const listed = await trx
         .updateTable("esg_runs")
         .set({ accounts_listed: after, duplicates_skipped: run.duplicates_skipped + duplicates.length, list_cursor: nextCursor, list_complete: last ? 1 : 0, ...(last ? { status: "RUNNING" as const } : {}), updated_at: new Date().toISOString() })
         .where("run_id", "=", runId)
-        .execute();
+        .where("status", "in", ["QUEUED", "LISTING"])
+        .where("timed_out", "=", 0)
+        .executeTakeFirst();
+      // Timed out or claimed meanwhile: the page is not added (the transaction rolls back).
+      if (Number(listed.numUpdatedRows) === 0) throw new ListingClosedError();
     });
   }
 
@@ -334,7 +347,26 @@ export class EsgRunService {
     // One worker at a time per batch: a second delivery of the same batch (a lock lost, a
     // duplicate send) finds it leased and leaves it; a crashed worker's lease runs out with
     // its message lock, so the redelivery takes over.
-    if (!(await this.#lease(runId, batchNo))) return this.#assembleIfDone(runId, send);
+    const held = await this.#lease(runId, batchNo);
+    if (held !== true) {
+      // Done already, or another worker holds it: look again when its lease runs out, so a
+      // worker that died holding it does not strand the batch.
+      if (held) await send([{ ...batchMessage(runId, batchNo), messageId: `esg:${runId}:batch:${batchNo}:${held}`, scheduledEnqueueTime: new Date(Date.parse(held) + 1000) }]);
+      return this.#assembleIfDone(runId, send);
+    }
+    try {
+      await this.#rateBatch(runId, batchNo, deadline, partners.ratings);
+    } catch (error) {
+      // Let the redelivery (or another worker) take the batch at once.
+      await this.#o.db.updateTable("esg_batches").set({ leased_until: null }).where("run_id", "=", runId).where("batch_no", "=", batchNo).execute().catch(() => undefined);
+      throw error;
+    }
+    if (Date.now() >= deadline) return;
+    await this.#o.db.updateTable("esg_batches").set({ status: "DONE", completed_at: new Date().toISOString() }).where("run_id", "=", runId).where("batch_no", "=", batchNo).where("status", "=", "PENDING").execute();
+    await this.#assembleIfDone(runId, send);
+  }
+
+  async #rateBatch(runId: string, batchNo: number, deadline: number, ratings: EsgRatingsClient): Promise<void> {
     let renewAt = Date.now() + this.#o.batchLeaseMs / 3;
     // Sorted here, not in SQL: ORDER BY seq would make SQLite walk the (run_id, seq) index over the whole run.
     const pending = (await this.#o.db.selectFrom("esg_run_accounts").select(["account_id", "seq"]).where("run_id", "=", runId).where("batch_no", "=", batchNo).where("status", "=", "PENDING").execute()).sort((a, b) => a.seq - b.seq);
@@ -355,30 +387,35 @@ export class EsgRunService {
       return writing;
     };
     const timer = setInterval(() => void flush().catch(() => undefined), RESULT_FLUSH_MS);
+    // Once one account's step fails, the others stop calling the partner for a batch that will be redelivered.
+    let failed = false;
     try {
       await mapLimited(pending, this.#o.concurrency, async ({ account_id: accountId }) => {
-        if (Date.now() >= deadline) return;
+        if (failed || Date.now() >= deadline) return;
         if (Date.now() >= renewAt) {
           renewAt = Date.now() + this.#o.batchLeaseMs / 3;
           await this.#lease(runId, batchNo, true);
         }
         const known = latest.get(accountId);
         const reusable = known && !known.etag && freshFor > 0 && Date.now() - Date.parse(known.fetched_at) < freshFor;
-        const outcome: RatingOutcome = reusable ? { kind: "not-modified" } : await partners.ratings.fetchRating(accountId, known?.etag ?? null);
+        const outcome: RatingOutcome = reusable ? { kind: "not-modified" } : await ratings.fetchRating(accountId, known?.etag ?? null);
         unwritten.push({ accountId, outcome, known });
         if (unwritten.length >= RESULT_GROUP) await flush();
       });
+    } catch (error) {
+      failed = true;
+      throw error;
     } finally {
       clearInterval(timer);
     }
     await flush();
-    if (Date.now() >= deadline) return;
-    await this.#o.db.updateTable("esg_batches").set({ status: "DONE", completed_at: new Date().toISOString() }).where("run_id", "=", runId).where("batch_no", "=", batchNo).where("status", "=", "PENDING").execute();
-    await this.#assembleIfDone(runId, send);
   }
 
-  /** Takes (or, when `renew`, extends) the batch's lease; false when another worker holds it or it is done. */
-  async #lease(runId: string, batchNo: number, renew = false): Promise<boolean> {
+  /**
+   * Takes (or, when `renew`, extends) the batch's lease: true when taken; otherwise when
+   * another worker's lease ends, or false when the batch is done.
+   */
+  async #lease(runId: string, batchNo: number, renew = false): Promise<true | string | false> {
     const now = new Date();
     let q = this.#o.db
       .updateTable("esg_batches")
@@ -387,7 +424,9 @@ export class EsgRunService {
       .where("batch_no", "=", batchNo)
       .where("status", "=", "PENDING");
     if (!renew) q = q.where((eb) => eb.or([eb("leased_until", "is", null), eb("leased_until", "<", now.toISOString())]));
-    return Number((await q.executeTakeFirst()).numUpdatedRows) === 1;
+    if (Number((await q.executeTakeFirst()).numUpdatedRows) === 1) return true;
+    const batch = await this.#o.db.selectFrom("esg_batches").select(["status", "leased_until"]).where("run_id", "=", runId).where("batch_no", "=", batchNo).executeTakeFirst();
+    return batch?.status === "PENDING" && batch.leased_until ? batch.leased_until : false;
   }
 
   /** Stores a group of results in one transaction; each update is guarded, so a result already stored is never counted twice. */
@@ -590,7 +629,8 @@ export class EsgRunService {
     const runs = await this.#o.db.selectFrom("esg_runs").selectAll().where("status", "in", [...ACTIVE, "ASSEMBLING"]).execute();
     for (const run of runs) {
       if (ACTIVE.includes(run.status) && Date.parse(run.deadline_at) <= now.getTime()) {
-        await this.#timeOut(run, send);
+        if (run.timed_out === 0) await this.#timeOut(run, send);
+        else await send([assembleMessage(run.run_id, `:${run.updated_at}`)]);
         continue;
       }
       if (run.status === "QUEUED" && !run.list_queued_at) {
@@ -630,9 +670,12 @@ export class EsgRunService {
   async #timeOut(run: Selectable<EsgRunsTable>, send: SendEsgSteps): Promise<void> {
     const now = new Date().toISOString();
     const reason = `Not processed before the window closed at ${run.deadline_at}`;
+    // Claimed first: a run that moved on meanwhile (or another monitor) is left alone.
+    const claimed = await this.#o.db.updateTable("esg_runs").set({ timed_out: 1, updated_at: now }).where("run_id", "=", run.run_id).where("status", "in", ACTIVE).where("timed_out", "=", 0).executeTakeFirst();
+    if (Number(claimed.numUpdatedRows) === 0) return;
     await this.#o.db.updateTable("esg_run_accounts").set({ status: "Failed", error: reason, completed_at: now }).where("run_id", "=", run.run_id).where("status", "=", "PENDING").execute();
     await this.#o.db.updateTable("esg_batches").set({ status: "DONE", completed_at: now }).where("run_id", "=", run.run_id).where("status", "=", "PENDING").execute();
-    await this.#o.db.updateTable("esg_runs").set({ timed_out: 1, list_complete: 1, updated_at: now }).where("run_id", "=", run.run_id).execute();
+    await this.#o.db.updateTable("esg_runs").set({ list_complete: 1, updated_at: now }).where("run_id", "=", run.run_id).execute();
     this.#o.logger.warn("ESG run timed out; writing the file with what finished", { run_id: run.run_id, run_date: run.run_date });
     await this.#alertOnce(`${run.run_id}:window`, {
       severity: "critical",
