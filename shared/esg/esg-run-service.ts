@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { PassThrough, Readable, Transform } from "node:stream";
+import { PassThrough, Readable, Transform, pipeline as streamPipeline } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { sql, type Kysely, type Selectable } from "kysely";
 import type { Actor, AuditLog } from "../audit/audit-log.js";
@@ -265,18 +265,16 @@ export class EsgRunService {
   /** A manual run's accounts, each checked against the Account Management System. */
   async #listRequestedAccounts(run: Selectable<EsgRunsTable>, ids: readonly string[], directory: AccountDirectory): Promise<void> {
     const found = await mapLimited(ids, 8, async (id) => ({ id, account: await directory.find(id).catch((error: unknown) => (error instanceof PartnerCallError ? error : Promise.reject(error))) }));
-    const accounts = found.map(({ id, account }) => ({ accountId: id, accountName: account instanceof PartnerCallError || !account ? "" : account.accountName }));
+    const accounts = found.map(({ id, account }) =>
+      account instanceof PartnerCallError || account === undefined
+        ? { accountId: id, accountName: "", error: account === undefined ? "Not an active account in the Account Management System" : `Account Management System: ${account.message}` }
+        : { accountId: id, accountName: account.accountName },
+    );
     await this.#addAccounts(run.run_id, accounts, null, true);
-    const now = new Date().toISOString();
-    for (const { id, account } of found) {
-      if (account instanceof PartnerCallError || account === undefined) {
-        const error = account === undefined ? "Not an active account in the Account Management System" : `Account Management System: ${account.message}`;
-        await this.#o.db.updateTable("esg_run_accounts").set({ status: "Failed", error, completed_at: now }).where("run_id", "=", run.run_id).where("account_id", "=", id).where("status", "=", "PENDING").execute();
-      }
-    }
   }
 
-  async #addAccounts(runId: string, page: readonly { accountId: string; accountName: string }[], nextCursor: string | null, last: boolean): Promise<void> {
+  /** Adds a page of accounts (PENDING, or Failed at once when they carry an error) and the batches it completes. */
+  async #addAccounts(runId: string, page: readonly { accountId: string; accountName: string; error?: string }[], nextCursor: string | null, last: boolean): Promise<void> {
     const batchSize = this.#o.batchSize;
     await this.#o.db.transaction().execute(async (trx) => {
       const run = await trx.selectFrom("esg_runs").select(["accounts_listed", "duplicates_skipped"]).where("run_id", "=", runId).executeTakeFirstOrThrow();
@@ -285,7 +283,7 @@ export class EsgRunService {
         const rows = await trx.selectFrom("esg_run_accounts").select("account_id").where("run_id", "=", runId).where("account_id", "in", part).execute();
         rows.forEach((r) => seen.add(r.account_id));
       }
-      const fresh: { accountId: string; accountName: string }[] = [];
+      const fresh: { accountId: string; accountName: string; error?: string }[] = [];
       const duplicates: string[] = [];
       for (const account of page) {
         if (seen.has(account.accountId)) duplicates.push(account.accountId);
@@ -299,7 +297,7 @@ export class EsgRunService {
       for (const part of chunks(fresh.map((a, i) => ({ a, seq: before + i })), ROW_CHUNK)) {
         await trx
           .insertInto("esg_run_accounts")
-          .values(part.map(({ a, seq }) => ({ run_id: runId, account_id: a.accountId, seq, batch_no: Math.floor(seq / batchSize), account_name: a.accountName, status: "PENDING" as const, overall: null, environmental: null, social: null, governance: null, primary_focus: null, primary_focus_score: null, analysis_date: null, reused: 0, error: null, completed_at: null })))
+          .values(part.map(({ a, seq }) => ({ run_id: runId, account_id: a.accountId, seq, batch_no: Math.floor(seq / batchSize), account_name: a.accountName, status: a.error ? ("Failed" as const) : ("PENDING" as const), overall: null, environmental: null, social: null, governance: null, primary_focus: null, primary_focus_score: null, analysis_date: null, reused: 0, error: a.error ?? null, completed_at: a.error ? new Date().toISOString() : null })))
           .execute();
       }
       for (const part of chunks([...new Set(duplicates)])) {
@@ -525,7 +523,8 @@ export class EsgRunService {
     await this.#o.db.updateTable("esg_run_accounts").set({ status: "Failed", error: "Not processed (its batch ended without rating it)", completed_at: new Date().toISOString() }).where("run_id", "=", runId).where("status", "=", "PENDING").execute();
     const key = await this.#o.fileKey();
     const names = esgFileNames(run.run_date);
-    const folder = run.trigger_source === "MANUAL_ACCOUNTS" ? `runs/${runId}` : `daily/${run.run_date}`;
+    // Each run writes under its own folder: a second full run of a day never overwrites the first's files.
+    const folder = run.trigger_source === "MANUAL_ACCOUNTS" ? `runs/${runId}` : `daily/${run.run_date}/${runId}`;
     const fileBlob = `${folder}/${names.file}`;
     const errorBlob = `${folder}/${names.errors}`;
     const summaryBlob = `${folder}/${names.summary}`;
@@ -573,7 +572,11 @@ export class EsgRunService {
     const writing = pipeline(lines, counter, encryption.stream, encrypted);
     await Promise.all([
       writing,
-      this.#o.blobs.uploadCommitted(this.#o.container, temporary, encrypted, () => ({ ...encryption.metadata(), run_id: runId, ...(extra.rows_of === "summary" ? {} : { rows: String(Math.max(0, lineCount - 1)) }), ...extra }), { contentType: extra.rows_of === "summary" ? "application/json" : CSV }),
+      this.#o.blobs.uploadCommitted(this.#o.container, temporary, encrypted, () => ({ ...encryption.metadata(), run_id: runId, ...(extra.rows_of === "summary" ? {} : { rows: String(Math.max(0, lineCount - 1)) }), ...extra }), { contentType: extra.rows_of === "summary" ? "application/json" : CSV }).catch((error: unknown) => {
+        // Unblock the writer so nothing is left waiting on a stream no one reads.
+        encrypted.destroy(error as Error);
+        throw error;
+      }),
     ]);
     await this.#o.blobs.move(this.#o.container, temporary, blobName);
   }
@@ -707,13 +710,16 @@ export class EsgRunService {
     const expired = await this.#o.db.selectFrom("esg_runs").select(["run_id", "file_blob", "error_file_blob", "summary_blob", "completed_at"]).where("file_blob", "is not", null).where("completed_at", "<", fileCutoff.toISOString()).execute();
     let files = 0;
     for (const run of expired) {
+      let gone = 0;
       for (const blob of [run.file_blob, run.error_file_blob, run.summary_blob]) {
         if (!blob) continue;
         const properties = await this.#o.blobs.findProperties(this.#o.container, blob);
-        // The blob's own age is checked too: a newer file under the same name is kept.
-        if (properties && properties.lastModified < fileCutoff && (await this.#o.blobs.delete(this.#o.container, blob))) files++;
+        // The blob's own age is checked too: never removed before the policy says.
+        if (properties && properties.lastModified >= fileCutoff) continue;
+        if (properties && (await this.#o.blobs.delete(this.#o.container, blob))) files++;
+        gone++;
       }
-      await this.#o.db.updateTable("esg_runs").set({ file_blob: null, error_file_blob: null, summary_blob: null, updated_at: now.toISOString() }).where("run_id", "=", run.run_id).execute();
+      if (gone === 3) await this.#o.db.updateTable("esg_runs").set({ file_blob: null, error_file_blob: null, summary_blob: null, updated_at: now.toISOString() }).where("run_id", "=", run.run_id).execute();
     }
     const resultCutoff = new Date(now.getTime() - this.#o.resultRetentionDays * 86_400_000).toISOString();
     const old = await this.#o.db.selectFrom("esg_runs").select("run_id").where("status", "in", FINAL).where("completed_at", "<", resultCutoff).execute();
@@ -835,8 +841,8 @@ export class EsgRunService {
     }
     await this.#o.audit.record(actor, { action: "esg.file.downloaded", resourceType: "esg_file", resourceId: blob, details: { run_id: run.run_id, run_date: run.run_date, kind } });
     const source = await this.#o.blobs.download(this.#o.container, blob);
-    const stream = source.pipe(decipher);
-    source.on("error", (error) => stream.destroy(error));
+    // pipeline: a client that goes away (or a failed tag check) tears down the blob download too.
+    const stream = streamPipeline(source, decipher, () => undefined);
     return { stream, fileName: blob.split("/").pop()!, contentType: kind === "summary" ? "application/json" : CSV };
   }
 

@@ -22,6 +22,9 @@ export class PartnerCallError extends Error {
   }
 }
 
+/** The longest Retry-After honoured; a partner asking for more is asked again after this. */
+export const MAX_RETRY_AFTER_MS = 5 * 60_000;
+
 /** 408, 425, 429 and 5xx are worth another try; other 4xx will not change. */
 export const isRetriableStatus = (status: number) => status === 408 || status === 425 || status === 429 || status >= 500;
 
@@ -50,7 +53,8 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 
 /**
  * Sends one logical request with retries: exponential backoff with full jitter, a
- * `Retry-After` from the partner taking precedence (never waiting less than it asks),
+ * `Retry-After` from the partner taking precedence (never waiting less than it asks, up
+ * to MAX_RETRY_AFTER_MS),
  * a timeout per attempt. Returns the first answer that is not retriable (2xx, 304, 4xx);
  * throws PartnerCallError when the attempts run out.
  */
@@ -68,7 +72,7 @@ export async function fetchWithRetry(send: (signal: AbortSignal) => Promise<Resp
       lastError = `answered ${response.status}${await briefBody(response)}`;
       if (response.status === 429 || response.status === 503) hooks.onThrottled?.();
       const asked = retryAfterMs(response.headers.get("retry-after"));
-      if (asked !== undefined) waitMs = Math.max(waitMs, Math.min(asked, policy.maxDelayMs * 4));
+      if (asked !== undefined) waitMs = Math.max(waitMs, Math.min(asked, MAX_RETRY_AFTER_MS));
     } catch (error) {
       lastStatus = undefined;
       lastError = (error as Error).name === "TimeoutError" ? `no answer within ${policy.timeoutMs} ms` : `network error: ${(error as Error).message}`;

@@ -144,7 +144,7 @@ describe("the daily ESG ratings file", () => {
     assert.ok(history.body.data.items.some((h: any) => h.runId === run.runId && h.totalProcessed === ACCOUNTS));
 
     // At rest the blob is ciphertext with the key id, IV and tag beside it.
-    const blobName = `daily/${run.runDate}/FirmESGRatings_${run.runDate.replaceAll("-", "")}.csv`;
+    const blobName = `daily/${run.runDate}/${run.runId}/FirmESGRatings_${run.runDate.replaceAll("-", "")}.csv`;
     const properties = await host.platform.blobs.findProperties("esg-files", blobName);
     assert.ok(properties, blobName);
     assert.equal(properties.metadata.encryption, "AES-256-GCM");
