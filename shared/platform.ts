@@ -43,7 +43,7 @@ import { SapSimulator } from "./sap/sap-simulator.js";
 import { AdaptiveRate } from "./esg/adaptive-rate.js";
 import { AccountDirectory, EsgRatingsClient } from "./esg/esg-partners.js";
 import { EsgRunService, type EsgRunServiceOptions } from "./esg/esg-run-service.js";
-import { fileKeyFrom, type FileKey } from "./files/file-encryption.js";
+import { fileKeyFrom, type FileKeyring } from "./files/file-encryption.js";
 import { PartnerCredentials, type PartnerAuth } from "./http/partner-http.js";
 
 /** Everything the functions need, built once per process from settings. */
@@ -246,7 +246,7 @@ export async function createPlatform(settings: Settings, options: PlatformOption
     metrics,
     logger,
     partners: connectEsgPartners(settings, secrets, esgRate),
-    fileKey: esgFileKeyLoader(settings, secrets),
+    fileKeys: esgFileKeyring(settings, secrets),
     window: { timeZone: settings.ESG_TIME_ZONE, startTime: settings.ESG_DAILY_START_TIME, windowMinutes: settings.ESG_WINDOW_MINUTES, graceMinutes: settings.ESG_START_GRACE_MINUTES },
     batchSize: settings.ESG_BATCH_SIZE,
     concurrency: settings.ESG_API_CONCURRENCY,
@@ -374,16 +374,26 @@ function localGeneratedSecret(settings: Settings, name: string, generate: () => 
 }
 
 /**
- * The ESG file key: the secret esg-file-encryption-key, read per use so a rotation applies
- * to the next file. Locally, without the secret, a key generated once into DATA_DIR.
+ * The ESG file keys: new files use the secret esg-file-encryption-key (read per use, so a
+ * rotation applies to the next file); files encrypted before a rotation are read with the
+ * key their metadata names, found among the current key and esg-file-encryption-previous-keys
+ * (comma-separated). Locally, without the secret, a key generated once into DATA_DIR.
  */
-function esgFileKeyLoader(settings: Settings, secrets: SecretStore): () => Promise<FileKey> {
+export function esgFileKeyring(settings: Settings, secrets: SecretStore): FileKeyring {
   const name = "esg-file-encryption-key";
-  return async () => {
+  const current = async () => {
     const value = await secrets.findSecret(name);
     if (value) return fileKeyFrom(name, value);
     if (settings.runningInAzure || settings.KEY_VAULT_URL) throw new ConfigurationError([`${name}: the Key Vault secret is missing; set it (32 random bytes, base64)`]);
     return fileKeyFrom(name, localGeneratedSecret(settings, name, () => randomBytes(32).toString("base64")));
+  };
+  return {
+    current,
+    find: async (id) => {
+      const previous = ((await secrets.findSecret("esg-file-encryption-previous-keys")) ?? "").split(",").map((k) => k.trim()).filter(Boolean);
+      const keys = [await current(), ...previous.map((k) => fileKeyFrom(name, k))];
+      return keys.find((k) => k.id === id);
+    },
   };
 }
 

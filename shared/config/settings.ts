@@ -665,6 +665,11 @@ export const SETTINGS = {
     description: "Local fallback of the Key Vault secret esg-oauth-client-secret.",
     schema: optionalText,
   },
+  ESG_FILE_ENCRYPTION_PREVIOUS_KEYS: {
+    scope: "local",
+    description: "Local fallback of the Key Vault secret esg-file-encryption-previous-keys: keys rotated out (comma-separated, base64), kept so older files still decrypt.",
+    schema: optionalText,
+  },
   ESG_FILE_ENCRYPTION_KEY: {
     scope: "local",
     description: "Local fallback of the Key Vault secret esg-file-encryption-key (32 random bytes, base64). When absent locally, one is generated once into DATA_DIR.",

@@ -4,7 +4,7 @@ import { pipeline } from "node:stream/promises";
 import { sql, type Kysely, type Selectable } from "kysely";
 import type { Actor, AuditLog } from "../audit/audit-log.js";
 import { ConflictError, NotFoundError, NonRetriableError, ServiceUnavailableError } from "../domain/errors.js";
-import { decryptingStream, encryptingStream, type FileKey } from "../files/file-encryption.js";
+import { decryptingStream, encryptingStream, type FileKey, type FileKeyring } from "../files/file-encryption.js";
 import { PartnerCallError } from "../http/partner-http.js";
 import type { Logger } from "../observability/logger.js";
 import type { PlatformMetrics } from "../observability/metrics.js";
@@ -58,7 +58,7 @@ export interface EsgRunServiceOptions {
   readonly logger: Logger;
   /** Undefined when the partner URLs are not configured; a run then fails with that reason. */
   readonly partners: { readonly accounts: AccountDirectory; readonly ratings: EsgRatingsClient } | undefined;
-  readonly fileKey: () => Promise<FileKey>;
+  readonly fileKeys: FileKeyring;
   readonly window: DailyWindow;
   readonly batchSize: number;
   readonly concurrency: number;
@@ -521,7 +521,7 @@ export class EsgRunService {
     }
     // Nothing stays pending in a finished run: an account no batch finished is Failed, with why.
     await this.#o.db.updateTable("esg_run_accounts").set({ status: "Failed", error: "Not processed (its batch ended without rating it)", completed_at: new Date().toISOString() }).where("run_id", "=", runId).where("status", "=", "PENDING").execute();
-    const key = await this.#o.fileKey();
+    const key = await this.#o.fileKeys.current();
     const names = esgFileNames(run.run_date);
     // Each run writes under its own folder: a second full run of a day never overwrites the first's files.
     const folder = run.trigger_source === "MANUAL_ACCOUNTS" ? `runs/${runId}` : `daily/${run.run_date}/${runId}`;
@@ -832,7 +832,8 @@ export class EsgRunService {
     const blob = kind === "file" ? run.file_blob! : kind === "errors" ? run.error_file_blob! : run.summary_blob!;
     const properties = await this.#o.blobs.findProperties(this.#o.container, blob);
     if (!properties) throw new NotFoundError("ESG file", blob);
-    const key = await this.#o.fileKey();
+    const key = await this.#o.fileKeys.find(properties.metadata.encryption_key_id ?? "");
+    if (!key) throw new ServiceUnavailableError(`The file was encrypted with key ${properties.metadata.encryption_key_id ?? "(none)"}, which is no longer kept; add it to esg-file-encryption-previous-keys`);
     let decipher;
     try {
       decipher = decryptingStream(key, properties.metadata);

@@ -7,6 +7,13 @@ export interface FileKey {
   readonly key: Buffer;
 }
 
+/** The key new files are encrypted with, and every key older files may name. */
+export interface FileKeyring {
+  current(): Promise<FileKey>;
+  /** The key with this id (the current one or a previous one), if it is still kept. */
+  find(id: string): Promise<FileKey | undefined>;
+}
+
 /** Files at rest: AES-256-GCM, a fresh 96-bit IV per file, the tag checked on read. */
 export const FILE_ENCRYPTION_ALGORITHM = "AES-256-GCM";
 

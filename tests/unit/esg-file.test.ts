@@ -116,3 +116,22 @@ describe("files encrypted at rest with AES-256-GCM", () => {
     assert.throws(() => fileKeyFrom("esg-file-encryption-key", "c2hvcnQ="), /32 random bytes/);
   });
 });
+
+describe("ESG file key rotation", () => {
+  it("encrypts new files with the current key and still finds a rotated-out key by the id a file carries", async () => {
+    const { esgFileKeyring } = await import("../../shared/platform.js");
+    const { loadSettings } = await import("../../shared/config/settings.js");
+    const { EnvSecretStore } = await import("../../shared/infra/secrets.js");
+    const oldKey = randomBytes(32).toString("base64");
+    const env: Record<string, string> = { ESG_FILE_ENCRYPTION_KEY: oldKey };
+    const keyring = esgFileKeyring(loadSettings({}), new EnvSecretStore(env));
+    const before = await keyring.current();
+    env.ESG_FILE_ENCRYPTION_KEY = randomBytes(32).toString("base64");
+    assert.equal(await keyring.find(before.id), undefined, "a rotated-out key not kept is not found");
+    env.ESG_FILE_ENCRYPTION_PREVIOUS_KEYS = oldKey;
+    const after = await keyring.current();
+    assert.notEqual(after.id, before.id);
+    assert.deepEqual((await keyring.find(before.id))?.key, before.key);
+    assert.equal((await keyring.find(after.id))?.id, after.id);
+  });
+});

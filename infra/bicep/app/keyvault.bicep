@@ -2,7 +2,7 @@
 // Created here: jwt-signing-key; metrics-scrape-token and esg-file-encryption-key (only when a value is given).
 // Created by redis.bicep: redis-password.
 // Set by operators by hand: smtp-password, alert-slack-webhook-url, alert-webhook-url,
-// alert-pagerduty-routing-key, esg-accounts-api-key, esg-ratings-api-key (or esg-oauth-client-id
+// alert-pagerduty-routing-key, esg-file-encryption-previous-keys (after a rotation), esg-accounts-api-key, esg-ratings-api-key (or esg-oauth-client-id
 // and esg-oauth-client-secret).
 
 @description('Key Vault name (3-24 characters).')
