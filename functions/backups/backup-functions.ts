@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ADMIN_ONLY, FINANCE_WRITERS, QUEUES } from "../../shared/index.js";
 import { httpFunction, queueFunction, timerFunction, type SendMessage } from "../registry/declarations.js";
+import { fileDownload } from "../http/file-download.js";
 import { pageOf, pageQuery, pageView, sapCode } from "../gateway/gateway-schemas.js";
 
 const backupView = z.object({
@@ -97,7 +98,7 @@ export const backupsDownload = httpFunction({
   errors: [404],
   handler: async ({ params }, { platform, actor }) => {
     const file = await platform.backups.downloadBackup(params.backupId, actor);
-    return { raw: { headers: { "Content-Type": "application/gzip", "Content-Disposition": `attachment; filename="${file.fileName}"` }, body: file.stream } };
+    return fileDownload({ ...file, contentType: "application/gzip" });
   },
 });
 

@@ -1,7 +1,7 @@
-import type { Readable } from "node:stream";
 import { z } from "zod";
 import { ACCOUNT_ID_PATTERN, FINANCE_WRITERS, ANY_ROLE, ForbiddenError, QUEUES, ValidationError, type EsgRun } from "../../shared/index.js";
 import { httpFunction, queueFunction, timerFunction, type SendMessage } from "../registry/declarations.js";
+import { fileDownload } from "../http/file-download.js";
 import { pageOf, pageQuery, pageView } from "../gateway/gateway-schemas.js";
 
 const RUN_STATUSES = ["QUEUED", "LISTING", "RUNNING", "ASSEMBLING", "COMPLETED", "TIMED_OUT", "FAILED"] as const;
@@ -117,9 +117,6 @@ export const esgRunsSummary = httpFunction({
 });
 
 const fileKind = z.object({ kind: z.enum(["file", "errors", "summary"]).default("file") });
-const download = (file: { stream: Readable; fileName: string; contentType: string }) => ({
-  raw: { headers: { "Content-Type": file.contentType, "Content-Disposition": `attachment; filename="${file.fileName}"`, "Cache-Control": "private, no-store" }, body: file.stream },
-});
 
 export const esgFilesGet = httpFunction({
   name: "esg-files-get",
@@ -132,7 +129,7 @@ export const esgFilesGet = httpFunction({
   query: fileKind,
   response: { raw: "text/csv" },
   errors: [404],
-  handler: async ({ params, query }, { platform, actor }) => download(await platform.esg.openFile({ runDate: params.date }, query.kind, actor)),
+  handler: async ({ params, query }, { platform, actor }) => fileDownload(await platform.esg.openFile({ runDate: params.date }, query.kind, actor)),
 });
 
 export const esgRunsFile = httpFunction({
@@ -146,7 +143,7 @@ export const esgRunsFile = httpFunction({
   query: fileKind,
   response: { raw: "text/csv" },
   errors: [404],
-  handler: async ({ params, query }, { platform, actor }) => download(await platform.esg.openFile({ runId: params.runId }, query.kind, actor)),
+  handler: async ({ params, query }, { platform, actor }) => fileDownload(await platform.esg.openFile({ runId: params.runId }, query.kind, actor)),
 });
 
 const historyEntry = z.object({

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ANY_ROLE, QUEUES, REPORT_TYPES, type Principal, type Report } from "../../shared/index.js";
 import { httpFunction, queueFunction, timerFunction, type HttpContext, type SendMessage } from "../registry/declarations.js";
+import { fileDownload } from "../http/file-download.js";
 import { pageOf, pageQuery, pageView, sapCode } from "../gateway/gateway-schemas.js";
 
 const reportView = z.object({
@@ -105,13 +106,7 @@ export const reportsDownload = httpFunction({
   response: { raw: "application/octet-stream" },
   errors: [404],
   handler: async ({ params }, { platform, principal, actor }) => {
-    const file = await platform.reports.downloadReport(params.reportId, viewerOf(principal), actor);
-    return {
-      raw: {
-        headers: { "Content-Type": file.contentType, "Content-Disposition": `attachment; filename="${file.fileName}"`, "Cache-Control": "private, no-store" },
-        body: file.stream,
-      },
-    };
+    return fileDownload(await platform.reports.downloadReport(params.reportId, viewerOf(principal), actor));
   },
 });
 

@@ -83,6 +83,12 @@ const RESULT_FLUSH_MS = 50;
 /** The run stopped taking accounts (timed out, or its file is being written). */
 class ListingClosedError extends Error {}
 
+interface StatusCount {
+  readonly status: EsgAccountStatus;
+  readonly n: number | string;
+  readonly reused: number | string | null;
+}
+
 interface OutcomeRecord {
   readonly accountId: string;
   readonly outcome: RatingOutcome;
@@ -108,10 +114,6 @@ export class EsgRunService {
 
   constructor(options: EsgRunServiceOptions) {
     this.#o = Object.freeze({ ...options });
-  }
-
-  get window(): DailyWindow {
-    return this.#o.window;
   }
 
   // ---------------------------------------------------------------- starting runs
@@ -734,12 +736,24 @@ export class EsgRunService {
 
   async getRun(runId: string, now = new Date()): Promise<EsgRun> {
     const run = await this.#row(runId);
-    const counts = await this.#o.db
+    return this.#view(run, (await this.#countsOf([runId])).get(runId) ?? [], now);
+  }
+
+  /** Accounts by status (and how many reused) for several runs, in one query. */
+  async #countsOf(runIds: readonly string[]): Promise<Map<string, StatusCount[]>> {
+    const counts = new Map<string, StatusCount[]>();
+    if (runIds.length === 0) return counts;
+    const rows = await this.#o.db
       .selectFrom("esg_run_accounts")
-      .select(["status", sql<number | string>`count(*)`.as("n"), sql<number | string>`sum(reused)`.as("reused")])
-      .where("run_id", "=", runId)
-      .groupBy("status")
+      .select(["run_id", "status", sql<number | string>`count(*)`.as("n"), sql<number | string>`sum(reused)`.as("reused")])
+      .where("run_id", "in", runIds)
+      .groupBy(["run_id", "status"])
       .execute();
+    for (const r of rows) counts.set(r.run_id, [...(counts.get(r.run_id) ?? []), r]);
+    return counts;
+  }
+
+  #view(run: Selectable<EsgRunsTable>, counts: readonly StatusCount[], now: Date): EsgRun {
     const by = (s: EsgAccountStatus) => Number(counts.find((c) => c.status === s)?.n ?? 0);
     const total = counts.reduce((sum, c) => sum + Number(c.n), 0);
     const pending = by("PENDING");
@@ -778,7 +792,9 @@ export class EsgRunService {
     let q = this.#o.db.selectFrom("esg_runs");
     if (filter.runDate) q = q.where("run_date", "=", filter.runDate);
     const { rows, total } = await selectPage(q, [["created_at", "desc"], ["run_id", "asc"]], page, pageSize);
-    return { items: await Promise.all(rows.map((r) => this.getRun(r.run_id))), total };
+    const counts = await this.#countsOf(rows.map((r) => r.run_id));
+    const now = new Date();
+    return { items: rows.map((r) => this.#view(r, counts.get(r.run_id) ?? [], now)), total };
   }
 
   async getSummary(runId: string): Promise<EsgSummary> {
