@@ -16,7 +16,6 @@ import { RedisCache, RedisRateLimiter, connectRedis } from "./infra/redis-cache.
 import { EnvSecretStore, KeyVaultSecretStore } from "./infra/secrets.js";
 import { LocalMessageQueue } from "./messaging/local-message-queue.js";
 import { QUEUE_DEFINITIONS, QUEUES, type QueueDefinition } from "./messaging/queues.js";
-import { ServiceBusMessageQueue } from "./messaging/service-bus-message-queue.js";
 import { createLogger, type Logger, type LogSink } from "./observability/logger.js";
 import { PlatformMetrics } from "./observability/metrics.js";
 import type { Alerter } from "./ports/alerter.js";
@@ -118,10 +117,12 @@ export async function createPlatform(settings: Settings, options: PlatformOption
 
   const queueDefinitions = [...QUEUE_DEFINITIONS, ...(options.extraQueues ?? [])];
   const serviceBusNamespace = settings.ServiceBusConnection__fullyQualifiedNamespace;
+  // The Service Bus SDK is loaded only when chosen, as tedious is: a laptop never holds it.
+  const serviceBus = async () => (await import("./messaging/service-bus-message-queue.js")).ServiceBusMessageQueue;
   const queue: MessageQueue = serviceBusNamespace
-    ? await ServiceBusMessageQueue.connect({ fullyQualifiedNamespace: serviceBusNamespace })
+    ? await (await serviceBus()).connect({ fullyQualifiedNamespace: serviceBusNamespace })
     : settings.ServiceBusConnection
-      ? await ServiceBusMessageQueue.connect({ connectionString: settings.ServiceBusConnection })
+      ? await (await serviceBus()).connect({ connectionString: settings.ServiceBusConnection })
       : await LocalMessageQueue.open(database.db, queueDefinitions);
   closers.push(() => queue.close());
   metrics.onCollect(async () => {

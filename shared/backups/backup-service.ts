@@ -15,7 +15,6 @@ import type { OutgoingMessage } from "../ports/message-queue.js";
 import type { MergedProject } from "../projects/merge-project.js";
 import type { ProjectService } from "../projects/project-service.js";
 import type { BackupsTable, DatabaseSchema } from "../sql/schema.js";
-import { mapLimited } from "../util/map-limited.js";
 
 export interface Backup {
   readonly backupId: string;
@@ -81,6 +80,8 @@ export const BACKUP_SCHEMA_HASH = createHash("sha256").update(COLUMNS.map((c) =>
 const HEADER = COLUMNS.map((c) => c.name).join(",");
 
 const MERGE_CONCURRENCY = 16;
+/** Text handed to gzip at a time. */
+const CSV_CHUNK_CHARS = 64 * 1024;
 
 /**
  * Backups of the merged SAP + SQL dataset (seed 000): streamed as gzip CSV into Blob under
@@ -256,24 +257,28 @@ export class BackupService {
     const service = this;
     async function* csv(): AsyncGenerator<string> {
       yield `${HEADER}\n`;
-      const pages = only ? listPages(only) : service.#o.projects.projectIds(1000);
+      let chunk = "";
       let lastProgress = 0;
-      for await (const page of pages) {
-        const merged = await mapLimited(page.projectIds, MERGE_CONCURRENCY, (id) => service.#o.projects.readMerged(id).catch((error: unknown) => (error instanceof NotFoundError ? undefined : Promise.reject(error))));
-        let chunk = "";
-        for (const p of merged) {
+      for await (const page of only ? listPages(only) : service.#o.projects.projectIds(1000)) {
+        // Each merged project is written as soon as its turn comes and dropped: only
+        // MERGE_CONCURRENCY of them live at once, whatever the dataset's size.
+        for await (const p of service.#o.projects.readMergedPage(page.projectIds, MERGE_CONCURRENCY)) {
           if (!p) continue;
           chunk += `${COLUMNS.map((c) => csvField(c.value(p))).join(",")}\n`;
           records++;
+          if (chunk.length >= CSV_CHUNK_CHARS) {
+            yield chunk;
+            chunk = "";
+          }
         }
         projects += page.projectIds.length;
-        yield chunk;
         const progress = Math.min(99, Math.floor((100 * projects) / Math.max(1, page.total)));
         if (progress >= lastProgress + 2) {
           lastProgress = progress;
           await service.#update(backupId, { progress });
         }
       }
+      if (chunk) yield chunk;
     }
     const counted = new Transform({
       transform(chunk: Buffer, _enc, done) {

@@ -76,6 +76,16 @@ export class ProjectRepository {
     return row ? toRecord(row) : undefined;
   }
 
+  /** The SQL records of many projects at once (bulk readers), by project id. */
+  async findProjects(projectIds: readonly string[]): Promise<Map<string, ProjectRecord>> {
+    const records = new Map<string, ProjectRecord>();
+    for (let i = 0; i < projectIds.length; i += IN_CHUNK) {
+      const rows = await selectRecord(this.#db.selectFrom("projects")).where("project_id", "in", projectIds.slice(i, i + IN_CHUNK)).execute();
+      for (const row of rows) records.set(row.project_id, toRecord(row));
+    }
+    return records;
+  }
+
   /** SQL names of these projects (those that have one), for sorting a list by name. */
   async findNames(projectIds: readonly string[]): Promise<Map<string, string>> {
     const names = new Map<string, string>();

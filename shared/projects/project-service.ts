@@ -1,17 +1,18 @@
 import type { Kysely } from "kysely";
 import type { Actor, AuditLog } from "../audit/audit-log.js";
-import { PreconditionFailedError } from "../domain/errors.js";
+import { NotFoundError, PreconditionFailedError } from "../domain/errors.js";
 import type { Logger } from "../observability/logger.js";
 import type { PlatformMetrics } from "../observability/metrics.js";
 import type { Cache } from "../ports/cache.js";
+import type { RfcResult } from "../ports/sap-rfc.js";
 import type { GuardedSapClient } from "../sap/guarded-sap-client.js";
 import type { SapProjectHeaderRow } from "../sap/sap-functions.js";
 import { sapId, sapText } from "../sap/sap-normalize.js";
-import { mapLimited } from "../util/map-limited.js";
+import { mapLimited, mapOrdered } from "../util/map-limited.js";
 import type { DatabaseSchema } from "../sql/schema.js";
 import { mergeProject, type MergedProject } from "./merge-project.js";
 import type { ProjectRecordChanges, ProjectRepository } from "./project-repository.js";
-import type { BillingRepository } from "../billing/billing-repository.js";
+import type { BillingEntry, BillingRepository } from "../billing/billing-repository.js";
 
 export type ProjectFilter = "pep" | "department" | "all";
 
@@ -163,14 +164,39 @@ export class ProjectService {
     return mergeProject(projectId, sap, record, billing);
   }
 
+  /**
+   * Bulk read for backups: the SQL records and billing entries of the whole page in one
+   * query each, SAP per project (`concurrency` calls at a time), merged projects handed on
+   * in the page's order as soon as each is ready; `undefined` for a project SAP no longer
+   * knows (removed between the listing and the read). Bypasses the cache like readMerged.
+   */
+  async *readMergedPage(projectIds: readonly string[], concurrency: number): AsyncGenerator<MergedProject | undefined> {
+    const [records, billing] = await Promise.all([this.#o.repository.findProjects(projectIds), this.#o.billing.listActiveFor(projectIds)]);
+    const entries = new Map<string, BillingEntry[]>();
+    for (const entry of billing) {
+      const list = entries.get(entry.projectId);
+      if (list) list.push(entry);
+      else entries.set(entry.projectId, [entry]);
+    }
+    yield* mapOrdered(projectIds, concurrency, async (projectId) => {
+      try {
+        const sap = await this.#o.sap.call(this.#o.functions.readProject, { PROJECT_ID: projectId }, { what: "Project", id: projectId });
+        return mergeProject(projectId, sap, records.get(projectId), entries.get(projectId) ?? []);
+      } catch (error) {
+        if (error instanceof NotFoundError) return undefined;
+        throw error;
+      }
+    });
+  }
+
   /** Project ids in SAP's order, one page at a time (bounded memory however many there are). */
   async *projectIds(pageSize = 1000): AsyncGenerator<{ projectIds: string[]; total: number }> {
     for (let skip = 0; ; skip += pageSize) {
-      const page = await this.#o.sap.call(this.#o.functions.listProjects, { IV_FILTER: "ALL", IV_VALUE: "", IV_SKIP: skip, IV_MAX_ROWS: pageSize });
-      const headers = (page.ET_PROJECTS ?? []) as SapProjectHeaderRow[];
-      if (headers.length === 0) return;
-      yield { projectIds: headers.map((h) => sapId("ET_PROJECTS.PSPID", h.PSPID)), total: Number(page.EV_TOTAL ?? 0) };
-      if (headers.length < pageSize) return;
+      // Only the ids outlive this statement: SAP's header rows are not held across the yield.
+      const page = toIdPage(await this.#o.sap.call(this.#o.functions.listProjects, { IV_FILTER: "ALL", IV_VALUE: "", IV_SKIP: skip, IV_MAX_ROWS: pageSize }));
+      if (page.projectIds.length === 0) return;
+      yield page;
+      if (page.projectIds.length < pageSize) return;
     }
   }
 
@@ -184,3 +210,7 @@ export class ProjectService {
   }
 }
 
+function toIdPage(result: RfcResult): { projectIds: string[]; total: number } {
+  const headers = (result.ET_PROJECTS ?? []) as SapProjectHeaderRow[];
+  return { projectIds: headers.map((h) => sapId("ET_PROJECTS.PSPID", h.PSPID)), total: Number(result.EV_TOTAL ?? 0) };
+}
