@@ -72,7 +72,7 @@ export const benchmark: Benchmark = {
       goals,
       notes: [
         ...[...seeded].map(([size, s]) => `${size} projects: seeding their SQL side in a separate process took ${s.seconds.toFixed(0)} s (not measured)`),
-        "each record is read from the SAP simulator and SQL and merged (16 at a time), one page of 1,000 projects in memory, 4 MB upload blocks",
+        "SAP project pages of 1,000; per page the SQL side in two queries, SAP read per project 16 at a time, each merged record written as soon as its turn comes; 4 MB upload blocks",
         "peak RSS is the backup process's VmHWM (reset with /proc/self/clear_refs just before the backup; it includes the local host itself); Azurite runs in its own process",
       ],
     };
