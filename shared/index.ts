@@ -11,6 +11,7 @@ export { PlatformMetrics } from "./observability/metrics.js";
 export { startTelemetry } from "./observability/telemetry.js";
 export type { Actor, AuditEntry, AuditRecord } from "./audit/audit-log.js";
 export type { Principal, TokenPair } from "./identity/identity-service.js";
+export type { AccessTokenClaims } from "./identity/access-tokens.js";
 export { usernameSchema, passwordSchema, rolesSchema, type User, type UserStatus, type Page } from "./identity/users.js";
 export { QUEUES, QUEUE_DEFINITIONS, DEFAULT_QUEUE_DEFINITION, type QueueDefinition } from "./messaging/queues.js";
 export { LocalMessageQueue, MessageLockLostError } from "./messaging/local-message-queue.js";

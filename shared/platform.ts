@@ -153,6 +153,7 @@ export async function createPlatform(settings: Settings, options: PlatformOption
   const audit = new AuditLog(database.db);
   const identity = new IdentityService({
     users: new UserRepository(database.db),
+    cache,
     refreshTokens: new RefreshTokenStore(database.db),
     accessTokens,
     throttle: new LoginThrottle(cache, { maxFailures: settings.LOGIN_MAX_FAILURES, lockoutSeconds: settings.LOGIN_LOCKOUT_SECONDS }),

@@ -1,12 +1,13 @@
 import { z } from "zod";
 import { ANY_ROLE, FINANCE_WRITERS, PROJECT_STATUSES, PreconditionRequiredError, type MergedProject } from "../../shared/index.js";
+import { JsonText } from "../http/envelope.js";
 import { httpFunction } from "../registry/declarations.js";
 import { pageOf, pageQuery, pageView, projectView, sapCode } from "./gateway-schemas.js";
 
 const projectParams = z.object({ projectId: sapCode(50) });
 
 /** The ETag is the SQL row's version: the only part of a project this API writes. */
-const etagOf = (project: MergedProject) => `"${project.version}"`;
+const etagOf = (version: number) => `"${version}"`;
 
 /** If-Match: `*`, or one strong ETag we issued; anything else matches no version (412). */
 function expectedVersion(ifMatch: string | null): number | "*" {
@@ -63,8 +64,8 @@ export const projectsGet = httpFunction({
   response: projectView,
   errors: [404, 503],
   handler: async ({ params }, { platform }) => {
-    const project = await platform.projects.getProject(params.projectId);
-    return { data: project, headers: { ETag: etagOf(project) } };
+    const project = await platform.projects.getProjectJson(params.projectId);
+    return { data: new JsonText<MergedProject>(project.json), headers: { ETag: etagOf(project.version) } };
   },
 });
 
@@ -92,6 +93,6 @@ export const projectsUpdate = httpFunction({
     const version = expectedVersion(headers.get("if-match"));
     const changes = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
     const project = await platform.projects.updateProject(params.projectId, version, changes, actor);
-    return { data: project, headers: { ETag: etagOf(project) } };
+    return { data: project, headers: { ETag: etagOf(project.version) } };
   },
 });

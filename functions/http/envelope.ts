@@ -30,6 +30,18 @@ export function successBody<T>(data: T, correlationId: string) {
   return { success: true as const, data, timestamp: new Date().toISOString(), correlation_id: correlationId };
 }
 
+/** Data that is already JSON text (a cached project): spliced into the envelope as it is. */
+export class JsonText<T> {
+  declare readonly of: T;
+  constructor(readonly text: string) {}
+}
+
+/** The success envelope as text: the bytes JSON.stringify(successBody(...)) gives, without re-serialising JsonText. */
+export function successJson<T>(data: T | JsonText<T>, correlationId: string): string {
+  if (!(data instanceof JsonText)) return JSON.stringify(successBody(data, correlationId));
+  return `{"success":true,"data":${data.text},"timestamp":${JSON.stringify(new Date().toISOString())},"correlation_id":${JSON.stringify(correlationId)}}`;
+}
+
 /**
  * Maps any thrown value to a status, headers and the error envelope. Only domain errors
  * pass their message through; anything else becomes a generic 500, never a stack trace.

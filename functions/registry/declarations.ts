@@ -1,5 +1,6 @@
 import type { Readable } from "node:stream";
 import type { z } from "zod";
+import type { JsonText } from "../http/envelope.js";
 import type { Actor, Logger, OutgoingMessage, Platform, Principal, QueueDefinition, Role, SettingName } from "../../shared/index.js";
 
 /** Sends to a queue with this invocation's correlation id (unless the message has one). */
@@ -25,7 +26,7 @@ export interface HttpContext {
 }
 
 export type HttpOutcome<TData> =
-  | { readonly data: TData; readonly status?: number; readonly headers?: Record<string, string> }
+  | { readonly data: TData | JsonText<TData>; readonly status?: number; readonly headers?: Record<string, string> }
   /** Not enveloped: metrics text, the docs page, files (a Readable is streamed, never buffered). */
   | { readonly raw: { readonly status?: number; readonly headers: Record<string, string>; readonly body: string | Buffer | Readable } };
 

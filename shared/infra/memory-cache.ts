@@ -20,6 +20,12 @@ export class InProcessCache implements Cache {
   async set(key: string, value: string, ttlSeconds: number) {
     this.#entries.set(key, { value, expiresAt: this.#now() + ttlSeconds * 1000 });
   }
+  async add(key: string, value: string, ttlSeconds: number) {
+    const entry = this.#entries.get(key);
+    if (entry && entry.expiresAt > this.#now()) return false;
+    this.#entries.set(key, { value, expiresAt: this.#now() + ttlSeconds * 1000 });
+    return true;
+  }
   async delete(key: string) {
     this.#entries.delete(key);
   }

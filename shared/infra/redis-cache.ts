@@ -31,6 +31,9 @@ export class RedisCache implements Cache {
   async set(key: string, value: string, ttlSeconds: number) {
     await this.#redis.set(this.#prefix + key, value, "EX", Math.max(1, Math.ceil(ttlSeconds)));
   }
+  async add(key: string, value: string, ttlSeconds: number) {
+    return (await this.#redis.set(this.#prefix + key, value, "EX", Math.max(1, Math.ceil(ttlSeconds)), "NX")) === "OK";
+  }
   async delete(key: string) {
     await this.#redis.del(this.#prefix + key);
   }

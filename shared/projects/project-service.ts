@@ -52,6 +52,23 @@ const PAGE_LOAD_CONCURRENCY = 8;
 
 export const projectCacheKey = (projectId: string) => `project:${projectId}`;
 
+/** A merged project as served: its SQL version (the ETag) and its JSON text. */
+export interface ProjectJson {
+  readonly version: number;
+  readonly json: string;
+}
+
+/**
+ * A cache entry is "<version>\n<json>", so a hit needs no parsing to know its ETag. Any
+ * other value (an entry written by an older release) reads as a miss and is replaced.
+ */
+function decodeCached(value: string | undefined): ProjectJson | undefined {
+  if (value === undefined) return undefined;
+  const newline = value.indexOf("\n");
+  const version = newline > 0 && newline <= 10 ? Number(value.slice(0, newline)) : NaN;
+  return Number.isInteger(version) && value.charCodeAt(newline + 1) === 123 /* { */ ? { version, json: value.slice(newline + 1) } : undefined;
+}
+
 /**
  * Projects merged from SAP and SQL, served from a per-project cache (`project:{id}`).
  * A miss reads SAP and SQL in parallel; concurrent misses for one project share one SAP
@@ -60,7 +77,7 @@ export const projectCacheKey = (projectId: string) => `project:${projectId}`;
  */
 export class ProjectService {
   readonly #o: ProjectServiceOptions;
-  readonly #loading = new Map<string, Promise<MergedProject>>();
+  readonly #loading = new Map<string, Promise<ProjectJson>>();
   /** Bumped on each invalidation, so a load that raced a write never caches the old state. */
   readonly #generation = new Map<string, number>();
 
@@ -69,11 +86,19 @@ export class ProjectService {
   }
 
   async getProject(projectId: string): Promise<MergedProject> {
+    return JSON.parse((await this.getProjectJson(projectId)).json) as MergedProject;
+  }
+
+  /**
+   * The merged project as JSON text, with its SQL version (the ETag): a cache hit is served
+   * without JSON.parse and JSON.stringify, which were a tenth of a cached read's CPU.
+   */
+  async getProjectJson(projectId: string): Promise<ProjectJson> {
     this.#o.sap.availability.assertAvailable();
-    const cached = await this.#o.cache.get(projectCacheKey(projectId));
+    const cached = decodeCached(await this.#o.cache.get(projectCacheKey(projectId)));
     if (cached !== undefined) {
       this.#o.metrics.cacheHits.inc({ cache_type: "project" });
-      return JSON.parse(cached) as MergedProject;
+      return cached;
     }
     this.#o.metrics.cacheMisses.inc({ cache_type: "project" });
     const inFlight = this.#loading.get(projectId);
@@ -200,13 +225,14 @@ export class ProjectService {
     }
   }
 
-  async #load(projectId: string): Promise<MergedProject> {
+  async #load(projectId: string): Promise<ProjectJson> {
     const generation = this.#generation.get(projectId) ?? 0;
     const merged = await this.readMerged(projectId);
+    const loaded = { version: merged.version, json: JSON.stringify(merged) };
     if ((this.#generation.get(projectId) ?? 0) === generation) {
-      await this.#o.cache.set(projectCacheKey(projectId), JSON.stringify(merged), this.#o.cacheTtlSeconds);
+      await this.#o.cache.set(projectCacheKey(projectId), `${loaded.version}\n${loaded.json}`, this.#o.cacheTtlSeconds);
     }
-    return merged;
+    return loaded;
   }
 }
 

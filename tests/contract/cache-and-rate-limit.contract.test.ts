@@ -43,6 +43,21 @@ function contract(name: string, open: () => Promise<Adapters | { skip: string }>
       assert.equal(await cache.get("short"), undefined);
     });
 
+    it("adds only when the key is absent or expired", async (t) => {
+      if (skip) return t.skip(skip);
+      const { cache } = a!;
+      assert.equal(await cache.add("account:1", "first", 60), true);
+      assert.equal(await cache.add("account:1", "stale fill", 60), false);
+      assert.equal(await cache.get("account:1"), "first");
+      await cache.set("account:1", "changed", 60);
+      assert.equal(await cache.add("account:1", "stale fill", 60), false);
+      assert.equal(await cache.get("account:1"), "changed");
+      assert.equal(await cache.add("account:short", "a", 1), true);
+      await new Promise((r) => setTimeout(r, 1100));
+      assert.equal(await cache.add("account:short", "b", 60), true);
+      assert.equal(await cache.get("account:short"), "b");
+    });
+
     it("increments atomically", async (t) => {
       if (skip) return t.skip(skip);
       const counts = await Promise.all(Array.from({ length: 50 }, () => a!.cache.increment("counter", 60)));

@@ -101,6 +101,12 @@ describe("SAP + SQL read gateway, through HTTP on the local host", () => {
     const again = await call("GET", "/api/v1/projects/prj-000150", { token: viewer });
     assert.equal(again.status, 200);
     assert.equal(again.body.data.projectId, "PRJ-000150");
+    // A hit is served from the cached JSON text as it is: the same project and ETag as the miss.
+    assert.deepEqual(again.body.data, reads[0]!.body.data);
+    assert.equal(again.headers.get("etag"), reads[0]!.headers.get("etag"));
+    assert.match(again.headers.get("etag") ?? "", /^"\d+"$/);
+    assert.equal(again.body.success, true);
+    assert.equal(again.body.correlation_id, again.headers.get("x-correlation-id"));
     assert.equal(sap.recordedCalls(readProject).length - callsBefore, 1, "the cached read did not reach SAP");
     assert.ok((await metric("cache_hits_total", 'cache_type="project"')) > hitsBefore);
   });

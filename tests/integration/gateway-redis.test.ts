@@ -61,6 +61,31 @@ describe("gateway across two instances sharing a real Redis", () => {
     assert.equal(sapB.recordedCalls("Z_READ_PROJECT_DATA").length, before, "B read the fresh entry A cached, not SAP");
   });
 
+  it("disabling an account or changing its roles on one instance applies on the other at its next request", async (t) => {
+    if (skip) return t.skip(skip);
+    const [ca, cb] = [apiClient(a.url), apiClient(b.url)];
+    const admin = await login(a);
+    const created = await ca("POST", "/api/v1/users", { token: admin, body: { username: "two-instance-user", password: "a-long-enough-password", roles: ["finance"] } });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const userId = created.body.data.id as string;
+    const token = (await cb("POST", "/api/v1/auth/login", { body: { username: "two-instance-user", password: "a-long-enough-password" } })).body.data.access_token as string;
+    // B caches the account's state (and verifies the token) on these reads.
+    assert.equal((await cb("GET", "/api/v1/projects/PRJ-000007", { token })).status, 200);
+    assert.equal((await cb("GET", "/api/v1/backups", { token })).status, 200, "finance may list backups");
+
+    assert.equal((await ca("PUT", `/api/v1/users/${userId}/roles`, { token: admin, body: { roles: ["viewer"] } })).status, 200);
+    assert.equal((await cb("GET", "/api/v1/backups", { token })).status, 403, "the role change applied on B at once");
+    assert.equal((await cb("GET", "/api/v1/projects/PRJ-000007", { token })).status, 200);
+
+    assert.equal((await ca("POST", `/api/v1/users/${userId}/disable`, { token: admin })).status, 200);
+    const refused = await cb("GET", "/api/v1/projects/PRJ-000007", { token });
+    assert.equal(refused.status, 401, "the disabled account was refused on B at once");
+    assert.match(refused.body.error.message, /disabled/);
+
+    assert.equal((await ca("POST", `/api/v1/users/${userId}/enable`, { token: admin })).status, 200);
+    assert.equal((await cb("GET", "/api/v1/projects/PRJ-000007", { token })).status, 200);
+  });
+
   it("SAP failures seen by one instance open the circuit on the other", async (t) => {
     if (skip) return t.skip(skip);
     const [ca, cb] = [apiClient(a.url), apiClient(b.url)];
