@@ -64,19 +64,63 @@ export interface ServerProcess<Info> {
   stop(): Promise<void>;
 }
 
+/** A server process leading a process group of its own, with everything it spawned (Azurite). */
+export interface GroupProcess<Info> extends ServerProcess<Info> {
+  /** Signals every process of the group; resolves once all of them are gone (or after 5 s). */
+  killGroup(signal: NodeJS.Signals): Promise<void>;
+  /** True while any process of the group is still alive. */
+  groupAlive(): boolean;
+}
+
+interface StartOptions {
+  name: string;
+  profileDir?: string;
+  timeoutMs?: number;
+  nodeFlags?: readonly string[];
+}
+
 /** Forks `script` (a compiled child entry next to the caller), waits for its `ready`. */
-export async function startServerProcess<Info>(
-  script: URL,
-  args: readonly string[],
-  options: { name: string; profileDir?: string; timeoutMs?: number; nodeFlags?: readonly string[] },
-): Promise<ServerProcess<Info>> {
+export async function startServerProcess<Info>(script: URL, args: readonly string[], options: StartOptions): Promise<ServerProcess<Info>> {
+  return startProcess<Info>(script, args, options, false);
+}
+
+/**
+ * Like startServerProcess, but the child leads a process group (`detached`), so a SIGKILL
+ * to the group takes the host *and* the Azurite it spawned down at the same instant, as a
+ * crashed machine would, and no orphaned Azurite keeps the blob port.
+ */
+export async function startGroupProcess<Info>(script: URL, args: readonly string[], options: StartOptions): Promise<GroupProcess<Info>> {
+  return startProcess<Info>(script, args, options, true);
+}
+
+function startProcess<Info>(script: URL, args: readonly string[], options: StartOptions, group: false): Promise<ServerProcess<Info>>;
+function startProcess<Info>(script: URL, args: readonly string[], options: StartOptions, group: true): Promise<GroupProcess<Info>>;
+async function startProcess<Info>(script: URL, args: readonly string[], options: StartOptions, group: boolean): Promise<ServerProcess<Info> | GroupProcess<Info>> {
   const execArgv = [...(options.nodeFlags ?? []), ...(options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`, `--cpu-prof-name=${options.name}.cpuprofile`] : [])];
-  const child: ChildProcess = fork(fileURLToPath(script), [...args], { execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const child: ChildProcess = fork(fileURLToPath(script), [...args], { execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"], detached: group });
+  const pid = child.pid ?? -1;
+  const exited = new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once("exit", () => resolve())));
+  const hasExited = () => child.exitCode !== null || child.signalCode !== null;
+  const groupAlive = () => {
+    try {
+      process.kill(-pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const killGroup = async (signal: NodeJS.Signals) => {
+    if (groupAlive()) process.kill(-pid, signal);
+    await exited;
+    // The group's other members (Azurite) die with the same signal; wait until they are gone.
+    for (let i = 0; i < 100 && groupAlive(); i++) await new Promise((r) => setTimeout(r, 50));
+  };
+  const killAll = () => (group ? void killGroup("SIGKILL") : child.kill("SIGKILL"));
   const replies = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
   let nextId = 1;
   const info = await new Promise<Info>((resolve, reject) => {
     const timer = setTimeout(() => {
-      child.kill("SIGKILL");
+      killAll();
       reject(new Error(`${options.name} did not start within ${options.timeoutMs ?? 60_000} ms`));
     }, options.timeoutMs ?? 60_000);
     child.on("message", (message: FromChild) => {
@@ -93,27 +137,28 @@ export async function startServerProcess<Info>(
         else pending?.resolve(message.value);
       }
     });
-    child.once("exit", (code) => {
+    child.once("exit", (code, signal) => {
       clearTimeout(timer);
-      reject(new Error(`${options.name} exited with code ${code} before it was ready`));
+      reject(new Error(`${options.name} exited (${code ?? signal}) before it was ready`));
     });
   });
-  const exited = new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once("exit", () => resolve())));
-  return {
+  const server: ServerProcess<Info> = {
     info,
-    pid: child.pid ?? -1,
+    pid,
     call: <T>(what: string) =>
       new Promise<T>((resolve, reject) => {
+        if (hasExited()) return reject(new Error(`${options.name} has exited`));
         const id = nextId++;
         replies.set(id, { resolve: resolve as (v: unknown) => void, reject });
         child.send({ type: "request", id, what } satisfies ToChild);
       }),
     stop: async () => {
-      if (child.exitCode !== null) return;
+      if (hasExited()) return;
       child.send({ type: "stop" } satisfies ToChild);
-      const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+      const timer = setTimeout(killAll, 15_000);
       await exited;
       clearTimeout(timer);
     },
   };
+  return group ? { ...server, killGroup, groupAlive } : server;
 }

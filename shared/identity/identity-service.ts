@@ -134,12 +134,7 @@ export class IdentityService {
     return { revoked_sessions: revoked > 0 ? 1 : 0 };
   }
 
-  /** Verifies the access token and loads the account (both steps below). */
-  async authenticate(accessToken: string): Promise<Principal> {
-    return this.principalOf(await this.verifyAccessToken(accessToken));
-  }
-
-  /** Step 1: the token's signature and claims (no I/O for a token this instance verified before). */
+  /** Authentication, step 1 (runHttp runs step 2 beside the rate limit): the token's signature and claims (no I/O for a token this instance verified before). */
   verifyAccessToken(accessToken: string): Promise<AccessTokenClaims> {
     return this.#d.accessTokens.verify(accessToken);
   }

@@ -176,11 +176,8 @@ export class ProjectService {
     this.#o.metrics.cacheInvalidations.inc({ cache_type: "project" });
   }
 
-  /**
-   * Reads and merges a project without touching the cache: bulk readers (backups) must not
-   * fill it with a million entries or serve from it.
-   */
-  async readMerged(projectId: string): Promise<MergedProject> {
+  /** Reads SAP and SQL in parallel and merges them: a cache miss. */
+  async #readMerged(projectId: string): Promise<MergedProject> {
     const [sap, record, billing] = await Promise.all([
       this.#o.sap.call(this.#o.functions.readProject, { PROJECT_ID: projectId }, { what: "Project", id: projectId }),
       this.#o.repository.findProject(projectId),
@@ -193,7 +190,8 @@ export class ProjectService {
    * Bulk read for backups: the SQL records and billing entries of the whole page in one
    * query each, SAP per project (`concurrency` calls at a time), merged projects handed on
    * in the page's order as soon as each is ready; `undefined` for a project SAP no longer
-   * knows (removed between the listing and the read). Bypasses the cache like readMerged.
+   * knows (removed between the listing and the read). Bypasses the cache: a backup must not fill
+   * it with a million entries or serve from it.
    */
   async *readMergedPage(projectIds: readonly string[], concurrency: number): AsyncGenerator<MergedProject | undefined> {
     const [records, billing] = await Promise.all([this.#o.repository.findProjects(projectIds), this.#o.billing.listActiveFor(projectIds)]);
@@ -227,7 +225,7 @@ export class ProjectService {
 
   async #load(projectId: string): Promise<ProjectJson> {
     const generation = this.#generation.get(projectId) ?? 0;
-    const merged = await this.readMerged(projectId);
+    const merged = await this.#readMerged(projectId);
     const loaded = { version: merged.version, json: JSON.stringify(merged) };
     if ((this.#generation.get(projectId) ?? 0) === generation) {
       await this.#o.cache.set(projectCacheKey(projectId), `${loaded.version}\n${loaded.json}`, this.#o.cacheTtlSeconds);
