@@ -1,14 +1,12 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { AddressInfo } from "node:net";
-import type { HttpResponseInit } from "@azure/functions";
-import { HttpRequest, InvocationContext } from "../functions/azure-functions.js";
 import { ConfigurationError, LocalMessageQueue, createPlatform, loadSettings, seedSimulatedProjectRecords, type LogSink, type Platform, type QueueDefinition, type Settings } from "../shared/index.js";
 import { functions as appFunctions } from "../functions/catalog.js";
-import type { FunctionDeclaration } from "../functions/registry/declarations.js";
+import type { FunctionDeclaration, InboundRequest, RequestHeaders } from "../functions/registry/declarations.js";
 import { toRegistrations, type Registration } from "../functions/registry/register.js";
 import { readAzuriteConfig, startAzurite, type AzuriteConfig, type RunningAzurite } from "./azurite.js";
 import { EsgSimulators } from "./esg-simulators.js";
@@ -180,29 +178,28 @@ function readMaxConcurrentCalls(): number {
 
 async function serve(router: Router, settings: Settings, req: IncomingMessage, res: ServerResponse, platform: Platform): Promise<void> {
   try {
-    const url = new URL(req.url ?? "/", "http://localhost");
-    const match = router.match(req.method ?? "GET", url.pathname);
+    const { pathname, query } = splitTarget(req.url ?? "/");
+    const match = router.match(req.method ?? "GET", pathname);
     if (!match) {
       // Outside /api: the Functions host answers 404 without a body too.
       res.writeHead(404).end();
       return;
     }
-    const body = await readCapped(req, settings.MAX_BODY_BYTES + 1);
+    // HTTP/1.1: without Content-Length or Transfer-Encoding there is no body to wait for.
+    const hasBody = req.headers["transfer-encoding"] !== undefined || (req.headers["content-length"] !== undefined && req.headers["content-length"] !== "0");
+    const body = hasBody ? await readCapped(req, settings.MAX_BODY_BYTES + 1) : Buffer.alloc(0);
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(", ") : v;
     // Like the Azure front end, append the peer address the socket saw.
     const peer = req.socket.remoteAddress ?? "127.0.0.1";
     headers["x-forwarded-for"] = headers["x-forwarded-for"] ? `${headers["x-forwarded-for"]}, ${peer}` : peer;
-    const request = new HttpRequest({
-      method: req.method ?? "GET",
-      url: url.toString(),
-      headers,
-      query: Object.fromEntries(url.searchParams.entries()),
+    const request: InboundRequest = {
+      headers: new NodeRequestHeaders(headers),
+      query,
       params: match.params,
-      ...(body.length > 0 ? { body: { bytes: body } } : {}),
-    });
-    const context = new InvocationContext({ invocationId: randomUUID(), functionName: match.registration.name });
-    const response = (await match.registration.options.handler(request, context)) as HttpResponseInit;
+      arrayBuffer: async () => body.buffer.slice(body.byteOffset, body.byteOffset + body.length) as ArrayBuffer,
+    };
+    const response = await match.registration.serve(request);
     const outHeaders = (response.headers ?? {}) as Record<string, string>;
     res.writeHead(response.status ?? 200, outHeaders);
     const out = response.body;
@@ -216,6 +213,28 @@ async function serve(router: Router, settings: Settings, req: IncomingMessage, r
     platform.logger.error("Local host failed to serve a request", { error });
     if (!res.headersSent) res.writeHead(500, { "Content-Type": "application/json" });
     res.end(JSON.stringify({ success: false, error: { code: "INTERNAL_ERROR", message: "An internal error occurred", details: {} }, timestamp: new Date().toISOString(), correlation_id: "" }));
+  }
+}
+
+/**
+ * The request target's path and query. Plain origin-form targets are split directly; others
+ * (dot segments, backslashes, absolute form) go through WHATWG URL, which normalises them.
+ */
+function splitTarget(target: string): { pathname: string; query: URLSearchParams } {
+  const q = target.indexOf("?");
+  const pathname = q === -1 ? target : target.slice(0, q);
+  if (!pathname.startsWith("/") || pathname.includes("/.") || pathname.includes("\\")) {
+    const url = new URL(target, "http://localhost");
+    return { pathname: url.pathname, query: url.searchParams };
+  }
+  return { pathname, query: new URLSearchParams(q === -1 ? "" : target.slice(q + 1)) };
+}
+
+/** node:http's headers (names lower-cased, repeats joined) read as `Headers.get` reads them. */
+class NodeRequestHeaders implements RequestHeaders {
+  constructor(readonly byName: Readonly<Record<string, string>>) {}
+  get(name: string): string | null {
+    return this.byName[name.toLowerCase()] ?? null;
   }
 }
 

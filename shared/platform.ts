@@ -7,11 +7,14 @@ import { AzureBlobStore } from "./blob/azure-blob-store.js";
 import { ConfigurationError, type Settings } from "./config/settings.js";
 import { checkReadiness, type DependencyCheck, type ReadinessReport } from "./health/readiness.js";
 import { AccessTokens } from "./identity/access-tokens.js";
+import { AccountStates } from "./identity/account-states.js";
 import { IdentityService } from "./identity/identity-service.js";
 import { LoginThrottle } from "./identity/login-throttle.js";
 import { RefreshTokenStore } from "./identity/refresh-tokens.js";
 import { UserRepository } from "./identity/users.js";
 import { InProcessCache, InProcessRateLimiter } from "./infra/memory-cache.js";
+import { InProcessBroadcast } from "./infra/memory-broadcast.js";
+import { RedisBroadcast } from "./infra/redis-broadcast.js";
 import { RedisCache, RedisRateLimiter, connectRedis } from "./infra/redis-cache.js";
 import { EnvSecretStore, KeyVaultSecretStore } from "./infra/secrets.js";
 import { LocalMessageQueue } from "./messaging/local-message-queue.js";
@@ -20,6 +23,7 @@ import { createLogger, type Logger, type LogSink } from "./observability/logger.
 import { PlatformMetrics } from "./observability/metrics.js";
 import type { Alerter } from "./ports/alerter.js";
 import type { BlobStore } from "./ports/blob-store.js";
+import type { Broadcast } from "./ports/broadcast.js";
 import type { Cache } from "./ports/cache.js";
 import type { MessageQueue } from "./ports/message-queue.js";
 import type { RateLimiter } from "./ports/rate-limiter.js";
@@ -105,15 +109,20 @@ export async function createPlatform(settings: Settings, options: PlatformOption
 
   let cache: Cache;
   let rateLimiter: RateLimiter;
+  let broadcast: Broadcast;
   if (settings.REDIS_URL) {
     const redis = await connectRedis(settings.REDIS_URL, await secrets.findSecret("redis-password"));
     cache = new RedisCache(redis);
     rateLimiter = new RedisRateLimiter(redis);
+    broadcast = new RedisBroadcast(redis);
   } else {
     cache = new InProcessCache();
     rateLimiter = new InProcessRateLimiter();
+    broadcast = new InProcessBroadcast();
   }
+  // Closed in reverse: the broadcast's own connection before the shared client.
   closers.push(() => cache.close());
+  closers.push(() => broadcast.close());
 
   const queueDefinitions = [...QUEUE_DEFINITIONS, ...(options.extraQueues ?? [])];
   const serviceBusNamespace = settings.ServiceBusConnection__fullyQualifiedNamespace;
@@ -151,9 +160,10 @@ export async function createPlatform(settings: Settings, options: PlatformOption
     ttlSeconds: settings.ACCESS_TOKEN_TTL_SECONDS,
   });
   const audit = new AuditLog(database.db);
+  const users = new UserRepository(database.db);
   const identity = new IdentityService({
-    users: new UserRepository(database.db),
-    cache,
+    users,
+    accountStates: await AccountStates.open({ users, cache, broadcast, metrics }),
     refreshTokens: new RefreshTokenStore(database.db),
     accessTokens,
     throttle: new LoginThrottle(cache, { maxFailures: settings.LOGIN_MAX_FAILURES, lockoutSeconds: settings.LOGIN_LOCKOUT_SECONDS }),

@@ -30,11 +30,27 @@ export type HttpOutcome<TData> =
   /** Not enveloped: metrics text, the docs page, files (a Readable is streamed, never buffered). */
   | { readonly raw: { readonly status?: number; readonly headers: Record<string, string>; readonly body: string | Buffer | Readable } };
 
+/** Request headers by lower- or mixed-case name; `Headers` is one. */
+export interface RequestHeaders {
+  get(name: string): string | null;
+}
+
+/**
+ * What runHttp reads of a request. The Functions HttpRequest is one; the local host passes
+ * a lighter one built from node:http's request, without undici's Request, Headers and AbortSignal.
+ */
+export interface InboundRequest {
+  readonly headers: RequestHeaders;
+  readonly query: URLSearchParams;
+  readonly params: Record<string, string>;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
 export interface HttpInput<TParams, TQuery, TBody> {
   readonly params: TParams;
   readonly query: TQuery;
   readonly body: TBody;
-  readonly headers: Headers;
+  readonly headers: RequestHeaders;
 }
 
 /** One HTTP function: trigger options, contract and handler, declared once. */

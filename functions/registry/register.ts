@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import type { HttpHandler, HttpMethod as AzureHttpMethod, InvocationContext, ServiceBusQueueHandler, Timer, TimerHandler } from "@azure/functions";
+import type { HttpHandler, HttpMethod as AzureHttpMethod, HttpResponseInit, InvocationContext, ServiceBusQueueHandler, Timer, TimerHandler } from "@azure/functions";
 import { NonRetriableError, ValidationError, type Platform, type Settings } from "../../shared/index.js";
 import { runHttp } from "../http/run-http.js";
-import { correlatedSender, type FunctionDeclaration, type HttpFunction, type QueueFunction, type TimerFunction } from "./declarations.js";
+import { correlatedSender, type FunctionDeclaration, type InboundRequest, type QueueFunction, type TimerFunction } from "./declarations.js";
 
 const ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"] as const satisfies readonly AzureHttpMethod[];
 
@@ -11,7 +11,13 @@ export type PlatformProvider = () => Promise<Platform>;
 
 /** What `app.http` / `app.serviceBusQueue` / `app.timer` receive for one declaration. */
 export type Registration =
-  | { kind: "http"; name: string; options: { route: string; methods: AzureHttpMethod[]; authLevel: "anonymous"; handler: HttpHandler } }
+  | {
+      kind: "http";
+      name: string;
+      options: { route: string; methods: AzureHttpMethod[]; authLevel: "anonymous"; handler: HttpHandler };
+      /** What `options.handler` runs; the local host calls it with its own request object. */
+      serve: (request: InboundRequest) => Promise<HttpResponseInit>;
+    }
   | { kind: "serviceBusQueue"; name: string; options: { queueName: string; connection: string; cardinality: "one"; handler: ServiceBusQueueHandler } }
   | { kind: "timer"; name: string; options: { schedule: string; runOnStartup: false; useMonitor: true; handler: TimerHandler } };
 
@@ -34,8 +40,10 @@ export function toRegistrations(declarations: readonly FunctionDeclaration[], se
   }
   return declarations.map((d) => {
     switch (d.kind) {
-      case "http":
-        return { kind: "http", name: d.name, options: { route: d.route, methods: d.method === "ANY" ? [...ALL_METHODS] : [d.method], authLevel: "anonymous", handler: httpHandler(d, platform) } };
+      case "http": {
+        const serve = async (request: InboundRequest) => runHttp(d, request, await platform());
+        return { kind: "http", name: d.name, options: { route: d.route, methods: d.method === "ANY" ? [...ALL_METHODS] : [d.method], authLevel: "anonymous", handler: (request) => serve(request) }, serve };
+      }
       case "serviceBusQueue":
         return { kind: "serviceBusQueue", name: d.name, options: { queueName: d.queue.name, connection: d.connection, cardinality: "one", handler: queueHandler(d, platform) } };
       case "timer":
@@ -50,10 +58,6 @@ export function registerAll(app: FunctionApp, registrations: readonly Registrati
     else if (r.kind === "serviceBusQueue") app.serviceBusQueue(r.name, r.options);
     else app.timer(r.name, r.options);
   }
-}
-
-function httpHandler(declaration: HttpFunction, platform: PlatformProvider): HttpHandler {
-  return async (request, context) => runHttp(declaration, request, context, await platform());
 }
 
 /**

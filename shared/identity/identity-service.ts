@@ -1,11 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from "../domain/errors.js";
-import { roleSchema, type Role } from "../domain/roles.js";
-import { z } from "zod";
-import type { Cache } from "../ports/cache.js";
+import type { Role } from "../domain/roles.js";
 import type { Actor, AuditLog } from "../audit/audit-log.js";
 import type { PlatformMetrics } from "../observability/metrics.js";
 import type { AccessTokenClaims, AccessTokens } from "./access-tokens.js";
+import type { AccountStates } from "./account-states.js";
 import type { LoginThrottle } from "./login-throttle.js";
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from "./passwords.js";
 import type { RefreshTokenStore } from "./refresh-tokens.js";
@@ -27,36 +26,10 @@ export interface Principal {
 
 const INVALID_CREDENTIALS = "Invalid username or password";
 
-/**
- * How long an account's cached state lives. Changes made through the platform overwrite it
- * at once; the TTL only bounds how long an edit made straight in SQL takes to apply.
- */
-const ACCOUNT_STATE_TTL_SECONDS = 60;
-export const accountCacheKey = (userId: string) => `account:${userId}`;
-
-/** What authentication needs of an account, as cached. */
-type AccountState = Pick<User, "username" | "status" | "roles">;
-const accountStateSchema = z.object({ username: z.string(), status: z.enum(["active", "disabled"]), roles: z.array(roleSchema) });
-
-function encodeAccountState(user: AccountState): string {
-  return JSON.stringify({ username: user.username, status: user.status, roles: user.roles });
-}
-
-/** Anything unreadable counts as a miss (and SQL is asked). */
-function decodeAccountState(value: string | undefined): AccountState | undefined {
-  if (value === undefined) return undefined;
-  try {
-    const parsed = accountStateSchema.safeParse(JSON.parse(value));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 export interface IdentityServiceDeps {
   readonly users: UserRepository;
-  /** Shared across instances (Redis in Azure): holds each account's state for authentication. */
-  readonly cache: Cache;
+  /** Each account's state, read by every authenticated request. */
+  readonly accountStates: AccountStates;
   readonly refreshTokens: RefreshTokenStore;
   readonly accessTokens: AccessTokens;
   readonly throttle: LoginThrottle;
@@ -141,35 +114,12 @@ export class IdentityService {
 
   /**
    * Step 2: the account behind verified claims. A disabled account is refused at once and
-   * role changes apply on the next request, not at the next login. The state comes from
-   * the shared cache (`account:{id}`, one Redis GET that the gateway sends in the same
-   * round trip as the rate limit), else from SQL; every change made through the platform
-   * overwrites the cached state before it returns, on every instance at once.
+   * role changes apply on the next request, not at the next login (see AccountStates).
    */
   async principalOf(claims: AccessTokenClaims): Promise<Principal> {
-    const state = await this.#accountState(claims.userId);
+    const state = await this.#d.accountStates.get(claims.userId);
     if (!state || state.status !== "active") throw new UnauthorizedError("The account is disabled");
     return { userId: claims.userId, username: state.username, roles: state.roles };
-  }
-
-  async #accountState(userId: string): Promise<AccountState | undefined> {
-    const { cache, metrics, users } = this.#d;
-    const cached = decodeAccountState(await cache.get(accountCacheKey(userId)));
-    if (cached) {
-      metrics.cacheHits.inc({ cache_type: "account" });
-      return cached;
-    }
-    metrics.cacheMisses.inc({ cache_type: "account" });
-    const user = await users.findById(userId);
-    if (!user) return undefined;
-    // Add, not set: a change committed after this read has already written its newer state.
-    await cache.add(accountCacheKey(userId), encodeAccountState(user), ACCOUNT_STATE_TTL_SECONDS);
-    return user;
-  }
-
-  /** After a change to the account is committed: every instance sees the new state on its next request. */
-  async #publishAccountState(user: User): Promise<void> {
-    await this.#d.cache.set(accountCacheKey(user.id), encodeAccountState(user), ACCOUNT_STATE_TTL_SECONDS);
   }
 
   async me(principal: Principal): Promise<User> {
@@ -206,7 +156,7 @@ export class IdentityService {
   async setStatus(userId: string, status: UserStatus, actor: Actor): Promise<User> {
     if (status === "disabled" && userId === actor.userId) throw new ForbiddenError("You cannot disable your own account");
     const user = await this.#d.users.update(userId, { status });
-    await this.#publishAccountState(user);
+    await this.#d.accountStates.changed(user);
     if (status === "disabled") await this.#d.refreshTokens.revokeAllForUser(userId, "user_disabled");
     await this.#d.audit.record(actor, { action: status === "disabled" ? "user.disabled" : "user.enabled", resourceType: "user", resourceId: userId });
     return user;
@@ -216,7 +166,7 @@ export class IdentityService {
     if (userId === actor.userId && !roles.includes("admin")) throw new ForbiddenError("You cannot remove your own admin role");
     const before = await this.#d.users.getById(userId);
     const user = await this.#d.users.update(userId, { roles });
-    await this.#publishAccountState(user);
+    await this.#d.accountStates.changed(user);
     await this.#d.audit.record(actor, { action: "user.roles_changed", resourceType: "user", resourceId: userId, details: { before: before.roles, after: roles } });
     return user;
   }

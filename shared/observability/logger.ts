@@ -15,18 +15,39 @@ export type LogSink = (line: string, level: LogLevel) => void;
 const consoleSink: LogSink = (line, level) => (level === "error" || level === "warn" ? process.stderr : process.stdout).write(line + "\n");
 
 export function createLogger(minLevel: LogLevel = "info", base: Record<string, unknown> = {}, sink: LogSink = consoleSink): Logger {
-  const write = (level: LogLevel, message: string, fields?: Record<string, unknown>) => {
-    if (ORDER[level] < ORDER[minLevel]) return;
-    const entry = { timestamp: new Date().toISOString(), level, message, ...base, ...fields };
-    sink(JSON.stringify(entry, errorReplacer), level);
-  };
-  return {
-    debug: (m, f) => write("debug", m, f),
-    info: (m, f) => write("info", m, f),
-    warn: (m, f) => write("warn", m, f),
-    error: (m, f) => write("error", m, f),
-    child: (fields) => createLogger(minLevel, { ...base, ...fields }, sink),
-  };
+  return new JsonLogger(ORDER[minLevel], sink, [base]);
+}
+
+/** A child costs one small object: its fields are merged only when a line is written (every request makes one). */
+class JsonLogger implements Logger {
+  readonly #min: number;
+  readonly #sink: LogSink;
+  readonly #fields: readonly Record<string, unknown>[];
+  constructor(min: number, sink: LogSink, fields: readonly Record<string, unknown>[]) {
+    this.#min = min;
+    this.#sink = sink;
+    this.#fields = fields;
+  }
+  debug(message: string, fields?: Record<string, unknown>): void {
+    this.#write("debug", message, fields);
+  }
+  info(message: string, fields?: Record<string, unknown>): void {
+    this.#write("info", message, fields);
+  }
+  warn(message: string, fields?: Record<string, unknown>): void {
+    this.#write("warn", message, fields);
+  }
+  error(message: string, fields?: Record<string, unknown>): void {
+    this.#write("error", message, fields);
+  }
+  child(fields: Record<string, unknown>): Logger {
+    return new JsonLogger(this.#min, this.#sink, [...this.#fields, fields]);
+  }
+  #write(level: LogLevel, message: string, fields: Record<string, unknown> | undefined): void {
+    if (ORDER[level] < this.#min) return;
+    const entry: Record<string, unknown> = Object.assign({ timestamp: new Date().toISOString(), level, message }, ...this.#fields, fields);
+    this.#sink(JSON.stringify(entry, errorReplacer), level);
+  }
 }
 
 function errorReplacer(_key: string, value: unknown): unknown {

@@ -1,0 +1,78 @@
+import type { Redis } from "ioredis";
+import type { Broadcast, BroadcastListener, Subscription } from "../ports/broadcast.js";
+
+/**
+ * Redis pub/sub. Publishing uses the shared client; receiving uses one dedicated connection
+ * (a subscribed connection can run no other command). Pub/sub keeps nothing for a
+ * disconnected subscriber, so every connection loss resets the listeners, and so does the
+ * subscription that follows a reconnect (messages sent in between are gone).
+ */
+export class RedisBroadcast implements Broadcast {
+  readonly #publisher: Redis;
+  readonly #prefix: string;
+  readonly #listeners = new Map<string, Set<BroadcastListener>>();
+  #subscriber: Redis | undefined;
+  #live = false;
+
+  constructor(publisher: Redis, prefix = "fip:broadcast:") {
+    this.#publisher = publisher;
+    this.#prefix = prefix;
+  }
+
+  async publish(topic: string, message: string): Promise<void> {
+    await this.#publisher.publish(this.#prefix + topic, message);
+  }
+
+  async subscribe(topic: string, listener: BroadcastListener): Promise<Subscription> {
+    const subscriber = await this.#connect();
+    const listeners = this.#listeners.get(topic) ?? new Set<BroadcastListener>();
+    if (listeners.size === 0) await subscriber.subscribe(this.#prefix + topic);
+    listeners.add(listener);
+    this.#listeners.set(topic, listeners);
+    const broadcast = this;
+    return {
+      get live() {
+        return broadcast.#live;
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    this.#live = false;
+    this.#subscriber?.disconnect();
+    this.#listeners.clear();
+  }
+
+  async #connect(): Promise<Redis> {
+    if (this.#subscriber) return this.#subscriber;
+    // Resubscribing is done here, not by ioredis, so the listeners learn when it completed.
+    const subscriber = this.#publisher.duplicate({ lazyConnect: true, autoResubscribe: false, enableAutoPipelining: false });
+    this.#subscriber = subscriber;
+    subscriber.on("message", (channel: string, message: string) => {
+      for (const listener of this.#listeners.get(channel.slice(this.#prefix.length)) ?? []) listener.message(message);
+    });
+    subscriber.on("close", () => {
+      if (!this.#live) return;
+      this.#live = false;
+      this.#resetAll();
+    });
+    subscriber.on("ready", () => {
+      if (this.#live) return;
+      const channels = [...this.#listeners.keys()].map((topic) => this.#prefix + topic);
+      void (channels.length > 0 ? subscriber.subscribe(...channels) : Promise.resolve()).then(
+        () => {
+          this.#live = true;
+          this.#resetAll();
+        },
+        // A failed resubscribe leaves the subscription not live; the next reconnect retries.
+        () => undefined,
+      );
+    });
+    await subscriber.connect();
+    return subscriber;
+  }
+
+  #resetAll(): void {
+    for (const listeners of this.#listeners.values()) for (const listener of listeners) listener.reset();
+  }
+}
