@@ -79,8 +79,13 @@ export class AccountStates {
   }
 
   async get(userId: string): Promise<AccountState | undefined> {
-    const local = this.#subscription.live ? this.#local.get(userId) : undefined;
-    if (local && local.expiresAt > this.#now()) return local.state;
+    if (this.#subscription.live) {
+      const local = this.#local.get(userId);
+      if (local && local.expiresAt > this.#now()) return local.state;
+    } else if (this.#local.size > 0) {
+      // Messages may be lost while it is down: nothing kept from before is trusted afterwards.
+      this.#drop(undefined);
+    }
     const generation = this.#generation;
     const state = await this.#readShared(userId);
     if (state && this.#subscription.live && generation === this.#generation) this.#remember(userId, state);

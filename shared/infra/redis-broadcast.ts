@@ -1,6 +1,11 @@
 import type { Redis } from "ioredis";
 import type { Broadcast, BroadcastListener, Subscription } from "../ports/broadcast.js";
 
+/** The subscriber pings this often... */
+const HEARTBEAT_MS = 1000;
+/** ...and counts as live only if Redis answered within this long (a silently dead connection is noticed in seconds, not at the TCP timeout). */
+const SILENCE_LIMIT_MS = 3000;
+
 /**
  * Redis pub/sub. Publishing uses the shared client; receiving uses one dedicated connection
  * (a subscribed connection can run no other command). Pub/sub keeps nothing for a
@@ -12,7 +17,9 @@ export class RedisBroadcast implements Broadcast {
   readonly #prefix: string;
   readonly #listeners = new Map<string, Set<BroadcastListener>>();
   #subscriber: Redis | undefined;
-  #live = false;
+  #heartbeat: NodeJS.Timeout | undefined;
+  #subscribed = false;
+  #heardAt = 0;
 
   constructor(publisher: Redis, prefix = "fip:broadcast:") {
     this.#publisher = publisher;
@@ -32,15 +39,20 @@ export class RedisBroadcast implements Broadcast {
     const broadcast = this;
     return {
       get live() {
-        return broadcast.#live;
+        return broadcast.#live();
       },
     };
   }
 
   async close(): Promise<void> {
-    this.#live = false;
+    clearInterval(this.#heartbeat);
+    this.#subscribed = false;
     this.#subscriber?.disconnect();
     this.#listeners.clear();
+  }
+
+  #live(): boolean {
+    return this.#subscribed && Date.now() - this.#heardAt < SILENCE_LIMIT_MS;
   }
 
   async #connect(): Promise<Redis> {
@@ -49,19 +61,21 @@ export class RedisBroadcast implements Broadcast {
     const subscriber = this.#publisher.duplicate({ lazyConnect: true, autoResubscribe: false, enableAutoPipelining: false });
     this.#subscriber = subscriber;
     subscriber.on("message", (channel: string, message: string) => {
+      this.#heardAt = Date.now();
       for (const listener of this.#listeners.get(channel.slice(this.#prefix.length)) ?? []) listener.message(message);
     });
     subscriber.on("close", () => {
-      if (!this.#live) return;
-      this.#live = false;
+      if (!this.#subscribed) return;
+      this.#subscribed = false;
       this.#resetAll();
     });
     subscriber.on("ready", () => {
-      if (this.#live) return;
+      if (this.#subscribed) return;
       const channels = [...this.#listeners.keys()].map((topic) => this.#prefix + topic);
       void (channels.length > 0 ? subscriber.subscribe(...channels) : Promise.resolve()).then(
         () => {
-          this.#live = true;
+          this.#subscribed = true;
+          this.#heardAt = Date.now();
           this.#resetAll();
         },
         // A failed resubscribe leaves the subscription not live; the next reconnect retries.
@@ -69,6 +83,14 @@ export class RedisBroadcast implements Broadcast {
       );
     });
     await subscriber.connect();
+    this.#heartbeat = setInterval(() => {
+      if (subscriber.status !== "ready") return;
+      subscriber.ping().then(
+        () => (this.#heardAt = Date.now()),
+        () => undefined,
+      );
+    }, HEARTBEAT_MS);
+    this.#heartbeat.unref();
     return subscriber;
   }
 

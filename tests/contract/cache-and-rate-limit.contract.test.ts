@@ -149,3 +149,61 @@ describe("rate limiting through the local host with REDIS_URL set", () => {
     }
   });
 });
+
+describe("Redis rate limiter: tokens leased by hot callers", () => {
+  let server: RedisServer | undefined;
+  let clients: Redis[] = [];
+  let skip: string | undefined;
+  before(async () => {
+    const started = await startRedis();
+    if ("skip" in started) {
+      skip = started.skip;
+      return;
+    }
+    server = started;
+    clients = [await connectRedis(server.url, undefined), await connectRedis(server.url, undefined)];
+  });
+  after(async () => {
+    clients.forEach((c) => c.disconnect());
+    await server?.stop();
+  });
+
+  /** Bucket scripts Redis has run so far. */
+  const scriptCalls = async () => {
+    const stats = await clients[0]!.info("commandstats");
+    return [...stats.matchAll(/^cmdstat_(?:evalsha|eval):calls=(\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+  };
+
+  it("a hot caller costs Redis one script per lease, and two instances together never spend more than the bucket", async (t) => {
+    if (skip) return t.skip(skip);
+    const limiters = [new RedisRateLimiter(clients[0]!), new RedisRateLimiter(clients[1]!)];
+    const policy = { perMinute: 1, burst: 1000 }; // refill negligible during the test
+    const before = await scriptCalls();
+    let allowed = 0;
+    for (let i = 0; i < 1200; i++) if ((await limiters[i % 2]!.take("hot:fn", policy)).allowed) allowed++;
+    const scripts = (await scriptCalls()) - before;
+    assert.ok(allowed <= 1000, `allowed ${allowed}: never more than the bucket`);
+    // Leased tokens not spent within a second are lost: at most a tenth of the bucket per instance.
+    assert.ok(allowed >= 800, `allowed ${allowed}`);
+    assert.ok(scripts < 120, `${scripts} scripts for 1200 requests`);
+  });
+
+  it("concurrent requests wait for one refill instead of each leasing tokens", async (t) => {
+    if (skip) return t.skip(skip);
+    const limiter = new RedisRateLimiter(clients[0]!);
+    const policy = { perMinute: 1, burst: 1000 };
+    const before = await scriptCalls();
+    const decisions = await Promise.all(Array.from({ length: 300 }, () => limiter.take("burst:fn", policy)));
+    assert.equal(decisions.filter((d) => d.allowed).length, 300);
+    assert.ok((await scriptCalls()) - before < 30, "a few doubling leases, not 300 scripts");
+  });
+
+  it("X-RateLimit-Remaining counts down by one per request while tokens are leased", async (t) => {
+    if (skip) return t.skip(skip);
+    const limiter = new RedisRateLimiter(clients[0]!);
+    const policy = { perMinute: 1, burst: 500 };
+    const remaining: number[] = [];
+    for (let i = 0; i < 100; i++) remaining.push((await limiter.take("count:fn", policy)).remaining);
+    assert.deepEqual(remaining, Array.from({ length: 100 }, (_, i) => 499 - i));
+  });
+});

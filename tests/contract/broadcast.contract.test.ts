@@ -1,0 +1,123 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { Redis } from "ioredis";
+import { InProcessBroadcast } from "../../shared/infra/memory-broadcast.js";
+import { RedisBroadcast } from "../../shared/infra/redis-broadcast.js";
+import { connectRedis } from "../../shared/infra/redis-cache.js";
+import type { Broadcast, BroadcastListener } from "../../shared/ports/broadcast.js";
+import { startRedis, type RedisServer } from "../support/redis-server.js";
+
+/** What a listener saw. */
+function recorder(): BroadcastListener & { messages: string[]; resets: number } {
+  const seen = { messages: [] as string[], resets: 0 };
+  return Object.assign(seen, { message: (text: string) => void seen.messages.push(text), reset: () => void seen.resets++ });
+}
+
+async function until(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** Two instances: what one publishes, every subscriber of the topic on the other receives. */
+function contract(name: string, open: () => Promise<[Broadcast, Broadcast] | { skip: string }>, close: () => Promise<void>) {
+  describe(`Broadcast contract: ${name}`, () => {
+    let pair: [Broadcast, Broadcast] | undefined;
+    let skip: string | undefined;
+    before(async () => {
+      const opened = await open();
+      if ("skip" in opened) {
+        skip = opened.skip;
+        console.log(`# ${name}: ${skip}`);
+      } else pair = opened;
+    });
+    after(async () => {
+      await pair?.[0].close();
+      await pair?.[1].close();
+      await close();
+    });
+
+    it("delivers a message to every subscriber of its topic, on every instance, and to no other topic", async (t) => {
+      if (skip) return t.skip(skip);
+      const [one, two] = pair!;
+      const onOne = recorder();
+      const onTwo = recorder();
+      const otherTopic = recorder();
+      const subscription = await two.subscribe("account-changed", onTwo);
+      await one.subscribe("account-changed", onOne);
+      await two.subscribe("something-else", otherTopic);
+      assert.equal(subscription.live, true);
+      await one.publish("account-changed", "user-1");
+      await two.publish("account-changed", "user-2");
+      await until(() => onTwo.messages.length === 2 && onOne.messages.length === 2, "both instances received both messages");
+      assert.deepEqual(onTwo.messages, ["user-1", "user-2"]);
+      assert.deepEqual(otherTopic.messages, []);
+    });
+  });
+}
+
+contract(
+  "in-process",
+  async () => {
+    const shared = new InProcessBroadcast();
+    return [shared, shared];
+  },
+  async () => {},
+);
+
+let server: RedisServer | undefined;
+let clients: Redis[] = [];
+const redisContract = async (): Promise<[RedisBroadcast, RedisBroadcast] | { skip: string }> => {
+  const started = await startRedis();
+  if ("skip" in started) return started;
+  server = started;
+  clients = [await connectRedis(server.url, undefined), await connectRedis(server.url, undefined)];
+  return [new RedisBroadcast(clients[0]!), new RedisBroadcast(clients[1]!)];
+};
+const closeRedis = async () => {
+  clients.forEach((c) => c.disconnect());
+  clients = [];
+  await server?.stop();
+};
+contract("Redis (real redis-server)", redisContract, closeRedis);
+
+describe("Redis broadcast when the subscriber's connection is lost", () => {
+  let pair: [RedisBroadcast, RedisBroadcast] | undefined;
+  let skip: string | undefined;
+  before(async () => {
+    const opened = await redisContract();
+    if ("skip" in opened) skip = opened.skip;
+    else pair = opened;
+  });
+  after(async () => {
+    await pair?.[0].close();
+    await pair?.[1].close();
+    await closeRedis();
+  });
+
+  it("resets the listeners, is not live until subscribed again, then receives again", async (t) => {
+    if (skip) return t.skip(skip);
+    const [one, two] = pair!;
+    const listener = recorder();
+    const subscription = await two.subscribe("account-changed", listener);
+    // Redis drops every pub/sub connection, as a failover or a network cut does.
+    await clients[0]!.client("KILL", "TYPE", "pubsub");
+    await until(() => listener.resets >= 1, "the listener was reset");
+    await until(() => subscription.live && listener.resets >= 2, "subscribed again, and reset again for what was sent meanwhile");
+    await one.publish("account-changed", "after-reconnect");
+    await until(() => listener.messages.includes("after-reconnect"), "a message after the reconnect arrived");
+  });
+
+  it("is not live while Redis does not answer, though the connection looks open", async (t) => {
+    if (skip) return t.skip(skip);
+    const [, two] = pair!;
+    const subscription = await two.subscribe("heartbeat-topic", recorder());
+    assert.equal(subscription.live, true);
+    // Redis stops answering every client for 4.5 s without closing a connection.
+    await clients[0]!.client("PAUSE", 4500, "ALL");
+    await until(() => !subscription.live, "the silence was noticed", 4500);
+    await until(() => subscription.live, "live again once Redis answers", 5000);
+  });
+});

@@ -1,0 +1,101 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { AccountStates, accountCacheKey } from "../../shared/identity/account-states.js";
+import { UserRepository, type User } from "../../shared/identity/users.js";
+import { InProcessBroadcast } from "../../shared/infra/memory-broadcast.js";
+import { InProcessCache } from "../../shared/infra/memory-cache.js";
+import { PlatformMetrics } from "../../shared/observability/metrics.js";
+import type { Broadcast, BroadcastListener } from "../../shared/ports/broadcast.js";
+import { openSqliteDatabase, type Database } from "../../shared/sql/database.js";
+
+/** A broadcast whose subscription goes down and comes back on demand, as Redis pub/sub does. */
+class SwitchableBroadcast implements Broadcast {
+  live = true;
+  readonly #inner = new InProcessBroadcast();
+  readonly #listeners: BroadcastListener[] = [];
+  async publish(topic: string, message: string) {
+    if (this.live) await this.#inner.publish(topic, message);
+  }
+  async subscribe(topic: string, listener: BroadcastListener) {
+    this.#listeners.push(listener);
+    await this.#inner.subscribe(topic, listener);
+    const self = this;
+    return {
+      get live() {
+        return self.live;
+      },
+    };
+  }
+  reset() {
+    this.#listeners.forEach((l) => l.reset());
+  }
+  async close() {}
+}
+
+describe("account states: memory per instance, shared cache, SQL", () => {
+  let database: Database;
+  let users: UserRepository;
+  let clock = 1_000_000;
+  const now = () => clock;
+  before(async () => {
+    database = await openSqliteDatabase(":memory:");
+    users = new UserRepository(database.db);
+  });
+  after(async () => database.close());
+
+  /** Two instances sharing the cache and the broadcast, as two Function instances share Redis. */
+  async function twoInstances(broadcast: Broadcast = new InProcessBroadcast()) {
+    const cache = new InProcessCache(now);
+    const open = () => AccountStates.open({ users, cache, broadcast, metrics: new PlatformMetrics(), now });
+    return { cache, a: await open(), b: await open() };
+  }
+  let n = 0;
+  const newUser = () => users.create({ username: `user-${n++}`, passwordHash: "h", roles: ["finance"] });
+  /** An edit made straight in SQL, bypassing the platform: nothing is told. */
+  const editInSql = (user: User, changes: Parameters<UserRepository["update"]>[1]) => users.update(user.id, changes);
+
+  it("a change made through one instance is seen by the other at its next read", async () => {
+    const { a, b } = await twoInstances();
+    const user = await newUser();
+    assert.equal((await b.get(user.id))?.status, "active");
+    await a.changed(await users.update(user.id, { status: "disabled" }));
+    assert.equal((await b.get(user.id))?.status, "disabled");
+    await a.changed(await users.update(user.id, { status: "active", roles: ["viewer"] }));
+    assert.deepEqual((await b.get(user.id))?.roles, ["viewer"]);
+  });
+
+  it("answers from memory; an edit made straight in SQL applies once the memory and the shared entry expire", async () => {
+    const { cache, b } = await twoInstances();
+    const user = await newUser();
+    await b.get(user.id);
+    await editInSql(user, { status: "disabled" });
+    await cache.delete(accountCacheKey(user.id));
+    assert.equal((await b.get(user.id))?.status, "active", "served from memory");
+    clock += 10_000;
+    assert.equal((await b.get(user.id))?.status, "disabled", "memory expired; read from SQL");
+  });
+
+  it("does not trust memory while the broadcast is not live, and forgets everything on a reset", async () => {
+    const broadcast = new SwitchableBroadcast();
+    const { cache, a, b } = await twoInstances(broadcast);
+    const user = await newUser();
+    await b.get(user.id);
+    broadcast.live = false;
+    // The change's message is lost, but B reads the shared entry the change overwrote.
+    await a.changed(await users.update(user.id, { status: "disabled" }));
+    assert.equal((await b.get(user.id))?.status, "disabled");
+
+    broadcast.live = true;
+    await b.get(user.id);
+    await editInSql(user, { status: "active" });
+    await cache.delete(accountCacheKey(user.id));
+    assert.equal((await b.get(user.id))?.status, "disabled", "still in memory");
+    broadcast.reset();
+    assert.equal((await b.get(user.id))?.status, "active", "a reset dropped it");
+  });
+
+  it("an unknown or deleted account has no state", async () => {
+    const { b } = await twoInstances();
+    assert.equal(await b.get("00000000-0000-0000-0000-000000000000"), undefined);
+  });
+});
