@@ -188,27 +188,26 @@ async function serve(router: Router, settings: Settings, req: IncomingMessage, r
     // HTTP/1.1: without Content-Length or Transfer-Encoding there is no body to wait for.
     const hasBody = req.headers["transfer-encoding"] !== undefined || (req.headers["content-length"] !== undefined && req.headers["content-length"] !== "0");
     const body = hasBody ? await readCapped(req, settings.MAX_BODY_BYTES + 1) : Buffer.alloc(0);
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(", ") : v;
-    // Like the Azure front end, append the peer address the socket saw.
-    const peer = req.socket.remoteAddress ?? "127.0.0.1";
-    headers["x-forwarded-for"] = headers["x-forwarded-for"] ? `${headers["x-forwarded-for"]}, ${peer}` : peer;
     const request: InboundRequest = {
-      headers: new NodeRequestHeaders(headers),
+      headers: new NodeRequestHeaders(req),
       query,
       params: match.params,
       arrayBuffer: async () => body.buffer.slice(body.byteOffset, body.byteOffset + body.length) as ArrayBuffer,
     };
     const response = await match.registration.serve(request);
     const outHeaders = (response.headers ?? {}) as Record<string, string>;
-    res.writeHead(response.status ?? 200, outHeaders);
     const out = response.body;
     if (out instanceof Readable) {
+      res.writeHead(response.status ?? 200, outHeaders);
       // Files stream through, as with the Functions host's HTTP streaming.
       await pipeline(out, res);
       return;
     }
-    res.end(out === undefined || out === null ? undefined : typeof out === "string" || Buffer.isBuffer(out) ? out : JSON.stringify(out));
+    const payload = out === undefined || out === null ? "" : typeof out === "string" || Buffer.isBuffer(out) ? out : JSON.stringify(out);
+    const status = response.status ?? 200;
+    // A known length, not chunked encoding: the head and the body leave in one write (204 and 304 carry neither).
+    res.writeHead(status, status === 204 || status === 304 ? outHeaders : Object.assign({ "Content-Length": String(Buffer.byteLength(payload)) }, outHeaders));
+    res.end(payload);
   } catch (error) {
     platform.logger.error("Local host failed to serve a request", { error });
     if (!res.headersSent) res.writeHead(500, { "Content-Type": "application/json" });
@@ -230,11 +229,22 @@ function splitTarget(target: string): { pathname: string; query: URLSearchParams
   return { pathname, query: new URLSearchParams(q === -1 ? "" : target.slice(q + 1)) };
 }
 
-/** node:http's headers (names lower-cased, repeats joined) read as `Headers.get` reads them. */
+/**
+ * node:http's headers (names lower-cased) read as `Headers.get` reads them, with the peer
+ * address the socket saw appended to X-Forwarded-For, as the Azure front end appends it.
+ */
 class NodeRequestHeaders implements RequestHeaders {
-  constructor(readonly byName: Readonly<Record<string, string>>) {}
+  readonly #req: IncomingMessage;
+  constructor(req: IncomingMessage) {
+    this.#req = req;
+  }
   get(name: string): string | null {
-    return this.byName[name.toLowerCase()] ?? null;
+    const key = name.toLowerCase();
+    const value = this.#req.headers[key];
+    const text = value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
+    if (key !== "x-forwarded-for") return text;
+    const peer = this.#req.socket.remoteAddress ?? "127.0.0.1";
+    return text ? `${text}, ${peer}` : peer;
   }
 }
 

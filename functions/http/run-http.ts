@@ -30,9 +30,13 @@ export function correlationIdOf(headers: RequestHeaders): string {
  * (the Functions front end, or the local host) wrote; earlier entries are client-supplied.
  */
 export function clientIpOf(headers: RequestHeaders): string | undefined {
-  const forwarded = headers.get("x-forwarded-for");
-  const last = forwarded?.split(",").map((s) => s.trim()).filter(Boolean).pop();
-  return last?.replace(/:\d+$/, "") || undefined;
+  const forwarded = headers.get("x-forwarded-for")?.replace(/[\s,]+$/, "");
+  if (!forwarded) return undefined;
+  const last = forwarded.slice(forwarded.lastIndexOf(",") + 1).trim();
+  // IPv4 "a.b.c.d:port", IPv6 "[v6]:port" or a bare address (an IPv6 one has several colons).
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(last);
+  if (bracketed) return bracketed[1];
+  return (last.indexOf(":") === last.lastIndexOf(":") ? last.replace(/:\d+$/, "") : last) || undefined;
 }
 
 /**
@@ -52,13 +56,11 @@ export async function runHttp(declaration: HttpFunction, request: InboundRequest
   try {
     const body = declaration.body ? await readJsonBody(request, platform.settings.MAX_BODY_BYTES) : undefined;
     const claims = "public" in declaration.access ? undefined : await verifyBearer(request.headers, declaration.access, platform);
-    // The account check and the rate limit go out together: with Redis they share one round trip.
-    const [account, limited] = await Promise.all([
-      claims && platform.identity.principalOf(claims),
-      declaration.rateLimited === false ? undefined : takeRateLimit(declaration, claims ? `user:${claims.userId}` : `ip:${clientIp ?? "unknown"}`, platform),
-    ]);
-    principal = account;
-    rateLimit = limited;
+    // The account check and the rate limit run together: when both go to Redis they share one round trip.
+    const limiting = declaration.rateLimited === false ? undefined : takeRateLimit(declaration, claims ? `user:${claims.userId}` : `ip:${clientIp ?? "unknown"}`, platform);
+    limiting?.catch(() => undefined); // awaited below; not unhandled if the account check throws first
+    principal = claims && (await platform.identity.principalOf(claims));
+    rateLimit = await limiting;
     if (principal && "roles" in declaration.access && !hasAnyRole(principal.roles, declaration.access.roles as Principal["roles"])) {
       throw new ForbiddenError(`This action requires one of the roles: ${declaration.access.roles.join(", ")}`);
     }
@@ -68,7 +70,7 @@ export async function runHttp(declaration: HttpFunction, request: InboundRequest
     }
     const input = {
       params: parse(declaration.params, request.params, "path"),
-      query: parse(declaration.query, Object.fromEntries(request.query.entries()), "query"),
+      query: parse(declaration.query, request.query.size === 0 ? {} : Object.fromEntries(request.query.entries()), "query"),
       body: parse(declaration.body, body, "body"),
       headers: request.headers,
     };
