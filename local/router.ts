@@ -8,30 +8,45 @@ interface CompiledRoute {
   readonly names: readonly string[];
   /** Literal segments first, catch-all last, as the Functions host orders routes. */
   readonly rank: number;
+  /** How many segments the route matches; undefined with a catch-all. */
+  readonly segments: number | undefined;
 }
 
 /** Azure route templates (`v1/users/{userId}`, `{*path}`) matched the way the Functions host does. */
 export class Router {
-  readonly #routes: CompiledRoute[];
+  /** By method, then by segment count; routes ending in a catch-all are tried after those, for any count. */
+  readonly #routes = new Map<string, { bySegments: Map<number, CompiledRoute[]>; catchAll: CompiledRoute[] }>();
 
   constructor(registrations: readonly Registration[], readonly prefix = "api") {
-    this.#routes = registrations
+    const compiled = registrations
       .filter((r): r is HttpRegistration => r.kind === "http")
       .map((registration) => compile(registration))
       .sort((a, b) => b.rank - a.rank);
+    for (const route of compiled) {
+      for (const method of route.registration.options.methods) {
+        const forMethod = this.#routes.get(method) ?? { bySegments: new Map<number, CompiledRoute[]>(), catchAll: [] };
+        this.#routes.set(method, forMethod);
+        if (route.segments === undefined) forMethod.catchAll.push(route);
+        else forMethod.bySegments.set(route.segments, [...(forMethod.bySegments.get(route.segments) ?? []), route]);
+      }
+    }
   }
 
   match(method: string, pathname: string): { registration: HttpRegistration; params: Record<string, string> } | undefined {
     const prefix = `/${this.prefix}/`;
     if (!pathname.startsWith(prefix)) return undefined;
+    const forMethod = this.#routes.get(method);
+    if (!forMethod) return undefined;
     const path = pathname.slice(prefix.length).replace(/\/+$/, "");
-    for (const route of this.#routes) {
-      if (!route.registration.options.methods.includes(method as never)) continue;
-      const m = route.pattern.exec(path);
-      if (!m) continue;
-      const params: Record<string, string> = {};
-      route.names.forEach((name, i) => (params[name] = decodeURIComponent(m[i + 1] ?? "")));
-      return { registration: route.registration, params };
+    const segments = path.split("/").length;
+    for (const candidates of [forMethod.bySegments.get(segments) ?? [], forMethod.catchAll]) {
+      for (const route of candidates) {
+        const m = route.pattern.exec(path);
+        if (!m) continue;
+        const params: Record<string, string> = {};
+        route.names.forEach((name, i) => (params[name] = decodeURIComponent(m[i + 1] ?? "")));
+        return { registration: route.registration, params };
+      }
     }
     return undefined;
   }
@@ -59,5 +74,6 @@ function compile(registration: HttpRegistration): CompiledRoute {
       return segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
     })
     .join("/");
-  return { registration, pattern: new RegExp(`^${source}$`, "i"), names, rank };
+  const catchAll = registration.options.route.split("/").some((segment) => segment.startsWith("{*"));
+  return { registration, pattern: new RegExp(`^${source}$`, "i"), names, rank, segments: catchAll ? undefined : registration.options.route.split("/").length };
 }

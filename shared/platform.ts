@@ -351,9 +351,13 @@ export async function createPlatform(settings: Settings, options: PlatformOption
  * file. In Azure a missing key stops the start with a clear message.
  */
 async function loadSigningKey(settings: Settings, secrets: SecretStore): Promise<() => Promise<Uint8Array>> {
+  // The same bytes (the same array) until the secret changes: AccessTokens keeps its key object while it gets the same array.
+  let last: { text: string; bytes: Uint8Array } | undefined;
   const fromStore = async () => {
     const value = await secrets.findSecret("jwt-signing-key");
-    return value === undefined ? undefined : new TextEncoder().encode(value);
+    if (value === undefined) return undefined;
+    if (last?.text !== value) last = { text: value, bytes: new TextEncoder().encode(value) };
+    return last.bytes;
   };
   const initial = await fromStore();
   if (initial) {

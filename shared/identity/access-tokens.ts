@@ -29,8 +29,11 @@ export class AccessTokens {
   readonly #audience: string;
   readonly #ttlSeconds: number;
   readonly #now: () => number;
-  /** jose would turn raw bytes into a KeyObject on every call; do it once per key (rotation makes a new one). */
-  #keyObject: { bytes: Buffer; key: KeyObject } | undefined;
+  /**
+   * jose would turn raw bytes into a KeyObject on every call; do it once per key (rotation
+   * makes a new one). The same array from `key()` is not compared again.
+   */
+  #keyObject: { given: Uint8Array; bytes: Buffer; key: KeyObject } | undefined;
   /**
    * Tokens that verified under the current key, with their validity window: a client's
    * next request with the same token skips the HMAC, the JSON parsing and the claim checks
@@ -68,8 +71,10 @@ export class AccessTokens {
   }
 
   async #currentKey(): Promise<KeyObject> {
-    const bytes = Buffer.from(await this.#key());
-    if (!this.#keyObject || !this.#keyObject.bytes.equals(bytes)) this.#keyObject = { bytes, key: createSecretKey(bytes) };
+    const given = await this.#key();
+    if (this.#keyObject?.given === given) return this.#keyObject.key;
+    const bytes = Buffer.from(given);
+    this.#keyObject = this.#keyObject?.bytes.equals(bytes) ? { given, bytes, key: this.#keyObject.key } : { given, bytes, key: createSecretKey(bytes) };
     return this.#keyObject.key;
   }
 
