@@ -21,8 +21,8 @@ const HOST = "local host GET /api/v1/projects/{id} (Redis cache hit)";
 const BARE = "bare node:http + one Redis GET";
 
 /**
- * The cached project read through the whole local host (routing, JWT, user lookup, Redis
- * rate limit, Redis cache GET, JSON parse, envelope, metrics) against a bare node:http
+ * The cached project read through the whole local host (routing, JWT, account check, Redis
+ * rate limit, Redis cache GET, envelope, metrics) against a bare node:http
  * server doing one Redis GET of a value of the same size, same Redis, same load.
  */
 export const benchmark: Benchmark = {
