@@ -77,7 +77,7 @@ export const SETTINGS = {
   REDIS_URL: {
     scope: "platform",
     description:
-      "Redis URL (rediss://host:10000) for the cache, rate limits and login throttling; the password comes from the secret redis-password. When absent, in-process versions are used. Required in Azure.",
+      "Redis URL (rediss://host:10000) for the cache, rate limits, login throttling and the account-change broadcast (pub/sub); the password comes from the secret redis-password. When absent, in-process versions are used. Required in Azure.",
     schema: optionalText,
   },
   RATE_LIMIT_PER_MINUTE: {
