@@ -205,8 +205,9 @@ async function serve(router: Router, settings: Settings, req: IncomingMessage, r
     }
     const payload = out === undefined || out === null ? "" : typeof out === "string" || Buffer.isBuffer(out) ? out : JSON.stringify(out);
     const status = response.status ?? 200;
-    // A known length, not chunked encoding: the head and the body leave in one write (204 and 304 carry neither).
-    res.writeHead(status, status === 204 || status === 304 ? outHeaders : Object.assign({ "Content-Length": String(Buffer.byteLength(payload)) }, outHeaders));
+    // A known length, not chunked encoding: the head and the body leave in one write (204 and 304 carry neither; a handler's own framing wins).
+    const framed = status === 204 || status === 304 || Object.keys(outHeaders).some((name) => /^(content-length|transfer-encoding)$/i.test(name));
+    res.writeHead(status, framed ? outHeaders : Object.assign({ "Content-Length": String(Buffer.byteLength(payload)) }, outHeaders));
     res.end(payload);
   } catch (error) {
     platform.logger.error("Local host failed to serve a request", { error });
@@ -217,12 +218,13 @@ async function serve(router: Router, settings: Settings, req: IncomingMessage, r
 
 /**
  * The request target's path and query. Plain origin-form targets are split directly; others
- * (dot segments, backslashes, absolute form) go through WHATWG URL, which normalises them.
+ * (dot segments, percent-encoding, backslashes, a fragment, absolute form) go through
+ * WHATWG URL, which normalises them.
  */
 function splitTarget(target: string): { pathname: string; query: URLSearchParams } {
   const q = target.indexOf("?");
   const pathname = q === -1 ? target : target.slice(0, q);
-  if (!pathname.startsWith("/") || pathname.includes("/.") || pathname.includes("\\")) {
+  if (!pathname.startsWith("/") || pathname.includes("/.") || pathname.includes("\\") || pathname.includes("%") || target.includes("#")) {
     const url = new URL(target, "http://localhost");
     return { pathname: url.pathname, query: url.searchParams };
   }

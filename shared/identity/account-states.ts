@@ -51,10 +51,12 @@ export interface AccountStatesDeps {
 /**
  * The state of each account, read on every authenticated request: from this instance's
  * memory, else from the shared cache, else from SQL. A change made through the platform
- * overwrites the shared entry and is broadcast before the change returns; every instance
- * drops its copy when the message arrives (well under a millisecond on one Redis), so a
- * disabled account is refused on every instance at once. Memory is only trusted while the
- * broadcast subscription is live: after a lost connection the shared cache is read again.
+ * overwrites the shared entry and is broadcast before the change returns; the instance that
+ * made it forgets at once, every other one when the message arrives (Redis has sent it to
+ * every subscriber by the time it acknowledges the publish), so a disabled account is
+ * refused everywhere from the next request on. Memory is only trusted while the broadcast
+ * subscription is live (Redis answered within the last 3 s): after a lost connection or a
+ * silence the shared cache is read again, and what was in memory is dropped.
  */
 export class AccountStates {
   readonly #d: AccountStatesDeps;
@@ -94,6 +96,8 @@ export class AccountStates {
 
   /** After a change to the account is committed: overwrite the shared entry, then tell every instance. */
   async changed(user: User): Promise<void> {
+    // This instance forgets at once; the others when the message arrives.
+    this.#drop(user.id);
     await this.#d.cache.set(accountCacheKey(user.id), encode(user), SHARED_TTL_SECONDS);
     await this.#d.broadcast.publish(TOPIC, user.id);
   }

@@ -156,8 +156,9 @@ export class IdentityService {
   async setStatus(userId: string, status: UserStatus, actor: Actor): Promise<User> {
     if (status === "disabled" && userId === actor.userId) throw new ForbiddenError("You cannot disable your own account");
     const user = await this.#d.users.update(userId, { status });
-    await this.#d.accountStates.changed(user);
+    // Sessions first: they are SQL, like the change; the broadcast needs Redis.
     if (status === "disabled") await this.#d.refreshTokens.revokeAllForUser(userId, "user_disabled");
+    await this.#d.accountStates.changed(user);
     await this.#d.audit.record(actor, { action: status === "disabled" ? "user.disabled" : "user.enabled", resourceType: "user", resourceId: userId });
     return user;
   }

@@ -85,6 +85,11 @@ export class RedisBroadcast implements Broadcast {
     await subscriber.connect();
     this.#heartbeat = setInterval(() => {
       if (subscriber.status !== "ready") return;
+      if (this.#subscribed && !this.#live()) {
+        // Silent too long: a dead link may look open for minutes; reconnect (close resets the listeners).
+        subscriber.disconnect(true);
+        return;
+      }
       subscriber.ping().then(
         () => (this.#heardAt = Date.now()),
         () => undefined,

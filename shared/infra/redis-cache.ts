@@ -108,41 +108,55 @@ return tostring(slot - now)
 const LEASE_MS = 1000;
 /** The largest lease: a tenth of the bucket, and never more than this. */
 const MAX_LEASE = 100;
-/** Expired leases are swept once this many keys are held. */
+/** Keys whose lease or refusal is remembered; past it, expired ones go, then the oldest. */
 const MAX_LEASES = 10_000;
 
 interface Lease {
   /** Tokens taken from Redis and not yet spent here. */
   tokens: number;
-  /** How many the last refill granted (the next one doubles it while the caller stays hot). */
-  size: number;
-  expiresAt: number;
-  /** Redis's bucket after the last refill, and when (for the headers and Retry-After). */
+  /** Redis's bucket after the last refill, and when it was asked (for the headers and Retry-After). */
   shared: number;
   refilledAt: number;
+  /** Allowed requests since the last refill: with the time since, the caller's rate. */
+  spent: number;
+  expiresAt: number;
   /** Refused until then without asking Redis (the bucket had no whole token). */
   deniedUntil: number;
 }
 
+/** A refill in flight, which `want - promised` more concurrent requests may wait for. */
+interface Refill {
+  readonly want: number;
+  promised: number;
+  readonly done: Promise<RateLimitDecision>;
+}
+
 /**
- * The token bucket in Redis, shared by every instance. A caller that spends a whole lease
- * within LEASE_MS is hot: its next refill takes twice as many tokens at once (up to a tenth
- * of the burst), spent here without a Redis call each, so a busy client costs Redis one
- * script per lease instead of one per request. A caller that is not hot takes one token per
- * request, as without leases. Tokens are only ever taken from Redis, so the limit holds
- * across instances; leased tokens left unspent expire and are lost to the caller, at most
- * a tenth of the burst per instance per second. A refused caller is refused here until its
- * next token is due.
+ * The token bucket in Redis, shared by every instance. A busy caller leases tokens: each
+ * refill asks for about half a lease period's worth at the caller's recent rate (up to a
+ * tenth of the burst), spent here without a Redis call each, so a client making thousands of
+ * requests a second costs Redis one script per lease instead of one per request. A caller
+ * making a request every few seconds takes one token per request, as without leases.
+ *
+ * What leasing changes: tokens only ever leave Redis through the script, so over any period
+ * a caller gets no more than the bucket's refill allows; but a lease is spent after Redis
+ * handed it out, so one instant's burst can exceed the burst by what the instances still
+ * hold (at most a tenth of the burst per instance). Leased tokens unspent after LEASE_MS are
+ * lost to the caller. Concurrent requests for one key wait for a refill in flight when it
+ * asked for enough tokens for them, else they go to Redis at once. A refused caller is
+ * refused here until its next token is due, unless it still holds leased tokens.
  */
 export class RedisRateLimiter implements RateLimiter {
   readonly #redis: Redis;
   readonly #prefix: string;
+  readonly #leaseMs: number;
   readonly #leases = new Map<string, Lease>();
-  /** One refill in flight per key: concurrent requests wait for it instead of each taking a lease. */
-  readonly #refills = new Map<string, Promise<RateLimitDecision>>();
-  constructor(redis: Redis, prefix = "fip:ratelimit:") {
+  readonly #refills = new Map<string, Refill>();
+  #sweptAt = 0;
+  constructor(redis: Redis, options: { prefix?: string; leaseMs?: number } = {}) {
     this.#redis = redis;
-    this.#prefix = prefix;
+    this.#prefix = options.prefix ?? "fip:ratelimit:";
+    this.#leaseMs = options.leaseMs ?? LEASE_MS;
     redis.defineCommand("takeTokens", { numberOfKeys: 1, lua: TOKEN_BUCKET_LUA });
     redis.defineCommand("paceSlot", { numberOfKeys: 1, lua: PACE_LUA });
   }
@@ -156,47 +170,76 @@ export class RedisRateLimiter implements RateLimiter {
       const local = this.#takeLocal(redisKey, policy, Date.now());
       if (local) return local;
       const pending = this.#refills.get(redisKey);
-      if (!pending) break;
-      await pending.catch(() => undefined);
+      if (!pending || pending.promised >= pending.want) break;
+      pending.promised++;
+      await pending.done.catch(() => undefined);
     }
-    const refill = this.#refill(redisKey, policy).finally(() => this.#refills.delete(redisKey));
+    const want = this.#leaseSize(redisKey, policy, Date.now());
+    const refill: Refill = { want, promised: 1, done: this.#refill(redisKey, policy, want) };
     this.#refills.set(redisKey, refill);
-    return refill;
+    return refill.done.finally(() => {
+      if (this.#refills.get(redisKey) === refill) this.#refills.delete(redisKey);
+    });
   }
 
   #takeLocal(redisKey: string, policy: RateLimitPolicy, now: number): RateLimitDecision | undefined {
     const lease = this.#leases.get(redisKey);
     if (!lease) return undefined;
     const sharedNow = Math.min(policy.burst, lease.shared + ((now - lease.refilledAt) * policy.perMinute) / 60_000);
-    if (now < lease.deniedUntil) return toDecision(false, sharedNow, policy);
-    if (lease.tokens < 1 || now >= lease.expiresAt) return undefined;
-    lease.tokens -= 1;
-    return toDecision(true, Math.min(policy.burst, sharedNow + lease.tokens), policy);
+    if (lease.tokens >= 1 && now < lease.expiresAt) {
+      lease.tokens -= 1;
+      lease.spent += 1;
+      return toDecision(true, Math.min(policy.burst, sharedNow + lease.tokens), policy);
+    }
+    return now < lease.deniedUntil ? toDecision(false, sharedNow, policy) : undefined;
   }
 
-  async #refill(redisKey: string, policy: RateLimitPolicy): Promise<RateLimitDecision> {
-    const now = Date.now();
+  /** Half a lease period's worth at the caller's rate since its last refill: little is left to expire. */
+  #leaseSize(redisKey: string, policy: RateLimitPolicy, now: number): number {
     const previous = this.#leases.get(redisKey);
+    if (!previous) return 1;
     const maxLease = Math.max(1, Math.min(MAX_LEASE, Math.floor(policy.burst / 10)));
-    const hot = previous !== undefined && previous.size > 0 && now < previous.expiresAt;
-    const want = hot ? Math.min(maxLease, previous.size * 2) : 1;
+    const perMs = previous.spent / Math.max(1, now - previous.refilledAt);
+    return Math.max(1, Math.min(maxLease, Math.floor((perMs * this.#leaseMs) / 2)));
+  }
+
+  async #refill(redisKey: string, policy: RateLimitPolicy, want: number): Promise<RateLimitDecision> {
+    // The lease runs from before the call: it ends here no later than Redis counts it.
+    const askedAt = Date.now();
     const run = (this.#redis as unknown as { takeTokens(k: string, rate: number, burst: number, want: number): Promise<[number, string]> }).takeTokens;
     const [granted, sharedText] = await run.call(this.#redis, redisKey, policy.perMinute, policy.burst, want);
     const shared = Number(sharedText);
-    const at = Date.now();
-    const ratePerMs = policy.perMinute / 60_000;
-    if (this.#leases.size >= MAX_LEASES) this.#sweep(at);
+    const previous = this.#leases.get(redisKey);
+    this.#bound(askedAt);
+    // Tokens of refills that answered earlier stay spendable: they came out of Redis.
+    const live = previous && askedAt < previous.expiresAt && previous.tokens >= 1 ? previous : undefined;
     if (granted < 1) {
-      this.#leases.set(redisKey, { tokens: 0, size: 0, expiresAt: at, shared, refilledAt: at, deniedUntil: at + (1 - shared) / ratePerMs });
+      const ratePerMs = policy.perMinute / 60_000;
+      this.#leases.set(redisKey, {
+        tokens: live?.tokens ?? 0,
+        shared,
+        refilledAt: askedAt,
+        spent: live?.spent ?? 0,
+        expiresAt: live?.expiresAt ?? askedAt,
+        deniedUntil: askedAt + (1 - shared) / ratePerMs,
+      });
       return toDecision(false, shared, policy);
     }
-    const carried = previous && at < previous.expiresAt ? previous.tokens : 0;
-    const lease: Lease = { tokens: carried + granted - 1, size: granted, expiresAt: at + LEASE_MS, shared, refilledAt: at, deniedUntil: 0 };
+    const lease: Lease = { tokens: (live?.tokens ?? 0) + granted - 1, shared, refilledAt: askedAt, spent: 1, expiresAt: askedAt + this.#leaseMs, deniedUntil: 0 };
     this.#leases.set(redisKey, lease);
     return toDecision(true, Math.min(policy.burst, shared + lease.tokens), policy);
   }
 
-  #sweep(now: number): void {
-    for (const [key, lease] of this.#leases) if (lease.expiresAt <= now && lease.deniedUntil <= now) this.#leases.delete(key);
+  /** At most MAX_LEASES keys: expired ones go (once a second at most), then the oldest. */
+  #bound(now: number): void {
+    if (this.#leases.size < MAX_LEASES) return;
+    if (now - this.#sweptAt >= 1000) {
+      this.#sweptAt = now;
+      for (const [key, lease] of this.#leases) if (lease.expiresAt <= now && lease.deniedUntil <= now) this.#leases.delete(key);
+    }
+    for (const key of this.#leases.keys()) {
+      if (this.#leases.size < MAX_LEASES) break;
+      this.#leases.delete(key);
+    }
   }
 }

@@ -188,14 +188,51 @@ describe("Redis rate limiter: tokens leased by hot callers", () => {
     assert.ok(scripts < 120, `${scripts} scripts for 1200 requests`);
   });
 
-  it("concurrent requests wait for one refill instead of each leasing tokens", async (t) => {
+  it("a busy caller's concurrent requests share a few leases, and a new caller's go to Redis together", async (t) => {
     if (skip) return t.skip(skip);
     const limiter = new RedisRateLimiter(clients[0]!);
     const policy = { perMinute: 1, burst: 1000 };
-    const before = await scriptCalls();
-    const decisions = await Promise.all(Array.from({ length: 300 }, () => limiter.take("burst:fn", policy)));
-    assert.equal(decisions.filter((d) => d.allowed).length, 300);
-    assert.ok((await scriptCalls()) - before < 30, "a few doubling leases, not 300 scripts");
+    let before = await scriptCalls();
+    // A new caller has no rate yet: each request takes its own token, all in one round trip.
+    const cold = await Promise.all(Array.from({ length: 20 }, () => limiter.take("burst:fn", policy)));
+    assert.equal(cold.filter((d) => d.allowed).length, 20);
+    assert.equal((await scriptCalls()) - before, 20);
+    for (let i = 0; i < 50; i++) await limiter.take("burst:fn", policy);
+    before = await scriptCalls();
+    const busy = await Promise.all(Array.from({ length: 300 }, () => limiter.take("burst:fn", policy)));
+    assert.equal(busy.filter((d) => d.allowed).length, 300);
+    assert.ok((await scriptCalls()) - before <= 10, "a few leases of up to 100 tokens, not 300 scripts");
+  });
+
+  it("a burst across instances holding leases gets the bucket, and at most a tenth of the burst more per instance", async (t) => {
+    if (skip) return t.skip(skip);
+    const limiters = Array.from({ length: 4 }, (_, i) => new RedisRateLimiter(clients[i % 2]!));
+    const policy = { perMinute: 12_000, burst: 100 }; // a token every 5 ms
+    // Each instance becomes a busy caller holding a lease (they last 1 s), then the bucket refills to the full burst.
+    for (let round = 0; round < 15; round++) for (const limiter of limiters) await limiter.take("refill:fn", policy);
+    await new Promise((r) => setTimeout(r, 600));
+    const started = performance.now();
+    const decisions = await Promise.all(Array.from({ length: 400 }, (_, i) => limiters[i % 4]!.take("refill:fn", policy)));
+    const refilled = Math.ceil((performance.now() - started) / 5);
+    const allowed = decisions.filter((d) => d.allowed).length;
+    assert.ok(allowed >= 100, `allowed ${allowed}: the whole bucket is spendable, none of it lost between concurrent refills`);
+    assert.ok(allowed <= 100 + 4 * 10 + refilled + 1, `allowed ${allowed}: the bucket, the leases held and what refilled meanwhile`);
+  });
+
+  it("a caller at a steady rate under the limit keeps its headroom (leases sized to its rate)", async (t) => {
+    if (skip) return t.skip(skip);
+    // Leases of 100 ms, so 3 s stand for a much longer run with the default 1 s.
+    const limiter = new RedisRateLimiter(clients[0]!, { leaseMs: 100 });
+    const policy = { perMinute: 3300, burst: 100 }; // 55 tokens/s, the caller asks for about 40/s
+    let last = 0;
+    const started = Date.now();
+    while (Date.now() - started < 3000) {
+      const decision = await limiter.take("steady:fn", policy);
+      assert.equal(decision.allowed, true);
+      last = decision.remaining;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    assert.ok(last >= 85, `X-RateLimit-Remaining ${last} after 3 s at 40/s against 55/s`);
   });
 
   it("X-RateLimit-Remaining counts down by one per request while tokens are leased", async (t) => {

@@ -6,15 +6,18 @@ import { InProcessBroadcast } from "../../shared/infra/memory-broadcast.js";
 import { InProcessCache } from "../../shared/infra/memory-cache.js";
 import { PlatformMetrics } from "../../shared/observability/metrics.js";
 import type { Broadcast, BroadcastListener } from "../../shared/ports/broadcast.js";
+import type { Cache } from "../../shared/ports/cache.js";
 import { openSqliteDatabase, type Database } from "../../shared/sql/database.js";
 
 /** A broadcast whose subscription goes down and comes back on demand, as Redis pub/sub does. */
 class SwitchableBroadcast implements Broadcast {
   live = true;
+  /** Messages published while false are lost (a delayed message, as far as the listeners know). */
+  deliver = true;
   readonly #inner = new InProcessBroadcast();
   readonly #listeners: BroadcastListener[] = [];
   async publish(topic: string, message: string) {
-    if (this.live) await this.#inner.publish(topic, message);
+    if (this.live && this.deliver) await this.#inner.publish(topic, message);
   }
   async subscribe(topic: string, listener: BroadcastListener) {
     this.#listeners.push(listener);
@@ -92,6 +95,43 @@ describe("account states: memory per instance, shared cache, SQL", () => {
     assert.equal((await b.get(user.id))?.status, "disabled", "still in memory");
     broadcast.reset();
     assert.equal((await b.get(user.id))?.status, "active", "a reset dropped it");
+  });
+
+  it("a read in flight when a change arrives does not keep what it read", async () => {
+    const shared = new InProcessCache(now);
+    let release: (() => void) | undefined;
+    // The shared cache, with B's reads held until released (a slow Redis answer).
+    const slow: Cache = Object.assign(Object.create(shared) as Cache, {
+      get: async (key: string) => {
+        const value = await shared.get(key);
+        await new Promise<void>((r) => (release = r));
+        return value;
+      },
+    });
+    const broadcast = new InProcessBroadcast();
+    const a = await AccountStates.open({ users, cache: shared, broadcast, metrics: new PlatformMetrics(), now });
+    const b = await AccountStates.open({ users, cache: slow, broadcast, metrics: new PlatformMetrics(), now });
+    const user = await newUser();
+    await a.get(user.id); // fills the shared entry: active
+    const reading = b.get(user.id);
+    await new Promise((r) => setImmediate(r));
+    await a.changed(await users.update(user.id, { status: "disabled" }));
+    release!();
+    assert.equal((await reading)?.status, "active", "it read before the change");
+    const next = b.get(user.id);
+    await new Promise((r) => setImmediate(r));
+    release!();
+    assert.equal((await next)?.status, "disabled", "and did not keep it");
+  });
+
+  it("the instance that made a change sees it at once, whatever the broadcast does", async () => {
+    const broadcast = new SwitchableBroadcast();
+    const { a } = await twoInstances(broadcast);
+    const user = await newUser();
+    await a.get(user.id);
+    broadcast.deliver = false;
+    await a.changed(await users.update(user.id, { status: "disabled" }));
+    assert.equal((await a.get(user.id))?.status, "disabled");
   });
 
   it("an unknown or deleted account has no state", async () => {
