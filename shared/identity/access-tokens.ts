@@ -38,8 +38,8 @@ export class AccessTokens {
    * Tokens that verified under the current key, with their validity window: a client's
    * next request with the same token skips the HMAC, the JSON parsing and the claim checks
    * (a fifth of a cached read's CPU). The signature of a given string cannot change, so
-   * only the window is checked again; a key rotation empties it. Whether the user may
-   * still act is not cached: IdentityService reads the user on every request.
+   * only the window is checked again; a key rotation empties it. Whether the account may
+   * still act is checked apart from the token, on every request (AccountStates).
    */
   readonly #verified = new Map<string, { claims: AccessTokenClaims; notBefore: number; expires: number }>();
   #verifiedUnder: KeyObject | undefined;

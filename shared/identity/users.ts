@@ -4,7 +4,6 @@ import { z } from "zod";
 import { ConflictError, NotFoundError } from "../domain/errors.js";
 import { roleSchema, type Role } from "../domain/roles.js";
 import { selectPage } from "../sql/paging.js";
-import { precompiled } from "../sql/precompiled.js";
 import type { DatabaseSchema, UsersTable } from "../sql/schema.js";
 
 export type UserStatus = "active" | "disabled";
@@ -52,15 +51,12 @@ function toUser(row: UsersTable): User {
 /** Users and their password hashes, in the platform's SQL database. */
 export class UserRepository {
   readonly #db: Kysely<DatabaseSchema>;
-  /** Every authenticated request reads its user: compiled once, not built per request. */
-  readonly #byId: (id: string) => Promise<UsersTable[]>;
   constructor(db: Kysely<DatabaseSchema>) {
     this.#db = db;
-    this.#byId = precompiled(db, db.selectFrom("users").selectAll().where("id", "=", ""));
   }
 
   async findById(id: string): Promise<User | undefined> {
-    const [row] = await this.#byId(id);
+    const row = await this.#db.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
     return row && toUser(row);
   }
 

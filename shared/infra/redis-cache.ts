@@ -204,7 +204,7 @@ export class RedisRateLimiter implements RateLimiter {
   }
 
   async #refill(redisKey: string, policy: RateLimitPolicy, want: number): Promise<RateLimitDecision> {
-    // The lease runs from before the call: it ends here no later than Redis counts it.
+    // Timed from the request, so a slow answer shortens the lease rather than stretching it.
     const askedAt = Date.now();
     const run = (this.#redis as unknown as { takeTokens(k: string, rate: number, burst: number, want: number): Promise<[number, string]> }).takeTokens;
     const [granted, sharedText] = await run.call(this.#redis, redisKey, policy.perMinute, policy.burst, want);
