@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { AddressInfo } from "node:net";
-import { ConfigurationError, LocalMessageQueue, createPlatform, loadSettings, seedSimulatedProjectRecords, type LogSink, type Platform, type QueueDefinition, type Settings } from "../shared/index.js";
+import { ConfigurationError, LocalMessageQueue, createPlatform, loadSettings, seedSimulatedProjectRecords, type LogSink, type Platform, type QueueDefinition, type Settings, type Clock } from "../shared/index.js";
 import { functions as appFunctions } from "../functions/catalog.js";
 import type { FunctionDeclaration, InboundRequest, RequestHeaders } from "../functions/registry/declarations.js";
 import { toRegistrations, type Registration } from "../functions/registry/register.js";
@@ -27,6 +27,8 @@ export interface LocalHostOptions {
   /** Start timers on their schedules (default true). */
   readonly timers?: boolean;
   readonly logSink?: LogSink;
+  /** The time services decide by (a test's fake clock); the system clock by default. */
+  readonly clock?: Clock;
   /** Queue poll interval when idle. */
   readonly queuePollMs?: number;
 }
@@ -63,7 +65,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     if (settings.runningInAzure) {
       throw new ConfigurationError(["The local host does not run in Azure (WEBSITE_INSTANCE_ID is set); Azure runs functions/index.js"]);
     }
-    platform = await createPlatform(settings, { env, ...(options.logSink ? { logSink: options.logSink } : {}), ...(options.extraQueues ? { extraQueues: options.extraQueues } : {}) });
+    platform = await createPlatform(settings, { env, ...(options.logSink ? { logSink: options.logSink } : {}), ...(options.extraQueues ? { extraQueues: options.extraQueues } : {}), ...(options.clock ? { clock: options.clock } : {}) });
     await seedLocalAdmin(platform, settings);
     if (platform.simulators.sap) {
       const seeded = await seedSimulatedProjectRecords(platform);

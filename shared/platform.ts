@@ -28,6 +28,7 @@ import type { Cache } from "./ports/cache.js";
 import type { MessageQueue } from "./ports/message-queue.js";
 import type { RateLimiter } from "./ports/rate-limiter.js";
 import type { SecretStore } from "./ports/secret-store.js";
+import { systemClock, type Clock } from "./ports/clock.js";
 import { openMssqlDatabase, openSqliteDatabase, type Database } from "./sql/database.js";
 import type { SapRfcClient } from "./ports/sap-rfc.js";
 import { CostCenterPlanningService } from "./cost-centers/cost-center-planning.js";
@@ -52,6 +53,8 @@ import { PartnerCredentials, type PartnerAuth } from "./http/partner-http.js";
 /** Everything the functions need, built once per process from settings. */
 export interface Platform {
   readonly settings: Settings;
+  /** The one clock every service decides by; timers take their firing time from it. */
+  readonly clock: Clock;
   readonly logger: Logger;
   readonly metrics: PlatformMetrics;
   readonly database: Database;
@@ -86,6 +89,8 @@ export interface PlatformOptions {
   readonly logSink?: LogSink;
   /** Extra queues (tests) besides the catalog. */
   readonly extraQueues?: readonly QueueDefinition[];
+  /** The time services decide by; the system clock unless a test or replay moves it. */
+  readonly clock?: Clock;
 }
 
 /**
@@ -94,6 +99,7 @@ export interface PlatformOptions {
  */
 export async function createPlatform(settings: Settings, options: PlatformOptions = {}): Promise<Platform> {
   const env = options.env ?? process.env;
+  const clock = options.clock ?? systemClock;
   const logger = createLogger(settings.LOG_LEVEL, { service: "finance-platform" }, options.logSink);
   const metrics = new PlatformMetrics();
   const closers: (() => Promise<void>)[] = [];
@@ -158,22 +164,25 @@ export async function createPlatform(settings: Settings, options: PlatformOption
     issuer: settings.JWT_ISSUER,
     audience: settings.JWT_AUDIENCE,
     ttlSeconds: settings.ACCESS_TOKEN_TTL_SECONDS,
+    clock,
   });
-  const audit = new AuditLog(database.db);
-  const users = new UserRepository(database.db);
+  const audit = new AuditLog(database.db, clock);
+  const users = new UserRepository(database.db, clock);
   const identity = new IdentityService({
     users,
     accountStates: await AccountStates.open({ users, cache, broadcast, metrics }),
-    refreshTokens: new RefreshTokenStore(database.db),
+    refreshTokens: new RefreshTokenStore(database.db, clock),
     accessTokens,
     throttle: new LoginThrottle(cache, { maxFailures: settings.LOGIN_MAX_FAILURES, lockoutSeconds: settings.LOGIN_LOCKOUT_SECONDS }),
     audit,
     refreshTokenTtlSeconds: settings.REFRESH_TOKEN_TTL_SECONDS,
     selfRegistrationEnabled: settings.AUTH_SELF_REGISTRATION_ENABLED,
     metrics,
+    clock,
   });
 
   const alerts = new AlertDispatcher({
+    clock,
     logger,
     metrics,
     secrets,
@@ -192,12 +201,13 @@ export async function createPlatform(settings: Settings, options: PlatformOption
       : {}),
   });
 
-  const sapClient = await connectSap(settings, secrets);
+  const sapClient = await connectSap(settings, secrets, clock);
   closers.push(() => sapClient.close());
   metrics.onCollect(async () => metrics.sapConnectionPoolSize.set(sapClient.openConnections()));
   // The probe pings through the guarded client, which in turn consults the availability.
   let sap: GuardedSapClient | undefined;
   const sapAvailability = new SapAvailability({
+    clock,
     cache,
     alerts,
     metrics,
@@ -220,8 +230,8 @@ export async function createPlatform(settings: Settings, options: PlatformOption
   const projects = new ProjectService({
     sap,
     functions: { listProjects: settings.SAP_RFC_FUNCTION_LIST_PROJECTS, readProject: settings.SAP_RFC_FUNCTION_READ_PROJECT },
-    repository: new ProjectRepository(database.db),
-    billing: new BillingRepository(database.db),
+    repository: new ProjectRepository(database.db, clock),
+    billing: new BillingRepository(database.db, clock),
     db: database.db,
     cache,
     cacheTtlSeconds: settings.PROJECT_CACHE_TTL_SECONDS,
@@ -231,6 +241,7 @@ export async function createPlatform(settings: Settings, options: PlatformOption
   });
 
   const billing = new BillingSagaService({
+    clock,
     db: database.db,
     sap,
     functions: { update: settings.SAP_RFC_FUNCTION_UPDATE_PROJECT, reverse: settings.SAP_RFC_FUNCTION_REVERSE_BILLING, read: settings.SAP_RFC_FUNCTION_READ_BILLING },
@@ -250,6 +261,7 @@ export async function createPlatform(settings: Settings, options: PlatformOption
   });
   metrics.onCollect(async () => metrics.esgApiRate.set(esgRate.current));
   const esg = new EsgRunService({
+    clock,
     db: database.db,
     blobs,
     container: settings.ESG_FILES_CONTAINER,
@@ -290,6 +302,7 @@ export async function createPlatform(settings: Settings, options: PlatformOption
   logger.info("Platform started", { adapters, running_in_azure: settings.runningInAzure });
   return {
     settings,
+    clock,
     logger,
     metrics,
     database,
@@ -307,9 +320,10 @@ export async function createPlatform(settings: Settings, options: PlatformOption
     costCenters: new CostCenterPlanningService(sap, settings.SAP_RFC_FUNCTION_READ_COST_CENTER_PLAN),
     billing,
     reports: new ReportService({
+      clock,
       db: database.db,
       projects,
-      billing: new BillingRepository(database.db),
+      billing: new BillingRepository(database.db, clock),
       blobs,
       container: settings.REPORTS_CONTAINER,
       audit,
@@ -318,8 +332,9 @@ export async function createPlatform(settings: Settings, options: PlatformOption
       maxAttempts: settings.REPORT_MAX_ATTEMPTS,
       staleAfterSeconds: settings.REPORT_STALE_AFTER_SECONDS,
     }),
-    backups: new BackupService({ db: database.db, projects, blobs, container: settings.BACKUPS_CONTAINER, audit, alerts, metrics, logger }),
+    backups: new BackupService({ clock, db: database.db, projects, blobs, container: settings.BACKUPS_CONTAINER, audit, alerts, metrics, logger }),
     reconciliation: new BillingReconciliation({
+      clock,
       db: database.db,
       sap,
       functions: {
@@ -329,7 +344,7 @@ export async function createPlatform(settings: Settings, options: PlatformOption
         readBilling: settings.SAP_RFC_FUNCTION_READ_BILLING,
       },
       saga: billing,
-      billing: new BillingRepository(database.db),
+      billing: new BillingRepository(database.db, clock),
       audit,
       alerts,
       logger,
@@ -433,9 +448,10 @@ function connectEsgPartners(settings: Settings, secrets: SecretStore, rate: Adap
  * SAP over node-rfc (loaded lazily: the package and SAP's NW RFC SDK are optional, and
  * their absence stops the start with a message saying so) or the seeded simulator.
  */
-async function connectSap(settings: Settings, secrets: SecretStore): Promise<SapRfcClient> {
+async function connectSap(settings: Settings, secrets: SecretStore, clock: Clock): Promise<SapRfcClient> {
   if (settings.SAP_ADAPTER === "simulator") {
     return new SapSimulator({
+      clock,
       seed: settings.SAP_SIMULATOR_SEED,
       projectCount: settings.SAP_SIMULATOR_PROJECTS,
       functionNames: {

@@ -196,7 +196,7 @@ export const esgDailyStart = timerFunction({
   schedule: "ESG_DAILY_SCHEDULE",
   reason: "Seed 001: the firm-wide ESG run starts at 05:00 Central every day; the UTC schedule covers both offsets and the code starts it once per local day",
   handler: async ({ platform, send, logger }) => {
-    const run = await platform.esg.startScheduledRunIfDue(new Date(), esgSteps(send));
+    const run = await platform.esg.startScheduledRunIfDue(platform.clock.now(), esgSteps(send));
     if (run) logger.info("Daily ESG run started", { run_id: run.runId, run_date: run.runDate });
   },
 });
@@ -205,14 +205,14 @@ export const esgStartWatchdog = timerFunction({
   name: "esg-start-watchdog",
   schedule: "ESG_WATCHDOG_SCHEDULE",
   reason: "Seed 001: alert when the daily ESG run has not started by 05:15 Central",
-  handler: async ({ platform }) => void (await platform.esg.checkStarted(new Date())),
+  handler: async ({ platform }) => void (await platform.esg.checkStarted(platform.clock.now())),
 });
 
 export const esgRunMonitor = timerFunction({
   name: "esg-run-monitor",
   schedule: "ESG_MONITOR_SCHEDULE",
   reason: "Time out runs at the window's end (09:00 Central), alert on forecast overruns and failure rates, re-send steps a crash left unsent",
-  handler: async ({ platform, send }) => platform.esg.monitor(esgSteps(send), new Date()),
+  handler: async ({ platform, send }) => platform.esg.monitor(esgSteps(send), platform.clock.now()),
 });
 
 export const esgFileRetention = timerFunction({
@@ -220,7 +220,7 @@ export const esgFileRetention = timerFunction({
   schedule: "ESG_RETENTION_SCHEDULE",
   reason: "Remove ESG files past ESG_FILE_RETENTION_DAYS and per-account results past ESG_RESULT_RETENTION_DAYS",
   handler: async ({ platform, logger }) => {
-    const removed = await platform.esg.applyRetention(new Date());
+    const removed = await platform.esg.applyRetention(platform.clock.now());
     if (removed.files > 0 || removed.runs > 0) logger.info("ESG retention applied", removed);
   },
 });

@@ -2,6 +2,7 @@ import type { Alert, Alerter } from "../ports/alerter.js";
 import type { SecretStore } from "../ports/secret-store.js";
 import type { Logger } from "../observability/logger.js";
 import type { PlatformMetrics } from "../observability/metrics.js";
+import type { Clock } from "../ports/clock.js";
 
 export interface EmailSettings {
   readonly host: string;
@@ -23,8 +24,10 @@ export class AlertDispatcher implements Alerter {
   readonly #secrets: SecretStore;
   readonly #email: EmailSettings | undefined;
   readonly #pagerDutyEventsUrl: string;
+  readonly #clock: Clock;
 
-  constructor(deps: { logger: Logger; metrics: PlatformMetrics; secrets: SecretStore; email?: EmailSettings; pagerDutyEventsUrl?: string }) {
+  constructor(deps: { clock: Clock; logger: Logger; metrics: PlatformMetrics; secrets: SecretStore; email?: EmailSettings; pagerDutyEventsUrl?: string }) {
+    this.#clock = deps.clock;
     this.#logger = deps.logger;
     this.#metrics = deps.metrics;
     this.#secrets = deps.secrets;
@@ -45,8 +48,8 @@ export class AlertDispatcher implements Alerter {
     ]);
     const deliveries: [string, Promise<void>][] = [];
     if (slackUrl) deliveries.push(["slack", postJson(slackUrl, toSlack(alert))]);
-    if (webhookUrl) deliveries.push(["webhook", postJson(webhookUrl, { ...alert, raised_at: new Date().toISOString() })]);
-    if (pagerDutyKey) deliveries.push(["pagerduty", postJson(this.#pagerDutyEventsUrl, toPagerDuty(alert, pagerDutyKey))]);
+    if (webhookUrl) deliveries.push(["webhook", postJson(webhookUrl, { ...alert, raised_at: this.#clock.now().toISOString() })]);
+    if (pagerDutyKey) deliveries.push(["pagerduty", postJson(this.#pagerDutyEventsUrl, toPagerDuty(alert, pagerDutyKey, this.#clock.now()))]);
     if (this.#email) deliveries.push(["email", this.#sendEmail(this.#email, alert)]);
     const results = await Promise.allSettled(deliveries.map(([, p]) => p));
     results.forEach((r, i) => {
@@ -84,7 +87,7 @@ function toSlack(alert: Alert) {
 }
 
 /** PagerDuty Events API v2: an incident trigger, grouped by the alert's dedup key. */
-function toPagerDuty(alert: Alert, routingKey: string) {
+function toPagerDuty(alert: Alert, routingKey: string, raisedAt: Date) {
   return {
     routing_key: routingKey,
     event_action: "trigger",
@@ -93,7 +96,7 @@ function toPagerDuty(alert: Alert, routingKey: string) {
       summary: `${alert.title}: ${alert.message}`.slice(0, 1024),
       source: alert.source,
       severity: alert.severity === "critical" ? "critical" : alert.severity === "warning" ? "warning" : "info",
-      timestamp: new Date().toISOString(),
+      timestamp: raisedAt.toISOString(),
       custom_details: { ...alert.details, ...(alert.correlationId ? { correlation_id: alert.correlationId } : {}) },
     },
   };

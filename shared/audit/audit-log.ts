@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { DatabaseSchema } from "../sql/schema.js";
+import type { Clock } from "../ports/clock.js";
 
 /** Who did something, from where: taken from the request or the queue message. */
 export interface Actor {
@@ -29,8 +30,10 @@ export interface AuditRecord extends AuditEntry {
 /** The `audit_log` table (seed 002's shape plus the correlation id). Append-only. */
 export class AuditLog {
   readonly #db: Kysely<DatabaseSchema>;
-  constructor(db: Kysely<DatabaseSchema>) {
+  readonly #clock: Clock;
+  constructor(db: Kysely<DatabaseSchema>, clock: Clock) {
     this.#db = db;
+    this.#clock = clock;
   }
 
   async record(actor: Actor, entry: AuditEntry, db: Kysely<DatabaseSchema> = this.#db): Promise<void> {
@@ -46,7 +49,7 @@ export class AuditLog {
         ip_address: actor.ipAddress?.slice(0, 45) ?? null,
         user_agent: actor.userAgent?.slice(0, 512) ?? null,
         correlation_id: actor.correlationId?.slice(0, 100) ?? null,
-        created_at: new Date().toISOString(),
+        created_at: this.#clock.now().toISOString(),
       })
       .execute();
   }

@@ -15,6 +15,7 @@ import type { OutgoingMessage } from "../ports/message-queue.js";
 import type { MergedProject } from "../projects/merge-project.js";
 import type { ProjectService } from "../projects/project-service.js";
 import type { BackupsTable, DatabaseSchema } from "../sql/schema.js";
+import type { Clock } from "../ports/clock.js";
 
 export interface Backup {
   readonly backupId: string;
@@ -39,6 +40,8 @@ export interface Backup {
 }
 
 export interface BackupServiceOptions {
+  /** The time its decisions are made by (stamps, deadlines, due dates). */
+  readonly clock: Clock;
   readonly db: Kysely<DatabaseSchema>;
   readonly projects: ProjectService;
   readonly blobs: BlobStore;
@@ -99,7 +102,7 @@ export class BackupService {
 
   async createBackup(projectIds: readonly string[] | null, trigger: "manual" | "scheduled", actor: Actor): Promise<Backup> {
     const backupId = randomUUID();
-    const now = new Date().toISOString();
+    const now = this.#o.clock.now().toISOString();
     await this.#o.db
       .insertInto("backups")
       .values({
@@ -148,7 +151,7 @@ export class BackupService {
     if (row.status === "COMPLETED" || row.status === "FAILED") return;
     const started = performance.now();
     const blobName = `${row.created_at.slice(0, 4)}/${row.created_at.slice(5, 7)}/${row.created_at.slice(8, 10)}/${backupId}.csv.gz`;
-    await this.#update(backupId, { status: "PROCESSING", attempts: row.attempts + 1, started_at: new Date().toISOString(), blob_name: blobName, error: null });
+    await this.#update(backupId, { status: "PROCESSING", attempts: row.attempts + 1, started_at: this.#o.clock.now().toISOString(), blob_name: blobName, error: null });
 
     // A previous attempt may have committed the blob and died before logging it: adopt it.
     const existing = await this.#o.blobs.findProperties(this.#o.container, blobName);
@@ -162,7 +165,7 @@ export class BackupService {
       record_count: Number(metadata.recordcount),
       sha256: metadata.sha256 ?? null,
       size_bytes: sizeBytes,
-      completed_at: new Date().toISOString(),
+      completed_at: this.#o.clock.now().toISOString(),
     });
     this.#o.metrics.backupsCompleted.inc({ status: "COMPLETED" });
     this.#o.metrics.backupDuration.observe((performance.now() - started) / 1000);
@@ -175,7 +178,7 @@ export class BackupService {
   async failBackup(backupId: string, reason: string, completed: (message: OutgoingMessage) => Promise<void>): Promise<void> {
     const row = await this.#o.db.selectFrom("backups").select("status").where("backup_id", "=", backupId).executeTakeFirst();
     if (!row || row.status === "COMPLETED" || row.status === "FAILED") return;
-    await this.#update(backupId, { status: "FAILED", error: reason, completed_at: new Date().toISOString() });
+    await this.#update(backupId, { status: "FAILED", error: reason, completed_at: this.#o.clock.now().toISOString() });
     this.#o.metrics.backupsCompleted.inc({ status: "FAILED" });
     await this.#o.alerts.raise({ source: "backups", severity: "critical", title: "Backup failed", message: `Backup ${backupId} failed: ${reason}`, details: { backup_id: backupId } });
     await completed({ messageId: `backup:${backupId}:FAILED`, body: { taskType: "backup", taskId: backupId, status: "FAILED" } });
@@ -224,7 +227,7 @@ export class BackupService {
       problems.push(`could not be read: ${(error as Error).message}`);
     }
     const status = problems.length === 0 ? "PASSED" : "FAILED";
-    await this.#update(backupId, { verified_at: new Date().toISOString(), verification_status: status, verification_error: problems.length ? problems.join("; ") : null });
+    await this.#update(backupId, { verified_at: this.#o.clock.now().toISOString(), verification_status: status, verification_error: problems.length ? problems.join("; ") : null });
     await this.#o.audit.record(actor, { action: "backup.verified", resourceType: "backup", resourceId: backupId, details: { status, problems } });
     if (status === "FAILED") {
       await this.#o.alerts.raise({ source: "backups", severity: "critical", title: "Backup verification failed", message: `Backup ${backupId} (${backup.blobName}) failed verification: ${problems.join("; ")}`, details: { backup_id: backupId } });
@@ -234,7 +237,7 @@ export class BackupService {
 
   /** The monthly timer: verifies every backup completed within the look-back window. */
   async verifyRecent(lookbackDays: number, actor: Actor): Promise<{ verified: number; failed: number }> {
-    const since = new Date(Date.now() - lookbackDays * 86_400_000).toISOString();
+    const since = new Date(this.#o.clock.now().getTime() - lookbackDays * 86_400_000).toISOString();
     const rows = await this.#o.db.selectFrom("backups").select("backup_id").where("status", "=", "COMPLETED").where("completed_at", ">=", since).execute();
     let failed = 0;
     for (const r of rows) if ((await this.verifyBackup(r.backup_id, actor)).verificationStatus === "FAILED") failed++;
@@ -290,7 +293,7 @@ export class BackupService {
     const body = Readable.from(csv()).pipe(createGzip()).pipe(counted);
     await this.#o.blobs.uploadCommitted(this.#o.container, blobName, body, () => ({
       backupid: backupId,
-      createdat: new Date().toISOString(),
+      createdat: this.#o.clock.now().toISOString(),
       schemahash: BACKUP_SCHEMA_HASH,
       projectcount: String(projects),
       recordcount: String(records),
@@ -301,7 +304,7 @@ export class BackupService {
   }
 
   async #update(backupId: string, changes: Partial<BackupsTable>): Promise<void> {
-    await this.#o.db.updateTable("backups").set({ ...changes, updated_at: new Date().toISOString() }).where("backup_id", "=", backupId).execute();
+    await this.#o.db.updateTable("backups").set({ ...changes, updated_at: this.#o.clock.now().toISOString() }).where("backup_id", "=", backupId).execute();
   }
 }
 

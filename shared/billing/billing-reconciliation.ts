@@ -14,6 +14,7 @@ import { billingChecksum, rangeChecksum, type ChecksumEntry } from "./billing-ch
 import { compare, facts, fromSap, proposalFor, stateOf, type Differences, type RepairProposal } from "./billing-facts.js";
 import type { BillingSagaService } from "./billing-saga.js";
 import type { BillingRepository } from "./billing-repository.js";
+import type { Clock } from "../ports/clock.js";
 
 export type ReconciliationMode = "full" | "incremental";
 
@@ -52,6 +53,8 @@ export interface Inconsistency {
 }
 
 export interface BillingReconciliationOptions {
+  /** The time its decisions are made by (stamps, deadlines, due dates). */
+  readonly clock: Clock;
   readonly db: Kysely<DatabaseSchema>;
   readonly sap: GuardedSapClient;
   readonly functions: { readonly listProjects: string; readonly listChanges: string; readonly checksums: string; readonly readBilling: string };
@@ -109,7 +112,7 @@ export class BillingReconciliation {
         sap_calls: 0,
         inconsistencies_found: 0,
         error: null,
-        created_at: new Date().toISOString(),
+        created_at: this.#o.clock.now().toISOString(),
         started_at: null,
         finished_at: null,
       })
@@ -120,7 +123,7 @@ export class BillingReconciliation {
 
   /** A requested run whose queue message could not be sent: FAILED, not QUEUED forever. */
   async markUnqueued(runId: string, reason: string): Promise<void> {
-    await this.#updateRun(runId, { status: "FAILED", error: `could not be queued: ${reason}`, finished_at: new Date().toISOString() });
+    await this.#updateRun(runId, { status: "FAILED", error: `could not be queued: ${reason}`, finished_at: this.#o.clock.now().toISOString() });
   }
 
   /**
@@ -130,10 +133,10 @@ export class BillingReconciliation {
   async runPass(runId: string): Promise<ReconciliationRun> {
     const run = await this.getRun(runId);
     if (run.status !== "QUEUED" && run.status !== "RUNNING") return run;
-    const now = Date.now();
+    const now = this.#o.clock.now().getTime();
     const leased = await this.#acquireLease(runId, now);
     if (!leased) {
-      await this.#updateRun(runId, { status: "SKIPPED", error: "another reconciliation pass was running; request it again later", finished_at: new Date().toISOString() });
+      await this.#updateRun(runId, { status: "SKIPPED", error: "another reconciliation pass was running; request it again later", finished_at: this.#o.clock.now().toISOString() });
       return this.getRun(runId);
     }
     const counter = { calls: 0 };
@@ -163,12 +166,12 @@ export class BillingReconciliation {
           projects_checked: checked.projects,
           sap_calls: counter.calls,
           inconsistencies_found: found,
-          finished_at: new Date().toISOString(),
+          finished_at: this.#o.clock.now().toISOString(),
         }, trx);
       });
     } catch (error) {
       this.#o.logger.error("Billing reconciliation pass failed; the watermark stays where it was", { run_id: runId, error });
-      await this.#updateRun(runId, { status: "FAILED", error: (error as Error).message, sap_calls: counter.calls, finished_at: new Date().toISOString() });
+      await this.#updateRun(runId, { status: "FAILED", error: (error as Error).message, sap_calls: counter.calls, finished_at: this.#o.clock.now().toISOString() });
       await this.#releaseLease(runId);
     }
     return this.getRun(runId);
@@ -206,7 +209,7 @@ export class BillingReconciliation {
     await this.#o.db.transaction().execute(async (trx) => {
       await trx
         .updateTable("billing_inconsistencies")
-        .set({ status: "RESOLVED", resolved_at: new Date().toISOString(), resolved_by: actor.userId ?? null, resolution: comment })
+        .set({ status: "RESOLVED", resolved_at: this.#o.clock.now().toISOString(), resolved_by: actor.userId ?? null, resolution: comment })
         .where("inconsistency_id", "=", id)
         .where("status", "=", "OPEN")
         .execute();
@@ -273,7 +276,7 @@ export class BillingReconciliation {
 
   /** Fetches both sides' entries for differing projects and records what differs; returns how many differ. */
   async #record(runId: string, checked: Checked, call: Caller): Promise<number> {
-    const now = new Date().toISOString();
+    const now = this.#o.clock.now().toISOString();
     const opened: string[] = [];
     const differingNow = new Set<string>();
     for (const projectId of checked.differing) {

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from "kysely";
 import type { DatabaseSchema } from "../sql/schema.js";
 import { billingChecksum, type ChecksumEntry } from "./billing-checksum.js";
+import type { Clock } from "../ports/clock.js";
 
 export type BillingKind = "billing" | "allocation";
 
@@ -81,8 +82,10 @@ function toEntry(row: {
 
 export class BillingRepository {
   readonly #db: Db;
-  constructor(db: Db) {
+  readonly #clock: Clock;
+  constructor(db: Db, clock: Clock) {
     this.#db = db;
+    this.#clock = clock;
   }
 
   /** A project's live (ACTIVE) entries, by billing date then id. */
@@ -111,14 +114,14 @@ export class BillingRepository {
 
   /** Step 2 of a saga: its entries, PENDING until the saga completes. */
   insertPending(entries: readonly Omit<BillingEntry, "status" | "createdAt">[], db: Db = this.#db): Promise<void> {
-    return insertEntries(db, entries, "PENDING");
+    return insertEntries(db, entries, "PENDING", this.#clock.now().toISOString());
   }
 
   /** Makes a saga's pending entries billing; returns how many. */
   async activate(sagaId: string, db: Db = this.#db): Promise<number> {
     const result = await db
       .updateTable("billing_entries")
-      .set({ status: "ACTIVE", updated_at: new Date().toISOString() })
+      .set({ status: "ACTIVE", updated_at: this.#clock.now().toISOString() })
       .where("saga_id", "=", sagaId)
       .where("status", "=", "PENDING")
       .executeTakeFirst();
@@ -133,12 +136,11 @@ export class BillingRepository {
 
   /** Bulk insert of ACTIVE entries (seeding the local SQL side from the simulated SAP). */
   async insertActive(entries: readonly Omit<BillingEntry, "status" | "createdAt" | "sagaId">[]): Promise<void> {
-    await this.#db.transaction().execute((trx) => insertEntries(trx, entries.map((e) => ({ ...e, sagaId: null })), "ACTIVE"));
+    await this.#db.transaction().execute((trx) => insertEntries(trx, entries.map((e) => ({ ...e, sagaId: null })), "ACTIVE", this.#clock.now().toISOString()));
   }
 }
 
-async function insertEntries(db: Db, entries: readonly Omit<BillingEntry, "status" | "createdAt">[], status: "PENDING" | "ACTIVE"): Promise<void> {
-  const now = new Date().toISOString();
+async function insertEntries(db: Db, entries: readonly Omit<BillingEntry, "status" | "createdAt">[], status: "PENDING" | "ACTIVE", now: string): Promise<void> {
   // 50 rows x 12 columns stays far below SQL Server's 2,100 parameters.
   for (let i = 0; i < entries.length; i += 50) {
     await db

@@ -12,6 +12,7 @@ import { SapCallError, type GuardedSapClient } from "../sap/guarded-sap-client.j
 import type { SapBillingEntryRow } from "../sap/sap-functions.js";
 import type { DatabaseSchema, SagaStatus, SagaStep, SagaTransactionsTable } from "../sql/schema.js";
 import { BillingRepository, billingStateOf, type BillingEntry, type BillingKind } from "./billing-repository.js";
+import type { Clock } from "../ports/clock.js";
 
 export interface BillingEntryInput {
   readonly amountMinor: bigint;
@@ -45,6 +46,8 @@ export interface Saga {
 }
 
 export interface BillingSagaOptions {
+  /** The time its decisions are made by (stamps, deadlines, due dates). */
+  readonly clock: Clock;
   readonly db: Kysely<DatabaseSchema>;
   readonly sap: GuardedSapClient;
   readonly functions: { readonly update: string; readonly reverse: string; readonly read: string };
@@ -81,7 +84,7 @@ export class BillingSagaService {
 
   constructor(options: BillingSagaOptions) {
     this.#o = Object.freeze({ ...options });
-    this.#billing = new BillingRepository(options.db);
+    this.#billing = new BillingRepository(options.db, options.clock);
   }
 
   /** The wire shape of an entry. */
@@ -101,7 +104,7 @@ export class BillingSagaService {
 
     // SAP must know the project (404 otherwise) and be up before anything is written.
     await this.#o.projects.getProject(projectId);
-    const now = new Date().toISOString();
+    const now = this.#o.clock.now().toISOString();
     let sagaId: string;
     try {
       sagaId = await this.#startSaga({ projectId, operationType: "BILLING_POST", key, requestHash, request, actor });
@@ -133,7 +136,7 @@ export class BillingSagaService {
         // SAP may have posted: recovery asks SAP once it answers again. Not stored, so
         // the same key answers "in progress" until then, and the final result after.
         this.#o.logger.warn("Billing saga left for recovery: SAP's answer was lost", { saga_id: sagaId, error });
-        await this.#setStep(sagaId, { claimed_until: new Date().toISOString(), error: error.message });
+        await this.#setStep(sagaId, { claimed_until: this.#o.clock.now().toISOString(), error: error.message });
         throw new ServiceUnavailableError("SAP did not answer; the write is held and finished or undone automatically. Poll the saga.", error.retryAfterSeconds, { saga_id: sagaId, status: "IN_PROGRESS" }, "SAP_UNAVAILABLE");
       }
       return this.#rollBack(sagaId, projectId, error, actor);
@@ -164,7 +167,7 @@ export class BillingSagaService {
     }
     let response: StoredResponse | undefined;
     await this.#o.db.transaction().execute(async (trx) => {
-      const stamp = new Date().toISOString();
+      const stamp = this.#o.clock.now().toISOString();
       for (const a of actions) {
         if (a.action === "delete") {
           await trx.deleteFrom("billing_entries").where("project_id", "=", projectId).where("entry_id", "=", a.entryId).execute();
@@ -192,7 +195,7 @@ export class BillingSagaService {
   /** Step 1: the saga row, holding the idempotency key, the request and the SQL state before. */
   async #startSaga(input: { projectId: string; operationType: string; key: string; requestHash: string; request: unknown; actor: Actor }): Promise<string> {
     const sagaId = randomUUID();
-    const now = new Date().toISOString();
+    const now = this.#o.clock.now().toISOString();
     await this.#o.db
       .insertInto("saga_transactions")
       .values({
@@ -239,7 +242,7 @@ export class BillingSagaService {
    * holds under the saga's reference. Returns how many were settled.
    */
   async recoverSagas(actor: Actor): Promise<number> {
-    const now = new Date().toISOString();
+    const now = this.#o.clock.now().toISOString();
     const candidates = await this.#o.db
       .selectFrom("saga_transactions")
       .select(["saga_id", "project_id", "status", "step"])
@@ -253,7 +256,7 @@ export class BillingSagaService {
       // Claim it, so a second instance running the same timer leaves it alone.
       const claimed = await this.#o.db
         .updateTable("saga_transactions")
-        .set((eb) => ({ claimed_until: this.#claimUntil(), attempts: eb("attempts", "+", 1), updated_at: new Date().toISOString() }))
+        .set((eb) => ({ claimed_until: this.#claimUntil(), attempts: eb("attempts", "+", 1), updated_at: this.#o.clock.now().toISOString() }))
         .where("saga_id", "=", saga.saga_id)
         .where("claimed_until", "<", now)
         .executeTakeFirst();
@@ -338,7 +341,7 @@ export class BillingSagaService {
     } catch (error) {
       const message = `SAP reversal failed: ${(error as Error).message}`;
       // Released at once: the recovery timer retries the reversal on its next run.
-      await this.#setStep(sagaId, { status: "COMPENSATION_FAILED", error: message, claimed_until: new Date().toISOString() }).catch(() => undefined);
+      await this.#setStep(sagaId, { status: "COMPENSATION_FAILED", error: message, claimed_until: this.#o.clock.now().toISOString() }).catch(() => undefined);
       await this.#o.alerts.raise({
         source: "billing-saga",
         severity: "critical",
@@ -398,11 +401,11 @@ export class BillingSagaService {
   }
 
   #claimUntil(): string {
-    return new Date(Date.now() + this.#o.staleAfterSeconds * 1000).toISOString();
+    return new Date(this.#o.clock.now().getTime() + this.#o.staleAfterSeconds * 1000).toISOString();
   }
 
   async #setStep(sagaId: string, changes: Partial<Omit<SagaTransactionsTable, "saga_id">>, db: Kysely<DatabaseSchema> = this.#o.db): Promise<void> {
-    await db.updateTable("saga_transactions").set({ ...changes, updated_at: new Date().toISOString() }).where("saga_id", "=", sagaId).execute();
+    await db.updateTable("saga_transactions").set({ ...changes, updated_at: this.#o.clock.now().toISOString() }).where("saga_id", "=", sagaId).execute();
   }
 }
 

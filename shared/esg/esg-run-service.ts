@@ -20,6 +20,7 @@ import { esgErrorFileHeader, esgErrorRecord, esgFileHeader, esgFileNames, esgFil
 import type { AccountDirectory, EsgRatingsClient } from "./esg-partners.js";
 import type { RatingOutcome } from "./esg-rating.js";
 import { buildEsgSummary, type EsgSummary } from "./esg-summary.js";
+import type { Clock } from "../ports/clock.js";
 
 /** One step of a run on the `esg-batches` queue: list the accounts, rate a batch, or write the files. */
 export type EsgStep = { readonly step: "list"; readonly runId: string } | { readonly step: "batch"; readonly runId: string; readonly batchNo: number } | { readonly step: "assemble"; readonly runId: string };
@@ -49,6 +50,8 @@ export interface EsgRun {
 }
 
 export interface EsgRunServiceOptions {
+  /** The time its decisions are made by (stamps, deadlines, due dates). */
+  readonly clock: Clock;
   readonly db: Kysely<DatabaseSchema>;
   readonly blobs: BlobStore;
   readonly container: string;
@@ -129,7 +132,7 @@ export class EsgRunService {
     const existing = await this.#o.db.selectFrom("esg_runs").select("run_id").where("run_date", "=", runDate).where((eb) => eb.or([eb("trigger_source", "=", "SCHEDULED"), eb("active_full", "=", 1)])).executeTakeFirst();
     if (existing) return undefined;
     try {
-      return await this.#createRun({ runDate, trigger: "SCHEDULED", requestedBy: null, accountIds: null }, send);
+      return await this.#createRun({ runDate, trigger: "SCHEDULED", requestedBy: null, accountIds: null }, now, send);
     } catch (error) {
       if (error instanceof ConflictError) return undefined; // another instance started it first
       throw error;
@@ -138,24 +141,26 @@ export class EsgRunService {
 
   /** `POST /v1/esg/runs` with `{}`: the day's full run now (409 while one for the day is unfinished). */
   async startFullRun(actor: Actor, send: SendEsgSteps): Promise<EsgRun> {
-    const runDate = localDate(new Date(), this.#o.window.timeZone);
-    const run = await this.#createRun({ runDate, trigger: "MANUAL_FULL", requestedBy: actor.userId ?? null, accountIds: null }, send);
+    const now = this.#o.clock.now();
+    const runDate = localDate(now, this.#o.window.timeZone);
+    const run = await this.#createRun({ runDate, trigger: "MANUAL_FULL", requestedBy: actor.userId ?? null, accountIds: null }, now, send);
     await this.#o.audit.record(actor, { action: "esg.run.started", resourceType: "esg_run", resourceId: run.runId, details: { trigger: "MANUAL_FULL", run_date: runDate } });
     return run;
   }
 
   /** `POST /v1/esg/runs` with account ids: re-processes just those, in a run and file of their own. */
   async startAccountsRun(accountIds: readonly string[], actor: Actor, send: SendEsgSteps): Promise<EsgRun> {
-    const runDate = localDate(new Date(), this.#o.window.timeZone);
+    const now = this.#o.clock.now();
+    const runDate = localDate(now, this.#o.window.timeZone);
     const ids = [...new Set(accountIds)];
-    const run = await this.#createRun({ runDate, trigger: "MANUAL_ACCOUNTS", requestedBy: actor.userId ?? null, accountIds: ids }, send);
+    const run = await this.#createRun({ runDate, trigger: "MANUAL_ACCOUNTS", requestedBy: actor.userId ?? null, accountIds: ids }, now, send);
     await this.#o.audit.record(actor, { action: "esg.run.started", resourceType: "esg_run", resourceId: run.runId, details: { trigger: "MANUAL_ACCOUNTS", accounts: ids.length } });
     return run;
   }
 
-  async #createRun(input: { runDate: string; trigger: EsgTrigger; requestedBy: string | null; accountIds: readonly string[] | null }, send: SendEsgSteps): Promise<EsgRun> {
+  /** `now` is when the run starts: the timer's firing time for a scheduled run, so its window is that day's. */
+  async #createRun(input: { runDate: string; trigger: EsgTrigger; requestedBy: string | null; accountIds: readonly string[] | null }, now: Date, send: SendEsgSteps): Promise<EsgRun> {
     const runId = randomUUID();
-    const now = new Date();
     const full = input.trigger !== "MANUAL_ACCOUNTS";
     // A full run ends with the day's window; a run for a few accounts gets a window of its own.
     const deadline = full ? windowFor(input.runDate, this.#o.window).endsAt : new Date(now.getTime() + this.#o.window.windowMinutes * 60_000);
@@ -196,7 +201,7 @@ export class EsgRunService {
     this.#o.logger.info("ESG run created", { run_id: runId, run_date: input.runDate, trigger: input.trigger });
     // The row exists first; if this send is lost the monitor timer sends it again.
     await send([listMessage(runId)]);
-    await this.#touch(runId, { list_queued_at: new Date().toISOString() });
+    await this.#touch(runId, { list_queued_at: this.#o.clock.now().toISOString() });
     return this.getRun(runId);
   }
 
@@ -230,7 +235,7 @@ export class EsgRunService {
     }
     const partners = this.#o.partners;
     if (!partners) return this.#failRun(runId, "ESG_ACCOUNTS_API_URL and ESG_RATINGS_API_URL are not configured");
-    await this.#o.db.updateTable("esg_runs").set({ status: "LISTING", started_at: run.started_at ?? new Date().toISOString(), updated_at: new Date().toISOString() }).where("run_id", "=", runId).where("status", "=", "QUEUED").execute();
+    await this.#o.db.updateTable("esg_runs").set({ status: "LISTING", started_at: run.started_at ?? this.#o.clock.now().toISOString(), updated_at: this.#o.clock.now().toISOString() }).where("run_id", "=", runId).where("status", "=", "QUEUED").execute();
     await this.#sendUnqueuedBatches(runId, send);
 
     if (run.requested_account_ids) {
@@ -238,7 +243,7 @@ export class EsgRunService {
     } else {
       let cursor = run.list_cursor;
       for (;;) {
-        if (Date.now() >= Date.parse(run.deadline_at)) return; // the monitor times the run out
+        if (this.#o.clock.now().getTime() >= Date.parse(run.deadline_at)) return; // the monitor times the run out
         let page;
         try {
           page = await partners.accounts.listPage(cursor);
@@ -299,7 +304,7 @@ export class EsgRunService {
       for (const part of chunks(fresh.map((a, i) => ({ a, seq: before + i })), ROW_CHUNK)) {
         await trx
           .insertInto("esg_run_accounts")
-          .values(part.map(({ a, seq }) => ({ run_id: runId, account_id: a.accountId, seq, batch_no: Math.floor(seq / batchSize), account_name: a.accountName, status: a.error ? ("Failed" as const) : ("PENDING" as const), overall: null, environmental: null, social: null, governance: null, primary_focus: null, primary_focus_score: null, analysis_date: null, reused: 0, error: a.error ?? null, completed_at: a.error ? new Date().toISOString() : null })))
+          .values(part.map(({ a, seq }) => ({ run_id: runId, account_id: a.accountId, seq, batch_no: Math.floor(seq / batchSize), account_name: a.accountName, status: a.error ? ("Failed" as const) : ("PENDING" as const), overall: null, environmental: null, social: null, governance: null, primary_focus: null, primary_focus_score: null, analysis_date: null, reused: 0, error: a.error ?? null, completed_at: a.error ? this.#o.clock.now().toISOString() : null })))
           .execute();
       }
       for (const part of chunks([...new Set(duplicates)])) {
@@ -314,7 +319,7 @@ export class EsgRunService {
       }
       const listed = await trx
         .updateTable("esg_runs")
-        .set({ accounts_listed: after, duplicates_skipped: run.duplicates_skipped + duplicates.length, list_cursor: nextCursor, list_complete: last ? 1 : 0, ...(last ? { status: "RUNNING" as const } : {}), updated_at: new Date().toISOString() })
+        .set({ accounts_listed: after, duplicates_skipped: run.duplicates_skipped + duplicates.length, list_cursor: nextCursor, list_complete: last ? 1 : 0, ...(last ? { status: "RUNNING" as const } : {}), updated_at: this.#o.clock.now().toISOString() })
         .where("run_id", "=", runId)
         .where("status", "in", ["QUEUED", "LISTING"])
         .where("timed_out", "=", 0)
@@ -328,7 +333,7 @@ export class EsgRunService {
     const rows = await this.#o.db.selectFrom("esg_batches").select("batch_no").where("run_id", "=", runId).where("status", "=", "PENDING").where("queued_at", "is", null).orderBy("batch_no").execute();
     for (const part of chunks(rows.map((r) => r.batch_no), 100)) {
       await send(part.map((n) => batchMessage(runId, n)));
-      await this.#o.db.updateTable("esg_batches").set({ queued_at: new Date().toISOString() }).where("run_id", "=", runId).where("batch_no", "in", part).execute();
+      await this.#o.db.updateTable("esg_batches").set({ queued_at: this.#o.clock.now().toISOString() }).where("run_id", "=", runId).where("batch_no", "in", part).execute();
     }
   }
 
@@ -361,13 +366,13 @@ export class EsgRunService {
       await this.#o.db.updateTable("esg_batches").set({ leased_until: null }).where("run_id", "=", runId).where("batch_no", "=", batchNo).execute().catch(() => undefined);
       throw error;
     }
-    if (Date.now() >= deadline) return;
-    await this.#o.db.updateTable("esg_batches").set({ status: "DONE", completed_at: new Date().toISOString() }).where("run_id", "=", runId).where("batch_no", "=", batchNo).where("status", "=", "PENDING").execute();
+    if (this.#o.clock.now().getTime() >= deadline) return;
+    await this.#o.db.updateTable("esg_batches").set({ status: "DONE", completed_at: this.#o.clock.now().toISOString() }).where("run_id", "=", runId).where("batch_no", "=", batchNo).where("status", "=", "PENDING").execute();
     await this.#assembleIfDone(runId, send);
   }
 
   async #rateBatch(runId: string, batchNo: number, deadline: number, ratings: EsgRatingsClient): Promise<void> {
-    let renewAt = Date.now() + this.#o.batchLeaseMs / 3;
+    let renewAt = this.#o.clock.now().getTime() + this.#o.batchLeaseMs / 3;
     // Sorted here, not in SQL: ORDER BY seq would make SQLite walk the (run_id, seq) index over the whole run.
     const pending = (await this.#o.db.selectFrom("esg_run_accounts").select(["account_id", "seq"]).where("run_id", "=", runId).where("batch_no", "=", batchNo).where("status", "=", "PENDING").execute()).sort((a, b) => a.seq - b.seq);
     const latest = new Map<string, Selectable<DatabaseSchema["esg_latest_ratings"]>>();
@@ -391,13 +396,13 @@ export class EsgRunService {
     let failed = false;
     try {
       await mapLimited(pending, this.#o.concurrency, async ({ account_id: accountId }) => {
-        if (failed || Date.now() >= deadline) return;
-        if (Date.now() >= renewAt) {
-          renewAt = Date.now() + this.#o.batchLeaseMs / 3;
+        if (failed || this.#o.clock.now().getTime() >= deadline) return;
+        if (this.#o.clock.now().getTime() >= renewAt) {
+          renewAt = this.#o.clock.now().getTime() + this.#o.batchLeaseMs / 3;
           await this.#lease(runId, batchNo, true);
         }
         const known = latest.get(accountId);
-        const reusable = known && !known.etag && freshFor > 0 && Date.now() - Date.parse(known.fetched_at) < freshFor;
+        const reusable = known && !known.etag && freshFor > 0 && this.#o.clock.now().getTime() - Date.parse(known.fetched_at) < freshFor;
         const outcome: RatingOutcome = reusable ? { kind: "not-modified" } : await ratings.fetchRating(accountId, known?.etag ?? null);
         unwritten.push({ accountId, outcome, known });
         if (unwritten.length >= RESULT_GROUP) await flush();
@@ -416,7 +421,7 @@ export class EsgRunService {
    * another worker's lease ends, or false when the batch is done.
    */
   async #lease(runId: string, batchNo: number, renew = false): Promise<true | string | false> {
-    const now = new Date();
+    const now = this.#o.clock.now();
     let q = this.#o.db
       .updateTable("esg_batches")
       .set({ leased_until: new Date(now.getTime() + this.#o.batchLeaseMs).toISOString() })
@@ -440,7 +445,7 @@ export class EsgRunService {
   }
 
   async #recordOutcome(db: Kysely<DatabaseSchema>, runId: string, accountId: string, outcome: RatingOutcome, known: Selectable<DatabaseSchema["esg_latest_ratings"]> | undefined): Promise<EsgAccountStatus> {
-    const now = new Date().toISOString();
+    const now = this.#o.clock.now().toISOString();
     const where = db.updateTable("esg_run_accounts").where("run_id", "=", runId).where("account_id", "=", accountId).where("status", "=", "PENDING");
     if (outcome.kind === "failed") {
       await where.set({ status: "Failed", error: outcome.error, completed_at: now }).execute();
@@ -486,7 +491,7 @@ export class EsgRunService {
 
   /** A batch whose message is being dead-lettered: its pending accounts fail with the reason. */
   async #failBatch(runId: string, batchNo: number, reason: string, send: SendEsgSteps): Promise<void> {
-    const now = new Date().toISOString();
+    const now = this.#o.clock.now().toISOString();
     await this.#o.db.updateTable("esg_run_accounts").set({ status: "Failed", error: reason, completed_at: now }).where("run_id", "=", runId).where("batch_no", "=", batchNo).where("status", "=", "PENDING").execute();
     await this.#o.db.updateTable("esg_batches").set({ status: "DONE", completed_at: now }).where("run_id", "=", runId).where("batch_no", "=", batchNo).execute();
     await this.#assembleIfDone(runId, send);
@@ -494,7 +499,7 @@ export class EsgRunService {
 
   /** Critical: the run ends FAILED with no file (the account list could not be read, or a step died for good). */
   async #failRun(runId: string, reason: string): Promise<void> {
-    const now = new Date().toISOString();
+    const now = this.#o.clock.now().toISOString();
     const result = await this.#o.db
       .updateTable("esg_runs")
       .set({ status: "FAILED", error: reason, active_full: null, completed_at: now, updated_at: now })
@@ -518,11 +523,11 @@ export class EsgRunService {
     const run = await this.#row(runId);
     if (FINAL.includes(run.status)) return;
     if (run.status !== "ASSEMBLING") {
-      const claimed = await this.#o.db.updateTable("esg_runs").set({ status: "ASSEMBLING", updated_at: new Date().toISOString() }).where("run_id", "=", runId).where("status", "=", run.status).executeTakeFirst();
+      const claimed = await this.#o.db.updateTable("esg_runs").set({ status: "ASSEMBLING", updated_at: this.#o.clock.now().toISOString() }).where("run_id", "=", runId).where("status", "=", run.status).executeTakeFirst();
       if (Number(claimed.numUpdatedRows) === 0) return this.assemble(runId);
     }
     // Nothing stays pending in a finished run: an account no batch finished is Failed, with why.
-    await this.#o.db.updateTable("esg_run_accounts").set({ status: "Failed", error: "Not processed (its batch ended without rating it)", completed_at: new Date().toISOString() }).where("run_id", "=", runId).where("status", "=", "PENDING").execute();
+    await this.#o.db.updateTable("esg_run_accounts").set({ status: "Failed", error: "Not processed (its batch ended without rating it)", completed_at: this.#o.clock.now().toISOString() }).where("run_id", "=", runId).where("status", "=", "PENDING").execute();
     const key = await this.#o.fileKeys.current();
     const names = esgFileNames(run.run_date);
     // Each run writes under its own folder: a second full run of a day never overwrites the first's files.
@@ -537,7 +542,7 @@ export class EsgRunService {
 
     const timedOut = run.timed_out === 1;
     const status: EsgRunStatus = timedOut ? "TIMED_OUT" : "COMPLETED";
-    const now = new Date().toISOString();
+    const now = this.#o.clock.now().toISOString();
     const finished = await this.#o.db
       .updateTable("esg_runs")
       .set({ status, active_full: null, completed_at: now, updated_at: now, file_blob: fileBlob, error_file_blob: errorBlob, summary_blob: summaryBlob, summary_json: JSON.stringify(summary) })
@@ -619,7 +624,7 @@ export class EsgRunService {
         .execute();
       if (rows.length === 0) return;
       after = rows[rows.length - 1]!.seq;
-      yield rows.map((r) => esgErrorRecord(r.account_id, r.error ?? "Not processed", r.completed_at ?? new Date().toISOString())).join("");
+      yield rows.map((r) => esgErrorRecord(r.account_id, r.error ?? "Not processed", r.completed_at ?? this.#o.clock.now().toISOString())).join("");
     }
   }
 
@@ -630,7 +635,7 @@ export class EsgRunService {
    * with what finished), re-sends steps a crash left unsent, and raises the early alert
    * when the forecast passes the window's end.
    */
-  async monitor(send: SendEsgSteps, now = new Date()): Promise<void> {
+  async monitor(send: SendEsgSteps, now = this.#o.clock.now()): Promise<void> {
     const runs = await this.#o.db.selectFrom("esg_runs").selectAll().where("status", "in", [...ACTIVE, "ASSEMBLING"]).execute();
     for (const run of runs) {
       if (ACTIVE.includes(run.status) && Date.parse(run.deadline_at) <= now.getTime()) {
@@ -640,7 +645,7 @@ export class EsgRunService {
       }
       if (run.status === "QUEUED" && !run.list_queued_at) {
         await send([listMessage(run.run_id)]);
-        await this.#touch(run.run_id, { list_queued_at: new Date().toISOString() });
+        await this.#touch(run.run_id, { list_queued_at: this.#o.clock.now().toISOString() });
       }
       if (run.status === "ASSEMBLING" && now.getTime() - Date.parse(run.updated_at) > 15 * 60_000) {
         // The assemble step's message was lost or dead-lettered after the claim.
@@ -673,7 +678,7 @@ export class EsgRunService {
   }
 
   async #timeOut(run: Selectable<EsgRunsTable>, send: SendEsgSteps): Promise<void> {
-    const now = new Date().toISOString();
+    const now = this.#o.clock.now().toISOString();
     const reason = `Not processed before the window closed at ${run.deadline_at}`;
     // Claimed first: a run that moved on meanwhile (or another monitor) is left alone.
     const claimed = await this.#o.db.updateTable("esg_runs").set({ timed_out: 1, updated_at: now }).where("run_id", "=", run.run_id).where("status", "in", ACTIVE).where("timed_out", "=", 0).executeTakeFirst();
@@ -692,7 +697,7 @@ export class EsgRunService {
   }
 
   /** The watchdog: alerts once when the local day's run has not started by the grace time. */
-  async checkStarted(now = new Date()): Promise<boolean> {
+  async checkStarted(now = this.#o.clock.now()): Promise<boolean> {
     if (!isStartOverdue(now, this.#o.window)) return true;
     const window = windowAt(now, this.#o.window);
     const started = await this.#o.db.selectFrom("esg_runs").select("run_id").where("run_date", "=", window.runDate).where("trigger_source", "in", ["SCHEDULED", "MANUAL_FULL"]).executeTakeFirst();
@@ -707,7 +712,7 @@ export class EsgRunService {
   }
 
   /** Removes files past the retention policy and per-account rows past theirs; run history stays. */
-  async applyRetention(now = new Date()): Promise<{ files: number; runs: number }> {
+  async applyRetention(now = this.#o.clock.now()): Promise<{ files: number; runs: number }> {
     const fileCutoff = new Date(now.getTime() - this.#o.fileRetentionDays * 86_400_000);
     const expired = await this.#o.db.selectFrom("esg_runs").select(["run_id", "file_blob", "error_file_blob", "summary_blob", "completed_at"]).where("file_blob", "is not", null).where("completed_at", "<", fileCutoff.toISOString()).execute();
     let files = 0;
@@ -734,7 +739,7 @@ export class EsgRunService {
 
   // ---------------------------------------------------------------- reading
 
-  async getRun(runId: string, now = new Date()): Promise<EsgRun> {
+  async getRun(runId: string, now = this.#o.clock.now()): Promise<EsgRun> {
     const run = await this.#row(runId);
     return this.#view(run, (await this.#countsOf([runId])).get(runId) ?? [], now);
   }
@@ -793,7 +798,7 @@ export class EsgRunService {
     if (filter.runDate) q = q.where("run_date", "=", filter.runDate);
     const { rows, total } = await selectPage(q, [["created_at", "desc"], ["run_id", "asc"]], page, pageSize);
     const counts = await this.#countsOf(rows.map((r) => r.run_id));
-    const now = new Date();
+    const now = this.#o.clock.now();
     return { items: rows.map((r) => this.#view(r, counts.get(r.run_id) ?? [], now)), total };
   }
 
@@ -870,13 +875,13 @@ export class EsgRunService {
   }
 
   async #touch(runId: string, set: Partial<Pick<EsgRunsTable, "list_queued_at">>): Promise<void> {
-    await this.#o.db.updateTable("esg_runs").set({ ...set, updated_at: new Date().toISOString() }).where("run_id", "=", runId).execute();
+    await this.#o.db.updateTable("esg_runs").set({ ...set, updated_at: this.#o.clock.now().toISOString() }).where("run_id", "=", runId).execute();
   }
 
   /** Raises an alert at most once per key, across instances and redeliveries. */
   async #alertOnce(key: string, alert: Omit<Alert, "source">): Promise<void> {
     try {
-      await this.#o.db.insertInto("esg_alerts").values({ alert_key: key.slice(0, 120), raised_at: new Date().toISOString() }).execute();
+      await this.#o.db.insertInto("esg_alerts").values({ alert_key: key.slice(0, 120), raised_at: this.#o.clock.now().toISOString() }).execute();
     } catch (error) {
       if (isUniqueViolation(error)) return;
       throw error;

@@ -3,6 +3,7 @@ import { SignJWT, errors as joseErrors, jwtVerify } from "jose";
 import { z } from "zod";
 import { UnauthorizedError } from "../domain/errors.js";
 import { roleSchema, type Role } from "../domain/roles.js";
+import type { Clock } from "../ports/clock.js";
 
 export interface AccessTokenClaims {
   readonly userId: string;
@@ -28,7 +29,7 @@ export class AccessTokens {
   readonly #issuer: string;
   readonly #audience: string;
   readonly #ttlSeconds: number;
-  readonly #now: () => number;
+  readonly #clock: Clock;
   /**
    * jose would turn raw bytes into a KeyObject on every call; do it once per key (rotation
    * makes a new one). The same array from `key()` is not compared again.
@@ -44,12 +45,12 @@ export class AccessTokens {
   readonly #verified = new Map<string, { claims: AccessTokenClaims; notBefore: number; expires: number }>();
   #verifiedUnder: KeyObject | undefined;
 
-  constructor(options: { key: () => Promise<Uint8Array>; issuer: string; audience: string; ttlSeconds: number; now?: () => number }) {
+  constructor(options: { key: () => Promise<Uint8Array>; issuer: string; audience: string; ttlSeconds: number; clock: Clock }) {
     this.#key = options.key;
     this.#issuer = options.issuer;
     this.#audience = options.audience;
     this.#ttlSeconds = options.ttlSeconds;
-    this.#now = options.now ?? Date.now;
+    this.#clock = options.clock;
   }
 
   get ttlSeconds(): number {
@@ -57,7 +58,7 @@ export class AccessTokens {
   }
 
   async sign(claims: AccessTokenClaims): Promise<string> {
-    const issuedAt = Math.floor(this.#now() / 1000);
+    const issuedAt = Math.floor(this.#clock.now().getTime() / 1000);
     return new SignJWT({ username: claims.username, roles: claims.roles })
       .setProtectedHeader({ alg: "HS256", typ: "JWT" })
       .setSubject(claims.userId)
@@ -85,7 +86,8 @@ export class AccessTokens {
       this.#verifiedUnder = key;
     }
     // jose's clock: whole seconds; valid from nbf (inclusive) until exp (exclusive).
-    const now = Math.floor(this.#now() / 1000);
+    const current = this.#clock.now();
+    const now = Math.floor(current.getTime() / 1000);
     const known = this.#verified.get(token);
     if (known && known.notBefore <= now && now < known.expires) return known.claims;
     try {
@@ -94,7 +96,7 @@ export class AccessTokens {
         issuer: this.#issuer,
         audience: this.#audience,
         requiredClaims: ["exp", "sub"],
-        currentDate: new Date(this.#now()),
+        currentDate: current,
       });
       const parsed = claimsSchema.parse(payload);
       const claims: AccessTokenClaims = { userId: parsed.sub, username: parsed.username, roles: parsed.roles };

@@ -9,6 +9,7 @@ import type { LoginThrottle } from "./login-throttle.js";
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from "./passwords.js";
 import type { RefreshTokenStore } from "./refresh-tokens.js";
 import type { Page, User, UserRepository, UserStatus } from "./users.js";
+import type { Clock } from "../ports/clock.js";
 
 export interface TokenPair {
   readonly access_token: string;
@@ -27,6 +28,8 @@ export interface Principal {
 const INVALID_CREDENTIALS = "Invalid username or password";
 
 export interface IdentityServiceDeps {
+  /** The time its decisions are made by (stamps, deadlines, due dates). */
+  readonly clock: Clock;
   readonly users: UserRepository;
   /** Each account's state, read by every authenticated request. */
   readonly accountStates: AccountStates;
@@ -65,7 +68,7 @@ export class IdentityService {
       throw new UnauthorizedError(INVALID_CREDENTIALS);
     }
     await throttle.recordSuccess(username);
-    const user = await users.update(found.user.id, { lastLoginAt: new Date().toISOString() });
+    const user = await users.update(found.user.id, { lastLoginAt: this.#d.clock.now().toISOString() });
     await audit.record({ ...actor, userId: user.id }, { action: "auth.login", resourceType: "user", resourceId: user.id });
     return this.#issue(user, randomUUID());
   }
@@ -75,7 +78,7 @@ export class IdentityService {
     const stored = await refreshTokens.find(refreshToken);
     if (!stored) throw new UnauthorizedError("The refresh token is invalid");
     if (stored.revoked_at) throw new UnauthorizedError("The refresh token has been revoked");
-    if (stored.expires_at <= new Date().toISOString()) throw new UnauthorizedError("The refresh token has expired");
+    if (stored.expires_at <= this.#d.clock.now().toISOString()) throw new UnauthorizedError("The refresh token has expired");
     if (stored.used_at || !(await refreshTokens.markUsed(stored.id))) {
       const revoked = await refreshTokens.revokeFamily(stored.family_id, "reuse_detected");
       await audit.record({ ...actor, userId: stored.user_id }, {

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { DatabaseSchema, RefreshTokensTable } from "../sql/schema.js";
+import type { Clock } from "../ports/clock.js";
 
 export function hashToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");
@@ -13,13 +14,15 @@ export function hashToken(token: string): string {
  */
 export class RefreshTokenStore {
   readonly #db: Kysely<DatabaseSchema>;
-  constructor(db: Kysely<DatabaseSchema>) {
+  readonly #clock: Clock;
+  constructor(db: Kysely<DatabaseSchema>, clock: Clock) {
     this.#db = db;
+    this.#clock = clock;
   }
 
   async issue(userId: string, familyId: string, ttlSeconds: number): Promise<{ token: string; expiresAt: string }> {
     const token = randomBytes(32).toString("base64url");
-    const now = Date.now();
+    const now = this.#clock.now().getTime();
     const expiresAt = new Date(now + ttlSeconds * 1000).toISOString();
     await this.#db
       .insertInto("refresh_tokens")
@@ -49,7 +52,7 @@ export class RefreshTokenStore {
   async markUsed(id: string): Promise<boolean> {
     const r = await this.#db
       .updateTable("refresh_tokens")
-      .set({ used_at: new Date().toISOString() })
+      .set({ used_at: this.#clock.now().toISOString() })
       .where("id", "=", id)
       .where("used_at", "is", null)
       .where("revoked_at", "is", null)
@@ -60,7 +63,7 @@ export class RefreshTokenStore {
   async revokeFamily(familyId: string, reason: string): Promise<number> {
     const r = await this.#db
       .updateTable("refresh_tokens")
-      .set({ revoked_at: new Date().toISOString(), revoked_reason: reason })
+      .set({ revoked_at: this.#clock.now().toISOString(), revoked_reason: reason })
       .where("family_id", "=", familyId)
       .where("revoked_at", "is", null)
       .executeTakeFirst();
@@ -70,7 +73,7 @@ export class RefreshTokenStore {
   async revokeAllForUser(userId: string, reason: string): Promise<number> {
     const r = await this.#db
       .updateTable("refresh_tokens")
-      .set({ revoked_at: new Date().toISOString(), revoked_reason: reason })
+      .set({ revoked_at: this.#clock.now().toISOString(), revoked_reason: reason })
       .where("user_id", "=", userId)
       .where("revoked_at", "is", null)
       .executeTakeFirst();
@@ -78,7 +81,7 @@ export class RefreshTokenStore {
   }
 
   /** Deletes tokens expired for longer than a day (kept that long for reuse forensics). */
-  async purgeExpired(now = new Date()): Promise<number> {
+  async purgeExpired(now = this.#clock.now()): Promise<number> {
     const cutoff = new Date(now.getTime() - 86_400_000).toISOString();
     const r = await this.#db.deleteFrom("refresh_tokens").where("expires_at", "<", cutoff).executeTakeFirst();
     return Number(r.numDeletedRows);

@@ -5,6 +5,7 @@ import { ConflictError, NotFoundError } from "../domain/errors.js";
 import { roleSchema, type Role } from "../domain/roles.js";
 import { selectPage } from "../sql/paging.js";
 import type { DatabaseSchema, UsersTable } from "../sql/schema.js";
+import type { Clock } from "../ports/clock.js";
 
 export type UserStatus = "active" | "disabled";
 
@@ -51,8 +52,10 @@ function toUser(row: UsersTable): User {
 /** Users and their password hashes, in the platform's SQL database. */
 export class UserRepository {
   readonly #db: Kysely<DatabaseSchema>;
-  constructor(db: Kysely<DatabaseSchema>) {
+  readonly #clock: Clock;
+  constructor(db: Kysely<DatabaseSchema>, clock: Clock) {
     this.#db = db;
+    this.#clock = clock;
   }
 
   async findById(id: string): Promise<User | undefined> {
@@ -73,7 +76,7 @@ export class UserRepository {
   }
 
   async create(input: { username: string; passwordHash: string; roles: readonly Role[] }): Promise<User> {
-    const now = new Date().toISOString();
+    const now = this.#clock.now().toISOString();
     const username = input.username.toLowerCase();
     const existing = await this.#db.selectFrom("users").select("id").where("username", "=", username).executeTakeFirst();
     if (existing) throw new ConflictError(`User '${username}' already exists`, { field: "username" });
@@ -108,7 +111,7 @@ export class UserRepository {
     const result = await this.#db
       .updateTable("users")
       .set({
-        updated_at: new Date().toISOString(),
+        updated_at: this.#clock.now().toISOString(),
         ...(changes.status ? { status: changes.status } : {}),
         ...(changes.roles ? { roles: JSON.stringify(changes.roles) } : {}),
         ...(changes.passwordHash ? { password_hash: changes.passwordHash } : {}),

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type SelectQueryBuilder } from "kysely";
 import { PreconditionFailedError } from "../domain/errors.js";
 import type { DatabaseSchema, ProjectsTable } from "../sql/schema.js";
+import type { Clock } from "../ports/clock.js";
 
 /** The SQL side of a project: seed 000's `projects` row. */
 export interface ProjectRecord {
@@ -66,8 +67,10 @@ const IN_CHUNK = 500;
 
 export class ProjectRepository {
   readonly #db: Kysely<DatabaseSchema>;
-  constructor(db: Kysely<DatabaseSchema>) {
+  readonly #clock: Clock;
+  constructor(db: Kysely<DatabaseSchema>, clock: Clock) {
     this.#db = db;
+    this.#clock = clock;
   }
 
   /** Pass the transaction when inside one: SQLite has one connection, and a second would wait forever. */
@@ -118,7 +121,7 @@ export class ProjectRepository {
     changes: ProjectRecordChanges,
     db: Kysely<DatabaseSchema> = this.#db,
   ): Promise<ProjectRecord> {
-    const now = new Date().toISOString();
+    const now = this.#clock.now().toISOString();
     const columns = {
       ...(changes.name !== undefined ? { project_name: changes.name } : {}),
       ...(changes.status !== undefined ? { status: changes.status } : {}),
@@ -162,7 +165,7 @@ export class ProjectRepository {
 
   /** Bulk insert for seeding (local simulator data); existing ids are left alone. */
   async insertMissing(records: readonly Omit<ProjectRecord, "createdAt" | "updatedAt" | "version">[]): Promise<void> {
-    const now = new Date().toISOString();
+    const now = this.#clock.now().toISOString();
     await this.#db.transaction().execute(async (trx) => {
       for (let i = 0; i < records.length; i += 50) {
         const chunk = records.slice(i, i + 50);

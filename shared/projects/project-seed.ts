@@ -15,9 +15,9 @@ export async function seedSimulatedProjectRecords(platform: Platform): Promise<n
   if (!simulator || platform.settings.runningInAzure) {
     throw new ConfigurationError(["SAP_ADAPTER: project records are seeded from the SAP simulator only, never in Azure"]);
   }
-  const repository = new ProjectRepository(platform.database.db);
+  const repository = new ProjectRepository(platform.database.db, platform.clock);
   if ((await repository.count()) > 0) return 0;
-  const billingRepository = new BillingRepository(platform.database.db);
+  const billingRepository = new BillingRepository(platform.database.db, platform.clock);
   let seeded = 0;
   // In chunks, so a million simulated projects seed in bounded memory.
   for (let first = 1; first <= simulator.projectCount; first += SEED_CHUNK) {

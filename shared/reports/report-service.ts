@@ -13,6 +13,7 @@ import type { MergedProject } from "../projects/merge-project.js";
 import type { ProjectService } from "../projects/project-service.js";
 import type { DatabaseSchema, ReportRequestsTable, ReportStatus } from "../sql/schema.js";
 import { buildReportContent, type ReportContent, type ReportRequest, type ReportType } from "./report-content.js";
+import type { Clock } from "../ports/clock.js";
 
 export interface Report {
   readonly reportId: string;
@@ -38,6 +39,8 @@ export interface ReportMessages {
 }
 
 export interface ReportServiceOptions {
+  /** The time its decisions are made by (stamps, deadlines, due dates). */
+  readonly clock: Clock;
   readonly db: Kysely<DatabaseSchema>;
   readonly projects: ProjectService;
   readonly billing: BillingRepository;
@@ -73,7 +76,7 @@ export class ReportService {
   /** Records the request as QUEUED; the caller then sends `{reportId}` with `markQueued`. */
   async createReport(request: ReportRequest, actor: Actor & { username: string }): Promise<Report> {
     const reportId = randomUUID();
-    const now = new Date().toISOString();
+    const now = this.#o.clock.now().toISOString();
     await this.#o.db
       .insertInto("report_requests")
       .values({
@@ -103,7 +106,7 @@ export class ReportService {
 
   /** Notes that the request's message is on the queue (the requeue timer skips it then). */
   async markQueued(reportId: string): Promise<void> {
-    const now = new Date().toISOString();
+    const now = this.#o.clock.now().toISOString();
     await this.#o.db.updateTable("report_requests").set({ queued_at: now, updated_at: now }).where("report_id", "=", reportId).execute();
   }
 
@@ -139,13 +142,13 @@ export class ReportService {
     if (row.status === "COMPLETED" || row.status === "FAILED") return;
     const attempt = row.attempts + 1;
     const started = performance.now();
-    await this.#update(reportId, { status: "PROCESSING", progress: 0, attempts: attempt, started_at: new Date().toISOString(), error: null });
+    await this.#update(reportId, { status: "PROCESSING", progress: 0, attempts: attempt, started_at: this.#o.clock.now().toISOString(), error: null });
     const request = JSON.parse(row.request_json) as ReportRequest;
     try {
       const content = await this.#content(reportId, request);
       const blobName = `${reportId}.${EXTENSIONS[request.options.format]}`;
       const { bytes, rows } = await this.#write(reportId, blobName, request, content, row);
-      await this.#update(reportId, { status: "COMPLETED", progress: 100, blob_name: blobName, size_bytes: bytes, row_count: rows, completed_at: new Date().toISOString() });
+      await this.#update(reportId, { status: "COMPLETED", progress: 100, blob_name: blobName, size_bytes: bytes, row_count: rows, completed_at: this.#o.clock.now().toISOString() });
       this.#o.metrics.reportsGenerated.inc({ report_type: request.reportType, status: "COMPLETED" });
       this.#o.metrics.reportGenerationDuration.observe({ report_type: request.reportType }, (performance.now() - started) / 1000);
       this.#o.metrics.reportSize.observe({ report_type: request.reportType }, bytes);
@@ -159,8 +162,8 @@ export class ReportService {
       // Back off by re-queueing with a delay rather than throwing: Service Bus would redeliver at once.
       const delay = backoffSeconds(attempt);
       this.#o.logger.warn("Report attempt failed; retrying with backoff", { report_id: reportId, attempt, delay_seconds: delay, error });
-      await this.#update(reportId, { status: "QUEUED", progress: 0, error: `attempt ${attempt} failed: ${message}; retrying in ${delay} s`, queued_at: new Date().toISOString() });
-      await messages.request({ messageId: `${reportId}:attempt:${attempt + 1}`, body: { reportId }, scheduledEnqueueTime: new Date(Date.now() + delay * 1000) });
+      await this.#update(reportId, { status: "QUEUED", progress: 0, error: `attempt ${attempt} failed: ${message}; retrying in ${delay} s`, queued_at: this.#o.clock.now().toISOString() });
+      await messages.request({ messageId: `${reportId}:attempt:${attempt + 1}`, body: { reportId }, scheduledEnqueueTime: new Date(this.#o.clock.now().getTime() + delay * 1000) });
     }
   }
 
@@ -177,7 +180,7 @@ export class ReportService {
    * FAILED. Returns how many it touched.
    */
   async requeueStale(messages: ReportMessages): Promise<number> {
-    const cutoff = new Date(Date.now() - this.#o.staleAfterSeconds * 1000).toISOString();
+    const cutoff = new Date(this.#o.clock.now().getTime() - this.#o.staleAfterSeconds * 1000).toISOString();
     const stale = await this.#o.db
       .selectFrom("report_requests")
       .select(["report_id", "status", "attempts", "report_type", "queued_at", "updated_at"])
@@ -186,11 +189,11 @@ export class ReportService {
       .execute();
     let touched = 0;
     for (const r of stale) {
-      if (r.status === "QUEUED" && r.queued_at === null && r.updated_at >= new Date(Date.now() - 5000).toISOString()) continue; // its request is still sending it
+      if (r.status === "QUEUED" && r.queued_at === null && r.updated_at >= new Date(this.#o.clock.now().getTime() - 5000).toISOString()) continue; // its request is still sending it
       if (r.attempts >= this.#o.maxAttempts) {
         await this.#fail(r.report_id, r.report_type as ReportType, `no attempt finished after ${r.attempts} attempts`, messages);
       } else {
-        await this.#update(r.report_id, { status: "QUEUED", queued_at: new Date().toISOString() });
+        await this.#update(r.report_id, { status: "QUEUED", queued_at: this.#o.clock.now().toISOString() });
         await messages.request({ messageId: `${r.report_id}:requeue:${r.attempts}:${r.updated_at}`, body: { reportId: r.report_id } });
       }
       touched++;
@@ -199,7 +202,7 @@ export class ReportService {
   }
 
   async #fail(reportId: string, reportType: ReportType, reason: string, messages: ReportMessages): Promise<void> {
-    await this.#update(reportId, { status: "FAILED", error: reason, completed_at: new Date().toISOString() });
+    await this.#update(reportId, { status: "FAILED", error: reason, completed_at: this.#o.clock.now().toISOString() });
     this.#o.metrics.reportsGenerated.inc({ report_type: reportType, status: "FAILED" });
     await messages.completed({ messageId: `report:${reportId}:FAILED`, body: { taskType: "report", taskId: reportId, status: "FAILED" } });
   }
@@ -259,7 +262,7 @@ export class ReportService {
             {
               title: content.title,
               requestedBy: row.requested_by_name,
-              generatedAt: new Date().toISOString(),
+              generatedAt: this.#o.clock.now().toISOString(),
               dateRange: request.options.dateRange ?? null,
               summary: content.summary.map((s) => ({ label: s.label, value: s.value })),
               tables: [content.details, content.chartData, ...content.extra].map((t) => ({
@@ -291,7 +294,7 @@ export class ReportService {
   }
 
   async #update(reportId: string, changes: Partial<ReportRequestsTable>): Promise<void> {
-    await this.#o.db.updateTable("report_requests").set({ ...changes, updated_at: new Date().toISOString() }).where("report_id", "=", reportId).execute();
+    await this.#o.db.updateTable("report_requests").set({ ...changes, updated_at: this.#o.clock.now().toISOString() }).where("report_id", "=", reportId).execute();
   }
 }
 

@@ -4,6 +4,7 @@ import type { PlatformMetrics } from "../observability/metrics.js";
 import type { Alerter } from "../ports/alerter.js";
 import type { Cache } from "../ports/cache.js";
 import type { RfcError } from "../ports/sap-rfc.js";
+import type { Clock } from "../ports/clock.js";
 
 export type SapState = "up" | "down";
 
@@ -14,6 +15,8 @@ interface SharedState {
 }
 
 export interface SapAvailabilityOptions {
+  /** Stamps when the state changed; the probe cadence runs on real time, as Redis expiries do. */
+  readonly clock: Clock;
   readonly cache: Cache;
   readonly alerts: Alerter;
   readonly metrics: PlatformMetrics;
@@ -39,13 +42,14 @@ const STATE_TTL_SECONDS = 86_400;
  */
 export class SapAvailability {
   readonly #options: SapAvailabilityOptions;
-  #state: SharedState = { state: "up", since: new Date().toISOString(), reason: "assumed up at start" };
+  #state: SharedState;
   #consecutiveFailures = 0;
   #timer: NodeJS.Timeout | undefined;
   #ticking = false;
 
   constructor(options: SapAvailabilityOptions) {
     this.#options = Object.freeze({ ...options });
+    this.#state = { state: "up", since: options.clock.now().toISOString(), reason: "assumed up at start" };
     options.metrics.sapUp.set(1);
   }
 
@@ -126,7 +130,7 @@ export class SapAvailability {
   }
 
   async #change(state: SapState, reason: string): Promise<void> {
-    const next: SharedState = { state, since: new Date().toISOString(), reason };
+    const next: SharedState = { state, since: this.#options.clock.now().toISOString(), reason };
     this.#adopt(next);
     const { cache, alerts, probeIntervalSeconds } = this.#options;
     await cache.set(STATE_KEY, JSON.stringify(next), STATE_TTL_SECONDS);

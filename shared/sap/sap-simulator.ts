@@ -1,6 +1,7 @@
 import { formatDecimal } from "../finance/money.js";
 import { RfcError, type RfcParameters, type RfcResult, type SapRfcClient } from "../ports/sap-rfc.js";
 import type { ChecksumEntry } from "../billing/billing-checksum.js";
+import type { Clock } from "../ports/clock.js";
 import { SimulatedBillingLedger } from "./simulated-billing.js";
 import {
   RFC_PING,
@@ -25,6 +26,8 @@ export interface SapSimulatorControls {
 }
 
 export interface SapSimulatorOptions {
+  /** SAP's own time: posting stamps and the change list's EV_NOW. */
+  readonly clock: Clock;
   readonly seed: number;
   readonly projectCount: number;
   readonly functionNames: {
@@ -119,6 +122,7 @@ export class SapSimulator implements SapRfcClient {
       indexOf: (projectId) => this.#indexOf(projectId),
       projectIdOf,
       projectCount: options.projectCount,
+      clock: options.clock,
       ...(options.stateFile ? { stateFile: options.stateFile } : {}),
     });
   }
@@ -200,7 +204,7 @@ export class SapSimulator implements SapRfcClient {
   }
 
   #record(functionName: string, parameters: RfcParameters, outcome: RecordedRfcCall["outcome"]) {
-    this.#calls.push({ functionName, parameters, at: new Date().toISOString(), outcome });
+    this.#calls.push({ functionName, parameters, at: this.#options.clock.now().toISOString(), outcome });
     if (this.#calls.length > 10_000) this.#calls.splice(0, this.#calls.length - 10_000);
   }
 

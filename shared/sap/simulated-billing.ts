@@ -5,6 +5,7 @@ import { RfcError, type RfcParameters, type RfcResult } from "../ports/sap-rfc.j
 import { billingChecksum, rangeChecksum, type ChecksumEntry } from "../billing/billing-checksum.js";
 import { sapAmountMinor, sapCurrency, sapDate, sapText, toSapTimestamp } from "./sap-normalize.js";
 import type { SapBillingEntryRow } from "./sap-functions.js";
+import type { Clock } from "../ports/clock.js";
 
 /** One posting as the simulated SAP keeps it (amounts in minor units). */
 interface Posting {
@@ -26,6 +27,7 @@ export interface SimulatedBillingOptions {
   readonly indexOf: (projectId: string) => number | undefined;
   readonly projectIdOf: (index: number) => string;
   readonly projectCount: number;
+  readonly clock: Clock;
   /** Append-only log of postings and reversals: SAP's state survives a restart, as SAP's would. */
   readonly stateFile?: string;
 }
@@ -81,7 +83,7 @@ export class SimulatedBillingLedger {
           throw new RfcError("ABAP_EXCEPTION", `IT_ENTRIES[${i}]: ${(error as Error).message}`, "INVALID_ENTRY");
         }
       }),
-      at: new Date().toISOString(),
+      at: this.#o.clock.now().toISOString(),
     };
     this.#persist(record);
     this.#apply(record);
@@ -93,7 +95,7 @@ export class SimulatedBillingLedger {
     const reference = String(p.IV_REFERENCE ?? "").trim();
     const posting = this.#byReference.get(reference);
     if (!posting || posting.reversedAt) return { EV_REVERSED: "" };
-    const record: LogRecord = { type: "reverse", reference, at: new Date().toISOString() };
+    const record: LogRecord = { type: "reverse", reference, at: this.#o.clock.now().toISOString() };
     this.#persist(record);
     this.#apply(record);
     return { EV_REVERSED: "X" };
@@ -129,7 +131,7 @@ export class SimulatedBillingLedger {
     }
     return {
       ET_CHANGES: [...latest.entries()].sort().map(([projectId, stamp]) => ({ PROJECT_ID: projectId.padEnd(24, " "), CHANGED_AT: stamp })),
-      EV_NOW: toSapTimestamp(Date.now()),
+      EV_NOW: toSapTimestamp(this.#o.clock.now().getTime()),
     };
   }
 

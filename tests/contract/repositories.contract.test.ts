@@ -11,6 +11,7 @@ import { billingChecksum } from "../../shared/billing/billing-checksum.js";
 import { migrateToLatest } from "../../shared/sql/migrations.js";
 import { openMssqlDatabase, openSqliteDatabase, type Database } from "../../shared/sql/database.js";
 import { tempDir } from "../support/test-host.js";
+import { systemClock } from "../../shared/ports/clock.js";
 
 /** Repository behaviour on every SQL adapter: SQLite always, SQL Server when configured. */
 function contract(name: string, open: () => Promise<Database | { skip: string }>) {
@@ -37,7 +38,7 @@ function contract(name: string, open: () => Promise<Database | { skip: string }>
 
     it("creates, finds case-insensitively, pages and updates users; refuses duplicates", async (t) => {
       if (skip) return t.skip(skip);
-      const users = new UserRepository(database!.db);
+      const users = new UserRepository(database!.db, systemClock);
       const a = await users.create({ username: `Alice.${suffix}`, passwordHash: "h1", roles: ["finance", "viewer"] });
       await users.create({ username: `bob.${suffix}`, passwordHash: "h2", roles: ["viewer"] });
       await assert.rejects(users.create({ username: `ALICE.${suffix}`, passwordHash: "h3", roles: ["viewer"] }), /already exists/);
@@ -56,9 +57,9 @@ function contract(name: string, open: () => Promise<Database | { skip: string }>
 
     it("rotates refresh tokens exactly once and revokes families", async (t) => {
       if (skip) return t.skip(skip);
-      const users = new UserRepository(database!.db);
+      const users = new UserRepository(database!.db, systemClock);
       const u = await users.create({ username: `carol.${suffix}`, passwordHash: "h", roles: ["viewer"] });
-      const store = new RefreshTokenStore(database!.db);
+      const store = new RefreshTokenStore(database!.db, systemClock);
       const { token } = await store.issue(u.id, "family-" + suffix, 3600);
       const row = await store.find(token);
       assert.ok(row);
@@ -71,7 +72,7 @@ function contract(name: string, open: () => Promise<Database | { skip: string }>
 
     it("appends audit records and lists them newest first", async (t) => {
       if (skip) return t.skip(skip);
-      const audit = new AuditLog(database!.db);
+      const audit = new AuditLog(database!.db, systemClock);
       await audit.record({ correlationId: "c1", ipAddress: "10.0.0.1" }, { action: `test.first.${suffix}`, resourceType: "thing", details: { a: 1 } });
       await new Promise((r) => setTimeout(r, 5));
       await audit.record({ correlationId: "c2" }, { action: `test.second.${suffix}`, resourceType: "thing" });
@@ -84,7 +85,7 @@ function contract(name: string, open: () => Promise<Database | { skip: string }>
 
     it("keeps project records with exact cost totals and optimistic versions", async (t) => {
       if (skip) return t.skip(skip);
-      const projects = new ProjectRepository(database!.db);
+      const projects = new ProjectRepository(database!.db, systemClock);
       const id = `PRJ-T${suffix}`.slice(0, 50);
       // Larger than 2^53: a bigint column must come back exact on both dialects.
       await projects.insertMissing([
@@ -107,7 +108,7 @@ function contract(name: string, open: () => Promise<Database | { skip: string }>
 
     it("keeps billing entries exact, PENDING until their saga activates them, removable only while pending", async (t) => {
       if (skip) return t.skip(skip);
-      const billing = new BillingRepository(database!.db);
+      const billing = new BillingRepository(database!.db, systemClock);
       const project = `PRJ-B${suffix}`.slice(0, 50);
       const saga = `saga-${suffix}`;
       const entry = (n: number, amountMinor: bigint) => ({ entryId: `${saga}-${n}`, projectId: project, sagaId: saga, kind: "billing" as const, pep: null, amountMinor, currency: "EUR", billingDate: "2026-11-20", description: `Entry ${n} — Überweisung` });

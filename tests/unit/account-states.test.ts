@@ -8,6 +8,7 @@ import { PlatformMetrics } from "../../shared/observability/metrics.js";
 import type { Broadcast, BroadcastListener } from "../../shared/ports/broadcast.js";
 import type { Cache } from "../../shared/ports/cache.js";
 import { openSqliteDatabase, type Database } from "../../shared/sql/database.js";
+import { systemClock } from "../../shared/ports/clock.js";
 
 /** A broadcast whose subscription goes down and comes back on demand, as Redis pub/sub does. */
 class SwitchableBroadcast implements Broadcast {
@@ -42,7 +43,7 @@ describe("account states: memory per instance, shared cache, SQL", () => {
   const now = () => clock;
   before(async () => {
     database = await openSqliteDatabase(":memory:");
-    users = new UserRepository(database.db);
+    users = new UserRepository(database.db, systemClock);
   });
   after(async () => database.close());
 

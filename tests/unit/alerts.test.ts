@@ -7,9 +7,11 @@ import { AlertDispatcher } from "../../shared/alerts/alert-dispatcher.js";
 import { EnvSecretStore } from "../../shared/infra/secrets.js";
 import { createLogger } from "../../shared/observability/logger.js";
 import { PlatformMetrics } from "../../shared/observability/metrics.js";
+import { ManualClock } from "../support/manual-clock.js";
 import { freePort } from "../support/test-host.js";
 
 describe("alerts: log and metric always, webhooks and e-mail when configured", () => {
+  const clock = new ManualClock("2031-02-03T04:05:06.000Z");
   const posts: { path: string; body: any }[] = [];
   const mails: string[] = [];
   let web: Server;
@@ -53,6 +55,7 @@ describe("alerts: log and metric always, webhooks and e-mail when configured", (
     const lines: string[] = [];
     const metrics = new PlatformMetrics();
     const alerts = new AlertDispatcher({
+      clock,
       logger: createLogger("info", {}, (l) => void lines.push(l)),
       metrics,
       secrets: new EnvSecretStore({ ALERT_SLACK_WEBHOOK_URL: `${webUrl}/slack`, ALERT_WEBHOOK_URL: `${webUrl}/generic`, SMTP_PASSWORD: "smtp-secret" }),
@@ -76,6 +79,7 @@ describe("alerts: log and metric always, webhooks and e-mail when configured", (
 
   it("triggers a PagerDuty incident through the Events API v2 when a routing key is set", async () => {
     const alerts = new AlertDispatcher({
+      clock,
       logger: createLogger("error", {}, () => undefined),
       metrics: new PlatformMetrics(),
       secrets: new EnvSecretStore({ ALERT_PAGERDUTY_ROUTING_KEY: "routing-key-1" }),
@@ -90,12 +94,14 @@ describe("alerts: log and metric always, webhooks and e-mail when configured", (
     assert.equal(event.payload.source, "esg-daily-file");
     assert.match(event.payload.summary, /forecast to miss its window: ETA 09:40/);
     assert.deepEqual(event.payload.custom_details, { run_id: "r1" });
+    assert.equal(event.payload.timestamp, "2031-02-03T04:05:06.000Z", "stamped by the platform clock");
   });
 
   it("logs and counts a failing channel without throwing at the caller", async () => {
     const lines: string[] = [];
     const metrics = new PlatformMetrics();
     const alerts = new AlertDispatcher({
+      clock,
       logger: createLogger("info", {}, (l) => void lines.push(l)),
       metrics,
       secrets: new EnvSecretStore({ ALERT_WEBHOOK_URL: `${webUrl}/broken` }),

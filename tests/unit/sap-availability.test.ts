@@ -6,6 +6,7 @@ import { PlatformMetrics } from "../../shared/observability/metrics.js";
 import type { Alert, Alerter } from "../../shared/ports/alerter.js";
 import { RfcError } from "../../shared/ports/sap-rfc.js";
 import { SapAvailability } from "../../shared/sap/sap-availability.js";
+import { systemClock } from "../../shared/ports/clock.js";
 
 /** Two instances sharing one cache, as two Function App instances share Redis. */
 function twoInstances(failureThreshold = 3) {
@@ -15,6 +16,7 @@ function twoInstances(failureThreshold = 3) {
   const sap = { up: true, pings: 0 };
   const make = () =>
     new SapAvailability({
+      clock: systemClock,
       cache,
       alerts,
       metrics: new PlatformMetrics(),
