@@ -1,7 +1,7 @@
 import { parseMoney, toMoney } from "../finance/money.js";
 import type { SapBillingEntryRow } from "../sap/sap-functions.js";
 import { sapAmountMinor, sapCurrency, sapDate, sapText } from "../sap/sap-normalize.js";
-import { billingChecksum, type ChecksumEntry } from "./billing-checksum.js";
+import { billingChecksum, type ChecksumEntry } from "../sap/billing-checksum.js";
 
 /** A billing entry as reconciliation reports it (amounts as decimal strings). */
 export interface EntryFacts {

@@ -10,7 +10,7 @@ import type { GuardedSapClient } from "../sap/guarded-sap-client.js";
 import type { SapBillingEntryRow, SapProjectHeaderRow } from "../sap/sap-functions.js";
 import { fromSapTimestamp, sapId, toSapTimestamp } from "../sap/sap-normalize.js";
 import type { BillingInconsistenciesTable, DatabaseSchema, ReconciliationRunsTable } from "../sql/schema.js";
-import { billingChecksum, rangeChecksum, type ChecksumEntry } from "./billing-checksum.js";
+import { billingChecksum, rangeChecksum, type ChecksumEntry } from "../sap/billing-checksum.js";
 import { compare, facts, fromSap, proposalFor, stateOf, type Differences, type RepairProposal } from "./billing-facts.js";
 import type { BillingSagaService } from "./billing-saga.js";
 import type { BillingRepository } from "./billing-repository.js";

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from "kysely";
 import type { DatabaseSchema } from "../sql/schema.js";
-import { billingChecksum, type ChecksumEntry } from "./billing-checksum.js";
+import { billingChecksum, type ChecksumEntry } from "../sap/billing-checksum.js";
 import type { Clock } from "../ports/clock.js";
 
 export type BillingKind = "billing" | "allocation";

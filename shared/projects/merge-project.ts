@@ -3,7 +3,7 @@ import type { RfcResult } from "../ports/sap-rfc.js";
 import type { SapProjectRow, SapResourcePlanRow, SapWbsRow } from "../sap/sap-functions.js";
 import { IssueCollector, sapAmountMinor, sapCurrency, sapDate, sapId, sapQuantity, sapText, type DataIssue } from "../sap/sap-normalize.js";
 import type { ProjectRecord } from "./project-repository.js";
-import type { ChecksumEntry } from "../billing/billing-checksum.js";
+import type { ChecksumEntry } from "../sap/billing-checksum.js";
 
 /** SAP system statuses, as the platform names them. */
 const SAP_STATUS: Record<string, string> = { CRTD: "created", REL: "released", TECO: "technically_completed", CLSD: "closed" };

@@ -1,6 +1,6 @@
 import { formatDecimal } from "../finance/money.js";
 import { RfcError, type RfcParameters, type RfcResult, type SapRfcClient } from "../ports/sap-rfc.js";
-import type { ChecksumEntry } from "../billing/billing-checksum.js";
+import type { ChecksumEntry } from "./billing-checksum.js";
 import type { Clock } from "../ports/clock.js";
 import { SimulatedBillingLedger } from "./simulated-billing.js";
 import {

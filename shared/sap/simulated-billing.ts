@@ -2,7 +2,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { formatDecimal } from "../finance/money.js";
 import { RfcError, type RfcParameters, type RfcResult } from "../ports/sap-rfc.js";
-import { billingChecksum, rangeChecksum, type ChecksumEntry } from "../billing/billing-checksum.js";
+import { billingChecksum, rangeChecksum, type ChecksumEntry } from "./billing-checksum.js";
 import { sapAmountMinor, sapCurrency, sapDate, sapText, toSapTimestamp } from "./sap-normalize.js";
 import type { SapBillingEntryRow } from "./sap-functions.js";
 import type { Clock } from "../ports/clock.js";

@@ -7,7 +7,7 @@ import { RefreshTokenStore } from "../../shared/identity/refresh-tokens.js";
 import { UserRepository } from "../../shared/identity/users.js";
 import { ProjectRepository } from "../../shared/projects/project-repository.js";
 import { BillingRepository } from "../../shared/billing/billing-repository.js";
-import { billingChecksum } from "../../shared/billing/billing-checksum.js";
+import { billingChecksum } from "../../shared/sap/billing-checksum.js";
 import { migrateToLatest } from "../../shared/sql/migrations.js";
 import { openMssqlDatabase, openSqliteDatabase, type Database } from "../../shared/sql/database.js";
 import { tempDir } from "../support/test-host.js";
