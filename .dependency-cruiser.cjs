@@ -17,10 +17,17 @@ module.exports = {
     },
     {
       name: "local-host-uses-the-shared-entry",
-      comment: "The local host reaches the domain only through shared/index.ts.",
+      comment: "The local host reaches the domain only through shared/index.ts and the local-only entry shared/local.ts.",
       severity: "error",
       from: { path: "^local/" },
-      to: { path: "^shared/", pathNot: "^shared/index\\.ts$" },
+      to: { path: "^shared/", pathNot: "^shared/(index|local)\\.ts$" },
+    },
+    {
+      name: "shared-entry-excludes-local-only",
+      comment: "The Azure entry never pulls in the local-only entry.",
+      severity: "error",
+      from: { path: "^shared/", pathNot: "^shared/local\\.ts$" },
+      to: { path: "^shared/local\\.ts$" },
     },
     {
       name: "domain-has-no-infrastructure",

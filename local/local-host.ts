@@ -4,7 +4,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { AddressInfo } from "node:net";
-import { ConfigurationError, LocalMessageQueue, createPlatform, loadSettings, seedSimulatedProjectRecords, type LogSink, type Platform, type QueueDefinition, type Settings, type Clock } from "../shared/index.js";
+import { ConfigurationError, LocalMessageQueue, createPlatform, loadSettings, type LogSink, type Platform, type QueueDefinition, type Settings, type Clock } from "../shared/index.js";
+import { seedSimulatedProjectRecords } from "../shared/local.js";
 import { functions as appFunctions } from "../functions/catalog.js";
 import type { FunctionDeclaration, InboundRequest, RequestHeaders } from "../functions/registry/declarations.js";
 import { toRegistrations, type Registration } from "../functions/registry/register.js";

@@ -33,7 +33,6 @@ export { isKnownCurrency, parseMoney, type Money } from "./finance/money.js";
 export type { BillingEntryInput, Saga, StoredResponse } from "./billing/billing-saga.js";
 export type { Inconsistency, ReconciliationMode, ReconciliationRun } from "./billing/billing-reconciliation.js";
 export { SapSimulator, type SapSimulatorControls, type RecordedRfcCall } from "./sap/sap-simulator.js";
-export { seedSimulatedProjectRecords } from "./projects/project-seed.js";
 export { REPORT_TYPES, type ReportRequest, type ReportType } from "./reports/report-content.js";
 export type { Report } from "./reports/report-service.js";
 export type { Backup } from "./backups/backup-service.js";
