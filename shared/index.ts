@@ -21,7 +21,7 @@ export type { RateLimiter, RateLimitDecision, RateLimitPolicy } from "./ports/ra
 export type { BlobStore, BlobProperties } from "./ports/blob-store.js";
 export type { Alert, Alerter, AlertSeverity } from "./ports/alerter.js";
 export type { SecretStore } from "./ports/secret-store.js";
-export { systemClock, type Clock } from "./ports/clock.js";
+export type { Clock } from "./ports/clock.js";
 export type { ReadinessReport, DependencyReport } from "./health/readiness.js";
 export { PROJECT_STATUSES, type ProjectStatus } from "./projects/project-status.js";
 export type { MergedProject } from "./projects/merge-project.js";
