@@ -1,7 +1,7 @@
 import { app } from "./azure-functions.js";
 import { createPlatform, loadSettings, startTelemetry, type Platform } from "../shared/index.js";
 import { functions } from "./catalog.js";
-import { registerAll, toRegistrations } from "./registry/register.js";
+import { registerAll, toRegistrations } from "./runtime/register.js";
 
 /**
  * The Azure Functions entry (package.json `main`). Settings are validated before any

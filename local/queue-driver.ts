@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { InvocationContext } from "../functions/azure-functions.js";
 import { MessageLockLostError, NonRetriableError, type Logger, type MessageQueue, type ReceivedMessage } from "../shared/index.js";
-import type { Registration } from "../functions/registry/register.js";
+import type { Registration } from "../functions/runtime/register.js";
 
 type QueueRegistration = Extract<Registration, { kind: "serviceBusQueue" }>;
 

@@ -1,4 +1,4 @@
-import type { Registration } from "../functions/registry/register.js";
+import type { Registration } from "../functions/runtime/register.js";
 
 type HttpRegistration = Extract<Registration, { kind: "http" }>;
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ADMIN_ONLY, ConflictError, type Platform, type SapSimulator } from "../shared/index.js";
-import { httpFunction } from "../functions/registry/declarations.js";
-import type { EsgSimulators } from "./esg-simulators.js";
+import { httpFunction } from "../functions/runtime/declarations.js";
+import type { EsgSimulators } from "./simulators/esg.js";
 
 /**
  * Local host only (never registered in Azure): steer the SAP simulator at run time so a

@@ -2,7 +2,7 @@ import { CronExpressionParser } from "cron-parser";
 import type { Timer } from "@azure/functions";
 import { InvocationContext } from "../functions/azure-functions.js";
 import type { Logger } from "../shared/index.js";
-import type { Registration } from "../functions/registry/register.js";
+import type { Registration } from "../functions/runtime/register.js";
 
 type TimerRegistration = Extract<Registration, { kind: "timer" }>;
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;

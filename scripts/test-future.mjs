@@ -8,13 +8,13 @@ const TIME_SENSITIVE = [
   "unit/",
   "contract/repositories",
   "contract/message-queue",
-  "integration/esg-runs",
-  "integration/identity-api",
-  "integration/readiness",
-  "integration/billing-saga.test",
-  "integration/billing-reconciliation",
-  "integration/reports",
-  "integration/backups",
+  "integration/esg/esg-runs",
+  "integration/identity/identity-api",
+  "integration/platform/readiness",
+  "integration/billing/billing-saga.test",
+  "integration/billing/billing-reconciliation",
+  "integration/reports/reports",
+  "integration/backups/backups",
 ];
 
 const offset = process.env.FAKETIME_OFFSET ?? "+365d";

@@ -1,12 +1,12 @@
 // The second entry of the shared package: what only the local host uses (seeding the
 // simulated SAP's SQL side). The Azure entry (functions/, through shared/index.ts) never
 // imports it.
-import { ConfigurationError } from "./config/settings.js";
+import { ConfigurationError } from "./foundation/settings.js";
 import type { Platform } from "./platform.js";
-import { projectIdOf } from "./sap/sap-simulator.js";
+import { projectIdOf } from "./adapters/sap/sap-simulator.js";
 import { sapAmountMinor, sapCurrency, sapId } from "./sap/sap-normalize.js";
-import { BillingRepository } from "./billing/billing-repository.js";
-import { ProjectRepository, type ProjectRecord } from "./projects/project-repository.js";
+import { BillingRepository } from "./systems/billing/billing-repository.js";
+import { ProjectRepository, type ProjectRecord } from "./systems/gateway/project-repository.js";
 
 /**
  * Local only: gives the simulated SAP projects their SQL side, once (an empty table), so a

@@ -1,4 +1,4 @@
-import { simulatedAccountId } from "../../local/esg-simulators.js";
+import { simulatedAccountId } from "../../local/simulators/esg.js";
 
 export interface PacedResult {
   readonly seconds: number;

@@ -3,7 +3,7 @@
 import { createWriteStream, readFileSync, statSync } from "node:fs";
 import { setImmediate as yieldToLoop } from "node:timers/promises";
 import ExcelJS from "exceljs";
-import { writeExcelReport, type ReportColumn, type ReportRow } from "../../shared/reports/excel-report.js";
+import { writeExcelReport, type ReportColumn, type ReportRow } from "../../shared/systems/reports/excel-report.js";
 
 export interface ChildResult {
   readonly target: "bare" | "ours";

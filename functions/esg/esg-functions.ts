@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ACCOUNT_ID_PATTERN, FINANCE_WRITERS, ANY_ROLE, ForbiddenError, QUEUES, ValidationError, type EsgRun } from "../../shared/index.js";
-import { httpFunction, queueFunction, timerFunction, type SendMessage } from "../registry/declarations.js";
-import { fileDownload } from "../http/file-download.js";
+import { httpFunction, queueFunction, timerFunction, type SendMessage } from "../runtime/declarations.js";
+import { fileDownload } from "../runtime/file-download.js";
 import { pageOf, pageQuery, pageView } from "../gateway/gateway-schemas.js";
 
 const RUN_STATUSES = ["QUEUED", "LISTING", "RUNNING", "ASSEMBLING", "COMPLETED", "TIMED_OUT", "FAILED"] as const;

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ANY_ROLE, FINANCE_WRITERS, PROJECT_STATUSES, PreconditionRequiredError, type MergedProject } from "../../shared/index.js";
-import { JsonText } from "../http/envelope.js";
-import { httpFunction } from "../registry/declarations.js";
+import { JsonText } from "../runtime/envelope.js";
+import { httpFunction } from "../runtime/declarations.js";
 import { pageOf, pageQuery, pageView, projectView, sapCode } from "./gateway-schemas.js";
 
 const projectParams = z.object({ projectId: sapCode(50) });

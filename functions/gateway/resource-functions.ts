@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ANY_ROLE } from "../../shared/index.js";
-import { httpFunction } from "../registry/declarations.js";
+import { httpFunction } from "../runtime/declarations.js";
 import { dataIssueView, moneyView, pageOf, pageQuery, pageView, sapCode } from "./gateway-schemas.js";
 
 const resourceView = z.object({

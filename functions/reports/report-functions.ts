@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ANY_ROLE, QUEUES, REPORT_TYPES, type Principal, type Report } from "../../shared/index.js";
-import { httpFunction, queueFunction, timerFunction, type HttpContext, type SendMessage } from "../registry/declarations.js";
-import { fileDownload } from "../http/file-download.js";
+import { httpFunction, queueFunction, timerFunction, type HttpContext, type SendMessage } from "../runtime/declarations.js";
+import { fileDownload } from "../runtime/file-download.js";
 import { pageOf, pageQuery, pageView, sapCode } from "../gateway/gateway-schemas.js";
 
 const reportView = z.object({

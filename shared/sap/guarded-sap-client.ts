@@ -1,5 +1,5 @@
-import { NotFoundError, ServiceUnavailableError } from "../domain/errors.js";
-import type { PlatformMetrics } from "../observability/metrics.js";
+import { NotFoundError, ServiceUnavailableError } from "../kernel/errors.js";
+import type { PlatformMetrics } from "../foundation/metrics.js";
 import { RfcError, type RfcParameters, type RfcResult, type SapRfcClient } from "../ports/sap-rfc.js";
 import { AdmissionGate } from "./admission-gate.js";
 import type { SapAvailability } from "./sap-availability.js";

@@ -1,6 +1,6 @@
-import { ServiceUnavailableError } from "../domain/errors.js";
-import type { Logger } from "../observability/logger.js";
-import type { PlatformMetrics } from "../observability/metrics.js";
+import { ServiceUnavailableError } from "../kernel/errors.js";
+import type { Logger } from "../foundation/logger.js";
+import type { PlatformMetrics } from "../foundation/metrics.js";
 import type { Alerter } from "../ports/alerter.js";
 import type { Cache } from "../ports/cache.js";
 import type { RfcError } from "../ports/sap-rfc.js";

@@ -1,4 +1,4 @@
-import { isKnownCurrency, parseDecimal } from "../finance/money.js";
+import { isKnownCurrency, parseDecimal } from "../kernel/money.js";
 
 /**
  * Turns SAP field values into the platform's types. SAP sends fixed-width character

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Redis } from "ioredis";
-import { InProcessBroadcast } from "../../shared/infra/memory-broadcast.js";
-import { RedisBroadcast } from "../../shared/infra/redis-broadcast.js";
-import { connectRedis } from "../../shared/infra/redis-cache.js";
+import { InProcessBroadcast } from "../../shared/adapters/embedded/memory-broadcast.js";
+import { RedisBroadcast } from "../../shared/adapters/redis/redis-broadcast.js";
+import { connectRedis } from "../../shared/adapters/redis/redis-cache.js";
 import type { Broadcast, BroadcastListener } from "../../shared/ports/broadcast.js";
 import { startRedis, type RedisServer } from "../support/redis-server.js";
 

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Redis } from "ioredis";
-import { InProcessCache, InProcessRateLimiter } from "../../shared/infra/memory-cache.js";
-import { RedisCache, RedisRateLimiter, connectRedis } from "../../shared/infra/redis-cache.js";
+import { InProcessCache, InProcessRateLimiter } from "../../shared/adapters/embedded/memory-cache.js";
+import { RedisCache, RedisRateLimiter, connectRedis } from "../../shared/adapters/redis/redis-cache.js";
 import type { Cache } from "../../shared/ports/cache.js";
 import type { RateLimiter } from "../../shared/ports/rate-limiter.js";
 import { startRedis, type RedisServer } from "../support/redis-server.js";

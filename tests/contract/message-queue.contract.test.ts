@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { LocalMessageQueue } from "../../shared/messaging/local-message-queue.js";
-import { ServiceBusMessageQueue } from "../../shared/messaging/service-bus-message-queue.js";
+import { LocalMessageQueue } from "../../shared/adapters/embedded/local-message-queue.js";
+import { ServiceBusMessageQueue } from "../../shared/adapters/azure/service-bus-message-queue.js";
 import type { MessageQueue } from "../../shared/ports/message-queue.js";
-import { openSqliteDatabase, type Database } from "../../shared/sql/database.js";
+import { openSqliteDatabase, type Database } from "../../shared/foundation/sql/database.js";
 import { tempDir } from "../support/test-host.js";
 
 /**

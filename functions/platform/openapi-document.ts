@@ -1,0 +1,73 @@
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from "@asteasolutions/zod-to-openapi";
+import { z } from "zod";
+import type { FunctionDeclaration, HttpFunction } from "../runtime/declarations.js";
+import { errorEnvelopeSchema, successEnvelopeSchema } from "../runtime/envelope.js";
+
+const COMMON_ERRORS: Record<number, string> = {
+  400: "Invalid input: VALIDATION_ERROR with one entry per field in error.details.fields",
+  401: "Missing, invalid or expired bearer token, or a disabled account",
+  403: "The caller's roles do not allow this",
+  404: "Not found",
+  409: "Conflict with the current state",
+  413: "The body is larger than MAX_BODY_BYTES",
+  429: "Rate limited (RATE_LIMITED) or locked out after failed logins (TOO_MANY_ATTEMPTS); see Retry-After",
+  503: "A dependency is unavailable",
+};
+
+/**
+ * OpenAPI 3.1 from the very zod schemas the handlers validate with, so the document
+ * cannot drift from behaviour. Paths carry the host's `/api` prefix.
+ */
+export function buildOpenApiDocument(declarations: readonly FunctionDeclaration[]) {
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
+  const errorContent = { "application/json": { schema: errorEnvelopeSchema } };
+
+  for (const d of declarations) {
+    if (d.kind !== "http" || d.method === "ANY") continue;
+    const http = d as HttpFunction;
+    const status = http.successStatus ?? 200;
+    const responses: Record<number, { description: string; content?: Record<string, { schema: z.ZodType }> }> = {
+      [status]: {
+        description: "Success",
+        content:
+          "raw" in http.response
+            ? { [http.response.raw]: { schema: z.string() } }
+            : { "application/json": { schema: successEnvelopeSchema(http.response) } },
+      },
+    };
+    const statuses = new Set<number>([...(http.errors ?? []), 429]);
+    if (http.params || http.query || http.body) statuses.add(400);
+    if (http.body) statuses.add(413);
+    if (!("public" in http.access)) [401, 403].forEach((s) => statuses.add(s));
+    for (const s of statuses) responses[s] = { description: COMMON_ERRORS[s] ?? "Error", content: errorContent };
+
+    const access = "public" in http.access ? "No authentication." : `Roles: ${http.access.roles.join(", ")}.`;
+    registry.registerPath({
+      method: http.method.toLowerCase() as "get",
+      path: `/api/${http.route}`,
+      operationId: http.name,
+      summary: http.summary,
+      description: `${access} Function: \`${http.name}\`.`,
+      tags: [...http.tags],
+      ...("public" in http.access ? {} : { security: [{ bearerAuth: [] }] }),
+      request: {
+        ...(http.params ? { params: http.params as z.ZodObject } : {}),
+        ...(http.query ? { query: http.query as z.ZodObject } : {}),
+        ...(http.body ? { body: { content: { "application/json": { schema: http.body } } } } : {}),
+      },
+      responses,
+    });
+  }
+
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: "3.1.0",
+    info: {
+      title: "Finance Integration Platform API",
+      version: "1.0.0",
+      description:
+        "Every response is an envelope: `{success, data, timestamp, correlation_id}` or `{success: false, error: {code, message, details}, timestamp, correlation_id}`. Send `x-correlation-id` to trace a request; it is returned on every response.",
+    },
+    servers: [{ url: "/" }],
+  });
+}

@@ -1,0 +1,146 @@
+import type { Readable } from "node:stream";
+import type { z } from "zod";
+import type { JsonText } from "./envelope.js";
+import type { Actor, Logger, OutgoingMessage, Platform, Principal, QueueDefinition, Role, SettingName } from "../../shared/index.js";
+
+/** Sends to a queue with this invocation's correlation id (unless the message has one). */
+export type SendMessage = (queue: QueueDefinition, message: OutgoingMessage | readonly OutgoingMessage[]) => Promise<void>;
+
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+/** Who may call an HTTP function. */
+export type Access =
+  | { readonly public: true }
+  /** A bearer JWT with one of these roles; `scrapeToken` also admits the metrics scrape token. */
+  | { readonly roles: readonly Role[]; readonly scrapeToken?: true };
+
+export interface HttpContext {
+  readonly platform: Platform;
+  readonly functionName: string;
+  readonly correlationId: string;
+  readonly logger: Logger;
+  /** Present on every non-public function. */
+  readonly principal: Principal | undefined;
+  readonly actor: Actor;
+  readonly send: SendMessage;
+}
+
+export type HttpOutcome<TData> =
+  | { readonly data: TData | JsonText<TData>; readonly status?: number; readonly headers?: Record<string, string> }
+  /** Not enveloped: metrics text, the docs page, files (a Readable is streamed, never buffered). */
+  | { readonly raw: { readonly status?: number; readonly headers: Record<string, string>; readonly body: string | Buffer | Readable } };
+
+/** Request headers by lower- or mixed-case name; `Headers` is one. */
+export interface RequestHeaders {
+  get(name: string): string | null;
+}
+
+/**
+ * What runHttp reads of a request. The Functions HttpRequest is one; the local host passes
+ * a lighter one built from node:http's request, without undici's Request, Headers and AbortSignal.
+ */
+export interface InboundRequest {
+  readonly headers: RequestHeaders;
+  readonly query: URLSearchParams;
+  readonly params: Record<string, string>;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+export interface HttpInput<TParams, TQuery, TBody> {
+  readonly params: TParams;
+  readonly query: TQuery;
+  readonly body: TBody;
+  readonly headers: RequestHeaders;
+}
+
+/** One HTTP function: trigger options, contract and handler, declared once. */
+export interface HttpFunction<TParams = unknown, TQuery = unknown, TBody = unknown, TData = unknown> {
+  readonly kind: "http";
+  readonly name: string;
+  /** Route under the host's `api/` prefix, Azure template syntax (`v1/users/{userId}`). */
+  readonly route: string;
+  /** `ANY` only for the catch-all that answers unknown routes. */
+  readonly method: HttpMethod | "ANY";
+  readonly summary: string;
+  readonly tags: readonly string[];
+  readonly access: Access;
+  /** Token-bucket limited per caller and function; on unless turned off (health probes). */
+  readonly rateLimited?: boolean;
+  readonly params?: z.ZodType<TParams>;
+  readonly query?: z.ZodType<TQuery>;
+  readonly body?: z.ZodType<TBody>;
+  /** Schema of `data` in the success envelope; `raw` for unenveloped responses. */
+  readonly response: z.ZodType<TData> | { readonly raw: string };
+  readonly successStatus?: number;
+  /** Extra documented error statuses besides the ones every function can return. */
+  readonly errors?: readonly number[];
+  readonly handler: (input: HttpInput<TParams, TQuery, TBody>, ctx: HttpContext) => Promise<HttpOutcome<TData>>;
+}
+
+export interface MessageContext {
+  readonly platform: Platform;
+  readonly functionName: string;
+  readonly messageId: string;
+  readonly correlationId: string;
+  /** 1 on the first delivery. */
+  readonly deliveryCount: number;
+  /** True when a failure now dead-letters the message: record the final failure then. */
+  readonly isLastDelivery: boolean;
+  readonly logger: Logger;
+  readonly send: SendMessage;
+}
+
+/** One Service Bus queue-triggered function. Settles by returning (complete) or throwing (abandon). */
+export interface QueueFunction<TMessage = unknown> {
+  readonly kind: "serviceBusQueue";
+  readonly name: string;
+  readonly queue: QueueDefinition;
+  /** App setting prefix of the connection (`ServiceBusConnection__fullyQualifiedNamespace` in Azure). */
+  readonly connection: "ServiceBusConnection";
+  /** Validated as strictly as an HTTP body; a message that fails is dead-lettered. */
+  readonly message: z.ZodType<TMessage>;
+  readonly handler: (message: TMessage, ctx: MessageContext) => Promise<void>;
+}
+
+export interface TimerContext {
+  readonly platform: Platform;
+  readonly functionName: string;
+  readonly correlationId: string;
+  readonly isPastDue: boolean;
+  readonly logger: Logger;
+  readonly send: SendMessage;
+}
+
+/** One timer-triggered function; its NCRONTAB schedule is a setting, so operators can move it. */
+export interface TimerFunction {
+  readonly kind: "timer";
+  readonly name: string;
+  readonly schedule: SettingName;
+  /** Why it runs when it runs. */
+  readonly reason: string;
+  readonly handler: (ctx: TimerContext) => Promise<void>;
+}
+
+export type FunctionDeclaration = HttpFunction<any, any, any, any> | QueueFunction<any> | TimerFunction;
+
+export function correlatedSender(platform: Platform, correlationId: string): SendMessage {
+  return (queue, messages) => {
+    const list = Array.isArray(messages) ? messages : [messages as OutgoingMessage];
+    return platform.queue.send(queue.name, list.map((m) => ({ ...m, correlationId: m.correlationId ?? correlationId })));
+  };
+}
+
+/** Typed constructor, so each declaration's handler sees its own parsed types. */
+export function httpFunction<TParams = undefined, TQuery = undefined, TBody = undefined, TData = unknown>(
+  declaration: Omit<HttpFunction<TParams, TQuery, TBody, TData>, "kind">,
+): HttpFunction<TParams, TQuery, TBody, TData> {
+  return { kind: "http", ...declaration };
+}
+
+export function queueFunction<TMessage>(declaration: Omit<QueueFunction<TMessage>, "kind" | "connection">): QueueFunction<TMessage> {
+  return { kind: "serviceBusQueue", connection: "ServiceBusConnection", ...declaration };
+}
+
+export function timerFunction(declaration: Omit<TimerFunction, "kind">): TimerFunction {
+  return { kind: "timer", ...declaration };
+}

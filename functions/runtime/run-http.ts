@@ -1,0 +1,173 @@
+import { randomUUID, timingSafeEqual } from "node:crypto";
+import type { HttpResponseInit } from "@azure/functions";
+import type { z } from "zod";
+import {
+  ForbiddenError,
+  PayloadTooLargeError,
+  RateLimitedError,
+  UnauthorizedError,
+  ValidationError,
+  hasAnyRole,
+  type FieldIssue,
+  type Platform,
+  type AccessTokenClaims,
+  type Principal,
+  type RateLimitDecision,
+} from "../../shared/index.js";
+import { correlatedSender, type HttpContext, type HttpFunction, type InboundRequest, type RequestHeaders } from "./declarations.js";
+import { errorResponse, successJson } from "./envelope.js";
+
+const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+
+/** `x-correlation-id` when it is sane, else a new id; returned on every response. */
+export function correlationIdOf(headers: RequestHeaders): string {
+  const given = headers.get("x-correlation-id");
+  return given && CORRELATION_ID.test(given) ? given : randomUUID();
+}
+
+/**
+ * The client address: the last X-Forwarded-For entry, which the nearest trusted proxy
+ * (the Functions front end, or the local host) wrote; earlier entries are client-supplied.
+ */
+export function clientIpOf(headers: RequestHeaders): string | undefined {
+  const forwarded = headers.get("x-forwarded-for")?.replace(/[\s,]+$/, "");
+  if (!forwarded) return undefined;
+  const last = forwarded.slice(forwarded.lastIndexOf(",") + 1).trim();
+  // IPv4 "a.b.c.d:port", IPv6 "[v6]:port" or a bare address (an IPv6 one has several colons).
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(last);
+  if (bracketed) return bracketed[1];
+  return (last.indexOf(":") === last.lastIndexOf(":") ? last.replace(/:\d+$/, "") : last) || undefined;
+}
+
+/**
+ * Every HTTP function runs through here, in Azure and on the local host: correlation id,
+ * size cap, authentication, roles, rate limit, validation, handler, envelope, metrics.
+ */
+export async function runHttp(declaration: HttpFunction, request: InboundRequest, platform: Platform): Promise<HttpResponseInit> {
+  const started = performance.now();
+  const correlationId = correlationIdOf(request.headers);
+  const logger = platform.logger.child({ correlation_id: correlationId, function: declaration.name });
+  const clientIp = clientIpOf(request.headers);
+  const userAgent = request.headers.get("user-agent") ?? undefined;
+  let rateLimit: RateLimitDecision | undefined;
+  let response: HttpResponseInit;
+  let principal: Principal | undefined;
+
+  try {
+    const body = declaration.body ? await readJsonBody(request, platform.settings.MAX_BODY_BYTES) : undefined;
+    const claims = "public" in declaration.access ? undefined : await verifyBearer(request.headers, declaration.access, platform);
+    // The account check and the rate limit run together: when both go to Redis they share one round trip.
+    const limiting = declaration.rateLimited === false ? undefined : takeRateLimit(declaration, claims ? `user:${claims.userId}` : `ip:${clientIp ?? "unknown"}`, platform);
+    limiting?.catch(() => undefined); // awaited below; not unhandled if the account check throws first
+    principal = claims && (await platform.identity.principalOf(claims));
+    rateLimit = await limiting;
+    if (principal && "roles" in declaration.access && !hasAnyRole(principal.roles, declaration.access.roles as Principal["roles"])) {
+      throw new ForbiddenError(`This action requires one of the roles: ${declaration.access.roles.join(", ")}`);
+    }
+    if (rateLimit && !rateLimit.allowed) {
+      platform.metrics.rateLimitExceeded.inc({ endpoint: declaration.route });
+      throw new RateLimitedError(rateLimit.retryAfterSeconds);
+    }
+    const input = {
+      params: parse(declaration.params, request.params, "path"),
+      query: parse(declaration.query, request.query.size === 0 ? {} : Object.fromEntries(request.query.entries()), "query"),
+      body: parse(declaration.body, body, "body"),
+      headers: request.headers,
+    };
+    const ctx: HttpContext = {
+      platform,
+      functionName: declaration.name,
+      correlationId,
+      logger,
+      principal,
+      send: correlatedSender(platform, correlationId),
+      // Plain literals, not spreads: on V8 11 a spread plus added keys costs a fresh hidden class per request.
+      actor: { userId: principal?.userId, ipAddress: clientIp, userAgent, correlationId },
+    };
+    const outcome = await declaration.handler(input, ctx);
+    response =
+      "raw" in outcome
+        ? { status: outcome.raw.status ?? 200, headers: outcome.raw.headers, body: outcome.raw.body }
+        : {
+            status: outcome.status ?? declaration.successStatus ?? 200,
+            headers: Object.assign({ "Content-Type": "application/json; charset=utf-8" }, outcome.headers),
+            body: successJson(outcome.data, correlationId),
+          };
+  } catch (error) {
+    const mapped = errorResponse(error, correlationId);
+    if (mapped.status >= 500) logger.error("Request failed", { error, route: declaration.route });
+    response = { status: mapped.status, headers: Object.assign({ "Content-Type": "application/json; charset=utf-8" }, mapped.headers), body: JSON.stringify(mapped.body) };
+  }
+
+  const headers: Record<string, string> = Object.assign({}, response.headers as Record<string, string>);
+  headers["x-correlation-id"] = correlationId;
+  headers["X-Content-Type-Options"] = "nosniff";
+  if (!("Cache-Control" in headers)) headers["Cache-Control"] = "no-store";
+  if (rateLimit) {
+    headers["X-RateLimit-Limit"] = String(rateLimit.limit);
+    headers["X-RateLimit-Remaining"] = String(rateLimit.remaining);
+    headers["X-RateLimit-Reset"] = String(rateLimit.resetSeconds);
+  }
+  const status = response.status ?? 200;
+  const seconds = (performance.now() - started) / 1000;
+  platform.metrics.apiRequests.inc({ endpoint: declaration.route, method: declaration.method, status: String(status) });
+  platform.metrics.apiRequestDuration.observe({ endpoint: declaration.route }, seconds);
+  logger.info("HTTP request", { method: declaration.method, route: declaration.route, status, duration_ms: Math.round(seconds * 1000), user_id: principal?.userId });
+  return { status, headers, body: response.body };
+}
+
+/**
+ * The bearer token's verified claims; undefined for the metrics scraper's token on the one
+ * function that accepts it (it has no account).
+ */
+async function verifyBearer(headers: RequestHeaders, access: { roles: readonly string[]; scrapeToken?: true }, platform: Platform): Promise<AccessTokenClaims | undefined> {
+  const header = headers.get("authorization") ?? "";
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!match) throw new UnauthorizedError("A bearer token is required (Authorization: Bearer <token>)");
+  const token = match[1]!;
+  if (access.scrapeToken) {
+    const scrapeToken = await platform.secrets.findSecret("metrics-scrape-token");
+    if (scrapeToken && constantTimeEquals(token, scrapeToken)) return undefined;
+  }
+  return platform.identity.verifyAccessToken(token);
+}
+
+function takeRateLimit(declaration: HttpFunction, caller: string, platform: Platform): Promise<RateLimitDecision> {
+  const policy = platform.settings.RATE_LIMIT_OVERRIDES[declaration.name] ?? {
+    perMinute: platform.settings.RATE_LIMIT_PER_MINUTE,
+    burst: platform.settings.RATE_LIMIT_BURST,
+  };
+  return platform.rateLimiter.take(`${declaration.name}:${caller}`, policy);
+}
+
+function constantTimeEquals(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** Reads at most `limit` bytes (413 past it) and parses JSON (400 naming `body` if malformed). */
+async function readJsonBody(request: InboundRequest, limit: number): Promise<unknown> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > limit) throw new PayloadTooLargeError(limit);
+  const bytes = Buffer.from(await request.arrayBuffer());
+  if (bytes.length > limit) throw new PayloadTooLargeError(limit);
+  if (bytes.length === 0) return undefined;
+  try {
+    return JSON.parse(bytes.toString("utf8")) as unknown;
+  } catch {
+    throw new ValidationError([{ field: "body", message: "is not valid JSON" }]);
+  }
+}
+
+function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, location: "path" | "query" | "body"): T {
+  if (!schema) return undefined as T;
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issues: FieldIssue[] = result.error.issues.map((issue) => ({
+    field: issue.path.length > 0 ? issue.path.join(".") : location,
+    message: issue.message,
+    location,
+  }));
+  throw new ValidationError(issues, `Invalid ${location === "path" ? "path parameter" : location}: ${issues.map((i) => i.field).join(", ")}`);
+}

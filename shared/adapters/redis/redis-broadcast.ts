@@ -1,0 +1,105 @@
+import type { Redis } from "ioredis";
+import type { Broadcast, BroadcastListener, Subscription } from "../../ports/broadcast.js";
+
+/** The subscriber pings this often... */
+const HEARTBEAT_MS = 1000;
+/** ...and counts as live only if Redis answered within this long (a silently dead connection is noticed in seconds, not at the TCP timeout). */
+const SILENCE_LIMIT_MS = 3000;
+
+/**
+ * Redis pub/sub. Publishing uses the shared client; receiving uses one dedicated connection
+ * (a subscribed connection can run no other command). Pub/sub keeps nothing for a
+ * disconnected subscriber, so every connection loss resets the listeners, and so does the
+ * subscription that follows a reconnect (messages sent in between are gone).
+ */
+export class RedisBroadcast implements Broadcast {
+  readonly #publisher: Redis;
+  readonly #prefix: string;
+  readonly #listeners = new Map<string, Set<BroadcastListener>>();
+  #subscriber: Redis | undefined;
+  #heartbeat: NodeJS.Timeout | undefined;
+  #subscribed = false;
+  #heardAt = 0;
+
+  constructor(publisher: Redis, prefix = "fip:broadcast:") {
+    this.#publisher = publisher;
+    this.#prefix = prefix;
+  }
+
+  async publish(topic: string, message: string): Promise<void> {
+    await this.#publisher.publish(this.#prefix + topic, message);
+  }
+
+  async subscribe(topic: string, listener: BroadcastListener): Promise<Subscription> {
+    const subscriber = await this.#connect();
+    const listeners = this.#listeners.get(topic) ?? new Set<BroadcastListener>();
+    if (listeners.size === 0) await subscriber.subscribe(this.#prefix + topic);
+    listeners.add(listener);
+    this.#listeners.set(topic, listeners);
+    const broadcast = this;
+    return {
+      get live() {
+        return broadcast.#live();
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.#heartbeat);
+    this.#subscribed = false;
+    this.#subscriber?.disconnect();
+    this.#listeners.clear();
+  }
+
+  #live(): boolean {
+    return this.#subscribed && Date.now() - this.#heardAt < SILENCE_LIMIT_MS;
+  }
+
+  async #connect(): Promise<Redis> {
+    if (this.#subscriber) return this.#subscriber;
+    // Resubscribing is done here, not by ioredis, so the listeners learn when it completed.
+    const subscriber = this.#publisher.duplicate({ lazyConnect: true, autoResubscribe: false, enableAutoPipelining: false });
+    this.#subscriber = subscriber;
+    subscriber.on("message", (channel: string, message: string) => {
+      this.#heardAt = Date.now();
+      for (const listener of this.#listeners.get(channel.slice(this.#prefix.length)) ?? []) listener.message(message);
+    });
+    subscriber.on("close", () => {
+      if (!this.#subscribed) return;
+      this.#subscribed = false;
+      this.#resetAll();
+    });
+    subscriber.on("ready", () => {
+      if (this.#subscribed) return;
+      const channels = [...this.#listeners.keys()].map((topic) => this.#prefix + topic);
+      void (channels.length > 0 ? subscriber.subscribe(...channels) : Promise.resolve()).then(
+        () => {
+          this.#subscribed = true;
+          this.#heardAt = Date.now();
+          this.#resetAll();
+        },
+        // A failed resubscribe leaves the subscription not live; the next reconnect retries.
+        () => undefined,
+      );
+    });
+    await subscriber.connect();
+    this.#heartbeat = setInterval(() => {
+      if (subscriber.status !== "ready") return;
+      if (this.#subscribed && !this.#live()) {
+        // Silent too long: a dead link may look open for minutes; reconnect (close resets the listeners).
+        subscriber.disconnect(true);
+        return;
+      }
+      subscriber.ping().then(
+        () => (this.#heardAt = Date.now()),
+        () => undefined,
+      );
+    }, HEARTBEAT_MS);
+    this.#heartbeat.unref();
+    return subscriber;
+  }
+
+  #resetAll(): void {
+    for (const listeners of this.#listeners.values()) for (const listener of listeners) listener.reset();
+  }
+}

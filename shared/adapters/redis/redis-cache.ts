@@ -1,0 +1,245 @@
+import type { Redis } from "ioredis";
+import type { Cache } from "../../ports/cache.js";
+import { toDecision } from "../embedded/memory-cache.js";
+import type { RateLimitDecision, RateLimitPolicy, RateLimiter } from "../../ports/rate-limiter.js";
+
+export async function connectRedis(url: string, password: string | undefined): Promise<Redis> {
+  const { Redis } = await import("ioredis");
+  const client = new Redis(url, {
+    ...(password ? { password } : {}),
+    lazyConnect: true,
+    maxRetriesPerRequest: 2,
+    enableOfflineQueue: false,
+    connectTimeout: 5000,
+    // Commands issued in the same tick share one round trip (rate limit + cache read per request).
+    enableAutoPipelining: true,
+  });
+  await client.connect();
+  return client;
+}
+
+export class RedisCache implements Cache {
+  readonly #redis: Redis;
+  readonly #prefix: string;
+  constructor(redis: Redis, prefix = "fip:cache:") {
+    this.#redis = redis;
+    this.#prefix = prefix;
+  }
+  async get(key: string) {
+    return (await this.#redis.get(this.#prefix + key)) ?? undefined;
+  }
+  async set(key: string, value: string, ttlSeconds: number) {
+    await this.#redis.set(this.#prefix + key, value, "EX", Math.max(1, Math.ceil(ttlSeconds)));
+  }
+  async add(key: string, value: string, ttlSeconds: number) {
+    return (await this.#redis.set(this.#prefix + key, value, "EX", Math.max(1, Math.ceil(ttlSeconds)), "NX")) === "OK";
+  }
+  async delete(key: string) {
+    await this.#redis.del(this.#prefix + key);
+  }
+  /** SCAN, never KEYS: it does not block Redis on a large keyspace. */
+  async deleteByPrefix(prefix: string) {
+    let cursor = "0";
+    let deleted = 0;
+    do {
+      const [next, keys] = await this.#redis.scan(cursor, "MATCH", `${escapeGlob(this.#prefix + prefix)}*`, "COUNT", 500);
+      cursor = next;
+      if (keys.length > 0) deleted += await this.#redis.unlink(...keys);
+    } while (cursor !== "0");
+    return deleted;
+  }
+  async increment(key: string, ttlSeconds: number) {
+    const [[, count]] = (await this.#redis
+      .multi()
+      .incr(this.#prefix + key)
+      .expire(this.#prefix + key, Math.max(1, Math.ceil(ttlSeconds)), "NX")
+      .exec()) as [[unknown, number]];
+    return count;
+  }
+  async ping() {
+    await this.#redis.ping();
+  }
+  async close() {
+    this.#redis.disconnect();
+  }
+}
+
+function escapeGlob(text: string): string {
+  return text.replace(/[*?[\]\\]/g, "\\$&");
+}
+
+/**
+ * The whole bucket update runs inside Redis as one script, so concurrent instances can
+ * never both spend the last token. Time comes from Redis (TIME), not from the callers'
+ * clocks. Same arithmetic as `takeToken`, except that it grants up to ARGV[3] tokens at
+ * once (a lease; see RedisRateLimiter) and returns how many it granted.
+ */
+const TOKEN_BUCKET_LUA = `
+local key = KEYS[1]
+local rate_per_ms = tonumber(ARGV[1]) / 60000
+local burst = tonumber(ARGV[2])
+local want = tonumber(ARGV[3])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local state = redis.call('HMGET', key, 'tokens', 'ts')
+local tokens = burst
+if state[1] then
+  tokens = math.min(burst, tonumber(state[1]) + math.max(0, now - tonumber(state[2])) * rate_per_ms)
+end
+local granted = math.min(want, math.floor(tokens))
+tokens = tokens - granted
+redis.call('HSET', key, 'tokens', tostring(tokens), 'ts', tostring(now))
+redis.call('PEXPIRE', key, math.ceil(burst / rate_per_ms) + 1000)
+return { granted, tostring(tokens) }
+`;
+
+/** GCRA: the key holds the next free slot (ms since the epoch, fractional); Redis's clock is the one clock. */
+const PACE_LUA = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+local interval = tonumber(ARGV[1])
+local slot = tonumber(redis.call('GET', KEYS[1]) or '0')
+if slot < now then slot = now end
+redis.call('SET', KEYS[1], tostring(slot + interval), 'PX', math.ceil(slot - now + interval) + 60000)
+return tostring(slot - now)
+`;
+
+/** Leased tokens not spent within this long are given up (they stay spent in Redis). */
+const LEASE_MS = 1000;
+/** The largest lease: a tenth of the bucket, and never more than this. */
+const MAX_LEASE = 100;
+/** Keys whose lease or refusal is remembered; past it, expired ones go, then the oldest. */
+const MAX_LEASES = 10_000;
+
+interface Lease {
+  /** Tokens taken from Redis and not yet spent here. */
+  tokens: number;
+  /** Redis's bucket after the last refill, and when it was asked (for the headers and Retry-After). */
+  shared: number;
+  refilledAt: number;
+  /** Allowed requests since the last refill: with the time since, the caller's rate. */
+  spent: number;
+  expiresAt: number;
+  /** Refused until then without asking Redis (the bucket had no whole token). */
+  deniedUntil: number;
+}
+
+/** A refill in flight, which `want - promised` more concurrent requests may wait for. */
+interface Refill {
+  readonly want: number;
+  promised: number;
+  readonly done: Promise<RateLimitDecision>;
+}
+
+/**
+ * The token bucket in Redis, shared by every instance. A busy caller leases tokens: each
+ * refill asks for about half a lease period's worth at the caller's recent rate (up to a
+ * tenth of the burst), spent here without a Redis call each, so a client making thousands of
+ * requests a second costs Redis one script per lease instead of one per request. A caller
+ * making a request every few seconds takes one token per request, as without leases.
+ *
+ * What leasing changes: tokens only ever leave Redis through the script, so over any period
+ * a caller gets no more than the bucket's refill allows; but a lease is spent after Redis
+ * handed it out, so one instant's burst can exceed the burst by what the instances still
+ * hold (at most a tenth of the burst per instance). Leased tokens unspent after LEASE_MS are
+ * lost to the caller. Concurrent requests for one key wait for a refill in flight when it
+ * asked for enough tokens for them, else they go to Redis at once. A refused caller is
+ * refused here until its next token is due, unless it still holds leased tokens.
+ */
+export class RedisRateLimiter implements RateLimiter {
+  readonly #redis: Redis;
+  readonly #prefix: string;
+  readonly #leaseMs: number;
+  readonly #leases = new Map<string, Lease>();
+  readonly #refills = new Map<string, Refill>();
+  #sweptAt = 0;
+  constructor(redis: Redis, options: { prefix?: string; leaseMs?: number } = {}) {
+    this.#redis = redis;
+    this.#prefix = options.prefix ?? "fip:ratelimit:";
+    this.#leaseMs = options.leaseMs ?? LEASE_MS;
+    redis.defineCommand("takeTokens", { numberOfKeys: 1, lua: TOKEN_BUCKET_LUA });
+    redis.defineCommand("paceSlot", { numberOfKeys: 1, lua: PACE_LUA });
+  }
+  async pace(key: string, intervalMs: number): Promise<number> {
+    const run = (this.#redis as unknown as { paceSlot(k: string, interval: number): Promise<string> }).paceSlot;
+    return Number(await run.call(this.#redis, this.#prefix + key, intervalMs));
+  }
+  async take(key: string, policy: RateLimitPolicy): Promise<RateLimitDecision> {
+    const redisKey = this.#prefix + key;
+    for (;;) {
+      const local = this.#takeLocal(redisKey, policy, Date.now());
+      if (local) return local;
+      const pending = this.#refills.get(redisKey);
+      if (!pending || pending.promised >= pending.want) break;
+      pending.promised++;
+      await pending.done.catch(() => undefined);
+    }
+    const want = this.#leaseSize(redisKey, policy, Date.now());
+    const refill: Refill = { want, promised: 1, done: this.#refill(redisKey, policy, want) };
+    this.#refills.set(redisKey, refill);
+    return refill.done.finally(() => {
+      if (this.#refills.get(redisKey) === refill) this.#refills.delete(redisKey);
+    });
+  }
+
+  #takeLocal(redisKey: string, policy: RateLimitPolicy, now: number): RateLimitDecision | undefined {
+    const lease = this.#leases.get(redisKey);
+    if (!lease) return undefined;
+    const sharedNow = Math.min(policy.burst, lease.shared + ((now - lease.refilledAt) * policy.perMinute) / 60_000);
+    if (lease.tokens >= 1 && now < lease.expiresAt) {
+      lease.tokens -= 1;
+      lease.spent += 1;
+      return toDecision(true, Math.min(policy.burst, sharedNow + lease.tokens), policy);
+    }
+    return now < lease.deniedUntil ? toDecision(false, sharedNow, policy) : undefined;
+  }
+
+  /** Half a lease period's worth at the caller's rate since its last refill: little is left to expire. */
+  #leaseSize(redisKey: string, policy: RateLimitPolicy, now: number): number {
+    const previous = this.#leases.get(redisKey);
+    if (!previous) return 1;
+    const maxLease = Math.max(1, Math.min(MAX_LEASE, Math.floor(policy.burst / 10)));
+    const perMs = previous.spent / Math.max(1, now - previous.refilledAt);
+    return Math.max(1, Math.min(maxLease, Math.floor((perMs * this.#leaseMs) / 2)));
+  }
+
+  async #refill(redisKey: string, policy: RateLimitPolicy, want: number): Promise<RateLimitDecision> {
+    // Timed from the request, so a slow answer shortens the lease rather than stretching it.
+    const askedAt = Date.now();
+    const run = (this.#redis as unknown as { takeTokens(k: string, rate: number, burst: number, want: number): Promise<[number, string]> }).takeTokens;
+    const [granted, sharedText] = await run.call(this.#redis, redisKey, policy.perMinute, policy.burst, want);
+    const shared = Number(sharedText);
+    const previous = this.#leases.get(redisKey);
+    this.#bound(askedAt);
+    // Tokens of refills that answered earlier stay spendable: they came out of Redis.
+    const live = previous && askedAt < previous.expiresAt && previous.tokens >= 1 ? previous : undefined;
+    if (granted < 1) {
+      const ratePerMs = policy.perMinute / 60_000;
+      this.#leases.set(redisKey, {
+        tokens: live?.tokens ?? 0,
+        shared,
+        refilledAt: askedAt,
+        spent: live?.spent ?? 0,
+        expiresAt: live?.expiresAt ?? askedAt,
+        deniedUntil: askedAt + (1 - shared) / ratePerMs,
+      });
+      return toDecision(false, shared, policy);
+    }
+    const lease: Lease = { tokens: (live?.tokens ?? 0) + granted - 1, shared, refilledAt: askedAt, spent: 1, expiresAt: askedAt + this.#leaseMs, deniedUntil: 0 };
+    this.#leases.set(redisKey, lease);
+    return toDecision(true, Math.min(policy.burst, shared + lease.tokens), policy);
+  }
+
+  /** At most MAX_LEASES keys: expired ones go (once a second at most), then the oldest. */
+  #bound(now: number): void {
+    if (this.#leases.size < MAX_LEASES) return;
+    if (now - this.#sweptAt >= 1000) {
+      this.#sweptAt = now;
+      for (const [key, lease] of this.#leases) if (lease.expiresAt <= now && lease.deniedUntil <= now) this.#leases.delete(key);
+    }
+    for (const key of this.#leases.keys()) {
+      if (this.#leases.size < MAX_LEASES) break;
+      this.#leases.delete(key);
+    }
+  }
+}

@@ -1,0 +1,76 @@
+import { randomUUID } from "node:crypto";
+import type { Kysely } from "kysely";
+import type { DatabaseSchema } from "./sql/schema.js";
+import type { Clock } from "../ports/clock.js";
+
+/** Who did something, from where: taken from the request or the queue message. */
+export interface Actor {
+  readonly userId?: string;
+  readonly ipAddress?: string;
+  readonly userAgent?: string;
+  readonly correlationId?: string;
+}
+
+export interface AuditEntry {
+  readonly action: string;
+  readonly resourceType: string;
+  readonly resourceId?: string;
+  readonly details?: Record<string, unknown>;
+}
+
+export interface AuditRecord extends AuditEntry {
+  readonly id: string;
+  readonly userId?: string;
+  readonly ipAddress?: string;
+  readonly userAgent?: string;
+  readonly correlationId?: string;
+  readonly createdAt: string;
+}
+
+/** The `audit_log` table (seed 002's shape plus the correlation id). Append-only. */
+export class AuditLog {
+  readonly #db: Kysely<DatabaseSchema>;
+  readonly #clock: Clock;
+  constructor(db: Kysely<DatabaseSchema>, clock: Clock) {
+    this.#db = db;
+    this.#clock = clock;
+  }
+
+  async record(actor: Actor, entry: AuditEntry, db: Kysely<DatabaseSchema> = this.#db): Promise<void> {
+    await db
+      .insertInto("audit_log")
+      .values({
+        id: randomUUID(),
+        user_id: actor.userId ?? null,
+        action: entry.action,
+        resource_type: entry.resourceType,
+        resource_id: entry.resourceId ?? null,
+        details: entry.details ? JSON.stringify(entry.details) : null,
+        ip_address: actor.ipAddress?.slice(0, 45) ?? null,
+        user_agent: actor.userAgent?.slice(0, 512) ?? null,
+        correlation_id: actor.correlationId?.slice(0, 100) ?? null,
+        created_at: this.#clock.now().toISOString(),
+      })
+      .execute();
+  }
+
+  /** Newest first. */
+  async list(filter: { action?: string; userId?: string; limit: number; offset: number }): Promise<AuditRecord[]> {
+    let q = this.#db.selectFrom("audit_log").selectAll();
+    if (filter.action) q = q.where("action", "=", filter.action);
+    if (filter.userId) q = q.where("user_id", "=", filter.userId);
+    const rows = await q.orderBy("created_at", "desc").orderBy("id").limit(filter.limit).offset(filter.offset).execute();
+    return rows.map((r) => ({
+      id: r.id,
+      action: r.action,
+      resourceType: r.resource_type,
+      ...(r.resource_id ? { resourceId: r.resource_id } : {}),
+      ...(r.details ? { details: JSON.parse(r.details) as Record<string, unknown> } : {}),
+      ...(r.user_id ? { userId: r.user_id } : {}),
+      ...(r.ip_address ? { ipAddress: r.ip_address } : {}),
+      ...(r.user_agent ? { userAgent: r.user_agent } : {}),
+      ...(r.correlation_id ? { correlationId: r.correlation_id } : {}),
+      createdAt: r.created_at,
+    }));
+  }
+}

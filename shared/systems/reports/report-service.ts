@@ -1,0 +1,319 @@
+import { randomUUID } from "node:crypto";
+import { PassThrough, Transform, type Readable } from "node:stream";
+import { selectPage } from "../../foundation/sql/paging.js";
+import type { Kysely } from "kysely";
+import type { Actor, AuditLog } from "../../foundation/audit-log.js";
+import type { BillingEntry, BillingRepository } from "../billing/billing-repository.js";
+import { NotFoundError, NonRetriableError } from "../../kernel/errors.js";
+import type { Logger } from "../../foundation/logger.js";
+import type { PlatformMetrics } from "../../foundation/metrics.js";
+import type { BlobStore } from "../../ports/blob-store.js";
+import type { OutgoingMessage } from "../../ports/message-queue.js";
+import type { MergedProject } from "../gateway/merge-project.js";
+import type { ProjectService } from "../gateway/project-service.js";
+import type { DatabaseSchema, ReportRequestsTable, ReportStatus } from "../../foundation/sql/schema.js";
+import { buildReportContent, type ReportContent, type ReportRequest, type ReportType } from "./report-content.js";
+import type { Clock } from "../../ports/clock.js";
+
+export interface Report {
+  readonly reportId: string;
+  readonly status: ReportStatus;
+  readonly progress: number;
+  readonly reportType: ReportType;
+  readonly format: "excel" | "pdf";
+  readonly projectIds: readonly string[];
+  readonly requestedBy: string;
+  readonly attempts: number;
+  readonly error: string | null;
+  readonly sizeBytes: number | null;
+  readonly rowCount: number | null;
+  readonly createdAt: string;
+  readonly startedAt: string | null;
+  readonly completedAt: string | null;
+}
+
+/** Messages a report run sends: the request itself (retries) and the completion notice. */
+export interface ReportMessages {
+  readonly request: (message: OutgoingMessage) => Promise<void>;
+  readonly completed: (message: OutgoingMessage) => Promise<void>;
+}
+
+export interface ReportServiceOptions {
+  /** The time its decisions are made by (stamps, deadlines, due dates). */
+  readonly clock: Clock;
+  readonly db: Kysely<DatabaseSchema>;
+  readonly projects: ProjectService;
+  readonly billing: BillingRepository;
+  readonly blobs: BlobStore;
+  readonly container: string;
+  readonly audit: AuditLog;
+  readonly metrics: PlatformMetrics;
+  readonly logger: Logger;
+  readonly maxAttempts: number;
+  readonly staleAfterSeconds: number;
+}
+
+const CONTENT_TYPES = { excel: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", pdf: "application/pdf" } as const;
+const EXTENSIONS = { excel: "xlsx", pdf: "pdf" } as const;
+/** Retry delays grow 15 s, 30 s, 60 s, ... (capped at 10 minutes). */
+const backoffSeconds = (attempt: number) => Math.min(600, 15 * 2 ** (attempt - 1));
+
+/**
+ * Asynchronous Excel/PDF reports (seed 000). The status row is written before the queue
+ * message, whose id is the report id, so neither exists without the other for long: a
+ * timer re-sends rows left QUEUED without a message. The worker is idempotent (a finished
+ * report is left alone; a rerun overwrites the one blob of the report), retries with
+ * backoff by re-queueing with a delay, and ends FAILED after the last attempt, never
+ * stuck in PROCESSING.
+ */
+export class ReportService {
+  readonly #o: ReportServiceOptions;
+
+  constructor(options: ReportServiceOptions) {
+    this.#o = Object.freeze({ ...options });
+  }
+
+  /** Records the request as QUEUED; the caller then sends `{reportId}` with `markQueued`. */
+  async createReport(request: ReportRequest, actor: Actor & { username: string }): Promise<Report> {
+    const reportId = randomUUID();
+    const now = this.#o.clock.now().toISOString();
+    await this.#o.db
+      .insertInto("report_requests")
+      .values({
+        report_id: reportId,
+        requested_by: actor.userId!,
+        requested_by_name: actor.username,
+        report_type: request.reportType,
+        format: request.options.format,
+        request_json: JSON.stringify(request),
+        status: "QUEUED",
+        progress: 0,
+        attempts: 0,
+        error: null,
+        blob_name: null,
+        size_bytes: null,
+        row_count: null,
+        queued_at: null,
+        created_at: now,
+        updated_at: now,
+        started_at: null,
+        completed_at: null,
+      })
+      .execute();
+    await this.#o.audit.record(actor, { action: "report.requested", resourceType: "report", resourceId: reportId, details: { report_type: request.reportType, format: request.options.format, projects: request.projectIds.length } });
+    return this.#get(reportId);
+  }
+
+  /** Notes that the request's message is on the queue (the requeue timer skips it then). */
+  async markQueued(reportId: string): Promise<void> {
+    const now = this.#o.clock.now().toISOString();
+    await this.#o.db.updateTable("report_requests").set({ queued_at: now, updated_at: now }).where("report_id", "=", reportId).execute();
+  }
+
+  /** A report as its requester (or an admin) sees it; anyone else gets 404, not a hint that it exists. */
+  async getReport(reportId: string, viewer: { userId: string; isAdmin: boolean }): Promise<Report> {
+    const report = await this.#get(reportId);
+    if (!viewer.isAdmin && report.requestedBy !== viewer.userId) throw new NotFoundError("Report", reportId);
+    return report;
+  }
+
+  async listReports(userId: string, page: number, pageSize: number): Promise<{ items: Report[]; total: number }> {
+    const q = this.#o.db.selectFrom("report_requests").where("requested_by", "=", userId);
+    const { rows, total } = await selectPage(q, [["created_at", "desc"], ["report_id", "asc"]], page, pageSize);
+    return { items: rows.map(toReport), total };
+  }
+
+  /** The finished file, for its requester or an admin; audited. */
+  async downloadReport(reportId: string, viewer: { userId: string; isAdmin: boolean }, actor: Actor): Promise<{ stream: Readable; contentType: string; fileName: string }> {
+    const report = await this.getReport(reportId, viewer);
+    const row = await this.#o.db.selectFrom("report_requests").select(["blob_name"]).where("report_id", "=", reportId).executeTakeFirstOrThrow();
+    if (report.status !== "COMPLETED" || !row.blob_name) throw new NotFoundError("Report file", reportId);
+    await this.#o.audit.record(actor, { action: "report.downloaded", resourceType: "report", resourceId: reportId });
+    return { stream: await this.#o.blobs.download(this.#o.container, row.blob_name), contentType: CONTENT_TYPES[report.format], fileName: `${report.reportType}-${reportId}.${EXTENSIONS[report.format]}` };
+  }
+
+  /**
+   * The worker's step: generates the report once. Safe to run again for the same report
+   * (a redelivered message): a finished report is left alone.
+   */
+  async generate(reportId: string, messages: ReportMessages): Promise<void> {
+    const row = await this.#o.db.selectFrom("report_requests").selectAll().where("report_id", "=", reportId).executeTakeFirst();
+    if (!row) throw new NonRetriableError("NOT_FOUND", `Report ${reportId} does not exist`);
+    if (row.status === "COMPLETED" || row.status === "FAILED") return;
+    const attempt = row.attempts + 1;
+    const started = performance.now();
+    await this.#update(reportId, { status: "PROCESSING", progress: 0, attempts: attempt, started_at: this.#o.clock.now().toISOString(), error: null });
+    const request = JSON.parse(row.request_json) as ReportRequest;
+    try {
+      const content = await this.#content(reportId, request);
+      const blobName = `${reportId}.${EXTENSIONS[request.options.format]}`;
+      const { bytes, rows } = await this.#write(reportId, blobName, request, content, row);
+      await this.#update(reportId, { status: "COMPLETED", progress: 100, blob_name: blobName, size_bytes: bytes, row_count: rows, completed_at: this.#o.clock.now().toISOString() });
+      this.#o.metrics.reportsGenerated.inc({ report_type: request.reportType, status: "COMPLETED" });
+      this.#o.metrics.reportGenerationDuration.observe({ report_type: request.reportType }, (performance.now() - started) / 1000);
+      this.#o.metrics.reportSize.observe({ report_type: request.reportType }, bytes);
+      await messages.completed({ messageId: `report:${reportId}:COMPLETED`, body: { taskType: "report", taskId: reportId, status: "COMPLETED" } });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (attempt >= this.#o.maxAttempts) {
+        await this.#fail(reportId, request.reportType, `${message} (after ${attempt} attempts)`, messages);
+        return;
+      }
+      // Back off by re-queueing with a delay rather than throwing: Service Bus would redeliver at once.
+      const delay = backoffSeconds(attempt);
+      this.#o.logger.warn("Report attempt failed; retrying with backoff", { report_id: reportId, attempt, delay_seconds: delay, error });
+      await this.#update(reportId, { status: "QUEUED", progress: 0, error: `attempt ${attempt} failed: ${message}; retrying in ${delay} s`, queued_at: this.#o.clock.now().toISOString() });
+      await messages.request({ messageId: `${reportId}:attempt:${attempt + 1}`, body: { reportId }, scheduledEnqueueTime: new Date(this.#o.clock.now().getTime() + delay * 1000) });
+    }
+  }
+
+  /** The poison path: the message's last delivery failed hard (the worker crashed); end FAILED. */
+  async failReport(reportId: string, reason: string, messages: ReportMessages): Promise<void> {
+    const row = await this.#o.db.selectFrom("report_requests").select(["status", "report_type"]).where("report_id", "=", reportId).executeTakeFirst();
+    if (!row || row.status === "COMPLETED" || row.status === "FAILED") return;
+    await this.#fail(reportId, row.report_type as ReportType, reason, messages);
+  }
+
+  /**
+   * The requeue timer: re-sends reports QUEUED without a message, or PROCESSING with no
+   * progress for `staleAfterSeconds` (their worker died); past the last attempt they end
+   * FAILED. Returns how many it touched.
+   */
+  async requeueStale(messages: ReportMessages): Promise<number> {
+    const cutoff = new Date(this.#o.clock.now().getTime() - this.#o.staleAfterSeconds * 1000).toISOString();
+    const stale = await this.#o.db
+      .selectFrom("report_requests")
+      .select(["report_id", "status", "attempts", "report_type", "queued_at", "updated_at"])
+      .where((eb) => eb.or([eb.and([eb("status", "=", "QUEUED"), eb.or([eb("queued_at", "is", null), eb("updated_at", "<", cutoff)])]), eb.and([eb("status", "=", "PROCESSING"), eb("updated_at", "<", cutoff)])]))
+      .limit(100)
+      .execute();
+    let touched = 0;
+    for (const r of stale) {
+      if (r.status === "QUEUED" && r.queued_at === null && r.updated_at >= new Date(this.#o.clock.now().getTime() - 5000).toISOString()) continue; // its request is still sending it
+      if (r.attempts >= this.#o.maxAttempts) {
+        await this.#fail(r.report_id, r.report_type as ReportType, `no attempt finished after ${r.attempts} attempts`, messages);
+      } else {
+        await this.#update(r.report_id, { status: "QUEUED", queued_at: this.#o.clock.now().toISOString() });
+        await messages.request({ messageId: `${r.report_id}:requeue:${r.attempts}:${r.updated_at}`, body: { reportId: r.report_id } });
+      }
+      touched++;
+    }
+    return touched;
+  }
+
+  async #fail(reportId: string, reportType: ReportType, reason: string, messages: ReportMessages): Promise<void> {
+    await this.#update(reportId, { status: "FAILED", error: reason, completed_at: this.#o.clock.now().toISOString() });
+    this.#o.metrics.reportsGenerated.inc({ report_type: reportType, status: "FAILED" });
+    await messages.completed({ messageId: `report:${reportId}:FAILED`, body: { taskType: "report", taskId: reportId, status: "FAILED" } });
+  }
+
+  async #content(reportId: string, request: ReportRequest): Promise<ReportContent> {
+    const projects: MergedProject[] = [];
+    const notFound: string[] = [];
+    const billing = new Map<string, readonly BillingEntry[]>();
+    let lastProgress = 0;
+    for (const [i, projectId] of request.projectIds.entries()) {
+      try {
+        projects.push(await this.#o.projects.getProject(projectId));
+        if (request.reportType === "billing_report") billing.set(projectId, await this.#o.billing.listActive(projectId));
+      } catch (error) {
+        if (!(error instanceof NotFoundError)) throw error;
+        notFound.push(projectId);
+      }
+      const progress = Math.floor((70 * (i + 1)) / request.projectIds.length);
+      if (progress >= lastProgress + 5) {
+        lastProgress = progress;
+        await this.#update(reportId, { progress });
+      }
+    }
+    return buildReportContent(request, projects, billing, notFound);
+  }
+
+  /** Streams the file into its blob (one name per report: a rerun overwrites, never duplicates). */
+  async #write(reportId: string, blobName: string, request: ReportRequest, content: ReportContent, row: ReportRequestsTable): Promise<{ bytes: number; rows: number }> {
+    let bytes = 0;
+    const counter = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        bytes += chunk.length;
+        done(null, chunk);
+      },
+    });
+    const sink = new PassThrough();
+    sink.pipe(counter);
+    const upload = this.#o.blobs.upload(this.#o.container, blobName, counter, {
+      contentType: CONTENT_TYPES[request.options.format],
+      metadata: { reportid: reportId, reporttype: request.reportType, requestedby: row.requested_by },
+    });
+    await this.#update(reportId, { progress: 75 });
+    const subtitle = [
+      ...(request.options.dateRange ? [`Period ${request.options.dateRange.start} to ${request.options.dateRange.end}`] : []),
+      `Requested by ${row.requested_by_name} on ${row.created_at}`,
+    ];
+    const rows = content.details.rows.length;
+    // exceljs and pdfmake (about 12 MB of heap together) load on the first report, not
+    // with every process: every MB a process holds raises V8's next GC threshold by ~4 MB.
+    const writing =
+      request.options.format === "excel"
+        ? (await import("./excel-report.js")).writeExcelReport(
+            { title: content.title, subtitle, summary: content.summary, details: content.details, chartData: content.chartData, extra: content.extra },
+            sink,
+          )
+        : (await import("./pdf-report.js")).writePdfReport(
+            {
+              title: content.title,
+              requestedBy: row.requested_by_name,
+              generatedAt: this.#o.clock.now().toISOString(),
+              dateRange: request.options.dateRange ?? null,
+              summary: content.summary.map((s) => ({ label: s.label, value: s.value })),
+              tables: [content.details, content.chartData, ...content.extra].map((t) => ({
+                title: t.name,
+                columns: t.columns.map((c) => ({ key: c.key, header: c.header, align: c.kind === "text" || c.kind === "date" ? ("left" as const) : ("right" as const) })),
+                rows: t.rows,
+              })),
+            },
+            sink,
+          );
+    await Promise.all([
+      writing.then(
+        () => sink.end(),
+        (error: unknown) => {
+          // Fail the upload too, so no partial file is left looking complete.
+          counter.destroy(error as Error);
+          throw error;
+        },
+      ),
+      upload,
+    ]);
+    return { bytes, rows };
+  }
+
+  async #get(reportId: string): Promise<Report> {
+    const row = await this.#o.db.selectFrom("report_requests").selectAll().where("report_id", "=", reportId).executeTakeFirst();
+    if (!row) throw new NotFoundError("Report", reportId);
+    return toReport(row);
+  }
+
+  async #update(reportId: string, changes: Partial<ReportRequestsTable>): Promise<void> {
+    await this.#o.db.updateTable("report_requests").set({ ...changes, updated_at: this.#o.clock.now().toISOString() }).where("report_id", "=", reportId).execute();
+  }
+}
+
+function toReport(row: ReportRequestsTable): Report {
+  const request = JSON.parse(row.request_json) as ReportRequest;
+  return {
+    reportId: row.report_id,
+    status: row.status,
+    progress: row.progress,
+    reportType: row.report_type as ReportType,
+    format: row.format as "excel" | "pdf",
+    projectIds: request.projectIds,
+    requestedBy: row.requested_by,
+    attempts: row.attempts,
+    error: row.error,
+    sizeBytes: row.size_bytes === null ? null : Number(row.size_bytes),
+    rowCount: row.row_count,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    completedAt: row.completed_at,
+  };
+}

@@ -1,0 +1,92 @@
+import assert from "node:assert/strict";
+import Module, { createRequire } from "node:module";
+import { describe, it } from "node:test";
+import { functions } from "../../../functions/catalog.js";
+import { loadSettings } from "../../../shared/index.js";
+
+interface CoreBinding {
+  type: string;
+  direction: string;
+  [key: string]: unknown;
+}
+interface CoreMetadata {
+  name: string;
+  bindings: Record<string, CoreBinding>;
+}
+
+/**
+ * Loads the entry named by package.json `main` the way the Functions worker does, with
+ * `@azure/functions-core` (which only exists inside the worker) stubbed to record what
+ * gets registered.
+ */
+async function loadEntryAsTheWorkerWould(): Promise<CoreMetadata[]> {
+  const registered: CoreMetadata[] = [];
+  const core = {
+    registerFunction: (metadata: CoreMetadata) => {
+      registered.push(metadata);
+      return { dispose() {} };
+    },
+    setProgrammingModel: () => {},
+    getProgrammingModel: () => undefined,
+    registerHook: () => ({ dispose() {} }),
+    log: () => {},
+  };
+  const M = Module as unknown as {
+    _resolveFilename: (request: string, ...rest: unknown[]) => string;
+    _cache: Record<string, unknown>;
+  };
+  const resolve = M._resolveFilename;
+  M._resolveFilename = function (request: string, ...rest: unknown[]) {
+    return request === "@azure/functions-core" ? "@azure/functions-core" : resolve.call(this, request, ...rest);
+  };
+  const stub = new Module("@azure/functions-core");
+  stub.exports = core;
+  stub.loaded = true;
+  M._cache["@azure/functions-core"] = stub;
+
+  const require = createRequire(import.meta.url);
+  const pkg = require("../../../../package.json") as { main: string };
+  await import(new URL(`../../../../${pkg.main}`, import.meta.url).href);
+  return registered;
+}
+
+describe("the Azure entry", () => {
+  it("registers every declared function once, with its trigger metadata", async () => {
+    const registered = await loadEntryAsTheWorkerWould();
+    const settings = loadSettings({});
+    const trigger = (m: CoreMetadata) => Object.values(m.bindings).find((b) => b.direction === "in" && /Trigger$/.test(b.type))!;
+
+    const actual = registered.map((m) => {
+      // The library adds a generated binding name and worker-internal properties.
+      const { name: _bindingName, properties: _properties, ...t } = trigger(m);
+      return { name: m.name, trigger: t };
+    });
+    const expected = functions.map((f) => {
+      switch (f.kind) {
+        case "http":
+          return {
+            name: f.name,
+            trigger: {
+              type: "httpTrigger",
+              direction: "in",
+              authLevel: "anonymous",
+              route: f.route,
+              methods: f.method === "ANY" ? ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"] : [f.method],
+            },
+          };
+        case "serviceBusQueue":
+          return { name: f.name, trigger: { type: "serviceBusTrigger", direction: "in", queueName: f.queue.name, connection: "ServiceBusConnection", cardinality: "one" } };
+        case "timer":
+          return { name: f.name, trigger: { type: "timerTrigger", direction: "in", schedule: settings[f.schedule], runOnStartup: false, useMonitor: true } };
+      }
+    });
+    assert.deepEqual(actual, expected);
+
+    const routes = functions.filter((f) => f.kind === "http").map((f) => (f as { route: string }).route);
+    for (const route of routes) {
+      assert.ok(route.startsWith("v1/") || ["health", "health/ready", "metrics", "openapi.json", "docs", "docs/{asset}", "{*path}"].includes(route), route);
+    }
+    const login = registered.find((m) => m.name === "auth-login")!;
+    assert.equal(Object.values(login.bindings).find((b) => b.direction === "out")?.type, "http");
+  });
+});
