@@ -1,5 +1,5 @@
 // Prints the README configuration table from the settings schema (run after `npm run build`).
-import { SETTINGS } from "../dist/shared/foundation/settings.js";
+import { SETTINGS } from "../dist/shared/catalog.js";
 
 const defaultOf = (schema) => {
   const r = schema.safeParse(undefined);

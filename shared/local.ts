@@ -2,11 +2,12 @@
 // simulated SAP's SQL side). The Azure entry (functions/, through shared/index.ts) never
 // imports it.
 import { ConfigurationError } from "./foundation/settings.js";
+import { tablesOf } from "./foundation/sql/database.js";
 import type { Platform } from "./platform.js";
 import { projectIdOf } from "./adapters/sap/sap-simulator.js";
 import { sapAmountMinor, sapCurrency, sapId } from "./sap/sap-normalize.js";
-import { BillingRepository } from "./systems/billing/billing-repository.js";
-import { ProjectRepository, type ProjectRecord } from "./systems/gateway/project-repository.js";
+import { BillingRepository } from "./systems/billing/index.js";
+import { ProjectRepository, type ProjectRecord } from "./systems/gateway/index.js";
 
 /**
  * Local only: gives the simulated SAP projects their SQL side, once (an empty table), so a
@@ -18,9 +19,9 @@ export async function seedSimulatedProjectRecords(platform: Platform): Promise<n
   if (!simulator || platform.settings.runningInAzure) {
     throw new ConfigurationError(["SAP_ADAPTER: project records are seeded from the SAP simulator only, never in Azure"]);
   }
-  const repository = new ProjectRepository(platform.database.db, platform.clock);
+  const repository = new ProjectRepository(tablesOf(platform.database.db), platform.clock);
   if ((await repository.count()) > 0) return 0;
-  const billingRepository = new BillingRepository(platform.database.db, platform.clock);
+  const billingRepository = new BillingRepository(tablesOf(platform.database.db), platform.clock);
   let seeded = 0;
   // In chunks, so a million simulated projects seed in bounded memory.
   for (let first = 1; first <= simulator.projectCount; first += SEED_CHUNK) {

@@ -1,24 +1,16 @@
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { AlertDispatcher } from "./foundation/alert-dispatcher.js";
 import { AuditLog } from "./foundation/audit-log.js";
 import { AzureBlobStore } from "./adapters/azure/azure-blob-store.js";
-import { ConfigurationError, type Settings } from "./foundation/settings.js";
+import { ConfigurationError } from "./foundation/settings.js";
 import { checkReadiness, type DependencyCheck, type ReadinessReport } from "./foundation/readiness.js";
-import { AccessTokens } from "./systems/identity/access-tokens.js";
-import { AccountStates } from "./systems/identity/account-states.js";
-import { IdentityService } from "./systems/identity/identity-service.js";
-import { LoginThrottle } from "./systems/identity/login-throttle.js";
-import { RefreshTokenStore } from "./systems/identity/refresh-token-repository.js";
-import { UserRepository } from "./systems/identity/user-repository.js";
 import { InProcessCache, InProcessRateLimiter } from "./adapters/embedded/memory-cache.js";
 import { InProcessBroadcast } from "./adapters/embedded/memory-broadcast.js";
 import { RedisBroadcast } from "./adapters/redis/redis-broadcast.js";
 import { RedisCache, RedisRateLimiter, connectRedis } from "./adapters/redis/redis-cache.js";
 import { EnvSecretStore, KeyVaultSecretStore } from "./adapters/azure/secrets.js";
 import { LocalMessageQueue } from "./adapters/embedded/local-message-queue.js";
-import { QUEUE_DEFINITIONS, QUEUES, type QueueDefinition } from "./foundation/queues.js";
+import type { QueueDefinition } from "./foundation/queues.js";
 import { createLogger, type Logger, type LogSink } from "./foundation/logger.js";
 import { PlatformMetrics } from "./foundation/metrics.js";
 import type { Alerter } from "./ports/alerter.js";
@@ -29,26 +21,19 @@ import type { MessageQueue } from "./ports/message-queue.js";
 import type { RateLimiter } from "./ports/rate-limiter.js";
 import type { SecretStore } from "./ports/secret-store.js";
 import { systemClock, type Clock } from "./ports/clock.js";
-import { openMssqlDatabase, openSqliteDatabase, type Database } from "./foundation/sql/database.js";
+import { openMssqlDatabase, openSqliteDatabase, tablesOf, type Database } from "./foundation/sql/database.js";
 import type { SapRfcClient } from "./ports/sap-rfc.js";
-import { CostCenterPlanningService } from "./systems/gateway/cost-center-planning.js";
-import { ProjectRepository } from "./systems/gateway/project-repository.js";
-import { ProjectService } from "./systems/gateway/project-service.js";
-import { ResourceService } from "./systems/gateway/resource-service.js";
 import { GuardedSapClient } from "./sap/guarded-sap-client.js";
-import { BillingSagaService } from "./systems/billing/billing-saga.js";
-import { BillingRepository } from "./systems/billing/billing-repository.js";
-import { BillingReconciliation } from "./systems/billing/billing-reconciliation.js";
-import { ReportService } from "./systems/reports/report-service.js";
-import { BackupService } from "./systems/backups/backup-service.js";
 import { NodeRfcSapClient, loadNodeRfc } from "./adapters/sap/node-rfc-client.js";
 import { SapAvailability } from "./sap/sap-availability.js";
 import { SapSimulator } from "./adapters/sap/sap-simulator.js";
-import { AdaptiveRate } from "./systems/esg/adaptive-rate.js";
-import { AccountDirectory, EsgRatingsClient } from "./systems/esg/esg-partners.js";
-import { EsgRunService, type EsgRunServiceOptions } from "./systems/esg/esg-run-service.js";
-import { fileKeyFrom, type FileKeyring } from "./kernel/file-encryption.js";
-import { PartnerCredentials, type PartnerAuth } from "./foundation/partner-http.js";
+import { MIGRATIONS, QUEUE_DEFINITIONS, type PlatformTables, type Settings } from "./catalog.js";
+import { createBackups, type BackupService } from "./systems/backups/index.js";
+import { BillingRepository, createBilling, type BillingReconciliation, type BillingSagaService } from "./systems/billing/index.js";
+import { createEsg, type EsgRunService } from "./systems/esg/index.js";
+import { createGateway, type CostCenterPlanningService, type ProjectService, type ResourceService } from "./systems/gateway/index.js";
+import { createIdentity, type IdentityService } from "./systems/identity/index.js";
+import { createReports, type ReportService } from "./systems/reports/index.js";
 
 /** Everything the functions need, built once per process from settings. */
 export interface Platform {
@@ -57,7 +42,7 @@ export interface Platform {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly metrics: PlatformMetrics;
-  readonly database: Database;
+  readonly database: Database<PlatformTables>;
   readonly secrets: SecretStore;
   readonly cache: Cache;
   readonly rateLimiter: RateLimiter;
@@ -109,8 +94,8 @@ export async function createPlatform(settings: Settings, options: PlatformOption
     : new EnvSecretStore(env);
 
   const database = settings.SQL_CONNECTION_STRING
-    ? await openMssqlDatabase(settings.SQL_CONNECTION_STRING)
-    : await openSqliteDatabase(join(settings.DATA_DIR, "platform.sqlite"));
+    ? await openMssqlDatabase<PlatformTables>(settings.SQL_CONNECTION_STRING, MIGRATIONS)
+    : await openSqliteDatabase<PlatformTables>(join(settings.DATA_DIR, "platform.sqlite"), MIGRATIONS);
   closers.push(() => database.close());
 
   let cache: Cache;
@@ -158,28 +143,9 @@ export async function createPlatform(settings: Settings, options: PlatformOption
   }
   const blobs = await AzureBlobStore.connect(blobTarget);
 
-  const signingKey = await loadSigningKey(settings, secrets);
-  const accessTokens = new AccessTokens({
-    key: signingKey,
-    issuer: settings.JWT_ISSUER,
-    audience: settings.JWT_AUDIENCE,
-    ttlSeconds: settings.ACCESS_TOKEN_TTL_SECONDS,
-    clock,
-  });
-  const audit = new AuditLog(database.db, clock);
-  const users = new UserRepository(database.db, clock);
-  const identity = new IdentityService({
-    users,
-    accountStates: await AccountStates.open({ users, cache, broadcast, metrics }),
-    refreshTokens: new RefreshTokenStore(database.db, clock),
-    accessTokens,
-    throttle: new LoginThrottle(cache, { maxFailures: settings.LOGIN_MAX_FAILURES, lockoutSeconds: settings.LOGIN_LOCKOUT_SECONDS }),
-    audit,
-    refreshTokenTtlSeconds: settings.REFRESH_TOKEN_TTL_SECONDS,
-    selfRegistrationEnabled: settings.AUTH_SELF_REGISTRATION_ENABLED,
-    metrics,
-    clock,
-  });
+  const db = database.db;
+  const audit = new AuditLog(tablesOf(db), clock);
+  const identity = await createIdentity({ settings, db: tablesOf(db), clock, cache, broadcast, secrets, audit, metrics });
 
   const alerts = new AlertDispatcher({
     clock,
@@ -227,59 +193,14 @@ export async function createPlatform(settings: Settings, options: PlatformOption
   });
   sapAvailability.start();
   closers.push(async () => sapAvailability.stop());
-  const projects = new ProjectService({
-    sap,
-    functions: { listProjects: settings.SAP_RFC_FUNCTION_LIST_PROJECTS, readProject: settings.SAP_RFC_FUNCTION_READ_PROJECT },
-    repository: new ProjectRepository(database.db, clock),
-    billing: new BillingRepository(database.db, clock),
-    db: database.db,
-    cache,
-    cacheTtlSeconds: settings.PROJECT_CACHE_TTL_SECONDS,
-    audit,
-    metrics,
-    logger,
-  });
-
-  const billing = new BillingSagaService({
-    clock,
-    db: database.db,
-    sap,
-    functions: { update: settings.SAP_RFC_FUNCTION_UPDATE_PROJECT, reverse: settings.SAP_RFC_FUNCTION_REVERSE_BILLING, read: settings.SAP_RFC_FUNCTION_READ_BILLING },
-    projects,
-    audit,
-    alerts,
-    logger,
-    staleAfterSeconds: settings.SAGA_STALE_AFTER_SECONDS,
-  });
-
-  const esgRate = new AdaptiveRate({
-    cache,
-    limiter: rateLimiter,
-    key: "esg-ratings-api",
-    maxPerSecond: settings.ESG_API_RATE_LIMIT_PER_SECOND,
-    minPerSecond: Math.max(1, settings.ESG_API_RATE_LIMIT_PER_SECOND / 20),
-  });
-  metrics.onCollect(async () => metrics.esgApiRate.set(esgRate.current));
-  const esg = new EsgRunService({
-    clock,
-    db: database.db,
-    blobs,
-    container: settings.ESG_FILES_CONTAINER,
-    alerts,
-    audit,
-    metrics,
-    logger,
-    partners: connectEsgPartners(settings, secrets, esgRate),
-    fileKeys: esgFileKeyring(settings, secrets),
-    window: { timeZone: settings.ESG_TIME_ZONE, startTime: settings.ESG_DAILY_START_TIME, windowMinutes: settings.ESG_WINDOW_MINUTES, graceMinutes: settings.ESG_START_GRACE_MINUTES },
-    batchSize: settings.ESG_BATCH_SIZE,
-    concurrency: settings.ESG_API_CONCURRENCY,
-    batchLeaseMs: QUEUES.esgBatches.lockDurationSeconds * 1000,
-    fullRefreshHours: settings.ESG_FULL_REFRESH_HOURS,
-    failureAlertPercent: settings.ESG_FAILURE_ALERT_PERCENT,
-    fileRetentionDays: settings.ESG_FILE_RETENTION_DAYS,
-    resultRetentionDays: settings.ESG_RESULT_RETENTION_DAYS,
-  });
+  // Billing's ledger first: the gateway shows its entries, and billing's saga asks the
+  // gateway's projects (through its own ProjectLookup), so neither system imports the other's internals both ways.
+  const billingLedger = new BillingRepository(tablesOf(db), clock);
+  const gateway = createGateway({ settings, db: tablesOf(db), clock, sap, billing: billingLedger, cache, audit, metrics, logger });
+  const billing = createBilling({ settings, db: tablesOf(db), clock, sap, ledger: billingLedger, projects: gateway.projects, audit, alerts, logger });
+  const reports = createReports({ settings, db: tablesOf(db), clock, projects: gateway.projects, billing: billingLedger, blobs, audit, metrics, logger });
+  const backups = createBackups({ settings, db: tablesOf(db), clock, projects: gateway.projects, blobs, audit, alerts, metrics, logger });
+  const esg = createEsg({ settings, db: tablesOf(db), clock, blobs, cache, rateLimiter, secrets, alerts, audit, metrics, logger });
 
   const adapters = {
     sql: database.dialect,
@@ -315,41 +236,13 @@ export async function createPlatform(settings: Settings, options: PlatformOption
     audit,
     identity,
     sap,
-    projects,
-    resources: new ResourceService(sap, settings.SAP_RFC_FUNCTION_READ_RESOURCES),
-    costCenters: new CostCenterPlanningService(sap, settings.SAP_RFC_FUNCTION_READ_COST_CENTER_PLAN),
-    billing,
-    reports: new ReportService({
-      clock,
-      db: database.db,
-      projects,
-      billing: new BillingRepository(database.db, clock),
-      blobs,
-      container: settings.REPORTS_CONTAINER,
-      audit,
-      metrics,
-      logger,
-      maxAttempts: settings.REPORT_MAX_ATTEMPTS,
-      staleAfterSeconds: settings.REPORT_STALE_AFTER_SECONDS,
-    }),
-    backups: new BackupService({ clock, db: database.db, projects, blobs, container: settings.BACKUPS_CONTAINER, audit, alerts, metrics, logger }),
-    reconciliation: new BillingReconciliation({
-      clock,
-      db: database.db,
-      sap,
-      functions: {
-        listProjects: settings.SAP_RFC_FUNCTION_LIST_PROJECTS,
-        listChanges: settings.SAP_RFC_FUNCTION_LIST_BILLING_CHANGES,
-        checksums: settings.SAP_RFC_FUNCTION_BILLING_CHECKSUMS,
-        readBilling: settings.SAP_RFC_FUNCTION_READ_BILLING,
-      },
-      saga: billing,
-      billing: new BillingRepository(database.db, clock),
-      audit,
-      alerts,
-      logger,
-      rangeSize: settings.RECONCILIATION_RANGE_SIZE,
-    }),
+    projects: gateway.projects,
+    resources: gateway.resources,
+    costCenters: gateway.costCenters,
+    billing: billing.saga,
+    reports,
+    backups,
+    reconciliation: billing.reconciliation,
     esg,
     simulators: sapClient instanceof SapSimulator ? { sap: sapClient } : {},
     adapters,
@@ -357,90 +250,6 @@ export async function createPlatform(settings: Settings, options: PlatformOption
     close: async () => {
       for (const close of closers.reverse()) await close().catch(() => undefined);
     },
-  };
-}
-
-/**
- * The HS256 key: the secret `jwt-signing-key`. On a laptop without one, a random key is
- * generated once into DATA_DIR, so tokens survive restarts and nothing sits in a sample
- * file. In Azure a missing key stops the start with a clear message.
- */
-async function loadSigningKey(settings: Settings, secrets: SecretStore): Promise<() => Promise<Uint8Array>> {
-  // The same bytes (the same array) until the secret changes: AccessTokens keeps its key object while it gets the same array.
-  let last: { text: string; bytes: Uint8Array } | undefined;
-  const fromStore = async () => {
-    const value = await secrets.findSecret("jwt-signing-key");
-    if (value === undefined) return undefined;
-    if (last?.text !== value) last = { text: value, bytes: new TextEncoder().encode(value) };
-    return last.bytes;
-  };
-  const initial = await fromStore();
-  if (initial) {
-    if (initial.length < 32) throw new ConfigurationError(["jwt-signing-key: must be at least 32 bytes"]);
-    return async () => (await fromStore()) ?? initial;
-  }
-  if (settings.runningInAzure || settings.KEY_VAULT_URL) {
-    throw new ConfigurationError(["jwt-signing-key: the Key Vault secret is missing; set it (at least 32 random bytes)"]);
-  }
-  const key = new TextEncoder().encode(localGeneratedSecret(settings, "jwt-signing-key", () => randomBytes(48).toString("base64url")));
-  return async () => key;
-}
-
-/**
- * A secret generated once into DATA_DIR on a laptop without one, so it survives restarts
- * and nothing sits in a sample file. Never used in Azure.
- */
-function localGeneratedSecret(settings: Settings, name: string, generate: () => string): string {
-  const file = join(settings.DATA_DIR, name);
-  if (!existsSync(file)) {
-    mkdirSync(settings.DATA_DIR, { recursive: true });
-    try {
-      writeFileSync(file, generate(), { mode: 0o600, flag: "wx" });
-    } catch (error) {
-      // Another process created it first: use theirs.
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    }
-  }
-  return readFileSync(file, "utf8").trim();
-}
-
-/**
- * The ESG file keys: new files use the secret esg-file-encryption-key (read per use, so a
- * rotation applies to the next file); files encrypted before a rotation are read with the
- * key their metadata names, found among the current key and esg-file-encryption-previous-keys
- * (comma-separated). Locally, without the secret, a key generated once into DATA_DIR.
- */
-export function esgFileKeyring(settings: Settings, secrets: SecretStore): FileKeyring {
-  const name = "esg-file-encryption-key";
-  const current = async () => {
-    const value = await secrets.findSecret(name);
-    if (value) return fileKeyFrom(name, value);
-    if (settings.runningInAzure || settings.KEY_VAULT_URL) throw new ConfigurationError([`${name}: the Key Vault secret is missing; set it (32 random bytes, base64)`]);
-    return fileKeyFrom(name, localGeneratedSecret(settings, name, () => randomBytes(32).toString("base64")));
-  };
-  return {
-    current,
-    find: async (id) => {
-      const previous = ((await secrets.findSecret("esg-file-encryption-previous-keys")) ?? "").split(",").map((k) => k.trim()).filter(Boolean);
-      const keys = [await current(), ...previous.map((k) => fileKeyFrom(name, k))];
-      return keys.find((k) => k.id === id);
-    },
-  };
-}
-
-/** Both ESG partners' clients, or undefined when their URLs are not set (runs then fail saying so). */
-function connectEsgPartners(settings: Settings, secrets: SecretStore, rate: AdaptiveRate): EsgRunServiceOptions["partners"] {
-  if (!settings.ESG_ACCOUNTS_API_URL || !settings.ESG_RATINGS_API_URL) return undefined;
-  const auth = (apiKeySecret: string): PartnerAuth => {
-    if (settings.ESG_API_AUTH === "none") return { kind: "none" };
-    if (settings.ESG_API_AUTH === "api-key") return { kind: "api-key", header: settings.ESG_API_KEY_HEADER, secretName: apiKeySecret };
-    if (!settings.ESG_OAUTH_TOKEN_URL) throw new ConfigurationError(["ESG_OAUTH_TOKEN_URL: required when ESG_API_AUTH is oauth"]);
-    return { kind: "oauth-client-credentials", tokenUrl: settings.ESG_OAUTH_TOKEN_URL, ...(settings.ESG_OAUTH_SCOPE ? { scope: settings.ESG_OAUTH_SCOPE } : {}), clientIdSecret: "esg-oauth-client-id", clientSecretSecret: "esg-oauth-client-secret" };
-  };
-  const policy = { timeoutMs: settings.ESG_API_TIMEOUT_MS, maxAttempts: settings.ESG_API_MAX_ATTEMPTS, baseDelayMs: 200, maxDelayMs: 10_000 };
-  return {
-    accounts: new AccountDirectory({ baseUrl: settings.ESG_ACCOUNTS_API_URL, credentials: new PartnerCredentials(auth("esg-accounts-api-key"), secrets), policy, pageSize: settings.ESG_ACCOUNTS_PAGE_SIZE }),
-    ratings: new EsgRatingsClient({ baseUrl: settings.ESG_RATINGS_API_URL, credentials: new PartnerCredentials(auth("esg-ratings-api-key"), secrets), policy, rate }),
   };
 }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
-import type { Kysely } from "kysely";
-import type { DatabaseSchema } from "./sql/schema.js";
+import type { Kysely, Transaction } from "kysely";
+import type { FoundationTables } from "./sql/schema.js";
+import { tablesOf } from "./sql/database.js";
 import type { Clock } from "../ports/clock.js";
 
 /** Who did something, from where: taken from the request or the queue message. */
@@ -29,14 +30,16 @@ export interface AuditRecord extends AuditEntry {
 
 /** The `audit_log` table (seed 002's shape plus the correlation id). Append-only. */
 export class AuditLog {
-  readonly #db: Kysely<DatabaseSchema>;
+  readonly #db: Kysely<FoundationTables>;
   readonly #clock: Clock;
-  constructor(db: Kysely<DatabaseSchema>, clock: Clock) {
+  constructor(db: Kysely<FoundationTables>, clock: Clock) {
     this.#db = db;
     this.#clock = clock;
   }
 
-  async record(actor: Actor, entry: AuditEntry, db: Kysely<DatabaseSchema> = this.#db): Promise<void> {
+  /** Writes the entry, inside the caller's transaction when one is given (any system's). */
+  async record<T>(actor: Actor, entry: AuditEntry, trx?: Transaction<T>): Promise<void> {
+    const db = trx ? tablesOf<FoundationTables, T>(trx) : this.#db;
     await db
       .insertInto("audit_log")
       .values({

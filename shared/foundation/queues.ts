@@ -1,7 +1,7 @@
 /**
- * Every Service Bus queue the platform uses, with the numbers Service Bus enforces. The
- * same values are set on the real queues in `infra/bicep/` (a test compares them), and
- * the local queue applies them itself.
+ * A Service Bus queue with the numbers Service Bus enforces. Each system declares its own
+ * (`<name>-queues.ts`); the root joins them into QUEUES. The same values are set on the
+ * real queues in `infra/bicep/` (a test compares them), and the local queue applies them.
  */
 export interface QueueDefinition {
   readonly name: string;
@@ -11,15 +11,10 @@ export interface QueueDefinition {
   readonly lockDurationSeconds: number;
 }
 
-export const QUEUES = {
-  reportRequests: { name: "report-requests", maxDeliveryCount: 5, lockDurationSeconds: 300 },
-  backupRequests: { name: "backup-requests", maxDeliveryCount: 5, lockDurationSeconds: 300 },
+/** Queues of the platform itself: other systems listen on task-completed for finished work. */
+export const PLATFORM_QUEUES = {
   taskCompleted: { name: "task-completed", maxDeliveryCount: 10, lockDurationSeconds: 60 },
-  esgBatches: { name: "esg-batches", maxDeliveryCount: 5, lockDurationSeconds: 300 },
-  reconciliationRequests: { name: "reconciliation-requests", maxDeliveryCount: 3, lockDurationSeconds: 300 },
 } as const satisfies Record<string, QueueDefinition>;
-
-export const QUEUE_DEFINITIONS: readonly QueueDefinition[] = Object.values(QUEUES);
 
 /** Service Bus defaults, used for a queue missing from the catalog (tests' own queues). */
 export const DEFAULT_QUEUE_DEFINITION: Omit<QueueDefinition, "name"> = { maxDeliveryCount: 10, lockDurationSeconds: 60 };

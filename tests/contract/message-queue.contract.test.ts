@@ -6,6 +6,7 @@ import { LocalMessageQueue } from "../../shared/adapters/embedded/local-message-
 import { ServiceBusMessageQueue } from "../../shared/adapters/azure/service-bus-message-queue.js";
 import type { MessageQueue } from "../../shared/ports/message-queue.js";
 import { openSqliteDatabase, type Database } from "../../shared/foundation/sql/database.js";
+import { MIGRATIONS } from "../../shared/catalog.js";
 import { tempDir } from "../support/test-host.js";
 
 /**
@@ -114,7 +115,7 @@ function contract(name: string, open: () => Promise<{ queue: MessageQueue; name:
 const dir = tempDir();
 let db: Database | undefined;
 contract("local (SQLite file)", async () => {
-  db = await openSqliteDatabase(join(dir.path, "queue.sqlite"));
+  db = await openSqliteDatabase(join(dir.path, "queue.sqlite"), MIGRATIONS);
   const queue = await LocalMessageQueue.open(db.db, [{ name: "contract-tests", maxDeliveryCount: 3, lockDurationSeconds: 1 }]);
   return { queue, name: "contract-tests", lockSeconds: 1 };
 });

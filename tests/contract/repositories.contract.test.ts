@@ -9,14 +9,15 @@ import { ProjectRepository } from "../../shared/systems/gateway/project-reposito
 import { BillingRepository } from "../../shared/systems/billing/billing-repository.js";
 import { billingChecksum } from "../../shared/sap/billing-checksum.js";
 import { migrateToLatest } from "../../shared/foundation/sql/migrations.js";
-import { openMssqlDatabase, openSqliteDatabase, type Database } from "../../shared/foundation/sql/database.js";
+import { openMssqlDatabase, openSqliteDatabase, tablesOf, type Database } from "../../shared/foundation/sql/database.js";
+import { MIGRATIONS, type PlatformTables } from "../../shared/catalog.js";
 import { tempDir } from "../support/test-host.js";
 import { systemClock } from "../../shared/ports/clock.js";
 
 /** Repository behaviour on every SQL adapter: SQLite always, SQL Server when configured. */
-function contract(name: string, open: () => Promise<Database | { skip: string }>) {
+function contract(name: string, open: () => Promise<Database<PlatformTables> | { skip: string }>) {
   describe(`SQL repositories contract: ${name}`, () => {
-    let database: Database | undefined;
+    let database: Database<PlatformTables> | undefined;
     let skip: string | undefined;
     const suffix = Date.now().toString(36);
     before(async () => {
@@ -30,15 +31,15 @@ function contract(name: string, open: () => Promise<Database | { skip: string }>
 
     it("applies migrations idempotently", async (t) => {
       if (skip) return t.skip(skip);
-      await migrateToLatest(database!.db as never, database!.dialect);
-      await migrateToLatest(database!.db as never, database!.dialect);
+      await migrateToLatest(database!.db as never, database!.dialect, MIGRATIONS);
+      await migrateToLatest(database!.db as never, database!.dialect, MIGRATIONS);
       const r = await sql<{ n: number }>`select count(*) as n from users`.execute(database!.db);
       assert.ok(Number(r.rows[0]!.n) >= 0);
     });
 
     it("creates, finds case-insensitively, pages and updates users; refuses duplicates", async (t) => {
       if (skip) return t.skip(skip);
-      const users = new UserRepository(database!.db, systemClock);
+      const users = new UserRepository(tablesOf(database!.db), systemClock);
       const a = await users.create({ username: `Alice.${suffix}`, passwordHash: "h1", roles: ["finance", "viewer"] });
       await users.create({ username: `bob.${suffix}`, passwordHash: "h2", roles: ["viewer"] });
       await assert.rejects(users.create({ username: `ALICE.${suffix}`, passwordHash: "h3", roles: ["viewer"] }), /already exists/);
@@ -57,9 +58,9 @@ function contract(name: string, open: () => Promise<Database | { skip: string }>
 
     it("rotates refresh tokens exactly once and revokes families", async (t) => {
       if (skip) return t.skip(skip);
-      const users = new UserRepository(database!.db, systemClock);
+      const users = new UserRepository(tablesOf(database!.db), systemClock);
       const u = await users.create({ username: `carol.${suffix}`, passwordHash: "h", roles: ["viewer"] });
-      const store = new RefreshTokenStore(database!.db, systemClock);
+      const store = new RefreshTokenStore(tablesOf(database!.db), systemClock);
       const { token } = await store.issue(u.id, "family-" + suffix, 3600);
       const row = await store.find(token);
       assert.ok(row);
@@ -72,7 +73,7 @@ function contract(name: string, open: () => Promise<Database | { skip: string }>
 
     it("appends audit records and lists them newest first", async (t) => {
       if (skip) return t.skip(skip);
-      const audit = new AuditLog(database!.db, systemClock);
+      const audit = new AuditLog(tablesOf(database!.db), systemClock);
       await audit.record({ correlationId: "c1", ipAddress: "10.0.0.1" }, { action: `test.first.${suffix}`, resourceType: "thing", details: { a: 1 } });
       await new Promise((r) => setTimeout(r, 5));
       await audit.record({ correlationId: "c2" }, { action: `test.second.${suffix}`, resourceType: "thing" });
@@ -85,7 +86,7 @@ function contract(name: string, open: () => Promise<Database | { skip: string }>
 
     it("keeps project records with exact cost totals and optimistic versions", async (t) => {
       if (skip) return t.skip(skip);
-      const projects = new ProjectRepository(database!.db, systemClock);
+      const projects = new ProjectRepository(tablesOf(database!.db), systemClock);
       const id = `PRJ-T${suffix}`.slice(0, 50);
       // Larger than 2^53: a bigint column must come back exact on both dialects.
       await projects.insertMissing([
@@ -108,7 +109,7 @@ function contract(name: string, open: () => Promise<Database | { skip: string }>
 
     it("keeps billing entries exact, PENDING until their saga activates them, removable only while pending", async (t) => {
       if (skip) return t.skip(skip);
-      const billing = new BillingRepository(database!.db, systemClock);
+      const billing = new BillingRepository(tablesOf(database!.db), systemClock);
       const project = `PRJ-B${suffix}`.slice(0, 50);
       const saga = `saga-${suffix}`;
       const entry = (n: number, amountMinor: bigint) => ({ entryId: `${saga}-${n}`, projectId: project, sagaId: saga, kind: "billing" as const, pep: null, amountMinor, currency: "EUR", billingDate: "2026-11-20", description: `Entry ${n} — Überweisung` });
@@ -127,10 +128,10 @@ function contract(name: string, open: () => Promise<Database | { skip: string }>
 }
 
 const dir = tempDir();
-contract("SQLite", () => openSqliteDatabase(join(dir.path, "repo.sqlite")));
+contract("SQLite", () => openSqliteDatabase<PlatformTables>(join(dir.path, "repo.sqlite"), MIGRATIONS));
 after(() => dir.remove());
 contract("SQL Server", async () => {
   const cs = process.env.MSSQL_TEST_CONNECTION_STRING;
   if (!cs) return { skip: "MSSQL_TEST_CONNECTION_STRING is not set; the SQL Server half is SKIPPED" };
-  return openMssqlDatabase(cs);
+  return openMssqlDatabase<PlatformTables>(cs, MIGRATIONS);
 });

@@ -2,20 +2,21 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { Kysely, SqliteDialect, sql } from "kysely";
 import { PagingMssqlDialect } from "./mssql-paging.js";
-import type { DatabaseSchema, SqlDialectName } from "./schema.js";
-import { migrateToLatest } from "./migrations.js";
+import type { SqlDialectName } from "./schema.js";
+import { migrateToLatest, type MigrationSet } from "./migrations.js";
 
 export type { SqlDialectName };
 
-export interface Database {
-  readonly db: Kysely<DatabaseSchema>;
+/** One connection (pool) for every system; `T` is the tables the opener's caller knows. */
+export interface Database<T = unknown> {
+  readonly db: Kysely<T>;
   readonly dialect: SqlDialectName;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
 
 /** Embedded default: one SQLite file, shared by the local host's processes (WAL mode). */
-export async function openSqliteDatabase(path: string): Promise<Database> {
+export async function openSqliteDatabase<T>(path: string, migrations: readonly MigrationSet[]): Promise<Database<T>> {
   const { default: SqliteDatabase } = await import("better-sqlite3");
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const handle = new SqliteDatabase(path);
@@ -42,28 +43,28 @@ export async function openSqliteDatabase(path: string): Promise<Database> {
       return statement;
     },
   };
-  const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database }) });
-  return finishOpening(db, "sqlite");
+  const db = new Kysely<T>({ dialect: new SqliteDialect({ database }) });
+  return finishOpening(db, "sqlite", migrations);
 }
 
 /**
  * Azure SQL / SQL Server over tedious. tedious and tarn are loaded here, not at the top
  * of the module, so a laptop on SQLite never loads them.
  */
-export async function openMssqlDatabase(connectionString: string): Promise<Database> {
+export async function openMssqlDatabase<T>(connectionString: string, migrations: readonly MigrationSet[]): Promise<Database<T>> {
   const [tedious, tarn] = await Promise.all([import("tedious"), import("tarn")]);
   const config = await toTediousConfig(parseConnectionString(connectionString));
-  const db = new Kysely<DatabaseSchema>({
+  const db = new Kysely<T>({
     dialect: new PagingMssqlDialect({
       tarn: { ...tarn, options: { min: 0, max: 10 } },
       tedious: { ...tedious, connectionFactory: () => new tedious.Connection(config) },
     }),
   });
-  return finishOpening(db, "mssql");
+  return finishOpening(db, "mssql", migrations);
 }
 
-async function finishOpening(db: Kysely<DatabaseSchema>, dialect: SqlDialectName): Promise<Database> {
-  await migrateToLatest(db as Kysely<unknown>, dialect);
+async function finishOpening<T>(db: Kysely<T>, dialect: SqlDialectName, migrations: readonly MigrationSet[]): Promise<Database<T>> {
+  await migrateToLatest(db as Kysely<unknown>, dialect, migrations);
   return {
     db,
     dialect,
@@ -116,4 +117,12 @@ async function toTediousConfig(pairs: Map<string, string>) {
 export function isUniqueViolation(error: unknown): boolean {
   const e = error as { code?: string; number?: number; message?: string };
   return e.code === "SQLITE_CONSTRAINT_UNIQUE" || e.code === "SQLITE_CONSTRAINT_PRIMARYKEY" || e.number === 2601 || e.number === 2627;
+}
+
+/**
+ * A system's view of the shared connection: the same pool, typed with the system's own
+ * tables only, so a query against another system's table does not compile.
+ */
+export function tablesOf<T, From>(db: Kysely<From>): Kysely<T> {
+  return db as unknown as Kysely<T>;
 }

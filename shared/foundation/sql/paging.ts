@@ -1,16 +1,15 @@
 import { sql, type SelectQueryBuilder, type Selectable } from "kysely";
-import type { DatabaseSchema } from "./schema.js";
 
 /**
  * One page of a filtered table and the filter's total, the way every list endpoint pages:
  * ordered (the last column breaks ties, so pages never overlap), offset by page.
  */
-export async function selectPage<T extends keyof DatabaseSchema & string>(
-  query: SelectQueryBuilder<DatabaseSchema, T, object>,
-  orderBy: readonly (readonly [column: keyof DatabaseSchema[T] & string, direction: "asc" | "desc"])[],
+export async function selectPage<DB, T extends keyof DB & string>(
+  query: SelectQueryBuilder<DB, T, object>,
+  orderBy: readonly (readonly [column: keyof DB[T] & string, direction: "asc" | "desc"])[],
   page: number,
   pageSize: number,
-): Promise<{ rows: Selectable<DatabaseSchema[T]>[]; total: number }> {
+): Promise<{ rows: Selectable<DB[T]>[]; total: number }> {
   let rowsQuery = query.selectAll();
   for (const [column, direction] of orderBy) rowsQuery = rowsQuery.orderBy(sql.ref(column), direction);
   const [rows, count] = await Promise.all([
@@ -18,5 +17,5 @@ export async function selectPage<T extends keyof DatabaseSchema & string>(
     query.select(sql<number | string>`count(*)`.as("n")).executeTakeFirstOrThrow(),
   ]);
   // Kysely cannot prove a generic selectAll() is the table's Selectable row; it is.
-  return { rows: rows as unknown as Selectable<DatabaseSchema[T]>[], total: Number((count as { n: number | string }).n) };
+  return { rows: rows as unknown as Selectable<DB[T]>[], total: Number((count as { n: number | string }).n) };
 }

@@ -12,9 +12,9 @@ import type { PlatformMetrics } from "../../foundation/metrics.js";
 import type { Alerter } from "../../ports/alerter.js";
 import type { BlobStore } from "../../ports/blob-store.js";
 import type { OutgoingMessage } from "../../ports/message-queue.js";
-import type { MergedProject } from "../gateway/merge-project.js";
-import type { ProjectService } from "../gateway/project-service.js";
-import type { BackupsTable, DatabaseSchema } from "../../foundation/sql/schema.js";
+import type { MergedProject } from "../gateway/index.js";
+import type { ProjectService } from "../gateway/index.js";
+import type { BackupsTable, BackupsTables } from "./backups-tables.js";
 import type { Clock } from "../../ports/clock.js";
 
 export interface Backup {
@@ -42,7 +42,7 @@ export interface Backup {
 export interface BackupServiceOptions {
   /** The time its decisions are made by (stamps, deadlines, due dates). */
   readonly clock: Clock;
-  readonly db: Kysely<DatabaseSchema>;
+  readonly db: Kysely<BackupsTables>;
   readonly projects: ProjectService;
   readonly blobs: BlobStore;
   readonly container: string;

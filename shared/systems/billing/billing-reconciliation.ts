@@ -9,7 +9,7 @@ import type { RfcParameters, RfcResult } from "../../ports/sap-rfc.js";
 import type { GuardedSapClient } from "../../sap/guarded-sap-client.js";
 import type { SapBillingEntryRow, SapProjectHeaderRow } from "../../sap/sap-functions.js";
 import { fromSapTimestamp, sapId, toSapTimestamp } from "../../sap/sap-normalize.js";
-import type { BillingInconsistenciesTable, DatabaseSchema, ReconciliationRunsTable } from "../../foundation/sql/schema.js";
+import type { BillingInconsistenciesTable, BillingTables, ReconciliationRunsTable } from "./billing-tables.js";
 import { billingChecksum, rangeChecksum, type ChecksumEntry } from "../../sap/billing-checksum.js";
 import { compare, facts, fromSap, proposalFor, stateOf, type Differences, type RepairProposal } from "./billing-facts.js";
 import type { BillingSagaService } from "./billing-saga.js";
@@ -55,7 +55,7 @@ export interface Inconsistency {
 export interface BillingReconciliationOptions {
   /** The time its decisions are made by (stamps, deadlines, due dates). */
   readonly clock: Clock;
-  readonly db: Kysely<DatabaseSchema>;
+  readonly db: Kysely<BillingTables>;
   readonly sap: GuardedSapClient;
   readonly functions: { readonly listProjects: string; readonly listChanges: string; readonly checksums: string; readonly readBilling: string };
   readonly saga: BillingSagaService;
@@ -361,7 +361,7 @@ export class BillingReconciliation {
     await this.#o.db.updateTable("reconciliation_state").set({ lease_owner: null, lease_until: null }).where("name", "=", STATE).where("lease_owner", "=", runId).execute();
   }
 
-  async #updateRun(runId: string, changes: Partial<ReconciliationRunsTable>, db: Kysely<DatabaseSchema> = this.#o.db): Promise<void> {
+  async #updateRun(runId: string, changes: Partial<ReconciliationRunsTable>, db: Kysely<BillingTables> = this.#o.db): Promise<void> {
     await db.updateTable("reconciliation_runs").set(changes).where("run_id", "=", runId).execute();
   }
 }

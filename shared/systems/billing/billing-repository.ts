@@ -1,5 +1,5 @@
 import { sql, type Kysely } from "kysely";
-import type { DatabaseSchema } from "../../foundation/sql/schema.js";
+import type { BillingTables } from "./billing-tables.js";
 import { billingChecksum, type ChecksumEntry } from "../../sap/billing-checksum.js";
 import type { Clock } from "../../ports/clock.js";
 
@@ -35,7 +35,7 @@ export function billingStateOf(entries: readonly ChecksumEntry[]): BillingState 
   };
 }
 
-type Db = Kysely<DatabaseSchema>;
+type Db = Kysely<BillingTables>;
 
 const columns = [
   "entry_id",

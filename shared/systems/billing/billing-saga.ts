@@ -7,10 +7,9 @@ import { formatDecimal, parseMoney, toMoney } from "../../kernel/money.js";
 import { checksumOfFacts, fromSap, type RepairAction } from "./billing-facts.js";
 import type { Logger } from "../../foundation/logger.js";
 import type { Alerter } from "../../ports/alerter.js";
-import type { ProjectService } from "../gateway/project-service.js";
 import { SapCallError, type GuardedSapClient } from "../../sap/guarded-sap-client.js";
 import type { SapBillingEntryRow } from "../../sap/sap-functions.js";
-import type { DatabaseSchema, SagaStatus, SagaStep, SagaTransactionsTable } from "../../foundation/sql/schema.js";
+import type { BillingTables, SagaStatus, SagaStep, SagaTransactionsTable } from "./billing-tables.js";
 import { BillingRepository, billingStateOf, type BillingEntry, type BillingKind } from "./billing-repository.js";
 import type { Clock } from "../../ports/clock.js";
 
@@ -45,13 +44,24 @@ export interface Saga {
   readonly updatedAt: string;
 }
 
+/**
+ * What the saga needs of the gateway's projects; the root hands it the ProjectService.
+ * Declared here so billing does not depend on the gateway (which reads billing entries).
+ */
+export interface ProjectLookup {
+  /** Fails with NotFoundError when the project does not exist. */
+  getProject(projectId: string): Promise<unknown>;
+  /** Drops the project's cached merged view after its billing changed. */
+  invalidate(projectId: string): Promise<void>;
+}
+
 export interface BillingSagaOptions {
   /** The time its decisions are made by (stamps, deadlines, due dates). */
   readonly clock: Clock;
-  readonly db: Kysely<DatabaseSchema>;
+  readonly db: Kysely<BillingTables>;
   readonly sap: GuardedSapClient;
   readonly functions: { readonly update: string; readonly reverse: string; readonly read: string };
-  readonly projects: ProjectService;
+  readonly projects: ProjectLookup;
   readonly audit: AuditLog;
   readonly alerts: Alerter;
   readonly logger: Logger;
@@ -404,7 +414,7 @@ export class BillingSagaService {
     return new Date(this.#o.clock.now().getTime() + this.#o.staleAfterSeconds * 1000).toISOString();
   }
 
-  async #setStep(sagaId: string, changes: Partial<Omit<SagaTransactionsTable, "saga_id">>, db: Kysely<DatabaseSchema> = this.#o.db): Promise<void> {
+  async #setStep(sagaId: string, changes: Partial<Omit<SagaTransactionsTable, "saga_id">>, db: Kysely<BillingTables> = this.#o.db): Promise<void> {
     await db.updateTable("saga_transactions").set({ ...changes, updated_at: this.#o.clock.now().toISOString() }).where("saga_id", "=", sagaId).execute();
   }
 }

@@ -1,4 +1,4 @@
-import type { EsgAccountStatus } from "../../foundation/sql/schema.js";
+import type { EsgAccountStatus } from "./esg-tables.js";
 import { csvRecord } from "../../kernel/csv.js";
 import { formatHundredths } from "./esg-rating.js";
 

@@ -13,7 +13,7 @@ import type { BlobStore } from "../../ports/blob-store.js";
 import type { OutgoingMessage } from "../../ports/message-queue.js";
 import { isUniqueViolation } from "../../foundation/sql/database.js";
 import { selectPage } from "../../foundation/sql/paging.js";
-import type { DatabaseSchema, EsgAccountStatus, EsgRunStatus, EsgRunsTable, EsgTrigger } from "../../foundation/sql/schema.js";
+import type { EsgTables, EsgAccountStatus, EsgRunStatus, EsgRunsTable, EsgTrigger } from "./esg-tables.js";
 import { mapLimited } from "../../kernel/map-limited.js";
 import { isStartDue, isStartOverdue, localDate, windowAt, windowFor, type DailyWindow } from "./esg-clock.js";
 import { esgErrorFileHeader, esgErrorRecord, esgFileHeader, esgFileNames, esgFileRecord, type EsgFileRow } from "./esg-files.js";
@@ -52,7 +52,7 @@ export interface EsgRun {
 export interface EsgRunServiceOptions {
   /** The time its decisions are made by (stamps, deadlines, due dates). */
   readonly clock: Clock;
-  readonly db: Kysely<DatabaseSchema>;
+  readonly db: Kysely<EsgTables>;
   readonly blobs: BlobStore;
   readonly container: string;
   readonly alerts: Alerter;
@@ -95,7 +95,7 @@ interface StatusCount {
 interface OutcomeRecord {
   readonly accountId: string;
   readonly outcome: RatingOutcome;
-  readonly known: Selectable<DatabaseSchema["esg_latest_ratings"]> | undefined;
+  readonly known: Selectable<EsgTables["esg_latest_ratings"]> | undefined;
 }
 const CSV = "text/csv; charset=utf-8";
 
@@ -375,7 +375,7 @@ export class EsgRunService {
     let renewAt = this.#o.clock.now().getTime() + this.#o.batchLeaseMs / 3;
     // Sorted here, not in SQL: ORDER BY seq would make SQLite walk the (run_id, seq) index over the whole run.
     const pending = (await this.#o.db.selectFrom("esg_run_accounts").select(["account_id", "seq"]).where("run_id", "=", runId).where("batch_no", "=", batchNo).where("status", "=", "PENDING").execute()).sort((a, b) => a.seq - b.seq);
-    const latest = new Map<string, Selectable<DatabaseSchema["esg_latest_ratings"]>>();
+    const latest = new Map<string, Selectable<EsgTables["esg_latest_ratings"]>>();
     for (const part of chunks(pending.map((p) => p.account_id))) {
       for (const row of await this.#o.db.selectFrom("esg_latest_ratings").selectAll().where("account_id", "in", part).execute()) latest.set(row.account_id, row);
     }
@@ -444,7 +444,7 @@ export class EsgRunService {
     for (const [status, source] of statuses) this.#o.metrics.esgAccounts.inc({ status, source });
   }
 
-  async #recordOutcome(db: Kysely<DatabaseSchema>, runId: string, accountId: string, outcome: RatingOutcome, known: Selectable<DatabaseSchema["esg_latest_ratings"]> | undefined): Promise<EsgAccountStatus> {
+  async #recordOutcome(db: Kysely<EsgTables>, runId: string, accountId: string, outcome: RatingOutcome, known: Selectable<EsgTables["esg_latest_ratings"]> | undefined): Promise<EsgAccountStatus> {
     const now = this.#o.clock.now().toISOString();
     const where = db.updateTable("esg_run_accounts").where("run_id", "=", runId).where("account_id", "=", accountId).where("status", "=", "PENDING");
     if (outcome.kind === "failed") {

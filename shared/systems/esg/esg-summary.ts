@@ -1,5 +1,5 @@
 import { sql, type Kysely } from "kysely";
-import type { DatabaseSchema } from "../../foundation/sql/schema.js";
+import type { EsgTables } from "./esg-tables.js";
 import { formatHundredths, PILLARS, type Pillar } from "./esg-rating.js";
 
 /** Seed 001's daily summary report, plus the biggest movers since the previous full run. */
@@ -31,7 +31,7 @@ function mean(sum: bigint, count: bigint): string | null {
   return formatHundredths(Number((2n * sum + count) / (2n * count)));
 }
 
-export async function buildEsgSummary(db: Kysely<DatabaseSchema>, runId: string): Promise<EsgSummary> {
+export async function buildEsgSummary(db: Kysely<EsgTables>, runId: string): Promise<EsgSummary> {
   const run = await db.selectFrom("esg_runs").select(["run_id", "run_date", "created_at"]).where("run_id", "=", runId).executeTakeFirstOrThrow();
   const byStatus = await db.selectFrom("esg_run_accounts").select(["status", sql<number | string>`count(*)`.as("n")]).where("run_id", "=", runId).groupBy("status").execute();
   const count = (s: string) => Number(byStatus.find((r) => r.status === s)?.n ?? 0);

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type SelectQueryBuilder } from "kysely";
 import { PreconditionFailedError } from "../../kernel/errors.js";
-import type { DatabaseSchema, ProjectsTable } from "../../foundation/sql/schema.js";
+import type { GatewayTables, ProjectsTable } from "./gateway-tables.js";
 import type { Clock } from "../../ports/clock.js";
 
 /** The SQL side of a project: seed 000's `projects` row. */
@@ -46,7 +46,7 @@ function toRecord(row: ProjectsTable): ProjectRecord {
  * Every column, with the bigint read as text: better-sqlite3 hands back a JS number, which
  * loses money above 2^53 minor units; text is exact on both dialects.
  */
-function selectRecord<O>(query: SelectQueryBuilder<DatabaseSchema, "projects", O>) {
+function selectRecord<O>(query: SelectQueryBuilder<GatewayTables, "projects", O>) {
   return query.select([
     "project_id",
     "sap_project_code",
@@ -66,15 +66,15 @@ function selectRecord<O>(query: SelectQueryBuilder<DatabaseSchema, "projects", O
 const IN_CHUNK = 500;
 
 export class ProjectRepository {
-  readonly #db: Kysely<DatabaseSchema>;
+  readonly #db: Kysely<GatewayTables>;
   readonly #clock: Clock;
-  constructor(db: Kysely<DatabaseSchema>, clock: Clock) {
+  constructor(db: Kysely<GatewayTables>, clock: Clock) {
     this.#db = db;
     this.#clock = clock;
   }
 
   /** Pass the transaction when inside one: SQLite has one connection, and a second would wait forever. */
-  async findProject(projectId: string, db: Kysely<DatabaseSchema> = this.#db): Promise<ProjectRecord | undefined> {
+  async findProject(projectId: string, db: Kysely<GatewayTables> = this.#db): Promise<ProjectRecord | undefined> {
     const row = await selectRecord(db.selectFrom("projects")).where("project_id", "=", projectId).executeTakeFirst();
     return row ? toRecord(row) : undefined;
   }
@@ -119,7 +119,7 @@ export class ProjectRepository {
     sapProjectCode: string,
     expectedVersion: number,
     changes: ProjectRecordChanges,
-    db: Kysely<DatabaseSchema> = this.#db,
+    db: Kysely<GatewayTables> = this.#db,
   ): Promise<ProjectRecord> {
     const now = this.#clock.now().toISOString();
     const columns = {

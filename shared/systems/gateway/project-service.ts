@@ -9,10 +9,10 @@ import type { GuardedSapClient } from "../../sap/guarded-sap-client.js";
 import type { SapProjectHeaderRow } from "../../sap/sap-functions.js";
 import { sapId, sapText } from "../../sap/sap-normalize.js";
 import { mapLimited, mapOrdered } from "../../kernel/map-limited.js";
-import type { DatabaseSchema } from "../../foundation/sql/schema.js";
+import type { GatewayTables } from "./gateway-tables.js";
 import { mergeProject, type MergedProject } from "./merge-project.js";
 import type { ProjectRecordChanges, ProjectRepository } from "./project-repository.js";
-import type { BillingEntry, BillingRepository } from "../billing/billing-repository.js";
+import type { BillingEntry, BillingRepository } from "../billing/index.js";
 
 export type ProjectFilter = "pep" | "department" | "all";
 
@@ -38,7 +38,7 @@ export interface ProjectServiceOptions {
   readonly functions: { readonly listProjects: string; readonly readProject: string };
   readonly repository: ProjectRepository;
   readonly billing: BillingRepository;
-  readonly db: Kysely<DatabaseSchema>;
+  readonly db: Kysely<GatewayTables>;
   readonly cache: Cache;
   readonly cacheTtlSeconds: number;
   readonly audit: AuditLog;

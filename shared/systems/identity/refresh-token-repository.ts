@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
-import type { DatabaseSchema, RefreshTokensTable } from "../../foundation/sql/schema.js";
+import type { IdentityTables, RefreshTokensTable } from "./identity-tables.js";
 import type { Clock } from "../../ports/clock.js";
 
 export function hashToken(token: string): string {
@@ -13,9 +13,9 @@ export function hashToken(token: string): string {
  * either the user or a thief holds a copy.
  */
 export class RefreshTokenStore {
-  readonly #db: Kysely<DatabaseSchema>;
+  readonly #db: Kysely<IdentityTables>;
   readonly #clock: Clock;
-  constructor(db: Kysely<DatabaseSchema>, clock: Clock) {
+  constructor(db: Kysely<IdentityTables>, clock: Clock) {
     this.#db = db;
     this.#clock = clock;
   }

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { ConflictError, NotFoundError } from "../../kernel/errors.js";
 import { roleSchema, type Role } from "../../kernel/roles.js";
 import { selectPage } from "../../foundation/sql/paging.js";
-import type { DatabaseSchema, UsersTable } from "../../foundation/sql/schema.js";
+import type { IdentityTables, UsersTable } from "./identity-tables.js";
 import type { Clock } from "../../ports/clock.js";
 
 export type UserStatus = "active" | "disabled";
@@ -51,9 +51,9 @@ function toUser(row: UsersTable): User {
 
 /** Users and their password hashes, in the platform's SQL database. */
 export class UserRepository {
-  readonly #db: Kysely<DatabaseSchema>;
+  readonly #db: Kysely<IdentityTables>;
   readonly #clock: Clock;
-  constructor(db: Kysely<DatabaseSchema>, clock: Clock) {
+  constructor(db: Kysely<IdentityTables>, clock: Clock) {
     this.#db = db;
     this.#clock = clock;
   }

@@ -1,6 +1,6 @@
-import type { BillingEntry } from "../billing/billing-repository.js";
+import type { BillingEntry } from "../billing/index.js";
 import { parseMoney, toMoney } from "../../kernel/money.js";
-import type { MergedProject } from "../gateway/merge-project.js";
+import type { MergedProject } from "../gateway/index.js";
 import type { CellKind, ReportColumn, ReportRow } from "./excel-report.js";
 
 export const REPORT_TYPES = ["financial_summary", "project_status", "billing_report"] as const;

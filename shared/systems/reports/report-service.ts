@@ -3,15 +3,15 @@ import { PassThrough, Transform, type Readable } from "node:stream";
 import { selectPage } from "../../foundation/sql/paging.js";
 import type { Kysely } from "kysely";
 import type { Actor, AuditLog } from "../../foundation/audit-log.js";
-import type { BillingEntry, BillingRepository } from "../billing/billing-repository.js";
+import type { BillingEntry, BillingRepository } from "../billing/index.js";
 import { NotFoundError, NonRetriableError } from "../../kernel/errors.js";
 import type { Logger } from "../../foundation/logger.js";
 import type { PlatformMetrics } from "../../foundation/metrics.js";
 import type { BlobStore } from "../../ports/blob-store.js";
 import type { OutgoingMessage } from "../../ports/message-queue.js";
-import type { MergedProject } from "../gateway/merge-project.js";
-import type { ProjectService } from "../gateway/project-service.js";
-import type { DatabaseSchema, ReportRequestsTable, ReportStatus } from "../../foundation/sql/schema.js";
+import type { MergedProject } from "../gateway/index.js";
+import type { ProjectService } from "../gateway/index.js";
+import type { ReportsTables, ReportRequestsTable, ReportStatus } from "./reports-tables.js";
 import { buildReportContent, type ReportContent, type ReportRequest, type ReportType } from "./report-content.js";
 import type { Clock } from "../../ports/clock.js";
 
@@ -41,7 +41,7 @@ export interface ReportMessages {
 export interface ReportServiceOptions {
   /** The time its decisions are made by (stamps, deadlines, due dates). */
   readonly clock: Clock;
-  readonly db: Kysely<DatabaseSchema>;
+  readonly db: Kysely<ReportsTables>;
   readonly projects: ProjectService;
   readonly billing: BillingRepository;
   readonly blobs: BlobStore;

@@ -119,8 +119,8 @@ describe("files encrypted at rest with AES-256-GCM", () => {
 
 describe("ESG file key rotation", () => {
   it("encrypts new files with the current key and still finds a rotated-out key by the id a file carries", async () => {
-    const { esgFileKeyring } = await import("../../../shared/platform.js");
-    const { loadSettings } = await import("../../../shared/foundation/settings.js");
+    const { esgFileKeyring } = await import("../../../shared/systems/esg/index.js");
+    const { loadSettings } = await import("../../../shared/catalog.js");
     const { EnvSecretStore } = await import("../../../shared/adapters/azure/secrets.js");
     const oldKey = randomBytes(32).toString("base64");
     const env: Record<string, string> = { ESG_FILE_ENCRYPTION_KEY: oldKey };

@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Kysely } from "kysely";
 import { PagingMssqlDialect } from "../../../shared/foundation/sql/mssql-paging.js";
-import type { DatabaseSchema } from "../../../shared/foundation/sql/schema.js";
+import type { PlatformTables } from "../../../shared/catalog.js";
 
 // Compiles only: no connection is opened.
-const db = new Kysely<DatabaseSchema>({
+const db = new Kysely<PlatformTables>({
   dialect: new PagingMssqlDialect({
     tarn: { Pool: class {} as never, options: { min: 0, max: 1 } },
     tedious: { connectionFactory: () => { throw new Error("compile only"); }, ISOLATION_LEVEL: {} as never, Request: class {} as never, TYPES: {} as never },

@@ -7,7 +7,8 @@ import { InProcessCache } from "../../../shared/adapters/embedded/memory-cache.j
 import { PlatformMetrics } from "../../../shared/foundation/metrics.js";
 import type { Broadcast, BroadcastListener } from "../../../shared/ports/broadcast.js";
 import type { Cache } from "../../../shared/ports/cache.js";
-import { openSqliteDatabase, type Database } from "../../../shared/foundation/sql/database.js";
+import { openSqliteDatabase, tablesOf, type Database } from "../../../shared/foundation/sql/database.js";
+import { MIGRATIONS, type PlatformTables } from "../../../shared/catalog.js";
 import { systemClock } from "../../../shared/ports/clock.js";
 
 /** A broadcast whose subscription goes down and comes back on demand, as Redis pub/sub does. */
@@ -37,13 +38,13 @@ class SwitchableBroadcast implements Broadcast {
 }
 
 describe("account states: memory per instance, shared cache, SQL", () => {
-  let database: Database;
+  let database: Database<PlatformTables>;
   let users: UserRepository;
   let clock = 1_000_000;
   const now = () => clock;
   before(async () => {
-    database = await openSqliteDatabase(":memory:");
-    users = new UserRepository(database.db, systemClock);
+    database = await openSqliteDatabase<PlatformTables>(":memory:", MIGRATIONS);
+    users = new UserRepository(tablesOf(database.db), systemClock);
   });
   after(async () => database.close());
 

@@ -1,0 +1,72 @@
+// The root registries: every system's slice of settings, queues, tables and migrations,
+// joined here. A new system adds one line to each (see docs/architecture.md).
+import type { Kysely } from "kysely";
+import { PLATFORM_QUEUES, type QueueDefinition } from "./foundation/queues.js";
+import { FOUNDATION_SETTINGS, loadSettingsFrom, type SettingsOf } from "./foundation/settings.js";
+import type { MigrationSet } from "./foundation/sql/migrations.js";
+import type { FoundationTables } from "./foundation/sql/schema.js";
+import { SAP_SETTINGS, sapAzureProblems } from "./sap/sap-settings.js";
+import { BACKUPS_QUEUES, BACKUPS_SETTINGS, backupsMigrations, type BackupsTables } from "./systems/backups/index.js";
+import { BILLING_QUEUES, BILLING_SETTINGS, billingMigrations, type BillingTables } from "./systems/billing/index.js";
+import { ESG_QUEUES, ESG_SETTINGS, esgMigrations, type EsgTables } from "./systems/esg/index.js";
+import { GATEWAY_SETTINGS, gatewayMigrations, type GatewayTables } from "./systems/gateway/index.js";
+import { IDENTITY_SETTINGS, identityMigrations, type IdentityTables } from "./systems/identity/index.js";
+import { REPORTS_QUEUES, REPORTS_SETTINGS, reportsMigrations, type ReportsTables } from "./systems/reports/index.js";
+
+/**
+ * Every setting the code reads, with its default. The README configuration table,
+ * `local.settings.sample.json` and `infra/bicep/` are checked against this list by a test.
+ */
+export const SETTINGS = {
+  ...FOUNDATION_SETTINGS,
+  ...SAP_SETTINGS,
+  ...IDENTITY_SETTINGS,
+  ...GATEWAY_SETTINGS,
+  ...BILLING_SETTINGS,
+  ...REPORTS_SETTINGS,
+  ...BACKUPS_SETTINGS,
+  ...ESG_SETTINGS,
+} as const;
+
+export type SettingName = keyof typeof SETTINGS;
+export type Settings = SettingsOf<typeof SETTINGS> & {
+  /** True when running in Azure (the Functions host sets WEBSITE_INSTANCE_ID there). */
+  readonly runningInAzure: boolean;
+};
+
+/** Parses the environment once against every slice; one error names every problem. */
+export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  return loadSettingsFrom(SETTINGS, [sapAzureProblems], env);
+}
+
+/** Every Service Bus queue the platform uses. */
+export const QUEUES = {
+  ...PLATFORM_QUEUES,
+  ...BILLING_QUEUES,
+  ...REPORTS_QUEUES,
+  ...BACKUPS_QUEUES,
+  ...ESG_QUEUES,
+} as const satisfies Record<string, QueueDefinition>;
+
+export const QUEUE_DEFINITIONS: readonly QueueDefinition[] = Object.values(QUEUES);
+
+/** Every table, as the root (and tests) see the shared connection. */
+export type PlatformTables = FoundationTables &
+  IdentityTables &
+  GatewayTables &
+  BillingTables &
+  ReportsTables &
+  BackupsTables &
+  EsgTables;
+
+export type PlatformDb = Kysely<PlatformTables>;
+
+/** Every owner's migrations (names are global; the migrator runs them in name order). */
+export const MIGRATIONS: readonly MigrationSet[] = [
+  identityMigrations,
+  gatewayMigrations,
+  billingMigrations,
+  reportsMigrations,
+  backupsMigrations,
+  esgMigrations,
+];
