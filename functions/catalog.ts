@@ -20,6 +20,7 @@ import { reportGenerate, reportRequeue, reportsDownload, reportsGenerate, report
 import { esgFunctions } from "./esg/esg-functions.js";
 import { apiDocsFunctions } from "./platform/api-docs-functions.js";
 import { health, healthReady, metrics, routeNotFound } from "./platform/health-functions.js";
+import { jobsSweep } from "./platform/job-functions.js";
 import { purgeExpiredSessions } from "./identity/purge-expired-sessions.js";
 import { auditLogList, usersCreate, usersDisable, usersEnable, usersGet, usersList, usersResetPassword, usersSetRoles } from "./identity/user-functions.js";
 
@@ -76,5 +77,6 @@ export const functions: readonly FunctionDeclaration[] = [
   metrics,
   ...apiDocsFunctions(() => functions),
   purgeExpiredSessions,
+  jobsSweep,
   routeNotFound,
 ];

@@ -3,6 +3,7 @@
 import type { Kysely } from "kysely";
 import { PLATFORM_QUEUES, type QueueDefinition } from "./foundation/queues.js";
 import { FOUNDATION_SETTINGS, loadSettingsFrom, type SettingsOf } from "./foundation/settings.js";
+import { foundationMigrations } from "./foundation/sql/foundation-migrations.js";
 import type { MigrationSet } from "./foundation/sql/migrations.js";
 import type { FoundationTables } from "./foundation/sql/schema.js";
 import { SAP_SETTINGS, sapAzureProblems } from "./sap/sap-settings.js";
@@ -63,6 +64,7 @@ export type PlatformDb = Kysely<PlatformTables>;
 
 /** Every owner's migrations (names are global; the migrator runs them in name order). */
 export const MIGRATIONS: readonly MigrationSet[] = [
+  foundationMigrations,
   identityMigrations,
   gatewayMigrations,
   billingMigrations,

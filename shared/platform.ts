@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { AlertDispatcher } from "./foundation/alert-dispatcher.js";
 import { AuditLog } from "./foundation/audit-log.js";
+import { JobProtocol } from "./foundation/job-protocol.js";
 import { AzureBlobStore } from "./adapters/azure/azure-blob-store.js";
 import { ConfigurationError } from "./foundation/settings.js";
 import { checkReadiness, type DependencyCheck, type ReadinessReport } from "./foundation/readiness.js";
@@ -50,6 +51,8 @@ export interface Platform {
   readonly blobs: BlobStore;
   readonly alerts: Alerter;
   readonly audit: AuditLog;
+  /** The job protocol every queued job starts through; its sweeper runs on a timer. */
+  readonly jobs: JobProtocol;
   readonly identity: IdentityService;
   readonly sap: GuardedSapClient;
   readonly projects: ProjectService;
@@ -145,6 +148,7 @@ export async function createPlatform(settings: Settings, options: PlatformOption
 
   const db = database.db;
   const audit = new AuditLog(tablesOf(db), clock);
+  const jobs = new JobProtocol({ db: tablesOf(db), queue, clock, logger });
   const identity = await createIdentity({ settings, db: tablesOf(db), clock, cache, broadcast, secrets, audit, metrics });
 
   const alerts = new AlertDispatcher({
@@ -197,10 +201,10 @@ export async function createPlatform(settings: Settings, options: PlatformOption
   // gateway's projects (through its own ProjectLookup), so neither system imports the other's internals both ways.
   const billingLedger = new BillingRepository(tablesOf(db), clock);
   const gateway = createGateway({ settings, db: tablesOf(db), clock, sap, billing: billingLedger, cache, audit, metrics, logger });
-  const billing = createBilling({ settings, db: tablesOf(db), clock, sap, ledger: billingLedger, projects: gateway.projects, audit, alerts, logger });
-  const reports = createReports({ settings, db: tablesOf(db), clock, projects: gateway.projects, billing: billingLedger, blobs, audit, metrics, logger });
-  const backups = createBackups({ settings, db: tablesOf(db), clock, projects: gateway.projects, blobs, audit, alerts, metrics, logger });
-  const esg = createEsg({ settings, db: tablesOf(db), clock, blobs, cache, rateLimiter, secrets, alerts, audit, metrics, logger });
+  const billing = createBilling({ settings, db: tablesOf(db), clock, sap, ledger: billingLedger, projects: gateway.projects, audit, alerts, logger, jobs });
+  const reports = createReports({ settings, db: tablesOf(db), clock, projects: gateway.projects, billing: billingLedger, blobs, audit, metrics, logger, jobs });
+  const backups = createBackups({ settings, db: tablesOf(db), clock, projects: gateway.projects, blobs, audit, alerts, metrics, logger, jobs });
+  const esg = createEsg({ settings, db: tablesOf(db), clock, blobs, cache, rateLimiter, secrets, alerts, audit, metrics, logger, jobs });
 
   const adapters = {
     sql: database.dialect,
@@ -234,6 +238,7 @@ export async function createPlatform(settings: Settings, options: PlatformOption
     blobs,
     alerts,
     audit,
+    jobs,
     identity,
     sap,
     projects: gateway.projects,

@@ -28,7 +28,7 @@ export const benchmark: Benchmark = {
       const actor = { userId: "bench" };
       const pass = async (mode: "full" | "incremental") => {
         const started = performance.now();
-        const run = await reconciliation.runPass((await reconciliation.requestRun(mode, "manual", actor)).runId);
+        const run = await reconciliation.runPass((await reconciliation.recordRun(mode, actor)).runId);
         const ms = performance.now() - started;
         if (run.status !== "COMPLETED") throw new Error(`${mode} pass ended ${run.status}: ${run.error}`);
         return { ms, run };

@@ -38,9 +38,8 @@ export const backupsTrigger = httpFunction({
   body: z.strictObject({ projectIds: z.array(sapCode(50)).min(1).max(10_000).optional() }),
   response: z.object({ backupId: z.string(), status: z.literal("QUEUED") }),
   successStatus: 202,
-  handler: async ({ body }, { platform, actor, send }) => {
-    const backup = await platform.backups.createBackup(body?.projectIds ? [...new Set(body.projectIds)] : null, "manual", actor);
-    await send(QUEUES.backupRequests, { messageId: backup.backupId, body: { backupId: backup.backupId } });
+  handler: async ({ body }, { platform, actor }) => {
+    const backup = await platform.backups.requestBackup(body?.projectIds ? [...new Set(body.projectIds)] : null, "manual", actor);
     return { data: { backupId: backup.backupId, status: "QUEUED" as const } };
   },
 });
@@ -107,12 +106,11 @@ export const backupRun = queueFunction({
   queue: QUEUES.backupRequests,
   message: z.strictObject({ backupId: z.uuid() }),
   handler: async ({ backupId }, { platform, send, isLastDelivery }) => {
-    try {
-      await platform.backups.runBackup(backupId, completedNotice(send));
-    } catch (error) {
-      if (isLastDelivery) await platform.backups.failBackup(backupId, (error as Error).message, completedNotice(send));
-      throw error;
-    }
+    await platform.jobs.deliver(
+      isLastDelivery,
+      () => platform.backups.runBackup(backupId, completedNotice(send)),
+      (reason) => platform.backups.failBackup(backupId, reason, completedNotice(send)),
+    );
   },
 });
 
@@ -120,9 +118,8 @@ export const backupWeekly = timerFunction({
   name: "backup-weekly",
   schedule: "BACKUP_SCHEDULE",
   reason: "Compliance: a full backup of the merged dataset every week, kept 7 years",
-  handler: async ({ platform, send, correlationId }) => {
-    const backup = await platform.backups.createBackup(null, "scheduled", { correlationId });
-    await send(QUEUES.backupRequests, { messageId: backup.backupId, body: { backupId: backup.backupId } });
+  handler: async ({ platform, correlationId }) => {
+    await platform.backups.requestBackup(null, "scheduled", { correlationId });
   },
 });
 

@@ -64,17 +64,7 @@ export const reconciliationRunsCreate = httpFunction({
   body: z.strictObject({ mode: z.enum(["full", "incremental"]) }),
   response: runView,
   successStatus: 202,
-  handler: async ({ body }, { platform, actor, send }) => {
-    const run = await platform.reconciliation.requestRun(body.mode, "manual", actor);
-    try {
-      await send(QUEUES.reconciliationRequests, { messageId: run.runId, body: { runId: run.runId } });
-    } catch (error) {
-      // No orphan: a run that could not be queued says so instead of waiting forever.
-      await platform.reconciliation.markUnqueued(run.runId, (error as Error).message);
-      throw error;
-    }
-    return { data: run };
-  },
+  handler: async ({ body }, { platform, actor }) => ({ data: await platform.reconciliation.requestRun(body.mode, actor) }),
 });
 
 export const reconciliationRunsList = httpFunction({
@@ -160,10 +150,15 @@ export const reconciliationRun = queueFunction({
   name: "reconciliation-run",
   queue: QUEUES.reconciliationRequests,
   message: z.strictObject({ runId: z.uuid() }),
-  handler: async ({ runId }, { platform, logger }) => {
-    const run = await platform.reconciliation.runPass(runId);
-    logger.info("Reconciliation pass finished", { run_id: runId, status: run.status, projects_checked: run.projectsChecked, sap_calls: run.sapCalls });
-  },
+  handler: async ({ runId }, { platform, logger, isLastDelivery }) =>
+    platform.jobs.deliver(
+      isLastDelivery,
+      async () => {
+        const run = await platform.reconciliation.runPass(runId);
+        logger.info("Reconciliation pass finished", { run_id: runId, status: run.status, projects_checked: run.projectsChecked, sap_calls: run.sapCalls });
+      },
+      (reason) => platform.reconciliation.failRun(runId, reason),
+    ),
 });
 
 export const billingReconciliation = timerFunction({
@@ -171,7 +166,7 @@ export const billingReconciliation = timerFunction({
   schedule: "BILLING_RECONCILIATION_SCHEDULE",
   reason: "Find billing drift between SAP and SQL soon after it appears, looking only at what changed since the last completed pass",
   handler: async ({ platform, logger, correlationId }) => {
-    const run = await platform.reconciliation.requestRun("incremental", "timer", { correlationId });
+    const run = await platform.reconciliation.recordRun("incremental", { correlationId });
     const done = await platform.reconciliation.runPass(run.runId);
     logger.info("Scheduled reconciliation pass finished", { run_id: done.runId, status: done.status, projects_checked: done.projectsChecked, inconsistencies: done.inconsistenciesFound });
   },

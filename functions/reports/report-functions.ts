@@ -57,12 +57,9 @@ export const reportsGenerate = httpFunction({
   response: z.object({ reportId: z.string(), status: z.literal("QUEUED") }),
   successStatus: 202,
   handler: async ({ body }, ctx: HttpContext) => {
-    const { platform, actor, principal, send } = ctx;
+    const { platform, actor, principal } = ctx;
     const request = { projectIds: [...new Set(body.projectIds)], reportType: body.reportType, options: { format: body.options.format, includeResources: body.options.includeResources, ...(body.options.dateRange ? { dateRange: body.options.dateRange } : {}) } };
-    const report = await platform.reports.createReport(request, { ...actor, username: principal!.username });
-    // The row exists first; if this send fails the requeue timer sends it later.
-    await send(QUEUES.reportRequests, { messageId: report.reportId, body: { reportId: report.reportId } });
-    await platform.reports.markQueued(report.reportId);
+    const report = await platform.reports.requestReport(request, { ...actor, username: principal!.username });
     return { data: { reportId: report.reportId, status: "QUEUED" as const } };
   },
 });
@@ -115,13 +112,12 @@ export const reportGenerate = queueFunction({
   queue: QUEUES.reportRequests,
   message: z.strictObject({ reportId: z.uuid() }),
   handler: async ({ reportId }, { platform, send, isLastDelivery }) => {
-    try {
-      await platform.reports.generate(reportId, reportMessages(send));
-    } catch (error) {
-      // Never left PROCESSING: on the message's last delivery the report ends FAILED.
-      if (isLastDelivery) await platform.reports.failReport(reportId, `worker failed on its last delivery: ${(error as Error).message}`, reportMessages(send));
-      throw error;
-    }
+    // Never left PROCESSING: on the message's last delivery the report ends FAILED.
+    await platform.jobs.deliver(
+      isLastDelivery,
+      () => platform.reports.generate(reportId, reportMessages(send)),
+      (reason) => platform.reports.failReport(reportId, reason, reportMessages(send)),
+    );
   },
 });
 

@@ -217,6 +217,9 @@ param maxBodyBytes string = '1048576'
 @description('NCRONTAB schedule (UTC) of the timer that deletes expired refresh tokens and stale login-throttle rows.')
 param sessionPurgeSchedule string = '0 30 3 * * *'
 
+@description('NCRONTAB schedule (UTC) of the job protocol sweeper, which sends the first message of a queued job whose send was lost.')
+param jobSweepSchedule string = '15 * * * * *'
+
 @description('PagerDuty Events API v2 endpoint; alerts go there as incidents when the Key Vault secret alert-pagerduty-routing-key is set.')
 param alertPagerdutyEventsUrl string = 'https://events.pagerduty.com/v2/enqueue'
 
@@ -630,6 +633,7 @@ module api 'app/api.bicep' = {
     loginLockoutSeconds: loginLockoutSeconds
     maxBodyBytes: maxBodyBytes
     sessionPurgeSchedule: sessionPurgeSchedule
+    jobSweepSchedule: jobSweepSchedule
     alertPagerdutyEventsUrl: alertPagerdutyEventsUrl
     esgManualMaxAccounts: esgManualMaxAccounts
     esgFailureAlertPercent: esgFailureAlertPercent

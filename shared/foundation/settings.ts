@@ -145,6 +145,12 @@ export const FOUNDATION_SETTINGS = {
     description: "PagerDuty Events API v2 endpoint; alerts go there as incidents when the Key Vault secret alert-pagerduty-routing-key is set.",
     schema: z.url().default("https://events.pagerduty.com/v2/enqueue"),
   },
+  JOB_SWEEP_SCHEDULE: {
+    scope: "platform",
+    description:
+      "NCRONTAB schedule (UTC) of the job protocol's sweeper: it sends the first message of any queued job (report, backup, reconciliation run, ESG run) whose send was lost.",
+    schema: z.string().min(1).default("15 * * * * *"),
+  },
   PORT: {
     scope: "local",
     description: "Port of the local host (serves http://localhost:PORT/api/...).",

@@ -78,6 +78,7 @@ param loginMaxFailures string
 param loginLockoutSeconds string
 param maxBodyBytes string
 param sessionPurgeSchedule string
+param jobSweepSchedule string
 param alertPagerdutyEventsUrl string
 param esgManualMaxAccounts string
 param esgFailureAlertPercent string
@@ -180,6 +181,7 @@ var appSettings = {
   LOGIN_LOCKOUT_SECONDS: loginLockoutSeconds
   MAX_BODY_BYTES: maxBodyBytes
   SESSION_PURGE_SCHEDULE: sessionPurgeSchedule
+  JOB_SWEEP_SCHEDULE: jobSweepSchedule
   ALERT_PAGERDUTY_EVENTS_URL: alertPagerdutyEventsUrl
   ESG_MANUAL_MAX_ACCOUNTS: esgManualMaxAccounts
   ESG_FAILURE_ALERT_PERCENT: esgFailureAlertPercent

@@ -21,7 +21,20 @@ export interface AuditLogTable {
 }
 
 
+/** The job protocol's outbox: a job's first message, recorded with its row, until sent. */
+export interface JobMessagesTable {
+  message_id: string;
+  queue: string;
+  job_kind: string;
+  job_id: string;
+  /** JSON. */
+  body: string;
+  correlation_id: string | null;
+  created_at: string;
+}
+
 /** The tables this layer owns, as Kysely sees them. */
 export interface FoundationTables {
   audit_log: AuditLogTable;
+  job_messages: JobMessagesTable;
 }

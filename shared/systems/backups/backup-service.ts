@@ -12,9 +12,11 @@ import type { PlatformMetrics } from "../../foundation/metrics.js";
 import type { Alerter } from "../../ports/alerter.js";
 import type { BlobStore } from "../../ports/blob-store.js";
 import type { OutgoingMessage } from "../../ports/message-queue.js";
-import type { MergedProject } from "../gateway/index.js";
-import type { ProjectService } from "../gateway/index.js";
+import type { MergedProject, ProjectService } from "../gateway/index.js";
 import type { BackupsTable, BackupsTables } from "./backups-tables.js";
+import { BACKUPS_QUEUES } from "./backups-queues.js";
+import type { JobProtocol } from "../../foundation/job-protocol.js";
+import { tablesOf } from "../../foundation/sql/database.js";
 import type { Clock } from "../../ports/clock.js";
 
 export interface Backup {
@@ -50,6 +52,7 @@ export interface BackupServiceOptions {
   readonly alerts: Alerter;
   readonly metrics: PlatformMetrics;
   readonly logger: Logger;
+  readonly jobs: JobProtocol;
 }
 
 /** The merged dataset's columns, with types: their hash is the backup's schema hash. */
@@ -100,36 +103,44 @@ export class BackupService {
     this.#o = Object.freeze({ ...options });
   }
 
-  async createBackup(projectIds: readonly string[] | null, trigger: "manual" | "scheduled", actor: Actor): Promise<Backup> {
-    const backupId = randomUUID();
-    const now = this.#o.clock.now().toISOString();
-    await this.#o.db
-      .insertInto("backups")
-      .values({
-        backup_id: backupId,
-        trigger_source: trigger,
-        requested_by: actor.userId ?? null,
-        project_ids: projectIds ? JSON.stringify(projectIds) : null,
-        status: "QUEUED",
-        progress: 0,
-        attempts: 0,
-        error: null,
-        blob_name: null,
-        schema_hash: null,
-        project_count: null,
-        record_count: null,
-        sha256: null,
-        size_bytes: null,
-        verified_at: null,
-        verification_status: null,
-        verification_error: null,
-        created_at: now,
-        updated_at: now,
-        started_at: null,
-        completed_at: null,
-      })
-      .execute();
-    await this.#o.audit.record(actor, { action: "backup.requested", resourceType: "backup", resourceId: backupId, details: { trigger, projects: projectIds?.length ?? "all" } });
+  /**
+   * Records a backup request and queues it (the job protocol: row and message together,
+   * a lost send repaired by the sweeper). Resolves once the request is durable.
+   */
+  async requestBackup(projectIds: readonly string[] | null, trigger: "manual" | "scheduled", actor: Actor): Promise<Backup> {
+    const backupId = await this.#o.jobs.submit(async (trx) => {
+      const backupId = randomUUID();
+      const now = this.#o.clock.now().toISOString();
+      await tablesOf<BackupsTables, unknown>(trx)
+        .insertInto("backups")
+        .values({
+          backup_id: backupId,
+          trigger_source: trigger,
+          requested_by: actor.userId ?? null,
+          project_ids: projectIds ? JSON.stringify(projectIds) : null,
+          status: "QUEUED",
+          progress: 0,
+          attempts: 0,
+          error: null,
+          blob_name: null,
+          schema_hash: null,
+          project_count: null,
+          record_count: null,
+          sha256: null,
+          size_bytes: null,
+          verified_at: null,
+          verification_status: null,
+          verification_error: null,
+          created_at: now,
+          updated_at: now,
+          started_at: null,
+          completed_at: null,
+        })
+        .execute();
+      await this.#o.audit.record(actor, { action: "backup.requested", resourceType: "backup", resourceId: backupId, details: { trigger, projects: projectIds?.length ?? "all" } }, trx);
+      const message = { messageId: backupId, body: { backupId }, ...(actor.correlationId ? { correlationId: actor.correlationId } : {}) };
+      return { job: backupId, kind: "backup", jobId: backupId, queue: BACKUPS_QUEUES.backupRequests, message };
+    });
     return this.getBackup(backupId);
   }
 

@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { AuditLog } from "../../foundation/audit-log.js";
+import type { JobProtocol } from "../../foundation/job-protocol.js";
 import type { Logger } from "../../foundation/logger.js";
 import type { SettingsOf } from "../../foundation/settings.js";
 import type { Alerter } from "../../ports/alerter.js";
@@ -23,6 +24,7 @@ export interface BillingModuleDeps {
   readonly audit: AuditLog;
   readonly alerts: Alerter;
   readonly logger: Logger;
+  readonly jobs: JobProtocol;
 }
 
 export interface Billing {
@@ -60,6 +62,7 @@ export function createBilling(deps: BillingModuleDeps): Billing {
     alerts: deps.alerts,
     logger: deps.logger,
     rangeSize: settings.RECONCILIATION_RANGE_SIZE,
+    jobs: deps.jobs,
   });
   return { saga, reconciliation };
 }

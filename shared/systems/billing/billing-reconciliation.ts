@@ -15,6 +15,9 @@ import { compare, facts, fromSap, proposalFor, stateOf, type Differences, type R
 import type { BillingSagaService } from "./billing-saga.js";
 import type { BillingRepository } from "./billing-repository.js";
 import type { Clock } from "../../ports/clock.js";
+import type { JobProtocol } from "../../foundation/job-protocol.js";
+import { tablesOf } from "../../foundation/sql/database.js";
+import { BILLING_QUEUES } from "./billing-queues.js";
 
 export type ReconciliationMode = "full" | "incremental";
 
@@ -64,6 +67,7 @@ export interface BillingReconciliationOptions {
   readonly alerts: Alerter;
   readonly logger: Logger;
   readonly rangeSize: number;
+  readonly jobs: JobProtocol;
 }
 
 const STATE = "billing";
@@ -95,10 +99,39 @@ export class BillingReconciliation {
     this.#o = Object.freeze({ ...options });
   }
 
-  /** Records a requested pass as QUEUED; the caller queues its id for the worker. */
-  async requestRun(mode: ReconciliationMode, trigger: "timer" | "manual", actor: Actor): Promise<ReconciliationRun> {
+  /** Records a pass the caller runs itself at once (the timer); no message. */
+  async recordRun(mode: ReconciliationMode, actor: Actor): Promise<ReconciliationRun> {
     const runId = randomUUID();
-    await this.#o.db
+    await this.#insertRun(this.#o.db, runId, mode, "timer", actor);
+    return this.getRun(runId);
+  }
+
+  /**
+   * Records a requested pass and queues it for the worker (the job protocol: row and
+   * message together, a lost send repaired by the sweeper).
+   */
+  async requestRun(mode: ReconciliationMode, actor: Actor): Promise<ReconciliationRun> {
+    const runId = await this.#o.jobs.submit(async (trx) => {
+      const runId = randomUUID();
+      const db = tablesOf<BillingTables, unknown>(trx);
+      await this.#insertRun(db, runId, mode, "manual", actor);
+      if (actor.userId) await this.#o.audit.record(actor, { action: "reconciliation.requested", resourceType: "reconciliation_run", resourceId: runId, details: { mode } }, trx);
+      const message = { messageId: runId, body: { runId }, ...(actor.correlationId ? { correlationId: actor.correlationId } : {}) };
+      return { job: runId, kind: "reconciliation", jobId: runId, queue: BILLING_QUEUES.reconciliationRequests, message };
+    });
+    return this.getRun(runId);
+  }
+
+  /** The run's message failed on its last delivery: FAILED, never QUEUED or RUNNING forever. */
+  async failRun(runId: string, reason: string): Promise<void> {
+    const run = await this.getRun(runId);
+    if (run.status !== "QUEUED" && run.status !== "RUNNING") return;
+    await this.#updateRun(runId, { status: "FAILED", error: reason, finished_at: this.#o.clock.now().toISOString() });
+    await this.#releaseLease(runId);
+  }
+
+  async #insertRun(db: Kysely<BillingTables>, runId: string, mode: ReconciliationMode, trigger: "timer" | "manual", actor: Actor): Promise<void> {
+    await db
       .insertInto("reconciliation_runs")
       .values({
         run_id: runId,
@@ -117,13 +150,6 @@ export class BillingReconciliation {
         finished_at: null,
       })
       .execute();
-    if (actor.userId) await this.#o.audit.record(actor, { action: "reconciliation.requested", resourceType: "reconciliation_run", resourceId: runId, details: { mode } });
-    return this.getRun(runId);
-  }
-
-  /** A requested run whose queue message could not be sent: FAILED, not QUEUED forever. */
-  async markUnqueued(runId: string, reason: string): Promise<void> {
-    await this.#updateRun(runId, { status: "FAILED", error: `could not be queued: ${reason}`, finished_at: this.#o.clock.now().toISOString() });
   }
 
   /**

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { AuditLog } from "../../foundation/audit-log.js";
+import type { JobProtocol } from "../../foundation/job-protocol.js";
 import { localGeneratedSecret } from "../../foundation/local-secrets.js";
 import type { Logger } from "../../foundation/logger.js";
 import type { PlatformMetrics } from "../../foundation/metrics.js";
@@ -39,6 +40,7 @@ export interface EsgModuleDeps {
   readonly audit: AuditLog;
   readonly metrics: PlatformMetrics;
   readonly logger: Logger;
+  readonly jobs: JobProtocol;
 }
 
 /** The daily ESG file, wired from the ports it needs (partners, file keys, adaptive rate). */
@@ -71,6 +73,7 @@ export function createEsg(deps: EsgModuleDeps): EsgRunService {
     failureAlertPercent: settings.ESG_FAILURE_ALERT_PERCENT,
     fileRetentionDays: settings.ESG_FILE_RETENTION_DAYS,
     resultRetentionDays: settings.ESG_RESULT_RETENTION_DAYS,
+    jobs: deps.jobs,
   });
 }
 

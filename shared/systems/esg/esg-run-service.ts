@@ -11,7 +11,7 @@ import type { PlatformMetrics } from "../../foundation/metrics.js";
 import type { Alert, Alerter } from "../../ports/alerter.js";
 import type { BlobStore } from "../../ports/blob-store.js";
 import type { OutgoingMessage } from "../../ports/message-queue.js";
-import { isUniqueViolation } from "../../foundation/sql/database.js";
+import { isUniqueViolation, tablesOf } from "../../foundation/sql/database.js";
 import { selectPage } from "../../foundation/sql/paging.js";
 import type { EsgTables, EsgAccountStatus, EsgRunStatus, EsgRunsTable, EsgTrigger } from "./esg-tables.js";
 import { mapLimited } from "../../kernel/map-limited.js";
@@ -21,6 +21,8 @@ import type { AccountDirectory, EsgRatingsClient } from "./esg-partners.js";
 import type { RatingOutcome } from "./esg-rating.js";
 import { buildEsgSummary, type EsgSummary } from "./esg-summary.js";
 import type { Clock } from "../../ports/clock.js";
+import type { JobProtocol } from "../../foundation/job-protocol.js";
+import { ESG_QUEUES } from "./esg-queues.js";
 
 /** One step of a run on the `esg-batches` queue: list the accounts, rate a batch, or write the files. */
 export type EsgStep = { readonly step: "list"; readonly runId: string } | { readonly step: "batch"; readonly runId: string; readonly batchNo: number } | { readonly step: "assemble"; readonly runId: string };
@@ -72,6 +74,7 @@ export interface EsgRunServiceOptions {
   readonly failureAlertPercent: number;
   readonly fileRetentionDays: number;
   readonly resultRetentionDays: number;
+  readonly jobs: JobProtocol;
 }
 
 const ACTIVE: readonly EsgRunStatus[] = ["QUEUED", "LISTING", "RUNNING"];
@@ -165,61 +168,62 @@ export class EsgRunService {
     // A full run ends with the day's window; a run for a few accounts gets a window of its own.
     const deadline = full ? windowFor(input.runDate, this.#o.window).endsAt : new Date(now.getTime() + this.#o.window.windowMinutes * 60_000);
     const effectiveDeadline = deadline > now ? deadline : new Date(now.getTime() + this.#o.window.windowMinutes * 60_000);
-    try {
-      await this.#o.db
-        .insertInto("esg_runs")
-        .values({
-          run_id: runId,
-          run_date: input.runDate,
-          trigger_source: input.trigger,
-          requested_by: input.requestedBy,
-          requested_account_ids: input.accountIds ? JSON.stringify(input.accountIds) : null,
-          status: "QUEUED",
-          active_full: full ? 1 : null,
-          list_cursor: null,
-          list_complete: 0,
-          accounts_listed: 0,
-          duplicates_skipped: 0,
-          timed_out: 0,
-          list_queued_at: null,
-          deadline_at: effectiveDeadline.toISOString(),
-          created_at: now.toISOString(),
-          updated_at: now.toISOString(),
-          started_at: null,
-          completed_at: null,
-          file_blob: null,
-          error_file_blob: null,
-          summary_blob: null,
-          summary_json: null,
-          error: null,
-        })
-        .execute();
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new ConflictError(`A full ESG run for ${input.runDate} is already in progress`, { run_date: input.runDate });
-      throw error;
-    }
+    // The job protocol: the run's row and its list step are written together; a lost send
+    // is sent again by the sweeper.
+    await this.#o.jobs.submit(async (trx) => {
+      try {
+        await tablesOf<EsgTables, unknown>(trx)
+          .insertInto("esg_runs")
+          .values({
+            run_id: runId,
+            run_date: input.runDate,
+            trigger_source: input.trigger,
+            requested_by: input.requestedBy,
+            requested_account_ids: input.accountIds ? JSON.stringify(input.accountIds) : null,
+            status: "QUEUED",
+            active_full: full ? 1 : null,
+            list_cursor: null,
+            list_complete: 0,
+            accounts_listed: 0,
+            duplicates_skipped: 0,
+            timed_out: 0,
+            list_queued_at: now.toISOString(),
+            deadline_at: effectiveDeadline.toISOString(),
+            created_at: now.toISOString(),
+            updated_at: now.toISOString(),
+            started_at: null,
+            completed_at: null,
+            file_blob: null,
+            error_file_blob: null,
+            summary_blob: null,
+            summary_json: null,
+            error: null,
+          })
+          .execute();
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new ConflictError(`A full ESG run for ${input.runDate} is already in progress`, { run_date: input.runDate });
+        throw error;
+      }
+      return { job: runId, kind: "esg-run", jobId: runId, queue: ESG_QUEUES.esgBatches, message: listMessage(runId) };
+    }, (_queue, message) => send([message]));
     this.#o.logger.info("ESG run created", { run_id: runId, run_date: input.runDate, trigger: input.trigger });
-    // The row exists first; if this send is lost the monitor timer sends it again.
-    await send([listMessage(runId)]);
-    await this.#touch(runId, { list_queued_at: this.#o.clock.now().toISOString() });
     return this.getRun(runId);
   }
 
   // ---------------------------------------------------------------- the queue steps
 
   async handleStep(step: EsgStep, send: SendEsgSteps, isLastDelivery: boolean): Promise<void> {
-    try {
-      if (step.step === "list") await this.listAccounts(step.runId, send);
-      else if (step.step === "batch") await this.processBatch(step.runId, step.batchNo, send);
-      else await this.assemble(step.runId);
-    } catch (error) {
-      if (!isLastDelivery) throw error;
-      // The message is about to be dead-lettered: settle what it stood for, so the run never hangs.
-      const reason = `${step.step} step failed on its last delivery: ${(error as Error).message}`;
-      if (step.step === "batch") await this.#failBatch(step.runId, step.batchNo, reason, send);
-      else await this.#failRun(step.runId, reason);
-      throw error;
-    }
+    // On the last delivery, settle what the message stood for, so the run never hangs.
+    await this.#o.jobs.deliver(
+      isLastDelivery,
+      async () => {
+        if (step.step === "list") await this.listAccounts(step.runId, send);
+        else if (step.step === "batch") await this.processBatch(step.runId, step.batchNo, send);
+        else await this.assemble(step.runId);
+      },
+      (reason) => (step.step === "batch" ? this.#failBatch(step.runId, step.batchNo, reason, send) : this.#failRun(step.runId, reason)),
+      `${step.step} step`,
+    );
   }
 
   /**
@@ -642,10 +646,6 @@ export class EsgRunService {
         if (run.timed_out === 0) await this.#timeOut(run, send);
         else await send([assembleMessage(run.run_id, `:${run.updated_at}`)]);
         continue;
-      }
-      if (run.status === "QUEUED" && !run.list_queued_at) {
-        await send([listMessage(run.run_id)]);
-        await this.#touch(run.run_id, { list_queued_at: this.#o.clock.now().toISOString() });
       }
       if (run.status === "ASSEMBLING" && now.getTime() - Date.parse(run.updated_at) > 15 * 60_000) {
         // The assemble step's message was lost or dead-lettered after the claim.

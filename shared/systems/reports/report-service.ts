@@ -9,11 +9,13 @@ import type { Logger } from "../../foundation/logger.js";
 import type { PlatformMetrics } from "../../foundation/metrics.js";
 import type { BlobStore } from "../../ports/blob-store.js";
 import type { OutgoingMessage } from "../../ports/message-queue.js";
-import type { MergedProject } from "../gateway/index.js";
-import type { ProjectService } from "../gateway/index.js";
+import type { MergedProject, ProjectService } from "../gateway/index.js";
 import type { ReportsTables, ReportRequestsTable, ReportStatus } from "./reports-tables.js";
 import { buildReportContent, type ReportContent, type ReportRequest, type ReportType } from "./report-content.js";
 import type { Clock } from "../../ports/clock.js";
+import type { JobProtocol } from "../../foundation/job-protocol.js";
+import { tablesOf } from "../../foundation/sql/database.js";
+import { REPORTS_QUEUES } from "./reports-queues.js";
 
 export interface Report {
   readonly reportId: string;
@@ -51,6 +53,7 @@ export interface ReportServiceOptions {
   readonly logger: Logger;
   readonly maxAttempts: number;
   readonly staleAfterSeconds: number;
+  readonly jobs: JobProtocol;
 }
 
 const CONTENT_TYPES = { excel: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", pdf: "application/pdf" } as const;
@@ -73,41 +76,43 @@ export class ReportService {
     this.#o = Object.freeze({ ...options });
   }
 
-  /** Records the request as QUEUED; the caller then sends `{reportId}` with `markQueued`. */
-  async createReport(request: ReportRequest, actor: Actor & { username: string }): Promise<Report> {
-    const reportId = randomUUID();
-    const now = this.#o.clock.now().toISOString();
-    await this.#o.db
-      .insertInto("report_requests")
-      .values({
-        report_id: reportId,
-        requested_by: actor.userId!,
-        requested_by_name: actor.username,
-        report_type: request.reportType,
-        format: request.options.format,
-        request_json: JSON.stringify(request),
-        status: "QUEUED",
-        progress: 0,
-        attempts: 0,
-        error: null,
-        blob_name: null,
-        size_bytes: null,
-        row_count: null,
-        queued_at: null,
-        created_at: now,
-        updated_at: now,
-        started_at: null,
-        completed_at: null,
-      })
-      .execute();
-    await this.#o.audit.record(actor, { action: "report.requested", resourceType: "report", resourceId: reportId, details: { report_type: request.reportType, format: request.options.format, projects: request.projectIds.length } });
+  /**
+   * Records the request and queues it (the job protocol: row and message together, a lost
+   * send repaired by the sweeper). Resolves once the request is durable.
+   */
+  async requestReport(request: ReportRequest, actor: Actor & { username: string }): Promise<Report> {
+    const reportId = await this.#o.jobs.submit(async (trx) => {
+      const reportId = randomUUID();
+      const now = this.#o.clock.now().toISOString();
+      await tablesOf<ReportsTables, unknown>(trx)
+        .insertInto("report_requests")
+        .values({
+          report_id: reportId,
+          requested_by: actor.userId!,
+          requested_by_name: actor.username,
+          report_type: request.reportType,
+          format: request.options.format,
+          request_json: JSON.stringify(request),
+          status: "QUEUED",
+          progress: 0,
+          attempts: 0,
+          error: null,
+          blob_name: null,
+          size_bytes: null,
+          row_count: null,
+          // The message is recorded with the row (the protocol's outbox): queued from now.
+          queued_at: now,
+          created_at: now,
+          updated_at: now,
+          started_at: null,
+          completed_at: null,
+        })
+        .execute();
+      await this.#o.audit.record(actor, { action: "report.requested", resourceType: "report", resourceId: reportId, details: { report_type: request.reportType, format: request.options.format, projects: request.projectIds.length } }, trx);
+      const message = { messageId: reportId, body: { reportId }, ...(actor.correlationId ? { correlationId: actor.correlationId } : {}) };
+      return { job: reportId, kind: "report", jobId: reportId, queue: REPORTS_QUEUES.reportRequests, message };
+    });
     return this.#get(reportId);
-  }
-
-  /** Notes that the request's message is on the queue (the requeue timer skips it then). */
-  async markQueued(reportId: string): Promise<void> {
-    const now = this.#o.clock.now().toISOString();
-    await this.#o.db.updateTable("report_requests").set({ queued_at: now, updated_at: now }).where("report_id", "=", reportId).execute();
   }
 
   /** A report as its requester (or an admin) sees it; anyone else gets 404, not a hint that it exists. */
@@ -175,21 +180,22 @@ export class ReportService {
   }
 
   /**
-   * The requeue timer: re-sends reports QUEUED without a message, or PROCESSING with no
-   * progress for `staleAfterSeconds` (their worker died); past the last attempt they end
-   * FAILED. Returns how many it touched.
+   * The requeue timer: takes over reports QUEUED or PROCESSING with no progress for
+   * `staleAfterSeconds` (a retry message lost, or a worker that died); past the last
+   * attempt they end FAILED. A first message whose send was lost is the job protocol's
+   * sweeper's. Returns how many it touched.
    */
   async requeueStale(messages: ReportMessages): Promise<number> {
     const cutoff = new Date(this.#o.clock.now().getTime() - this.#o.staleAfterSeconds * 1000).toISOString();
     const stale = await this.#o.db
       .selectFrom("report_requests")
-      .select(["report_id", "status", "attempts", "report_type", "queued_at", "updated_at"])
-      .where((eb) => eb.or([eb.and([eb("status", "=", "QUEUED"), eb.or([eb("queued_at", "is", null), eb("updated_at", "<", cutoff)])]), eb.and([eb("status", "=", "PROCESSING"), eb("updated_at", "<", cutoff)])]))
+      .select(["report_id", "status", "attempts", "report_type", "updated_at"])
+      .where("status", "in", ["QUEUED", "PROCESSING"])
+      .where("updated_at", "<", cutoff)
       .limit(100)
       .execute();
     let touched = 0;
     for (const r of stale) {
-      if (r.status === "QUEUED" && r.queued_at === null && r.updated_at >= new Date(this.#o.clock.now().getTime() - 5000).toISOString()) continue; // its request is still sending it
       if (r.attempts >= this.#o.maxAttempts) {
         await this.#fail(r.report_id, r.report_type as ReportType, `no attempt finished after ${r.attempts} attempts`, messages);
       } else {

@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { AuditLog } from "../../foundation/audit-log.js";
+import type { JobProtocol } from "../../foundation/job-protocol.js";
 import type { Logger } from "../../foundation/logger.js";
 import type { PlatformMetrics } from "../../foundation/metrics.js";
 import type { SettingsOf } from "../../foundation/settings.js";
@@ -21,6 +22,7 @@ export interface ReportsModuleDeps {
   readonly audit: AuditLog;
   readonly metrics: PlatformMetrics;
   readonly logger: Logger;
+  readonly jobs: JobProtocol;
 }
 
 /** Asynchronous Excel/PDF reports, wired from the ports they need. */

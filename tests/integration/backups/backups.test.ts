@@ -142,6 +142,34 @@ describe("backups of the merged SAP + SQL dataset", () => {
     assert.equal((await call("GET", `/api/v1/backups/${backupId}`, { token: finance })).body.data.verificationStatus, "PASSED");
   });
 
+  it("is not left QUEUED when its queue message cannot be sent: the job sweeper sends it and it completes", async () => {
+    // A Service Bus outage while the request is answered: the real local queue refuses one send.
+    const queue = host.platform.queue;
+    const send = queue.send.bind(queue);
+    let refused = 0;
+    queue.send = async (...args) => {
+      if (refused++ === 0) throw new Error("ServiceUnavailable: the namespace is unreachable");
+      return send(...args);
+    };
+    let b: any;
+    try {
+      const r = await call("POST", "/api/v1/backups/trigger", { token: finance, body: { projectIds: ["PRJ-000002"] } });
+      assert.equal(r.status, 202, "the request is durable, so it is accepted");
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      b = (await call("GET", `/api/v1/backups/${r.body.data.backupId}`, { token: finance })).body.data;
+      assert.equal(b.status, "QUEUED", "no message went out, so no worker took it");
+    } finally {
+      queue.send = send;
+    }
+    assert.equal(refused, 1);
+    // Past the sweeper's grace (5 s after the request), its timer sends the recorded message.
+    await new Promise((resolve) => setTimeout(resolve, 5_200));
+    await host.timers.run("jobs-sweep");
+    const done = await waitFor(b.backupId, ["COMPLETED", "FAILED"]);
+    assert.equal(done.status, "COMPLETED", JSON.stringify(done));
+    assert.equal(done.recordCount, 1);
+  });
+
   it("is for admins and finance only", async () => {
     await call("POST", "/api/v1/users", { token: admin, body: { username: "backup-viewer", password: "correct-horse-battery", roles: ["viewer"] } });
     const viewer = (await call("POST", "/api/v1/auth/login", { body: { username: "backup-viewer", password: "correct-horse-battery" } })).body.data.access_token;

@@ -122,7 +122,7 @@ describe("billing reconciliation between SAP and SQL", () => {
 
   it("never runs two passes at once", async () => {
     const rec = host.platform.reconciliation;
-    const [a, b] = await Promise.all([rec.requestRun("full", "manual", { userId: "t1" }), rec.requestRun("full", "manual", { userId: "t2" })]);
+    const [a, b] = await Promise.all([rec.recordRun("full", { userId: "t1" }), rec.recordRun("full", { userId: "t2" })]);
     const results = await Promise.all([rec.runPass(a.runId), rec.runPass(b.runId)]);
     assert.deepEqual(results.map((r) => r.status).sort(), ["COMPLETED", "SKIPPED"]);
     const skipped = results.find((r) => r.status === "SKIPPED")!;

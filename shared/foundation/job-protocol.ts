@@ -1,0 +1,122 @@
+import type { Kysely, Transaction } from "kysely";
+import type { Clock } from "../ports/clock.js";
+import type { MessageQueue, OutgoingMessage } from "../ports/message-queue.js";
+import type { Logger } from "./logger.js";
+import type { QueueDefinition } from "./queues.js";
+import { tablesOf } from "./sql/database.js";
+import type { FoundationTables } from "./sql/schema.js";
+
+/** What a job's creator returns: the job, and the one message that sets it going. */
+export interface JobStart<J> {
+  readonly job: J;
+  readonly kind: string;
+  readonly jobId: string;
+  readonly queue: QueueDefinition;
+  readonly message: OutgoingMessage;
+}
+
+/** Sends a job's message; the platform queue unless the caller routes its own sends (ESG's steps). */
+export type JobSend = (queue: QueueDefinition, message: OutgoingMessage) => Promise<void>;
+
+export interface JobProtocolOptions {
+  readonly db: Kysely<FoundationTables>;
+  readonly queue: MessageQueue;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** A recorded message younger than this is still being sent by its request; the sweeper leaves it. */
+  readonly sendGraceSeconds?: number;
+}
+
+/**
+ * The one way every queued job starts and is kept from being lost (reports, backups,
+ * reconciliation runs, ESG runs):
+ *
+ *   1. row first   the job's row and its message are written in one transaction
+ *                  (job_messages is an outbox), so neither exists without the other;
+ *   2. message     then the message is sent and its outbox row deleted;
+ *   3. sweeper     a message whose send failed or whose process died is sent by `sweep`
+ *                  (a timer) under the same message id, so the queue's duplicate
+ *                  detection drops it if the first send did go out;
+ *   4. last try    when a job's message fails on its last delivery, `deliver` records the
+ *                  failure through the job's own path before the message is dead-lettered,
+ *                  so no job is left QUEUED or PROCESSING forever.
+ *
+ * The request succeeds once step 1 committed: the job is durable, and a lost send is
+ * repaired within one sweep.
+ */
+export class JobProtocol {
+  readonly #o: JobProtocolOptions;
+  readonly #graceMs: number;
+
+  constructor(options: JobProtocolOptions) {
+    this.#o = options;
+    this.#graceMs = (options.sendGraceSeconds ?? 5) * 1000;
+  }
+
+  /** Steps 1 and 2: `create` writes the job's row in the transaction it is given. */
+  async submit<J>(create: (trx: Transaction<unknown>) => Promise<JobStart<J>>, send?: JobSend): Promise<J> {
+    const start = await this.#o.db.transaction().execute(async (trx) => {
+      const started = await create(trx as unknown as Transaction<unknown>);
+      const m = started.message;
+      await tablesOf<FoundationTables, FoundationTables>(trx)
+        .insertInto("job_messages")
+        .values({
+          message_id: m.messageId,
+          queue: started.queue.name,
+          job_kind: started.kind,
+          job_id: started.jobId,
+          body: JSON.stringify(m.body ?? null),
+          correlation_id: m.correlationId ?? null,
+          created_at: this.#o.clock.now().toISOString(),
+        })
+        .execute();
+      return started;
+    });
+    try {
+      if (send) await send(start.queue, start.message);
+      else await this.#o.queue.send(start.queue.name, start.message);
+      await this.#sent(start.message.messageId);
+    } catch (error) {
+      // The job is durable and its message recorded: the sweeper sends it.
+      this.#o.logger.warn("Job message not sent; the sweeper will send it", { job_kind: start.kind, job_id: start.jobId, error });
+    }
+    return start.job;
+  }
+
+  /** Step 3: sends recorded messages whose send was lost. Returns how many it sent. */
+  async sweep(limit = 100): Promise<number> {
+    const before = new Date(this.#o.clock.now().getTime() - this.#graceMs).toISOString();
+    const lost = await this.#o.db
+      .selectFrom("job_messages")
+      .selectAll()
+      .where("created_at", "<", before)
+      .orderBy("created_at")
+      .limit(limit)
+      .execute();
+    for (const row of lost) {
+      const message: OutgoingMessage = { messageId: row.message_id, body: JSON.parse(row.body) as unknown, ...(row.correlation_id ? { correlationId: row.correlation_id } : {}) };
+      await this.#o.queue.send(row.queue, message);
+      await this.#sent(row.message_id);
+      this.#o.logger.info("Lost job message sent by the sweeper", { job_kind: row.job_kind, job_id: row.job_id, message_id: row.message_id });
+    }
+    return lost.length;
+  }
+
+  /**
+   * Step 4: runs one delivery of a job's message. When it fails on the last delivery,
+   * `fail` records that (with the reason) before the error returns the message to the
+   * queue to be dead-lettered.
+   */
+  async deliver(isLastDelivery: boolean, work: () => Promise<void>, fail: (reason: string) => Promise<void>, what = "worker"): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      if (isLastDelivery) await fail(`${what} failed on its last delivery: ${error instanceof Error ? error.message : String(error)}`);
+      throw error;
+    }
+  }
+
+  async #sent(messageId: string): Promise<void> {
+    await this.#o.db.deleteFrom("job_messages").where("message_id", "=", messageId).execute();
+  }
+}
