@@ -1,8 +1,12 @@
 import { z } from "zod";
+import { sapCode } from "../runtime/schemas.js";
 import { ADMIN_ONLY, FINANCE_WRITERS, QUEUES } from "../../shared/index.js";
 import { httpFunction, queueFunction, timerFunction, type SendMessage } from "../runtime/declarations.js";
 import { fileDownload } from "../runtime/file-download.js";
-import { pageOf, pageQuery, pageView, sapCode } from "../gateway/gateway-schemas.js";
+import { paging } from "../runtime/pagination.js";
+
+/** List endpoints page in camelCase. */
+const paged = paging("camelCase");
 
 const backupView = z.object({
   backupId: z.string(),
@@ -51,11 +55,11 @@ export const backupsList = httpFunction({
   summary: "Backups, newest first, with their metadata and last verification (admin, finance)",
   tags: ["backups"],
   access: { roles: FINANCE_WRITERS },
-  query: pageQuery,
-  response: z.object({ items: z.array(backupView), pagination: pageView }),
+  query: paged.query,
+  response: z.object({ items: z.array(backupView), pagination: paged.view }),
   handler: async ({ query }, { platform }) => {
     const { items, total } = await platform.backups.listBackups(query.page, query.pageSize);
-    return { data: pageOf(items, { page: query.page, pageSize: query.pageSize, total }) };
+    return { data: paged.pageOf(items, { page: query.page, pageSize: query.pageSize, total }) };
   },
 });
 

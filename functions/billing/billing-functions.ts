@@ -1,8 +1,12 @@
 import { z } from "zod";
+import { sapCode } from "../runtime/schemas.js";
 import { ANY_ROLE, FINANCE_WRITERS, ValidationError, isKnownCurrency, parseMoney } from "../../shared/index.js";
 import { httpFunction } from "../runtime/declarations.js";
-import { pageOf, pageQuery, pageView, sapCode } from "../gateway/gateway-schemas.js";
 import { outcomeOf } from "./stored-response.js";
+import { paging } from "../runtime/pagination.js";
+
+/** List endpoints page in camelCase. */
+const paged = paging("camelCase");
 
 const projectParams = z.object({ projectId: sapCode(50) });
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,200}$/;
@@ -74,11 +78,11 @@ export const projectsBillingList = httpFunction({
   tags: ["billing"],
   access: { roles: ANY_ROLE },
   params: projectParams,
-  query: pageQuery,
-  response: z.object({ items: z.array(entryView), pagination: pageView }),
+  query: paged.query,
+  response: z.object({ items: z.array(entryView), pagination: paged.view }),
   handler: async ({ params, query }, { platform }) => {
     const entries = await platform.billing.listBilling(params.projectId);
     const page = entries.slice((query.page - 1) * query.pageSize, query.page * query.pageSize);
-    return { data: pageOf(page.map(platform.billing.view), { page: query.page, pageSize: query.pageSize, total: entries.length }) };
+    return { data: paged.pageOf(page.map(platform.billing.view), { page: query.page, pageSize: query.pageSize, total: entries.length }) };
   },
 });

@@ -1,8 +1,12 @@
 import { z } from "zod";
+import { sapCode } from "../runtime/schemas.js";
 import { ADMIN_ONLY, FINANCE_WRITERS, QUEUES } from "../../shared/index.js";
 import { httpFunction, queueFunction, timerFunction } from "../runtime/declarations.js";
-import { pageOf, pageQuery, pageView, sapCode } from "../gateway/gateway-schemas.js";
 import { outcomeOf } from "./stored-response.js";
+import { paging } from "../runtime/pagination.js";
+
+/** List endpoints page in camelCase. */
+const paged = paging("camelCase");
 
 const runView = z.object({
   runId: z.string(),
@@ -74,11 +78,11 @@ export const reconciliationRunsList = httpFunction({
   summary: "Reconciliation passes, newest first: mode, status, projects checked, SAP calls, inconsistencies found (admin, finance)",
   tags: ["reconciliation"],
   access: { roles: FINANCE_WRITERS },
-  query: pageQuery,
-  response: z.object({ items: z.array(runView), pagination: pageView }),
+  query: paged.query,
+  response: z.object({ items: z.array(runView), pagination: paged.view }),
   handler: async ({ query }, { platform }) => {
     const { items, total } = await platform.reconciliation.listRuns(query.page, query.pageSize);
-    return { data: pageOf(items, { page: query.page, pageSize: query.pageSize, total }) };
+    return { data: paged.pageOf(items, { page: query.page, pageSize: query.pageSize, total }) };
   },
 });
 
@@ -102,8 +106,8 @@ export const reconciliationInconsistenciesList = httpFunction({
   summary: "Billing found to differ between SAP and SQL, with both states, the differing entries and a repair proposal (admin, finance)",
   tags: ["reconciliation"],
   access: { roles: FINANCE_WRITERS },
-  query: pageQuery.extend({ status: z.enum(INCONSISTENCY_STATUSES).optional(), projectId: sapCode(50).optional() }),
-  response: z.object({ items: z.array(inconsistencyView), pagination: pageView }),
+  query: paged.query.extend({ status: z.enum(INCONSISTENCY_STATUSES).optional(), projectId: sapCode(50).optional() }),
+  response: z.object({ items: z.array(inconsistencyView), pagination: paged.view }),
   handler: async ({ query }, { platform }) => {
     const { items, total } = await platform.reconciliation.listInconsistencies({
       ...(query.status ? { status: query.status } : {}),
@@ -111,7 +115,7 @@ export const reconciliationInconsistenciesList = httpFunction({
       page: query.page,
       pageSize: query.pageSize,
     });
-    return { data: pageOf(items, { page: query.page, pageSize: query.pageSize, total }) };
+    return { data: paged.pageOf(items, { page: query.page, pageSize: query.pageSize, total }) };
   },
 });
 

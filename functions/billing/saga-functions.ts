@@ -1,7 +1,11 @@
 import { z } from "zod";
+import { sapCode } from "../runtime/schemas.js";
 import { FINANCE_WRITERS } from "../../shared/index.js";
 import { httpFunction, timerFunction } from "../runtime/declarations.js";
-import { pageOf, pageQuery, pageView, sapCode } from "../gateway/gateway-schemas.js";
+import { paging } from "../runtime/pagination.js";
+
+/** List endpoints page in camelCase. */
+const paged = paging("camelCase");
 
 const SAGA_STATUSES = ["IN_PROGRESS", "SUCCESS", "FAILED", "ROLLED_BACK", "COMPENSATION_FAILED"] as const;
 
@@ -28,8 +32,8 @@ export const sagasList = httpFunction({
   summary: "Billing sagas, newest first, by status and project (admin, finance)",
   tags: ["billing"],
   access: { roles: FINANCE_WRITERS },
-  query: pageQuery.extend({ status: z.enum(SAGA_STATUSES).optional(), projectId: sapCode(50).optional() }),
-  response: z.object({ items: z.array(sagaView), pagination: pageView }),
+  query: paged.query.extend({ status: z.enum(SAGA_STATUSES).optional(), projectId: sapCode(50).optional() }),
+  response: z.object({ items: z.array(sagaView), pagination: paged.view }),
   handler: async ({ query }, { platform }) => {
     const { items, total } = await platform.billing.listSagas({
       ...(query.status ? { status: query.status } : {}),
@@ -37,7 +41,7 @@ export const sagasList = httpFunction({
       page: query.page,
       pageSize: query.pageSize,
     });
-    return { data: pageOf(items, { page: query.page, pageSize: query.pageSize, total }) };
+    return { data: paged.pageOf(items, { page: query.page, pageSize: query.pageSize, total }) };
   },
 });
 

@@ -2,7 +2,10 @@ import { z } from "zod";
 import { ACCOUNT_ID_PATTERN, FINANCE_WRITERS, ANY_ROLE, ForbiddenError, QUEUES, ValidationError, type EsgRun } from "../../shared/index.js";
 import { httpFunction, queueFunction, timerFunction, type SendMessage } from "../runtime/declarations.js";
 import { fileDownload } from "../runtime/file-download.js";
-import { pageOf, pageQuery, pageView } from "../gateway/gateway-schemas.js";
+import { paging } from "../runtime/pagination.js";
+
+/** List endpoints page in camelCase. */
+const paged = paging("camelCase");
 
 const RUN_STATUSES = ["QUEUED", "LISTING", "RUNNING", "ASSEMBLING", "COMPLETED", "TIMED_OUT", "FAILED"] as const;
 const isoDate = z.iso.date("must be an ISO date (YYYY-MM-DD)");
@@ -42,11 +45,11 @@ export const esgRunsList = httpFunction({
   summary: "ESG runs, newest first, with status, counts, progress and ETA",
   tags: ["esg"],
   access: { roles: ANY_ROLE },
-  query: pageQuery.extend({ runDate: isoDate.optional() }),
-  response: z.object({ items: z.array(runView), pagination: pageView }),
+  query: paged.query.extend({ runDate: isoDate.optional() }),
+  response: z.object({ items: z.array(runView), pagination: paged.view }),
   handler: async ({ query }, { platform }) => {
     const { items, total } = await platform.esg.listRuns(query.page, query.pageSize, query.runDate ? { runDate: query.runDate } : {});
-    return { data: pageOf(items.map(toView), { page: query.page, pageSize: query.pageSize, total }) };
+    return { data: paged.pageOf(items.map(toView), { page: query.page, pageSize: query.pageSize, total }) };
   },
 });
 

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { ANY_ROLE } from "../../shared/index.js";
 import { httpFunction } from "../runtime/declarations.js";
-import { dataIssueView, moneyView, sapCode } from "./gateway-schemas.js";
+import { sapCode } from "../runtime/schemas.js";
+import { dataIssueView, moneyView } from "./gateway-schemas.js";
 
 export const costCentersPlanning = httpFunction({
   name: "cost-centers-planning",

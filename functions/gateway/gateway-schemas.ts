@@ -46,24 +46,3 @@ export const projectView = z.object({
   validation: z.object({ consistent: z.boolean(), issues: z.array(dataIssueView) }),
   version: z.number().int(),
 });
-
-export const pageQuery = z.object({
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
-  pageSize: z.coerce.number().int().min(1).max(100).default(25),
-});
-
-export const pageView = z.object({ page: z.number().int(), pageSize: z.number().int(), total: z.number().int(), totalPages: z.number().int() });
-
-export function pageOf<T>(items: readonly T[], page: { page: number; pageSize: number; total: number }) {
-  return { items: [...items], pagination: { page: page.page, pageSize: page.pageSize, total: page.total, totalPages: Math.ceil(page.total / page.pageSize) } };
-}
-
-/** SAP codes are upper case; accept any case from callers. */
-export const sapCode = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1)
-    .max(max)
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, "may contain letters, digits and . _ / - only")
-    .transform((v) => v.toUpperCase());

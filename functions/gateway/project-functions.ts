@@ -1,8 +1,13 @@
 import { z } from "zod";
+import { sapCode } from "../runtime/schemas.js";
 import { ANY_ROLE, FINANCE_WRITERS, PROJECT_STATUSES, PreconditionRequiredError, type MergedProject } from "../../shared/index.js";
 import { JsonText } from "../runtime/envelope.js";
 import { httpFunction } from "../runtime/declarations.js";
-import { pageOf, pageQuery, pageView, projectView, sapCode } from "./gateway-schemas.js";
+import { projectView } from "./gateway-schemas.js";
+import { paging } from "../runtime/pagination.js";
+
+/** List endpoints page in camelCase. */
+const paged = paging("camelCase");
 
 const projectParams = z.object({ projectId: sapCode(50) });
 
@@ -27,7 +32,7 @@ export const projectsList = httpFunction({
   summary: "Projects merged from SAP and SQL (pricing, billing, outsourcing, resource planning, metadata), by PEP, department or all; paginated",
   tags: ["projects"],
   access: { roles: ANY_ROLE },
-  query: pageQuery
+  query: paged.query
     .extend({
       filter: z.enum(["pep", "department", "all"]).default("all"),
       value: sapCode(24).optional(),
@@ -38,7 +43,7 @@ export const projectsList = httpFunction({
       if (q.filter !== "all" && q.value === undefined) ctx.addIssue({ code: "custom", path: ["value"], message: `is required when filter is ${q.filter}` });
       if (q.filter === "all" && q.value !== undefined) ctx.addIssue({ code: "custom", path: ["value"], message: "must be absent when filter is all" });
     }),
-  response: z.object({ items: z.array(projectView), pagination: pageView }),
+  response: z.object({ items: z.array(projectView), pagination: paged.view }),
   errors: [503],
   handler: async ({ query }, { platform }) => {
     const page = await platform.projects.listProjects({
@@ -49,7 +54,7 @@ export const projectsList = httpFunction({
       page: query.page,
       pageSize: query.pageSize,
     });
-    return { data: pageOf(page.items, page) };
+    return { data: paged.pageOf(page.items, page) };
   },
 });
 

@@ -1,7 +1,12 @@
 import { z } from "zod";
+import { sapCode } from "../runtime/schemas.js";
 import { ANY_ROLE } from "../../shared/index.js";
 import { httpFunction } from "../runtime/declarations.js";
-import { dataIssueView, moneyView, pageOf, pageQuery, pageView, sapCode } from "./gateway-schemas.js";
+import { dataIssueView, moneyView } from "./gateway-schemas.js";
+import { paging } from "../runtime/pagination.js";
+
+/** List endpoints page in camelCase. */
+const paged = paging("camelCase");
 
 const resourceView = z.object({
   resourceId: z.string(),
@@ -26,11 +31,11 @@ export const resourcesList = httpFunction({
   summary: "People with exact hourly cost, department and this week's availability; filter by department and availability; paginated",
   tags: ["resources"],
   access: { roles: ANY_ROLE },
-  query: pageQuery.extend({
+  query: paged.query.extend({
     department: sapCode(12).optional(),
     available: z.enum(["true", "false"]).transform((v) => v === "true").optional(),
   }),
-  response: z.object({ items: z.array(resourceView), pagination: pageView }),
+  response: z.object({ items: z.array(resourceView), pagination: paged.view }),
   errors: [503],
   handler: async ({ query }, { platform }) => {
     const page = await platform.resources.listResources({
@@ -39,6 +44,6 @@ export const resourcesList = httpFunction({
       page: query.page,
       pageSize: query.pageSize,
     });
-    return { data: pageOf(page.items, page) };
+    return { data: paged.pageOf(page.items, page) };
   },
 });

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ANY_ROLE, passwordSchema, usernameSchema } from "../../shared/index.js";
 import { httpFunction } from "../runtime/declarations.js";
-import { toUserView, userView } from "../runtime/schemas.js";
+import { toUserView, userView } from "./user-schemas.js";
 
 const tokenPair = z.object({
   access_token: z.string(),

@@ -1,7 +1,12 @@
 import { z } from "zod";
 import { ADMIN_ONLY, passwordSchema, rolesSchema, usernameSchema } from "../../shared/index.js";
 import { httpFunction } from "../runtime/declarations.js";
-import { pageOf, paginationQuery, paginationView, toUserView, userView, uuidParam } from "../runtime/schemas.js";
+import { uuidParam } from "../runtime/schemas.js";
+import { toUserView, userView } from "./user-schemas.js";
+import { paging } from "../runtime/pagination.js";
+
+/** List endpoints page in identity's snake_case. */
+const paged = paging("snake_case", { default: 50, max: 200 });
 
 const userIdParams = z.object({ userId: uuidParam });
 
@@ -26,11 +31,11 @@ export const usersList = httpFunction({
   summary: "List users, ordered by username, paginated (admin)",
   tags: ["users"],
   access: { roles: ADMIN_ONLY },
-  query: paginationQuery.extend({ status: z.enum(["active", "disabled"]).optional() }),
-  response: z.object({ items: z.array(userView), pagination: paginationView }),
+  query: paged.query.extend({ status: z.enum(["active", "disabled"]).optional() }),
+  response: z.object({ items: z.array(userView), pagination: paged.view }),
   handler: async ({ query }, { platform }) => {
     const page = await platform.identity.listUsers({ page: query.page, pageSize: query.page_size, ...(query.status ? { status: query.status } : {}) });
-    return { data: pageOf(page.items.map(toUserView), page) as { items: z.infer<typeof userView>[]; pagination: z.infer<typeof paginationView> } };
+    return { data: paged.pageOf(page.items.map(toUserView), page) as { items: z.infer<typeof userView>[]; pagination: z.infer<typeof paged.view> } };
   },
 });
 
@@ -108,7 +113,7 @@ export const auditLogList = httpFunction({
   summary: "Audit records, newest first, optionally by action or user (admin)",
   tags: ["users"],
   access: { roles: ADMIN_ONLY },
-  query: paginationQuery.extend({ action: z.string().max(100).optional(), user_id: uuidParam.optional() }),
+  query: paged.query.extend({ action: z.string().max(100).optional(), user_id: uuidParam.optional() }),
   response: z.object({
     items: z.array(
       z.object({

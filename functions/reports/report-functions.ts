@@ -1,8 +1,12 @@
 import { z } from "zod";
+import { sapCode } from "../runtime/schemas.js";
 import { ANY_ROLE, QUEUES, REPORT_TYPES, type Principal, type Report } from "../../shared/index.js";
 import { httpFunction, queueFunction, timerFunction, type HttpContext, type SendMessage } from "../runtime/declarations.js";
 import { fileDownload } from "../runtime/file-download.js";
-import { pageOf, pageQuery, pageView, sapCode } from "../gateway/gateway-schemas.js";
+import { paging } from "../runtime/pagination.js";
+
+/** List endpoints page in camelCase. */
+const paged = paging("camelCase");
 
 const reportView = z.object({
   reportId: z.string(),
@@ -84,11 +88,11 @@ export const reportsList = httpFunction({
   summary: "The caller's reports, newest first",
   tags: ["reports"],
   access: { roles: ANY_ROLE },
-  query: pageQuery,
-  response: z.object({ items: z.array(reportView), pagination: pageView }),
+  query: paged.query,
+  response: z.object({ items: z.array(reportView), pagination: paged.view }),
   handler: async ({ query }, { platform, principal }) => {
     const { items, total } = await platform.reports.listReports(principal!.userId, query.page, query.pageSize);
-    return { data: pageOf(items.map(toView), { page: query.page, pageSize: query.pageSize, total }) };
+    return { data: paged.pageOf(items.map(toView), { page: query.page, pageSize: query.pageSize, total }) };
   },
 });
 
