@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { Readable } from "node:stream";
@@ -10,9 +9,9 @@ import { functions as appFunctions } from "../functions/catalog.js";
 import type { FunctionDeclaration, InboundRequest, RequestHeaders } from "../functions/runtime/declarations.js";
 import { toRegistrations, type Registration } from "../functions/runtime/register.js";
 import { readAzuriteConfig, startAzurite, type AzuriteConfig, type RunningAzurite } from "./azurite.js";
-import { EsgSimulators } from "./simulators/esg.js";
+import { startSimulators, type SimulatorHandles } from "./simulators/index.js";
+import type { RunningSimulator } from "./simulators/local-simulator.js";
 import { QueueDriver } from "./queue-driver.js";
-import { localFunctions } from "./simulator-functions.js";
 import { Router } from "./router.js";
 import { TimerScheduler } from "./timer-scheduler.js";
 
@@ -40,8 +39,8 @@ export interface LocalHost {
   readonly platform: Platform;
   readonly registrations: readonly Registration[];
   readonly timers: TimerScheduler;
-  /** The ESG partner simulators, when the settings do not point at real partners. */
-  readonly esgSimulators?: EsgSimulators;
+  /** The simulators running in place of outside systems, for tests to steer directly. */
+  readonly simulators: SimulatorHandles;
   close(): Promise<void>;
 }
 
@@ -59,9 +58,11 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     env.BLOB_CONNECTION_STRING = azurite.connectionString;
   }
   let platform: Platform | undefined;
-  let esgSimulators: EsgSimulators | undefined;
+  let simulators: readonly RunningSimulator<unknown>[] = [];
+  const closeSimulators = () => Promise.all(simulators.map((s) => s.close()));
   try {
-    esgSimulators = await startEsgSimulatorsIfNeeded(env);
+    const started = await startSimulators(env);
+    simulators = started.running;
     const settings = loadSettings(env);
     if (settings.runningInAzure) {
       throw new ConfigurationError(["The local host does not run in Azure (WEBSITE_INSTANCE_ID is set); Azure runs functions/index.js"]);
@@ -73,7 +74,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       if (seeded > 0) platform.logger.info("Seeded SQL project records for the simulated SAP projects", { projects: seeded });
     }
     const ready = platform;
-    const registrations = toRegistrations(options.declarations ?? [...localFunctions(esgSimulators ? { esg: esgSimulators } : {}), ...appFunctions], settings, async () => ready);
+    const registrations = toRegistrations(options.declarations ?? [...simulators.flatMap((s) => s.functions), ...appFunctions], settings, async () => ready);
     const router = new Router(registrations);
     const server = createServer((req, res) => void serve(router, settings, req, res, ready));
     await new Promise<void>((resolve, reject) => {
@@ -106,65 +107,23 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       platform: ready,
       registrations,
       timers,
-      ...(esgSimulators ? { esgSimulators } : {}),
+      simulators: started.handles,
       close: async () => {
         clearInterval(housekeeping);
         await closeServer(server);
         await Promise.all(drivers.map((d) => d.stop()));
         await timers.stop();
         await ready.close();
-        await esgSimulators?.close();
+        await closeSimulators();
         await azurite?.stop();
       },
     };
   } catch (error) {
     await platform?.close();
-    await esgSimulators?.close();
+    await closeSimulators();
     await azurite?.stop();
     throw error;
   }
-}
-
-/**
- * Without partner URLs the local host starts the ESG simulators (as it starts Azurite) and
- * points the settings at them, with API keys (or an OAuth client) generated for this run.
- */
-async function startEsgSimulatorsIfNeeded(env: NodeJS.ProcessEnv): Promise<EsgSimulators | undefined> {
-  const settings = loadSettings(env);
-  if (settings.runningInAzure || settings.ESG_ACCOUNTS_API_URL || settings.ESG_RATINGS_API_URL) return undefined;
-  const apiKeys = settings.ESG_API_AUTH === "api-key";
-  const oauth = settings.ESG_API_AUTH === "oauth" && !settings.ESG_OAUTH_TOKEN_URL;
-  if (apiKeys) {
-    env.ESG_ACCOUNTS_API_KEY ||= randomBytes(24).toString("base64url");
-    env.ESG_RATINGS_API_KEY ||= randomBytes(24).toString("base64url");
-  }
-  if (oauth) {
-    env.ESG_OAUTH_CLIENT_ID ||= "local-platform";
-    env.ESG_OAUTH_CLIENT_SECRET ||= randomBytes(24).toString("base64url");
-  }
-  const simulators = await EsgSimulators.start({
-    accounts: settings.ESG_SIMULATOR_ACCOUNTS,
-    seed: settings.ESG_SIMULATOR_SEED,
-    duplicates: settings.ESG_SIMULATOR_DUPLICATE_ACCOUNTS,
-    ...(apiKeys ? { accountsApiKey: env.ESG_ACCOUNTS_API_KEY!, ratingsApiKey: env.ESG_RATINGS_API_KEY!, apiKeyHeader: settings.ESG_API_KEY_HEADER } : {}),
-    ...(oauth ? { oauthClient: { id: env.ESG_OAUTH_CLIENT_ID!, secret: env.ESG_OAUTH_CLIENT_SECRET! } } : {}),
-    controls: {
-      down: false,
-      latencyMs: settings.ESG_SIMULATOR_LATENCY_MS,
-      errorRate: settings.ESG_SIMULATOR_ERROR_RATE,
-      transientErrorRate: settings.ESG_SIMULATOR_TRANSIENT_ERROR_RATE,
-      partialRate: settings.ESG_SIMULATOR_PARTIAL_RATE,
-      malformedRate: settings.ESG_SIMULATOR_MALFORMED_RATE,
-      rateLimitPerSecond: settings.ESG_SIMULATOR_RATE_LIMIT_PER_SECOND,
-      burst429EverySeconds: settings.ESG_SIMULATOR_BURST_429_EVERY_SECONDS,
-      pageErrorRate: settings.ESG_SIMULATOR_PAGE_ERROR_RATE,
-      ratingVersion: 0,
-    },
-  });
-  env.ESG_ACCOUNTS_API_URL = simulators.accountsUrl;
-  env.ESG_RATINGS_API_URL = simulators.ratingsUrl;
-  if (oauth) env.ESG_OAUTH_TOKEN_URL = `${simulators.accountsUrl}/oauth/token`;
-  return simulators;
 }
 
 async function seedLocalAdmin(platform: Platform, settings: Settings): Promise<void> {

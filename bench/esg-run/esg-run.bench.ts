@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createConnection } from "node:net";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
-import { simulatedAccountId } from "../../local/simulators/esg.js";
+import { simulatedAccountId } from "../../local/simulators/esg-partners.js";
 import { QUEUES } from "../../shared/index.js";
 import { apiClient, freePort } from "../../tests/support/test-host.js";
 import { startGroupProcess, startServerProcess, type ServerProcess } from "../lib/child.js";

@@ -1,4 +1,4 @@
-import { simulatedAccountId } from "../../local/simulators/esg.js";
+import { simulatedAccountId } from "../../local/simulators/esg-partners.js";
 
 export interface PacedResult {
   readonly seconds: number;

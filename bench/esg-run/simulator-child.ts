@@ -1,8 +1,8 @@
-// Child process: the two ESG partner simulators (local/simulators/esg.ts) on their own event
+// Child process: the two ESG partner simulators (local/simulators/esg-partners.ts) on their own event
 // loop, as a remote partner would be. The baseline client and the platform call the same
 // kind of simulator; it outlives a killed host, so its per-account call counts cover the
 // whole kill-and-resume run.
-import { EsgSimulators, simulatedAccountId } from "../../local/simulators/esg.js";
+import { EsgSimulators, simulatedAccountId } from "../../local/simulators/esg-partners.js";
 import { runChild } from "../lib/child.js";
 
 export interface SimulatorArgs {

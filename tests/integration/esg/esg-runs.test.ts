@@ -162,7 +162,7 @@ describe("the daily ESG ratings file", () => {
   });
 
   it("re-processes named accounts in a separate run and file, reusing unchanged ratings by ETag", async () => {
-    const before = host.esgSimulators!.stats.notModified;
+    const before = host.simulators.esg!.stats.notModified;
     const r = await call("POST", "/api/v1/esg/runs", { token: finance, body: { accountIds: ["ACC-0000001", "ACC-0000002", "NOPE-1"] } });
     assert.equal(r.status, 202);
     assert.equal(r.body.data.trigger, "MANUAL_ACCOUNTS");
@@ -172,13 +172,13 @@ describe("the daily ESG ratings file", () => {
     const file = await csv(`/api/v1/esg/runs/${run.runId}/file`, finance);
     assert.deepEqual(file.rows.slice(1).map((row) => [row[0], row[9]]), [["ACC-0000001", "Successful"], ["ACC-0000002", "Successful"], ["NOPE-1", "Failed"]]);
     assert.equal(run.counts.reused, 2, "unchanged ratings are reused (304 on If-None-Match)");
-    assert.ok(host.esgSimulators!.stats.notModified >= before + 2);
+    assert.ok(host.simulators.esg!.stats.notModified >= before + 2);
     const errors = await csv(`/api/v1/esg/runs/${run.runId}/file?kind=errors`, finance);
     assert.match(errors.rows[1]!.join(","), /^NOPE-1,Not an active account/);
   });
 
   it("without ETags, reuses a rating younger than ESG_FULL_REFRESH_HOURS without calling the API", async () => {
-    const simulators = host.esgSimulators!;
+    const simulators = host.simulators.esg!;
     simulators.setControls({ etags: false, errorRate: 0, transientErrorRate: 0, ratingVersion: 3 });
     try {
       const ids = ["ACC-0000011", "ACC-0000012"];
@@ -228,7 +228,7 @@ describe("the daily ESG ratings file", () => {
   });
 
   it("never calls or counts an account twice when batch messages are redelivered concurrently, and finishes once", async () => {
-    const simulators = host.esgSimulators!;
+    const simulators = host.simulators.esg!;
     simulators.setControls({ transientErrorRate: 0, errorRate: 0, ratingVersion: 7 });
     const steps: any[] = [];
     const capture = async (messages: readonly { body: unknown }[]) => void steps.push(...messages.map((m) => m.body));

@@ -117,7 +117,7 @@ describe("the adaptive shared rate", () => {
 
 describe("partner credentials", () => {
   it("gets an OAuth client-credentials token once, reuses it, and fetches a new one after a 401", async () => {
-    const { EsgSimulators } = await import("../../../local/simulators/esg.js");
+    const { EsgSimulators } = await import("../../../local/simulators/esg-partners.js");
     const { PartnerCredentials } = await import("../../../shared/foundation/partner-http.js");
     const { EnvSecretStore } = await import("../../../shared/adapters/azure/secrets.js");
     const { EsgRatingsClient } = await import("../../../shared/systems/esg/esg-partners.js");

@@ -1,0 +1,25 @@
+// Every simulator the local host runs, one line each.
+import { esgSimulator } from "./esg.js";
+import type { EsgSimulators } from "./esg-partners.js";
+import type { RunningSimulator } from "./local-simulator.js";
+import { sapSimulator } from "./sap.js";
+
+/** What tests and benchmarks can steer directly, by simulator. */
+export interface SimulatorHandles {
+  readonly esg?: EsgSimulators;
+}
+
+/** Starts every simulator (each decides from `env` whether it is needed). */
+export async function startSimulators(env: NodeJS.ProcessEnv): Promise<{ handles: SimulatorHandles; running: readonly RunningSimulator<unknown>[] }> {
+  const running: RunningSimulator<unknown>[] = [];
+  try {
+    const sap = await sapSimulator.start(env);
+    running.push(sap);
+    const esg = await esgSimulator.start(env);
+    running.push(esg);
+    return { handles: { ...(esg.handle ? { esg: esg.handle } : {}) }, running };
+  } catch (error) {
+    await Promise.all(running.map((r) => r.close()));
+    throw error;
+  }
+}
