@@ -70,7 +70,7 @@ async function waitForPort(host: string, port: number, child: ChildProcess, outp
     if (await canConnect(host, port)) {
       // Someone else may hold the port: then our Azurite fails to bind and exits; make sure it is ours.
       await new Promise((r) => setTimeout(r, 300));
-      if (child.exitCode !== null) throw new Error(`Azurite exited with code ${child.exitCode}: port ${port} is already in use: ${output().slice(-500)}`);
+      if (child.exitCode !== null) throw new Error(`Azurite exited with code ${String(child.exitCode)}: port ${port} is already in use: ${output().slice(-500)}`);
       return;
     }
     await new Promise((r) => setTimeout(r, 100));

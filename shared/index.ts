@@ -13,7 +13,7 @@ export { startTelemetry } from "./foundation/telemetry.js";
 export type { Actor, AuditEntry, AuditRecord } from "./foundation/audit-log.js";
 export { DEFAULT_QUEUE_DEFINITION, type QueueDefinition } from "./foundation/queues.js";
 export { LocalMessageQueue, MessageLockLostError } from "./adapters/embedded/local-message-queue.js";
-export type { MessageQueue, OutgoingMessage, ReceivedMessage, DeadLetteredMessage } from "./ports/message-queue.js";
+export { messageList, type MessageQueue, type OutgoingMessage, type ReceivedMessage, type DeadLetteredMessage } from "./ports/message-queue.js";
 export type { Cache } from "./ports/cache.js";
 export type { RateLimiter, RateLimitDecision, RateLimitPolicy } from "./ports/rate-limiter.js";
 export type { BlobStore, BlobProperties } from "./ports/blob-store.js";

@@ -175,18 +175,17 @@ export async function createPlatform(settings: Settings, options: PlatformOption
   closers.push(() => sapClient.close());
   metrics.onCollect(async () => metrics.sapConnectionPoolSize.set(sapClient.openConnections()));
   // The probe pings through the guarded client, which in turn consults the availability.
-  let sap: GuardedSapClient | undefined;
   const sapAvailability = new SapAvailability({
     clock,
     cache,
     alerts,
     metrics,
     logger,
-    ping: () => sap!.ping(),
+    ping: () => sap.ping(),
     probeIntervalSeconds: settings.SAP_HEALTH_PROBE_INTERVAL_SECONDS,
     failureThreshold: settings.SAP_CIRCUIT_FAILURE_THRESHOLD,
   });
-  sap = new GuardedSapClient({
+  const sap: GuardedSapClient = new GuardedSapClient({
     client: sapClient,
     availability: sapAvailability,
     metrics,

@@ -149,7 +149,7 @@ async function startProcess<Info>(script: URL, args: readonly string[], options:
       new Promise<T>((resolve, reject) => {
         if (hasExited()) return reject(new Error(`${options.name} has exited`));
         const id = nextId++;
-        replies.set(id, { resolve: resolve as (v: unknown) => void, reject });
+        replies.set(id, { resolve: resolve, reject });
         child.send({ type: "request", id, what } satisfies ToChild);
       }),
     stop: async () => {

@@ -65,7 +65,7 @@ export const benchmark: Benchmark = {
     const started = performance.now();
     try {
       for (let round = 0; round < rounds; round++) {
-        const order = round % 2 === 0 ? TARGETS : ([...TARGETS].reverse() as Target[]);
+        const order = round % 2 === 0 ? TARGETS : ([...TARGETS].reverse());
         for (const rows of SIZES) {
           for (const target of order) {
             const result = await measure(target, rows, dir);

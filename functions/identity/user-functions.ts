@@ -35,7 +35,7 @@ export const usersList = httpFunction({
   response: z.object({ items: z.array(userView), pagination: paged.view }),
   handler: async ({ query }, { platform }) => {
     const page = await platform.identity.listUsers({ page: query.page, pageSize: query.page_size, ...(query.status ? { status: query.status } : {}) });
-    return { data: paged.pageOf(page.items.map(toUserView), page) as { items: z.infer<typeof userView>[]; pagination: z.infer<typeof paged.view> } };
+    return { data: paged.pageOf(page.items.map(toUserView), page) };
   },
 });
 

@@ -1,7 +1,7 @@
 import type { Readable } from "node:stream";
 import type { z } from "zod";
 import type { JsonText } from "./envelope.js";
-import type { Actor, Logger, OutgoingMessage, Platform, Principal, QueueDefinition, Role, SettingName } from "../../shared/index.js";
+import { messageList, type Actor, type Logger, type OutgoingMessage, type Platform, type Principal, type QueueDefinition, type Role, type SettingName } from "../../shared/index.js";
 
 /** Sends to a queue with this invocation's correlation id (unless the message has one). */
 export type SendMessage = (queue: QueueDefinition, message: OutgoingMessage | readonly OutgoingMessage[]) => Promise<void>;
@@ -121,11 +121,13 @@ export interface TimerFunction {
   readonly handler: (ctx: TimerContext) => Promise<void>;
 }
 
+// The registry holds declarations of every parameter type; each handler saw its own types when declared.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type FunctionDeclaration = HttpFunction<any, any, any, any> | QueueFunction<any> | TimerFunction;
 
 export function correlatedSender(platform: Platform, correlationId: string): SendMessage {
   return (queue, messages) => {
-    const list = Array.isArray(messages) ? messages : [messages as OutgoingMessage];
+    const list = messageList(messages);
     return platform.queue.send(queue.name, list.map((m) => ({ ...m, correlationId: m.correlationId ?? correlationId })));
   };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { HttpHandler, HttpMethod as AzureHttpMethod, HttpResponseInit, InvocationContext, ServiceBusQueueHandler, Timer, TimerHandler } from "@azure/functions";
-import { NonRetriableError, ValidationError, type Platform, type Settings } from "../../shared/index.js";
+import { ConfigurationError, NonRetriableError, ValidationError, type Platform, type SettingName, type Settings } from "../../shared/index.js";
 import { runHttp } from "./run-http.js";
 import { correlatedSender, type FunctionDeclaration, type InboundRequest, type QueueFunction, type TimerFunction } from "./declarations.js";
 
@@ -47,7 +47,7 @@ export function toRegistrations(declarations: readonly FunctionDeclaration[], se
       case "serviceBusQueue":
         return { kind: "serviceBusQueue", name: d.name, options: { queueName: d.queue.name, connection: d.connection, cardinality: "one", handler: queueHandler(d, platform) } };
       case "timer":
-        return { kind: "timer", name: d.name, options: { schedule: String(settings[d.schedule]), runOnStartup: false, useMonitor: true, handler: timerHandler(d, platform) } };
+        return { kind: "timer", name: d.name, options: { schedule: scheduleOf(settings, d.schedule), runOnStartup: false, useMonitor: true, handler: timerHandler(d, platform) } };
     }
   });
 }
@@ -70,7 +70,8 @@ function queueHandler(declaration: QueueFunction, platform: PlatformProvider): S
   return async (message: unknown, context: InvocationContext) => {
     const p = await platform();
     const meta = (context.triggerMetadata ?? {}) as Record<string, unknown>;
-    const messageId = String(meta.messageId ?? context.invocationId);
+    // Service Bus ids are strings, numbers or bytes; the invocation id stands in when absent.
+    const messageId = typeof meta.messageId === "string" || typeof meta.messageId === "number" ? String(meta.messageId) : context.invocationId;
     const deliveryCount = Number(meta.deliveryCount ?? 1);
     const correlationId = typeof meta.correlationId === "string" && meta.correlationId ? meta.correlationId : messageId;
     const logger = p.logger.child({ correlation_id: correlationId, function: declaration.name, message_id: messageId, delivery_count: deliveryCount });
@@ -124,4 +125,11 @@ function timerHandler(declaration: TimerFunction, platform: PlatformProvider): T
       throw error;
     }
   };
+}
+
+/** A timer's NCRONTAB schedule: the setting it names, which must hold text. */
+function scheduleOf(settings: Settings, name: SettingName): string {
+  const schedule = settings[name];
+  if (typeof schedule !== "string") throw new ConfigurationError([`${name}: a timer schedule must be an NCRONTAB string`]);
+  return schedule;
 }

@@ -61,7 +61,7 @@ export async function runHttp(declaration: HttpFunction, request: InboundRequest
     limiting?.catch(() => undefined); // awaited below; not unhandled if the account check throws first
     principal = claims && (await platform.identity.principalOf(claims));
     rateLimit = await limiting;
-    if (principal && "roles" in declaration.access && !hasAnyRole(principal.roles, declaration.access.roles as Principal["roles"])) {
+    if (principal && "roles" in declaration.access && !hasAnyRole(principal.roles, declaration.access.roles)) {
       throw new ForbiddenError(`This action requires one of the roles: ${declaration.access.roles.join(", ")}`);
     }
     if (rateLimit && !rateLimit.allowed) {

@@ -45,7 +45,7 @@ class JsonLogger implements Logger {
   }
   #write(level: LogLevel, message: string, fields: Record<string, unknown> | undefined): void {
     if (ORDER[level] < this.#min) return;
-    const entry: Record<string, unknown> = Object.assign({ timestamp: new Date().toISOString(), level, message }, ...this.#fields, fields);
+    const entry = Object.assign({ timestamp: new Date().toISOString(), level, message }, ...this.#fields, fields) as Record<string, unknown>;
     this.#sink(JSON.stringify(entry, errorReplacer), level);
   }
 }

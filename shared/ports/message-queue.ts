@@ -1,4 +1,9 @@
 /** A message to send. `messageId` de-duplicates: a second send with the same id is dropped. */
+/** One message or several, as a list (Array.isArray does not narrow a readonly array). */
+export function messageList(messages: OutgoingMessage | readonly OutgoingMessage[]): readonly OutgoingMessage[] {
+  return Array.isArray(messages) ? (messages as readonly OutgoingMessage[]) : [messages as OutgoingMessage];
+}
+
 export interface OutgoingMessage {
   readonly messageId: string;
   readonly body: unknown;

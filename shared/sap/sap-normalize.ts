@@ -144,3 +144,11 @@ export function fromSapTimestamp(text: string): number | undefined {
   const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
   return Number.isNaN(ms) ? undefined : ms;
 }
+
+/** An RFC scalar as text (CHAR and NUMC fields arrive as strings, numbers as numbers); absent is "". */
+export function rfcText(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") return String(value);
+  if (value === null || value === undefined) return "";
+  throw new TypeError(`expected an RFC scalar, got ${typeof value}`);
+}

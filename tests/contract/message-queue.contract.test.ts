@@ -56,7 +56,7 @@ function contract(name: string, open: () => Promise<{ queue: MessageQueue; name:
       for (let delivery = 1; delivery <= 3; delivery++) {
         const [m] = await q.receive(fresh(), 1);
         assert.equal(m?.deliveryCount, delivery);
-        await q.abandon(fresh(), m!);
+        await q.abandon(fresh(), m);
       }
       assert.deepEqual(await q.receive(fresh(), 1), []);
       const dead = (await q.peekDeadLetters(fresh(), 50)).find((d) => d.messageId === id);
@@ -73,8 +73,8 @@ function contract(name: string, open: () => Promise<{ queue: MessageQueue; name:
       const [second] = await q.receive(fresh(), 1);
       assert.equal(second?.messageId, id);
       assert.equal(second?.deliveryCount, 2);
-      await assert.rejects(q.complete(fresh(), first!), "the stale lock cannot settle");
-      await q.complete(fresh(), second!);
+      await assert.rejects(q.complete(fresh(), first), "the stale lock cannot settle");
+      await q.complete(fresh(), second);
     });
 
     it("de-duplicates by message id", async (t) => {
@@ -96,7 +96,7 @@ function contract(name: string, open: () => Promise<{ queue: MessageQueue; name:
       await new Promise((r) => setTimeout(r, 1700));
       const [m] = await q.receive(fresh(), 1);
       assert.equal(m?.messageId, id);
-      await q.complete(fresh(), m!);
+      await q.complete(fresh(), m);
     });
 
     it("dead-letters explicitly with a reason", async (t) => {

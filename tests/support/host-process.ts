@@ -26,8 +26,8 @@ export async function startHostProcess(dir: string, env: Record<string, string>)
     detached: true,
   });
   let out = "";
-  child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
-  child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
+  child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (out += d.toString()));
   const deadline = Date.now() + 60_000;
   let url: string | undefined;
   while (!url) {

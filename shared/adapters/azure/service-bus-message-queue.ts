@@ -5,7 +5,7 @@ import type {
   ServiceBusReceiver,
   ServiceBusSender,
 } from "@azure/service-bus";
-import type { DeadLetteredMessage, MessageQueue, OutgoingMessage, ReceivedMessage } from "../../ports/message-queue.js";
+import { messageList, type DeadLetteredMessage, type MessageQueue, type OutgoingMessage, type ReceivedMessage } from "../../ports/message-queue.js";
 
 export type ServiceBusTarget = { connectionString: string } | { fullyQualifiedNamespace: string };
 
@@ -56,7 +56,7 @@ export class ServiceBusMessageQueue implements MessageQueue {
   }
 
   async send(queue: string, messages: OutgoingMessage | readonly OutgoingMessage[]): Promise<void> {
-    const list = Array.isArray(messages) ? messages : [messages as OutgoingMessage];
+    const list = messageList(messages);
     await this.#sender(queue).sendMessages(
       list.map((m) => ({
         messageId: m.messageId,

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { sql, type Kysely } from "kysely";
-import type { DeadLetteredMessage, MessageQueue, OutgoingMessage, ReceivedMessage } from "../../ports/message-queue.js";
+import { tablesOf } from "../../foundation/sql/database.js";
+import { messageList, type DeadLetteredMessage, type MessageQueue, type OutgoingMessage, type ReceivedMessage } from "../../ports/message-queue.js";
 import { DEFAULT_QUEUE_DEFINITION, type QueueDefinition } from "../../foundation/queues.js";
 
 /** Service Bus's error when settling with a lock that expired or was taken over. */
@@ -34,20 +35,21 @@ interface Row {
  * comes back when its lock expires.
  */
 export class LocalMessageQueue implements MessageQueue {
-  readonly #db: Kysely<any>;
+  // Raw SQL on its own tables: the connection is shared, its table types do not matter here.
+  readonly #db: Kysely<unknown>;
   readonly #definitions: Map<string, QueueDefinition>;
   readonly #duplicateWindowMs: number;
   readonly #now: () => number;
 
-  private constructor(db: Kysely<any>, definitions: readonly QueueDefinition[], duplicateWindowMs: number, now: () => number) {
+  private constructor(db: Kysely<unknown>, definitions: readonly QueueDefinition[], duplicateWindowMs: number, now: () => number) {
     this.#db = db;
     this.#definitions = new Map(definitions.map((d) => [d.name, d]));
     this.#duplicateWindowMs = duplicateWindowMs;
     this.#now = now;
   }
 
-  static async open(
-    db: Kysely<any>,
+  static async open<T>(
+    db: Kysely<T>,
     definitions: readonly QueueDefinition[],
     options: { duplicateWindowMs?: number; now?: () => number } = {},
   ): Promise<LocalMessageQueue> {
@@ -71,7 +73,7 @@ export class LocalMessageQueue implements MessageQueue {
       UNIQUE (queue, message_id)
     )`.execute(db);
     await sql`CREATE INDEX IF NOT EXISTS ix_local_queue_ready ON local_queue_messages (queue, state, visible_at)`.execute(db);
-    return new LocalMessageQueue(db, definitions, options.duplicateWindowMs ?? 10 * 60_000, options.now ?? Date.now);
+    return new LocalMessageQueue(tablesOf<unknown, T>(db), definitions, options.duplicateWindowMs ?? 10 * 60_000, options.now ?? Date.now);
   }
 
   definitionOf(queue: string): QueueDefinition {
@@ -80,7 +82,7 @@ export class LocalMessageQueue implements MessageQueue {
 
   async send(queue: string, messages: OutgoingMessage | readonly OutgoingMessage[]): Promise<void> {
     const now = this.#now();
-    const list = Array.isArray(messages) ? messages : [messages as OutgoingMessage];
+    const list = messageList(messages);
     for (const m of list) {
       const visibleAt = m.scheduledEnqueueTime ? Math.max(now, m.scheduledEnqueueTime.getTime()) : now;
       // Same id within the duplicate window: dropped, as Service Bus does. After the

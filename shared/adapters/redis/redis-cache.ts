@@ -161,8 +161,8 @@ export class RedisRateLimiter implements RateLimiter {
     redis.defineCommand("paceSlot", { numberOfKeys: 1, lua: PACE_LUA });
   }
   async pace(key: string, intervalMs: number): Promise<number> {
-    const run = (this.#redis as unknown as { paceSlot(k: string, interval: number): Promise<string> }).paceSlot;
-    return Number(await run.call(this.#redis, this.#prefix + key, intervalMs));
+    const redis = this.#redis as unknown as { paceSlot(k: string, interval: number): Promise<string> };
+    return Number(await redis.paceSlot(this.#prefix + key, intervalMs));
   }
   async take(key: string, policy: RateLimitPolicy): Promise<RateLimitDecision> {
     const redisKey = this.#prefix + key;
@@ -206,8 +206,8 @@ export class RedisRateLimiter implements RateLimiter {
   async #refill(redisKey: string, policy: RateLimitPolicy, want: number): Promise<RateLimitDecision> {
     // Timed from the request, so a slow answer shortens the lease rather than stretching it.
     const askedAt = Date.now();
-    const run = (this.#redis as unknown as { takeTokens(k: string, rate: number, burst: number, want: number): Promise<[number, string]> }).takeTokens;
-    const [granted, sharedText] = await run.call(this.#redis, redisKey, policy.perMinute, policy.burst, want);
+    const redis = this.#redis as unknown as { takeTokens(k: string, rate: number, burst: number, want: number): Promise<[number, string]> };
+    const [granted, sharedText] = await redis.takeTokens(redisKey, policy.perMinute, policy.burst, want);
     const shared = Number(sharedText);
     const previous = this.#leases.get(redisKey);
     this.#bound(askedAt);

@@ -1,3 +1,4 @@
+import { rfcText } from "../../sap/sap-normalize.js";
 import { formatDecimal } from "../../kernel/money.js";
 import { RfcError, type RfcParameters, type RfcResult, type SapRfcClient } from "../../ports/sap-rfc.js";
 import type { ChecksumEntry } from "../../sap/billing-checksum.js";
@@ -214,7 +215,7 @@ export class SapSimulator implements SapRfcClient {
       case RFC_PING:
         return {};
       case names.listProjects: {
-        const filter = String(p.IV_FILTER ?? "ALL").trim();
+        const filter = rfcText(p.IV_FILTER ?? "ALL").trim();
         const skip = Number(p.IV_SKIP ?? 0) || 0;
         const max = Number(p.IV_MAX_ROWS ?? 0) || 0;
         if (filter === "ALL" && max > 0) {
@@ -222,23 +223,23 @@ export class SapSimulator implements SapRfcClient {
           const last = Math.min(this.#options.projectCount, skip + max);
           return { ET_PROJECTS: Array.from({ length: Math.max(0, last - skip) }, (_, i) => this.#header(skip + i + 1)), EV_TOTAL: String(this.#options.projectCount) };
         }
-        const rows = this.#listProjects(filter, String(p.IV_VALUE ?? "").trim());
+        const rows = this.#listProjects(filter, rfcText(p.IV_VALUE ?? "").trim());
         return { ET_PROJECTS: max > 0 ? rows.slice(skip, skip + max) : rows, EV_TOTAL: String(rows.length) };
       }
       case names.readProject: {
-        const index = this.#indexOf(String(p.PROJECT_ID ?? ""));
+        const index = this.#indexOf(rfcText(p.PROJECT_ID ?? ""));
         if (index === undefined) throw new RfcError("ABAP_EXCEPTION", `Project ${String(p.PROJECT_ID)} does not exist`, "NOT_FOUND");
         const project = this.#project(index);
         return { ES_HEADER: project.header, ET_WBS: project.wbs, ET_RESOURCE_PLAN: project.plan };
       }
       case names.readResources: {
-        const department = String(p.IV_ABTEI ?? "").trim();
+        const department = rfcText(p.IV_ABTEI ?? "").trim();
         const rows = Array.from({ length: RESOURCE_COUNT }, (_, i) => this.#resource(i + 1));
         return { ET_RESOURCES: department ? rows.filter((r) => r.ABTEI.trim() === department) : rows };
       }
       case names.readCostCenterPlan: {
-        const year = Number(String(p.IV_GJAHR ?? "").trim());
-        const department = String(p.IV_ABTEI ?? "").trim();
+        const year = Number(rfcText(p.IV_GJAHR ?? "").trim());
+        const department = rfcText(p.IV_ABTEI ?? "").trim();
         const rows = year >= FIRST_YEAR && year <= LAST_YEAR ? Array.from({ length: COST_CENTER_COUNT }, (_, i) => this.#costCenterPlan(i + 1, year)) : [];
         return { ET_PLAN: department ? rows.filter((r) => r.ABTEI.trim() === department) : rows };
       }

@@ -3,7 +3,7 @@ import { dirname } from "node:path";
 import { formatDecimal } from "../../kernel/money.js";
 import { RfcError, type RfcParameters, type RfcResult } from "../../ports/sap-rfc.js";
 import { billingChecksum, rangeChecksum, type ChecksumEntry } from "../../sap/billing-checksum.js";
-import { sapAmountMinor, sapCurrency, sapDate, sapText, toSapTimestamp } from "../../sap/sap-normalize.js";
+import { sapAmountMinor, sapCurrency, sapDate, sapText, toSapTimestamp, rfcText } from "../../sap/sap-normalize.js";
 import type { SapBillingEntryRow } from "../../sap/sap-functions.js";
 import type { Clock } from "../../ports/clock.js";
 
@@ -57,9 +57,9 @@ export class SimulatedBillingLedger {
 
   /** Z_UPDATE_PROJECT_DATA: PROJECT_ID, IV_REFERENCE, IT_ENTRIES → EV_DOCUMENT, EV_DUPLICATE. */
   post(p: RfcParameters): RfcResult {
-    const projectId = String(p.PROJECT_ID ?? "").trim();
+    const projectId = rfcText(p.PROJECT_ID ?? "").trim();
     if (this.#o.indexOf(projectId) === undefined) throw new RfcError("ABAP_EXCEPTION", `Project ${projectId} does not exist`, "NOT_FOUND");
-    const reference = String(p.IV_REFERENCE ?? "").trim();
+    const reference = rfcText(p.IV_REFERENCE ?? "").trim();
     if (!reference) throw new RfcError("ABAP_EXCEPTION", "IV_REFERENCE is required", "NO_REFERENCE");
     const existing = this.#byReference.get(reference);
     if (existing) return { EV_DOCUMENT: existing.documentNumber, EV_DUPLICATE: "X" };
@@ -92,7 +92,7 @@ export class SimulatedBillingLedger {
 
   /** Z_REVERSE_BILLING: IV_REFERENCE → EV_REVERSED ('X' when this call reversed it). Unknown or reversed: no-op. */
   reverse(p: RfcParameters): RfcResult {
-    const reference = String(p.IV_REFERENCE ?? "").trim();
+    const reference = rfcText(p.IV_REFERENCE ?? "").trim();
     const posting = this.#byReference.get(reference);
     if (!posting || posting.reversedAt) return { EV_REVERSED: "" };
     const record: LogRecord = { type: "reverse", reference, at: this.#o.clock.now().toISOString() };
@@ -103,10 +103,10 @@ export class SimulatedBillingLedger {
 
   /** Z_READ_BILLING_DATA: PROJECT_ID (IV_REFERENCE optional) → ET_BILLING, live entries only. */
   read(p: RfcParameters): RfcResult {
-    const projectId = String(p.PROJECT_ID ?? "").trim();
+    const projectId = rfcText(p.PROJECT_ID ?? "").trim();
     const index = this.#o.indexOf(projectId);
     if (index === undefined) throw new RfcError("ABAP_EXCEPTION", `Project ${projectId} does not exist`, "NOT_FOUND");
-    const reference = String(p.IV_REFERENCE ?? "").trim();
+    const reference = rfcText(p.IV_REFERENCE ?? "").trim();
     const rows: SapBillingEntryRow[] = [];
     if (!reference) {
       for (const e of this.#o.baseEntries(index)) rows.push(this.#row("", "", e));
@@ -120,7 +120,7 @@ export class SimulatedBillingLedger {
 
   /** Z_LIST_BILLING_CHANGES: IV_SINCE (YYYYMMDDhhmmss UTC) → ET_CHANGES {PROJECT_ID, CHANGED_AT}, EV_NOW. */
   changes(p: RfcParameters): RfcResult {
-    const since = String(p.IV_SINCE ?? "").trim() || "00000000000000";
+    const since = rfcText(p.IV_SINCE ?? "").trim() || "00000000000000";
     const latest = new Map<string, string>();
     for (const posting of this.#byReference.values()) {
       for (const at of [posting.at, posting.reversedAt]) {
@@ -142,12 +142,12 @@ export class SimulatedBillingLedger {
    */
   checksums(p: RfcParameters): RfcResult {
     const listed = (p.IT_PROJECTS ?? []) as { PROJECT_ID: string }[];
-    const ids = listed.length > 0 ? listed.map((r) => String(r.PROJECT_ID).trim()) : this.#range(String(p.IV_FROM ?? ""), String(p.IV_TO ?? ""));
+    const ids = listed.length > 0 ? listed.map((r) => String(r.PROJECT_ID).trim()) : this.#range(rfcText(p.IV_FROM ?? ""), rfcText(p.IV_TO ?? ""));
     const perProject = ids.map((projectId) => {
       const index = this.#o.indexOf(projectId);
       return { projectId, checksum: index === undefined ? billingChecksum([]) : billingChecksum(this.#liveEntries(index, projectId)) };
     });
-    const detail = listed.length > 0 || String(p.IV_DETAIL ?? "") === "X";
+    const detail = listed.length > 0 || rfcText(p.IV_DETAIL ?? "") === "X";
     return {
       EV_RANGE_CHECKSUM: rangeChecksum(perProject),
       EV_COUNT: String(perProject.length),

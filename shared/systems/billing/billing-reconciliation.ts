@@ -8,7 +8,7 @@ import type { Alerter } from "../../ports/alerter.js";
 import type { RfcParameters, RfcResult } from "../../ports/sap-rfc.js";
 import type { GuardedSapClient } from "../../sap/guarded-sap-client.js";
 import type { SapBillingEntryRow, SapProjectHeaderRow } from "../../sap/sap-functions.js";
-import { fromSapTimestamp, sapId, toSapTimestamp } from "../../sap/sap-normalize.js";
+import { fromSapTimestamp, sapId, toSapTimestamp, rfcText } from "../../sap/sap-normalize.js";
 import type { BillingInconsistenciesTable, BillingTables, ReconciliationRunsTable } from "./billing-tables.js";
 import { billingChecksum, rangeChecksum, type ChecksumEntry } from "../../sap/billing-checksum.js";
 import { compare, facts, fromSap, proposalFor, stateOf, type Differences, type RepairProposal } from "./billing-facts.js";
@@ -269,7 +269,7 @@ export class BillingReconciliation {
       const sap = await call(this.#o.functions.checksums, { IT_PROJECTS: chunk.map((p) => ({ PROJECT_ID: p })) });
       differing.push(...(await this.#differingProjects(chunk, sap)));
     }
-    return { projects: projects.length, checkedIds: projects, differing, sapNow: String(changes.EV_NOW ?? "").trim() };
+    return { projects: projects.length, checkedIds: projects, differing, sapNow: rfcText(changes.EV_NOW ?? "").trim() };
   }
 
   async #full(call: Caller): Promise<Checked> {

@@ -1,3 +1,4 @@
+import { rfcText } from "../../sap/sap-normalize.js";
 import { createHash, randomUUID } from "node:crypto";
 import { selectPage } from "../../foundation/sql/paging.js";
 import type { Kysely } from "kysely";
@@ -321,7 +322,7 @@ export class BillingSagaService {
       },
       { what: "Project", id: projectId },
     );
-    const sapResult = { document: String(result.EV_DOCUMENT ?? "").trim(), duplicate: String(result.EV_DUPLICATE ?? "").trim() === "X" };
+    const sapResult = { document: rfcText(result.EV_DOCUMENT ?? "").trim(), duplicate: rfcText(result.EV_DUPLICATE ?? "").trim() === "X" };
     await this.#setStep(sagaId, { step: "SAP_APPLIED", sap_result: json(sapResult) });
     return sapResult;
   }

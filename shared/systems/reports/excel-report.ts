@@ -206,7 +206,7 @@ class Styles {
       style = { ...base, numFmt: "@" };
       const id = this.#registry.addStyleModel(style, VALUE_TYPE_STRING);
       const xfs = this.#registry.model?.styles;
-      const xf = Array.isArray(xfs) ? xfs[id] : undefined;
+      const xf: unknown = Array.isArray(xfs) ? (xfs as unknown[])[id] : undefined;
       if (typeof xf !== "string" || !xf.startsWith("<xf ")) throw internalsChanged("workbook.styles.model.styles does not hold rendered <xf> elements");
       // The registry indexes styles by their original XML, so later cells with this style
       // object (a WeakMap hit) or an equal one get the same, patched, id.

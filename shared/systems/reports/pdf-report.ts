@@ -195,7 +195,7 @@ function cellValue(row: Readonly<Record<string, string | null>>, key: string): s
   if (!Object.hasOwn(row, key)) return null;
   const value: unknown = row[key];
   if (value === null || value === undefined) return null;
-  return typeof value === "string" ? value : String(value);
+  return typeof value === "string" ? value : JSON.stringify(value);
 }
 
 // Sign or "(", a digit, then digits and separators: "-1,234.50", "(12)", "1 234,5", "7.5 %".

@@ -42,7 +42,10 @@ function parseCsvLine(line: string): string[] {
       let value = "";
       i++;
       while (i < line.length) {
-        if (line[i] === '"' && line[i + 1] === '"') (value += '"'), (i += 2);
+        if (line[i] === '"' && line[i + 1] === '"') {
+          value += '"';
+          i += 2;
+        }
         else if (line[i] === '"') break;
         else value += line[i++];
       }
@@ -57,7 +60,7 @@ function parseCsvLine(line: string): string[] {
   return out;
 }
 
-const alerts = (title: RegExp) => host.logs.entries().filter((e) => typeof e.message === "string" && e.message.startsWith("ALERT") && title.test(e.message as string));
+const alerts = (title: RegExp) => host.logs.entries().filter((e) => typeof e.message === "string" && e.message.startsWith("ALERT") && title.test(e.message));
 
 describe("the daily ESG ratings file", () => {
   before(async () => {

@@ -5,7 +5,7 @@ import { isStartDue, isStartOverdue, localDate, windowFor, zonedTime, type Daily
 import { SETTINGS } from "../../../shared/index.js";
 
 const central: DailyWindow = { timeZone: "America/Chicago", startTime: "05:00", windowMinutes: 240, graceMinutes: 15 };
-const defaultSchedule = SETTINGS.ESG_DAILY_SCHEDULE.schema.parse(undefined) as string;
+const defaultSchedule = SETTINGS.ESG_DAILY_SCHEDULE.schema.parse(undefined);
 
 /** Every firing of the default UTC schedule between two instants. */
 function firings(schedule: string, from: string, to: string): Date[] {

@@ -8,7 +8,7 @@ import type { PlatformTables } from "../../../shared/catalog.js";
 const db = new Kysely<PlatformTables>({
   dialect: new PagingMssqlDialect({
     tarn: { Pool: class {} as never, options: { min: 0, max: 1 } },
-    tedious: { connectionFactory: () => { throw new Error("compile only"); }, ISOLATION_LEVEL: {} as never, Request: class {} as never, TYPES: {} as never },
+    tedious: { connectionFactory: () => { throw new Error("compile only"); }, ISOLATION_LEVEL: {}, Request: class {} as never, TYPES: {} as never },
   }),
 });
 

@@ -41,7 +41,7 @@ describe("partner calls with retries", () => {
     assert.equal(response.status, 200);
     assert.equal(response.attempts, 3);
     assert.equal(requests, 3);
-    assert.ok(sleeps.every((ms, i) => ms >= 0 && ms <= Math.min(40, 10 * 2 ** i)), `full jitter within the cap: ${sleeps}`);
+    assert.ok(sleeps.every((ms, i) => ms >= 0 && ms <= Math.min(40, 10 * 2 ** i)), `full jitter within the cap: ${sleeps.join(", ")}`);
   });
 
   it("waits at least what Retry-After asks and tells the adaptive rate about 429", async () => {

@@ -197,7 +197,7 @@ describe("excel report: writeExcelReport", async () => {
     const date = rowOf("PRJ-000001").getCell(3);
     assert.equal(date.type, ExcelJS.ValueType.Date);
     assert.ok(date.value instanceof Date);
-    assert.equal((date.value as Date).toISOString(), "2026-11-20T00:00:00.000Z");
+    assert.equal((date.value).toISOString(), "2026-11-20T00:00:00.000Z");
     assert.equal(date.numFmt, CELL_FORMATS.date);
     assert.equal((rowOf("PRJ-100").getCell(3).value as Date).toISOString(), "2024-02-29T00:00:00.000Z");
   });
