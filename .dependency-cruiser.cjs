@@ -17,7 +17,8 @@ module.exports = {
     },
     {
       name: "local-host-uses-the-shared-entry",
-      comment: "The local host reaches the domain only through shared/index.ts and the local-only entry shared/local.ts.",
+      comment:
+        "The local host reaches the domain only through shared/index.ts and the local-only entry shared/local.ts.",
       severity: "error",
       from: { path: "^local/" },
       to: { path: "^shared/", pathNot: "^shared/(index|local)\\.ts$" },
@@ -31,7 +32,8 @@ module.exports = {
     },
     {
       name: "kernel-imports-nothing",
-      comment: "shared/kernel holds meanings without I/O (errors, roles, money, csv, encryption): Node built-ins and zod only.",
+      comment:
+        "shared/kernel holds meanings without I/O (errors, roles, money, csv, encryption): Node built-ins and zod only.",
       severity: "error",
       from: { path: "^shared/kernel/" },
       to: { pathNot: ["^shared/kernel/", "node_modules/zod/"], dependencyTypesNot: ["core"] },
@@ -52,7 +54,8 @@ module.exports = {
     },
     {
       name: "sap-contract-knows-no-system",
-      comment: "The SAP contract (functions, normalisation, checksums, guarded client) serves systems and adapters alike.",
+      comment:
+        "The SAP contract (functions, normalisation, checksums, guarded client) serves systems and adapters alike.",
       severity: "error",
       from: { path: "^shared/sap/" },
       to: { path: "^shared/(systems/|adapters/|[^/]+\\.ts$)" },
@@ -102,6 +105,9 @@ module.exports = {
     doNotFollow: { path: "node_modules" },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },
-    enhancedResolveOptions: { exportsFields: ["exports"], conditionNames: ["import", "require", "node", "default", "types"] },
+    enhancedResolveOptions: {
+      exportsFields: ["exports"],
+      conditionNames: ["import", "require", "node", "default", "types"],
+    },
   },
 };

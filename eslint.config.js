@@ -12,7 +12,10 @@ export default tseslint.config(
     rules: {
       // An async method without await is how an implementation meets a Promise-returning port.
       "@typescript-eslint/require-await": "off",
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" },
+      ],
       // Generators and stream callbacks that need the instance name it; that is clearer than binding.
       "@typescript-eslint/no-this-alias": "off",
       // Passing a caught error on unchanged (reject(error)) is right; wrapping it would lose its type.

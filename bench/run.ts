@@ -77,13 +77,18 @@ function machine(): string {
 
 function textTable(rows: readonly (readonly string[])[]): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? "").length)));
-  const line = (r: readonly string[]) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join("  ");
+  const line = (r: readonly string[]) =>
+    r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join("  ");
   return [line(rows[0]!), widths.map((w) => "-".repeat(w)).join("  "), ...rows.slice(1).map(line)].join("\n");
 }
 
 function markdownTable(rows: readonly (readonly string[])[]): string {
   const line = (r: readonly string[]) => `| ${r.join(" | ")} |`;
-  return [line(rows[0]!), `|${rows[0]!.map((_, c) => (c === 0 ? " --- " : " ---: ")).join("|")}|`, ...rows.slice(1).map(line)].join("\n");
+  return [
+    line(rows[0]!),
+    `|${rows[0]!.map((_, c) => (c === 0 ? " --- " : " ---: ")).join("|")}|`,
+    ...rows.slice(1).map(line),
+  ].join("\n");
 }
 
 function printReport(report: BenchReport): void {
@@ -93,7 +98,8 @@ function printReport(report: BenchReport): void {
     return;
   }
   process.stdout.write(`${textTable(report.table)}\n\nGoals:\n`);
-  for (const goal of report.goals) process.stdout.write(`  ${goal.met ? "MET   " : "MISSED"}  ${goal.label}: ${goal.detail}\n`);
+  for (const goal of report.goals)
+    process.stdout.write(`  ${goal.met ? "MET   " : "MISSED"}  ${goal.label}: ${goal.detail}\n`);
   for (const note of report.notes) process.stdout.write(`  note: ${note}\n`);
 }
 
@@ -126,7 +132,10 @@ function updateDocs(reports: readonly BenchReport[], command: string, options: B
     const block = `${begin}\n${docSection(report, command, options, date)}\n${end}`;
     const from = text.indexOf(begin);
     const to = text.indexOf(end);
-    text = from >= 0 && to > from ? text.slice(0, from) + block + text.slice(to + end.length) : `${text.trimEnd()}\n\n## ${report.title}\n\n${block}\n`;
+    text =
+      from >= 0 && to > from
+        ? text.slice(0, from) + block + text.slice(to + end.length)
+        : `${text.trimEnd()}\n\n## ${report.title}\n\n${block}\n`;
   }
   writeFileSync(docsPath, text);
   process.stdout.write(`\nFigures written to ${docsPath}\n`);
@@ -138,10 +147,12 @@ async function main(): Promise<void> {
   const command = ["npm run bench", ...(argv.length > 0 ? ["--", ...argv] : [])].join(" ");
   const all = await loadBenchmarks();
   const unknown = args.ids.filter((id) => !all.some((b) => b.id === id));
-  if (unknown.length > 0) throw new Error(`unknown benchmark(s) ${unknown.join(", ")}; known: ${all.map((b) => b.id).join(", ")}`);
+  if (unknown.length > 0)
+    throw new Error(`unknown benchmark(s) ${unknown.join(", ")}; known: ${all.map((b) => b.id).join(", ")}`);
   const selected = args.ids.length > 0 ? all.filter((b) => args.ids.includes(b.id)) : all;
   process.stdout.write(`${machine()}\n`);
-  if (args.options.profileDir) process.stdout.write(`CPU profiles of the server processes go to ${args.options.profileDir}\n`);
+  if (args.options.profileDir)
+    process.stdout.write(`CPU profiles of the server processes go to ${args.options.profileDir}\n`);
   const reports: BenchReport[] = [];
   let failed = false;
   for (const benchmark of selected) {
@@ -152,11 +163,17 @@ async function main(): Promise<void> {
       printReport(report);
     } catch (error) {
       failed = true;
-      process.stderr.write(`${benchmark.id} could not run: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.stderr.write(
+        `${benchmark.id} could not run: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
     }
   }
   const missed = reports.flatMap((r) => r.goals.filter((g) => !g.met).map((g) => `${r.id}: ${g.label}`));
-  process.stdout.write(missed.length > 0 ? `\nGoals missed (reported, not gated):\n${missed.map((m) => `  - ${m}`).join("\n")}\n` : "\nAll goals met.\n");
+  process.stdout.write(
+    missed.length > 0
+      ? `\nGoals missed (reported, not gated):\n${missed.map((m) => `  - ${m}`).join("\n")}\n`
+      : "\nAll goals met.\n",
+  );
   if (args.docs && reports.some((r) => !r.skipped)) updateDocs(reports, command, args.options);
   process.exitCode = failed ? 1 : 0;
 }

@@ -15,14 +15,39 @@ import {
 import { projectsGet, projectsList, projectsUpdate } from "./gateway/project-functions.js";
 import { resourcesList } from "./gateway/resource-functions.js";
 import type { FunctionDeclaration } from "./runtime/declarations.js";
-import { backupRun, backupVerifyMonthly, backupWeekly, backupsDownload, backupsGet, backupsList, backupsTrigger, backupsVerify } from "./backups/backup-functions.js";
-import { reportGenerate, reportRequeue, reportsDownload, reportsGenerate, reportsGet, reportsList } from "./reports/report-functions.js";
+import {
+  backupRun,
+  backupVerifyMonthly,
+  backupWeekly,
+  backupsDownload,
+  backupsGet,
+  backupsList,
+  backupsTrigger,
+  backupsVerify,
+} from "./backups/backup-functions.js";
+import {
+  reportGenerate,
+  reportRequeue,
+  reportsDownload,
+  reportsGenerate,
+  reportsGet,
+  reportsList,
+} from "./reports/report-functions.js";
 import { esgFunctions } from "./esg/esg-functions.js";
 import { apiDocsFunctions } from "./platform/api-docs-functions.js";
 import { health, healthReady, metrics, routeNotFound } from "./platform/health-functions.js";
 import { jobsSweep } from "./platform/job-functions.js";
 import { purgeExpiredSessions } from "./identity/purge-expired-sessions.js";
-import { auditLogList, usersCreate, usersDisable, usersEnable, usersGet, usersList, usersResetPassword, usersSetRoles } from "./identity/user-functions.js";
+import {
+  auditLogList,
+  usersCreate,
+  usersDisable,
+  usersEnable,
+  usersGet,
+  usersList,
+  usersResetPassword,
+  usersSetRoles,
+} from "./identity/user-functions.js";
 
 /** Every function of the app, declared once; both hosts register exactly this list. */
 export const functions: readonly FunctionDeclaration[] = [

@@ -34,7 +34,10 @@ export interface RunningAzurite {
 export async function startAzurite(config: AzuriteConfig): Promise<RunningAzurite> {
   const require = createRequire(import.meta.url);
   const packageDir = dirname(require.resolve("azurite/package.json"));
-  const bin = join(packageDir, (require("azurite/package.json") as { bin: Record<string, string> }).bin["azurite-blob"]!);
+  const bin = join(
+    packageDir,
+    (require("azurite/package.json") as { bin: Record<string, string> }).bin["azurite-blob"]!,
+  );
   const location = resolve(config.location);
   mkdirSync(location, { recursive: true });
   const key = randomBytes(64).toString("base64");
@@ -65,12 +68,17 @@ async function waitForPort(host: string, port: number, child: ChildProcess, outp
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
-      throw new Error(`Azurite exited with code ${child.exitCode} (is port ${port} already in use?): ${output().slice(-500)}`);
+      throw new Error(
+        `Azurite exited with code ${child.exitCode} (is port ${port} already in use?): ${output().slice(-500)}`,
+      );
     }
     if (await canConnect(host, port)) {
       // Someone else may hold the port: then our Azurite fails to bind and exits; make sure it is ours.
       await new Promise((r) => setTimeout(r, 300));
-      if (child.exitCode !== null) throw new Error(`Azurite exited with code ${String(child.exitCode)}: port ${port} is already in use: ${output().slice(-500)}`);
+      if (child.exitCode !== null)
+        throw new Error(
+          `Azurite exited with code ${String(child.exitCode)}: port ${port} is already in use: ${output().slice(-500)}`,
+        );
       return;
     }
     await new Promise((r) => setTimeout(r, 100));

@@ -3,7 +3,17 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { AddressInfo } from "node:net";
-import { ConfigurationError, LocalMessageQueue, createPlatform, loadSettings, type LogSink, type Platform, type QueueDefinition, type Settings, type Clock } from "../shared/index.js";
+import {
+  ConfigurationError,
+  LocalMessageQueue,
+  createPlatform,
+  loadSettings,
+  type LogSink,
+  type Platform,
+  type QueueDefinition,
+  type Settings,
+  type Clock,
+} from "../shared/index.js";
 import { seedSimulatedProjectRecords } from "../shared/local.js";
 import { functions as appFunctions } from "../functions/catalog.js";
 import type { FunctionDeclaration, InboundRequest, RequestHeaders } from "../functions/runtime/declarations.js";
@@ -65,16 +75,28 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     simulators = started.running;
     const settings = loadSettings(env);
     if (settings.runningInAzure) {
-      throw new ConfigurationError(["The local host does not run in Azure (WEBSITE_INSTANCE_ID is set); Azure runs functions/index.js"]);
+      throw new ConfigurationError([
+        "The local host does not run in Azure (WEBSITE_INSTANCE_ID is set); Azure runs functions/index.js",
+      ]);
     }
-    platform = await createPlatform(settings, { env, ...(options.logSink ? { logSink: options.logSink } : {}), ...(options.extraQueues ? { extraQueues: options.extraQueues } : {}), ...(options.clock ? { clock: options.clock } : {}) });
+    platform = await createPlatform(settings, {
+      env,
+      ...(options.logSink ? { logSink: options.logSink } : {}),
+      ...(options.extraQueues ? { extraQueues: options.extraQueues } : {}),
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
     await seedLocalAdmin(platform, settings);
     if (platform.simulators.sap) {
       const seeded = await seedSimulatedProjectRecords(platform);
-      if (seeded > 0) platform.logger.info("Seeded SQL project records for the simulated SAP projects", { projects: seeded });
+      if (seeded > 0)
+        platform.logger.info("Seeded SQL project records for the simulated SAP projects", { projects: seeded });
     }
     const ready = platform;
-    const registrations = toRegistrations(options.declarations ?? [...simulators.flatMap((s) => s.functions), ...appFunctions], settings, async () => ready);
+    const registrations = toRegistrations(
+      options.declarations ?? [...simulators.flatMap((s) => s.functions), ...appFunctions],
+      settings,
+      async () => ready,
+    );
     const router = new Router(registrations);
     const server = createServer((req, res) => void serve(router, settings, req, res, ready));
     await new Promise<void>((resolve, reject) => {
@@ -95,12 +117,16 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     if (options.timers !== false) timers.start();
     // Settled rows only matter for de-duplication; drop them once past its window.
     const housekeeping = setInterval(() => {
-      if (ready.queue instanceof LocalMessageQueue) ready.queue.purgeSettled().catch((error: unknown) => ready.logger.warn("Local queue purge failed", { error }));
+      if (ready.queue instanceof LocalMessageQueue)
+        ready.queue.purgeSettled().catch((error: unknown) => ready.logger.warn("Local queue purge failed", { error }));
     }, 60_000);
     housekeeping.unref();
 
     const url = `http://localhost:${port}`;
-    ready.logger.info(`Local host listening on ${url}/api (docs: ${url}/api/docs)`, { functions: registrations.length, adapters: ready.adapters });
+    ready.logger.info(`Local host listening on ${url}/api (docs: ${url}/api/docs)`, {
+      functions: registrations.length,
+      adapters: ready.adapters,
+    });
     return {
       url,
       port,
@@ -127,18 +153,31 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
 }
 
 async function seedLocalAdmin(platform: Platform, settings: Settings): Promise<void> {
-  if (settings.runningInAzure) throw new ConfigurationError(["LOCAL_ADMIN_USERNAME: local admin seeding is refused in Azure"]);
-  const admin = await platform.identity.ensureUser({ username: settings.LOCAL_ADMIN_USERNAME, password: settings.LOCAL_ADMIN_PASSWORD, roles: ["admin"] });
+  if (settings.runningInAzure)
+    throw new ConfigurationError(["LOCAL_ADMIN_USERNAME: local admin seeding is refused in Azure"]);
+  const admin = await platform.identity.ensureUser({
+    username: settings.LOCAL_ADMIN_USERNAME,
+    password: settings.LOCAL_ADMIN_PASSWORD,
+    roles: ["admin"],
+  });
   platform.logger.info("Local admin ready", { username: admin.username });
 }
 
 /** The same concurrency the Functions host applies to Service Bus triggers. */
 function readMaxConcurrentCalls(): number {
-  const host = JSON.parse(readFileSync("host.json", "utf8")) as { extensions?: { serviceBus?: { maxConcurrentCalls?: number } } };
+  const host = JSON.parse(readFileSync("host.json", "utf8")) as {
+    extensions?: { serviceBus?: { maxConcurrentCalls?: number } };
+  };
   return host.extensions?.serviceBus?.maxConcurrentCalls ?? 16;
 }
 
-async function serve(router: Router, settings: Settings, req: IncomingMessage, res: ServerResponse, platform: Platform): Promise<void> {
+async function serve(
+  router: Router,
+  settings: Settings,
+  req: IncomingMessage,
+  res: ServerResponse,
+  platform: Platform,
+): Promise<void> {
   try {
     const { pathname, query } = splitTarget(req.url ?? "/");
     const match = router.match(req.method ?? "GET", pathname);
@@ -148,7 +187,9 @@ async function serve(router: Router, settings: Settings, req: IncomingMessage, r
       return;
     }
     // HTTP/1.1: without Content-Length or Transfer-Encoding there is no body to wait for.
-    const hasBody = req.headers["transfer-encoding"] !== undefined || (req.headers["content-length"] !== undefined && req.headers["content-length"] !== "0");
+    const hasBody =
+      req.headers["transfer-encoding"] !== undefined ||
+      (req.headers["content-length"] !== undefined && req.headers["content-length"] !== "0");
     const body = hasBody ? await readCapped(req, settings.MAX_BODY_BYTES + 1) : Buffer.alloc(0);
     const request: InboundRequest = {
       headers: new NodeRequestHeaders(req),
@@ -165,16 +206,34 @@ async function serve(router: Router, settings: Settings, req: IncomingMessage, r
       await pipeline(out, res);
       return;
     }
-    const payload = out === undefined || out === null ? "" : typeof out === "string" || Buffer.isBuffer(out) ? out : JSON.stringify(out);
+    const payload =
+      out === undefined || out === null
+        ? ""
+        : typeof out === "string" || Buffer.isBuffer(out)
+          ? out
+          : JSON.stringify(out);
     const status = response.status ?? 200;
     // A known length, not chunked encoding: the head and the body leave in one write (204 and 304 carry neither; a handler's own framing wins).
-    const framed = status === 204 || status === 304 || Object.keys(outHeaders).some((name) => /^(content-length|transfer-encoding)$/i.test(name));
-    res.writeHead(status, framed ? outHeaders : Object.assign({ "Content-Length": String(Buffer.byteLength(payload)) }, outHeaders));
+    const framed =
+      status === 204 ||
+      status === 304 ||
+      Object.keys(outHeaders).some((name) => /^(content-length|transfer-encoding)$/i.test(name));
+    res.writeHead(
+      status,
+      framed ? outHeaders : Object.assign({ "Content-Length": String(Buffer.byteLength(payload)) }, outHeaders),
+    );
     res.end(payload);
   } catch (error) {
     platform.logger.error("Local host failed to serve a request", { error });
     if (!res.headersSent) res.writeHead(500, { "Content-Type": "application/json" });
-    res.end(JSON.stringify({ success: false, error: { code: "INTERNAL_ERROR", message: "An internal error occurred", details: {} }, timestamp: new Date().toISOString(), correlation_id: "" }));
+    res.end(
+      JSON.stringify({
+        success: false,
+        error: { code: "INTERNAL_ERROR", message: "An internal error occurred", details: {} },
+        timestamp: new Date().toISOString(),
+        correlation_id: "",
+      }),
+    );
   }
 }
 
@@ -186,7 +245,13 @@ async function serve(router: Router, settings: Settings, req: IncomingMessage, r
 function splitTarget(target: string): { pathname: string; query: URLSearchParams } {
   const q = target.indexOf("?");
   const pathname = q === -1 ? target : target.slice(0, q);
-  if (!pathname.startsWith("/") || pathname.includes("/.") || pathname.includes("\\") || pathname.includes("%") || target.includes("#")) {
+  if (
+    !pathname.startsWith("/") ||
+    pathname.includes("/.") ||
+    pathname.includes("\\") ||
+    pathname.includes("%") ||
+    target.includes("#")
+  ) {
     const url = new URL(target, "http://localhost");
     return { pathname: url.pathname, query: url.searchParams };
   }

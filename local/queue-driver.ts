@@ -1,6 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { InvocationContext } from "../functions/azure-functions.js";
-import { MessageLockLostError, NonRetriableError, type Logger, type MessageQueue, type ReceivedMessage } from "../shared/index.js";
+import {
+  MessageLockLostError,
+  NonRetriableError,
+  type Logger,
+  type MessageQueue,
+  type ReceivedMessage,
+} from "../shared/index.js";
 import type { Registration } from "../functions/runtime/register.js";
 
 type QueueRegistration = Extract<Registration, { kind: "serviceBusQueue" }>;
@@ -80,7 +86,10 @@ export class QueueDriver {
         subject: message.subject,
         applicationProperties: message.applicationProperties,
       },
-      logHandler: (level, ...args) => this.#logger[level === "error" || level === "critical" ? "error" : level === "warning" ? "warn" : "debug"](args.map(String).join(" ")),
+      logHandler: (level, ...args) =>
+        this.#logger[level === "error" || level === "critical" ? "error" : level === "warning" ? "warn" : "debug"](
+          args.map(String).join(" "),
+        ),
     });
     try {
       await this.#registration.options.handler(message.body, context);
@@ -94,7 +103,9 @@ export class QueueDriver {
         }
       } catch (settleError) {
         if (!(settleError instanceof MessageLockLostError)) throw settleError;
-        this.#logger.warn("Lock lost before settling; the message will be delivered again", { message_id: message.messageId });
+        this.#logger.warn("Lock lost before settling; the message will be delivered again", {
+          message_id: message.messageId,
+        });
       }
     }
   }

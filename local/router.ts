@@ -17,7 +17,10 @@ export class Router {
   /** By method, then by segment count; routes ending in a catch-all are tried after those, for any count. */
   readonly #routes = new Map<string, { bySegments: Map<number, CompiledRoute[]>; catchAll: CompiledRoute[] }>();
 
-  constructor(registrations: readonly Registration[], readonly prefix = "api") {
+  constructor(
+    registrations: readonly Registration[],
+    readonly prefix = "api",
+  ) {
     const compiled = registrations
       .filter((r): r is HttpRegistration => r.kind === "http")
       .map((registration) => compile(registration))
@@ -32,7 +35,10 @@ export class Router {
     }
   }
 
-  match(method: string, pathname: string): { registration: HttpRegistration; params: Record<string, string> } | undefined {
+  match(
+    method: string,
+    pathname: string,
+  ): { registration: HttpRegistration; params: Record<string, string> } | undefined {
     const prefix = `/${this.prefix}/`;
     if (!pathname.startsWith(prefix)) return undefined;
     const forMethod = this.#routes.get(method);
@@ -75,5 +81,11 @@ function compile(registration: HttpRegistration): CompiledRoute {
     })
     .join("/");
   const catchAll = registration.options.route.split("/").some((segment) => segment.startsWith("{*"));
-  return { registration, pattern: new RegExp(`^${source}$`, "i"), names, rank, segments: catchAll ? undefined : registration.options.route.split("/").length };
+  return {
+    registration,
+    pattern: new RegExp(`^${source}$`, "i"),
+    names,
+    rank,
+    segments: catchAll ? undefined : registration.options.route.split("/").length,
+  };
 }

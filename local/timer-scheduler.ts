@@ -18,7 +18,10 @@ export class TimerScheduler {
   readonly #logger: Logger;
   #stopped = false;
 
-  constructor(readonly registrations: readonly TimerRegistration[], logger: Logger) {
+  constructor(
+    readonly registrations: readonly TimerRegistration[],
+    logger: Logger,
+  ) {
     this.#logger = logger;
     for (const r of registrations) CronExpressionParser.parse(r.options.schedule, { tz: "UTC" }); // fail at start on a bad schedule
   }
@@ -37,23 +40,34 @@ export class TimerScheduler {
     if (this.#stopped) return;
     const next = this.nextOccurrence(r.name);
     const delay = next.getTime() - Date.now();
-    const timer = setTimeout(() => {
-      if (delay > MAX_TIMEOUT_MS) return this.#arm(r, last);
-      void this.run(r.name, last, next.toISOString()).finally(() => this.#arm(r, next.toISOString()));
-    }, Math.min(Math.max(delay, 0), MAX_TIMEOUT_MS));
+    const timer = setTimeout(
+      () => {
+        if (delay > MAX_TIMEOUT_MS) return this.#arm(r, last);
+        void this.run(r.name, last, next.toISOString()).finally(() => this.#arm(r, next.toISOString()));
+      },
+      Math.min(Math.max(delay, 0), MAX_TIMEOUT_MS),
+    );
     timer.unref();
     this.#timers.set(r.name, timer);
   }
 
   /** Runs one function now (also used by tests); resolves when it finishes. */
-  async run(name: string, last = new Date().toISOString(), next = this.nextOccurrence(name).toISOString()): Promise<void> {
+  async run(
+    name: string,
+    last = new Date().toISOString(),
+    next = this.nextOccurrence(name).toISOString(),
+  ): Promise<void> {
     const r = this.registrations.find((x) => x.name === name);
     if (!r) throw new Error(`No timer function '${name}'`);
     if (this.#running.has(name)) {
       this.#logger.warn("Previous run still going; this occurrence is skipped", { function: name });
       return;
     }
-    const timer: Timer = { isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: { last, next, lastUpdated: new Date().toISOString() } };
+    const timer: Timer = {
+      isPastDue: false,
+      schedule: { adjustForDST: false },
+      scheduleStatus: { last, next, lastUpdated: new Date().toISOString() },
+    };
     const run = Promise.resolve(r.options.handler(timer, new InvocationContext({ functionName: name })))
       .then(() => undefined)
       .catch((error: unknown) => this.#logger.error("Timer function failed", { function: name, error }))

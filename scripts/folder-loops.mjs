@@ -2,7 +2,11 @@
 // `no-circular` does not see. Reads dependency-cruiser's JSON (the same cruise as lint:deps).
 import { spawnSync } from "node:child_process";
 
-const cruise = spawnSync("npx", ["depcruise", "functions", "shared", "local", "--config", ".dependency-cruiser.cjs", "--output-type", "json"], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+const cruise = spawnSync(
+  "npx",
+  ["depcruise", "functions", "shared", "local", "--config", ".dependency-cruiser.cjs", "--output-type", "json"],
+  { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
+);
 if (cruise.status !== 0 && !cruise.stdout) {
   console.error(cruise.stderr);
   process.exit(1);

@@ -23,5 +23,7 @@ if (files.length === 0) {
   console.error(`No test file matches ${filters.join(", ")}`);
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ["--test", "--test-concurrency=2", ...runnerOptions, ...files], { stdio: "inherit" });
+const result = spawnSync(process.execPath, ["--test", "--test-concurrency=2", ...runnerOptions, ...files], {
+  stdio: "inherit",
+});
 process.exit(result.status ?? 1);

@@ -23,5 +23,7 @@ if (spawnSync("faketime", ["-f", offset, "true"]).status !== 0) {
   process.exit(1);
 }
 console.log(`Running the time-sensitive suites with the clock shifted ${offset}`);
-const result = spawnSync("faketime", ["-f", offset, process.execPath, "scripts/run-tests.mjs", ...TIME_SENSITIVE], { stdio: "inherit" });
+const result = spawnSync("faketime", ["-f", offset, process.execPath, "scripts/run-tests.mjs", ...TIME_SENSITIVE], {
+  stdio: "inherit",
+});
 process.exit(result.status ?? 1);

@@ -13,7 +13,13 @@ export { startTelemetry } from "./foundation/telemetry.js";
 export type { Actor, AuditEntry, AuditRecord } from "./foundation/audit-log.js";
 export { DEFAULT_QUEUE_DEFINITION, type QueueDefinition } from "./foundation/queues.js";
 export { LocalMessageQueue, MessageLockLostError } from "./adapters/embedded/local-message-queue.js";
-export { messageList, type MessageQueue, type OutgoingMessage, type ReceivedMessage, type DeadLetteredMessage } from "./ports/message-queue.js";
+export {
+  messageList,
+  type MessageQueue,
+  type OutgoingMessage,
+  type ReceivedMessage,
+  type DeadLetteredMessage,
+} from "./ports/message-queue.js";
 export type { Cache } from "./ports/cache.js";
 export type { RateLimiter, RateLimitDecision, RateLimitPolicy } from "./ports/rate-limiter.js";
 export type { BlobStore, BlobProperties } from "./ports/blob-store.js";
@@ -24,9 +30,45 @@ export type { ReadinessReport, DependencyReport } from "./foundation/readiness.j
 export type { DataIssue } from "./sap/sap-normalize.js";
 export { SapSimulator, type SapSimulatorControls, type RecordedRfcCall } from "./adapters/sap/sap-simulator.js";
 export { isKnownCurrency, parseMoney, type Money } from "./kernel/money.js";
-export { usernameSchema, passwordSchema, rolesSchema, type Principal, type TokenPair, type AccessTokenClaims, type User, type UserStatus, type Page } from "./systems/identity/index.js";
-export { PROJECT_STATUSES, type ProjectStatus, type MergedProject, type ProjectFilter, type ProjectListQuery, type ProjectPage, type Resource, type ResourcePage, type ResourceQuery, type CostCenterPlan, type CostCenterPlanning } from "./systems/gateway/index.js";
-export type { BillingEntryInput, Saga, StoredResponse, Inconsistency, ReconciliationMode, ReconciliationRun } from "./systems/billing/index.js";
+export {
+  usernameSchema,
+  passwordSchema,
+  rolesSchema,
+  type Principal,
+  type TokenPair,
+  type AccessTokenClaims,
+  type User,
+  type UserStatus,
+  type Page,
+} from "./systems/identity/index.js";
+export {
+  PROJECT_STATUSES,
+  type ProjectStatus,
+  type MergedProject,
+  type ProjectFilter,
+  type ProjectListQuery,
+  type ProjectPage,
+  type Resource,
+  type ResourcePage,
+  type ResourceQuery,
+  type CostCenterPlan,
+  type CostCenterPlanning,
+} from "./systems/gateway/index.js";
+export type {
+  BillingEntryInput,
+  Saga,
+  StoredResponse,
+  Inconsistency,
+  ReconciliationMode,
+  ReconciliationRun,
+} from "./systems/billing/index.js";
 export { REPORT_TYPES, type ReportRequest, type ReportType, type Report } from "./systems/reports/index.js";
 export type { Backup } from "./systems/backups/index.js";
-export { ACCOUNT_ID_PATTERN, ESG_FILE_COLUMNS, type EsgRun, type EsgStep, type EsgHistoryEntry, type EsgSummary } from "./systems/esg/index.js";
+export {
+  ACCOUNT_ID_PATTERN,
+  ESG_FILE_COLUMNS,
+  type EsgRun,
+  type EsgStep,
+  type EsgHistoryEntry,
+  type EsgSummary,
+} from "./systems/esg/index.js";

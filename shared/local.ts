@@ -17,7 +17,9 @@ import { ProjectRepository, type ProjectRecord } from "./systems/gateway/index.j
 export async function seedSimulatedProjectRecords(platform: Platform): Promise<number> {
   const simulator = platform.simulators.sap;
   if (!simulator || platform.settings.runningInAzure) {
-    throw new ConfigurationError(["SAP_ADAPTER: project records are seeded from the SAP simulator only, never in Azure"]);
+    throw new ConfigurationError([
+      "SAP_ADAPTER: project records are seeded from the SAP simulator only, never in Azure",
+    ]);
   }
   const repository = new ProjectRepository(tablesOf(platform.database.db), platform.clock);
   if ((await repository.count()) > 0) return 0;
@@ -31,7 +33,16 @@ export async function seedSimulatedProjectRecords(platform: Platform): Promise<n
       const projectId = projectIdOf(index);
       // SAP's billing as SQL mirrors it, so reconciliation starts from agreement.
       for (const e of simulator.baseBilling(projectId)) {
-        billing.push({ entryId: e.entryId, projectId, kind: "billing", pep: null, amountMinor: e.amountMinor, currency: e.currency, billingDate: e.billingDate, description: e.description ?? "" });
+        billing.push({
+          entryId: e.entryId,
+          projectId,
+          kind: "billing",
+          pep: null,
+          amountMinor: e.amountMinor,
+          currency: e.currency,
+          billingDate: e.billingDate,
+          description: e.description ?? "",
+        });
       }
       if (index % 20 === 0) continue;
       const header = simulator.projectHeader(projectId)!;

@@ -30,9 +30,19 @@ import { SapAvailability } from "./sap/sap-availability.js";
 import { SapSimulator } from "./adapters/sap/sap-simulator.js";
 import { MIGRATIONS, QUEUE_DEFINITIONS, type PlatformTables, type Settings } from "./catalog.js";
 import { createBackups, type BackupService } from "./systems/backups/index.js";
-import { BillingRepository, createBilling, type BillingReconciliation, type BillingSagaService } from "./systems/billing/index.js";
+import {
+  BillingRepository,
+  createBilling,
+  type BillingReconciliation,
+  type BillingSagaService,
+} from "./systems/billing/index.js";
 import { createEsg, type EsgRunService } from "./systems/esg/index.js";
-import { createGateway, type CostCenterPlanningService, type ProjectService, type ResourceService } from "./systems/gateway/index.js";
+import {
+  createGateway,
+  type CostCenterPlanningService,
+  type ProjectService,
+  type ResourceService,
+} from "./systems/gateway/index.js";
 import { createIdentity, type IdentityService } from "./systems/identity/index.js";
 import { createReports, type ReportService } from "./systems/reports/index.js";
 
@@ -149,7 +159,16 @@ export async function createPlatform(settings: Settings, options: PlatformOption
   const db = database.db;
   const audit = new AuditLog(tablesOf(db), clock);
   const jobs = new JobProtocol({ db: tablesOf(db), queue, clock, logger });
-  const identity = await createIdentity({ settings, db: tablesOf(db), clock, cache, broadcast, secrets, audit, metrics });
+  const identity = await createIdentity({
+    settings,
+    db: tablesOf(db),
+    clock,
+    cache,
+    broadcast,
+    secrets,
+    audit,
+    metrics,
+  });
 
   const alerts = new AlertDispatcher({
     clock,
@@ -165,7 +184,9 @@ export async function createPlatform(settings: Settings, options: PlatformOption
             secure: settings.SMTP_SECURE,
             ...(settings.SMTP_USER ? { user: settings.SMTP_USER } : {}),
             from: settings.ALERT_EMAIL_FROM,
-            to: settings.ALERT_EMAIL_TO.split(",").map((s) => s.trim()).filter(Boolean),
+            to: settings.ALERT_EMAIL_TO.split(",")
+              .map((s) => s.trim())
+              .filter(Boolean),
           },
         }
       : {}),
@@ -192,18 +213,77 @@ export async function createPlatform(settings: Settings, options: PlatformOption
     maxConcurrentCalls: settings.SAP_MAX_CONCURRENT_CALLS,
     admissionTimeoutMs: settings.SAP_ADMISSION_TIMEOUT_MS,
     callTimeoutMs: settings.SAP_RFC_TIMEOUT_MS,
-    pingTimeoutMs: Math.min(settings.SAP_RFC_TIMEOUT_MS, Math.max(1000, settings.SAP_HEALTH_PROBE_INTERVAL_SECONDS * 500)),
+    pingTimeoutMs: Math.min(
+      settings.SAP_RFC_TIMEOUT_MS,
+      Math.max(1000, settings.SAP_HEALTH_PROBE_INTERVAL_SECONDS * 500),
+    ),
   });
   sapAvailability.start();
   closers.push(async () => sapAvailability.stop());
   // Billing's ledger first: the gateway shows its entries, and billing's saga asks the
   // gateway's projects (through its own ProjectLookup), so neither system imports the other's internals both ways.
   const billingLedger = new BillingRepository(tablesOf(db), clock);
-  const gateway = createGateway({ settings, db: tablesOf(db), clock, sap, billing: billingLedger, cache, audit, metrics, logger });
-  const billing = createBilling({ settings, db: tablesOf(db), clock, sap, ledger: billingLedger, projects: gateway.projects, audit, alerts, logger, jobs });
-  const reports = createReports({ settings, db: tablesOf(db), clock, projects: gateway.projects, billing: billingLedger, blobs, audit, metrics, logger, jobs });
-  const backups = createBackups({ settings, db: tablesOf(db), clock, projects: gateway.projects, blobs, audit, alerts, metrics, logger, jobs });
-  const esg = createEsg({ settings, db: tablesOf(db), clock, blobs, cache, rateLimiter, secrets, alerts, audit, metrics, logger, jobs });
+  const gateway = createGateway({
+    settings,
+    db: tablesOf(db),
+    clock,
+    sap,
+    billing: billingLedger,
+    cache,
+    audit,
+    metrics,
+    logger,
+  });
+  const billing = createBilling({
+    settings,
+    db: tablesOf(db),
+    clock,
+    sap,
+    ledger: billingLedger,
+    projects: gateway.projects,
+    audit,
+    alerts,
+    logger,
+    jobs,
+  });
+  const reports = createReports({
+    settings,
+    db: tablesOf(db),
+    clock,
+    projects: gateway.projects,
+    billing: billingLedger,
+    blobs,
+    audit,
+    metrics,
+    logger,
+    jobs,
+  });
+  const backups = createBackups({
+    settings,
+    db: tablesOf(db),
+    clock,
+    projects: gateway.projects,
+    blobs,
+    audit,
+    alerts,
+    metrics,
+    logger,
+    jobs,
+  });
+  const esg = createEsg({
+    settings,
+    db: tablesOf(db),
+    clock,
+    blobs,
+    cache,
+    rateLimiter,
+    secrets,
+    alerts,
+    audit,
+    metrics,
+    logger,
+    jobs,
+  });
 
   const adapters = {
     sql: database.dialect,
@@ -219,7 +299,11 @@ export async function createPlatform(settings: Settings, options: PlatformOption
     { name: "cache", adapter: adapters.cache, check: () => cache.ping() },
     { name: "queue", adapter: adapters.queue, check: () => queue.ping() },
     { name: "blob", adapter: adapters.blob, check: () => blobs.ping() },
-    { name: "secrets", adapter: adapters.secrets, check: async () => void (await secrets.findSecret("jwt-signing-key")) },
+    {
+      name: "secrets",
+      adapter: adapters.secrets,
+      check: async () => void (await secrets.findSecret("jwt-signing-key")),
+    },
     { name: "sap", adapter: adapters.sap, check: () => sap.ping() },
   ];
 
@@ -291,7 +375,12 @@ async function connectSap(settings: Settings, secrets: SecretStore, clock: Clock
   const values = await Promise.all(names.map((n) => secrets.findSecret(n)));
   const missing = names.filter((_, i) => values[i] === undefined);
   if (missing.length > 0) {
-    throw new ConfigurationError(missing.map((n) => `${n}: SAP_ADAPTER=node-rfc needs this secret (Key Vault, or ${n.toUpperCase().replace(/-/g, "_")} locally)`));
+    throw new ConfigurationError(
+      missing.map(
+        (n) =>
+          `${n}: SAP_ADAPTER=node-rfc needs this secret (Key Vault, or ${n.toUpperCase().replace(/-/g, "_")} locally)`,
+      ),
+    );
   }
   const [user, passwd, ashost, sysnr, client] = values as string[];
   return NodeRfcSapClient.connect({

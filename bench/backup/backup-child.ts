@@ -14,7 +14,9 @@ export interface BackupRunFigures {
 
 /** Peak resident set (VmHWM) since the last reset: the true peak, not a sample. */
 function peakRssMb(): number {
-  const line = readFileSync("/proc/self/status", "utf8").split("\n").find((l) => l.startsWith("VmHWM:"));
+  const line = readFileSync("/proc/self/status", "utf8")
+    .split("\n")
+    .find((l) => l.startsWith("VmHWM:"));
   return Number(line?.replace(/\D+/g, "") ?? 0) / 1024;
 }
 
@@ -37,7 +39,13 @@ runChild<{ projects: number }>(async ([envJson]) => {
           done = await host.platform.backups.getBackup(backup.backupId);
         }
         const seconds = (performance.now() - started) / 1000;
-        return { records: done.recordCount ?? 0, seconds, peakRssMb: peakRssMb(), sizeBytes: done.sizeBytes ?? 0, status: done.status };
+        return {
+          records: done.recordCount ?? 0,
+          seconds,
+          peakRssMb: peakRssMb(),
+          sizeBytes: done.sizeBytes ?? 0,
+          status: done.status,
+        };
       },
     },
     stop: () => host.stop(),

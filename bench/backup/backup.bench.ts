@@ -14,7 +14,13 @@ const RUNS = [
   { size: 1_000_000, nodeFlags: ["--max-old-space-size=160"] },
 ] as const;
 
-const envFor = (size: number, dataDir: string) => JSON.stringify({ SAP_SIMULATOR_PROJECTS: String(size), LOG_LEVEL: "error", SAP_HEALTH_PROBE_INTERVAL_SECONDS: "300", DATA_DIR: dataDir });
+const envFor = (size: number, dataDir: string) =>
+  JSON.stringify({
+    SAP_SIMULATOR_PROJECTS: String(size),
+    LOG_LEVEL: "error",
+    SAP_HEALTH_PROBE_INTERVAL_SECONDS: "300",
+    DATA_DIR: dataDir,
+  });
 
 /**
  * A full backup (merged SAP + SQL records, gzip CSV, committed to Azurite in blocks) of
@@ -35,19 +41,32 @@ export const benchmark: Benchmark = {
           // be) runs the backup, so its peak is the backup's, not the seeding's.
           const dataDir = mkdtempSync(join(tmpdir(), "fip-bench-backup-"));
           const started = performance.now();
-          const seeder = await startServerProcess<{ projects: number }>(new URL("./backup-child.js", import.meta.url), [envFor(size, dataDir)], { name: `seed-${size}`, timeoutMs: 900_000 });
+          const seeder = await startServerProcess<{ projects: number }>(
+            new URL("./backup-child.js", import.meta.url),
+            [envFor(size, dataDir)],
+            { name: `seed-${size}`, timeoutMs: 900_000 },
+          );
           await seeder.stop();
           seed = { dataDir, seconds: (performance.now() - started) / 1000 };
           seeded.set(size, seed);
         }
-        const child = await startServerProcess<{ projects: number }>(new URL("./backup-child.js", import.meta.url), [envFor(size, seed.dataDir)], {
-          name: `backup-${size}`,
-          timeoutMs: 300_000,
-          nodeFlags,
-          ...(options.profileDir ? { profileDir: options.profileDir } : {}),
-        });
+        const child = await startServerProcess<{ projects: number }>(
+          new URL("./backup-child.js", import.meta.url),
+          [envFor(size, seed.dataDir)],
+          {
+            name: `backup-${size}`,
+            timeoutMs: 300_000,
+            nodeFlags,
+            ...(options.profileDir ? { profileDir: options.profileDir } : {}),
+          },
+        );
         try {
-          results.push({ size, flags: nodeFlags.join(" ") || "defaults", figures: await child.call<BackupRunFigures>("backup"), seedSeconds: seed.seconds });
+          results.push({
+            size,
+            flags: nodeFlags.join(" ") || "defaults",
+            figures: await child.call<BackupRunFigures>("backup"),
+            seedSeconds: seed.seconds,
+          });
         } finally {
           await child.stop();
         }
@@ -58,20 +77,42 @@ export const benchmark: Benchmark = {
     const million = results.find((r) => r.size === 1_000_000 && r.flags === "defaults")!;
     const capped = results.find((r) => r.size === 1_000_000 && r.flags !== "defaults")!;
     const goals: Goal[] = [
-      { label: "peak RSS backing up 1,000,000 records < 300 MB (Node defaults)", met: million.figures.peakRssMb < GOAL_PEAK_MB, detail: `${million.figures.peakRssMb.toFixed(0)} MB (target < ${GOAL_PEAK_MB} MB)` },
-      { label: `peak RSS backing up 1,000,000 records < 300 MB (${capped.flags})`, met: capped.figures.peakRssMb < GOAL_PEAK_MB, detail: `${capped.figures.peakRssMb.toFixed(0)} MB (target < ${GOAL_PEAK_MB} MB)` },
-      { label: "every backup COMPLETED with all records", met: results.every((r) => r.figures.status === "COMPLETED" && r.figures.records === r.size), detail: results.map((r) => `${r.figures.records}/${r.size} ${r.figures.status}`).join(", ") },
+      {
+        label: "peak RSS backing up 1,000,000 records < 300 MB (Node defaults)",
+        met: million.figures.peakRssMb < GOAL_PEAK_MB,
+        detail: `${million.figures.peakRssMb.toFixed(0)} MB (target < ${GOAL_PEAK_MB} MB)`,
+      },
+      {
+        label: `peak RSS backing up 1,000,000 records < 300 MB (${capped.flags})`,
+        met: capped.figures.peakRssMb < GOAL_PEAK_MB,
+        detail: `${capped.figures.peakRssMb.toFixed(0)} MB (target < ${GOAL_PEAK_MB} MB)`,
+      },
+      {
+        label: "every backup COMPLETED with all records",
+        met: results.every((r) => r.figures.status === "COMPLETED" && r.figures.records === r.size),
+        detail: results.map((r) => `${r.figures.records}/${r.size} ${r.figures.status}`).join(", "),
+      },
     ];
     return {
       id: this.id,
       title: this.title,
       table: [
         ["records", "node flags", "wall time", "records/s", "peak RSS (backup)", "gzip CSV size"],
-        ...results.map((r) => [String(r.size), r.flags, `${r.figures.seconds.toFixed(1)} s`, String(Math.round(r.figures.records / r.figures.seconds)), `${r.figures.peakRssMb.toFixed(0)} MB`, `${(r.figures.sizeBytes / 1_048_576).toFixed(1)} MB`]),
+        ...results.map((r) => [
+          String(r.size),
+          r.flags,
+          `${r.figures.seconds.toFixed(1)} s`,
+          String(Math.round(r.figures.records / r.figures.seconds)),
+          `${r.figures.peakRssMb.toFixed(0)} MB`,
+          `${(r.figures.sizeBytes / 1_048_576).toFixed(1)} MB`,
+        ]),
       ],
       goals,
       notes: [
-        ...[...seeded].map(([size, s]) => `${size} projects: seeding their SQL side in a separate process took ${s.seconds.toFixed(0)} s (not measured)`),
+        ...[...seeded].map(
+          ([size, s]) =>
+            `${size} projects: seeding their SQL side in a separate process took ${s.seconds.toFixed(0)} s (not measured)`,
+        ),
         "SAP project pages of 1,000; per page the SQL side in two queries, SAP read per project 16 at a time, each merged record written as soon as its turn comes; 4 MB upload blocks",
         "peak RSS is the backup process's VmHWM (reset with /proc/self/clear_refs just before the backup; it includes the local host itself); Azurite runs in its own process",
       ],

@@ -29,7 +29,12 @@ const ADMIN_PASSWORD = "Bench-admin-password-1";
 /** Baseline client's cap on requests in flight (2,000/s x 20 ms needs ~40). */
 const BASELINE_MAX_IN_FLIGHT = 256;
 /** Platform knobs: 4 batch messages at once (host.json) x 64 calls each, batches of 250. */
-const PLATFORM = { ESG_API_RATE_LIMIT_PER_SECOND: String(RATE), ESG_API_CONCURRENCY: "64", ESG_BATCH_SIZE: "250", ESG_ACCOUNTS_PAGE_SIZE: "1000" };
+const PLATFORM = {
+  ESG_API_RATE_LIMIT_PER_SECOND: String(RATE),
+  ESG_API_CONCURRENCY: "64",
+  ESG_BATCH_SIZE: "250",
+  ESG_ACCOUNTS_PAGE_SIZE: "1000",
+};
 
 type Call = ReturnType<typeof apiClient>;
 interface RunView {
@@ -46,14 +51,17 @@ const FINAL = ["COMPLETED", "TIMED_OUT", "FAILED"];
 /** Status polls of the measured run, every 5 s. */
 const POLL_MS = 5000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const median = (xs: readonly number[]) => (xs.length === 0 ? 0 : [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!);
+const median = (xs: readonly number[]) =>
+  xs.length === 0 ? 0 : [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const mb = (bytes: number) => bytes / 1_048_576;
 const done = (run: RunView) => run.counts.total - run.counts.pending;
 
 /** A field of /proc/<pid>/status in bytes (VmRSS now, VmHWM the kernel's peak so far). */
 function procStatus(pid: number, field: "VmRSS" | "VmHWM"): number {
   try {
-    const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith(`${field}:`));
+    const line = readFileSync(`/proc/${pid}/status`, "utf8")
+      .split("\n")
+      .find((l) => l.startsWith(`${field}:`));
     return Number(line?.replace(/\D+/g, "") ?? 0) * 1024;
   } catch {
     return 0;
@@ -72,7 +80,9 @@ function childPids(pid: number): number[] {
 /** CPU time (user + system) of another process so far, in microseconds (clock ticks of 10 ms). */
 function procCpuMicros(pid: number): number {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ");
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8")
+      .replace(/^.*\) /, "")
+      .split(" ");
     return (Number(fields[11]) + Number(fields[12])) * 10_000;
   } catch {
     return 0;
@@ -123,10 +133,15 @@ function hostEnv(dataDir: string, sim: SimulatorInfo, apiKey: string, extraEnv: 
   });
 }
 
-const simulatorArgs = (accounts: number, apiKey: string) => JSON.stringify({ accounts, ratePerSecond: RATE, latencyMs: LATENCY_MS, apiKey } satisfies SimulatorArgs);
+const simulatorArgs = (accounts: number, apiKey: string) =>
+  JSON.stringify({ accounts, ratePerSecond: RATE, latencyMs: LATENCY_MS, apiKey } satisfies SimulatorArgs);
 
 async function startSimulator(accounts: number, apiKey: string, name: string): Promise<ServerProcess<SimulatorInfo>> {
-  return startServerProcess<SimulatorInfo>(new URL("./simulator-child.js", import.meta.url), [simulatorArgs(accounts, apiKey)], { name });
+  return startServerProcess<SimulatorInfo>(
+    new URL("./simulator-child.js", import.meta.url),
+    [simulatorArgs(accounts, apiKey)],
+    { name },
+  );
 }
 
 async function login(call: Call): Promise<string> {
@@ -137,7 +152,8 @@ async function login(call: Call): Promise<string> {
 
 async function startRun(call: Call, token: string): Promise<RunView> {
   const answer = await call("POST", "/api/v1/esg/runs", { token, body: {} });
-  if (answer.status !== 202) throw new Error(`starting the run failed: ${answer.status} ${JSON.stringify(answer.body)}`);
+  if (answer.status !== 202)
+    throw new Error(`starting the run failed: ${answer.status} ${JSON.stringify(answer.body)}`);
   return answer.body.data as RunView;
 }
 
@@ -159,8 +175,11 @@ interface FileCheck {
 
 /** Downloads the run's decrypted CSV and checks every expected account is in it exactly once. */
 async function checkFile(url: string, token: string, runId: string, accounts: number): Promise<FileCheck> {
-  const response = await fetch(`${url}/api/v1/esg/runs/${runId}/file`, { headers: { authorization: `Bearer ${token}` } });
-  if (response.status !== 200 || !response.body) throw new Error(`file download failed: ${response.status} ${await response.text()}`);
+  const response = await fetch(`${url}/api/v1/esg/runs/${runId}/file`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  if (response.status !== 200 || !response.body)
+    throw new Error(`file download failed: ${response.status} ${await response.text()}`);
   const decoder = new TextDecoder();
   const seen = new Map<string, number>();
   const statuses: Record<string, number> = {};
@@ -191,11 +210,13 @@ async function checkFile(url: string, token: string, runId: string, accounts: nu
   let missing = 0;
   for (let i = 1; i <= accounts; i++) if (!seen.has(simulatedAccountId(i))) missing++;
   let unexpected = 0;
-  for (const id of seen.keys()) if (!/^ACC-\d{7}$/.test(id) || Number(id.slice(4)) > accounts || Number(id.slice(4)) < 1) unexpected++;
+  for (const id of seen.keys())
+    if (!/^ACC-\d{7}$/.test(id) || Number(id.slice(4)) > accounts || Number(id.slice(4)) < 1) unexpected++;
   return { rows, uniqueIds: seen.size, duplicateRows: rows - seen.size, missing, unexpected, statuses, bytes };
 }
 
-const fileOk = (f: FileCheck, accounts: number) => f.rows === accounts && f.uniqueIds === accounts && f.missing === 0 && f.unexpected === 0;
+const fileOk = (f: FileCheck, accounts: number) =>
+  f.rows === accounts && f.uniqueIds === accounts && f.missing === 0 && f.unexpected === 0;
 const fileText = (f: FileCheck) => `${f.rows.toLocaleString("en-US")} / ${f.uniqueIds.toLocaleString("en-US")}`;
 
 // ------------------------------------------------------------------ the measured full run
@@ -228,15 +249,26 @@ interface PlatformFigures {
 }
 
 /** The measured full run (exported, like `killAndResume`, so one part can be run on its own from a scratch script). */
-export async function platformRun(options: BenchOptions, apiKey: string, extraEnv: Record<string, string> = {}): Promise<PlatformFigures> {
+export async function platformRun(
+  options: BenchOptions,
+  apiKey: string,
+  extraEnv: Record<string, string> = {},
+): Promise<PlatformFigures> {
   const sim = await startSimulator(ACCOUNTS, apiKey, "esg-simulator-platform");
   const dataDir = mkdtempSync(join(tmpdir(), "fip-bench-esg-"));
   try {
-    const host = await startServerProcess<HostInfo>(new URL("./host-child.js", import.meta.url), [hostEnv(dataDir, sim.info, apiKey, extraEnv), JSON.stringify({ blobPort: await freePort(), location: join(dataDir, "azurite") })], {
-      name: "esg-host",
-      timeoutMs: 120_000,
-      ...(options.profileDir ? { profileDir: options.profileDir } : {}),
-    });
+    const host = await startServerProcess<HostInfo>(
+      new URL("./host-child.js", import.meta.url),
+      [
+        hostEnv(dataDir, sim.info, apiKey, extraEnv),
+        JSON.stringify({ blobPort: await freePort(), location: join(dataDir, "azurite") }),
+      ],
+      {
+        name: "esg-host",
+        timeoutMs: 120_000,
+        ...(options.profileDir ? { profileDir: options.profileDir } : {}),
+      },
+    );
     try {
       const call = apiClient(host.info.url);
       const token = await login(call);
@@ -251,7 +283,10 @@ export async function platformRun(options: BenchOptions, apiKey: string, extraEn
       const azurite0 = azuritePid ? procCpuMicros(azuritePid) : 0;
       const posted = performance.now();
       // RSS of the host every 100 ms (the kernel's VmHWM gives the true peak at the end).
-      const sampler = setInterval(() => rssSamples.push({ t: (performance.now() - posted) / 1000, rssMb: mb(procStatus(host.pid, "VmRSS")) }), 100);
+      const sampler = setInterval(
+        () => rssSamples.push({ t: (performance.now() - posted) / 1000, rssMb: mb(procStatus(host.pid, "VmRSS")) }),
+        100,
+      );
       let run = await startRun(call, token);
       try {
         // Each poll costs the host a GROUP BY over all the run's rows (tens of ms at 100,000,
@@ -262,8 +297,13 @@ export async function platformRun(options: BenchOptions, apiKey: string, extraEn
           const asked = performance.now();
           run = await getRun(call, token, run.runId);
           pollMs.push(performance.now() - asked);
-          progress.push({ t: (performance.now() - posted) / 1000, done: done(run), rssMb: mb(procStatus(host.pid, "VmRSS")) });
-          if ((performance.now() - posted) / 1000 > FLOOR_SECONDS * 10) throw new Error(`the run did not finish within ${FLOOR_SECONDS * 10} s: ${JSON.stringify(run)}`);
+          progress.push({
+            t: (performance.now() - posted) / 1000,
+            done: done(run),
+            rssMb: mb(procStatus(host.pid, "VmRSS")),
+          });
+          if ((performance.now() - posted) / 1000 > FLOOR_SECONDS * 10)
+            throw new Error(`the run did not finish within ${FLOOR_SECONDS * 10} s: ${JSON.stringify(run)}`);
         }
       } finally {
         clearInterval(sampler);
@@ -275,11 +315,15 @@ export async function platformRun(options: BenchOptions, apiKey: string, extraEn
       const [hostCpu1, simCpu1] = await Promise.all([host.call<number>("cpuUsage"), sim.call<number>("cpuUsage")]);
       const ours = hostCpu1 - hostCpu0 + (simCpu1 - simCpu0) + (own1 - own0) + (azurite1 - azurite0);
       const half = (Date.parse(run.completedAt ?? run.createdAt) - Date.parse(run.createdAt)) / 2000;
-      const maxRss = (from: number, to: number) => Math.max(0, ...rssSamples.filter((x) => x.t >= from && x.t < to).map((x) => x.rssMb));
+      const maxRss = (from: number, to: number) =>
+        Math.max(0, ...rssSamples.filter((x) => x.t >= from && x.t < to).map((x) => x.rssMb));
       const peakRssMb = mb(procStatus(host.pid, "VmHWM"));
       const azuritePeakMb = azuritePid ? mb(procStatus(azuritePid, "VmHWM")) : 0;
       const memory = await host.call<NodeJS.MemoryUsage>("memory");
-      const file = run.status === "COMPLETED" ? await checkFile(host.info.url, token, run.runId, ACCOUNTS) : { rows: 0, uniqueIds: 0, duplicateRows: 0, missing: ACCOUNTS, unexpected: 0, statuses: {}, bytes: 0 };
+      const file =
+        run.status === "COMPLETED"
+          ? await checkFile(host.info.url, token, run.runId, ACCOUNTS)
+          : { rows: 0, uniqueIds: 0, duplicateRows: 0, missing: ACCOUNTS, unexpected: 0, statuses: {}, bytes: 0 };
       const calls = await sim.call<SimulatorCalls>("calls");
       const logs = await host.call<HostLogs>("logs");
       const created = Date.parse(run.createdAt);
@@ -387,20 +431,38 @@ export async function killAndResume(options: BenchOptions, apiKey: string): Prom
     let activeMessages: number;
     let lockedPendingAccounts = 0;
     try {
-      persistedAtKill = (db.prepare("SELECT count(*) AS n FROM esg_run_accounts WHERE run_id = ? AND status <> 'PENDING'").get(runId) as { n: number }).n;
-      const active = db.prepare("SELECT body, locked_until FROM local_queue_messages WHERE queue = 'esg-batches' AND state = 'active'").all() as { body: string; locked_until: number | null }[];
+      persistedAtKill = (
+        db
+          .prepare("SELECT count(*) AS n FROM esg_run_accounts WHERE run_id = ? AND status <> 'PENDING'")
+          .get(runId) as { n: number }
+      ).n;
+      const active = db
+        .prepare("SELECT body, locked_until FROM local_queue_messages WHERE queue = 'esg-batches' AND state = 'active'")
+        .all() as { body: string; locked_until: number | null }[];
       activeMessages = active.length;
-      locked = active.filter((m) => m.locked_until !== null && m.locked_until > killedAt).map((m) => ({ batchNo: (JSON.parse(m.body) as { batchNo?: number }).batchNo, lockedUntil: m.locked_until! }));
+      locked = active
+        .filter((m) => m.locked_until !== null && m.locked_until > killedAt)
+        .map((m) => ({ batchNo: (JSON.parse(m.body) as { batchNo?: number }).batchNo, lockedUntil: m.locked_until! }));
       for (const { batchNo } of locked) {
         if (batchNo === undefined) continue;
-        lockedPendingAccounts += (db.prepare("SELECT count(*) AS n FROM esg_run_accounts WHERE run_id = ? AND batch_no = ? AND status = 'PENDING'").get(runId, batchNo) as { n: number }).n;
+        lockedPendingAccounts += (
+          db
+            .prepare(
+              "SELECT count(*) AS n FROM esg_run_accounts WHERE run_id = ? AND batch_no = ? AND status = 'PENDING'",
+            )
+            .get(runId, batchNo) as { n: number }
+        ).n;
       }
     } finally {
       db.close();
     }
 
     const restarted = performance.now();
-    const second = await startGroupProcess<HostInfo>(script, args, { name: "esg-host-restarted", timeoutMs: 120_000, ...(options.profileDir ? { profileDir: options.profileDir } : {}) });
+    const second = await startGroupProcess<HostInfo>(script, args, {
+      name: "esg-host-restarted",
+      timeoutMs: 120_000,
+      ...(options.profileDir ? { profileDir: options.profileDir } : {}),
+    });
     try {
       const ready = performance.now();
       const call = apiClient(second.info.url);
@@ -425,10 +487,14 @@ export async function killAndResume(options: BenchOptions, apiKey: string): Prom
           lastChange = now;
           lastCount = done(run);
         }
-        if ((now - ready) / 1000 > 900) throw new Error(`the resumed run did not finish within 900 s: ${JSON.stringify(run)}`);
+        if ((now - ready) / 1000 > 900)
+          throw new Error(`the resumed run did not finish within 900 s: ${JSON.stringify(run)}`);
       }
       const completed = performance.now();
-      const file = run.status === "COMPLETED" ? await checkFile(second.info.url, token, runId, KILL_ACCOUNTS) : { rows: 0, uniqueIds: 0, duplicateRows: 0, missing: KILL_ACCOUNTS, unexpected: 0, statuses: {}, bytes: 0 };
+      const file =
+        run.status === "COMPLETED"
+          ? await checkFile(second.info.url, token, runId, KILL_ACCOUNTS)
+          : { rows: 0, uniqueIds: 0, duplicateRows: 0, missing: KILL_ACCOUNTS, unexpected: 0, statuses: {}, bytes: 0 };
       const calls = await sim.call<SimulatorCalls>("calls");
       const peakRssMb = mb(procStatus(second.pid, "VmHWM"));
       return {
@@ -442,7 +508,8 @@ export async function killAndResume(options: BenchOptions, apiKey: string): Prom
         lockedMessages: locked.length,
         lockedPendingAccounts,
         activeMessages,
-        lockExpiresAfterKillSeconds: locked.length > 0 ? (Math.max(...locked.map((l) => l.lockedUntil)) - killedAt) / 1000 : 0,
+        lockExpiresAfterKillSeconds:
+          locked.length > 0 ? (Math.max(...locked.map((l) => l.lockedUntil)) - killedAt) / 1000 : 0,
         groupGone,
         restartReadySeconds: (ready - restarted) / 1000,
         firstProgressSeconds: firstProgress ?? 0,
@@ -485,7 +552,13 @@ export const benchmark: Benchmark = {
     let baselineCpu: { machine: number; ours: number };
     try {
       const [busy0, own0, sim0] = [machineBusyMicros(), ownCpuMicros(), await baselineSim.call<number>("cpuUsage")];
-      baseline = await pacedRatings({ ratingsUrl: baselineSim.info.ratingsUrl, apiKey, accounts: ACCOUNTS, ratePerSecond: RATE, maxInFlight: BASELINE_MAX_IN_FLIGHT });
+      baseline = await pacedRatings({
+        ratingsUrl: baselineSim.info.ratingsUrl,
+        apiKey,
+        accounts: ACCOUNTS,
+        ratePerSecond: RATE,
+        maxInFlight: BASELINE_MAX_IN_FLIGHT,
+      });
       const [busy1, own1, sim1] = [machineBusyMicros(), ownCpuMicros(), await baselineSim.call<number>("cpuUsage")];
       baselineCpu = { machine: (busy1 - busy0) / 1e6, ours: (own1 - own0 + (sim1 - sim0)) / 1e6 };
       baselineCalls = await baselineSim.call<SimulatorCalls>("calls");
@@ -496,11 +569,15 @@ export const benchmark: Benchmark = {
 
     // 2. The platform's full run.
     const p = await platformRun(options, apiKey);
-    process.stdout.write(`  platform: ${p.postToCompletedSeconds.toFixed(2)} s POST -> ${p.status}, ${p.calls.throttled} x 429, peak RSS ${p.peakRssMb.toFixed(0)} MB\n`);
+    process.stdout.write(
+      `  platform: ${p.postToCompletedSeconds.toFixed(2)} s POST -> ${p.status}, ${p.calls.throttled} x 429, peak RSS ${p.peakRssMb.toFixed(0)} MB\n`,
+    );
 
     // 3. Kill at half, restart, finish.
     const k = await killAndResume(options, apiKey);
-    process.stdout.write(`  kill-and-resume: ${k.status}, resumed run took ${k.resumeToCompletedSeconds.toFixed(1)} s after the restart\n`);
+    process.stdout.write(
+      `  kill-and-resume: ${k.status}, resumed run took ${k.resumeToCompletedSeconds.toFixed(1)} s after the restart\n`,
+    );
 
     const ratio = p.postToCompletedSeconds / FLOOR_SECONDS;
     const inFlightAtKill = k.calledAtKill - k.persistedAtKill;
@@ -544,11 +621,56 @@ export const benchmark: Benchmark = {
       id: this.id,
       title: this.title,
       table: [
-        ["run", "accounts", "wall time", "vs floor", "rating requests", "429s", "peak RSS (host)", "file rows / unique ids"],
-        [`rate-limit floor (${ACCOUNTS.toLocaleString("en-US")} / ${RATE.toLocaleString("en-US")} req/s)`, String(ACCOUNTS), s(FLOOR_SECONDS), "1.000x", "", "", "", ""],
-        ["baseline: bare paced fetch loop, no platform", String(ACCOUNTS), s(baseline.seconds), `${(baseline.seconds / FLOOR_SECONDS).toFixed(3)}x`, String(baselineCalls.ratingRequests), String(baselineCalls.throttled), "", ""],
-        ["platform: POST -> COMPLETED (file written)", String(ACCOUNTS), s(p.postToCompletedSeconds), `${ratio.toFixed(3)}x`, String(p.calls.ratingRequests), String(p.calls.throttled), rss(p.peakRssMb), fileText(p.file)],
-        ["platform: startedAt -> completedAt", String(ACCOUNTS), s(p.startedToCompletedSeconds), `${(p.startedToCompletedSeconds / FLOOR_SECONDS).toFixed(3)}x`, "", "", "", ""],
+        [
+          "run",
+          "accounts",
+          "wall time",
+          "vs floor",
+          "rating requests",
+          "429s",
+          "peak RSS (host)",
+          "file rows / unique ids",
+        ],
+        [
+          `rate-limit floor (${ACCOUNTS.toLocaleString("en-US")} / ${RATE.toLocaleString("en-US")} req/s)`,
+          String(ACCOUNTS),
+          s(FLOOR_SECONDS),
+          "1.000x",
+          "",
+          "",
+          "",
+          "",
+        ],
+        [
+          "baseline: bare paced fetch loop, no platform",
+          String(ACCOUNTS),
+          s(baseline.seconds),
+          `${(baseline.seconds / FLOOR_SECONDS).toFixed(3)}x`,
+          String(baselineCalls.ratingRequests),
+          String(baselineCalls.throttled),
+          "",
+          "",
+        ],
+        [
+          "platform: POST -> COMPLETED (file written)",
+          String(ACCOUNTS),
+          s(p.postToCompletedSeconds),
+          `${ratio.toFixed(3)}x`,
+          String(p.calls.ratingRequests),
+          String(p.calls.throttled),
+          rss(p.peakRssMb),
+          fileText(p.file),
+        ],
+        [
+          "platform: startedAt -> completedAt",
+          String(ACCOUNTS),
+          s(p.startedToCompletedSeconds),
+          `${(p.startedToCompletedSeconds / FLOOR_SECONDS).toFixed(3)}x`,
+          "",
+          "",
+          "",
+          "",
+        ],
         [
           `kill (SIGKILL, host + Azurite) at ${((k.killedAtDone * 100) / KILL_ACCOUNTS).toFixed(0)}%, restart: POST -> COMPLETED`,
           String(KILL_ACCOUNTS),
@@ -567,7 +689,10 @@ export const benchmark: Benchmark = {
         `other processes on the machine took about ${Math.max(0, baselineCpu.machine - baselineCpu.ours).toFixed(1)} CPU-s during the baseline and ${Math.max(0, p.machineCpuSeconds - p.ownProcessesCpuSeconds).toFixed(1)} CPU-s during the platform run (machine busy per /proc/stat ${baselineCpu.machine.toFixed(1)} and ${p.machineCpuSeconds.toFixed(1)} CPU-s of ${cpus().length} cores; this benchmark's own processes ${baselineCpu.ours.toFixed(1)} and ${p.ownProcessesCpuSeconds.toFixed(1)} CPU-s); the figures are only worth recording when that is near 0`,
         `platform run: ${p.status}; counts ${JSON.stringify(p.run.counts)}; file statuses ${JSON.stringify(p.file.statuses)} (${(p.file.bytes / 1_048_576).toFixed(1)} MB CSV); seen COMPLETED by the ${POLL_MS / 1000} s polling ${p.observedSeconds.toFixed(1)} s after the POST; ${p.calls.ratingRequests} rating requests (${p.calls.accountsCalledTwiceOrMore} accounts asked more than once), ${p.calls.pageRequests} account-list pages`,
         `platform CPU: host process ${p.hostCpuSeconds.toFixed(1)} s (${((p.hostCpuSeconds * 1e6) / ACCOUNTS).toFixed(0)} µs per account, ${((p.hostCpuSeconds / p.postToCompletedSeconds) * 100).toFixed(0)}% of one core over the run), simulator ${p.simulatorCpuSeconds.toFixed(1)} s, Azurite ${p.azuriteCpuSeconds.toFixed(1)} s (peak RSS ${p.azuritePeakMb.toFixed(0)} MB, its own process); status polls (GET /api/v1/esg/runs/{id}, every ${POLL_MS / 1000} s) took ${median(p.pollMs).toFixed(0)} ms median, ${Math.max(...p.pollMs).toFixed(0)} ms max`,
-        `memory: host RSS ${p.rssBeforeMb.toFixed(0)} MB before the run, VmHWM ${p.peakRssMb.toFixed(0)} MB (the kernel's peak over the process's life, start included), heap used ${p.heapUsedMb.toFixed(0)} MB at the end; RSS by progress: ${p.progress.filter((_, i, a) => i % Math.max(1, Math.floor(a.length / 6)) === 0 || i === a.length - 1).map((x) => `${((x.done * 100) / ACCOUNTS).toFixed(0)}% ${x.rssMb.toFixed(0)} MB`).join(", ")}`,
+        `memory: host RSS ${p.rssBeforeMb.toFixed(0)} MB before the run, VmHWM ${p.peakRssMb.toFixed(0)} MB (the kernel's peak over the process's life, start included), heap used ${p.heapUsedMb.toFixed(0)} MB at the end; RSS by progress: ${p.progress
+          .filter((_, i, a) => i % Math.max(1, Math.floor(a.length / 6)) === 0 || i === a.length - 1)
+          .map((x) => `${((x.done * 100) / ACCOUNTS).toFixed(0)}% ${x.rssMb.toFixed(0)} MB`)
+          .join(", ")}`,
         `kill-and-resume (${KILL_ACCOUNTS.toLocaleString("en-US")} accounts, fewer than the measured run because the resume waits for message locks): killed ${k.killedAfterSeconds.toFixed(1)} s after the POST with ${k.killedAtDone} accounts done (last poll); ${k.persistedAtKill} results committed in SQLite, ${k.calledAtKill} accounts asked of the partner, so ${inFlightAtKill} in flight (${k.throttledAtKill} x 429 before the kill, ${k.calls.throttled - k.throttledAtKill} after the restart); ${k.activeMessages} esg-batches messages left, ${k.lockedMessages} of them locked (${k.lockedPendingAccounts} pending accounts) until ${k.lockExpiresAfterKillSeconds.toFixed(0)} s after the kill; process group gone after the kill: ${k.groupGone ? "yes (no Azurite left)" : "NO"}`,
         `resume: restarted host ready in ${k.restartReadySeconds.toFixed(1)} s; first new result ${k.firstProgressSeconds.toFixed(1)} s after ready; then no progress for ${k.longestStallSeconds.toFixed(0)} s at ${k.stalledAtDone} done (the locked batches wait for esg-batches' ${QUEUES.esgBatches.lockDurationSeconds} s message lock, and the batch lease of the same length, to expire: the local queue keeps locks across restarts, as Service Bus does); COMPLETED ${k.resumeToCompletedSeconds.toFixed(1)} s after ready; ${k.calls.ratingRequests} rating requests in all for ${KILL_ACCOUNTS} accounts (${k.calls.accountsCalledTwiceOrMore} accounts asked twice or more)`,
         `host warnings logged in the 100,000-account run: ${p.logs.lines}${p.logs.lines > 0 ? ` (last: ${p.logs.last.at(-1)?.slice(0, 200)})` : ""}`,

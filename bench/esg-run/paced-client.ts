@@ -19,7 +19,13 @@ export interface PacedResult {
  */
 const CATCH_UP_MS = 50;
 
-export async function pacedRatings(options: { ratingsUrl: string; apiKey: string; accounts: number; ratePerSecond: number; maxInFlight: number }): Promise<PacedResult> {
+export async function pacedRatings(options: {
+  ratingsUrl: string;
+  apiKey: string;
+  accounts: number;
+  ratePerSecond: number;
+  maxInFlight: number;
+}): Promise<PacedResult> {
   const { ratingsUrl, apiKey, accounts, ratePerSecond, maxInFlight } = options;
   const interval = 1000 / ratePerSecond;
   const retry: number[] = [];
@@ -38,7 +44,9 @@ export async function pacedRatings(options: { ratingsUrl: string; apiKey: string
   };
   const get = async (i: number) => {
     try {
-      const response = await fetch(`${ratingsUrl}/v1/accounts/${simulatedAccountId(i)}/esg-ratings`, { headers: { accept: "application/json", "x-api-key": apiKey } });
+      const response = await fetch(`${ratingsUrl}/v1/accounts/${simulatedAccountId(i)}/esg-ratings`, {
+        headers: { accept: "application/json", "x-api-key": apiKey },
+      });
       const text = await response.text();
       if (response.status === 200) {
         JSON.parse(text);
@@ -74,7 +82,8 @@ export async function pacedRatings(options: { ratingsUrl: string; apiKey: string
     }
     // Wait for the next slot, a free place, or (at the end) the last answers.
     await new Promise<void>((resolve) => {
-      const timer = next !== undefined && inFlight < maxInFlight ? setTimeout(resolve, Math.max(0, due - now)) : undefined;
+      const timer =
+        next !== undefined && inFlight < maxInFlight ? setTimeout(resolve, Math.max(0, due - now)) : undefined;
       wake = () => {
         if (timer) clearTimeout(timer);
         resolve();

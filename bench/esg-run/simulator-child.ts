@@ -64,7 +64,14 @@ runChild<SimulatorInfo>(async ([argsJson]) => {
           extra += Math.max(0, n - 1);
         }
         const { ratingRequests, throttled, pageRequests } = sim.stats;
-        return { ratingRequests, throttled, pageRequests, accountsCalled, accountsCalledTwiceOrMore: twice, extraCalls: extra };
+        return {
+          ratingRequests,
+          throttled,
+          pageRequests,
+          accountsCalled,
+          accountsCalledTwiceOrMore: twice,
+          extraCalls: extra,
+        };
       },
     },
     stop: () => sim.close(),

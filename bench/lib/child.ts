@@ -80,7 +80,11 @@ interface StartOptions {
 }
 
 /** Forks `script` (a compiled child entry next to the caller), waits for its `ready`. */
-export async function startServerProcess<Info>(script: URL, args: readonly string[], options: StartOptions): Promise<ServerProcess<Info>> {
+export async function startServerProcess<Info>(
+  script: URL,
+  args: readonly string[],
+  options: StartOptions,
+): Promise<ServerProcess<Info>> {
   return startProcess<Info>(script, args, options, false);
 }
 
@@ -89,17 +93,47 @@ export async function startServerProcess<Info>(script: URL, args: readonly strin
  * to the group takes the host *and* the Azurite it spawned down at the same instant, as a
  * crashed machine would, and no orphaned Azurite keeps the blob port.
  */
-export async function startGroupProcess<Info>(script: URL, args: readonly string[], options: StartOptions): Promise<GroupProcess<Info>> {
+export async function startGroupProcess<Info>(
+  script: URL,
+  args: readonly string[],
+  options: StartOptions,
+): Promise<GroupProcess<Info>> {
   return startProcess<Info>(script, args, options, true);
 }
 
-function startProcess<Info>(script: URL, args: readonly string[], options: StartOptions, group: false): Promise<ServerProcess<Info>>;
-function startProcess<Info>(script: URL, args: readonly string[], options: StartOptions, group: true): Promise<GroupProcess<Info>>;
-async function startProcess<Info>(script: URL, args: readonly string[], options: StartOptions, group: boolean): Promise<ServerProcess<Info> | GroupProcess<Info>> {
-  const execArgv = [...(options.nodeFlags ?? []), ...(options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`, `--cpu-prof-name=${options.name}.cpuprofile`] : [])];
-  const child: ChildProcess = fork(fileURLToPath(script), [...args], { execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"], detached: group });
+function startProcess<Info>(
+  script: URL,
+  args: readonly string[],
+  options: StartOptions,
+  group: false,
+): Promise<ServerProcess<Info>>;
+function startProcess<Info>(
+  script: URL,
+  args: readonly string[],
+  options: StartOptions,
+  group: true,
+): Promise<GroupProcess<Info>>;
+async function startProcess<Info>(
+  script: URL,
+  args: readonly string[],
+  options: StartOptions,
+  group: boolean,
+): Promise<ServerProcess<Info> | GroupProcess<Info>> {
+  const execArgv = [
+    ...(options.nodeFlags ?? []),
+    ...(options.profileDir
+      ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`, `--cpu-prof-name=${options.name}.cpuprofile`]
+      : []),
+  ];
+  const child: ChildProcess = fork(fileURLToPath(script), [...args], {
+    execArgv,
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+    detached: group,
+  });
   const pid = child.pid ?? -1;
-  const exited = new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once("exit", () => resolve())));
+  const exited = new Promise<void>((resolve) =>
+    child.exitCode !== null ? resolve() : child.once("exit", () => resolve()),
+  );
   const hasExited = () => child.exitCode !== null || child.signalCode !== null;
   const groupAlive = () => {
     try {

@@ -26,21 +26,35 @@ export interface LoadResult {
  * One autocannon run against `target`. Latencies come from autocannon's per-response
  * event (hrtime, fractional ms) rather than its histogram, which rounds to whole ms.
  */
-export async function load(target: LoadTarget, options: { connections: number; durationSeconds: number }): Promise<LoadResult> {
+export async function load(
+  target: LoadTarget,
+  options: { connections: number; durationSeconds: number },
+): Promise<LoadResult> {
   const latencies: number[] = [];
   let ok = 0;
   let non2xx = 0;
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
-      { url: target.url, connections: options.connections, duration: options.durationSeconds, pipelining: 1, timeout: 10, ...(target.headers ? { headers: target.headers } : {}) },
-      (error: unknown, r: autocannon.Result) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(r)),
+      {
+        url: target.url,
+        connections: options.connections,
+        duration: options.durationSeconds,
+        pipelining: 1,
+        timeout: 10,
+        ...(target.headers ? { headers: target.headers } : {}),
+      },
+      (error: unknown, r: autocannon.Result) =>
+        error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(r),
     );
-    (instance as unknown as EventEmitter).on("response", (_client: unknown, status: number, _bytes: number, ms: number) => {
-      if (status >= 200 && status < 300) {
-        ok++;
-        latencies.push(ms);
-      } else non2xx++;
-    });
+    (instance as unknown as EventEmitter).on(
+      "response",
+      (_client: unknown, status: number, _bytes: number, ms: number) => {
+        if (status >= 200 && status < 300) {
+          ok++;
+          latencies.push(ms);
+        } else non2xx++;
+      },
+    );
   });
   latencies.sort((a, b) => a - b);
   return {
@@ -77,7 +91,10 @@ export function median(values: readonly number[]): number {
 export async function compare(
   targets: readonly LoadTarget[],
   options: { connections: number; durationSeconds: number; warmupSeconds: number; rounds: number },
-  hooks: { log?: (line: string) => void; aroundMeasure?: (target: LoadTarget, measure: () => Promise<LoadResult>) => Promise<LoadResult> } = {},
+  hooks: {
+    log?: (line: string) => void;
+    aroundMeasure?: (target: LoadTarget, measure: () => Promise<LoadResult>) => Promise<LoadResult>;
+  } = {},
 ): Promise<{ summary: Map<string, LoadResult>; rounds: LoadResult[][] }> {
   const log = hooks.log ?? (() => {});
   const around = hooks.aroundMeasure ?? ((_t: LoadTarget, measure: () => Promise<LoadResult>) => measure());
@@ -86,9 +103,14 @@ export async function compare(
     const order = round % 2 === 0 ? [...targets] : [...targets].reverse();
     const results: LoadResult[] = [];
     for (const target of order) {
-      if (options.warmupSeconds > 0) await load(target, { connections: options.connections, durationSeconds: options.warmupSeconds });
-      const r = await around(target, () => load(target, { connections: options.connections, durationSeconds: options.durationSeconds }));
-      log(`  round ${round + 1}/${options.rounds} ${target.name}: ${r.requestsPerSecond.toFixed(0)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms (${r.ok} ok, ${r.non2xx} non-2xx, ${r.errors} errors)`);
+      if (options.warmupSeconds > 0)
+        await load(target, { connections: options.connections, durationSeconds: options.warmupSeconds });
+      const r = await around(target, () =>
+        load(target, { connections: options.connections, durationSeconds: options.durationSeconds }),
+      );
+      log(
+        `  round ${round + 1}/${options.rounds} ${target.name}: ${r.requestsPerSecond.toFixed(0)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms (${r.ok} ok, ${r.non2xx} non-2xx, ${r.errors} errors)`,
+      );
       results.push(r);
     }
     rounds.push(results);

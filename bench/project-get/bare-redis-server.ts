@@ -13,7 +13,12 @@ export interface BareServerInfo {
 runChild<BareServerInfo>(async ([redisUrl, key, headersJson]) => {
   if (!redisUrl || !key) throw new Error("usage: bare-redis-server <redisUrl> <key> [headersJson]");
   // The same client options the platform's connectRedis uses.
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: false, connectTimeout: 5000 });
+  const redis = new Redis(redisUrl, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 2,
+    enableOfflineQueue: false,
+    connectTimeout: 5000,
+  });
   await redis.connect();
   const staticHeaders = JSON.parse(headersJson ?? "{}") as Record<string, string>;
   const server = createServer((_req, res) => {

@@ -19,7 +19,10 @@ runChild<LocalHostInfo>(async ([envJson]) => {
   return {
     info: { url: `http://127.0.0.1:${host.port}`, adapters: { ...host.platform.adapters } },
     handlers: {
-      projectCache: async () => ({ hits: await counter(metrics.cacheHits), misses: await counter(metrics.cacheMisses) }),
+      projectCache: async () => ({
+        hits: await counter(metrics.cacheHits),
+        misses: await counter(metrics.cacheMisses),
+      }),
       errorLogs: async () => host.logs.lines.filter((l) => l.includes('"level":"error"')).slice(0, 5),
     },
     stop: () => host.stop(),

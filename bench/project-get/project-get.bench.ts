@@ -15,7 +15,14 @@ const BARE_KEY = "bench:project-get:value";
 const GOAL_P99_MS = 10;
 const GOAL_RATIO = 0.6;
 /** Headers that describe the connection or body, not the response: the server sets its own. */
-const TRANSPORT_HEADERS = new Set(["date", "connection", "keep-alive", "content-length", "transfer-encoding", "x-correlation-id"]);
+const TRANSPORT_HEADERS = new Set([
+  "date",
+  "connection",
+  "keep-alive",
+  "content-length",
+  "transfer-encoding",
+  "x-correlation-id",
+]);
 
 const HOST = "local host GET /api/v1/projects/{id} (Redis cache hit)";
 const BARE = "bare node:http + one Redis GET";
@@ -30,7 +37,8 @@ export const benchmark: Benchmark = {
   title: "Cached GET /api/v1/projects/{id} vs bare node:http + Redis GET",
   async run(options: BenchOptions): Promise<BenchReport> {
     const redisServer = await startRedis();
-    if ("skip" in redisServer) return { id: this.id, title: this.title, skipped: redisServer.skip, table: [], goals: [], notes: [] };
+    if ("skip" in redisServer)
+      return { id: this.id, title: this.title, skipped: redisServer.skip, table: [], goals: [], notes: [] };
     const children: ServerProcess<unknown>[] = [];
     const redis = new Redis(redisServer.url, { lazyConnect: true });
     try {
@@ -51,7 +59,8 @@ export const benchmark: Benchmark = {
         { name: "local-host", ...(options.profileDir ? { profileDir: options.profileDir } : {}) },
       );
       children.push(host);
-      if (host.info.adapters.cache !== "redis") throw new Error(`the local host uses the ${host.info.adapters.cache} cache, not Redis`);
+      if (host.info.adapters.cache !== "redis")
+        throw new Error(`the local host uses the ${host.info.adapters.cache} cache, not Redis`);
 
       const login = await fetch(`${host.info.url}/api/v1/auth/login`, {
         method: "POST",
@@ -76,14 +85,19 @@ export const benchmark: Benchmark = {
         if (!TRANSPORT_HEADERS.has(name)) headers[name] = value;
       });
 
-      const bare = await startServerProcess<BareServerInfo>(new URL("./bare-redis-server.js", import.meta.url), [redisServer.url, BARE_KEY, JSON.stringify(headers)], {
-        name: "bare-server",
-        ...(options.profileDir ? { profileDir: options.profileDir } : {}),
-      });
+      const bare = await startServerProcess<BareServerInfo>(
+        new URL("./bare-redis-server.js", import.meta.url),
+        [redisServer.url, BARE_KEY, JSON.stringify(headers)],
+        {
+          name: "bare-server",
+          ...(options.profileDir ? { profileDir: options.profileDir } : {}),
+        },
+      );
       children.push(bare);
       const bareProbe = await fetch(bare.info.url + PATH);
       const bareBody = Buffer.from(await bareProbe.arrayBuffer());
-      if (bareProbe.status !== 200 || !bareBody.equals(cached)) throw new Error(`the baseline does not serve the cached value (${bareProbe.status})`);
+      if (bareProbe.status !== 200 || !bareBody.equals(cached))
+        throw new Error(`the baseline does not serve the cached value (${bareProbe.status})`);
 
       process.stdout.write(
         `project-get: Redis value ${cached.length} B; local host body ${Buffer.byteLength(hostBody)} B; ${options.connections} connections, ${options.warmupSeconds} s warm-up + ${options.durationSeconds} s per target, ${options.rounds} round(s)\n`,
@@ -112,7 +126,11 @@ export const benchmark: Benchmark = {
           aroundMeasure: async (target, measure) => {
             const server = servers.get(target.name)!;
             const before = await commandStats(redis);
-            const ours = async () => (await host.call<number>("cpuUsage")) + (await bare.call<number>("cpuUsage")) + ownCpuMicros() + (await redisCpuMicros(redis));
+            const ours = async () =>
+              (await host.call<number>("cpuUsage")) +
+              (await bare.call<number>("cpuUsage")) +
+              ownCpuMicros() +
+              (await redisCpuMicros(redis));
             const oursBefore = await ours();
             const machineBefore = machineBusyMicros();
             const started = performance.now();
@@ -122,12 +140,16 @@ export const benchmark: Benchmark = {
             windowMicros += (performance.now() - started) * 1000 * cpus().length;
             foreignMicros += Math.max(0, machineBusyMicros() - machineBefore - ((await ours()) - oursBefore));
             const after = await commandStats(redis);
-            cpuPerRequest.set(target.name, [...(cpuPerRequest.get(target.name) ?? []), (cpuAfter - cpuBefore) / Math.max(1, result.ok + result.non2xx)]);
+            cpuPerRequest.set(target.name, [
+              ...(cpuPerRequest.get(target.name) ?? []),
+              (cpuAfter - cpuBefore) / Math.max(1, result.ok + result.non2xx),
+            ]);
             const totals = redisCalls.get(target.name) ?? new Map<string, { calls: number; usec: number }>();
             for (const [name, a] of after) {
               const b = before.get(name) ?? { calls: 0, usec: 0 };
               const t = totals.get(name) ?? { calls: 0, usec: 0 };
-              if (a.calls > b.calls) totals.set(name, { calls: t.calls + a.calls - b.calls, usec: t.usec + a.usec - b.usec });
+              if (a.calls > b.calls)
+                totals.set(name, { calls: t.calls + a.calls - b.calls, usec: t.usec + a.usec - b.usec });
             }
             redisCalls.set(target.name, totals);
             return result;
@@ -171,7 +193,9 @@ export const benchmark: Benchmark = {
           `Redis commands per request (time inside Redis; Redis also counts the commands a Lua script runs): bare ${perRequest(redisCalls.get(BARE), b.ok + b.non2xx)}; local host ${perRequest(redisCalls.get(HOST), h.ok + h.non2xx)}.`,
           `Other processes on the machine used ${((100 * foreignMicros) / Math.max(1, windowMicros)).toFixed(0)}% of its CPU during the measured runs${foreignMicros / Math.max(1, windowMicros) > 0.05 ? " (the figures are skewed: run again on a quiet machine)" : ""}.`,
           `Baseline headers copied from the local host's response: ${Object.keys(headers).join(", ")} (plus a fresh x-correlation-id each).`,
-          ...(errorLogs.length > 0 ? [`Local host error logs during the run (first ${errorLogs.length}): ${errorLogs.join(" | ")}`] : []),
+          ...(errorLogs.length > 0
+            ? [`Local host error logs during the run (first ${errorLogs.length}): ${errorLogs.join(" | ")}`]
+            : []),
         ],
       };
     } finally {
@@ -202,11 +226,15 @@ async function commandStats(redis: Redis): Promise<Map<string, { calls: number; 
 function perRequest(calls: Map<string, { calls: number; usec: number }> | undefined, requests: number): string {
   // The INFO calls of the measurement itself are not the target's.
   // Below 0.01 a request it is background work (login throttle, health), not this request.
-  const entries = [...(calls ?? new Map<string, { calls: number; usec: number }>())].filter(([name, c]) => name !== "info" && c.calls / requests >= 0.01);
+  const entries = [...(calls ?? new Map<string, { calls: number; usec: number }>())].filter(
+    ([name, c]) => name !== "info" && c.calls / requests >= 0.01,
+  );
   if (entries.length === 0 || requests === 0) return "none";
   return entries
     .sort((a, b) => b[1].calls - a[1].calls)
-    .map(([name, c]) => `${(c.calls / requests).toFixed(2)} ${name.toUpperCase()} (${(c.usec / c.calls).toFixed(1)} µs)`)
+    .map(
+      ([name, c]) => `${(c.calls / requests).toFixed(2)} ${name.toUpperCase()} (${(c.usec / c.calls).toFixed(1)} µs)`,
+    )
     .join(" + ");
 }
 
@@ -222,4 +250,11 @@ async function findKey(redis: Redis, pattern: string): Promise<string> {
 
 const ms = (v: number) => v.toFixed(2);
 const rps = (r: LoadResult) => r.requestsPerSecond.toFixed(0);
-const row = (r: LoadResult, ratio: number) => [r.target, ms(r.p50), ms(r.p99), ms(r.max), rps(r), `${(ratio * 100).toFixed(1)}%`];
+const row = (r: LoadResult, ratio: number) => [
+  r.target,
+  ms(r.p50),
+  ms(r.p99),
+  ms(r.max),
+  rps(r),
+  `${(ratio * 100).toFixed(1)}%`,
+];

@@ -27,7 +27,10 @@ function measure(target: Target, rows: number, dir: string): Promise<ChildResult
   const file = join(dir, `${target}-${rows}.xlsx`);
   const script = fileURLToPath(new URL("./writer-child.js", import.meta.url));
   return new Promise<ChildResult>((resolve, reject) => {
-    const child = fork(script, [target, String(rows), file], { execArgv: CHILD_EXEC_ARGV, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    const child = fork(script, [target, String(rows), file], {
+      execArgv: CHILD_EXEC_ARGV,
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
     let result: ChildResult | undefined;
     const timer = setTimeout(() => child.kill("SIGKILL"), 120_000);
     child.on("message", (message: ChildResult) => (result = message));
@@ -36,7 +39,8 @@ function measure(target: Target, rows: number, dir: string): Promise<ChildResult
       clearTimeout(timer);
       rmSync(file, { force: true });
       if (result) resolve(result);
-      else reject(new Error(`${target} writer (${rows} rows) exited with ${signal ?? `code ${code}`} before reporting`));
+      else
+        reject(new Error(`${target} writer (${rows} rows) exited with ${signal ?? `code ${code}`} before reporting`));
     });
   });
 }
@@ -65,7 +69,7 @@ export const benchmark: Benchmark = {
     const started = performance.now();
     try {
       for (let round = 0; round < rounds; round++) {
-        const order = round % 2 === 0 ? TARGETS : ([...TARGETS].reverse());
+        const order = round % 2 === 0 ? TARGETS : [...TARGETS].reverse();
         for (const rows of SIZES) {
           for (const target of order) {
             const result = await measure(target, rows, dir);
@@ -96,11 +100,21 @@ export const benchmark: Benchmark = {
       ours: { small: figure("ours", SIZES[0]), large: figure("ours", SIZES[1]) },
     };
     const label = { bare: "bare exceljs WorkbookWriter", ours: "writeExcelReport" };
-    const table: string[][] = [["writer", "rows", "wall time", "rows/s", "peak RSS (VmHWM)", "RSS before first row", "file size"]];
+    const table: string[][] = [
+      ["writer", "rows", "wall time", "rows/s", "peak RSS (VmHWM)", "RSS before first row", "file size"],
+    ];
     for (const rows of SIZES) {
       for (const target of TARGETS) {
         const x = f[target][rows === SIZES[0] ? "small" : "large"];
-        table.push([label[target], rows.toLocaleString("en-US"), `${(x.ms / 1000).toFixed(2)} s`, rate(x.rowsPerSecond), mb(x.peak), mb(x.start), `${(x.fileBytes / MB).toFixed(1)} MB`]);
+        table.push([
+          label[target],
+          rows.toLocaleString("en-US"),
+          `${(x.ms / 1000).toFixed(2)} s`,
+          rate(x.rowsPerSecond),
+          mb(x.peak),
+          mb(x.start),
+          `${(x.fileBytes / MB).toFixed(1)} MB`,
+        ]);
       }
     }
 
@@ -108,15 +122,24 @@ export const benchmark: Benchmark = {
     const growth = f.ours.large.peak / f.ours.small.peak;
     const throughput = f.ours.large.rowsPerSecond / f.bare.large.rowsPerSecond;
     const goals: Goal[] = [
-      { label: `our peak RSS at 1M rows <= ${GOAL_PEAK_MB} MB`, met: ourPeak <= GOAL_PEAK_MB, detail: `${ourPeak.toFixed(0)} MB (target <= ${GOAL_PEAK_MB} MB)` },
-      { label: `our 1M-row peak within ${GOAL_GROWTH}x of our 100k-row peak`, met: growth <= GOAL_GROWTH, detail: `${growth.toFixed(2)}x (${mb(f.ours.large.peak)} vs ${mb(f.ours.small.peak)}; target <= ${GOAL_GROWTH}x)` },
+      {
+        label: `our peak RSS at 1M rows <= ${GOAL_PEAK_MB} MB`,
+        met: ourPeak <= GOAL_PEAK_MB,
+        detail: `${ourPeak.toFixed(0)} MB (target <= ${GOAL_PEAK_MB} MB)`,
+      },
+      {
+        label: `our 1M-row peak within ${GOAL_GROWTH}x of our 100k-row peak`,
+        met: growth <= GOAL_GROWTH,
+        detail: `${growth.toFixed(2)}x (${mb(f.ours.large.peak)} vs ${mb(f.ours.small.peak)}; target <= ${GOAL_GROWTH}x)`,
+      },
       {
         label: `our throughput >= ${GOAL_THROUGHPUT * 100}% of the bare writer's (1M rows)`,
         met: throughput >= GOAL_THROUGHPUT,
         detail: `${(throughput * 100).toFixed(0)}% (${rate(f.ours.large.rowsPerSecond)} vs ${rate(f.bare.large.rowsPerSecond)} rows/s; target >= ${GOAL_THROUGHPUT * 100}%)`,
       },
     ];
-    const peaks = (target: Target, size: "small" | "large") => f[target][size].peaks.map((p) => (p / MB).toFixed(0)).join(", ");
+    const peaks = (target: Target, size: "small" | "large") =>
+      f[target][size].peaks.map((p) => (p / MB).toFixed(0)).join(", ");
     return {
       id: this.id,
       title: this.title,

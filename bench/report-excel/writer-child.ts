@@ -56,7 +56,15 @@ async function bare(count: number, file: string): Promise<void> {
   const sheet = workbook.addWorksheet("Details");
   let i = 0;
   for (const row of rows(count)) {
-    sheet.addRow([row.projectId, Number(row.amount), new Date(`${row.billingDate}T00:00:00Z`), Number(row.quantity), row.description]).commit();
+    sheet
+      .addRow([
+        row.projectId,
+        Number(row.amount),
+        new Date(`${row.billingDate}T00:00:00Z`),
+        Number(row.quantity),
+        row.description,
+      ])
+      .commit();
     if (++i % 1000 === 0) await yieldToLoop();
   }
   sheet.commit();
@@ -78,7 +86,8 @@ async function ours(count: number, file: string): Promise<void> {
 
 async function main(): Promise<void> {
   const [target, count, file] = [process.argv[2], Number(process.argv[3]), process.argv[4]];
-  if ((target !== "bare" && target !== "ours") || !Number.isInteger(count) || !file) throw new Error("usage: writer-child.js <bare|ours> <rows> <file>");
+  if ((target !== "bare" && target !== "ours") || !Number.isInteger(count) || !file)
+    throw new Error("usage: writer-child.js <bare|ours> <rows> <file>");
   benchRow(0); // warm the row generator's code paths before the floor is read
   const startRssBytes = vm("VmRSS");
   let sampled = 0;
@@ -87,7 +96,15 @@ async function main(): Promise<void> {
   await (target === "bare" ? bare(count, file) : ours(count, file));
   const ms = performance.now() - started;
   clearInterval(sampler);
-  const result: ChildResult = { target, rows: count, ms, peakRssBytes: vm("VmHWM"), sampledPeakRssBytes: Math.max(sampled, process.memoryUsage().rss), startRssBytes, fileBytes: statSync(file).size };
+  const result: ChildResult = {
+    target,
+    rows: count,
+    ms,
+    peakRssBytes: vm("VmHWM"),
+    sampledPeakRssBytes: Math.max(sampled, process.memoryUsage().rss),
+    startRssBytes,
+    fileBytes: statSync(file).size,
+  };
   if (process.send) process.send(result, () => process.exit(0));
   else process.stdout.write(`${JSON.stringify(result)}\n`);
 }

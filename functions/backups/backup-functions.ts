@@ -36,14 +36,19 @@ export const backupsTrigger = httpFunction({
   name: "backups-trigger",
   route: "v1/backups/trigger",
   method: "POST",
-  summary: "Start a backup of the merged SAP + SQL dataset (all projects unless projectIds is given); 202 {backupId, status: QUEUED} (admin, finance)",
+  summary:
+    "Start a backup of the merged SAP + SQL dataset (all projects unless projectIds is given); 202 {backupId, status: QUEUED} (admin, finance)",
   tags: ["backups"],
   access: { roles: FINANCE_WRITERS },
   body: z.strictObject({ projectIds: z.array(sapCode(50)).min(1).max(10_000).optional() }),
   response: z.object({ backupId: z.string(), status: z.literal("QUEUED") }),
   successStatus: 202,
   handler: async ({ body }, { platform, actor }) => {
-    const backup = await platform.backups.requestBackup(body?.projectIds ? [...new Set(body.projectIds)] : null, "manual", actor);
+    const backup = await platform.backups.requestBackup(
+      body?.projectIds ? [...new Set(body.projectIds)] : null,
+      "manual",
+      actor,
+    );
     return { data: { backupId: backup.backupId, status: "QUEUED" as const } };
   },
 });
@@ -80,13 +85,16 @@ export const backupsVerify = httpFunction({
   name: "backups-verify",
   route: "v1/backups/{backupId}/verify",
   method: "POST",
-  summary: "Re-read a backup and check its SHA-256, record count and schema hash now; alerts on a mismatch (admin, finance)",
+  summary:
+    "Re-read a backup and check its SHA-256, record count and schema hash now; alerts on a mismatch (admin, finance)",
   tags: ["backups"],
   access: { roles: FINANCE_WRITERS },
   params: backupParams,
   response: backupView,
   errors: [404],
-  handler: async ({ params }, { platform, actor }) => ({ data: await platform.backups.verifyBackup(params.backupId, actor) }),
+  handler: async ({ params }, { platform, actor }) => ({
+    data: await platform.backups.verifyBackup(params.backupId, actor),
+  }),
 });
 
 export const backupsDownload = httpFunction({
@@ -132,7 +140,9 @@ export const backupVerifyMonthly = timerFunction({
   schedule: "BACKUP_VERIFY_SCHEDULE",
   reason: "Prove monthly that recent backups still read back intact (SHA-256, record count, schema hash)",
   handler: async ({ platform, logger, correlationId }) => {
-    const result = await platform.backups.verifyRecent(platform.settings.BACKUP_VERIFY_LOOKBACK_DAYS, { correlationId });
+    const result = await platform.backups.verifyRecent(platform.settings.BACKUP_VERIFY_LOOKBACK_DAYS, {
+      correlationId,
+    });
     logger.info("Backups verified", result);
   },
 });

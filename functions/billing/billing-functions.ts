@@ -13,8 +13,10 @@ const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,200}$/;
 
 const entryInput = z
   .strictObject({
-    amount: z.string().regex(/^-?\d{1,15}(\.\d{1,3})?$/, "must be a decimal string such as \"1234.50\""),
-    currency: z.string().refine((c) => /^[A-Z]{3}$/.test(c) && isKnownCurrency(c), "must be an ISO 4217 code the platform knows"),
+    amount: z.string().regex(/^-?\d{1,15}(\.\d{1,3})?$/, 'must be a decimal string such as "1234.50"'),
+    currency: z
+      .string()
+      .refine((c) => /^[A-Z]{3}$/.test(c) && isKnownCurrency(c), "must be an ISO 4217 code the platform knows"),
     billingDate: z.iso.date("must be an ISO date (YYYY-MM-DD)"),
     description: z.string().trim().min(1).max(200),
     kind: z.enum(["billing", "allocation"]).default("billing"),
@@ -22,7 +24,8 @@ const entryInput = z
   })
   .superRefine((e, ctx) => {
     try {
-      if (parseMoney(e.amount, e.currency) === 0n) ctx.addIssue({ code: "custom", path: ["amount"], message: "must not be zero" });
+      if (parseMoney(e.amount, e.currency) === 0n)
+        ctx.addIssue({ code: "custom", path: ["amount"], message: "must not be zero" });
     } catch {
       ctx.addIssue({ code: "custom", path: ["amount"], message: `has more decimals than ${e.currency} allows` });
     }
@@ -50,13 +53,25 @@ export const projectsBillingPost = httpFunction({
   access: { roles: FINANCE_WRITERS },
   params: projectParams,
   body: z.strictObject({ entries: z.array(entryInput).min(1).max(100) }),
-  response: z.object({ sagaId: z.string(), projectId: z.string(), status: z.literal("SUCCESS"), sapDocument: z.string(), entries: z.array(entryView) }),
+  response: z.object({
+    sagaId: z.string(),
+    projectId: z.string(),
+    status: z.literal("SUCCESS"),
+    sapDocument: z.string(),
+    entries: z.array(entryView),
+  }),
   successStatus: 201,
   errors: [404, 409, 503],
   handler: async ({ params, body, headers }, { platform, actor }) => {
     const key = headers.get("idempotency-key");
     if (!key || !IDEMPOTENCY_KEY.test(key)) {
-      throw new ValidationError([{ field: "Idempotency-Key", message: "header is required: 8-200 characters of A-Z a-z 0-9 . _ : -", location: "header" }]);
+      throw new ValidationError([
+        {
+          field: "Idempotency-Key",
+          message: "header is required: 8-200 characters of A-Z a-z 0-9 . _ : -",
+          location: "header",
+        },
+      ]);
     }
     const entries = body.entries.map((e) => ({
       amountMinor: parseMoney(e.amount, e.currency),
@@ -66,7 +81,9 @@ export const projectsBillingPost = httpFunction({
       kind: e.kind,
       pep: e.pep ?? null,
     }));
-    return outcomeOf(await platform.billing.postBilling(params.projectId, entries, key, actor), { "Idempotency-Key": key });
+    return outcomeOf(await platform.billing.postBilling(params.projectId, entries, key, actor), {
+      "Idempotency-Key": key,
+    });
   },
 });
 
@@ -83,6 +100,12 @@ export const projectsBillingList = httpFunction({
   handler: async ({ params, query }, { platform }) => {
     const entries = await platform.billing.listBilling(params.projectId);
     const page = entries.slice((query.page - 1) * query.pageSize, query.page * query.pageSize);
-    return { data: paged.pageOf(page.map(platform.billing.view), { page: query.page, pageSize: query.pageSize, total: entries.length }) };
+    return {
+      data: paged.pageOf(page.map(platform.billing.view), {
+        page: query.page,
+        pageSize: query.pageSize,
+        total: entries.length,
+      }),
+    };
   },
 });

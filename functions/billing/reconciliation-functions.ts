@@ -25,7 +25,13 @@ const runView = z.object({
   finishedAt: z.string().nullable(),
 });
 
-const entryFacts = z.object({ entryId: z.string(), amount: z.string(), currency: z.string(), billingDate: z.string(), description: z.string() });
+const entryFacts = z.object({
+  entryId: z.string(),
+  amount: z.string(),
+  currency: z.string(),
+  billingDate: z.string(),
+  description: z.string(),
+});
 const INCONSISTENCY_STATUSES = ["OPEN", "RESOLVED", "REPAIRED"] as const;
 const inconsistencyView = z.object({
   inconsistencyId: z.string(),
@@ -62,20 +68,24 @@ export const reconciliationRunsCreate = httpFunction({
   name: "reconciliation-runs-create",
   route: "v1/reconciliation/runs",
   method: "POST",
-  summary: "Request a billing reconciliation pass, full or incremental (admin); runs on the reconciliation-requests queue",
+  summary:
+    "Request a billing reconciliation pass, full or incremental (admin); runs on the reconciliation-requests queue",
   tags: ["reconciliation"],
   access: { roles: ADMIN_ONLY },
   body: z.strictObject({ mode: z.enum(["full", "incremental"]) }),
   response: runView,
   successStatus: 202,
-  handler: async ({ body }, { platform, actor }) => ({ data: await platform.reconciliation.requestRun(body.mode, actor) }),
+  handler: async ({ body }, { platform, actor }) => ({
+    data: await platform.reconciliation.requestRun(body.mode, actor),
+  }),
 });
 
 export const reconciliationRunsList = httpFunction({
   name: "reconciliation-runs-list",
   route: "v1/reconciliation/runs",
   method: "GET",
-  summary: "Reconciliation passes, newest first: mode, status, projects checked, SAP calls, inconsistencies found (admin, finance)",
+  summary:
+    "Reconciliation passes, newest first: mode, status, projects checked, SAP calls, inconsistencies found (admin, finance)",
   tags: ["reconciliation"],
   access: { roles: FINANCE_WRITERS },
   query: paged.query,
@@ -103,7 +113,8 @@ export const reconciliationInconsistenciesList = httpFunction({
   name: "reconciliation-inconsistencies-list",
   route: "v1/reconciliation/inconsistencies",
   method: "GET",
-  summary: "Billing found to differ between SAP and SQL, with both states, the differing entries and a repair proposal (admin, finance)",
+  summary:
+    "Billing found to differ between SAP and SQL, with both states, the differing entries and a repair proposal (admin, finance)",
   tags: ["reconciliation"],
   access: { roles: FINANCE_WRITERS },
   query: paged.query.extend({ status: z.enum(INCONSISTENCY_STATUSES).optional(), projectId: sapCode(50).optional() }),
@@ -132,18 +143,28 @@ export const reconciliationInconsistenciesResolve = httpFunction({
   body: z.strictObject({ comment: z.string().trim().min(3).max(1000) }),
   response: inconsistencyView,
   errors: [404, 409],
-  handler: async ({ params, body }, { platform, actor }) => ({ data: await platform.reconciliation.resolve(params.inconsistencyId, body.comment, actor) }),
+  handler: async ({ params, body }, { platform, actor }) => ({
+    data: await platform.reconciliation.resolve(params.inconsistencyId, body.comment, actor),
+  }),
 });
 
 export const reconciliationInconsistenciesApply = httpFunction({
   name: "reconciliation-inconsistencies-apply",
   route: "v1/reconciliation/inconsistencies/{inconsistencyId}/apply",
   method: "POST",
-  summary: "Apply an inconsistency's repair proposal through the SAGA (admin; audited); 409 if SAP changed since it was found",
+  summary:
+    "Apply an inconsistency's repair proposal through the SAGA (admin; audited); 409 if SAP changed since it was found",
   tags: ["reconciliation"],
   access: { roles: ADMIN_ONLY },
   params: inconsistencyParams,
-  response: z.object({ sagaId: z.string(), projectId: z.string(), status: z.literal("SUCCESS"), inconsistencyId: z.string(), applied: z.number().int(), sqlStateAfter: z.unknown() }),
+  response: z.object({
+    sagaId: z.string(),
+    projectId: z.string(),
+    status: z.literal("SUCCESS"),
+    inconsistencyId: z.string(),
+    applied: z.number().int(),
+    sqlStateAfter: z.unknown(),
+  }),
   errors: [404, 409, 503],
   handler: async ({ params }, { platform, actor }) => {
     return outcomeOf(await platform.reconciliation.applyProposal(params.inconsistencyId, actor));
@@ -159,7 +180,12 @@ export const reconciliationRun = queueFunction({
       isLastDelivery,
       async () => {
         const run = await platform.reconciliation.runPass(runId);
-        logger.info("Reconciliation pass finished", { run_id: runId, status: run.status, projects_checked: run.projectsChecked, sap_calls: run.sapCalls });
+        logger.info("Reconciliation pass finished", {
+          run_id: runId,
+          status: run.status,
+          projects_checked: run.projectsChecked,
+          sap_calls: run.sapCalls,
+        });
       },
       (reason) => platform.reconciliation.failRun(runId, reason),
     ),
@@ -168,10 +194,16 @@ export const reconciliationRun = queueFunction({
 export const billingReconciliation = timerFunction({
   name: "billing-reconciliation",
   schedule: "BILLING_RECONCILIATION_SCHEDULE",
-  reason: "Find billing drift between SAP and SQL soon after it appears, looking only at what changed since the last completed pass",
+  reason:
+    "Find billing drift between SAP and SQL soon after it appears, looking only at what changed since the last completed pass",
   handler: async ({ platform, logger, correlationId }) => {
     const run = await platform.reconciliation.recordRun("incremental", { correlationId });
     const done = await platform.reconciliation.runPass(run.runId);
-    logger.info("Scheduled reconciliation pass finished", { run_id: done.runId, status: done.status, projects_checked: done.projectsChecked, inconsistencies: done.inconsistenciesFound });
+    logger.info("Scheduled reconciliation pass finished", {
+      run_id: done.runId,
+      status: done.status,
+      projects_checked: done.projectsChecked,
+      inconsistencies: done.inconsistenciesFound,
+    });
   },
 });

@@ -61,7 +61,8 @@ export const sagasGet = httpFunction({
 export const sagaRecovery = timerFunction({
   name: "saga-recovery",
   schedule: "SAGA_RECOVERY_SCHEDULE",
-  reason: "Finish or undo billing sagas a crashed process left IN_PROGRESS, and retry failed SAP compensations, by asking SAP what it holds",
+  reason:
+    "Finish or undo billing sagas a crashed process left IN_PROGRESS, and retry failed SAP compensations, by asking SAP what it holds",
   handler: async ({ platform, logger, correlationId }) => {
     const settled = await platform.billing.recoverSagas({ correlationId });
     if (settled > 0) logger.info("Billing sagas recovered", { settled });

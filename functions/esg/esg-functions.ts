@@ -1,5 +1,13 @@
 import { z } from "zod";
-import { ACCOUNT_ID_PATTERN, FINANCE_WRITERS, ANY_ROLE, ForbiddenError, QUEUES, ValidationError, type EsgRun } from "../../shared/index.js";
+import {
+  ACCOUNT_ID_PATTERN,
+  FINANCE_WRITERS,
+  ANY_ROLE,
+  ForbiddenError,
+  QUEUES,
+  ValidationError,
+  type EsgRun,
+} from "../../shared/index.js";
 import { httpFunction, queueFunction, timerFunction, type SendMessage } from "../runtime/declarations.js";
 import { fileDownload } from "../runtime/file-download.js";
 import { paging } from "../runtime/pagination.js";
@@ -15,7 +23,14 @@ const runView = z.object({
   runDate: z.string(),
   trigger: z.enum(["SCHEDULED", "MANUAL_FULL", "MANUAL_ACCOUNTS"]),
   status: z.enum(RUN_STATUSES),
-  counts: z.object({ total: z.number().int(), successful: z.number().int(), failed: z.number().int(), partial: z.number().int(), pending: z.number().int(), reused: z.number().int() }),
+  counts: z.object({
+    total: z.number().int(),
+    successful: z.number().int(),
+    failed: z.number().int(),
+    partial: z.number().int(),
+    pending: z.number().int(),
+    reused: z.number().int(),
+  }),
   progress: z.number().int(),
   listComplete: z.boolean(),
   startedAt: z.string().nullable(),
@@ -48,7 +63,11 @@ export const esgRunsList = httpFunction({
   query: paged.query.extend({ runDate: isoDate.optional() }),
   response: z.object({ items: z.array(runView), pagination: paged.view }),
   handler: async ({ query }, { platform }) => {
-    const { items, total } = await platform.esg.listRuns(query.page, query.pageSize, query.runDate ? { runDate: query.runDate } : {});
+    const { items, total } = await platform.esg.listRuns(
+      query.page,
+      query.pageSize,
+      query.runDate ? { runDate: query.runDate } : {},
+    );
     return { data: paged.pageOf(items.map(toView), { page: query.page, pageSize: query.pageSize, total }) };
   },
 });
@@ -70,11 +89,21 @@ export const esgRunsCreate = httpFunction({
   name: "esg-runs-create",
   route: "v1/esg/runs",
   method: "POST",
-  summary: "Manual run: {accountIds: [...]} re-processes those accounts in a run and file of their own (admin, finance); {} starts the day's full run now (admin; 409 while one is in progress)",
+  summary:
+    "Manual run: {accountIds: [...]} re-processes those accounts in a run and file of their own (admin, finance); {} starts the day's full run now (admin; 409 while one is in progress)",
   tags: ["esg"],
   access: { roles: FINANCE_WRITERS },
   body: z.strictObject({
-    accountIds: z.array(z.string().trim().regex(ACCOUNT_ID_PATTERN, "must be an account id (letters, digits, '.', '_' or '-', at most 64)")).min(1).max(100_000).optional(),
+    accountIds: z
+      .array(
+        z
+          .string()
+          .trim()
+          .regex(ACCOUNT_ID_PATTERN, "must be an account id (letters, digits, '.', '_' or '-', at most 64)"),
+      )
+      .min(1)
+      .max(100_000)
+      .optional(),
   }),
   response: runView,
   successStatus: 202,
@@ -85,7 +114,14 @@ export const esgRunsCreate = httpFunction({
       return { data: toView(await platform.esg.startFullRun(actor, esgSteps(send))), status: 202 };
     }
     const max = platform.settings.ESG_MANUAL_MAX_ACCOUNTS;
-    if (body.accountIds.length > max) throw new ValidationError([{ field: "accountIds", location: "body", message: `at most ${max} account ids per manual run (ESG_MANUAL_MAX_ACCOUNTS)` }]);
+    if (body.accountIds.length > max)
+      throw new ValidationError([
+        {
+          field: "accountIds",
+          location: "body",
+          message: `at most ${max} account ids per manual run (ESG_MANUAL_MAX_ACCOUNTS)`,
+        },
+      ]);
     return { data: toView(await platform.esg.startAccountsRun(body.accountIds, actor, esgSteps(send))), status: 202 };
   },
 });
@@ -98,19 +134,37 @@ const summaryView = z.object({
   failed: z.number().int(),
   partial: z.number().int(),
   successRate: z.string(),
-  averages: z.object({ overall: z.string().nullable(), environmental: z.string().nullable(), social: z.string().nullable(), governance: z.string().nullable() }),
-  primaryFocusDistribution: z.object({ Environmental: z.number().int(), Social: z.number().int(), Governance: z.number().int() }),
+  averages: z.object({
+    overall: z.string().nullable(),
+    environmental: z.string().nullable(),
+    social: z.string().nullable(),
+    governance: z.string().nullable(),
+  }),
+  primaryFocusDistribution: z.object({
+    Environmental: z.number().int(),
+    Social: z.number().int(),
+    Governance: z.number().int(),
+  }),
   failedAccounts: z.array(z.object({ accountId: z.string(), error: z.string().nullable() })),
   failedAccountsTruncated: z.boolean(),
   previousRunId: z.string().nullable(),
-  biggestMovers: z.array(z.object({ accountId: z.string(), accountName: z.string(), previousOverall: z.string(), overall: z.string(), change: z.string() })),
+  biggestMovers: z.array(
+    z.object({
+      accountId: z.string(),
+      accountName: z.string(),
+      previousOverall: z.string(),
+      overall: z.string(),
+      change: z.string(),
+    }),
+  ),
 });
 
 export const esgRunsSummary = httpFunction({
   name: "esg-runs-summary",
   route: "v1/esg/runs/{runId}/summary",
   method: "GET",
-  summary: "The daily summary of a finished run: totals, success rate, average scores, focus distribution, failed accounts, biggest movers (admin, finance)",
+  summary:
+    "The daily summary of a finished run: totals, success rate, average scores, focus distribution, failed accounts, biggest movers (admin, finance)",
   tags: ["esg"],
   access: { roles: FINANCE_WRITERS },
   params: z.object({ runId: z.uuid() }),
@@ -125,28 +179,32 @@ export const esgFilesGet = httpFunction({
   name: "esg-files-get",
   route: "v1/esg/files/{date}",
   method: "GET",
-  summary: "The day's FirmESGRatings_YYYYMMDD.csv, decrypted on the fly (?kind=errors for the error file, ?kind=summary for the summary report); admin and finance; every access audited",
+  summary:
+    "The day's FirmESGRatings_YYYYMMDD.csv, decrypted on the fly (?kind=errors for the error file, ?kind=summary for the summary report); admin and finance; every access audited",
   tags: ["esg"],
   access: { roles: FINANCE_WRITERS },
   params: z.object({ date: isoDate }),
   query: fileKind,
   response: { raw: "text/csv" },
   errors: [404],
-  handler: async ({ params, query }, { platform, actor }) => fileDownload(await platform.esg.openFile({ runDate: params.date }, query.kind, actor)),
+  handler: async ({ params, query }, { platform, actor }) =>
+    fileDownload(await platform.esg.openFile({ runDate: params.date }, query.kind, actor)),
 });
 
 export const esgRunsFile = httpFunction({
   name: "esg-runs-file",
   route: "v1/esg/runs/{runId}/file",
   method: "GET",
-  summary: "A run's own file (a manual run's, or a full run's), decrypted on the fly; ?kind=errors|summary; admin and finance; audited",
+  summary:
+    "A run's own file (a manual run's, or a full run's), decrypted on the fly; ?kind=errors|summary; admin and finance; audited",
   tags: ["esg"],
   access: { roles: FINANCE_WRITERS },
   params: z.object({ runId: z.uuid() }),
   query: fileKind,
   response: { raw: "text/csv" },
   errors: [404],
-  handler: async ({ params, query }, { platform, actor }) => fileDownload(await platform.esg.openFile({ runId: params.runId }, query.kind, actor)),
+  handler: async ({ params, query }, { platform, actor }) =>
+    fileDownload(await platform.esg.openFile({ runId: params.runId }, query.kind, actor)),
 });
 
 const historyEntry = z.object({
@@ -170,13 +228,17 @@ export const esgHistory = httpFunction({
   name: "esg-history",
   route: "v1/esg/history",
   method: "GET",
-  summary: "Finished runs between two dates (at most 366 days), oldest first, with their summary figures, for trend analysis",
+  summary:
+    "Finished runs between two dates (at most 366 days), oldest first, with their summary figures, for trend analysis",
   tags: ["esg"],
   access: { roles: ANY_ROLE },
   query: z
     .object({ from: isoDate, to: isoDate })
     .refine((q) => q.from <= q.to, { message: "from must not be after to", path: ["from"] })
-    .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= 366 * 86_400_000, { message: "at most 366 days", path: ["to"] }),
+    .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= 366 * 86_400_000, {
+      message: "at most 366 days",
+      path: ["to"],
+    }),
   response: z.object({ items: z.array(historyEntry) }),
   handler: async ({ query }, { platform }) => ({ data: { items: await platform.esg.history(query.from, query.to) } }),
 });
@@ -191,13 +253,15 @@ export const esgBatchWorker = queueFunction({
   name: "esg-batch-worker",
   queue: QUEUES.esgBatches,
   message: stepMessage,
-  handler: async (step, { platform, send, isLastDelivery }) => platform.esg.handleStep(step, esgSteps(send), isLastDelivery),
+  handler: async (step, { platform, send, isLastDelivery }) =>
+    platform.esg.handleStep(step, esgSteps(send), isLastDelivery),
 });
 
 export const esgDailyStart = timerFunction({
   name: "esg-daily-start",
   schedule: "ESG_DAILY_SCHEDULE",
-  reason: "Seed 001: the firm-wide ESG run starts at 05:00 Central every day; the UTC schedule covers both offsets and the code starts it once per local day",
+  reason:
+    "Seed 001: the firm-wide ESG run starts at 05:00 Central every day; the UTC schedule covers both offsets and the code starts it once per local day",
   handler: async ({ platform, send, logger }) => {
     const run = await platform.esg.startScheduledRunIfDue(platform.clock.now(), esgSteps(send));
     if (run) logger.info("Daily ESG run started", { run_id: run.runId, run_date: run.runDate });
@@ -214,7 +278,8 @@ export const esgStartWatchdog = timerFunction({
 export const esgRunMonitor = timerFunction({
   name: "esg-run-monitor",
   schedule: "ESG_MONITOR_SCHEDULE",
-  reason: "Time out runs at the window's end (09:00 Central), alert on forecast overruns and failure rates, re-send steps a crash left unsent",
+  reason:
+    "Time out runs at the window's end (09:00 Central), alert on forecast overruns and failure rates, re-send steps a crash left unsent",
   handler: async ({ platform, send }) => platform.esg.monitor(esgSteps(send), platform.clock.now()),
 });
 
@@ -228,4 +293,17 @@ export const esgFileRetention = timerFunction({
   },
 });
 
-export const esgFunctions = [esgRunsCreate, esgRunsList, esgRunsGet, esgRunsSummary, esgRunsFile, esgFilesGet, esgHistory, esgBatchWorker, esgDailyStart, esgStartWatchdog, esgRunMonitor, esgFileRetention];
+export const esgFunctions = [
+  esgRunsCreate,
+  esgRunsList,
+  esgRunsGet,
+  esgRunsSummary,
+  esgRunsFile,
+  esgFilesGet,
+  esgHistory,
+  esgBatchWorker,
+  esgDailyStart,
+  esgStartWatchdog,
+  esgRunMonitor,
+  esgFileRetention,
+];

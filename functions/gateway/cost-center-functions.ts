@@ -8,7 +8,8 @@ export const costCentersPlanning = httpFunction({
   name: "cost-centers-planning",
   route: "v1/cost-centers/planning",
   method: "GET",
-  summary: "Central cost-center plan and actuals for a fiscal year with exact variance and variance %, optionally for one department",
+  summary:
+    "Central cost-center plan and actuals for a fiscal year with exact variance and variance %, optionally for one department",
   tags: ["cost-centers"],
   access: { roles: ANY_ROLE },
   query: z.object({
@@ -31,8 +32,18 @@ export const costCentersPlanning = httpFunction({
         issues: z.array(dataIssueView),
       }),
     ),
-    totals: z.array(z.object({ currency: z.string(), planned: moneyView, actual: moneyView, variance: moneyView, variancePct: z.string().nullable() })),
+    totals: z.array(
+      z.object({
+        currency: z.string(),
+        planned: moneyView,
+        actual: moneyView,
+        variance: moneyView,
+        variancePct: z.string().nullable(),
+      }),
+    ),
   }),
   errors: [503],
-  handler: async ({ query }, { platform }) => ({ data: await platform.costCenters.getPlanning(query.year, query.department) }),
+  handler: async ({ query }, { platform }) => ({
+    data: await platform.costCenters.getPlanning(query.year, query.department),
+  }),
 });

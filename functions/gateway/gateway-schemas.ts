@@ -1,7 +1,10 @@
 import { z } from "zod";
 
 /** Wire shapes of the SAP + SQL gateway (camelCase, as seed 000's contracts are). */
-export const moneyView = z.object({ amount: z.string().describe("Decimal string in the currency's precision"), currency: z.string() });
+export const moneyView = z.object({
+  amount: z.string().describe("Decimal string in the currency's precision"),
+  currency: z.string(),
+});
 
 export const dataIssueView = z.object({
   field: z.string(),
@@ -26,13 +29,26 @@ export const projectView = z.object({
     contractValue: moneyView.nullable(),
     plannedMargin: moneyView.nullable(),
   }),
-  costs: z.object({ planned: moneyView.nullable(), actual: moneyView.nullable(), variance: moneyView.nullable(), variancePct: z.string().nullable() }),
-  billing: z.object({ recordedEntries: z.number().int(), recordedTotal: moneyView.nullable(), billedToDate: moneyView.nullable(), remainingToBill: moneyView.nullable(), lastBillingDate: z.string().nullable() }),
+  costs: z.object({
+    planned: moneyView.nullable(),
+    actual: moneyView.nullable(),
+    variance: moneyView.nullable(),
+    variancePct: z.string().nullable(),
+  }),
+  billing: z.object({
+    recordedEntries: z.number().int(),
+    recordedTotal: moneyView.nullable(),
+    billedToDate: moneyView.nullable(),
+    remainingToBill: moneyView.nullable(),
+    lastBillingDate: z.string().nullable(),
+  }),
   outsourcing: z.object({ outsourcedCost: moneyView.nullable(), shareOfActualPct: z.string().nullable() }),
   resourcePlanning: z.object({
     plannedHours: z.string(),
     actualHours: z.string(),
-    assignments: z.array(z.object({ resourceId: z.string(), pep: z.string(), plannedHours: z.string(), actualHours: z.string() })),
+    assignments: z.array(
+      z.object({ resourceId: z.string(), pep: z.string(), plannedHours: z.string(), actualHours: z.string() }),
+    ),
   }),
   wbsElements: z.array(z.object({ pep: z.string(), description: z.string(), level: z.number().int() })),
   metadata: z.object({

@@ -1,6 +1,12 @@
 import { z } from "zod";
 import { sapCode } from "../runtime/schemas.js";
-import { ANY_ROLE, FINANCE_WRITERS, PROJECT_STATUSES, PreconditionRequiredError, type MergedProject } from "../../shared/index.js";
+import {
+  ANY_ROLE,
+  FINANCE_WRITERS,
+  PROJECT_STATUSES,
+  PreconditionRequiredError,
+  type MergedProject,
+} from "../../shared/index.js";
 import { JsonText } from "../runtime/envelope.js";
 import { httpFunction } from "../runtime/declarations.js";
 import { projectView } from "./gateway-schemas.js";
@@ -29,7 +35,8 @@ export const projectsList = httpFunction({
   name: "projects-list",
   route: "v1/projects",
   method: "GET",
-  summary: "Projects merged from SAP and SQL (pricing, billing, outsourcing, resource planning, metadata), by PEP, department or all; paginated",
+  summary:
+    "Projects merged from SAP and SQL (pricing, billing, outsourcing, resource planning, metadata), by PEP, department or all; paginated",
   tags: ["projects"],
   access: { roles: ANY_ROLE },
   query: paged.query
@@ -40,8 +47,10 @@ export const projectsList = httpFunction({
       order: z.enum(["asc", "desc"]).default("asc"),
     })
     .superRefine((q, ctx) => {
-      if (q.filter !== "all" && q.value === undefined) ctx.addIssue({ code: "custom", path: ["value"], message: `is required when filter is ${q.filter}` });
-      if (q.filter === "all" && q.value !== undefined) ctx.addIssue({ code: "custom", path: ["value"], message: "must be absent when filter is all" });
+      if (q.filter !== "all" && q.value === undefined)
+        ctx.addIssue({ code: "custom", path: ["value"], message: `is required when filter is ${q.filter}` });
+      if (q.filter === "all" && q.value !== undefined)
+        ctx.addIssue({ code: "custom", path: ["value"], message: "must be absent when filter is all" });
     }),
   response: z.object({ items: z.array(projectView), pagination: paged.view }),
   errors: [503],
@@ -80,7 +89,8 @@ export const projectsUpdate = httpFunction({
   name: "projects-update",
   route: "v1/projects/{projectId}",
   method: "PATCH",
-  summary: "Change the SQL-only fields (name, status, custom fields); If-Match with the current ETag is required (412 when stale); audited",
+  summary:
+    "Change the SQL-only fields (name, status, custom fields); If-Match with the current ETag is required (412 when stale); audited",
   tags: ["projects"],
   access: { roles: FINANCE_WRITERS },
   params: projectParams,
@@ -91,7 +101,9 @@ export const projectsUpdate = httpFunction({
       customField1: nullableText(100),
       customField2: nullableText(100),
     })
-    .refine((b) => Object.values(b).some((v) => v !== undefined), { message: "must change at least one of name, status, customField1, customField2" }),
+    .refine((b) => Object.values(b).some((v) => v !== undefined), {
+      message: "must change at least one of name, status, customField1, customField2",
+    }),
   response: projectView,
   errors: [404, 412, 428, 503],
   handler: async ({ params, body, headers }, { platform, actor }) => {

@@ -28,12 +28,16 @@ export const resourcesList = httpFunction({
   name: "resources-list",
   route: "v1/resources",
   method: "GET",
-  summary: "People with exact hourly cost, department and this week's availability; filter by department and availability; paginated",
+  summary:
+    "People with exact hourly cost, department and this week's availability; filter by department and availability; paginated",
   tags: ["resources"],
   access: { roles: ANY_ROLE },
   query: paged.query.extend({
     department: sapCode(12).optional(),
-    available: z.enum(["true", "false"]).transform((v) => v === "true").optional(),
+    available: z
+      .enum(["true", "false"])
+      .transform((v) => v === "true")
+      .optional(),
   }),
   response: z.object({ items: z.array(resourceView), pagination: paged.view }),
   errors: [503],

@@ -21,7 +21,9 @@ export const authLogin = httpFunction({
   body: z.object({ username: z.string().trim().min(1).max(100), password: z.string().min(1).max(128) }),
   response: tokenPair,
   errors: [401, 429],
-  handler: async ({ body }, { platform, actor }) => ({ data: await platform.identity.login(body.username, body.password, actor) }),
+  handler: async ({ body }, { platform, actor }) => ({
+    data: await platform.identity.login(body.username, body.password, actor),
+  }),
 });
 
 export const authRefresh = httpFunction({
@@ -34,7 +36,9 @@ export const authRefresh = httpFunction({
   body: refreshTokenBody,
   response: tokenPair,
   errors: [401],
-  handler: async ({ body }, { platform, actor }) => ({ data: await platform.identity.refresh(body.refresh_token, actor) }),
+  handler: async ({ body }, { platform, actor }) => ({
+    data: await platform.identity.refresh(body.refresh_token, actor),
+  }),
 });
 
 export const authLogout = httpFunction({
@@ -73,5 +77,7 @@ export const authRegister = httpFunction({
   response: userView,
   successStatus: 201,
   errors: [404, 409],
-  handler: async ({ body }, { platform, actor }) => ({ data: toUserView(await platform.identity.register(body.username, body.password, actor)) }),
+  handler: async ({ body }, { platform, actor }) => ({
+    data: toUserView(await platform.identity.register(body.username, body.password, actor)),
+  }),
 });

@@ -21,7 +21,9 @@ export const usersCreate = httpFunction({
   response: userView,
   successStatus: 201,
   errors: [409],
-  handler: async ({ body }, { platform, actor }) => ({ data: toUserView(await platform.identity.createUser(body, actor)) }),
+  handler: async ({ body }, { platform, actor }) => ({
+    data: toUserView(await platform.identity.createUser(body, actor)),
+  }),
 });
 
 export const usersList = httpFunction({
@@ -34,7 +36,11 @@ export const usersList = httpFunction({
   query: paged.query.extend({ status: z.enum(["active", "disabled"]).optional() }),
   response: z.object({ items: z.array(userView), pagination: paged.view }),
   handler: async ({ query }, { platform }) => {
-    const page = await platform.identity.listUsers({ page: query.page, pageSize: query.page_size, ...(query.status ? { status: query.status } : {}) });
+    const page = await platform.identity.listUsers({
+      page: query.page,
+      pageSize: query.page_size,
+      ...(query.status ? { status: query.status } : {}),
+    });
     return { data: paged.pageOf(page.items.map(toUserView), page) };
   },
 });
@@ -62,7 +68,9 @@ export const usersDisable = httpFunction({
   params: userIdParams,
   response: userView,
   errors: [404],
-  handler: async ({ params }, { platform, actor }) => ({ data: toUserView(await platform.identity.setStatus(params.userId, "disabled", actor)) }),
+  handler: async ({ params }, { platform, actor }) => ({
+    data: toUserView(await platform.identity.setStatus(params.userId, "disabled", actor)),
+  }),
 });
 
 export const usersEnable = httpFunction({
@@ -75,7 +83,9 @@ export const usersEnable = httpFunction({
   params: userIdParams,
   response: userView,
   errors: [404],
-  handler: async ({ params }, { platform, actor }) => ({ data: toUserView(await platform.identity.setStatus(params.userId, "active", actor)) }),
+  handler: async ({ params }, { platform, actor }) => ({
+    data: toUserView(await platform.identity.setStatus(params.userId, "active", actor)),
+  }),
 });
 
 export const usersResetPassword = httpFunction({
@@ -89,7 +99,9 @@ export const usersResetPassword = httpFunction({
   body: z.object({ password: passwordSchema }),
   response: userView,
   errors: [404],
-  handler: async ({ params, body }, { platform, actor }) => ({ data: toUserView(await platform.identity.resetPassword(params.userId, body.password, actor)) }),
+  handler: async ({ params, body }, { platform, actor }) => ({
+    data: toUserView(await platform.identity.resetPassword(params.userId, body.password, actor)),
+  }),
 });
 
 export const usersSetRoles = httpFunction({
@@ -103,7 +115,9 @@ export const usersSetRoles = httpFunction({
   body: z.object({ roles: rolesSchema }),
   response: userView,
   errors: [404],
-  handler: async ({ params, body }, { platform, actor }) => ({ data: toUserView(await platform.identity.setRoles(params.userId, body.roles, actor)) }),
+  handler: async ({ params, body }, { platform, actor }) => ({
+    data: toUserView(await platform.identity.setRoles(params.userId, body.roles, actor)),
+  }),
 });
 
 export const auditLogList = httpFunction({

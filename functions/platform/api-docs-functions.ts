@@ -41,7 +41,12 @@ export function apiDocsFunctions(declarations: () => readonly FunctionDeclaratio
       response: { raw: "application/json" },
       handler: async () => {
         document ??= buildOpenApiDocument(declarations());
-        return { raw: { headers: { "Content-Type": "application/json; charset=utf-8", ...cached }, body: JSON.stringify(document) } };
+        return {
+          raw: {
+            headers: { "Content-Type": "application/json; charset=utf-8", ...cached },
+            body: JSON.stringify(document),
+          },
+        };
       },
     }),
     httpFunction({
@@ -74,11 +79,15 @@ export function apiDocsFunctions(declarations: () => readonly FunctionDeclaratio
       response: { raw: "text/css | application/javascript" },
       handler: async ({ params }) => {
         if (params.asset === "init.js") {
-          return { raw: { headers: { "Content-Type": "application/javascript; charset=utf-8", ...cached }, body: INIT } };
+          return {
+            raw: { headers: { "Content-Type": "application/javascript; charset=utf-8", ...cached }, body: INIT },
+          };
         }
         const type = ASSETS[params.asset];
         if (!type) throw new NotFoundError("Asset", params.asset);
-        return { raw: { headers: { "Content-Type": type, ...cached }, body: readFileSync(join(swaggerDir, params.asset)) } };
+        return {
+          raw: { headers: { "Content-Type": type, ...cached }, body: readFileSync(join(swaggerDir, params.asset)) },
+        };
       },
     }),
   ];

@@ -25,13 +25,22 @@ export const healthReady = httpFunction({
   response: z.object({
     status: z.enum(["ready", "not_ready"]),
     dependencies: z.array(
-      z.object({ name: z.string(), adapter: z.string(), status: z.enum(["up", "down"]), latency_ms: z.number(), error: z.string().optional() }),
+      z.object({
+        name: z.string(),
+        adapter: z.string(),
+        status: z.enum(["up", "down"]),
+        latency_ms: z.number(),
+        error: z.string().optional(),
+      }),
     ),
   }),
   errors: [503],
   handler: async (_input, { platform }) => {
     const report = await platform.readiness();
-    return { data: { status: report.status, dependencies: [...report.dependencies] }, status: report.status === "ready" ? 200 : 503 };
+    return {
+      data: { status: report.status, dependencies: [...report.dependencies] },
+      status: report.status === "ready" ? 200 : 503,
+    };
   },
 });
 

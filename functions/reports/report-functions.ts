@@ -1,7 +1,13 @@
 import { z } from "zod";
 import { sapCode } from "../runtime/schemas.js";
 import { ANY_ROLE, QUEUES, REPORT_TYPES, type Principal, type Report } from "../../shared/index.js";
-import { httpFunction, queueFunction, timerFunction, type HttpContext, type SendMessage } from "../runtime/declarations.js";
+import {
+  httpFunction,
+  queueFunction,
+  timerFunction,
+  type HttpContext,
+  type SendMessage,
+} from "../runtime/declarations.js";
 import { fileDownload } from "../runtime/file-download.js";
 import { paging } from "../runtime/pagination.js";
 
@@ -25,10 +31,16 @@ const reportView = z.object({
   downloadUrl: z.string().optional(),
 });
 
-const viewerOf = (principal: Principal | undefined) => ({ userId: principal!.userId, isAdmin: principal!.roles.includes("admin") });
+const viewerOf = (principal: Principal | undefined) => ({
+  userId: principal!.userId,
+  isAdmin: principal!.roles.includes("admin"),
+});
 function toView(report: Report) {
   const { requestedBy: _requestedBy, ...rest } = report;
-  return { ...rest, ...(report.status === "COMPLETED" ? { downloadUrl: `/api/v1/reports/${report.reportId}/download` } : {}) };
+  return {
+    ...rest,
+    ...(report.status === "COMPLETED" ? { downloadUrl: `/api/v1/reports/${report.reportId}/download` } : {}),
+  };
 }
 
 /** The report worker's messages: retries to report-requests, completion notices to task-completed. */
@@ -43,7 +55,8 @@ export const reportsGenerate = httpFunction({
   name: "reports-generate",
   route: "v1/reports/generate",
   method: "POST",
-  summary: "Request an Excel or PDF report; 202 {reportId, status: QUEUED} once the request is durable; poll GET /v1/reports/{reportId}",
+  summary:
+    "Request an Excel or PDF report; 202 {reportId, status: QUEUED} once the request is durable; poll GET /v1/reports/{reportId}",
   tags: ["reports"],
   access: { roles: ANY_ROLE },
   body: z.strictObject({
@@ -62,7 +75,15 @@ export const reportsGenerate = httpFunction({
   successStatus: 202,
   handler: async ({ body }, ctx: HttpContext) => {
     const { platform, actor, principal } = ctx;
-    const request = { projectIds: [...new Set(body.projectIds)], reportType: body.reportType, options: { format: body.options.format, includeResources: body.options.includeResources, ...(body.options.dateRange ? { dateRange: body.options.dateRange } : {}) } };
+    const request = {
+      projectIds: [...new Set(body.projectIds)],
+      reportType: body.reportType,
+      options: {
+        format: body.options.format,
+        includeResources: body.options.includeResources,
+        ...(body.options.dateRange ? { dateRange: body.options.dateRange } : {}),
+      },
+    };
     const report = await platform.reports.requestReport(request, { ...actor, username: principal!.username });
     return { data: { reportId: report.reportId, status: "QUEUED" as const } };
   },
@@ -78,7 +99,9 @@ export const reportsGet = httpFunction({
   params: z.object({ reportId: z.uuid() }),
   response: reportView,
   errors: [404],
-  handler: async ({ params }, { platform, principal }) => ({ data: toView(await platform.reports.getReport(params.reportId, viewerOf(principal))) }),
+  handler: async ({ params }, { platform, principal }) => ({
+    data: toView(await platform.reports.getReport(params.reportId, viewerOf(principal))),
+  }),
 });
 
 export const reportsList = httpFunction({

@@ -1,10 +1,23 @@
 import type { Readable } from "node:stream";
 import type { z } from "zod";
 import type { JsonText } from "./envelope.js";
-import { messageList, type Actor, type Logger, type OutgoingMessage, type Platform, type Principal, type QueueDefinition, type Role, type SettingName } from "../../shared/index.js";
+import {
+  messageList,
+  type Actor,
+  type Logger,
+  type OutgoingMessage,
+  type Platform,
+  type Principal,
+  type QueueDefinition,
+  type Role,
+  type SettingName,
+} from "../../shared/index.js";
 
 /** Sends to a queue with this invocation's correlation id (unless the message has one). */
-export type SendMessage = (queue: QueueDefinition, message: OutgoingMessage | readonly OutgoingMessage[]) => Promise<void>;
+export type SendMessage = (
+  queue: QueueDefinition,
+  message: OutgoingMessage | readonly OutgoingMessage[],
+) => Promise<void>;
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -28,7 +41,13 @@ export interface HttpContext {
 export type HttpOutcome<TData> =
   | { readonly data: TData | JsonText<TData>; readonly status?: number; readonly headers?: Record<string, string> }
   /** Not enveloped: metrics text, the docs page, files (a Readable is streamed, never buffered). */
-  | { readonly raw: { readonly status?: number; readonly headers: Record<string, string>; readonly body: string | Buffer | Readable } };
+  | {
+      readonly raw: {
+        readonly status?: number;
+        readonly headers: Record<string, string>;
+        readonly body: string | Buffer | Readable;
+      };
+    };
 
 /** Request headers by lower- or mixed-case name; `Headers` is one. */
 export interface RequestHeaders {
@@ -128,7 +147,10 @@ export type FunctionDeclaration = HttpFunction<any, any, any, any> | QueueFuncti
 export function correlatedSender(platform: Platform, correlationId: string): SendMessage {
   return (queue, messages) => {
     const list = messageList(messages);
-    return platform.queue.send(queue.name, list.map((m) => ({ ...m, correlationId: m.correlationId ?? correlationId })));
+    return platform.queue.send(
+      queue.name,
+      list.map((m) => ({ ...m, correlationId: m.correlationId ?? correlationId })),
+    );
   };
 }
 
@@ -139,7 +161,9 @@ export function httpFunction<TParams = undefined, TQuery = undefined, TBody = un
   return { kind: "http", ...declaration };
 }
 
-export function queueFunction<TMessage>(declaration: Omit<QueueFunction<TMessage>, "kind" | "connection">): QueueFunction<TMessage> {
+export function queueFunction<TMessage>(
+  declaration: Omit<QueueFunction<TMessage>, "kind" | "connection">,
+): QueueFunction<TMessage> {
   return { kind: "serviceBusQueue", connection: "ServiceBusConnection", ...declaration };
 }
 

@@ -46,12 +46,16 @@ export function successJson<T>(data: T | JsonText<T>, correlationId: string): st
  * Maps any thrown value to a status, headers and the error envelope. Only domain errors
  * pass their message through; anything else becomes a generic 500, never a stack trace.
  */
-export function errorResponse(error: unknown, correlationId: string): { status: number; headers: Record<string, string>; body: ErrorBody } {
+export function errorResponse(
+  error: unknown,
+  correlationId: string,
+): { status: number; headers: Record<string, string>; body: ErrorBody } {
   const known = error instanceof DomainError ? error : undefined;
   const code: ErrorCode = known?.code ?? "INTERNAL_ERROR";
   const headers: Record<string, string> = {};
   if (error instanceof RateLimitedError) headers["Retry-After"] = String(error.retryAfterSeconds);
-  if (error instanceof ServiceUnavailableError && error.retryAfterSeconds !== undefined) headers["Retry-After"] = String(error.retryAfterSeconds);
+  if (error instanceof ServiceUnavailableError && error.retryAfterSeconds !== undefined)
+    headers["Retry-After"] = String(error.retryAfterSeconds);
   return {
     status: STATUS_OF[code],
     headers,

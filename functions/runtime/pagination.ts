@@ -21,7 +21,10 @@ export interface Paging<C extends WireCasing> {
   readonly query: z.ZodObject<{ page: PageNumber } & { [K in Keys[C]["size"]]: PageNumber }>;
   readonly view: z.ZodObject<{ page: Count; total: Count } & { [K in Keys[C]["size"] | Keys[C]["totalPages"]]: Count }>;
   /** `{ items, pagination }` for one page of a list whose filter matched `total` items. */
-  pageOf<T>(items: readonly T[], page: { page: number; pageSize: number; total: number }): { items: T[]; pagination: z.infer<Paging<C>["view"]> };
+  pageOf<T>(
+    items: readonly T[],
+    page: { page: number; pageSize: number; total: number },
+  ): { items: T[]; pagination: z.infer<Paging<C>["view"]> };
 }
 
 /**
@@ -29,16 +32,32 @@ export interface Paging<C extends WireCasing> {
  * and a cap, and a `pagination` block with the total and the page count. Each functions/
  * folder states its casing (and sizes) once.
  */
-export function paging<C extends WireCasing>(casing: C, size: { readonly default: number; readonly max: number } = { default: 25, max: 100 }): Paging<C> {
+export function paging<C extends WireCasing>(
+  casing: C,
+  size: { readonly default: number; readonly max: number } = { default: 25, max: 100 },
+): Paging<C> {
   const keys = KEYS[casing];
   const pageNumber = (max: number, fallback: number) => z.coerce.number().int().min(1).max(max).default(fallback);
   const count = () => z.number().int();
   return {
-    query: z.object({ page: pageNumber(100_000, 1), [keys.size]: pageNumber(size.max, size.default) }) as unknown as Paging<C>["query"],
-    view: z.object({ page: count(), [keys.size]: count(), total: count(), [keys.totalPages]: count() }) as unknown as Paging<C>["view"],
+    query: z.object({
+      page: pageNumber(100_000, 1),
+      [keys.size]: pageNumber(size.max, size.default),
+    }) as unknown as Paging<C>["query"],
+    view: z.object({
+      page: count(),
+      [keys.size]: count(),
+      total: count(),
+      [keys.totalPages]: count(),
+    }) as unknown as Paging<C>["view"],
     pageOf: (items, page) => ({
       items: [...items],
-      pagination: { page: page.page, [keys.size]: page.pageSize, total: page.total, [keys.totalPages]: Math.ceil(page.total / page.pageSize) } as z.infer<Paging<C>["view"]>,
+      pagination: {
+        page: page.page,
+        [keys.size]: page.pageSize,
+        total: page.total,
+        [keys.totalPages]: Math.ceil(page.total / page.pageSize),
+      } as z.infer<Paging<C>["view"]>,
     }),
   };
 }

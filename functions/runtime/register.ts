@@ -1,10 +1,39 @@
 import { randomUUID } from "node:crypto";
-import type { HttpHandler, HttpMethod as AzureHttpMethod, HttpResponseInit, InvocationContext, ServiceBusQueueHandler, Timer, TimerHandler } from "@azure/functions";
-import { ConfigurationError, NonRetriableError, ValidationError, type Platform, type SettingName, type Settings } from "../../shared/index.js";
+import type {
+  HttpHandler,
+  HttpMethod as AzureHttpMethod,
+  HttpResponseInit,
+  InvocationContext,
+  ServiceBusQueueHandler,
+  Timer,
+  TimerHandler,
+} from "@azure/functions";
+import {
+  ConfigurationError,
+  NonRetriableError,
+  ValidationError,
+  type Platform,
+  type SettingName,
+  type Settings,
+} from "../../shared/index.js";
 import { runHttp } from "./run-http.js";
-import { correlatedSender, type FunctionDeclaration, type InboundRequest, type QueueFunction, type TimerFunction } from "./declarations.js";
+import {
+  correlatedSender,
+  type FunctionDeclaration,
+  type InboundRequest,
+  type QueueFunction,
+  type TimerFunction,
+} from "./declarations.js";
 
-const ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"] as const satisfies readonly AzureHttpMethod[];
+const ALL_METHODS = [
+  "GET",
+  "POST",
+  "PUT",
+  "PATCH",
+  "DELETE",
+  "HEAD",
+  "OPTIONS",
+] as const satisfies readonly AzureHttpMethod[];
 
 /** Resolves the process's platform (built once, on first use). */
 export type PlatformProvider = () => Promise<Platform>;
@@ -18,8 +47,16 @@ export type Registration =
       /** What `options.handler` runs; the local host calls it with its own request object. */
       serve: (request: InboundRequest) => Promise<HttpResponseInit>;
     }
-  | { kind: "serviceBusQueue"; name: string; options: { queueName: string; connection: string; cardinality: "one"; handler: ServiceBusQueueHandler } }
-  | { kind: "timer"; name: string; options: { schedule: string; runOnStartup: false; useMonitor: true; handler: TimerHandler } };
+  | {
+      kind: "serviceBusQueue";
+      name: string;
+      options: { queueName: string; connection: string; cardinality: "one"; handler: ServiceBusQueueHandler };
+    }
+  | {
+      kind: "timer";
+      name: string;
+      options: { schedule: string; runOnStartup: false; useMonitor: true; handler: TimerHandler };
+    };
 
 /** The subset of `@azure/functions`' `app` that registration uses. */
 export interface FunctionApp {
@@ -32,22 +69,55 @@ export interface FunctionApp {
  * Declarations → Azure registrations. Both hosts use this: the Azure entry passes each
  * to `app.*`, the local host calls the very same handlers.
  */
-export function toRegistrations(declarations: readonly FunctionDeclaration[], settings: Settings, platform: PlatformProvider): Registration[] {
+export function toRegistrations(
+  declarations: readonly FunctionDeclaration[],
+  settings: Settings,
+  platform: PlatformProvider,
+): Registration[] {
   const names = new Set<string>();
   for (const d of declarations) {
-    if (names.has(d.name)) throw new Error(`Function name '${d.name}' is declared twice; function names must be unique in the app`);
+    if (names.has(d.name))
+      throw new Error(`Function name '${d.name}' is declared twice; function names must be unique in the app`);
     names.add(d.name);
   }
   return declarations.map((d) => {
     switch (d.kind) {
       case "http": {
         const serve = async (request: InboundRequest) => runHttp(d, request, await platform());
-        return { kind: "http", name: d.name, options: { route: d.route, methods: d.method === "ANY" ? [...ALL_METHODS] : [d.method], authLevel: "anonymous", handler: (request) => serve(request) }, serve };
+        return {
+          kind: "http",
+          name: d.name,
+          options: {
+            route: d.route,
+            methods: d.method === "ANY" ? [...ALL_METHODS] : [d.method],
+            authLevel: "anonymous",
+            handler: (request) => serve(request),
+          },
+          serve,
+        };
       }
       case "serviceBusQueue":
-        return { kind: "serviceBusQueue", name: d.name, options: { queueName: d.queue.name, connection: d.connection, cardinality: "one", handler: queueHandler(d, platform) } };
+        return {
+          kind: "serviceBusQueue",
+          name: d.name,
+          options: {
+            queueName: d.queue.name,
+            connection: d.connection,
+            cardinality: "one",
+            handler: queueHandler(d, platform),
+          },
+        };
       case "timer":
-        return { kind: "timer", name: d.name, options: { schedule: scheduleOf(settings, d.schedule), runOnStartup: false, useMonitor: true, handler: timerHandler(d, platform) } };
+        return {
+          kind: "timer",
+          name: d.name,
+          options: {
+            schedule: scheduleOf(settings, d.schedule),
+            runOnStartup: false,
+            useMonitor: true,
+            handler: timerHandler(d, platform),
+          },
+        };
     }
   });
 }
@@ -71,10 +141,18 @@ function queueHandler(declaration: QueueFunction, platform: PlatformProvider): S
     const p = await platform();
     const meta = (context.triggerMetadata ?? {}) as Record<string, unknown>;
     // Service Bus ids are strings, numbers or bytes; the invocation id stands in when absent.
-    const messageId = typeof meta.messageId === "string" || typeof meta.messageId === "number" ? String(meta.messageId) : context.invocationId;
+    const messageId =
+      typeof meta.messageId === "string" || typeof meta.messageId === "number"
+        ? String(meta.messageId)
+        : context.invocationId;
     const deliveryCount = Number(meta.deliveryCount ?? 1);
     const correlationId = typeof meta.correlationId === "string" && meta.correlationId ? meta.correlationId : messageId;
-    const logger = p.logger.child({ correlation_id: correlationId, function: declaration.name, message_id: messageId, delivery_count: deliveryCount });
+    const logger = p.logger.child({
+      correlation_id: correlationId,
+      function: declaration.name,
+      message_id: messageId,
+      delivery_count: deliveryCount,
+    });
     const started = performance.now();
     let status = "completed";
     try {
@@ -95,11 +173,20 @@ function queueHandler(declaration: QueueFunction, platform: PlatformProvider): S
       });
     } catch (error) {
       status = error instanceof NonRetriableError ? "rejected" : "failed";
-      logger.error(status === "rejected" ? "Message rejected; it will be dead-lettered" : "Message processing failed; it will be retried", { error });
-      if (error instanceof ValidationError) throw new NonRetriableError("VALIDATION_ERROR", error.message, error.details);
+      logger.error(
+        status === "rejected"
+          ? "Message rejected; it will be dead-lettered"
+          : "Message processing failed; it will be retried",
+        { error },
+      );
+      if (error instanceof ValidationError)
+        throw new NonRetriableError("VALIDATION_ERROR", error.message, error.details);
       throw error;
     } finally {
-      p.metrics.messageProcessingDuration.observe({ queue: declaration.queue.name, status }, (performance.now() - started) / 1000);
+      p.metrics.messageProcessingDuration.observe(
+        { queue: declaration.queue.name, status },
+        (performance.now() - started) / 1000,
+      );
     }
   };
 }
@@ -130,6 +217,7 @@ function timerHandler(declaration: TimerFunction, platform: PlatformProvider): T
 /** A timer's NCRONTAB schedule: the setting it names, which must hold text. */
 function scheduleOf(settings: Settings, name: SettingName): string {
   const schedule = settings[name];
-  if (typeof schedule !== "string") throw new ConfigurationError([`${name}: a timer schedule must be an NCRONTAB string`]);
+  if (typeof schedule !== "string")
+    throw new ConfigurationError([`${name}: a timer schedule must be an NCRONTAB string`]);
   return schedule;
 }

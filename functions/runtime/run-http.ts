@@ -14,7 +14,13 @@ import {
   type Principal,
   type RateLimitDecision,
 } from "../../shared/index.js";
-import { correlatedSender, type HttpContext, type HttpFunction, type InboundRequest, type RequestHeaders } from "./declarations.js";
+import {
+  correlatedSender,
+  type HttpContext,
+  type HttpFunction,
+  type InboundRequest,
+  type RequestHeaders,
+} from "./declarations.js";
 import { errorResponse, successJson } from "./envelope.js";
 
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,100}$/;
@@ -43,7 +49,11 @@ export function clientIpOf(headers: RequestHeaders): string | undefined {
  * Every HTTP function runs through here, in Azure and on the local host: correlation id,
  * size cap, authentication, roles, rate limit, validation, handler, envelope, metrics.
  */
-export async function runHttp(declaration: HttpFunction, request: InboundRequest, platform: Platform): Promise<HttpResponseInit> {
+export async function runHttp(
+  declaration: HttpFunction,
+  request: InboundRequest,
+  platform: Platform,
+): Promise<HttpResponseInit> {
   const started = performance.now();
   const correlationId = correlationIdOf(request.headers);
   const logger = platform.logger.child({ correlation_id: correlationId, function: declaration.name });
@@ -55,9 +65,13 @@ export async function runHttp(declaration: HttpFunction, request: InboundRequest
 
   try {
     const body = declaration.body ? await readJsonBody(request, platform.settings.MAX_BODY_BYTES) : undefined;
-    const claims = "public" in declaration.access ? undefined : await verifyBearer(request.headers, declaration.access, platform);
+    const claims =
+      "public" in declaration.access ? undefined : await verifyBearer(request.headers, declaration.access, platform);
     // The account check and the rate limit run together: when both go to Redis they share one round trip.
-    const limiting = declaration.rateLimited === false ? undefined : takeRateLimit(declaration, claims ? `user:${claims.userId}` : `ip:${clientIp ?? "unknown"}`, platform);
+    const limiting =
+      declaration.rateLimited === false
+        ? undefined
+        : takeRateLimit(declaration, claims ? `user:${claims.userId}` : `ip:${clientIp ?? "unknown"}`, platform);
     limiting?.catch(() => undefined); // awaited below; not unhandled if the account check throws first
     principal = claims && (await platform.identity.principalOf(claims));
     rateLimit = await limiting;
@@ -70,7 +84,11 @@ export async function runHttp(declaration: HttpFunction, request: InboundRequest
     }
     const input = {
       params: parse(declaration.params, request.params, "path"),
-      query: parse(declaration.query, request.query.size === 0 ? {} : Object.fromEntries(request.query.entries()), "query"),
+      query: parse(
+        declaration.query,
+        request.query.size === 0 ? {} : Object.fromEntries(request.query.entries()),
+        "query",
+      ),
       body: parse(declaration.body, body, "body"),
       headers: request.headers,
     };
@@ -96,7 +114,11 @@ export async function runHttp(declaration: HttpFunction, request: InboundRequest
   } catch (error) {
     const mapped = errorResponse(error, correlationId);
     if (mapped.status >= 500) logger.error("Request failed", { error, route: declaration.route });
-    response = { status: mapped.status, headers: Object.assign({ "Content-Type": "application/json; charset=utf-8" }, mapped.headers), body: JSON.stringify(mapped.body) };
+    response = {
+      status: mapped.status,
+      headers: Object.assign({ "Content-Type": "application/json; charset=utf-8" }, mapped.headers),
+      body: JSON.stringify(mapped.body),
+    };
   }
 
   const headers: Record<string, string> = Object.assign({}, response.headers as Record<string, string>);
@@ -112,7 +134,13 @@ export async function runHttp(declaration: HttpFunction, request: InboundRequest
   const seconds = (performance.now() - started) / 1000;
   platform.metrics.apiRequests.inc({ endpoint: declaration.route, method: declaration.method, status: String(status) });
   platform.metrics.apiRequestDuration.observe({ endpoint: declaration.route }, seconds);
-  logger.info("HTTP request", { method: declaration.method, route: declaration.route, status, duration_ms: Math.round(seconds * 1000), user_id: principal?.userId });
+  logger.info("HTTP request", {
+    method: declaration.method,
+    route: declaration.route,
+    status,
+    duration_ms: Math.round(seconds * 1000),
+    user_id: principal?.userId,
+  });
   return { status, headers, body: response.body };
 }
 
@@ -120,7 +148,11 @@ export async function runHttp(declaration: HttpFunction, request: InboundRequest
  * The bearer token's verified claims; undefined for the metrics scraper's token on the one
  * function that accepts it (it has no account).
  */
-async function verifyBearer(headers: RequestHeaders, access: { roles: readonly string[]; scrapeToken?: true }, platform: Platform): Promise<AccessTokenClaims | undefined> {
+async function verifyBearer(
+  headers: RequestHeaders,
+  access: { roles: readonly string[]; scrapeToken?: true },
+  platform: Platform,
+): Promise<AccessTokenClaims | undefined> {
   const header = headers.get("authorization") ?? "";
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match) throw new UnauthorizedError("A bearer token is required (Authorization: Bearer <token>)");
@@ -169,5 +201,8 @@ function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, location: "p
     message: issue.message,
     location,
   }));
-  throw new ValidationError(issues, `Invalid ${location === "path" ? "path parameter" : location}: ${issues.map((i) => i.field).join(", ")}`);
+  throw new ValidationError(
+    issues,
+    `Invalid ${location === "path" ? "path parameter" : location}: ${issues.map((i) => i.field).join(", ")}`,
+  );
 }

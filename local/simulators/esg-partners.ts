@@ -50,7 +50,20 @@ export interface EsgSimulatorStats {
   readonly pageRequests: number;
 }
 
-const FIRST = ["Northwind", "Contoso", "Fabrikam", "Tailspin", "Woodgrove", "Litware", "Adatum", "Proseware", "Wingtip", "Alpine", "Coho", "Fourth Coffee"];
+const FIRST = [
+  "Northwind",
+  "Contoso",
+  "Fabrikam",
+  "Tailspin",
+  "Woodgrove",
+  "Litware",
+  "Adatum",
+  "Proseware",
+  "Wingtip",
+  "Alpine",
+  "Coho",
+  "Fourth Coffee",
+];
 const SECOND = ["Capital", "Pension Fund", "Family Office", "Endowment", "Trust", "Holdings", "Partners", "Foundation"];
 
 /** A number in [0, 1) from the seed and some labels: the same every run. */
@@ -96,7 +109,10 @@ export class EsgSimulators {
   }
 
   setControls(patch: Partial<EsgSimulatorControls>): EsgSimulatorControls {
-    this.controls = { ...this.controls, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) };
+    this.controls = {
+      ...this.controls,
+      ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)),
+    };
     return this.controls;
   }
 
@@ -110,10 +126,15 @@ export class EsgSimulators {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.#servers.map((s) => new Promise<void>((resolve) => {
-      s.close(() => resolve());
-      s.closeAllConnections();
-    })));
+    await Promise.all(
+      this.#servers.map(
+        (s) =>
+          new Promise<void>((resolve) => {
+            s.close(() => resolve());
+            s.closeAllConnections();
+          }),
+      ),
+    );
   }
 
   async #listen(handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>): Promise<string> {
@@ -144,7 +165,12 @@ export class EsgSimulators {
     for await (const chunk of req) body += String(chunk);
     const form = new URLSearchParams(body);
     const client = this.#o.oauthClient;
-    if (!client || form.get("grant_type") !== "client_credentials" || form.get("client_id") !== client.id || form.get("client_secret") !== client.secret) {
+    if (
+      !client ||
+      form.get("grant_type") !== "client_credentials" ||
+      form.get("client_id") !== client.id ||
+      form.get("client_secret") !== client.secret
+    ) {
       return json(res, 401, { error: "invalid_client" });
     }
     const token = randomBytes(24).toString("base64url");
@@ -169,13 +195,19 @@ export class EsgSimulators {
     this.#stats.pageRequests++;
     if (Math.random() < this.controls.pageErrorRate) return json(res, 503, { error: "page temporarily unavailable" });
     const limit = Math.min(10_000, Math.max(1, Number(url.searchParams.get("limit") ?? 100)));
-    const offset = Number(url.searchParams.get("cursor") ? Buffer.from(url.searchParams.get("cursor")!, "base64url").toString() : 0);
+    const offset = Number(
+      url.searchParams.get("cursor") ? Buffer.from(url.searchParams.get("cursor")!, "base64url").toString() : 0,
+    );
     // The listing is every account, then a few listed again (a duplicate across pages).
     const length = this.#o.accounts + Math.min(this.#o.duplicates, this.#o.accounts);
     const accounts = [];
     for (let k = offset; k < Math.min(length, offset + limit); k++) {
       const i = k < this.#o.accounts ? k + 1 : k - this.#o.accounts + 1;
-      accounts.push({ accountId: simulatedAccountId(i), accountName: simulatedAccountName(i, this.#o.seed), status: "active" });
+      accounts.push({
+        accountId: simulatedAccountId(i),
+        accountName: simulatedAccountName(i, this.#o.seed),
+        status: "active",
+      });
     }
     const next = offset + limit < length ? Buffer.from(String(offset + limit)).toString("base64url") : null;
     return json(res, 200, { accounts, nextCursor: next });
@@ -216,7 +248,8 @@ export class EsgSimulators {
     if (i < 1 || i > this.#o.accounts) return json(res, 404, { error: "no analysis for this account" });
     const seed = this.#o.seed;
     const version = this.controls.ratingVersion;
-    if (unit(seed, "error", id) < this.controls.errorRate) return json(res, 500, { error: "analysis engine failed for this portfolio" });
+    if (unit(seed, "error", id) < this.controls.errorRate)
+      return json(res, 500, { error: "analysis engine failed for this portfolio" });
     if (Math.random() < this.controls.transientErrorRate) return json(res, 500, { error: "temporary failure" });
     const etag = `"${createHash("sha256").update(`${seed}|${version}|${id}|${this.controls.partialRate}|${this.controls.malformedRate}`).digest("hex").slice(0, 16)}"`;
     if (this.controls.etags && req.headers["if-none-match"] === etag) {
@@ -233,14 +266,38 @@ export class EsgSimulators {
         return;
       }
       if (kind === 1) return json(res, 200, { accountId: id, analysisDate: analysisDate() }, tag);
-      return json(res, 200, { accountId: id, analysisDate: analysisDate(), scores: { overall: 140.5, environmental: 50, social: 60, governance: 70 } }, tag);
+      return json(
+        res,
+        200,
+        {
+          accountId: id,
+          analysisDate: analysisDate(),
+          scores: { overall: 140.5, environmental: 50, social: 60, governance: 70 },
+        },
+        tag,
+      );
     }
     const score = (label: string) => Math.round(unit(seed, version, label, id) * 100_000) / 1000; // three decimals, 0-100
-    const scores: Record<string, number> = { overall: score("overall"), environmental: score("e"), social: score("s"), governance: score("g") };
-    if (unit(seed, "partial", id) < this.controls.partialRate) delete scores[["environmental", "social", "governance"][Math.floor(unit(seed, "partial-which", id) * 3)]!];
-    const pillars = [["Environmental", scores.environmental], ["Social", scores.social], ["Governance", scores.governance]].filter(([, v]) => v !== undefined) as [string, number][];
+    const scores: Record<string, number> = {
+      overall: score("overall"),
+      environmental: score("e"),
+      social: score("s"),
+      governance: score("g"),
+    };
+    if (unit(seed, "partial", id) < this.controls.partialRate)
+      delete scores[["environmental", "social", "governance"][Math.floor(unit(seed, "partial-which", id) * 3)]!];
+    const pillars = [
+      ["Environmental", scores.environmental],
+      ["Social", scores.social],
+      ["Governance", scores.governance],
+    ].filter(([, v]) => v !== undefined) as [string, number][];
     const focus = pillars.sort((a, b) => b[1] - a[1])[0]!;
-    return json(res, 200, { accountId: id, analysisDate: analysisDate(), scores, primaryFocus: { pillar: focus[0], score: focus[1] } }, tag);
+    return json(
+      res,
+      200,
+      { accountId: id, analysisDate: analysisDate(), scores, primaryFocus: { pillar: focus[0], score: focus[1] } },
+      tag,
+    );
   }
 }
 

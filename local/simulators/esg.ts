@@ -26,7 +26,13 @@ async function startIfNeeded(env: NodeJS.ProcessEnv): Promise<EsgSimulators | un
     accounts: settings.ESG_SIMULATOR_ACCOUNTS,
     seed: settings.ESG_SIMULATOR_SEED,
     duplicates: settings.ESG_SIMULATOR_DUPLICATE_ACCOUNTS,
-    ...(apiKeys ? { accountsApiKey: env.ESG_ACCOUNTS_API_KEY!, ratingsApiKey: env.ESG_RATINGS_API_KEY!, apiKeyHeader: settings.ESG_API_KEY_HEADER } : {}),
+    ...(apiKeys
+      ? {
+          accountsApiKey: env.ESG_ACCOUNTS_API_KEY!,
+          ratingsApiKey: env.ESG_RATINGS_API_KEY!,
+          apiKeyHeader: settings.ESG_API_KEY_HEADER,
+        }
+      : {}),
     ...(oauth ? { oauthClient: { id: env.ESG_OAUTH_CLIENT_ID!, secret: env.ESG_OAUTH_CLIENT_SECRET! } } : {}),
     controls: {
       down: false,
@@ -59,12 +65,20 @@ const esgControlsView = z.object({
   pageErrorRate: z.number(),
   ratingVersion: z.number().int(),
   etags: z.boolean(),
-  stats: z.object({ ratingRequests: z.number(), throttled: z.number(), notModified: z.number(), pageRequests: z.number() }),
+  stats: z.object({
+    ratingRequests: z.number(),
+    throttled: z.number(),
+    notModified: z.number(),
+    pageRequests: z.number(),
+  }),
 });
 
 function esgSimulatorFunctions(simulators: EsgSimulators | undefined) {
   const simulatorOfEsg = () => {
-    if (!simulators) throw new ConflictError("ESG_ACCOUNTS_API_URL / ESG_RATINGS_API_URL point at real partners: there is no ESG simulator to steer");
+    if (!simulators)
+      throw new ConflictError(
+        "ESG_ACCOUNTS_API_URL / ESG_RATINGS_API_URL point at real partners: there is no ESG simulator to steer",
+      );
     return simulators;
   };
   const view = (s: EsgSimulators) => ({ ...s.controls, stats: s.stats });
@@ -84,7 +98,8 @@ function esgSimulatorFunctions(simulators: EsgSimulators | undefined) {
     name: "local-esg-simulator-set",
     route: "local/simulators/esg",
     method: "PUT",
-    summary: "Steer the Account Management System and ESG API simulators: down, latency, error rates, partial and malformed answers, rate limit, 429 bursts (local host only; admin)",
+    summary:
+      "Steer the Account Management System and ESG API simulators: down, latency, error rates, partial and malformed answers, rate limit, 429 bursts (local host only; admin)",
     tags: ["local"],
     access: { roles: ADMIN_ONLY },
     body: z.strictObject({
@@ -105,7 +120,12 @@ function esgSimulatorFunctions(simulators: EsgSimulators | undefined) {
     handler: async ({ body }, { platform, actor }) => {
       const simulators = simulatorOfEsg();
       simulators.setControls(body);
-      await platform.audit.record(actor, { action: "local.esg_simulator.set", resourceType: "simulator", resourceId: "esg", details: { ...body } });
+      await platform.audit.record(actor, {
+        action: "local.esg_simulator.set",
+        resourceType: "simulator",
+        resourceId: "esg",
+        details: { ...body },
+      });
       platform.logger.warn("ESG simulator switches changed", { controls: simulators.controls });
       return { data: view(simulators) };
     },

@@ -10,7 +10,9 @@ export interface SimulatorHandles {
 }
 
 /** Starts every simulator (each decides from `env` whether it is needed). */
-export async function startSimulators(env: NodeJS.ProcessEnv): Promise<{ handles: SimulatorHandles; running: readonly RunningSimulator<unknown>[] }> {
+export async function startSimulators(
+  env: NodeJS.ProcessEnv,
+): Promise<{ handles: SimulatorHandles; running: readonly RunningSimulator<unknown>[] }> {
   const running: RunningSimulator<unknown>[] = [];
   try {
     const sap = await sapSimulator.start(env);

@@ -43,13 +43,21 @@ const localSapSimulatorSet = httpFunction({
     down: z.boolean().optional(),
     latencyMs: z.number().int().min(0).max(600_000).optional(),
     errorRate: z.number().min(0).max(1).optional(),
-    failFunctions: z.array(z.string().regex(/^[A-Z0-9_/]{1,30}$/, "must be a function module name")).max(50).optional(),
+    failFunctions: z
+      .array(z.string().regex(/^[A-Z0-9_/]{1,30}$/, "must be a function module name"))
+      .max(50)
+      .optional(),
   }),
   response: controlsView,
   errors: [409],
   handler: async ({ body }, { platform, actor }) => {
     const controls = simulatorOf(platform).setControls(body);
-    await platform.audit.record(actor, { action: "local.sap_simulator.set", resourceType: "simulator", resourceId: "sap", details: { ...body } });
+    await platform.audit.record(actor, {
+      action: "local.sap_simulator.set",
+      resourceType: "simulator",
+      resourceId: "sap",
+      details: { ...body },
+    });
     platform.logger.warn("SAP simulator switches changed", { controls });
     return { data: controls };
   },
@@ -61,5 +69,9 @@ const localSapSimulatorSet = httpFunction({
  */
 export const sapSimulator: LocalSimulator<never> = {
   name: "sap",
-  start: async () => ({ handle: undefined, functions: [localSapSimulatorGet, localSapSimulatorSet], close: async () => undefined }),
+  start: async () => ({
+    handle: undefined,
+    functions: [localSapSimulatorGet, localSapSimulatorSet],
+    close: async () => undefined,
+  }),
 };

@@ -26,7 +26,14 @@ export class AlertDispatcher implements Alerter {
   readonly #pagerDutyEventsUrl: string;
   readonly #clock: Clock;
 
-  constructor(deps: { clock: Clock; logger: Logger; metrics: PlatformMetrics; secrets: SecretStore; email?: EmailSettings; pagerDutyEventsUrl?: string }) {
+  constructor(deps: {
+    clock: Clock;
+    logger: Logger;
+    metrics: PlatformMetrics;
+    secrets: SecretStore;
+    email?: EmailSettings;
+    pagerDutyEventsUrl?: string;
+  }) {
     this.#clock = deps.clock;
     this.#logger = deps.logger;
     this.#metrics = deps.metrics;
@@ -48,8 +55,13 @@ export class AlertDispatcher implements Alerter {
     ]);
     const deliveries: [string, Promise<void>][] = [];
     if (slackUrl) deliveries.push(["slack", postJson(slackUrl, toSlack(alert))]);
-    if (webhookUrl) deliveries.push(["webhook", postJson(webhookUrl, { ...alert, raised_at: this.#clock.now().toISOString() })]);
-    if (pagerDutyKey) deliveries.push(["pagerduty", postJson(this.#pagerDutyEventsUrl, toPagerDuty(alert, pagerDutyKey, this.#clock.now()))]);
+    if (webhookUrl)
+      deliveries.push(["webhook", postJson(webhookUrl, { ...alert, raised_at: this.#clock.now().toISOString() })]);
+    if (pagerDutyKey)
+      deliveries.push([
+        "pagerduty",
+        postJson(this.#pagerDutyEventsUrl, toPagerDuty(alert, pagerDutyKey, this.#clock.now())),
+      ]);
     if (this.#email) deliveries.push(["email", this.#sendEmail(this.#email, alert)]);
     const results = await Promise.allSettled(deliveries.map(([, p]) => p));
     results.forEach((r, i) => {

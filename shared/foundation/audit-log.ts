@@ -62,7 +62,12 @@ export class AuditLog {
     let q = this.#db.selectFrom("audit_log").selectAll();
     if (filter.action) q = q.where("action", "=", filter.action);
     if (filter.userId) q = q.where("user_id", "=", filter.userId);
-    const rows = await q.orderBy("created_at", "desc").orderBy("id").limit(filter.limit).offset(filter.offset).execute();
+    const rows = await q
+      .orderBy("created_at", "desc")
+      .orderBy("id")
+      .limit(filter.limit)
+      .offset(filter.offset)
+      .execute();
     return rows.map((r) => ({
       id: r.id,
       action: r.action,

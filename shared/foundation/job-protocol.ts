@@ -78,7 +78,11 @@ export class JobProtocol {
       await this.#sent(start.message.messageId);
     } catch (error) {
       // The job is durable and its message recorded: the sweeper sends it.
-      this.#o.logger.warn("Job message not sent; the sweeper will send it", { job_kind: start.kind, job_id: start.jobId, error });
+      this.#o.logger.warn("Job message not sent; the sweeper will send it", {
+        job_kind: start.kind,
+        job_id: start.jobId,
+        error,
+      });
     }
     return start.job;
   }
@@ -94,10 +98,18 @@ export class JobProtocol {
       .limit(limit)
       .execute();
     for (const row of lost) {
-      const message: OutgoingMessage = { messageId: row.message_id, body: JSON.parse(row.body) as unknown, ...(row.correlation_id ? { correlationId: row.correlation_id } : {}) };
+      const message: OutgoingMessage = {
+        messageId: row.message_id,
+        body: JSON.parse(row.body) as unknown,
+        ...(row.correlation_id ? { correlationId: row.correlation_id } : {}),
+      };
       await this.#o.queue.send(row.queue, message);
       await this.#sent(row.message_id);
-      this.#o.logger.info("Lost job message sent by the sweeper", { job_kind: row.job_kind, job_id: row.job_id, message_id: row.message_id });
+      this.#o.logger.info("Lost job message sent by the sweeper", {
+        job_kind: row.job_kind,
+        job_id: row.job_id,
+        message_id: row.message_id,
+      });
     }
     return lost.length;
   }
@@ -107,11 +119,17 @@ export class JobProtocol {
    * `fail` records that (with the reason) before the error returns the message to the
    * queue to be dead-lettered.
    */
-  async deliver(isLastDelivery: boolean, work: () => Promise<void>, fail: (reason: string) => Promise<void>, what = "worker"): Promise<void> {
+  async deliver(
+    isLastDelivery: boolean,
+    work: () => Promise<void>,
+    fail: (reason: string) => Promise<void>,
+    what = "worker",
+  ): Promise<void> {
     try {
       await work();
     } catch (error) {
-      if (isLastDelivery) await fail(`${what} failed on its last delivery: ${error instanceof Error ? error.message : String(error)}`);
+      if (isLastDelivery)
+        await fail(`${what} failed on its last delivery: ${error instanceof Error ? error.message : String(error)}`);
       throw error;
     }
   }

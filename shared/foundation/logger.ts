@@ -12,9 +12,14 @@ export interface Logger {
 }
 
 export type LogSink = (line: string, level: LogLevel) => void;
-const consoleSink: LogSink = (line, level) => (level === "error" || level === "warn" ? process.stderr : process.stdout).write(line + "\n");
+const consoleSink: LogSink = (line, level) =>
+  (level === "error" || level === "warn" ? process.stderr : process.stdout).write(line + "\n");
 
-export function createLogger(minLevel: LogLevel = "info", base: Record<string, unknown> = {}, sink: LogSink = consoleSink): Logger {
+export function createLogger(
+  minLevel: LogLevel = "info",
+  base: Record<string, unknown> = {},
+  sink: LogSink = consoleSink,
+): Logger {
   return new JsonLogger(ORDER[minLevel], sink, [base]);
 }
 
@@ -45,7 +50,11 @@ class JsonLogger implements Logger {
   }
   #write(level: LogLevel, message: string, fields: Record<string, unknown> | undefined): void {
     if (ORDER[level] < this.#min) return;
-    const entry = Object.assign({ timestamp: new Date().toISOString(), level, message }, ...this.#fields, fields) as Record<string, unknown>;
+    const entry = Object.assign(
+      { timestamp: new Date().toISOString(), level, message },
+      ...this.#fields,
+      fields,
+    ) as Record<string, unknown>;
     this.#sink(JSON.stringify(entry, errorReplacer), level);
   }
 }

@@ -26,7 +26,8 @@ export class PartnerCallError extends Error {
 export const MAX_RETRY_AFTER_MS = 5 * 60_000;
 
 /** 408, 425, 429 and 5xx are worth another try; other 4xx will not change. */
-export const isRetriableStatus = (status: number) => status === 408 || status === 425 || status === 429 || status >= 500;
+export const isRetriableStatus = (status: number) =>
+  status === 408 || status === 425 || status === 429 || status >= 500;
 
 /** Retry-After as seconds or an HTTP date, in ms; undefined when absent or unreadable. */
 export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
@@ -58,7 +59,11 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  * a timeout per attempt. Returns the first answer that is not retriable (2xx, 304, 4xx);
  * throws PartnerCallError when the attempts run out.
  */
-export async function fetchWithRetry(send: (signal: AbortSignal) => Promise<Response>, policy: RetryPolicy, hooks: RetryHooks = {}): Promise<Response & { attempts: number }> {
+export async function fetchWithRetry(
+  send: (signal: AbortSignal) => Promise<Response>,
+  policy: RetryPolicy,
+  hooks: RetryHooks = {},
+): Promise<Response & { attempts: number }> {
   const sleep = hooks.sleep ?? defaultSleep;
   let lastError = "";
   let lastStatus: number | undefined;
@@ -75,7 +80,10 @@ export async function fetchWithRetry(send: (signal: AbortSignal) => Promise<Resp
       if (asked !== undefined) waitMs = Math.max(waitMs, Math.min(asked, MAX_RETRY_AFTER_MS));
     } catch (error) {
       lastStatus = undefined;
-      lastError = (error as Error).name === "TimeoutError" ? `no answer within ${policy.timeoutMs} ms` : `network error: ${(error as Error).message}`;
+      lastError =
+        (error as Error).name === "TimeoutError"
+          ? `no answer within ${policy.timeoutMs} ms`
+          : `network error: ${(error as Error).message}`;
     }
     if (attempt < policy.maxAttempts) await sleep(waitMs);
   }
@@ -91,7 +99,13 @@ async function briefBody(response: Response): Promise<string> {
 export type PartnerAuth =
   | { readonly kind: "none" }
   | { readonly kind: "api-key"; readonly header: string; readonly secretName: string }
-  | { readonly kind: "oauth-client-credentials"; readonly tokenUrl: string; readonly scope?: string; readonly clientIdSecret: string; readonly clientSecretSecret: string };
+  | {
+      readonly kind: "oauth-client-credentials";
+      readonly tokenUrl: string;
+      readonly scope?: string;
+      readonly clientIdSecret: string;
+      readonly clientSecretSecret: string;
+    };
 
 /**
  * Authorization headers for a partner, from secrets read through the secret store (so a
@@ -130,13 +144,32 @@ export class PartnerCredentials {
     if (this.#token && this.#token.expiresAt > Date.now()) return this.#token.value;
     this.#pending ??= (async () => {
       try {
-        const [clientId, clientSecret] = await Promise.all([this.secrets.findSecret(auth.clientIdSecret), this.secrets.findSecret(auth.clientSecretSecret)]);
-        if (!clientId || !clientSecret) throw new PartnerCallError(`secrets ${auth.clientIdSecret} and ${auth.clientSecretSecret} are required for OAuth`, undefined, 0);
-        const form = new URLSearchParams({ grant_type: "client_credentials", client_id: clientId, client_secret: clientSecret, ...(auth.scope ? { scope: auth.scope } : {}) });
-        const response = await fetch(auth.tokenUrl, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: form, signal: AbortSignal.timeout(10_000) });
+        const [clientId, clientSecret] = await Promise.all([
+          this.secrets.findSecret(auth.clientIdSecret),
+          this.secrets.findSecret(auth.clientSecretSecret),
+        ]);
+        if (!clientId || !clientSecret)
+          throw new PartnerCallError(
+            `secrets ${auth.clientIdSecret} and ${auth.clientSecretSecret} are required for OAuth`,
+            undefined,
+            0,
+          );
+        const form = new URLSearchParams({
+          grant_type: "client_credentials",
+          client_id: clientId,
+          client_secret: clientSecret,
+          ...(auth.scope ? { scope: auth.scope } : {}),
+        });
+        const response = await fetch(auth.tokenUrl, {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          body: form,
+          signal: AbortSignal.timeout(10_000),
+        });
         if (!response.ok) throw new PartnerCallError(`token endpoint answered ${response.status}`, response.status, 1);
         const body = (await response.json()) as { access_token?: unknown; expires_in?: unknown };
-        if (typeof body.access_token !== "string") throw new PartnerCallError("token endpoint gave no access_token", response.status, 1);
+        if (typeof body.access_token !== "string")
+          throw new PartnerCallError("token endpoint gave no access_token", response.status, 1);
         const ttl = typeof body.expires_in === "number" ? body.expires_in : 300;
         this.#token = { value: body.access_token, expiresAt: Date.now() + Math.max(0, ttl - 60) * 1000 };
         return body.access_token;

@@ -17,4 +17,7 @@ export const PLATFORM_QUEUES = {
 } as const satisfies Record<string, QueueDefinition>;
 
 /** Service Bus defaults, used for a queue missing from the catalog (tests' own queues). */
-export const DEFAULT_QUEUE_DEFINITION: Omit<QueueDefinition, "name"> = { maxDeliveryCount: 10, lockDurationSeconds: 60 };
+export const DEFAULT_QUEUE_DEFINITION: Omit<QueueDefinition, "name"> = {
+  maxDeliveryCount: 10,
+  lockDurationSeconds: 60,
+};

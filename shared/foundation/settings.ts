@@ -20,9 +20,7 @@ export type SettingsCatalog = Record<string, SettingSpec>;
 /** The parsed values of a catalog (a slice or all of them). */
 export type SettingsOf<C extends SettingsCatalog> = { [K in keyof C]: z.output<C[K]["schema"]> };
 
-export const bool = z
-  .enum(["true", "false", "1", "0"])
-  .transform((v) => v === "true" || v === "1");
+export const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 export const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 export const optionalText = z.string().trim().min(1).optional();
 export const optionalUrl = z.url().optional();
@@ -32,14 +30,17 @@ export const rateLimitOverride = z.object({
   burst: z.number().int().min(1).max(100_000),
 });
 export const jsonObject = <T extends z.ZodType>(schema: T) =>
-  z.string().transform((text, ctx) => {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      ctx.addIssue({ code: "custom", message: "must be JSON" });
-      return z.NEVER;
-    }
-  }).pipe(schema);
+  z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: "custom", message: "must be JSON" });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
 
 /** The platform-wide settings: adapters, HTTP limits, observability and alert channels. */
 export const FOUNDATION_SETTINGS = {
@@ -142,7 +143,8 @@ export const FOUNDATION_SETTINGS = {
   },
   ALERT_PAGERDUTY_EVENTS_URL: {
     scope: "platform",
-    description: "PagerDuty Events API v2 endpoint; alerts go there as incidents when the Key Vault secret alert-pagerduty-routing-key is set.",
+    description:
+      "PagerDuty Events API v2 endpoint; alerts go there as incidents when the Key Vault secret alert-pagerduty-routing-key is set.",
     schema: z.url().default("https://events.pagerduty.com/v2/enqueue"),
   },
   JOB_SWEEP_SCHEDULE: {
@@ -158,8 +160,7 @@ export const FOUNDATION_SETTINGS = {
   },
   DATA_DIR: {
     scope: "local",
-    description:
-      "Folder for embedded state: the SQLite file, Azurite's data and a generated JWT signing key.",
+    description: "Folder for embedded state: the SQLite file, Azurite's data and a generated JWT signing key.",
     schema: z.string().min(1).default(".local"),
   },
   BLOB_CONNECTION_STRING: {
@@ -202,7 +203,8 @@ export const FOUNDATION_SETTINGS = {
   },
   ALERT_PAGERDUTY_ROUTING_KEY: {
     scope: "local",
-    description: "Local fallback of the Key Vault secret alert-pagerduty-routing-key (an Events API v2 integration key).",
+    description:
+      "Local fallback of the Key Vault secret alert-pagerduty-routing-key (an Events API v2 integration key).",
     schema: optionalText,
   },
 } as const satisfies SettingsCatalog;

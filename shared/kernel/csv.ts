@@ -18,4 +18,5 @@ export function csvField(value: string | number | boolean | null): string {
 }
 
 /** One CSV record with its CRLF line break (RFC 4180). */
-export const csvRecord = (fields: readonly (string | number | boolean | null)[]) => `${fields.map(csvField).join(",")}\r\n`;
+export const csvRecord = (fields: readonly (string | number | boolean | null)[]) =>
+  `${fields.map(csvField).join(",")}\r\n`;

@@ -36,7 +36,10 @@ export class DomainError extends Error {
 }
 
 export class ValidationError extends DomainError {
-  constructor(readonly issues: readonly FieldIssue[], message = "The request is invalid") {
+  constructor(
+    readonly issues: readonly FieldIssue[],
+    message = "The request is invalid",
+  ) {
     super("VALIDATION_ERROR", message, { fields: issues });
   }
 }
@@ -73,7 +76,11 @@ export class PayloadTooLargeError extends DomainError {
 
 /** Retry-After travels with the error so the HTTP layer can set the header. */
 export class RateLimitedError extends DomainError {
-  constructor(readonly retryAfterSeconds: number, code: "RATE_LIMITED" | "TOO_MANY_ATTEMPTS" = "RATE_LIMITED", message = "Too many requests; slow down") {
+  constructor(
+    readonly retryAfterSeconds: number,
+    code: "RATE_LIMITED" | "TOO_MANY_ATTEMPTS" = "RATE_LIMITED",
+    message = "Too many requests; slow down",
+  ) {
     super(code, message, { retry_after_seconds: retryAfterSeconds });
   }
 }

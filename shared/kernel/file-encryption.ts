@@ -20,7 +20,8 @@ export const FILE_ENCRYPTION_ALGORITHM = "AES-256-GCM";
 /** The key's id: the secret's name and a fingerprint, so a rotated key is told apart. */
 export function fileKeyFrom(secretName: string, base64: string): FileKey {
   const key = Buffer.from(base64.trim(), "base64");
-  if (key.length !== 32) throw new Error(`${secretName} must be 32 random bytes, base64-encoded (it decodes to ${key.length} bytes)`);
+  if (key.length !== 32)
+    throw new Error(`${secretName} must be 32 random bytes, base64-encoded (it decodes to ${key.length} bytes)`);
   return { id: `${secretName}/${createHash("sha256").update(key).digest("hex").slice(0, 16)}`, key };
 }
 
@@ -33,7 +34,12 @@ export function encryptingStream(fileKey: FileKey): { readonly stream: Transform
   const cipher = createCipheriv("aes-256-gcm", fileKey.key, iv);
   return {
     stream: cipher,
-    metadata: () => ({ encryption: FILE_ENCRYPTION_ALGORITHM, encryption_key_id: fileKey.id, encryption_iv: iv.toString("base64"), encryption_tag: cipher.getAuthTag().toString("base64") }),
+    metadata: () => ({
+      encryption: FILE_ENCRYPTION_ALGORITHM,
+      encryption_key_id: fileKey.id,
+      encryption_iv: iv.toString("base64"),
+      encryption_tag: cipher.getAuthTag().toString("base64"),
+    }),
   };
 }
 

@@ -17,7 +17,11 @@ export async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (
  * is handed on as soon as its turn comes, so a bulk reader holds `limit` results, not a
  * page of them: short-lived objects die young instead of filling V8's old generation.
  */
-export async function* mapOrdered<T, R>(items: AsyncIterable<T> | Iterable<T>, limit: number, fn: (item: T) => Promise<R>): AsyncGenerator<R> {
+export async function* mapOrdered<T, R>(
+  items: AsyncIterable<T> | Iterable<T>,
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): AsyncGenerator<R> {
   const inFlight: Promise<R>[] = [];
   const start = (item: T) => {
     const result = fn(item);

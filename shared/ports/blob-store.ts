@@ -9,7 +9,12 @@ export interface BlobProperties {
 
 /** Blob Storage (Azurite locally). Names are paths inside a container. */
 export interface BlobStore {
-  upload(container: string, name: string, content: Buffer | Readable, options?: { contentType?: string; metadata?: Record<string, string> }): Promise<void>;
+  upload(
+    container: string,
+    name: string,
+    content: Buffer | Readable,
+    options?: { contentType?: string; metadata?: Record<string, string> },
+  ): Promise<void>;
   /**
    * Streams content into blocks and commits them once the stream ends, with metadata only
    * known then (counts, hashes). The blob appears whole or not at all, and its metadata is

@@ -25,6 +25,7 @@ export function billingChecksum(entries: readonly ChecksumEntry[]): string {
 /** A range's checksum: over its projects' checksums in project-id order. */
 export function rangeChecksum(projects: readonly { projectId: string; checksum: string }[]): string {
   const hash = createHash("sha256");
-  for (const p of [...projects].sort((a, b) => (a.projectId < b.projectId ? -1 : 1))) hash.update(`${p.projectId}|${p.checksum}\n`);
+  for (const p of [...projects].sort((a, b) => (a.projectId < b.projectId ? -1 : 1)))
+    hash.update(`${p.projectId}|${p.checksum}\n`);
   return hash.digest("hex").slice(0, 32);
 }

@@ -50,7 +50,11 @@ export class GuardedSapClient {
   }
 
   /** Calls a function module; `notFound` names the thing an ABAP NOT_FOUND means. */
-  async call(functionName: string, parameters: RfcParameters, notFound?: { what: string; id: string }): Promise<RfcResult> {
+  async call(
+    functionName: string,
+    parameters: RfcParameters,
+    notFound?: { what: string; id: string },
+  ): Promise<RfcResult> {
     const { availability, metrics, client } = this.#options;
     availability.assertAvailable();
     const waitStarted = performance.now();
@@ -67,18 +71,35 @@ export class GuardedSapClient {
     }
     const started = performance.now();
     try {
-      const result = await this.#withDeadline((signal) => client.call(functionName, parameters, signal), this.#options.callTimeoutMs);
+      const result = await this.#withDeadline(
+        (signal) => client.call(functionName, parameters, signal),
+        this.#options.callTimeoutMs,
+      );
       availability.recordSuccess();
       return result;
     } catch (error) {
       const rfc = error instanceof RfcError ? error : new RfcError("SYSTEM_FAILURE", String(error));
-      metrics.sapRfcErrors.inc({ function_name: functionName, error_type: rfc.key ? `${rfc.type}:${rfc.key}` : rfc.type });
-      if (rfc.type === "ABAP_EXCEPTION" && rfc.key === "NOT_FOUND" && notFound) throw new NotFoundError(notFound.what, notFound.id);
+      metrics.sapRfcErrors.inc({
+        function_name: functionName,
+        error_type: rfc.key ? `${rfc.type}:${rfc.key}` : rfc.type,
+      });
+      if (rfc.type === "ABAP_EXCEPTION" && rfc.key === "NOT_FOUND" && notFound)
+        throw new NotFoundError(notFound.what, notFound.id);
       if (rfc.isOutage) {
         await availability.recordOutage(rfc);
-        throw new SapCallError("SAP could not be reached; retry shortly", availability.retryAfterSeconds, { function_name: functionName, error_type: rfc.type }, "UNKNOWN");
+        throw new SapCallError(
+          "SAP could not be reached; retry shortly",
+          availability.retryAfterSeconds,
+          { function_name: functionName, error_type: rfc.type },
+          "UNKNOWN",
+        );
       }
-      throw new SapCallError(`SAP function ${functionName} failed: ${rfc.message}`, availability.retryAfterSeconds, { function_name: functionName, error_type: rfc.type, key: rfc.key ?? null }, "REJECTED");
+      throw new SapCallError(
+        `SAP function ${functionName} failed: ${rfc.message}`,
+        availability.retryAfterSeconds,
+        { function_name: functionName, error_type: rfc.type, key: rfc.key ?? null },
+        "REJECTED",
+      );
     } finally {
       metrics.sapRfcCallDuration.observe({ function_name: functionName }, (performance.now() - started) / 1000);
       release();

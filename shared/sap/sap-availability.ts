@@ -85,7 +85,10 @@ export class SapAvailability {
   async recordOutage(error: RfcError): Promise<void> {
     this.#consecutiveFailures++;
     if (this.#consecutiveFailures >= this.#options.failureThreshold && this.#state.state === "up") {
-      await this.#change("down", `${this.#consecutiveFailures} consecutive RFC calls failed (${error.type}: ${error.message})`);
+      await this.#change(
+        "down",
+        `${this.#consecutiveFailures} consecutive RFC calls failed (${error.type}: ${error.message})`,
+      );
     }
   }
 
@@ -149,7 +152,10 @@ export class SapAvailability {
 
   #adopt(shared: SharedState): void {
     if (shared.state !== this.#state.state) {
-      this.#options.logger[shared.state === "down" ? "error" : "info"](`SAP is ${shared.state}`, { reason: shared.reason, since: shared.since });
+      this.#options.logger[shared.state === "down" ? "error" : "info"](`SAP is ${shared.state}`, {
+        reason: shared.reason,
+        since: shared.since,
+      });
       if (shared.state === "up") this.#consecutiveFailures = 0;
     }
     this.#state = shared;

@@ -40,47 +40,79 @@ export const SAP_SETTINGS = {
   SAP_RFC_FUNCTION_LIST_PROJECTS: {
     scope: "platform",
     description: "Function module that lists project headers by filter (IV_FILTER PEP | DEPT | ALL, IV_VALUE).",
-    schema: z.string().regex(/^[A-Z0-9_/]{1,30}$/).default("Z_LIST_PROJECTS"),
+    schema: z
+      .string()
+      .regex(/^[A-Z0-9_/]{1,30}$/)
+      .default("Z_LIST_PROJECTS"),
   },
   SAP_RFC_FUNCTION_READ_PROJECT: {
     scope: "platform",
     description: "Function module that reads one project with its WBS elements and resource plan (PROJECT_ID).",
-    schema: z.string().regex(/^[A-Z0-9_/]{1,30}$/).default("Z_READ_PROJECT_DATA"),
+    schema: z
+      .string()
+      .regex(/^[A-Z0-9_/]{1,30}$/)
+      .default("Z_READ_PROJECT_DATA"),
   },
   SAP_RFC_FUNCTION_READ_RESOURCES: {
     scope: "platform",
     description: "Function module that reads people with hourly cost rates and capacity (IV_ABTEI optional).",
-    schema: z.string().regex(/^[A-Z0-9_/]{1,30}$/).default("Z_READ_RESOURCES"),
+    schema: z
+      .string()
+      .regex(/^[A-Z0-9_/]{1,30}$/)
+      .default("Z_READ_RESOURCES"),
   },
   SAP_RFC_FUNCTION_READ_COST_CENTER_PLAN: {
     scope: "platform",
-    description: "Function module that reads cost-center plan and actuals for a fiscal year (IV_GJAHR, IV_ABTEI optional).",
-    schema: z.string().regex(/^[A-Z0-9_/]{1,30}$/).default("Z_READ_COST_CENTER_PLAN"),
+    description:
+      "Function module that reads cost-center plan and actuals for a fiscal year (IV_GJAHR, IV_ABTEI optional).",
+    schema: z
+      .string()
+      .regex(/^[A-Z0-9_/]{1,30}$/)
+      .default("Z_READ_COST_CENTER_PLAN"),
   },
   SAP_RFC_FUNCTION_UPDATE_PROJECT: {
     scope: "platform",
-    description: "Function module that posts billing entries to a project (PROJECT_ID, IV_REFERENCE, IT_ENTRIES); the SAGA's SAP step. It must treat a repeated IV_REFERENCE as already posted.",
-    schema: z.string().regex(/^[A-Z0-9_/]{1,30}$/).default("Z_UPDATE_PROJECT_DATA"),
+    description:
+      "Function module that posts billing entries to a project (PROJECT_ID, IV_REFERENCE, IT_ENTRIES); the SAGA's SAP step. It must treat a repeated IV_REFERENCE as already posted.",
+    schema: z
+      .string()
+      .regex(/^[A-Z0-9_/]{1,30}$/)
+      .default("Z_UPDATE_PROJECT_DATA"),
   },
   SAP_RFC_FUNCTION_REVERSE_BILLING: {
     scope: "platform",
-    description: "Function module that reverses the posting made under a reference (IV_REFERENCE); the SAGA's compensation. Reversing twice must be a no-op.",
-    schema: z.string().regex(/^[A-Z0-9_/]{1,30}$/).default("Z_REVERSE_BILLING"),
+    description:
+      "Function module that reverses the posting made under a reference (IV_REFERENCE); the SAGA's compensation. Reversing twice must be a no-op.",
+    schema: z
+      .string()
+      .regex(/^[A-Z0-9_/]{1,30}$/)
+      .default("Z_REVERSE_BILLING"),
   },
   SAP_RFC_FUNCTION_READ_BILLING: {
     scope: "platform",
     description: "Function module that reads a project's live billing entries (PROJECT_ID, IV_REFERENCE optional).",
-    schema: z.string().regex(/^[A-Z0-9_/]{1,30}$/).default("Z_READ_BILLING_DATA"),
+    schema: z
+      .string()
+      .regex(/^[A-Z0-9_/]{1,30}$/)
+      .default("Z_READ_BILLING_DATA"),
   },
   SAP_RFC_FUNCTION_LIST_BILLING_CHANGES: {
     scope: "platform",
-    description: "Function module that lists projects whose billing changed in SAP since a timestamp (IV_SINCE), for incremental reconciliation.",
-    schema: z.string().regex(/^[A-Z0-9_/]{1,30}$/).default("Z_LIST_BILLING_CHANGES"),
+    description:
+      "Function module that lists projects whose billing changed in SAP since a timestamp (IV_SINCE), for incremental reconciliation.",
+    schema: z
+      .string()
+      .regex(/^[A-Z0-9_/]{1,30}$/)
+      .default("Z_LIST_BILLING_CHANGES"),
   },
   SAP_RFC_FUNCTION_BILLING_CHECKSUMS: {
     scope: "platform",
-    description: "Function module that returns billing checksums for a range of projects (IV_FROM, IV_TO, IV_DETAIL) or a list (IT_PROJECTS).",
-    schema: z.string().regex(/^[A-Z0-9_/]{1,30}$/).default("Z_BILLING_CHECKSUMS"),
+    description:
+      "Function module that returns billing checksums for a range of projects (IV_FROM, IV_TO, IV_DETAIL) or a list (IT_PROJECTS).",
+    schema: z
+      .string()
+      .regex(/^[A-Z0-9_/]{1,30}$/)
+      .default("Z_BILLING_CHECKSUMS"),
   },
   SAP_SIMULATOR_SEED: {
     scope: "local",
@@ -110,7 +142,15 @@ export const SAP_SETTINGS = {
   SAP_SIMULATOR_FAIL_FUNCTIONS: {
     scope: "local",
     description: "Comma-separated function modules the SAP simulator fails with SYSTEM_FAILURE.",
-    schema: z.string().default("").transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean)),
+    schema: z
+      .string()
+      .default("")
+      .transform((v) =>
+        v
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean),
+      ),
   },
   SAP_RFC_USER: {
     scope: "local",
@@ -141,5 +181,7 @@ export const SAP_SETTINGS = {
 
 /** Azure talks to the real SAP only: the simulator is for laptops and tests. */
 export function sapAzureProblems(settings: SettingsOf<typeof SAP_SETTINGS>): string[] {
-  return settings.SAP_ADAPTER === "node-rfc" ? [] : ["SAP_ADAPTER: must be node-rfc in Azure (the simulator is for laptops and tests)"];
+  return settings.SAP_ADAPTER === "node-rfc"
+    ? []
+    : ["SAP_ADAPTER: must be node-rfc in Azure (the simulator is for laptops and tests)"];
 }

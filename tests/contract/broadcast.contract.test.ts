@@ -10,7 +10,10 @@ import { startRedis, type RedisServer } from "../support/redis-server.js";
 /** What a listener saw. */
 function recorder(): BroadcastListener & { messages: string[]; resets: number } {
   const seen = { messages: [] as string[], resets: 0 };
-  return Object.assign(seen, { message: (text: string) => void seen.messages.push(text), reset: () => void seen.resets++ });
+  return Object.assign(seen, {
+    message: (text: string) => void seen.messages.push(text),
+    reset: () => void seen.resets++,
+  });
 }
 
 async function until(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
@@ -22,7 +25,11 @@ async function until(condition: () => boolean, what: string, timeoutMs = 5000): 
 }
 
 /** Two instances: what one publishes, every subscriber of the topic on the other receives. */
-function contract(name: string, open: () => Promise<[Broadcast, Broadcast] | { skip: string }>, close: () => Promise<void>) {
+function contract(
+  name: string,
+  open: () => Promise<[Broadcast, Broadcast] | { skip: string }>,
+  close: () => Promise<void>,
+) {
   describe(`Broadcast contract: ${name}`, () => {
     let pair: [Broadcast, Broadcast] | undefined;
     let skip: string | undefined;
@@ -51,7 +58,10 @@ function contract(name: string, open: () => Promise<[Broadcast, Broadcast] | { s
       assert.equal(subscription.live, true);
       await one.publish("account-changed", "user-1");
       await two.publish("account-changed", "user-2");
-      await until(() => onTwo.messages.length === 2 && onOne.messages.length === 2, "both instances received both messages");
+      await until(
+        () => onTwo.messages.length === 2 && onOne.messages.length === 2,
+        "both instances received both messages",
+      );
       assert.deepEqual(onTwo.messages, ["user-1", "user-2"]);
       assert.deepEqual(otherTopic.messages, []);
     });
@@ -105,7 +115,10 @@ describe("Redis broadcast when the subscriber's connection is lost", () => {
     // Redis drops every pub/sub connection, as a failover or a network cut does.
     await clients[0]!.client("KILL", "TYPE", "pubsub");
     await until(() => listener.resets >= 1, "the listener was reset");
-    await until(() => subscription.live && listener.resets >= 2, "subscribed again, and reset again for what was sent meanwhile");
+    await until(
+      () => subscription.live && listener.resets >= 2,
+      "subscribed again, and reset again for what was sent meanwhile",
+    );
     await one.publish("account-changed", "after-reconnect");
     await until(() => listener.messages.includes("after-reconnect"), "a message after the reconnect arrived");
   });

@@ -61,7 +61,10 @@ function contract(name: string, open: () => Promise<Adapters | { skip: string }>
     it("increments atomically", async (t) => {
       if (skip) return t.skip(skip);
       const counts = await Promise.all(Array.from({ length: 50 }, () => a!.cache.increment("counter", 60)));
-      assert.deepEqual([...counts].sort((x, y) => x - y), Array.from({ length: 50 }, (_, i) => i + 1));
+      assert.deepEqual(
+        [...counts].sort((x, y) => x - y),
+        Array.from({ length: 50 }, (_, i) => i + 1),
+      );
     });
 
     it("allows the burst, refuses the next with Retry-After, and refills over time", async (t) => {
@@ -69,8 +72,14 @@ function contract(name: string, open: () => Promise<Adapters | { skip: string }>
       const policy = { perMinute: 600, burst: 5 }; // one token per 100 ms
       const decisions = [];
       for (let i = 0; i < 6; i++) decisions.push(await a!.limiter.take("user-1:fn", policy));
-      assert.deepEqual(decisions.map((d) => d.allowed), [true, true, true, true, true, false]);
-      assert.deepEqual(decisions.slice(0, 5).map((d) => d.remaining), [4, 3, 2, 1, 0]);
+      assert.deepEqual(
+        decisions.map((d) => d.allowed),
+        [true, true, true, true, true, false],
+      );
+      assert.deepEqual(
+        decisions.slice(0, 5).map((d) => d.remaining),
+        [4, 3, 2, 1, 0],
+      );
       assert.equal(decisions[5]!.retryAfterSeconds, 1);
       assert.equal(decisions[5]!.limit, 5);
       assert.equal((await a!.limiter.take("user-2:fn", policy)).allowed, true, "buckets are per key");
@@ -94,7 +103,12 @@ function contract(name: string, open: () => Promise<Adapters | { skip: string }>
       // The k-th reservation gets the slot k intervals after the first; its wait is that,
       // less the time the reservations took between them.
       const sorted = [...waits].sort((x, y) => x - y);
-      sorted.forEach((wait, k) => assert.ok(wait >= k * interval - elapsed - 1 && wait <= k * interval + 1, `slot ${k}: waited ${wait} ms (reservations took ${elapsed} ms)`));
+      sorted.forEach((wait, k) =>
+        assert.ok(
+          wait >= k * interval - elapsed - 1 && wait <= k * interval + 1,
+          `slot ${k}: waited ${wait} ms (reservations took ${elapsed} ms)`,
+        ),
+      );
       await new Promise((r) => setTimeout(r, 120));
       assert.ok((await a!.limiter.pace("partner", interval)) <= 1, "an idle key starts again at now");
     });
@@ -120,7 +134,10 @@ contract(
     await clients[0]!.flushdb();
     const limiters = [new RedisRateLimiter(clients[0]!), new RedisRateLimiter(clients[1]!)];
     let turn = 0;
-    return { cache: new RedisCache(clients[0]!), limiter: { take: (k, p) => limiters[turn++ % 2]!.take(k, p), pace: (k, i) => limiters[turn++ % 2]!.pace(k, i) } };
+    return {
+      cache: new RedisCache(clients[0]!),
+      limiter: { take: (k, p) => limiters[turn++ % 2]!.take(k, p), pace: (k, i) => limiters[turn++ % 2]!.pace(k, i) },
+    };
   },
   async () => {
     clients.forEach((c) => c.disconnect());
@@ -136,7 +153,9 @@ describe("rate limiting through the local host with REDIS_URL set", () => {
     try {
       assert.equal(host.platform.adapters.cache, "redis");
       const call = apiClient(host.url);
-      const token = (await call("POST", "/api/v1/auth/login", { body: { username: "admin", password: "local-admin-password" } })).body.data.access_token;
+      const token = (
+        await call("POST", "/api/v1/auth/login", { body: { username: "admin", password: "local-admin-password" } })
+      ).body.data.access_token;
       const statuses = [];
       for (let i = 0; i < 22; i++) statuses.push((await call("GET", "/api/v1/auth/me", { token })).status);
       assert.deepEqual(statuses.slice(0, 20), Array(20).fill(200));
@@ -212,11 +231,19 @@ describe("Redis rate limiter: tokens leased by hot callers", () => {
     for (let round = 0; round < 15; round++) for (const limiter of limiters) await limiter.take("refill:fn", policy);
     await new Promise((r) => setTimeout(r, 600));
     const started = performance.now();
-    const decisions = await Promise.all(Array.from({ length: 400 }, (_, i) => limiters[i % 4]!.take("refill:fn", policy)));
+    const decisions = await Promise.all(
+      Array.from({ length: 400 }, (_, i) => limiters[i % 4]!.take("refill:fn", policy)),
+    );
     const refilled = Math.ceil((performance.now() - started) / 5);
     const allowed = decisions.filter((d) => d.allowed).length;
-    assert.ok(allowed >= 100, `allowed ${allowed}: the whole bucket is spendable, none of it lost between concurrent refills`);
-    assert.ok(allowed <= 100 + 4 * 10 + refilled + 1, `allowed ${allowed}: the bucket, the leases held and what refilled meanwhile`);
+    assert.ok(
+      allowed >= 100,
+      `allowed ${allowed}: the whole bucket is spendable, none of it lost between concurrent refills`,
+    );
+    assert.ok(
+      allowed <= 100 + 4 * 10 + refilled + 1,
+      `allowed ${allowed}: the bucket, the leases held and what refilled meanwhile`,
+    );
   });
 
   it("a caller at a steady rate under the limit keeps its headroom (leases sized to its rate)", async (t) => {
@@ -241,6 +268,9 @@ describe("Redis rate limiter: tokens leased by hot callers", () => {
     const policy = { perMinute: 1, burst: 500 };
     const remaining: number[] = [];
     for (let i = 0; i < 100; i++) remaining.push((await limiter.take("count:fn", policy)).remaining);
-    assert.deepEqual(remaining, Array.from({ length: 100 }, (_, i) => 499 - i));
+    assert.deepEqual(
+      remaining,
+      Array.from({ length: 100 }, (_, i) => 499 - i),
+    );
   });
 });

@@ -58,14 +58,30 @@ describe("the job protocol", () => {
   const submit = (options: { failRow?: boolean } = {}) => {
     const jobId = `job-${++n}`;
     return jobs.submit(async (trx) => {
-      await tablesOf<TestJobs, unknown>(trx).insertInto("test_jobs").values({ job_id: jobId, status: "QUEUED" }).execute();
+      await tablesOf<TestJobs, unknown>(trx)
+        .insertInto("test_jobs")
+        .values({ job_id: jobId, status: "QUEUED" })
+        .execute();
       if (options.failRow) throw new Error("the row's constraint failed");
-      return { job: jobId, kind: "test", jobId, queue: QUEUE, message: { messageId: jobId, body: { jobId }, correlationId: `corr-${jobId}` } };
+      return {
+        job: jobId,
+        kind: "test",
+        jobId,
+        queue: QUEUE,
+        message: { messageId: jobId, body: { jobId }, correlationId: `corr-${jobId}` },
+      };
     });
   };
-  const received = async () => (await local.receive(QUEUE.name, 50)).map((m) => ({ id: m.messageId, body: m.body, correlationId: m.correlationId }));
-  const outbox = async () => (await database.db.selectFrom("job_messages").select("message_id").execute()).map((r) => r.message_id);
-  const row = async (jobId: string) => db.selectFrom("test_jobs").selectAll().where("job_id", "=", jobId).executeTakeFirst();
+  const received = async () =>
+    (await local.receive(QUEUE.name, 50)).map((m) => ({
+      id: m.messageId,
+      body: m.body,
+      correlationId: m.correlationId,
+    }));
+  const outbox = async () =>
+    (await database.db.selectFrom("job_messages").select("message_id").execute()).map((r) => r.message_id);
+  const row = async (jobId: string) =>
+    db.selectFrom("test_jobs").selectAll().where("job_id", "=", jobId).executeTakeFirst();
 
   it("writes the job's row, then sends its message once and clears the outbox", async () => {
     const jobId = await submit();
@@ -92,7 +108,11 @@ describe("the job protocol", () => {
     assert.equal(await jobs.sweep(), 0, "within the grace its request may still be sending it");
     clock.advance(6_000);
     assert.equal(await jobs.sweep(), 1);
-    assert.deepEqual(await received(), [{ id: jobId, body: { jobId }, correlationId: `corr-${jobId}` }], "same id, body and correlation");
+    assert.deepEqual(
+      await received(),
+      [{ id: jobId, body: { jobId }, correlationId: `corr-${jobId}` }],
+      "same id, body and correlation",
+    );
     assert.equal(await jobs.sweep(), 0, "sent once");
     assert.deepEqual(await outbox(), []);
   });
@@ -105,16 +125,34 @@ describe("the job protocol", () => {
     assert.deepEqual(await outbox(), [jobId], "still recorded");
     queue.down = false;
     assert.equal(await jobs.sweep(), 1);
-    assert.deepEqual((await received()).map((m) => m.id), [jobId]);
+    assert.deepEqual(
+      (await received()).map((m) => m.id),
+      [jobId],
+    );
   });
 
   it("does not double a message whose send went out before the process died", async () => {
     const jobId = await submit();
     // The process died after the send and before clearing the outbox: the row is back.
-    await database.db.insertInto("job_messages").values({ message_id: jobId, queue: QUEUE.name, job_kind: "test", job_id: jobId, body: JSON.stringify({ jobId }), correlation_id: null, created_at: clock.now().toISOString() }).execute();
+    await database.db
+      .insertInto("job_messages")
+      .values({
+        message_id: jobId,
+        queue: QUEUE.name,
+        job_kind: "test",
+        job_id: jobId,
+        body: JSON.stringify({ jobId }),
+        correlation_id: null,
+        created_at: clock.now().toISOString(),
+      })
+      .execute();
     clock.advance(6_000);
     assert.equal(await jobs.sweep(), 1);
-    assert.deepEqual((await received()).map((m) => m.id), [jobId], "the queue's duplicate detection keeps one");
+    assert.deepEqual(
+      (await received()).map((m) => m.id),
+      [jobId],
+      "the queue's duplicate detection keeps one",
+    );
   });
 
   it("records a failure only when the last delivery fails, and passes the error on", async () => {
@@ -122,11 +160,21 @@ describe("the job protocol", () => {
     const work = async () => {
       throw new Error("SAP timed out");
     };
-    await assert.rejects(jobs.deliver(false, work, async (reason) => void failures.push(reason)), /SAP timed out/);
+    await assert.rejects(
+      jobs.deliver(false, work, async (reason) => void failures.push(reason)),
+      /SAP timed out/,
+    );
     assert.equal(failures.length, 0, "a delivery that is not the last is retried, not failed");
-    await assert.rejects(jobs.deliver(true, work, async (reason) => void failures.push(reason), "batch step"), /SAP timed out/);
+    await assert.rejects(
+      jobs.deliver(true, work, async (reason) => void failures.push(reason), "batch step"),
+      /SAP timed out/,
+    );
     assert.deepEqual(failures, ["batch step failed on its last delivery: SAP timed out"]);
-    await jobs.deliver(true, async () => undefined, async (reason) => void failures.push(reason));
+    await jobs.deliver(
+      true,
+      async () => undefined,
+      async (reason) => void failures.push(reason),
+    );
     assert.equal(failures.length, 1, "a delivery that succeeds records nothing");
   });
 });

@@ -14,7 +14,10 @@ import { tempDir } from "../support/test-host.js";
  * namespace with a queue `contract-tests` (maxDeliveryCount 3, lock 5 s, duplicate
  * detection on); it runs when SERVICEBUS_TEST_CONNECTION_STRING is set.
  */
-function contract(name: string, open: () => Promise<{ queue: MessageQueue; name: string; lockSeconds: number } | { skip: string }>) {
+function contract(
+  name: string,
+  open: () => Promise<{ queue: MessageQueue; name: string; lockSeconds: number } | { skip: string }>,
+) {
   describe(`MessageQueue contract: ${name}`, () => {
     let q: MessageQueue;
     let queueName: string;
@@ -36,7 +39,12 @@ function contract(name: string, open: () => Promise<{ queue: MessageQueue; name:
     it("delivers once per lock, counts deliveries, and completes", async (t) => {
       if (skip) return t.skip(skip);
       const id = randomUUID();
-      await q.send(fresh(), { messageId: id, body: { n: 1 }, correlationId: "c-1", applicationProperties: { kind: "test" } });
+      await q.send(fresh(), {
+        messageId: id,
+        body: { n: 1 },
+        correlationId: "c-1",
+        applicationProperties: { kind: "test" },
+      });
       const [m] = await q.receive(fresh(), 10);
       assert.ok(m);
       assert.equal(m.messageId, id);
@@ -116,7 +124,9 @@ const dir = tempDir();
 let db: Database | undefined;
 contract("local (SQLite file)", async () => {
   db = await openSqliteDatabase(join(dir.path, "queue.sqlite"), MIGRATIONS);
-  const queue = await LocalMessageQueue.open(db.db, [{ name: "contract-tests", maxDeliveryCount: 3, lockDurationSeconds: 1 }]);
+  const queue = await LocalMessageQueue.open(db.db, [
+    { name: "contract-tests", maxDeliveryCount: 3, lockDurationSeconds: 1 },
+  ]);
   return { queue, name: "contract-tests", lockSeconds: 1 };
 });
 after(async () => {
@@ -126,6 +136,7 @@ after(async () => {
 
 contract("Azure Service Bus", async () => {
   const connectionString = process.env.SERVICEBUS_TEST_CONNECTION_STRING;
-  if (!connectionString) return { skip: "SERVICEBUS_TEST_CONNECTION_STRING is not set; the Service Bus half is SKIPPED" };
+  if (!connectionString)
+    return { skip: "SERVICEBUS_TEST_CONNECTION_STRING is not set; the Service Bus half is SKIPPED" };
   return { queue: await ServiceBusMessageQueue.connect({ connectionString }), name: "contract-tests", lockSeconds: 5 };
 });

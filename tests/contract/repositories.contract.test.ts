@@ -9,7 +9,12 @@ import { ProjectRepository } from "../../shared/systems/gateway/project-reposito
 import { BillingRepository } from "../../shared/systems/billing/billing-repository.js";
 import { billingChecksum } from "../../shared/sap/billing-checksum.js";
 import { migrateToLatest } from "../../shared/foundation/sql/migrations.js";
-import { openMssqlDatabase, openSqliteDatabase, tablesOf, type Database } from "../../shared/foundation/sql/database.js";
+import {
+  openMssqlDatabase,
+  openSqliteDatabase,
+  tablesOf,
+  type Database,
+} from "../../shared/foundation/sql/database.js";
 import { MIGRATIONS, type PlatformTables } from "../../shared/catalog.js";
 import { tempDir } from "../support/test-host.js";
 import { systemClock } from "../../shared/ports/clock.js";
@@ -42,7 +47,10 @@ function contract(name: string, open: () => Promise<Database<PlatformTables> | {
       const users = new UserRepository(tablesOf(database!.db), systemClock);
       const a = await users.create({ username: `Alice.${suffix}`, passwordHash: "h1", roles: ["finance", "viewer"] });
       await users.create({ username: `bob.${suffix}`, passwordHash: "h2", roles: ["viewer"] });
-      await assert.rejects(users.create({ username: `ALICE.${suffix}`, passwordHash: "h3", roles: ["viewer"] }), /already exists/);
+      await assert.rejects(
+        users.create({ username: `ALICE.${suffix}`, passwordHash: "h3", roles: ["viewer"] }),
+        /already exists/,
+      );
       const found = await users.findCredentials(`alice.${suffix}`);
       assert.equal(found?.user.id, a.id);
       assert.deepEqual(found?.user.roles, ["finance", "viewer"]);
@@ -74,7 +82,10 @@ function contract(name: string, open: () => Promise<Database<PlatformTables> | {
     it("appends audit records and lists them newest first", async (t) => {
       if (skip) return t.skip(skip);
       const audit = new AuditLog(tablesOf(database!.db), systemClock);
-      await audit.record({ correlationId: "c1", ipAddress: "10.0.0.1" }, { action: `test.first.${suffix}`, resourceType: "thing", details: { a: 1 } });
+      await audit.record(
+        { correlationId: "c1", ipAddress: "10.0.0.1" },
+        { action: `test.first.${suffix}`, resourceType: "thing", details: { a: 1 } },
+      );
       await new Promise((r) => setTimeout(r, 5));
       await audit.record({ correlationId: "c2" }, { action: `test.second.${suffix}`, resourceType: "thing" });
       const rows = await audit.list({ limit: 2, offset: 0 });
@@ -90,7 +101,16 @@ function contract(name: string, open: () => Promise<Database<PlatformTables> | {
       const id = `PRJ-T${suffix}`.slice(0, 50);
       // Larger than 2^53: a bigint column must come back exact on both dialects.
       await projects.insertMissing([
-        { projectId: id, sapProjectCode: id, name: null, status: "active", customField1: "Ü-field", customField2: null, totalCostMinor: 9_007_199_254_740_993n, costCurrency: "EUR" },
+        {
+          projectId: id,
+          sapProjectCode: id,
+          name: null,
+          status: "active",
+          customField1: "Ü-field",
+          customField2: null,
+          totalCostMinor: 9_007_199_254_740_993n,
+          costCurrency: "EUR",
+        },
       ]);
       const found = await projects.findProject(id);
       assert.equal(found?.totalCostMinor, 9_007_199_254_740_993n);
@@ -100,8 +120,14 @@ function contract(name: string, open: () => Promise<Database<PlatformTables> | {
       assert.equal(updated.version, 2);
       assert.equal(updated.name, "Renamed");
       assert.equal(updated.customField1, null);
-      await assert.rejects(projects.updateProject(id, id, 1, { status: "on_hold" }), (e: any) => e.code === "PRECONDITION_FAILED");
-      await assert.rejects(projects.updateProject(id, id, 0, { status: "on_hold" }), (e: any) => e.code === "PRECONDITION_FAILED");
+      await assert.rejects(
+        projects.updateProject(id, id, 1, { status: "on_hold" }),
+        (e: any) => e.code === "PRECONDITION_FAILED",
+      );
+      await assert.rejects(
+        projects.updateProject(id, id, 0, { status: "on_hold" }),
+        (e: any) => e.code === "PRECONDITION_FAILED",
+      );
       const created = await projects.updateProject(`${id}N`, `${id}N`, 0, { status: "planning" });
       assert.equal(created.version, 1);
       assert.deepEqual([...(await projects.findNames([id, `${id}N`])).entries()], [[id, "Renamed"]]);
@@ -112,14 +138,31 @@ function contract(name: string, open: () => Promise<Database<PlatformTables> | {
       const billing = new BillingRepository(tablesOf(database!.db), systemClock);
       const project = `PRJ-B${suffix}`.slice(0, 50);
       const saga = `saga-${suffix}`;
-      const entry = (n: number, amountMinor: bigint) => ({ entryId: `${saga}-${n}`, projectId: project, sagaId: saga, kind: "billing" as const, pep: null, amountMinor, currency: "EUR", billingDate: "2026-11-20", description: `Entry ${n} — Überweisung` });
+      const entry = (n: number, amountMinor: bigint) => ({
+        entryId: `${saga}-${n}`,
+        projectId: project,
+        sagaId: saga,
+        kind: "billing" as const,
+        pep: null,
+        amountMinor,
+        currency: "EUR",
+        billingDate: "2026-11-20",
+        description: `Entry ${n} — Überweisung`,
+      });
       await billing.insertPending([entry(1, 9_007_199_254_740_993n), entry(2, -125n)]);
       assert.deepEqual(await billing.listActive(project), [], "pending entries are not billing yet");
       assert.equal(await billing.activate(saga), 2);
       const active = await billing.listActive(project);
-      assert.deepEqual(active.map((e) => e.amountMinor), [9_007_199_254_740_993n, -125n]);
+      assert.deepEqual(
+        active.map((e) => e.amountMinor),
+        [9_007_199_254_740_993n, -125n],
+      );
       assert.equal(active[0]!.description, "Entry 1 — Überweisung");
-      assert.equal(billingChecksum(active), billingChecksum([entry(2, -125n), entry(1, 9_007_199_254_740_993n)]), "the checksum ignores order");
+      assert.equal(
+        billingChecksum(active),
+        billingChecksum([entry(2, -125n), entry(1, 9_007_199_254_740_993n)]),
+        "the checksum ignores order",
+      );
       assert.equal(await billing.removePending(saga), 0, "an activated saga is not undone here");
       await billing.insertPending([{ ...entry(3, 1n), sagaId: `${saga}-b` }]);
       assert.equal(await billing.removePending(`${saga}-b`), 1);

@@ -12,11 +12,17 @@ const root = new URL("../../../", import.meta.url).pathname;
 export async function prepareHostFolder(dir: string): Promise<void> {
   copyFileSync(join(root, "host.json"), join(dir, "host.json"));
   const azurite = JSON.parse(readFileSync(join(root, "azurite.config.json"), "utf8")) as Record<string, unknown>;
-  writeFileSync(join(dir, "azurite.config.json"), JSON.stringify({ ...azurite, blobPort: await freePort(), location: join(dir, "azurite") }));
+  writeFileSync(
+    join(dir, "azurite.config.json"),
+    JSON.stringify({ ...azurite, blobPort: await freePort(), location: join(dir, "azurite") }),
+  );
 }
 
 /** `npm start`'s process in its own process group, so a SIGKILL takes its Azurite down with it. */
-export async function startHostProcess(dir: string, env: Record<string, string>): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+export async function startHostProcess(
+  dir: string,
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   // PORT=0: the host takes a free port itself and logs it (a port picked here could be taken
   // by a parallel test before the host binds it).
   const child = spawn(process.execPath, [join(root, "dist/local/main.js")], {

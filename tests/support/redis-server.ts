@@ -17,7 +17,11 @@ export async function startRedis(): Promise<RedisServer | { skip: string }> {
     return { skip: "redis-server is not installed (.ci/run installs it with apt-get); the Redis half is SKIPPED" };
   }
   const port = await freePort();
-  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore", env: serverEnv() });
+  const child = spawn(
+    "redis-server",
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    { stdio: "ignore", env: serverEnv() },
+  );
   const deadline = Date.now() + 10_000;
   while (!(await canConnect(port))) {
     if (Date.now() > deadline) {

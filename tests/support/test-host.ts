@@ -36,7 +36,10 @@ export interface TestHost extends LocalHost {
 }
 
 /** A real local host on free ports with its own data folder and Azurite. */
-export async function startTestHost(env: Record<string, string> = {}, options: Omit<LocalHostOptions, "env" | "azurite"> = {}): Promise<TestHost> {
+export async function startTestHost(
+  env: Record<string, string> = {},
+  options: Omit<LocalHostOptions, "env" | "azurite"> = {},
+): Promise<TestHost> {
   // A port picked by freePort can be taken by a parallel test before Azurite binds it: retry.
   for (let attempt = 1; ; attempt++) {
     const dir = tempDir();
@@ -72,7 +75,11 @@ export interface ApiResponse<T = any> {
 
 /** A small HTTP client over fetch that parses JSON when the response is JSON. */
 export function apiClient(baseUrl: string) {
-  return async function call<T = any>(method: string, path: string, options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {}): Promise<ApiResponse<T>> {
+  return async function call<T = any>(
+    method: string,
+    path: string,
+    options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+  ): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     let body: string | undefined;

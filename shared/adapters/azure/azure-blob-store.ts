@@ -21,7 +21,8 @@ export class AzureBlobStore implements BlobStore {
 
   static async connect(target: BlobTarget): Promise<AzureBlobStore> {
     const { BlobServiceClient } = await import("@azure/storage-blob");
-    if ("connectionString" in target) return new AzureBlobStore(BlobServiceClient.fromConnectionString(target.connectionString));
+    if ("connectionString" in target)
+      return new AzureBlobStore(BlobServiceClient.fromConnectionString(target.connectionString));
     const { DefaultAzureCredential } = await import("@azure/identity");
     return new AzureBlobStore(new BlobServiceClient(target.serviceUrl, new DefaultAzureCredential()));
   }
@@ -39,9 +40,17 @@ export class AzureBlobStore implements BlobStore {
     return container;
   }
 
-  async upload(container: string, name: string, content: Buffer | Readable, options: { contentType?: string; metadata?: Record<string, string> } = {}) {
+  async upload(
+    container: string,
+    name: string,
+    content: Buffer | Readable,
+    options: { contentType?: string; metadata?: Record<string, string> } = {},
+  ) {
     const blob = (await this.#container(container)).getBlockBlobClient(name);
-    const headers = { blobHTTPHeaders: options.contentType ? { blobContentType: options.contentType } : {}, ...(options.metadata ? { metadata: options.metadata } : {}) };
+    const headers = {
+      blobHTTPHeaders: options.contentType ? { blobContentType: options.contentType } : {},
+      ...(options.metadata ? { metadata: options.metadata } : {}),
+    };
     if (Buffer.isBuffer(content)) await blob.uploadData(content, headers);
     else await blob.uploadStream(content, 4 * 1024 * 1024, 4, headers);
   }
@@ -75,7 +84,10 @@ export class AzureBlobStore implements BlobStore {
     await stage();
     await blob.commitBlockList(blockIds, {
       metadata: finalMetadata(),
-      blobHTTPHeaders: { ...(options.contentType ? { blobContentType: options.contentType } : {}), ...(options.contentEncoding ? { blobContentEncoding: options.contentEncoding } : {}) },
+      blobHTTPHeaders: {
+        ...(options.contentType ? { blobContentType: options.contentType } : {}),
+        ...(options.contentEncoding ? { blobContentEncoding: options.contentEncoding } : {}),
+      },
     });
   }
 
@@ -90,7 +102,8 @@ export class AzureBlobStore implements BlobStore {
     const source = client.getBlobClient(from);
     const poller = await client.getBlobClient(to).beginCopyFromURL(source.url);
     const result = await poller.pollUntilDone();
-    if (result.copyStatus !== "success") throw new Error(`Copy of '${container}/${from}' ended ${result.copyStatus ?? "without a status"}`);
+    if (result.copyStatus !== "success")
+      throw new Error(`Copy of '${container}/${from}' ended ${result.copyStatus ?? "without a status"}`);
     await source.deleteIfExists();
   }
 

@@ -5,7 +5,13 @@ import type {
   ServiceBusReceiver,
   ServiceBusSender,
 } from "@azure/service-bus";
-import { messageList, type DeadLetteredMessage, type MessageQueue, type OutgoingMessage, type ReceivedMessage } from "../../ports/message-queue.js";
+import {
+  messageList,
+  type DeadLetteredMessage,
+  type MessageQueue,
+  type OutgoingMessage,
+  type ReceivedMessage,
+} from "../../ports/message-queue.js";
 
 export type ServiceBusTarget = { connectionString: string } | { fullyQualifiedNamespace: string };
 

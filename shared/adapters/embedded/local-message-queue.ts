@@ -1,7 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { sql, type Kysely } from "kysely";
 import { tablesOf } from "../../foundation/sql/database.js";
-import { messageList, type DeadLetteredMessage, type MessageQueue, type OutgoingMessage, type ReceivedMessage } from "../../ports/message-queue.js";
+import {
+  messageList,
+  type DeadLetteredMessage,
+  type MessageQueue,
+  type OutgoingMessage,
+  type ReceivedMessage,
+} from "../../ports/message-queue.js";
 import { DEFAULT_QUEUE_DEFINITION, type QueueDefinition } from "../../foundation/queues.js";
 
 /** Service Bus's error when settling with a lock that expired or was taken over. */
@@ -41,7 +47,12 @@ export class LocalMessageQueue implements MessageQueue {
   readonly #duplicateWindowMs: number;
   readonly #now: () => number;
 
-  private constructor(db: Kysely<unknown>, definitions: readonly QueueDefinition[], duplicateWindowMs: number, now: () => number) {
+  private constructor(
+    db: Kysely<unknown>,
+    definitions: readonly QueueDefinition[],
+    duplicateWindowMs: number,
+    now: () => number,
+  ) {
     this.#db = db;
     this.#definitions = new Map(definitions.map((d) => [d.name, d]));
     this.#duplicateWindowMs = duplicateWindowMs;
@@ -72,8 +83,15 @@ export class LocalMessageQueue implements MessageQueue {
       settled_at INTEGER,
       UNIQUE (queue, message_id)
     )`.execute(db);
-    await sql`CREATE INDEX IF NOT EXISTS ix_local_queue_ready ON local_queue_messages (queue, state, visible_at)`.execute(db);
-    return new LocalMessageQueue(tablesOf<unknown, T>(db), definitions, options.duplicateWindowMs ?? 10 * 60_000, options.now ?? Date.now);
+    await sql`CREATE INDEX IF NOT EXISTS ix_local_queue_ready ON local_queue_messages (queue, state, visible_at)`.execute(
+      db,
+    );
+    return new LocalMessageQueue(
+      tablesOf<unknown, T>(db),
+      definitions,
+      options.duplicateWindowMs ?? 10 * 60_000,
+      options.now ?? Date.now,
+    );
   }
 
   definitionOf(queue: string): QueueDefinition {
@@ -96,7 +114,9 @@ export class LocalMessageQueue implements MessageQueue {
           properties = excluded.properties, enqueued_at = excluded.enqueued_at, visible_at = excluded.visible_at,
           state = 'active', delivery_count = 0, lock_token = NULL, locked_until = NULL,
           dead_letter_reason = NULL, dead_letter_description = NULL, settled_at = NULL
-        WHERE local_queue_messages.state <> 'active' AND local_queue_messages.enqueued_at < ${now - this.#duplicateWindowMs}`.execute(this.#db);
+        WHERE local_queue_messages.state <> 'active' AND local_queue_messages.enqueued_at < ${now - this.#duplicateWindowMs}`.execute(
+        this.#db,
+      );
     }
   }
 
@@ -127,7 +147,12 @@ export class LocalMessageQueue implements MessageQueue {
 
   async abandon(queue: string, message: ReceivedMessage): Promise<void> {
     if (message.deliveryCount >= this.definitionOf(queue).maxDeliveryCount) {
-      await this.deadLetter(queue, message, "MaxDeliveryCountExceeded", `Delivered ${message.deliveryCount} times without success`);
+      await this.deadLetter(
+        queue,
+        message,
+        "MaxDeliveryCountExceeded",
+        `Delivered ${message.deliveryCount} times without success`,
+      );
       return;
     }
     await this.#settle(queue, message, sql`lock_token = NULL, locked_until = NULL`);
@@ -149,12 +174,17 @@ export class LocalMessageQueue implements MessageQueue {
   }
 
   async countActive(queue: string): Promise<number> {
-    const r = await sql<{ n: number }>`SELECT count(*) AS n FROM local_queue_messages WHERE queue = ${queue} AND state = 'active'`.execute(this.#db);
+    const r = await sql<{
+      n: number;
+    }>`SELECT count(*) AS n FROM local_queue_messages WHERE queue = ${queue} AND state = 'active'`.execute(this.#db);
     return Number(r.rows[0]?.n ?? 0);
   }
 
   async peekDeadLetters(queue: string, max: number): Promise<DeadLetteredMessage[]> {
-    const r = await sql<Row>`SELECT * FROM local_queue_messages WHERE queue = ${queue} AND state = 'dead' ORDER BY settled_at, seq LIMIT ${max}`.execute(this.#db);
+    const r =
+      await sql<Row>`SELECT * FROM local_queue_messages WHERE queue = ${queue} AND state = 'dead' ORDER BY settled_at, seq LIMIT ${max}`.execute(
+        this.#db,
+      );
     return r.rows.map((row) => ({
       messageId: row.message_id,
       body: JSON.parse(row.body) as unknown,
@@ -166,7 +196,10 @@ export class LocalMessageQueue implements MessageQueue {
 
   /** Removes settled rows past the duplicate window so the table stays small. */
   async purgeSettled(): Promise<number> {
-    const r = await sql`DELETE FROM local_queue_messages WHERE state = 'completed' AND settled_at < ${this.#now() - this.#duplicateWindowMs}`.execute(this.#db);
+    const r =
+      await sql`DELETE FROM local_queue_messages WHERE state = 'completed' AND settled_at < ${this.#now() - this.#duplicateWindowMs}`.execute(
+        this.#db,
+      );
     return Number(r.numAffectedRows ?? 0n);
   }
 

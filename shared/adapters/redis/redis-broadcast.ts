@@ -58,7 +58,11 @@ export class RedisBroadcast implements Broadcast {
   async #connect(): Promise<Redis> {
     if (this.#subscriber) return this.#subscriber;
     // Resubscribing is done here, not by ioredis, so the listeners learn when it completed.
-    const subscriber = this.#publisher.duplicate({ lazyConnect: true, autoResubscribe: false, enableAutoPipelining: false });
+    const subscriber = this.#publisher.duplicate({
+      lazyConnect: true,
+      autoResubscribe: false,
+      enableAutoPipelining: false,
+    });
     this.#subscriber = subscriber;
     subscriber.on("message", (channel: string, message: string) => {
       this.#heardAt = Date.now();

@@ -42,7 +42,13 @@ export class RedisCache implements Cache {
     let cursor = "0";
     let deleted = 0;
     do {
-      const [next, keys] = await this.#redis.scan(cursor, "MATCH", `${escapeGlob(this.#prefix + prefix)}*`, "COUNT", 500);
+      const [next, keys] = await this.#redis.scan(
+        cursor,
+        "MATCH",
+        `${escapeGlob(this.#prefix + prefix)}*`,
+        "COUNT",
+        500,
+      );
       cursor = next;
       if (keys.length > 0) deleted += await this.#redis.unlink(...keys);
     } while (cursor !== "0");
@@ -206,7 +212,9 @@ export class RedisRateLimiter implements RateLimiter {
   async #refill(redisKey: string, policy: RateLimitPolicy, want: number): Promise<RateLimitDecision> {
     // Timed from the request, so a slow answer shortens the lease rather than stretching it.
     const askedAt = Date.now();
-    const redis = this.#redis as unknown as { takeTokens(k: string, rate: number, burst: number, want: number): Promise<[number, string]> };
+    const redis = this.#redis as unknown as {
+      takeTokens(k: string, rate: number, burst: number, want: number): Promise<[number, string]>;
+    };
     const [granted, sharedText] = await redis.takeTokens(redisKey, policy.perMinute, policy.burst, want);
     const shared = Number(sharedText);
     const previous = this.#leases.get(redisKey);
@@ -225,7 +233,14 @@ export class RedisRateLimiter implements RateLimiter {
       });
       return toDecision(false, shared, policy);
     }
-    const lease: Lease = { tokens: (live?.tokens ?? 0) + granted - 1, shared, refilledAt: askedAt, spent: 1, expiresAt: askedAt + this.#leaseMs, deniedUntil: 0 };
+    const lease: Lease = {
+      tokens: (live?.tokens ?? 0) + granted - 1,
+      shared,
+      refilledAt: askedAt,
+      spent: 1,
+      expiresAt: askedAt + this.#leaseMs,
+      deniedUntil: 0,
+    };
     this.#leases.set(redisKey, lease);
     return toDecision(true, Math.min(policy.burst, shared + lease.tokens), policy);
   }
@@ -235,7 +250,8 @@ export class RedisRateLimiter implements RateLimiter {
     if (this.#leases.size < MAX_LEASES) return;
     if (now - this.#sweptAt >= 1000) {
       this.#sweptAt = now;
-      for (const [key, lease] of this.#leases) if (lease.expiresAt <= now && lease.deniedUntil <= now) this.#leases.delete(key);
+      for (const [key, lease] of this.#leases)
+        if (lease.expiresAt <= now && lease.deniedUntil <= now) this.#leases.delete(key);
     }
     for (const key of this.#leases.keys()) {
       if (this.#leases.size < MAX_LEASES) break;

@@ -1,5 +1,11 @@
 import { ConfigurationError } from "../../foundation/settings.js";
-import { RfcError, type RfcErrorType, type RfcParameters, type RfcResult, type SapRfcClient } from "../../ports/sap-rfc.js";
+import {
+  RfcError,
+  type RfcErrorType,
+  type RfcParameters,
+  type RfcResult,
+  type SapRfcClient,
+} from "../../ports/sap-rfc.js";
 import { RFC_PING } from "../../sap/sap-functions.js";
 
 /*
@@ -22,7 +28,11 @@ export interface NodeRfcPoolConfiguration {
  * because each also takes a callback; without one they always return the Promise.
  */
 export interface NodeRfcClient {
-  call(rfmName: string, rfmParams: Record<string, unknown>, callOptions?: { timeout?: number }): Promise<Record<string, unknown>>;
+  call(
+    rfmName: string,
+    rfmParams: Record<string, unknown>,
+    callOptions?: { timeout?: number },
+  ): Promise<Record<string, unknown>>;
   ping(): Promise<boolean>;
   cancel(): Promise<unknown>;
 }
@@ -91,7 +101,9 @@ function describeLoadFailure(error: unknown): string {
 }
 
 function loadError(detail: string, cause: unknown): ConfigurationError {
-  const error = new ConfigurationError([`SAP_ADAPTER: node-rfc needs the node-rfc package and the SAP NW RFC SDK; ${detail}. ${SETUP_HINT}`]);
+  const error = new ConfigurationError([
+    `SAP_ADAPTER: node-rfc needs the node-rfc package and the SAP NW RFC SDK; ${detail}. ${SETUP_HINT}`,
+  ]);
   if (cause !== undefined) error.cause = cause;
   return error;
 }
@@ -125,8 +137,12 @@ export class NodeRfcSapClient implements SapRfcClient {
   static async connect(options: NodeRfcSapClientOptions): Promise<NodeRfcSapClient> {
     const { module, credentials, poolSize, timeoutMs } = options;
     const problems: string[] = [];
-    if (!Number.isInteger(poolSize) || poolSize < 1) problems.push(`SAP_MAX_CONCURRENT_CALLS: the RFC pool size must be a whole number of at least 1 (got ${poolSize})`);
-    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) problems.push(`SAP_RFC_TIMEOUT_MS: must be a positive number of milliseconds (got ${timeoutMs})`);
+    if (!Number.isInteger(poolSize) || poolSize < 1)
+      problems.push(
+        `SAP_MAX_CONCURRENT_CALLS: the RFC pool size must be a whole number of at least 1 (got ${poolSize})`,
+      );
+    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0)
+      problems.push(`SAP_RFC_TIMEOUT_MS: must be a positive number of milliseconds (got ${timeoutMs})`);
     const secretNames: Record<keyof SapRfcCredentials, string> = {
       user: "sap-rfc-user",
       passwd: "sap-rfc-password",
@@ -135,7 +151,8 @@ export class NodeRfcSapClient implements SapRfcClient {
       client: "sap-rfc-client",
     };
     for (const [field, secret] of Object.entries(secretNames) as [keyof SapRfcCredentials, string][]) {
-      if (typeof credentials[field] !== "string" || credentials[field].trim() === "") problems.push(`${secret}: the secret is missing or empty`);
+      if (typeof credentials[field] !== "string" || credentials[field].trim() === "")
+        problems.push(`${secret}: the secret is missing or empty`);
     }
     if (problems.length > 0) throw new ConfigurationError(problems);
 
@@ -155,7 +172,9 @@ export class NodeRfcSapClient implements SapRfcClient {
       });
     } catch (error) {
       // node-rfc validates parameters and pool options synchronously with TypeErrors.
-      throw new ConfigurationError([`SAP_ADAPTER: node-rfc refused the RFC pool configuration: ${oneLine(messageOf(error))}`]);
+      throw new ConfigurationError([
+        `SAP_ADAPTER: node-rfc refused the RFC pool configuration: ${oneLine(messageOf(error))}`,
+      ]);
     }
     return new NodeRfcSapClient(pool, timeoutMs);
   }
@@ -169,7 +188,8 @@ export class NodeRfcSapClient implements SapRfcClient {
   async ping(signal?: AbortSignal): Promise<void> {
     await this.#leased(RFC_PING, signal, async (client) => {
       // node-rfc resolves true on success; anything else means the system did not answer.
-      if ((await client.ping()) !== true) throw new RfcError("COMMUNICATION_FAILURE", `${RFC_PING}: SAP did not answer the ping`);
+      if ((await client.ping()) !== true)
+        throw new RfcError("COMMUNICATION_FAILURE", `${RFC_PING}: SAP did not answer the ping`);
     });
   }
 
@@ -193,7 +213,11 @@ export class NodeRfcSapClient implements SapRfcClient {
   }
 
   /** Leases a connection, runs `work` under the deadline, and turns every failure into RfcError. */
-  async #leased<T>(what: string, signal: AbortSignal | undefined, work: (client: NodeRfcClient) => Promise<T>): Promise<T> {
+  async #leased<T>(
+    what: string,
+    signal: AbortSignal | undefined,
+    work: (client: NodeRfcClient) => Promise<T>,
+  ): Promise<T> {
     if (this.#closed) throw new RfcError("COMMUNICATION_FAILURE", `${what}: the SAP RFC client is closed`);
     const deadline = new Deadline(this.#timeoutMs, signal);
     try {
@@ -310,13 +334,18 @@ function toRfcError(error: unknown, what: string): RfcError {
   const name = property(error, "name");
   const group = numberOrUndefined(property(error, "group"));
   const code = numberOrUndefined(property(error, "code"));
-  const codeString = stringOrUndefined(property(error, "codeString")) ?? (code === undefined ? undefined : RC_NAMES[code]);
+  const codeString =
+    stringOrUndefined(property(error, "codeString")) ?? (code === undefined ? undefined : RC_NAMES[code]);
   const key = stringOrUndefined(property(error, "key"))?.trim() || undefined;
   const message = oneLine(messageOf(error)) || "unknown error";
   const sdkError = name === "RfcLibError" || name === "ABAPError" || group !== undefined;
 
   const make = (type: RfcErrorType, withKey?: string) => {
-    const labels = [codeString, key !== codeString && key !== message ? key : undefined, stringOrUndefined(property(error, "rfmPath"))].filter(Boolean);
+    const labels = [
+      codeString,
+      key !== codeString && key !== message ? key : undefined,
+      stringOrUndefined(property(error, "rfmPath")),
+    ].filter(Boolean);
     return new RfcError(type, `${what}: ${message}${labels.length > 0 ? ` [${labels.join(" ")}]` : ""}`, withKey);
   };
 
@@ -324,11 +353,19 @@ function toRfcError(error: unknown, what: string): RfcError {
   // Cancellation arrives in the communication group, so it is told apart by its code first.
   if (codeString === "RFC_CANCELED" || codeString === "RFC_TIMEOUT") return make("TIMEOUT");
   if (group === GROUP_LOGON_FAILURE || codeString === "RFC_LOGON_FAILURE") return make("LOGON_FAILURE");
-  if (group === GROUP_COMMUNICATION_FAILURE || codeString === "RFC_COMMUNICATION_FAILURE" || codeString === "RFC_CLOSED") {
+  if (
+    group === GROUP_COMMUNICATION_FAILURE ||
+    codeString === "RFC_COMMUNICATION_FAILURE" ||
+    codeString === "RFC_CLOSED"
+  ) {
     return make("COMMUNICATION_FAILURE");
   }
   // RAISE NOT_FOUND (and class-based exceptions): the function module's deliberate answer.
-  if (group === GROUP_ABAP_APPLICATION_FAILURE || codeString === "RFC_ABAP_EXCEPTION" || codeString === "RFC_ABAP_CLASS_EXCEPTION") {
+  if (
+    group === GROUP_ABAP_APPLICATION_FAILURE ||
+    codeString === "RFC_ABAP_EXCEPTION" ||
+    codeString === "RFC_ABAP_CLASS_EXCEPTION"
+  ) {
     return make("ABAP_EXCEPTION", key);
   }
   // Short dumps and E/A/X messages (group 2, ABAP_RUNTIME_FAILURE): SAP failed, not the request.

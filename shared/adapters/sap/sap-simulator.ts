@@ -68,10 +68,72 @@ const RESOURCE_COUNT = 500;
 const COST_CENTER_COUNT = 200;
 const FIRST_YEAR = 2021;
 const LAST_YEAR = 2026;
-const WORDS = ["Atlas", "Beacon", "Cobalt", "Delta", "Ember", "Falcon", "Granite", "Harbor", "Iris", "Juniper", "Keystone", "Lumen", "Meridian", "Nova", "Orion", "Pioneer", "Quartz", "Ridge", "Summit", "Tundra"];
-const KINDS = ["ERP rollout", "Data platform", "Audit", "Migration", "Plant upgrade", "Market entry", "Compliance", "Integration"];
-const GIVEN = ["Ana", "Ben", "Carla", "David", "Elena", "Farid", "Greta", "Hugo", "Ines", "Jonas", "Kira", "Luis", "Mara", "Nils", "Olga", "Pablo"];
-const FAMILY = ["Almeida", "Berger", "Costa", "Dubois", "Eriksen", "Fischer", "Garcia", "Horvat", "Ivanova", "Jensen", "Keller", "Lopez", "Moreau", "Novak"];
+const WORDS = [
+  "Atlas",
+  "Beacon",
+  "Cobalt",
+  "Delta",
+  "Ember",
+  "Falcon",
+  "Granite",
+  "Harbor",
+  "Iris",
+  "Juniper",
+  "Keystone",
+  "Lumen",
+  "Meridian",
+  "Nova",
+  "Orion",
+  "Pioneer",
+  "Quartz",
+  "Ridge",
+  "Summit",
+  "Tundra",
+];
+const KINDS = [
+  "ERP rollout",
+  "Data platform",
+  "Audit",
+  "Migration",
+  "Plant upgrade",
+  "Market entry",
+  "Compliance",
+  "Integration",
+];
+const GIVEN = [
+  "Ana",
+  "Ben",
+  "Carla",
+  "David",
+  "Elena",
+  "Farid",
+  "Greta",
+  "Hugo",
+  "Ines",
+  "Jonas",
+  "Kira",
+  "Luis",
+  "Mara",
+  "Nils",
+  "Olga",
+  "Pablo",
+];
+const FAMILY = [
+  "Almeida",
+  "Berger",
+  "Costa",
+  "Dubois",
+  "Eriksen",
+  "Fischer",
+  "Garcia",
+  "Horvat",
+  "Ivanova",
+  "Jensen",
+  "Keller",
+  "Lopez",
+  "Moreau",
+  "Novak",
+];
 
 /** A small, fast, seedable PRNG (mulberry32): the same seed gives the same SAP. */
 function prng(seed: number): () => number {
@@ -89,7 +151,8 @@ const pad = (n: number, width: number) => String(n).padStart(width, "0");
 const char = (value: string, width: number) => value.padEnd(width, " ");
 const dats = (d: Date) => `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1, 2)}${pad(d.getUTCDate(), 2)}`;
 /** CURR as RFC delivers it: internal format, two decimals, sometimes right-aligned. */
-const curr = (minor: bigint, aligned: boolean) => (aligned ? formatDecimal(minor, 2).padStart(15, " ") : formatDecimal(minor, 2));
+const curr = (minor: bigint, aligned: boolean) =>
+  aligned ? formatDecimal(minor, 2).padStart(15, " ") : formatDecimal(minor, 2);
 const pick = <T>(random: () => number, list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
 const between = (random: () => number, min: number, max: number) => min + Math.floor(random() * (max - min + 1));
 
@@ -184,8 +247,10 @@ export class SapSimulator implements SapRfcClient {
     this.#open++;
     let executed = false;
     try {
-      if (this.#controls.down) throw new RfcError("COMMUNICATION_FAILURE", "partner not reached (simulated SAP is down)");
-      if (this.#controls.failFunctions.includes(functionName)) throw new RfcError("SYSTEM_FAILURE", `${functionName}: simulated short dump`);
+      if (this.#controls.down)
+        throw new RfcError("COMMUNICATION_FAILURE", "partner not reached (simulated SAP is down)");
+      if (this.#controls.failFunctions.includes(functionName))
+        throw new RfcError("SYSTEM_FAILURE", `${functionName}: simulated short dump`);
       if (functionName !== RFC_PING && this.#controls.errorRate > 0 && Math.random() < this.#controls.errorRate) {
         throw new RfcError("COMMUNICATION_FAILURE", "connection reset by peer (simulated)");
       }
@@ -221,14 +286,18 @@ export class SapSimulator implements SapRfcClient {
         if (filter === "ALL" && max > 0) {
           // A page of all projects, without building the whole list (backups page through 1,000,000).
           const last = Math.min(this.#options.projectCount, skip + max);
-          return { ET_PROJECTS: Array.from({ length: Math.max(0, last - skip) }, (_, i) => this.#header(skip + i + 1)), EV_TOTAL: String(this.#options.projectCount) };
+          return {
+            ET_PROJECTS: Array.from({ length: Math.max(0, last - skip) }, (_, i) => this.#header(skip + i + 1)),
+            EV_TOTAL: String(this.#options.projectCount),
+          };
         }
         const rows = this.#listProjects(filter, rfcText(p.IV_VALUE ?? "").trim());
         return { ET_PROJECTS: max > 0 ? rows.slice(skip, skip + max) : rows, EV_TOTAL: String(rows.length) };
       }
       case names.readProject: {
         const index = this.#indexOf(rfcText(p.PROJECT_ID ?? ""));
-        if (index === undefined) throw new RfcError("ABAP_EXCEPTION", `Project ${String(p.PROJECT_ID)} does not exist`, "NOT_FOUND");
+        if (index === undefined)
+          throw new RfcError("ABAP_EXCEPTION", `Project ${String(p.PROJECT_ID)} does not exist`, "NOT_FOUND");
         const project = this.#project(index);
         return { ES_HEADER: project.header, ET_WBS: project.wbs, ET_RESOURCE_PLAN: project.plan };
       }
@@ -240,7 +309,10 @@ export class SapSimulator implements SapRfcClient {
       case names.readCostCenterPlan: {
         const year = Number(rfcText(p.IV_GJAHR ?? "").trim());
         const department = rfcText(p.IV_ABTEI ?? "").trim();
-        const rows = year >= FIRST_YEAR && year <= LAST_YEAR ? Array.from({ length: COST_CENTER_COUNT }, (_, i) => this.#costCenterPlan(i + 1, year)) : [];
+        const rows =
+          year >= FIRST_YEAR && year <= LAST_YEAR
+            ? Array.from({ length: COST_CENTER_COUNT }, (_, i) => this.#costCenterPlan(i + 1, year))
+            : [];
         return { ET_PLAN: department ? rows.filter((r) => r.ABTEI.trim() === department) : rows };
       }
       case names.updateProject:
@@ -270,7 +342,9 @@ export class SapSimulator implements SapRfcClient {
       // A WBS element's id starts with its project's id: look in that one project only.
       const index = this.#indexOf(value.split(".")[0] ?? "");
       if (index === undefined) return [];
-      const matches = this.#project(index).wbs.some((w) => w.POSID.trim() === value || w.POSID.trim().startsWith(`${value}.`));
+      const matches = this.#project(index).wbs.some(
+        (w) => w.POSID.trim() === value || w.POSID.trim().startsWith(`${value}.`),
+      );
       return matches ? [this.#header(index)] : [];
     }
     const rows: SapProjectHeaderRow[] = [];
@@ -287,7 +361,13 @@ export class SapSimulator implements SapRfcClient {
     const name = `${pick(random, WORDS)} ${pick(random, KINDS)} ${index}`;
     const department = pick(random, SIMULATED_DEPARTMENTS);
     const changed = new Date(Date.UTC(LAST_YEAR, 0, 1) - between(random, 0, 365) * 86_400_000);
-    return { PSPNR: pad(index, 8), PSPID: char(projectIdOf(index), 24), POST1: char(name, 40), ABTEI: char(department, 12), AEDAT: dats(changed) };
+    return {
+      PSPNR: pad(index, 8),
+      PSPID: char(projectIdOf(index), 24),
+      POST1: char(name, 40),
+      ABTEI: char(department, 12),
+      AEDAT: dats(changed),
+    };
   }
 
   #project(index: number): SimulatedProject {
@@ -301,7 +381,9 @@ export class SapSimulator implements SapRfcClient {
     const actual = (planned * BigInt(progress)) / 100n + BigInt(between(random, 0, 99_999));
     const billed = (contract * BigInt(Math.min(progress, 100))) / 100n / 2n;
     const outsourced = (actual * BigInt(between(random, 0, 30))) / 100n;
-    const start = new Date(Date.UTC(between(random, FIRST_YEAR, LAST_YEAR), between(random, 0, 11), between(random, 1, 28)));
+    const start = new Date(
+      Date.UTC(between(random, FIRST_YEAR, LAST_YEAR), between(random, 0, 11), between(random, 1, 28)),
+    );
     const openEnded = random() < 0.1;
     const finish = new Date(start.getTime() + between(random, 90, 900) * 86_400_000);
     const status = progress >= 100 ? (random() < 0.5 ? "TECO" : "CLSD") : progress === 0 ? "CRTD" : "REL";
@@ -337,7 +419,8 @@ export class SapSimulator implements SapRfcClient {
       PLKOST: curr(planned, aligned),
       ISTKOST: curr(actual, aligned),
       FAKTWR: curr(billed, aligned),
-      FAKDAT: billed > 0n ? dats(new Date(Date.UTC(LAST_YEAR, 0, 1) - between(random, 1, 300) * 86_400_000)) : "00000000",
+      FAKDAT:
+        billed > 0n ? dats(new Date(Date.UTC(LAST_YEAR, 0, 1) - between(random, 1, 300) * 86_400_000)) : "00000000",
       OUTSRC: curr(outsourced, aligned),
     });
     // What real feeds contain now and then: a blank amount, an unknown currency.
@@ -384,7 +467,10 @@ export class SapSimulator implements SapRfcClient {
     const actual = (plan * BigInt(between(random, 70, 125))) / 100n + BigInt(between(random, 0, 999_999));
     return {
       KOSTL: pad(4100 + index, 10),
-      KTEXT: char(`${department} ${pick(base, ["Operations", "Services", "Overhead", "Delivery", "Support"])} ${index}`, 20),
+      KTEXT: char(
+        `${department} ${pick(base, ["Operations", "Services", "Overhead", "Delivery", "Support"])} ${index}`,
+        20,
+      ),
       ABTEI: char(department, 12),
       GJAHR: String(year),
       WAERS: char(currency, 5),

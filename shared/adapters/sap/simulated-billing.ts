@@ -12,13 +12,26 @@ interface Posting {
   readonly documentNumber: string;
   readonly reference: string;
   readonly projectId: string;
-  readonly entries: readonly { entryId: string; amountMinor: bigint; currency: string; billingDate: string; description: string }[];
+  readonly entries: readonly {
+    entryId: string;
+    amountMinor: bigint;
+    currency: string;
+    billingDate: string;
+    description: string;
+  }[];
   readonly at: string;
   reversedAt?: string;
 }
 
 type LogRecord =
-  | { type: "post"; documentNumber: string; reference: string; projectId: string; entries: { entryId: string; amountMinor: string; currency: string; billingDate: string; description: string }[]; at: string }
+  | {
+      type: "post";
+      documentNumber: string;
+      reference: string;
+      projectId: string;
+      entries: { entryId: string; amountMinor: string; currency: string; billingDate: string; description: string }[];
+      at: string;
+    }
   | { type: "reverse"; reference: string; at: string };
 
 export interface SimulatedBillingOptions {
@@ -58,7 +71,8 @@ export class SimulatedBillingLedger {
   /** Z_UPDATE_PROJECT_DATA: PROJECT_ID, IV_REFERENCE, IT_ENTRIES → EV_DOCUMENT, EV_DUPLICATE. */
   post(p: RfcParameters): RfcResult {
     const projectId = rfcText(p.PROJECT_ID ?? "").trim();
-    if (this.#o.indexOf(projectId) === undefined) throw new RfcError("ABAP_EXCEPTION", `Project ${projectId} does not exist`, "NOT_FOUND");
+    if (this.#o.indexOf(projectId) === undefined)
+      throw new RfcError("ABAP_EXCEPTION", `Project ${projectId} does not exist`, "NOT_FOUND");
     const reference = rfcText(p.IV_REFERENCE ?? "").trim();
     if (!reference) throw new RfcError("ABAP_EXCEPTION", "IV_REFERENCE is required", "NO_REFERENCE");
     const existing = this.#byReference.get(reference);
@@ -130,7 +144,9 @@ export class SimulatedBillingLedger {
       }
     }
     return {
-      ET_CHANGES: [...latest.entries()].sort().map(([projectId, stamp]) => ({ PROJECT_ID: projectId.padEnd(24, " "), CHANGED_AT: stamp })),
+      ET_CHANGES: [...latest.entries()]
+        .sort()
+        .map(([projectId, stamp]) => ({ PROJECT_ID: projectId.padEnd(24, " "), CHANGED_AT: stamp })),
       EV_NOW: toSapTimestamp(this.#o.clock.now().getTime()),
     };
   }
@@ -142,16 +158,24 @@ export class SimulatedBillingLedger {
    */
   checksums(p: RfcParameters): RfcResult {
     const listed = (p.IT_PROJECTS ?? []) as { PROJECT_ID: string }[];
-    const ids = listed.length > 0 ? listed.map((r) => String(r.PROJECT_ID).trim()) : this.#range(rfcText(p.IV_FROM ?? ""), rfcText(p.IV_TO ?? ""));
+    const ids =
+      listed.length > 0
+        ? listed.map((r) => String(r.PROJECT_ID).trim())
+        : this.#range(rfcText(p.IV_FROM ?? ""), rfcText(p.IV_TO ?? ""));
     const perProject = ids.map((projectId) => {
       const index = this.#o.indexOf(projectId);
-      return { projectId, checksum: index === undefined ? billingChecksum([]) : billingChecksum(this.#liveEntries(index, projectId)) };
+      return {
+        projectId,
+        checksum: index === undefined ? billingChecksum([]) : billingChecksum(this.#liveEntries(index, projectId)),
+      };
     });
     const detail = listed.length > 0 || rfcText(p.IV_DETAIL ?? "") === "X";
     return {
       EV_RANGE_CHECKSUM: rangeChecksum(perProject),
       EV_COUNT: String(perProject.length),
-      ET_CHECKSUMS: detail ? perProject.map((x) => ({ PROJECT_ID: x.projectId.padEnd(24, " "), CHECKSUM: x.checksum })) : [],
+      ET_CHECKSUMS: detail
+        ? perProject.map((x) => ({ PROJECT_ID: x.projectId.padEnd(24, " "), CHECKSUM: x.checksum }))
+        : [],
     };
   }
 
@@ -163,7 +187,8 @@ export class SimulatedBillingLedger {
 
   #liveEntries(index: number, projectId: string): ChecksumEntry[] {
     const entries: ChecksumEntry[] = [...this.#o.baseEntries(index)];
-    for (const posting of this.#byProject.get(projectId) ?? []) if (!posting.reversedAt) entries.push(...posting.entries);
+    for (const posting of this.#byProject.get(projectId) ?? [])
+      if (!posting.reversedAt) entries.push(...posting.entries);
     return entries;
   }
 
@@ -194,7 +219,10 @@ export class SimulatedBillingLedger {
 
   #apply(record: LogRecord): void {
     if (record.type === "post") {
-      const posting: Posting = { ...record, entries: record.entries.map((e) => ({ ...e, amountMinor: BigInt(e.amountMinor) })) };
+      const posting: Posting = {
+        ...record,
+        entries: record.entries.map((e) => ({ ...e, amountMinor: BigInt(e.amountMinor) })),
+      };
       this.#byReference.set(record.reference, posting);
       this.#byProject.set(record.projectId, [...(this.#byProject.get(record.projectId) ?? []), posting]);
       this.#nextDocument = Math.max(this.#nextDocument, Number(record.documentNumber) + 1);

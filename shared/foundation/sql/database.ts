@@ -51,7 +51,10 @@ export async function openSqliteDatabase<T>(path: string, migrations: readonly M
  * Azure SQL / SQL Server over tedious. tedious and tarn are loaded here, not at the top
  * of the module, so a laptop on SQLite never loads them.
  */
-export async function openMssqlDatabase<T>(connectionString: string, migrations: readonly MigrationSet[]): Promise<Database<T>> {
+export async function openMssqlDatabase<T>(
+  connectionString: string,
+  migrations: readonly MigrationSet[],
+): Promise<Database<T>> {
   const [tedious, tarn] = await Promise.all([import("tedious"), import("tarn")]);
   const config = await toTediousConfig(parseConnectionString(connectionString));
   const db = new Kysely<T>({
@@ -63,7 +66,11 @@ export async function openMssqlDatabase<T>(connectionString: string, migrations:
   return finishOpening(db, "mssql", migrations);
 }
 
-async function finishOpening<T>(db: Kysely<T>, dialect: SqlDialectName, migrations: readonly MigrationSet[]): Promise<Database<T>> {
+async function finishOpening<T>(
+  db: Kysely<T>,
+  dialect: SqlDialectName,
+  migrations: readonly MigrationSet[],
+): Promise<Database<T>> {
   await migrateToLatest(db as Kysely<unknown>, dialect, migrations);
   return {
     db,
@@ -104,19 +111,32 @@ async function toTediousConfig(pairs: Map<string, string>) {
     // Managed identity in Azure (User Id is the identity's client id), developer credentials locally.
     const { DefaultAzureCredential } = await import("@azure/identity");
     const credential = new DefaultAzureCredential(userId ? { managedIdentityClientId: userId } : {});
-    return { server: hostPart!, options, authentication: { type: "token-credential" as const, options: { credential } } };
+    return {
+      server: hostPart!,
+      options,
+      authentication: { type: "token-credential" as const, options: { credential } },
+    };
   }
   const password = get("password", "pwd");
   if (!userId || password === undefined) {
     throw new Error("SQL_CONNECTION_STRING with SQL authentication needs User Id and Password");
   }
-  return { server: hostPart!, options, authentication: { type: "default" as const, options: { userName: userId, password } } };
+  return {
+    server: hostPart!,
+    options,
+    authentication: { type: "default" as const, options: { userName: userId, password } },
+  };
 }
 
 /** SQLite (SQLITE_CONSTRAINT_UNIQUE / PRIMARYKEY) and SQL Server (2601, 2627) unique violations. */
 export function isUniqueViolation(error: unknown): boolean {
   const e = error as { code?: string; number?: number; message?: string };
-  return e.code === "SQLITE_CONSTRAINT_UNIQUE" || e.code === "SQLITE_CONSTRAINT_PRIMARYKEY" || e.number === 2601 || e.number === 2627;
+  return (
+    e.code === "SQLITE_CONSTRAINT_UNIQUE" ||
+    e.code === "SQLITE_CONSTRAINT_PRIMARYKEY" ||
+    e.number === 2601 ||
+    e.number === 2627
+  );
 }
 
 /**

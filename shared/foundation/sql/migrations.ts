@@ -24,7 +24,11 @@ export type MigrationSet = (t: ColumnTypes) => Record<string, Migration>;
  * caught here. The Migrator records what ran and takes a lock, so concurrent instances
  * apply each once.
  */
-export async function migrateToLatest(db: Kysely<unknown>, dialect: SqlDialectName, sets: readonly MigrationSet[]): Promise<void> {
+export async function migrateToLatest(
+  db: Kysely<unknown>,
+  dialect: SqlDialectName,
+  sets: readonly MigrationSet[],
+): Promise<void> {
   const t = columnTypes(dialect);
   const all: Record<string, Migration> = {};
   for (const set of sets) {
@@ -37,6 +41,8 @@ export async function migrateToLatest(db: Kysely<unknown>, dialect: SqlDialectNa
   const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
   const failed = results?.find((r) => r.status === "Error");
   if (error || failed) {
-    throw new Error(`Database migration ${failed?.migrationName ?? ""} failed: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(
+      `Database migration ${failed?.migrationName ?? ""} failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }

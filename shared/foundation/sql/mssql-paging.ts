@@ -1,4 +1,15 @@
-import { MssqlDialect, MssqlQueryCompiler, OrderByItemNode, OrderByNode, RawNode, ValueNode, type FetchNode, type OffsetNode, type QueryCompiler, type SelectQueryNode } from "kysely";
+import {
+  MssqlDialect,
+  MssqlQueryCompiler,
+  OrderByItemNode,
+  OrderByNode,
+  RawNode,
+  ValueNode,
+  type FetchNode,
+  type OffsetNode,
+  type QueryCompiler,
+  type SelectQueryNode,
+} from "kysely";
 
 /**
  * SQL Server has no LIMIT: Kysely's mssql compiler writes `.limit(n)` as `limit @1`, which
@@ -11,7 +22,8 @@ export class PagingMssqlQueryCompiler extends MssqlQueryCompiler {
     if (!node.limit) return super.visitSelectQuery(node);
     const offset: OffsetNode = node.offset ?? { kind: "OffsetNode", offset: ValueNode.createImmediate(0) };
     const fetch: FetchNode = { kind: "FetchNode", rowCount: node.limit.limit as ValueNode, modifier: "only" };
-    const orderBy = node.orderBy ?? OrderByNode.create([OrderByItemNode.create(RawNode.createWithSql("(select null)"))]);
+    const orderBy =
+      node.orderBy ?? OrderByNode.create([OrderByItemNode.create(RawNode.createWithSql("(select null)"))]);
     super.visitSelectQuery({ ...node, limit: undefined, offset, fetch, orderBy });
   }
 }

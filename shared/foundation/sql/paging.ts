@@ -13,7 +13,10 @@ export async function selectPage<DB, T extends keyof DB & string>(
   let rowsQuery = query.selectAll();
   for (const [column, direction] of orderBy) rowsQuery = rowsQuery.orderBy(sql.ref(column), direction);
   const [rows, count] = await Promise.all([
-    rowsQuery.limit(pageSize).offset((page - 1) * pageSize).execute(),
+    rowsQuery
+      .limit(pageSize)
+      .offset((page - 1) * pageSize)
+      .execute(),
     query.select(sql<number | string>`count(*)`.as("n")).executeTakeFirstOrThrow(),
   ]);
   // Kysely cannot prove a generic selectAll() is the table's Selectable row; it is.

@@ -20,7 +20,6 @@ export interface AuditLogTable {
   created_at: string;
 }
 
-
 /** The job protocol's outbox: a job's first message, recorded with its row, until sent. */
 export interface JobMessagesTable {
   message_id: string;

@@ -56,7 +56,11 @@ export interface BackupServiceOptions {
 }
 
 /** The merged dataset's columns, with types: their hash is the backup's schema hash. */
-const COLUMNS: readonly { name: string; type: "string" | "decimal" | "date" | "integer" | "boolean"; value: (p: MergedProject) => string | number | boolean | null }[] = [
+const COLUMNS: readonly {
+  name: string;
+  type: "string" | "decimal" | "date" | "integer" | "boolean";
+  value: (p: MergedProject) => string | number | boolean | null;
+}[] = [
   { name: "project_id", type: "string", value: (p) => p.projectId },
   { name: "sap_internal_id", type: "string", value: (p) => p.sapInternalId },
   { name: "name", type: "string", value: (p) => p.name },
@@ -82,7 +86,9 @@ const COLUMNS: readonly { name: string; type: "string" | "decimal" | "date" | "i
   { name: "consistent", type: "boolean", value: (p) => p.validation.consistent },
 ];
 
-export const BACKUP_SCHEMA_HASH = createHash("sha256").update(COLUMNS.map((c) => `${c.name}:${c.type}`).join("\n")).digest("hex");
+export const BACKUP_SCHEMA_HASH = createHash("sha256")
+  .update(COLUMNS.map((c) => `${c.name}:${c.type}`).join("\n"))
+  .digest("hex");
 const HEADER = COLUMNS.map((c) => c.name).join(",");
 
 const MERGE_CONCURRENCY = 16;
@@ -107,7 +113,11 @@ export class BackupService {
    * Records a backup request and queues it (the job protocol: row and message together,
    * a lost send repaired by the sweeper). Resolves once the request is durable.
    */
-  async requestBackup(projectIds: readonly string[] | null, trigger: "manual" | "scheduled", actor: Actor): Promise<Backup> {
+  async requestBackup(
+    projectIds: readonly string[] | null,
+    trigger: "manual" | "scheduled",
+    actor: Actor,
+  ): Promise<Backup> {
     const backupId = await this.#o.jobs.submit(async (trx) => {
       const backupId = randomUUID();
       const now = this.#o.clock.now().toISOString();
@@ -137,8 +147,21 @@ export class BackupService {
           completed_at: null,
         })
         .execute();
-      await this.#o.audit.record(actor, { action: "backup.requested", resourceType: "backup", resourceId: backupId, details: { trigger, projects: projectIds?.length ?? "all" } }, trx);
-      const message = { messageId: backupId, body: { backupId }, ...(actor.correlationId ? { correlationId: actor.correlationId } : {}) };
+      await this.#o.audit.record(
+        actor,
+        {
+          action: "backup.requested",
+          resourceType: "backup",
+          resourceId: backupId,
+          details: { trigger, projects: projectIds?.length ?? "all" },
+        },
+        trx,
+      );
+      const message = {
+        messageId: backupId,
+        body: { backupId },
+        ...(actor.correlationId ? { correlationId: actor.correlationId } : {}),
+      };
       return { job: backupId, kind: "backup", jobId: backupId, queue: BACKUPS_QUEUES.backupRequests, message };
     });
     return this.getBackup(backupId);
@@ -151,7 +174,15 @@ export class BackupService {
   }
 
   async listBackups(page: number, pageSize: number): Promise<{ items: Backup[]; total: number }> {
-    const { rows, total } = await selectPage(this.#o.db.selectFrom("backups"), [["created_at", "desc"], ["backup_id", "asc"]], page, pageSize);
+    const { rows, total } = await selectPage(
+      this.#o.db.selectFrom("backups"),
+      [
+        ["created_at", "desc"],
+        ["backup_id", "asc"],
+      ],
+      page,
+      pageSize,
+    );
     return { items: rows.map(toBackup), total };
   }
 
@@ -162,11 +193,19 @@ export class BackupService {
     if (row.status === "COMPLETED" || row.status === "FAILED") return;
     const started = performance.now();
     const blobName = `${row.created_at.slice(0, 4)}/${row.created_at.slice(5, 7)}/${row.created_at.slice(8, 10)}/${backupId}.csv.gz`;
-    await this.#update(backupId, { status: "PROCESSING", attempts: row.attempts + 1, started_at: this.#o.clock.now().toISOString(), blob_name: blobName, error: null });
+    await this.#update(backupId, {
+      status: "PROCESSING",
+      attempts: row.attempts + 1,
+      started_at: this.#o.clock.now().toISOString(),
+      blob_name: blobName,
+      error: null,
+    });
 
     // A previous attempt may have committed the blob and died before logging it: adopt it.
     const existing = await this.#o.blobs.findProperties(this.#o.container, blobName);
-    const metadata = existing?.metadata ?? (await this.#write(backupId, blobName, row.project_ids ? (JSON.parse(row.project_ids) as string[]) : null));
+    const metadata =
+      existing?.metadata ??
+      (await this.#write(backupId, blobName, row.project_ids ? (JSON.parse(row.project_ids) as string[]) : null));
     const sizeBytes = existing?.contentLength ?? Number(metadata.sizebytes ?? 0);
     await this.#update(backupId, {
       status: "COMPLETED",
@@ -181,18 +220,46 @@ export class BackupService {
     this.#o.metrics.backupsCompleted.inc({ status: "COMPLETED" });
     this.#o.metrics.backupDuration.observe((performance.now() - started) / 1000);
     this.#o.metrics.backupSize.set(sizeBytes);
-    await this.#o.audit.record({}, { action: "backup.completed", resourceType: "backup", resourceId: backupId, details: { blob: blobName, records: Number(metadata.recordcount), sha256: metadata.sha256 } });
-    await completed({ messageId: `backup:${backupId}:COMPLETED`, body: { taskType: "backup", taskId: backupId, status: "COMPLETED" } });
+    await this.#o.audit.record(
+      {},
+      {
+        action: "backup.completed",
+        resourceType: "backup",
+        resourceId: backupId,
+        details: { blob: blobName, records: Number(metadata.recordcount), sha256: metadata.sha256 },
+      },
+    );
+    await completed({
+      messageId: `backup:${backupId}:COMPLETED`,
+      body: { taskType: "backup", taskId: backupId, status: "COMPLETED" },
+    });
   }
 
   /** The message's last delivery failed: the backup ends FAILED (never stuck in PROCESSING). */
-  async failBackup(backupId: string, reason: string, completed: (message: OutgoingMessage) => Promise<void>): Promise<void> {
-    const row = await this.#o.db.selectFrom("backups").select("status").where("backup_id", "=", backupId).executeTakeFirst();
+  async failBackup(
+    backupId: string,
+    reason: string,
+    completed: (message: OutgoingMessage) => Promise<void>,
+  ): Promise<void> {
+    const row = await this.#o.db
+      .selectFrom("backups")
+      .select("status")
+      .where("backup_id", "=", backupId)
+      .executeTakeFirst();
     if (!row || row.status === "COMPLETED" || row.status === "FAILED") return;
     await this.#update(backupId, { status: "FAILED", error: reason, completed_at: this.#o.clock.now().toISOString() });
     this.#o.metrics.backupsCompleted.inc({ status: "FAILED" });
-    await this.#o.alerts.raise({ source: "backups", severity: "critical", title: "Backup failed", message: `Backup ${backupId} failed: ${reason}`, details: { backup_id: backupId } });
-    await completed({ messageId: `backup:${backupId}:FAILED`, body: { taskType: "backup", taskId: backupId, status: "FAILED" } });
+    await this.#o.alerts.raise({
+      source: "backups",
+      severity: "critical",
+      title: "Backup failed",
+      message: `Backup ${backupId} failed: ${reason}`,
+      details: { backup_id: backupId },
+    });
+    await completed({
+      messageId: `backup:${backupId}:FAILED`,
+      body: { taskType: "backup", taskId: backupId, status: "FAILED" },
+    });
   }
 
   /**
@@ -232,16 +299,36 @@ export class BackupService {
       const sha = hash.digest("hex");
       if (sha !== backup.sha256) problems.push(`SHA-256 is ${sha}, logged ${backup.sha256}`);
       if (lines !== backup.recordCount) problems.push(`holds ${lines} records, logged ${backup.recordCount}`);
-      const schema = header === undefined ? "" : header === HEADER ? BACKUP_SCHEMA_HASH : createHash("sha256").update(header).digest("hex");
+      const schema =
+        header === undefined
+          ? ""
+          : header === HEADER
+            ? BACKUP_SCHEMA_HASH
+            : createHash("sha256").update(header).digest("hex");
       if (schema !== backup.schemaHash) problems.push("its columns do not match the logged schema hash");
     } catch (error) {
       problems.push(`could not be read: ${(error as Error).message}`);
     }
     const status = problems.length === 0 ? "PASSED" : "FAILED";
-    await this.#update(backupId, { verified_at: this.#o.clock.now().toISOString(), verification_status: status, verification_error: problems.length ? problems.join("; ") : null });
-    await this.#o.audit.record(actor, { action: "backup.verified", resourceType: "backup", resourceId: backupId, details: { status, problems } });
+    await this.#update(backupId, {
+      verified_at: this.#o.clock.now().toISOString(),
+      verification_status: status,
+      verification_error: problems.length ? problems.join("; ") : null,
+    });
+    await this.#o.audit.record(actor, {
+      action: "backup.verified",
+      resourceType: "backup",
+      resourceId: backupId,
+      details: { status, problems },
+    });
     if (status === "FAILED") {
-      await this.#o.alerts.raise({ source: "backups", severity: "critical", title: "Backup verification failed", message: `Backup ${backupId} (${backup.blobName}) failed verification: ${problems.join("; ")}`, details: { backup_id: backupId } });
+      await this.#o.alerts.raise({
+        source: "backups",
+        severity: "critical",
+        title: "Backup verification failed",
+        message: `Backup ${backupId} (${backup.blobName}) failed verification: ${problems.join("; ")}`,
+        details: { backup_id: backupId },
+      });
     }
     return this.getBackup(backupId);
   }
@@ -249,7 +336,12 @@ export class BackupService {
   /** The monthly timer: verifies every backup completed within the look-back window. */
   async verifyRecent(lookbackDays: number, actor: Actor): Promise<{ verified: number; failed: number }> {
     const since = new Date(this.#o.clock.now().getTime() - lookbackDays * 86_400_000).toISOString();
-    const rows = await this.#o.db.selectFrom("backups").select("backup_id").where("status", "=", "COMPLETED").where("completed_at", ">=", since).execute();
+    const rows = await this.#o.db
+      .selectFrom("backups")
+      .select("backup_id")
+      .where("status", "=", "COMPLETED")
+      .where("completed_at", ">=", since)
+      .execute();
     let failed = 0;
     for (const r of rows) if ((await this.verifyBackup(r.backup_id, actor)).verificationStatus === "FAILED") failed++;
     return { verified: rows.length, failed };
@@ -260,7 +352,10 @@ export class BackupService {
     const backup = await this.getBackup(backupId);
     if (backup.status !== "COMPLETED" || !backup.blobName) throw new NotFoundError("Completed backup", backupId);
     await this.#o.audit.record(actor, { action: "backup.downloaded", resourceType: "backup", resourceId: backupId });
-    return { stream: await this.#o.blobs.download(this.#o.container, backup.blobName), fileName: `backup-${backupId}.csv.gz` };
+    return {
+      stream: await this.#o.blobs.download(this.#o.container, backup.blobName),
+      fileName: `backup-${backupId}.csv.gz`,
+    };
   }
 
   async #write(backupId: string, blobName: string, only: readonly string[] | null): Promise<Record<string, string>> {
@@ -302,27 +397,36 @@ export class BackupService {
       },
     });
     const body = Readable.from(csv()).pipe(createGzip()).pipe(counted);
-    await this.#o.blobs.uploadCommitted(this.#o.container, blobName, body, () => ({
-      backupid: backupId,
-      createdat: this.#o.clock.now().toISOString(),
-      schemahash: BACKUP_SCHEMA_HASH,
-      projectcount: String(projects),
-      recordcount: String(records),
-      sha256: hash.digest("hex"),
-      sizebytes: String(bytes),
-    }), { contentType: "application/gzip" });
+    await this.#o.blobs.uploadCommitted(
+      this.#o.container,
+      blobName,
+      body,
+      () => ({
+        backupid: backupId,
+        createdat: this.#o.clock.now().toISOString(),
+        schemahash: BACKUP_SCHEMA_HASH,
+        projectcount: String(projects),
+        recordcount: String(records),
+        sha256: hash.digest("hex"),
+        sizebytes: String(bytes),
+      }),
+      { contentType: "application/gzip" },
+    );
     return (await this.#o.blobs.findProperties(this.#o.container, blobName))!.metadata;
   }
 
   async #update(backupId: string, changes: Partial<BackupsTable>): Promise<void> {
-    await this.#o.db.updateTable("backups").set({ ...changes, updated_at: this.#o.clock.now().toISOString() }).where("backup_id", "=", backupId).execute();
+    await this.#o.db
+      .updateTable("backups")
+      .set({ ...changes, updated_at: this.#o.clock.now().toISOString() })
+      .where("backup_id", "=", backupId)
+      .execute();
   }
 }
 
 async function* listPages(ids: readonly string[]): AsyncGenerator<{ projectIds: string[]; total: number }> {
   for (let i = 0; i < ids.length; i += 1000) yield { projectIds: ids.slice(i, i + 1000), total: ids.length };
 }
-
 
 function toBackup(row: BackupsTable): Backup {
   return {

@@ -22,6 +22,9 @@ export const BACKUPS_SETTINGS = {
     scope: "platform",
     description:
       "Blob container for backups; in Azure it has versioning and a 2,555-day (7-year) time-based immutability policy, and the code never deletes or overwrites a backup.",
-    schema: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$/).default("backups"),
+    schema: z
+      .string()
+      .regex(/^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$/)
+      .default("backups"),
   },
 } as const satisfies SettingsCatalog;

@@ -42,17 +42,26 @@ export function fromSap(row: SapBillingEntryRow): EntryFacts {
 }
 
 export function facts(e: ChecksumEntry & { description: string }): EntryFacts {
-  return { entryId: e.entryId, amount: toMoney(e.amountMinor, e.currency).amount, currency: e.currency, billingDate: e.billingDate, description: e.description };
+  return {
+    entryId: e.entryId,
+    amount: toMoney(e.amountMinor, e.currency).amount,
+    currency: e.currency,
+    billingDate: e.billingDate,
+    description: e.description,
+  };
 }
 
 export function compare(sap: readonly EntryFacts[], sql: readonly EntryFacts[]): Differences {
   const sqlById = new Map(sql.map((e) => [e.entryId, e]));
   const sapById = new Map(sap.map((e) => [e.entryId, e]));
-  const same = (a: EntryFacts, b: EntryFacts) => a.amount === b.amount && a.currency === b.currency && a.billingDate === b.billingDate;
+  const same = (a: EntryFacts, b: EntryFacts) =>
+    a.amount === b.amount && a.currency === b.currency && a.billingDate === b.billingDate;
   return {
     onlyInSap: sap.filter((e) => !sqlById.has(e.entryId)),
     onlyInSql: sql.filter((e) => !sapById.has(e.entryId)),
-    changed: sap.filter((e) => sqlById.has(e.entryId) && !same(e, sqlById.get(e.entryId)!)).map((e) => ({ entryId: e.entryId, sap: e, sql: sqlById.get(e.entryId)! })),
+    changed: sap
+      .filter((e) => sqlById.has(e.entryId) && !same(e, sqlById.get(e.entryId)!))
+      .map((e) => ({ entryId: e.entryId, sap: e, sql: sqlById.get(e.entryId)! })),
   };
 }
 
@@ -73,6 +82,12 @@ export function stateOf(entries: readonly EntryFacts[]) {
 }
 
 export function checksumOfFacts(entries: readonly EntryFacts[]): string {
-  return billingChecksum(entries.map((e) => ({ entryId: e.entryId, amountMinor: parseMoney(e.amount, e.currency), currency: e.currency, billingDate: e.billingDate })));
+  return billingChecksum(
+    entries.map((e) => ({
+      entryId: e.entryId,
+      amountMinor: parseMoney(e.amount, e.currency),
+      currency: e.currency,
+      billingDate: e.billingDate,
+    })),
+  );
 }
-

@@ -25,9 +25,17 @@ export function billingMigrations(t: ColumnTypes): Record<string, Migration> {
           .addColumn("created_at", t.timestamp, (c) => c.notNull())
           .addColumn("updated_at", t.timestamp, (c) => c.notNull())
           .execute();
-        await db.schema.createIndex("ix_billing_entries_project").on("billing_entries").columns(["project_id", "status"]).execute();
+        await db.schema
+          .createIndex("ix_billing_entries_project")
+          .on("billing_entries")
+          .columns(["project_id", "status"])
+          .execute();
         await db.schema.createIndex("ix_billing_entries_saga").on("billing_entries").column("saga_id").execute();
-        await db.schema.createIndex("ix_billing_entries_updated_at").on("billing_entries").column("updated_at").execute();
+        await db.schema
+          .createIndex("ix_billing_entries_updated_at")
+          .on("billing_entries")
+          .column("updated_at")
+          .execute();
 
         // Seed 000's saga log, plus what crash recovery and idempotency need.
         await db.schema
@@ -51,8 +59,16 @@ export function billingMigrations(t: ColumnTypes): Record<string, Migration> {
           .addColumn("created_at", t.timestamp, (c) => c.notNull())
           .addColumn("updated_at", t.timestamp, (c) => c.notNull())
           .execute();
-        await db.schema.createIndex("ix_saga_transactions_status").on("saga_transactions").columns(["status", "claimed_until"]).execute();
-        await db.schema.createIndex("ix_saga_transactions_project").on("saga_transactions").column("project_id").execute();
+        await db.schema
+          .createIndex("ix_saga_transactions_status")
+          .on("saga_transactions")
+          .columns(["status", "claimed_until"])
+          .execute();
+        await db.schema
+          .createIndex("ix_saga_transactions_project")
+          .on("saga_transactions")
+          .column("project_id")
+          .execute();
       },
     },
     "0004_billing_reconciliation": {
@@ -74,7 +90,11 @@ export function billingMigrations(t: ColumnTypes): Record<string, Migration> {
           .addColumn("started_at", t.timestamp)
           .addColumn("finished_at", t.timestamp)
           .execute();
-        await db.schema.createIndex("ix_reconciliation_runs_created").on("reconciliation_runs").column("created_at").execute();
+        await db.schema
+          .createIndex("ix_reconciliation_runs_created")
+          .on("reconciliation_runs")
+          .column("created_at")
+          .execute();
 
         // One row: the watermark (advanced only by a completed pass) and the pass lease.
         await db.schema
@@ -104,7 +124,11 @@ export function billingMigrations(t: ColumnTypes): Record<string, Migration> {
           .addColumn("resolved_by", "varchar(36)")
           .addColumn("resolution", t.longText)
           .execute();
-        await db.schema.createIndex("ix_billing_inconsistencies_project").on("billing_inconsistencies").columns(["project_id", "status"]).execute();
+        await db.schema
+          .createIndex("ix_billing_inconsistencies_project")
+          .on("billing_inconsistencies")
+          .columns(["project_id", "status"])
+          .execute();
       },
     },
   };

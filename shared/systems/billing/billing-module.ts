@@ -39,7 +39,11 @@ export function createBilling(deps: BillingModuleDeps): Billing {
     clock,
     db,
     sap,
-    functions: { update: settings.SAP_RFC_FUNCTION_UPDATE_PROJECT, reverse: settings.SAP_RFC_FUNCTION_REVERSE_BILLING, read: settings.SAP_RFC_FUNCTION_READ_BILLING },
+    functions: {
+      update: settings.SAP_RFC_FUNCTION_UPDATE_PROJECT,
+      reverse: settings.SAP_RFC_FUNCTION_REVERSE_BILLING,
+      read: settings.SAP_RFC_FUNCTION_READ_BILLING,
+    },
     projects: deps.projects,
     audit: deps.audit,
     alerts: deps.alerts,

@@ -11,7 +11,15 @@ import type { SapBillingEntryRow, SapProjectHeaderRow } from "../../sap/sap-func
 import { fromSapTimestamp, sapId, toSapTimestamp, rfcText } from "../../sap/sap-normalize.js";
 import type { BillingInconsistenciesTable, BillingTables, ReconciliationRunsTable } from "./billing-tables.js";
 import { billingChecksum, rangeChecksum, type ChecksumEntry } from "../../sap/billing-checksum.js";
-import { compare, facts, fromSap, proposalFor, stateOf, type Differences, type RepairProposal } from "./billing-facts.js";
+import {
+  compare,
+  facts,
+  fromSap,
+  proposalFor,
+  stateOf,
+  type Differences,
+  type RepairProposal,
+} from "./billing-facts.js";
 import type { BillingSagaService } from "./billing-saga.js";
 import type { BillingRepository } from "./billing-repository.js";
 import type { Clock } from "../../ports/clock.js";
@@ -60,7 +68,12 @@ export interface BillingReconciliationOptions {
   readonly clock: Clock;
   readonly db: Kysely<BillingTables>;
   readonly sap: GuardedSapClient;
-  readonly functions: { readonly listProjects: string; readonly listChanges: string; readonly checksums: string; readonly readBilling: string };
+  readonly functions: {
+    readonly listProjects: string;
+    readonly listChanges: string;
+    readonly checksums: string;
+    readonly readBilling: string;
+  };
   readonly saga: BillingSagaService;
   readonly billing: BillingRepository;
   readonly audit: AuditLog;
@@ -81,7 +94,6 @@ const LEASE_SECONDS = 15 * 60;
 const SQL_OVERLAP_MS = 10_000;
 const SAP_OVERLAP_MS = 60_000;
 const LIST_CHUNK = 1000;
-
 
 /**
  * Billing reconciliation between SAP and SQL (billing only, as seed 000 says).
@@ -115,9 +127,29 @@ export class BillingReconciliation {
       const runId = randomUUID();
       const db = tablesOf<BillingTables, unknown>(trx);
       await this.#insertRun(db, runId, mode, "manual", actor);
-      if (actor.userId) await this.#o.audit.record(actor, { action: "reconciliation.requested", resourceType: "reconciliation_run", resourceId: runId, details: { mode } }, trx);
-      const message = { messageId: runId, body: { runId }, ...(actor.correlationId ? { correlationId: actor.correlationId } : {}) };
-      return { job: runId, kind: "reconciliation", jobId: runId, queue: BILLING_QUEUES.reconciliationRequests, message };
+      if (actor.userId)
+        await this.#o.audit.record(
+          actor,
+          {
+            action: "reconciliation.requested",
+            resourceType: "reconciliation_run",
+            resourceId: runId,
+            details: { mode },
+          },
+          trx,
+        );
+      const message = {
+        messageId: runId,
+        body: { runId },
+        ...(actor.correlationId ? { correlationId: actor.correlationId } : {}),
+      };
+      return {
+        job: runId,
+        kind: "reconciliation",
+        jobId: runId,
+        queue: BILLING_QUEUES.reconciliationRequests,
+        message,
+      };
     });
     return this.getRun(runId);
   }
@@ -130,7 +162,13 @@ export class BillingReconciliation {
     await this.#releaseLease(runId);
   }
 
-  async #insertRun(db: Kysely<BillingTables>, runId: string, mode: ReconciliationMode, trigger: "timer" | "manual", actor: Actor): Promise<void> {
+  async #insertRun(
+    db: Kysely<BillingTables>,
+    runId: string,
+    mode: ReconciliationMode,
+    trigger: "timer" | "manual",
+    actor: Actor,
+  ): Promise<void> {
     await db
       .insertInto("reconciliation_runs")
       .values({
@@ -162,7 +200,11 @@ export class BillingReconciliation {
     const now = this.#o.clock.now().getTime();
     const leased = await this.#acquireLease(runId, now);
     if (!leased) {
-      await this.#updateRun(runId, { status: "SKIPPED", error: "another reconciliation pass was running; request it again later", finished_at: this.#o.clock.now().toISOString() });
+      await this.#updateRun(runId, {
+        status: "SKIPPED",
+        error: "another reconciliation pass was running; request it again later",
+        finished_at: this.#o.clock.now().toISOString(),
+      });
       return this.getRun(runId);
     }
     const counter = { calls: 0 };
@@ -171,10 +213,19 @@ export class BillingReconciliation {
       return this.#o.sap.call(fn, params);
     };
     try {
-      const state = await this.#o.db.selectFrom("reconciliation_state").selectAll().where("name", "=", STATE).executeTakeFirstOrThrow();
+      const state = await this.#o.db
+        .selectFrom("reconciliation_state")
+        .selectAll()
+        .where("name", "=", STATE)
+        .executeTakeFirstOrThrow();
       // Without a watermark there is nothing to be incremental from: the first pass is full.
-      const mode: ReconciliationMode = run.mode === "incremental" && state.sap_watermark && state.sql_watermark ? "incremental" : "full";
-      await this.#updateRun(runId, { status: "RUNNING", started_at: new Date(now).toISOString(), watermark_from: mode === "incremental" ? `${state.sap_watermark}|${state.sql_watermark}` : null });
+      const mode: ReconciliationMode =
+        run.mode === "incremental" && state.sap_watermark && state.sql_watermark ? "incremental" : "full";
+      await this.#updateRun(runId, {
+        status: "RUNNING",
+        started_at: new Date(now).toISOString(),
+        watermark_from: mode === "incremental" ? `${state.sap_watermark}|${state.sql_watermark}` : null,
+      });
       const checked =
         mode === "incremental"
           ? await this.#incremental(call, state.sap_watermark!, state.sql_watermark!)
@@ -184,46 +235,92 @@ export class BillingReconciliation {
       const sapWatermark = toSapTimestamp((fromSapTimestamp(checked.sapNow ?? "") ?? now) - SAP_OVERLAP_MS);
       const sqlWatermark = new Date(now - SQL_OVERLAP_MS).toISOString();
       await this.#o.db.transaction().execute(async (trx) => {
-        await trx.updateTable("reconciliation_state").set({ sap_watermark: sapWatermark, sql_watermark: sqlWatermark, lease_owner: null, lease_until: null }).where("name", "=", STATE).where("lease_owner", "=", runId).execute();
-        await this.#updateRun(runId, {
-          status: "COMPLETED",
-          mode,
-          watermark_to: `${sapWatermark}|${sqlWatermark}`,
-          projects_checked: checked.projects,
-          sap_calls: counter.calls,
-          inconsistencies_found: found,
-          finished_at: this.#o.clock.now().toISOString(),
-        }, trx);
+        await trx
+          .updateTable("reconciliation_state")
+          .set({ sap_watermark: sapWatermark, sql_watermark: sqlWatermark, lease_owner: null, lease_until: null })
+          .where("name", "=", STATE)
+          .where("lease_owner", "=", runId)
+          .execute();
+        await this.#updateRun(
+          runId,
+          {
+            status: "COMPLETED",
+            mode,
+            watermark_to: `${sapWatermark}|${sqlWatermark}`,
+            projects_checked: checked.projects,
+            sap_calls: counter.calls,
+            inconsistencies_found: found,
+            finished_at: this.#o.clock.now().toISOString(),
+          },
+          trx,
+        );
       });
     } catch (error) {
-      this.#o.logger.error("Billing reconciliation pass failed; the watermark stays where it was", { run_id: runId, error });
-      await this.#updateRun(runId, { status: "FAILED", error: (error as Error).message, sap_calls: counter.calls, finished_at: this.#o.clock.now().toISOString() });
+      this.#o.logger.error("Billing reconciliation pass failed; the watermark stays where it was", {
+        run_id: runId,
+        error,
+      });
+      await this.#updateRun(runId, {
+        status: "FAILED",
+        error: (error as Error).message,
+        sap_calls: counter.calls,
+        finished_at: this.#o.clock.now().toISOString(),
+      });
       await this.#releaseLease(runId);
     }
     return this.getRun(runId);
   }
 
   async getRun(runId: string): Promise<ReconciliationRun> {
-    const row = await this.#o.db.selectFrom("reconciliation_runs").selectAll().where("run_id", "=", runId).executeTakeFirst();
+    const row = await this.#o.db
+      .selectFrom("reconciliation_runs")
+      .selectAll()
+      .where("run_id", "=", runId)
+      .executeTakeFirst();
     if (!row) throw new NotFoundError("Reconciliation run", runId);
     return toRun(row);
   }
 
   async listRuns(page: number, pageSize: number): Promise<{ items: ReconciliationRun[]; total: number }> {
-    const { rows, total } = await selectPage(this.#o.db.selectFrom("reconciliation_runs"), [["created_at", "desc"], ["run_id", "asc"]], page, pageSize);
+    const { rows, total } = await selectPage(
+      this.#o.db.selectFrom("reconciliation_runs"),
+      [
+        ["created_at", "desc"],
+        ["run_id", "asc"],
+      ],
+      page,
+      pageSize,
+    );
     return { items: rows.map(toRun), total };
   }
 
-  async listInconsistencies(query: { status?: Inconsistency["status"]; projectId?: string; page: number; pageSize: number }): Promise<{ items: Inconsistency[]; total: number }> {
+  async listInconsistencies(query: {
+    status?: Inconsistency["status"];
+    projectId?: string;
+    page: number;
+    pageSize: number;
+  }): Promise<{ items: Inconsistency[]; total: number }> {
     let q = this.#o.db.selectFrom("billing_inconsistencies");
     if (query.status) q = q.where("status", "=", query.status);
     if (query.projectId) q = q.where("project_id", "=", query.projectId);
-    const { rows, total } = await selectPage(q, [["detected_at", "desc"], ["inconsistency_id", "asc"]], query.page, query.pageSize);
+    const { rows, total } = await selectPage(
+      q,
+      [
+        ["detected_at", "desc"],
+        ["inconsistency_id", "asc"],
+      ],
+      query.page,
+      query.pageSize,
+    );
     return { items: rows.map(toInconsistency), total };
   }
 
   async getInconsistency(id: string): Promise<Inconsistency> {
-    const row = await this.#o.db.selectFrom("billing_inconsistencies").selectAll().where("inconsistency_id", "=", id).executeTakeFirst();
+    const row = await this.#o.db
+      .selectFrom("billing_inconsistencies")
+      .selectAll()
+      .where("inconsistency_id", "=", id)
+      .executeTakeFirst();
     if (!row) throw new NotFoundError("Inconsistency", id);
     return toInconsistency(row);
   }
@@ -235,11 +332,25 @@ export class BillingReconciliation {
     await this.#o.db.transaction().execute(async (trx) => {
       await trx
         .updateTable("billing_inconsistencies")
-        .set({ status: "RESOLVED", resolved_at: this.#o.clock.now().toISOString(), resolved_by: actor.userId ?? null, resolution: comment })
+        .set({
+          status: "RESOLVED",
+          resolved_at: this.#o.clock.now().toISOString(),
+          resolved_by: actor.userId ?? null,
+          resolution: comment,
+        })
         .where("inconsistency_id", "=", id)
         .where("status", "=", "OPEN")
         .execute();
-      await this.#o.audit.record(actor, { action: "reconciliation.inconsistency_resolved", resourceType: "billing_inconsistency", resourceId: id, details: { project_id: current.projectId, comment } }, trx);
+      await this.#o.audit.record(
+        actor,
+        {
+          action: "reconciliation.inconsistency_resolved",
+          resourceType: "billing_inconsistency",
+          resourceId: id,
+          details: { project_id: current.projectId, comment },
+        },
+        trx,
+      );
     });
     return this.getInconsistency(id);
   }
@@ -259,8 +370,15 @@ export class BillingReconciliation {
 
   async #incremental(call: Caller, sapSince: string, sqlSince: string): Promise<Checked> {
     const changes = await call(this.#o.functions.listChanges, { IV_SINCE: sapSince });
-    const ids = new Set(((changes.ET_CHANGES ?? []) as { PROJECT_ID: string }[]).map((c) => sapId("ET_CHANGES.PROJECT_ID", c.PROJECT_ID)));
-    const sqlChanged = await this.#o.db.selectFrom("billing_entries").select("project_id").distinct().where("updated_at", ">", sqlSince).execute();
+    const ids = new Set(
+      ((changes.ET_CHANGES ?? []) as { PROJECT_ID: string }[]).map((c) => sapId("ET_CHANGES.PROJECT_ID", c.PROJECT_ID)),
+    );
+    const sqlChanged = await this.#o.db
+      .selectFrom("billing_entries")
+      .select("project_id")
+      .distinct()
+      .where("updated_at", ">", sqlSince)
+      .execute();
     for (const row of sqlChanged) ids.add(row.project_id);
     const projects = [...ids].sort();
     const differing: string[] = [];
@@ -274,22 +392,45 @@ export class BillingReconciliation {
 
   async #full(call: Caller): Promise<Checked> {
     const list = await call(this.#o.functions.listProjects, { IV_FILTER: "ALL", IV_VALUE: "" });
-    const projects = ((list.ET_PROJECTS ?? []) as SapProjectHeaderRow[]).map((h) => sapId("ET_PROJECTS.PSPID", h.PSPID)).sort();
+    const projects = ((list.ET_PROJECTS ?? []) as SapProjectHeaderRow[])
+      .map((h) => sapId("ET_PROJECTS.PSPID", h.PSPID))
+      .sort();
     const differing: string[] = [];
     for (let i = 0; i < projects.length; i += this.#o.rangeSize) {
       const range = projects.slice(i, i + this.#o.rangeSize);
       const sqlChecksums = await this.#sqlChecksums(range);
-      const sapRange = await call(this.#o.functions.checksums, { IV_FROM: range[0], IV_TO: range.at(-1), IV_DETAIL: "" });
-      if (String(sapRange.EV_RANGE_CHECKSUM) === rangeChecksum(range.map((projectId) => ({ projectId, checksum: sqlChecksums.get(projectId)! })))) continue;
-      const detail = await call(this.#o.functions.checksums, { IV_FROM: range[0], IV_TO: range.at(-1), IV_DETAIL: "X" });
+      const sapRange = await call(this.#o.functions.checksums, {
+        IV_FROM: range[0],
+        IV_TO: range.at(-1),
+        IV_DETAIL: "",
+      });
+      if (
+        String(sapRange.EV_RANGE_CHECKSUM) ===
+        rangeChecksum(range.map((projectId) => ({ projectId, checksum: sqlChecksums.get(projectId)! })))
+      )
+        continue;
+      const detail = await call(this.#o.functions.checksums, {
+        IV_FROM: range[0],
+        IV_TO: range.at(-1),
+        IV_DETAIL: "X",
+      });
       differing.push(...(await this.#differingProjects(range, detail, sqlChecksums)));
     }
     return { projects: projects.length, checkedIds: projects, differing };
   }
 
-  async #differingProjects(projects: readonly string[], sap: RfcResult, known?: Map<string, string>): Promise<string[]> {
+  async #differingProjects(
+    projects: readonly string[],
+    sap: RfcResult,
+    known?: Map<string, string>,
+  ): Promise<string[]> {
     const sqlChecksums = known ?? (await this.#sqlChecksums(projects));
-    const sapChecksums = new Map(((sap.ET_CHECKSUMS ?? []) as { PROJECT_ID: string; CHECKSUM: string }[]).map((r) => [r.PROJECT_ID.trim(), r.CHECKSUM.trim()]));
+    const sapChecksums = new Map(
+      ((sap.ET_CHECKSUMS ?? []) as { PROJECT_ID: string; CHECKSUM: string }[]).map((r) => [
+        r.PROJECT_ID.trim(),
+        r.CHECKSUM.trim(),
+      ]),
+    );
     return projects.filter((p) => sapChecksums.get(p) !== sqlChecksums.get(p));
   }
 
@@ -306,17 +447,30 @@ export class BillingReconciliation {
     const opened: string[] = [];
     const differingNow = new Set<string>();
     for (const projectId of checked.differing) {
-      const sapRows = ((await call(this.#o.functions.readBilling, { PROJECT_ID: projectId })).ET_BILLING ?? []) as SapBillingEntryRow[];
+      const sapRows = ((await call(this.#o.functions.readBilling, { PROJECT_ID: projectId })).ET_BILLING ??
+        []) as SapBillingEntryRow[];
       const sapEntries = sapRows.map(fromSap);
       const sqlEntries = (await this.#o.billing.listActive(projectId)).map(facts);
       const differences = compare(sapEntries, sqlEntries);
       if (differences.onlyInSap.length + differences.onlyInSql.length + differences.changed.length === 0) continue;
       differingNow.add(projectId);
       const fingerprint = createHash("sha256").update(JSON.stringify(differences)).digest("hex");
-      const latest = await this.#o.db.selectFrom("billing_inconsistencies").selectAll().where("project_id", "=", projectId).orderBy("detected_at", "desc").executeTakeFirst();
-      if (latest && (latest.status === "OPEN" || (latest.status === "RESOLVED" && latest.fingerprint === fingerprint))) {
+      const latest = await this.#o.db
+        .selectFrom("billing_inconsistencies")
+        .selectAll()
+        .where("project_id", "=", projectId)
+        .orderBy("detected_at", "desc")
+        .executeTakeFirst();
+      if (
+        latest &&
+        (latest.status === "OPEN" || (latest.status === "RESOLVED" && latest.fingerprint === fingerprint))
+      ) {
         // Already reported (or resolved by an admin): seen again, not alerted again.
-        await this.#o.db.updateTable("billing_inconsistencies").set({ last_seen_at: now, run_id: runId }).where("inconsistency_id", "=", latest.inconsistency_id).execute();
+        await this.#o.db
+          .updateTable("billing_inconsistencies")
+          .set({ last_seen_at: now, run_id: runId })
+          .where("inconsistency_id", "=", latest.inconsistency_id)
+          .execute();
         continue;
       }
       const id = randomUUID();
@@ -344,29 +498,52 @@ export class BillingReconciliation {
     }
     // Open records of projects this pass found consistent again close themselves.
     const checkedSet = new Set(checked.checkedIds);
-    const open = await this.#o.db.selectFrom("billing_inconsistencies").select(["inconsistency_id", "project_id"]).where("status", "=", "OPEN").execute();
+    const open = await this.#o.db
+      .selectFrom("billing_inconsistencies")
+      .select(["inconsistency_id", "project_id"])
+      .where("status", "=", "OPEN")
+      .execute();
     for (const o of open) {
       if (checkedSet.has(o.project_id) && !differingNow.has(o.project_id)) {
-        await this.#o.db.updateTable("billing_inconsistencies").set({ status: "RESOLVED", resolved_at: now, resolution: `consistent again in run ${runId}` }).where("inconsistency_id", "=", o.inconsistency_id).execute();
+        await this.#o.db
+          .updateTable("billing_inconsistencies")
+          .set({ status: "RESOLVED", resolved_at: now, resolution: `consistent again in run ${runId}` })
+          .where("inconsistency_id", "=", o.inconsistency_id)
+          .execute();
       }
     }
     if (opened.length > 0) {
-      const projects = await this.#o.db.selectFrom("billing_inconsistencies").select("project_id").where("inconsistency_id", "in", opened).execute();
+      const projects = await this.#o.db
+        .selectFrom("billing_inconsistencies")
+        .select("project_id")
+        .where("inconsistency_id", "in", opened)
+        .execute();
       await this.#o.alerts.raise({
         source: "billing-reconciliation",
         severity: "warning",
         title: `${opened.length} billing inconsistenc${opened.length === 1 ? "y" : "ies"} between SAP and SQL`,
-        message: `Reconciliation run ${runId} found billing that differs between SAP and SQL: ${projects.map((p) => p.project_id).slice(0, 20).join(", ")}${projects.length > 20 ? ", ..." : ""}. See GET /api/v1/reconciliation/inconsistencies.`,
+        message: `Reconciliation run ${runId} found billing that differs between SAP and SQL: ${projects
+          .map((p) => p.project_id)
+          .slice(0, 20)
+          .join(", ")}${projects.length > 20 ? ", ..." : ""}. See GET /api/v1/reconciliation/inconsistencies.`,
         details: { run_id: runId, inconsistency_ids: opened },
       });
-      await this.#o.db.updateTable("billing_inconsistencies").set({ alerted_at: now }).where("inconsistency_id", "in", opened).execute();
+      await this.#o.db
+        .updateTable("billing_inconsistencies")
+        .set({ alerted_at: now })
+        .where("inconsistency_id", "in", opened)
+        .execute();
     }
     return differingNow.size;
   }
 
   async #acquireLease(runId: string, now: number): Promise<boolean> {
     const nowIso = new Date(now).toISOString();
-    const existing = await this.#o.db.selectFrom("reconciliation_state").select("name").where("name", "=", STATE).executeTakeFirst();
+    const existing = await this.#o.db
+      .selectFrom("reconciliation_state")
+      .select("name")
+      .where("name", "=", STATE)
+      .executeTakeFirst();
     if (!existing) {
       await this.#o.db
         .insertInto("reconciliation_state")
@@ -378,16 +555,27 @@ export class BillingReconciliation {
       .updateTable("reconciliation_state")
       .set({ lease_owner: runId, lease_until: new Date(now + LEASE_SECONDS * 1000).toISOString() })
       .where("name", "=", STATE)
-      .where((eb) => eb.or([eb("lease_until", "is", null), eb("lease_until", "<", nowIso), eb("lease_owner", "=", runId)]))
+      .where((eb) =>
+        eb.or([eb("lease_until", "is", null), eb("lease_until", "<", nowIso), eb("lease_owner", "=", runId)]),
+      )
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }
 
   async #releaseLease(runId: string): Promise<void> {
-    await this.#o.db.updateTable("reconciliation_state").set({ lease_owner: null, lease_until: null }).where("name", "=", STATE).where("lease_owner", "=", runId).execute();
+    await this.#o.db
+      .updateTable("reconciliation_state")
+      .set({ lease_owner: null, lease_until: null })
+      .where("name", "=", STATE)
+      .where("lease_owner", "=", runId)
+      .execute();
   }
 
-  async #updateRun(runId: string, changes: Partial<ReconciliationRunsTable>, db: Kysely<BillingTables> = this.#o.db): Promise<void> {
+  async #updateRun(
+    runId: string,
+    changes: Partial<ReconciliationRunsTable>,
+    db: Kysely<BillingTables> = this.#o.db,
+  ): Promise<void> {
     await db.updateTable("reconciliation_runs").set(changes).where("run_id", "=", runId).execute();
   }
 }

@@ -106,7 +106,12 @@ export class BillingRepository {
     const entries: BillingEntry[] = [];
     // SQL Server allows 2,100 parameters per statement; stay well below.
     for (let i = 0; i < projectIds.length; i += 500) {
-      const rows = await db.selectFrom("billing_entries").select(columns).where("project_id", "in", projectIds.slice(i, i + 500)).where("status", "=", "ACTIVE").execute();
+      const rows = await db
+        .selectFrom("billing_entries")
+        .select(columns)
+        .where("project_id", "in", projectIds.slice(i, i + 500))
+        .where("status", "=", "ACTIVE")
+        .execute();
       entries.push(...rows.map(toEntry));
     }
     return entries;
@@ -130,17 +135,33 @@ export class BillingRepository {
 
   /** Undoes a saga's SQL step: its entries go (pending ones only; a finished saga is never undone here). */
   async removePending(sagaId: string, db: Db = this.#db): Promise<number> {
-    const result = await db.deleteFrom("billing_entries").where("saga_id", "=", sagaId).where("status", "=", "PENDING").executeTakeFirst();
+    const result = await db
+      .deleteFrom("billing_entries")
+      .where("saga_id", "=", sagaId)
+      .where("status", "=", "PENDING")
+      .executeTakeFirst();
     return Number(result.numDeletedRows);
   }
 
   /** Bulk insert of ACTIVE entries (seeding the local SQL side from the simulated SAP). */
   async insertActive(entries: readonly Omit<BillingEntry, "status" | "createdAt" | "sagaId">[]): Promise<void> {
-    await this.#db.transaction().execute((trx) => insertEntries(trx, entries.map((e) => ({ ...e, sagaId: null })), "ACTIVE", this.#clock.now().toISOString()));
+    await this.#db.transaction().execute((trx) =>
+      insertEntries(
+        trx,
+        entries.map((e) => ({ ...e, sagaId: null })),
+        "ACTIVE",
+        this.#clock.now().toISOString(),
+      ),
+    );
   }
 }
 
-async function insertEntries(db: Db, entries: readonly Omit<BillingEntry, "status" | "createdAt">[], status: "PENDING" | "ACTIVE", now: string): Promise<void> {
+async function insertEntries(
+  db: Db,
+  entries: readonly Omit<BillingEntry, "status" | "createdAt">[],
+  status: "PENDING" | "ACTIVE",
+  now: string,
+): Promise<void> {
   // 50 rows x 12 columns stays far below SQL Server's 2,100 parameters.
   for (let i = 0; i < entries.length; i += 50) {
     await db

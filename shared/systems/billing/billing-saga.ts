@@ -26,7 +26,10 @@ export interface BillingEntryInput {
 /** What a billing write answers, stored on the saga so the same Idempotency-Key replays it. */
 export interface StoredResponse {
   readonly status: number;
-  readonly body: { readonly data?: unknown; readonly error?: { code: string; message: string; details: Record<string, unknown> } };
+  readonly body: {
+    readonly data?: unknown;
+    readonly error?: { code: string; message: string; details: Record<string, unknown> };
+  };
 }
 
 export interface Saga {
@@ -106,7 +109,12 @@ export class BillingSagaService {
   }
 
   /** Posts billing entries through the saga; the same key and body replay the first answer. */
-  async postBilling(projectId: string, entries: readonly BillingEntryInput[], idempotencyKey: string, actor: Actor): Promise<StoredResponse> {
+  async postBilling(
+    projectId: string,
+    entries: readonly BillingEntryInput[],
+    idempotencyKey: string,
+    actor: Actor,
+  ): Promise<StoredResponse> {
     const request = { projectId, entries };
     const requestHash = createHash("sha256").update(json(request)).digest("hex");
     const key = `${actor.userId ?? "anonymous"}:${idempotencyKey}`;
@@ -136,7 +144,14 @@ export class BillingSagaService {
     }));
     await this.#o.db.transaction().execute(async (trx) => {
       await this.#billing.insertPending(rows, trx);
-      await this.#setStep(sagaId, { step: "SQL_APPLIED", sql_state_after: json(billingStateOf([...(await this.#billing.listActive(projectId, trx)), ...rows])) }, trx);
+      await this.#setStep(
+        sagaId,
+        {
+          step: "SQL_APPLIED",
+          sql_state_after: json(billingStateOf([...(await this.#billing.listActive(projectId, trx)), ...rows])),
+        },
+        trx,
+      );
     });
 
     let sapResult: { document: string; duplicate: boolean };
@@ -148,7 +163,12 @@ export class BillingSagaService {
         // the same key answers "in progress" until then, and the final result after.
         this.#o.logger.warn("Billing saga left for recovery: SAP's answer was lost", { saga_id: sagaId, error });
         await this.#setStep(sagaId, { claimed_until: this.#o.clock.now().toISOString(), error: error.message });
-        throw new ServiceUnavailableError("SAP did not answer; the write is held and finished or undone automatically. Poll the saga.", error.retryAfterSeconds, { saga_id: sagaId, status: "IN_PROGRESS" }, "SAP_UNAVAILABLE");
+        throw new ServiceUnavailableError(
+          "SAP did not answer; the write is held and finished or undone automatically. Poll the saga.",
+          error.retryAfterSeconds,
+          { saga_id: sagaId, status: "IN_PROGRESS" },
+          "SAP_UNAVAILABLE",
+        );
       }
       return this.#rollBack(sagaId, projectId, error, actor);
     }
@@ -161,19 +181,47 @@ export class BillingSagaService {
    * change, the saga's completion, the finding's REPAIRED status and the audit record
    * commit in one transaction. Applying the same finding twice replays the first answer.
    */
-  async repairFromSap(input: { inconsistencyId: string; projectId: string; expectedSapChecksum: string; actions: readonly RepairAction[]; actor: Actor }): Promise<StoredResponse> {
+  async repairFromSap(input: {
+    inconsistencyId: string;
+    projectId: string;
+    expectedSapChecksum: string;
+    actions: readonly RepairAction[];
+    actor: Actor;
+  }): Promise<StoredResponse> {
     const { inconsistencyId, projectId, actions, actor } = input;
     const request = { inconsistencyId, projectId, actions };
     const requestHash = createHash("sha256").update(json(request)).digest("hex");
     const key = `repair:${inconsistencyId}`;
     const replay = await this.#replay(key, requestHash);
     if (replay) return replay;
-    const sagaId = await this.#startSaga({ projectId, operationType: "RECONCILIATION_REPAIR", key, requestHash, request, actor });
-    const sapRows = ((await this.#o.sap.call(this.#o.functions.read, { PROJECT_ID: projectId }, { what: "Project", id: projectId })).ET_BILLING ?? []) as SapBillingEntryRow[];
+    const sagaId = await this.#startSaga({
+      projectId,
+      operationType: "RECONCILIATION_REPAIR",
+      key,
+      requestHash,
+      request,
+      actor,
+    });
+    const sapRows = ((
+      await this.#o.sap.call(this.#o.functions.read, { PROJECT_ID: projectId }, { what: "Project", id: projectId })
+    ).ET_BILLING ?? []) as SapBillingEntryRow[];
     const sapChecksum = checksumOfFacts(sapRows.map(fromSap));
     if (sapChecksum !== input.expectedSapChecksum) {
-      const response = errorResponse(409, "CONFLICT", "SAP's billing for this project changed since the inconsistency was found; wait for the next reconciliation pass", { saga_id: sagaId });
-      await this.#finish(sagaId, projectId, "FAILED", "STARTED", { error: "SAP changed since detection" }, response, actor);
+      const response = errorResponse(
+        409,
+        "CONFLICT",
+        "SAP's billing for this project changed since the inconsistency was found; wait for the next reconciliation pass",
+        { saga_id: sagaId },
+      );
+      await this.#finish(
+        sagaId,
+        projectId,
+        "FAILED",
+        "STARTED",
+        { error: "SAP changed since detection" },
+        response,
+        actor,
+      );
       return response;
     }
     let response: StoredResponse | undefined;
@@ -181,30 +229,102 @@ export class BillingSagaService {
       const stamp = this.#o.clock.now().toISOString();
       for (const a of actions) {
         if (a.action === "delete") {
-          await trx.deleteFrom("billing_entries").where("project_id", "=", projectId).where("entry_id", "=", a.entryId).execute();
+          await trx
+            .deleteFrom("billing_entries")
+            .where("project_id", "=", projectId)
+            .where("entry_id", "=", a.entryId)
+            .execute();
           continue;
         }
-        const values = { amount_minor: parseMoney(a.entry.amount, a.entry.currency).toString(), currency: a.entry.currency, billing_date: a.entry.billingDate, description: a.entry.description, status: "ACTIVE" as const, updated_at: stamp };
-        if (a.action === "update") await trx.updateTable("billing_entries").set(values).where("project_id", "=", projectId).where("entry_id", "=", a.entry.entryId).execute();
-        else await trx.insertInto("billing_entries").values({ ...values, entry_id: a.entry.entryId, project_id: projectId, saga_id: null, kind: "billing", pep: null, created_at: stamp }).execute();
+        const values = {
+          amount_minor: parseMoney(a.entry.amount, a.entry.currency).toString(),
+          currency: a.entry.currency,
+          billing_date: a.entry.billingDate,
+          description: a.entry.description,
+          status: "ACTIVE" as const,
+          updated_at: stamp,
+        };
+        if (a.action === "update")
+          await trx
+            .updateTable("billing_entries")
+            .set(values)
+            .where("project_id", "=", projectId)
+            .where("entry_id", "=", a.entry.entryId)
+            .execute();
+        else
+          await trx
+            .insertInto("billing_entries")
+            .values({
+              ...values,
+              entry_id: a.entry.entryId,
+              project_id: projectId,
+              saga_id: null,
+              kind: "billing",
+              pep: null,
+              created_at: stamp,
+            })
+            .execute();
       }
       const after = billingStateOf(await this.#billing.listActive(projectId, trx));
-      response = { status: 200, body: { data: { sagaId, projectId, status: "SUCCESS", inconsistencyId, applied: actions.length, sqlStateAfter: after } } };
-      await this.#setStep(sagaId, { step: "COMPLETED", status: "SUCCESS", sap_result: json({ verifiedChecksum: sapChecksum }), sql_state_after: json(after), response_json: json(response) }, trx);
+      response = {
+        status: 200,
+        body: {
+          data: {
+            sagaId,
+            projectId,
+            status: "SUCCESS",
+            inconsistencyId,
+            applied: actions.length,
+            sqlStateAfter: after,
+          },
+        },
+      };
+      await this.#setStep(
+        sagaId,
+        {
+          step: "COMPLETED",
+          status: "SUCCESS",
+          sap_result: json({ verifiedChecksum: sapChecksum }),
+          sql_state_after: json(after),
+          response_json: json(response),
+        },
+        trx,
+      );
       await trx
         .updateTable("billing_inconsistencies")
-        .set({ status: "REPAIRED", resolved_at: stamp, resolved_by: actor.userId ?? null, resolution: `repaired by saga ${sagaId}` })
+        .set({
+          status: "REPAIRED",
+          resolved_at: stamp,
+          resolved_by: actor.userId ?? null,
+          resolution: `repaired by saga ${sagaId}`,
+        })
         .where("inconsistency_id", "=", inconsistencyId)
         .where("status", "=", "OPEN")
         .execute();
-      await this.#o.audit.record(actor, { action: "reconciliation.repair_applied", resourceType: "billing_inconsistency", resourceId: inconsistencyId, details: { saga_id: sagaId, project_id: projectId, actions: actions.length } }, trx);
+      await this.#o.audit.record(
+        actor,
+        {
+          action: "reconciliation.repair_applied",
+          resourceType: "billing_inconsistency",
+          resourceId: inconsistencyId,
+          details: { saga_id: sagaId, project_id: projectId, actions: actions.length },
+        },
+        trx,
+      );
     });
     await this.#o.projects.invalidate(projectId);
     return response!;
   }
 
   /** Step 1: the saga row, holding the idempotency key, the request and the SQL state before. */
-  async #startSaga(input: { projectId: string; operationType: string; key: string; requestHash: string; request: unknown; actor: Actor }): Promise<string> {
+  async #startSaga(input: {
+    projectId: string;
+    operationType: string;
+    key: string;
+    requestHash: string;
+    request: unknown;
+    actor: Actor;
+  }): Promise<string> {
     const sagaId = randomUUID();
     const now = this.#o.clock.now().toISOString();
     await this.#o.db
@@ -234,16 +354,33 @@ export class BillingSagaService {
   }
 
   async getSaga(sagaId: string): Promise<Saga> {
-    const row = await this.#o.db.selectFrom("saga_transactions").selectAll().where("saga_id", "=", sagaId).executeTakeFirst();
+    const row = await this.#o.db
+      .selectFrom("saga_transactions")
+      .selectAll()
+      .where("saga_id", "=", sagaId)
+      .executeTakeFirst();
     if (!row) throw new NotFoundError("Saga", sagaId);
     return toSaga(row);
   }
 
-  async listSagas(query: { status?: SagaStatus; projectId?: string; page: number; pageSize: number }): Promise<{ items: Saga[]; total: number }> {
+  async listSagas(query: {
+    status?: SagaStatus;
+    projectId?: string;
+    page: number;
+    pageSize: number;
+  }): Promise<{ items: Saga[]; total: number }> {
     let q = this.#o.db.selectFrom("saga_transactions");
     if (query.status) q = q.where("status", "=", query.status);
     if (query.projectId) q = q.where("project_id", "=", query.projectId);
-    const { rows, total } = await selectPage(q, [["created_at", "desc"], ["saga_id", "asc"]], query.page, query.pageSize);
+    const { rows, total } = await selectPage(
+      q,
+      [
+        ["created_at", "desc"],
+        ["saga_id", "asc"],
+      ],
+      query.page,
+      query.pageSize,
+    );
     return { items: rows.map(toSaga), total };
   }
 
@@ -267,7 +404,11 @@ export class BillingSagaService {
       // Claim it, so a second instance running the same timer leaves it alone.
       const claimed = await this.#o.db
         .updateTable("saga_transactions")
-        .set((eb) => ({ claimed_until: this.#claimUntil(), attempts: eb("attempts", "+", 1), updated_at: this.#o.clock.now().toISOString() }))
+        .set((eb) => ({
+          claimed_until: this.#claimUntil(),
+          attempts: eb("attempts", "+", 1),
+          updated_at: this.#o.clock.now().toISOString(),
+        }))
         .where("saga_id", "=", saga.saga_id)
         .where("claimed_until", "<", now)
         .executeTakeFirst();
@@ -285,7 +426,19 @@ export class BillingSagaService {
   async #recover(sagaId: string, projectId: string, status: SagaStatus, step: SagaStep, actor: Actor): Promise<void> {
     if (status === "IN_PROGRESS" && step === "STARTED") {
       // Died before the SQL step: nothing was applied anywhere.
-      await this.#finish(sagaId, projectId, "FAILED", "STARTED", { error: "interrupted before any change" }, errorResponse(503, "SERVICE_UNAVAILABLE", "The write was interrupted before any change; retry with a new Idempotency-Key"), actor);
+      await this.#finish(
+        sagaId,
+        projectId,
+        "FAILED",
+        "STARTED",
+        { error: "interrupted before any change" },
+        errorResponse(
+          503,
+          "SERVICE_UNAVAILABLE",
+          "The write was interrupted before any change; retry with a new Idempotency-Key",
+        ),
+        actor,
+      );
       return;
     }
     const posted = await this.#sapHolds(sagaId, projectId);
@@ -303,45 +456,87 @@ export class BillingSagaService {
     }
   }
 
-  async #postToSap(sagaId: string, projectId: string, rows: readonly BillingEntry[]): Promise<{ document: string; duplicate: boolean }> {
+  async #postToSap(
+    sagaId: string,
+    projectId: string,
+    rows: readonly BillingEntry[],
+  ): Promise<{ document: string; duplicate: boolean }> {
     const result = await this.#o.sap.call(
       this.#o.functions.update,
       {
         PROJECT_ID: projectId,
         IV_REFERENCE: sagaId,
-        IT_ENTRIES: rows.map(
-          (r): Omit<SapBillingEntryRow, "DOCNR" | "REFERENCE"> => ({
-            ENTRY_ID: r.entryId,
-            // SAP's internal CURR format: two decimals, whatever the currency.
-            AMOUNT: formatDecimal(r.amountMinor, 2),
-            WAERS: r.currency,
-            BUDAT: r.billingDate.replaceAll("-", ""),
-            SGTXT: r.description.slice(0, 50),
-          }),
-        ),
+        IT_ENTRIES: rows.map((r): Omit<SapBillingEntryRow, "DOCNR" | "REFERENCE"> => ({
+          ENTRY_ID: r.entryId,
+          // SAP's internal CURR format: two decimals, whatever the currency.
+          AMOUNT: formatDecimal(r.amountMinor, 2),
+          WAERS: r.currency,
+          BUDAT: r.billingDate.replaceAll("-", ""),
+          SGTXT: r.description.slice(0, 50),
+        })),
       },
       { what: "Project", id: projectId },
     );
-    const sapResult = { document: rfcText(result.EV_DOCUMENT ?? "").trim(), duplicate: rfcText(result.EV_DUPLICATE ?? "").trim() === "X" };
+    const sapResult = {
+      document: rfcText(result.EV_DOCUMENT ?? "").trim(),
+      duplicate: rfcText(result.EV_DUPLICATE ?? "").trim() === "X",
+    };
     await this.#setStep(sagaId, { step: "SAP_APPLIED", sap_result: json(sapResult) });
     return sapResult;
   }
 
   /** Step 4; if it fails, SAP is compensated and the SQL step undone. */
-  async #complete(sagaId: string, projectId: string, sapResult: { document: string; duplicate: boolean }, actor: Actor): Promise<StoredResponse> {
+  async #complete(
+    sagaId: string,
+    projectId: string,
+    sapResult: { document: string; duplicate: boolean },
+    actor: Actor,
+  ): Promise<StoredResponse> {
     try {
       let response: StoredResponse | undefined;
       await this.#o.db.transaction().execute(async (trx) => {
         await this.#billing.activate(sagaId, trx);
         const entries = (await this.#billing.listActive(projectId, trx)).filter((e) => e.sagaId === sagaId);
-        response = { status: 201, body: { data: { sagaId, projectId, status: "SUCCESS", sapDocument: sapResult.document, entries: entries.map(entryView) } } };
-        await this.#setStep(sagaId, { step: "COMPLETED", status: "SUCCESS", sql_state_after: json(billingStateOf(await this.#billing.listActive(projectId, trx))), response_json: json(response) }, trx);
-        await this.#o.audit.record(actor, { action: "billing.posted", resourceType: "project", resourceId: projectId, details: { saga_id: sagaId, sap_document: sapResult.document, entries: entries.length } }, trx);
+        response = {
+          status: 201,
+          body: {
+            data: {
+              sagaId,
+              projectId,
+              status: "SUCCESS",
+              sapDocument: sapResult.document,
+              entries: entries.map(entryView),
+            },
+          },
+        };
+        await this.#setStep(
+          sagaId,
+          {
+            step: "COMPLETED",
+            status: "SUCCESS",
+            sql_state_after: json(billingStateOf(await this.#billing.listActive(projectId, trx))),
+            response_json: json(response),
+          },
+          trx,
+        );
+        await this.#o.audit.record(
+          actor,
+          {
+            action: "billing.posted",
+            resourceType: "project",
+            resourceId: projectId,
+            details: { saga_id: sagaId, sap_document: sapResult.document, entries: entries.length },
+          },
+          trx,
+        );
       });
       await this.#o.projects.invalidate(projectId);
       return response!;
     } catch (error) {
-      this.#o.logger.error("Billing saga: the SQL step failed after SAP posted; compensating SAP", { saga_id: sagaId, error });
+      this.#o.logger.error("Billing saga: the SQL step failed after SAP posted; compensating SAP", {
+        saga_id: sagaId,
+        error,
+      });
       return this.#compensate(sagaId, projectId, error, actor);
     }
   }
@@ -352,40 +547,108 @@ export class BillingSagaService {
     } catch (error) {
       const message = `SAP reversal failed: ${(error as Error).message}`;
       // Released at once: the recovery timer retries the reversal on its next run.
-      await this.#setStep(sagaId, { status: "COMPENSATION_FAILED", error: message, claimed_until: this.#o.clock.now().toISOString() }).catch(() => undefined);
+      await this.#setStep(sagaId, {
+        status: "COMPENSATION_FAILED",
+        error: message,
+        claimed_until: this.#o.clock.now().toISOString(),
+      }).catch(() => undefined);
       await this.#o.alerts.raise({
         source: "billing-saga",
         severity: "critical",
         title: "Billing saga compensation failed",
         message: `Saga ${sagaId} (project ${projectId}) posted to SAP but could not be completed in SQL, and the SAP reversal failed; the recovery timer retries it.`,
-        details: { saga_id: sagaId, project_id: projectId, cause: (cause as Error).message, reversal_error: (error as Error).message },
+        details: {
+          saga_id: sagaId,
+          project_id: projectId,
+          cause: (cause as Error).message,
+          reversal_error: (error as Error).message,
+        },
       });
-      throw new ServiceUnavailableError("The write could not be completed and its SAP posting is not yet reversed; it is retried automatically. Poll the saga.", 30, { saga_id: sagaId, status: "COMPENSATION_FAILED" });
+      throw new ServiceUnavailableError(
+        "The write could not be completed and its SAP posting is not yet reversed; it is retried automatically. Poll the saga.",
+        30,
+        { saga_id: sagaId, status: "COMPENSATION_FAILED" },
+      );
     }
-    return this.#undoSql(sagaId, projectId, "ROLLED_BACK", `completed in SAP but not in SQL (${(cause as Error).message}); SAP compensated`, actor);
+    return this.#undoSql(
+      sagaId,
+      projectId,
+      "ROLLED_BACK",
+      `completed in SAP but not in SQL (${(cause as Error).message}); SAP compensated`,
+      actor,
+    );
   }
 
   async #rollBack(sagaId: string, projectId: string, cause: unknown, actor: Actor): Promise<StoredResponse> {
-    return this.#undoSql(sagaId, projectId, "ROLLED_BACK", `SAP refused the posting: ${(cause as Error).message}`, actor, cause);
+    return this.#undoSql(
+      sagaId,
+      projectId,
+      "ROLLED_BACK",
+      `SAP refused the posting: ${(cause as Error).message}`,
+      actor,
+      cause,
+    );
   }
 
-  async #undoSql(sagaId: string, projectId: string, status: "ROLLED_BACK", reason: string, actor: Actor, cause?: unknown): Promise<StoredResponse> {
+  async #undoSql(
+    sagaId: string,
+    projectId: string,
+    status: "ROLLED_BACK",
+    reason: string,
+    actor: Actor,
+    cause?: unknown,
+  ): Promise<StoredResponse> {
     const response =
       cause instanceof DomainError
         ? errorResponse(cause.code === "NOT_FOUND" ? 404 : 503, cause.code, cause.message, { saga_id: sagaId, status })
-        : errorResponse(503, "SERVICE_UNAVAILABLE", `The billing write was rolled back: ${reason}`, { saga_id: sagaId, status });
+        : errorResponse(503, "SERVICE_UNAVAILABLE", `The billing write was rolled back: ${reason}`, {
+            saga_id: sagaId,
+            status,
+          });
     await this.#o.db.transaction().execute(async (trx) => {
       await this.#billing.removePending(sagaId, trx);
-      await this.#setStep(sagaId, { step: "COMPENSATED", status, error: reason, sql_state_after: json(billingStateOf(await this.#billing.listActive(projectId, trx))), response_json: json(response) }, trx);
-      await this.#o.audit.record(actor, { action: "billing.rolled_back", resourceType: "project", resourceId: projectId, details: { saga_id: sagaId, reason } }, trx);
+      await this.#setStep(
+        sagaId,
+        {
+          step: "COMPENSATED",
+          status,
+          error: reason,
+          sql_state_after: json(billingStateOf(await this.#billing.listActive(projectId, trx))),
+          response_json: json(response),
+        },
+        trx,
+      );
+      await this.#o.audit.record(
+        actor,
+        {
+          action: "billing.rolled_back",
+          resourceType: "project",
+          resourceId: projectId,
+          details: { saga_id: sagaId, reason },
+        },
+        trx,
+      );
     });
     await this.#o.projects.invalidate(projectId);
     return response;
   }
 
-  async #finish(sagaId: string, projectId: string, status: SagaStatus, step: SagaStep, details: { error: string }, response: StoredResponse, actor: Actor): Promise<void> {
+  async #finish(
+    sagaId: string,
+    projectId: string,
+    status: SagaStatus,
+    step: SagaStep,
+    details: { error: string },
+    response: StoredResponse,
+    actor: Actor,
+  ): Promise<void> {
     await this.#setStep(sagaId, { status, step, error: details.error, response_json: json(response) });
-    await this.#o.audit.record(actor, { action: "billing.failed", resourceType: "project", resourceId: projectId, details: { saga_id: sagaId, ...details } });
+    await this.#o.audit.record(actor, {
+      action: "billing.failed",
+      resourceType: "project",
+      resourceId: projectId,
+      details: { saga_id: sagaId, ...details },
+    });
   }
 
   async #reverseInSap(sagaId: string): Promise<void> {
@@ -400,13 +663,22 @@ export class BillingSagaService {
   }
 
   async #replay(key: string, requestHash: string): Promise<StoredResponse | undefined> {
-    const existing = await this.#o.db.selectFrom("saga_transactions").select(["saga_id", "request_hash", "response_json", "status"]).where("idempotency_key", "=", key).executeTakeFirst();
+    const existing = await this.#o.db
+      .selectFrom("saga_transactions")
+      .select(["saga_id", "request_hash", "response_json", "status"])
+      .where("idempotency_key", "=", key)
+      .executeTakeFirst();
     if (!existing) return undefined;
     if (existing.request_hash !== requestHash) {
-      throw new ConflictError("This Idempotency-Key was used with a different request; use a new key for a new write", { saga_id: existing.saga_id });
+      throw new ConflictError("This Idempotency-Key was used with a different request; use a new key for a new write", {
+        saga_id: existing.saga_id,
+      });
     }
     if (existing.response_json === null) {
-      throw new ConflictError("A request with this Idempotency-Key is still being processed; poll the saga", { saga_id: existing.saga_id, status: existing.status });
+      throw new ConflictError("A request with this Idempotency-Key is still being processed; poll the saga", {
+        saga_id: existing.saga_id,
+        status: existing.status,
+      });
     }
     return JSON.parse(existing.response_json) as StoredResponse;
   }
@@ -415,12 +687,25 @@ export class BillingSagaService {
     return new Date(this.#o.clock.now().getTime() + this.#o.staleAfterSeconds * 1000).toISOString();
   }
 
-  async #setStep(sagaId: string, changes: Partial<Omit<SagaTransactionsTable, "saga_id">>, db: Kysely<BillingTables> = this.#o.db): Promise<void> {
-    await db.updateTable("saga_transactions").set({ ...changes, updated_at: this.#o.clock.now().toISOString() }).where("saga_id", "=", sagaId).execute();
+  async #setStep(
+    sagaId: string,
+    changes: Partial<Omit<SagaTransactionsTable, "saga_id">>,
+    db: Kysely<BillingTables> = this.#o.db,
+  ): Promise<void> {
+    await db
+      .updateTable("saga_transactions")
+      .set({ ...changes, updated_at: this.#o.clock.now().toISOString() })
+      .where("saga_id", "=", sagaId)
+      .execute();
   }
 }
 
-function errorResponse(status: number, code: string, message: string, details: Record<string, unknown> = {}): StoredResponse {
+function errorResponse(
+  status: number,
+  code: string,
+  message: string,
+  details: Record<string, unknown> = {},
+): StoredResponse {
   return { status, body: { error: { code, message, details } } };
 }
 

@@ -17,7 +17,8 @@ export const BILLING_SETTINGS = {
   },
   BILLING_RECONCILIATION_SCHEDULE: {
     scope: "platform",
-    description: "NCRONTAB schedule (UTC) of the incremental SAP/SQL billing reconciliation (every 15 minutes by default).",
+    description:
+      "NCRONTAB schedule (UTC) of the incremental SAP/SQL billing reconciliation (every 15 minutes by default).",
     schema: z.string().min(1).default("0 */15 * * * *"),
   },
   RECONCILIATION_RANGE_SIZE: {

@@ -6,4 +6,9 @@ export type { BillingTables } from "./billing-tables.js";
 export { billingMigrations } from "./billing-migrations.js";
 export { BillingRepository, type BillingEntry } from "./billing-repository.js";
 export type { BillingSagaService, BillingEntryInput, ProjectLookup, Saga, StoredResponse } from "./billing-saga.js";
-export type { BillingReconciliation, Inconsistency, ReconciliationMode, ReconciliationRun } from "./billing-reconciliation.js";
+export type {
+  BillingReconciliation,
+  Inconsistency,
+  ReconciliationMode,
+  ReconciliationRun,
+} from "./billing-reconciliation.js";

@@ -30,13 +30,19 @@ const REFRESH_MS = 500;
  * so a burst of 429s answered to many workers at once counts as one signal.
  */
 export class AdaptiveRate {
-  readonly #o: Required<Omit<AdaptiveRateOptions, "cache" | "limiter">> & Pick<AdaptiveRateOptions, "cache" | "limiter">;
+  readonly #o: Required<Omit<AdaptiveRateOptions, "cache" | "limiter">> &
+    Pick<AdaptiveRateOptions, "cache" | "limiter">;
   #rate: number;
   #refreshedAt = 0;
   #refreshing: Promise<void> | undefined;
 
   constructor(options: AdaptiveRateOptions) {
-    this.#o = { increaseAfterMs: 3000, now: Date.now, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), ...options };
+    this.#o = {
+      increaseAfterMs: 3000,
+      now: Date.now,
+      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+      ...options,
+    };
     this.#rate = options.maxPerSecond;
   }
 
@@ -47,7 +53,8 @@ export class AdaptiveRate {
 
   /** Waits for this worker's next slot under the shared rate. */
   async acquire(): Promise<void> {
-    if (this.#o.now() - this.#refreshedAt >= REFRESH_MS) await (this.#refreshing ??= this.#refresh().finally(() => (this.#refreshing = undefined)));
+    if (this.#o.now() - this.#refreshedAt >= REFRESH_MS)
+      await (this.#refreshing ??= this.#refresh().finally(() => (this.#refreshing = undefined)));
     const waitMs = await this.#o.limiter.pace(`${this.#o.key}:slots`, 1000 / this.#rate);
     if (waitMs >= 1) await this.#o.sleep(waitMs);
   }
@@ -76,7 +83,13 @@ export class AdaptiveRate {
     if (rate < this.#o.maxPerSecond) {
       const throttledAt = Number((await this.#o.cache.get(`${this.#o.key}:throttled-at`)) ?? 0);
       const step = Math.floor(now / this.#o.increaseAfterMs);
-      if (now - throttledAt >= this.#o.increaseAfterMs && (await this.#o.cache.increment(`${this.#o.key}:raise:${step}`, Math.ceil(this.#o.increaseAfterMs / 1000) + 5)) === 1) {
+      if (
+        now - throttledAt >= this.#o.increaseAfterMs &&
+        (await this.#o.cache.increment(
+          `${this.#o.key}:raise:${step}`,
+          Math.ceil(this.#o.increaseAfterMs / 1000) + 5,
+        )) === 1
+      ) {
         rate = Math.min(this.#o.maxPerSecond, Math.round(rate + Math.max(1, this.#o.maxPerSecond * INCREASE_SHARE)));
         await this.#o.cache.set(`${this.#o.key}:rate`, String(rate), 3600);
       }

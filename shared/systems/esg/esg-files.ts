@@ -55,10 +55,15 @@ export function esgFileRecord(row: EsgFileRow): string {
 
 export const esgFileHeader = () => csvRecord(ESG_FILE_COLUMNS);
 export const esgErrorFileHeader = () => csvRecord(ESG_ERROR_FILE_COLUMNS);
-export const esgErrorRecord = (accountId: string, message: string, timestamp: string) => csvRecord([accountId, message, timestamp]);
+export const esgErrorRecord = (accountId: string, message: string, timestamp: string) =>
+  csvRecord([accountId, message, timestamp]);
 
 /** File names of a run's date: `FirmESGRatings_YYYYMMDD.csv` and its companions. */
 export function esgFileNames(runDate: string): { file: string; errors: string; summary: string } {
   const stamp = runDate.replaceAll("-", "");
-  return { file: `FirmESGRatings_${stamp}.csv`, errors: `FirmESGRatings_${stamp}_errors.csv`, summary: `FirmESGRatings_${stamp}_summary.json` };
+  return {
+    file: `FirmESGRatings_${stamp}.csv`,
+    errors: `FirmESGRatings_${stamp}_errors.csv`,
+    summary: `FirmESGRatings_${stamp}_summary.json`,
+  };
 }

@@ -37,8 +37,20 @@ export function esgMigrations(t: ColumnTypes): Record<string, Migration> {
           .addColumn("summary_json", t.longText)
           .addColumn("error", t.longText)
           .execute();
-        await db.schema.createIndex("ux_esg_runs_scheduled").on("esg_runs").column("run_date").unique().where(sql.ref("trigger_source"), "=", "SCHEDULED").execute();
-        await db.schema.createIndex("ux_esg_runs_active_full").on("esg_runs").column("run_date").unique().where(sql.ref("active_full"), "=", 1).execute();
+        await db.schema
+          .createIndex("ux_esg_runs_scheduled")
+          .on("esg_runs")
+          .column("run_date")
+          .unique()
+          .where(sql.ref("trigger_source"), "=", "SCHEDULED")
+          .execute();
+        await db.schema
+          .createIndex("ux_esg_runs_active_full")
+          .on("esg_runs")
+          .column("run_date")
+          .unique()
+          .where(sql.ref("active_full"), "=", 1)
+          .execute();
         await db.schema.createIndex("ix_esg_runs_created").on("esg_runs").column("created_at").execute();
 
         await db.schema
@@ -62,8 +74,16 @@ export function esgMigrations(t: ColumnTypes): Record<string, Migration> {
           .addColumn("completed_at", t.timestamp)
           .addPrimaryKeyConstraint("pk_esg_run_accounts", ["run_id", "account_id"])
           .execute();
-        await db.schema.createIndex("ix_esg_run_accounts_batch").on("esg_run_accounts").columns(["run_id", "batch_no", "status"]).execute();
-        await db.schema.createIndex("ix_esg_run_accounts_seq").on("esg_run_accounts").columns(["run_id", "seq"]).execute();
+        await db.schema
+          .createIndex("ix_esg_run_accounts_batch")
+          .on("esg_run_accounts")
+          .columns(["run_id", "batch_no", "status"])
+          .execute();
+        await db.schema
+          .createIndex("ix_esg_run_accounts_seq")
+          .on("esg_run_accounts")
+          .columns(["run_id", "seq"])
+          .execute();
 
         await db.schema
           .createTable("esg_batches")

@@ -65,7 +65,12 @@ export function createEsg(deps: EsgModuleDeps): EsgRunService {
     logger: deps.logger,
     partners: connectEsgPartners(settings, secrets, rate),
     fileKeys: esgFileKeyring(settings, secrets),
-    window: { timeZone: settings.ESG_TIME_ZONE, startTime: settings.ESG_DAILY_START_TIME, windowMinutes: settings.ESG_WINDOW_MINUTES, graceMinutes: settings.ESG_START_GRACE_MINUTES },
+    window: {
+      timeZone: settings.ESG_TIME_ZONE,
+      startTime: settings.ESG_DAILY_START_TIME,
+      windowMinutes: settings.ESG_WINDOW_MINUTES,
+      graceMinutes: settings.ESG_START_GRACE_MINUTES,
+    },
     batchSize: settings.ESG_BATCH_SIZE,
     concurrency: settings.ESG_API_CONCURRENCY,
     batchLeaseMs: ESG_QUEUES.esgBatches.lockDurationSeconds * 1000,
@@ -88,13 +93,20 @@ export function esgFileKeyring(settings: EsgModuleSettings, secrets: SecretStore
   const current = async () => {
     const value = await secrets.findSecret(name);
     if (value) return fileKeyFrom(name, value);
-    if (settings.runningInAzure || settings.KEY_VAULT_URL) throw new ConfigurationError([`${name}: the Key Vault secret is missing; set it (32 random bytes, base64)`]);
-    return fileKeyFrom(name, localGeneratedSecret(settings.DATA_DIR, name, () => randomBytes(32).toString("base64")));
+    if (settings.runningInAzure || settings.KEY_VAULT_URL)
+      throw new ConfigurationError([`${name}: the Key Vault secret is missing; set it (32 random bytes, base64)`]);
+    return fileKeyFrom(
+      name,
+      localGeneratedSecret(settings.DATA_DIR, name, () => randomBytes(32).toString("base64")),
+    );
   };
   return {
     current,
     find: async (id) => {
-      const previous = ((await secrets.findSecret("esg-file-encryption-previous-keys")) ?? "").split(",").map((k) => k.trim()).filter(Boolean);
+      const previous = ((await secrets.findSecret("esg-file-encryption-previous-keys")) ?? "")
+        .split(",")
+        .map((k) => k.trim())
+        .filter(Boolean);
       const keys = [await current(), ...previous.map((k) => fileKeyFrom(name, k))];
       return keys.find((k) => k.id === id);
     },
@@ -102,17 +114,44 @@ export function esgFileKeyring(settings: EsgModuleSettings, secrets: SecretStore
 }
 
 /** Both ESG partners' clients, or undefined when their URLs are not set (runs then fail saying so). */
-function connectEsgPartners(settings: EsgModuleSettings, secrets: SecretStore, rate: AdaptiveRate): EsgRunServiceOptions["partners"] {
+function connectEsgPartners(
+  settings: EsgModuleSettings,
+  secrets: SecretStore,
+  rate: AdaptiveRate,
+): EsgRunServiceOptions["partners"] {
   if (!settings.ESG_ACCOUNTS_API_URL || !settings.ESG_RATINGS_API_URL) return undefined;
   const auth = (apiKeySecret: string): PartnerAuth => {
     if (settings.ESG_API_AUTH === "none") return { kind: "none" };
-    if (settings.ESG_API_AUTH === "api-key") return { kind: "api-key", header: settings.ESG_API_KEY_HEADER, secretName: apiKeySecret };
-    if (!settings.ESG_OAUTH_TOKEN_URL) throw new ConfigurationError(["ESG_OAUTH_TOKEN_URL: required when ESG_API_AUTH is oauth"]);
-    return { kind: "oauth-client-credentials", tokenUrl: settings.ESG_OAUTH_TOKEN_URL, ...(settings.ESG_OAUTH_SCOPE ? { scope: settings.ESG_OAUTH_SCOPE } : {}), clientIdSecret: "esg-oauth-client-id", clientSecretSecret: "esg-oauth-client-secret" };
+    if (settings.ESG_API_AUTH === "api-key")
+      return { kind: "api-key", header: settings.ESG_API_KEY_HEADER, secretName: apiKeySecret };
+    if (!settings.ESG_OAUTH_TOKEN_URL)
+      throw new ConfigurationError(["ESG_OAUTH_TOKEN_URL: required when ESG_API_AUTH is oauth"]);
+    return {
+      kind: "oauth-client-credentials",
+      tokenUrl: settings.ESG_OAUTH_TOKEN_URL,
+      ...(settings.ESG_OAUTH_SCOPE ? { scope: settings.ESG_OAUTH_SCOPE } : {}),
+      clientIdSecret: "esg-oauth-client-id",
+      clientSecretSecret: "esg-oauth-client-secret",
+    };
   };
-  const policy = { timeoutMs: settings.ESG_API_TIMEOUT_MS, maxAttempts: settings.ESG_API_MAX_ATTEMPTS, baseDelayMs: 200, maxDelayMs: 10_000 };
+  const policy = {
+    timeoutMs: settings.ESG_API_TIMEOUT_MS,
+    maxAttempts: settings.ESG_API_MAX_ATTEMPTS,
+    baseDelayMs: 200,
+    maxDelayMs: 10_000,
+  };
   return {
-    accounts: new AccountDirectory({ baseUrl: settings.ESG_ACCOUNTS_API_URL, credentials: new PartnerCredentials(auth("esg-accounts-api-key"), secrets), policy, pageSize: settings.ESG_ACCOUNTS_PAGE_SIZE }),
-    ratings: new EsgRatingsClient({ baseUrl: settings.ESG_RATINGS_API_URL, credentials: new PartnerCredentials(auth("esg-ratings-api-key"), secrets), policy, rate }),
+    accounts: new AccountDirectory({
+      baseUrl: settings.ESG_ACCOUNTS_API_URL,
+      credentials: new PartnerCredentials(auth("esg-accounts-api-key"), secrets),
+      policy,
+      pageSize: settings.ESG_ACCOUNTS_PAGE_SIZE,
+    }),
+    ratings: new EsgRatingsClient({
+      baseUrl: settings.ESG_RATINGS_API_URL,
+      credentials: new PartnerCredentials(auth("esg-ratings-api-key"), secrets),
+      policy,
+      rate,
+    }),
   };
 }

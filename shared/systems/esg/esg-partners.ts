@@ -1,5 +1,10 @@
 import { z } from "zod";
-import { fetchWithRetry, PartnerCallError, type PartnerCredentials, type RetryPolicy } from "../../foundation/partner-http.js";
+import {
+  fetchWithRetry,
+  PartnerCallError,
+  type PartnerCredentials,
+  type RetryPolicy,
+} from "../../foundation/partner-http.js";
 import type { AdaptiveRate } from "./adaptive-rate.js";
 import { ACCOUNT_ID_PATTERN, interpretRating, type RatingOutcome } from "./esg-rating.js";
 
@@ -33,7 +38,12 @@ const accountSchema = z.object({
  */
 export class AccountDirectory {
   constructor(
-    private readonly o: { readonly baseUrl: string; readonly credentials: PartnerCredentials; readonly policy: RetryPolicy; readonly pageSize: number },
+    private readonly o: {
+      readonly baseUrl: string;
+      readonly credentials: PartnerCredentials;
+      readonly policy: RetryPolicy;
+      readonly pageSize: number;
+    },
   ) {}
 
   async listPage(cursor: string | null): Promise<AccountPage> {
@@ -43,9 +53,18 @@ export class AccountDirectory {
     if (cursor) url.searchParams.set("cursor", cursor);
     // A page that is not the expected JSON is retried like a failed one.
     for (let attempt = 1; ; attempt++) {
-      const response = await fetchWithRetry(async (signal) => fetch(url, { headers: { accept: "application/json", ...(await this.o.credentials.headers()) }, signal }), this.o.policy);
+      const response = await fetchWithRetry(
+        async (signal) =>
+          fetch(url, { headers: { accept: "application/json", ...(await this.o.credentials.headers()) }, signal }),
+        this.o.policy,
+      );
       const text = await response.text();
-      if (!response.ok) throw new PartnerCallError(`Account Management System answered ${response.status} for a page: ${text.slice(0, 200)}`, response.status, response.attempts);
+      if (!response.ok)
+        throw new PartnerCallError(
+          `Account Management System answered ${response.status} for a page: ${text.slice(0, 200)}`,
+          response.status,
+          response.attempts,
+        );
       const page = parseJson(text, pageSchema);
       if (page) {
         const accounts: Account[] = [];
@@ -60,20 +79,41 @@ export class AccountDirectory {
         }
         return { accounts, invalidEntries, nextCursor: page.nextCursor ?? null };
       }
-      if (attempt >= this.o.policy.maxAttempts) throw new PartnerCallError(`Account Management System page is not the expected JSON: ${text.slice(0, 120)}`, response.status, attempt);
+      if (attempt >= this.o.policy.maxAttempts)
+        throw new PartnerCallError(
+          `Account Management System page is not the expected JSON: ${text.slice(0, 120)}`,
+          response.status,
+          attempt,
+        );
     }
   }
 
   /** One account by id, or undefined when the system does not know it as active. */
   async find(accountId: string): Promise<Account | undefined> {
     const url = `${this.o.baseUrl.replace(/\/$/, "")}/v1/accounts/${encodeURIComponent(accountId)}`;
-    const response = await fetchWithRetry(async (signal) => fetch(url, { headers: { accept: "application/json", ...(await this.o.credentials.headers()) }, signal }), this.o.policy);
+    const response = await fetchWithRetry(
+      async (signal) =>
+        fetch(url, { headers: { accept: "application/json", ...(await this.o.credentials.headers()) }, signal }),
+      this.o.policy,
+    );
     const text = await response.text();
     if (response.status === 404) return undefined;
-    if (!response.ok) throw new PartnerCallError(`Account Management System answered ${response.status} for ${accountId}`, response.status, response.attempts);
+    if (!response.ok)
+      throw new PartnerCallError(
+        `Account Management System answered ${response.status} for ${accountId}`,
+        response.status,
+        response.attempts,
+      );
     const account = parseJson(text, accountSchema);
-    if (!account || account.accountId !== accountId) throw new PartnerCallError(`Account Management System gave a malformed account for ${accountId}`, response.status, response.attempts);
-    return account.status !== undefined && account.status !== "active" ? undefined : { accountId, accountName: (account.accountName ?? "").trim() };
+    if (!account || account.accountId !== accountId)
+      throw new PartnerCallError(
+        `Account Management System gave a malformed account for ${accountId}`,
+        response.status,
+        response.attempts,
+      );
+    return account.status !== undefined && account.status !== "active"
+      ? undefined
+      : { accountId, accountName: (account.accountName ?? "").trim() };
   }
 }
 
@@ -93,7 +133,12 @@ function parseJson<T>(text: string, schema: z.ZodType<T>): T | undefined {
  */
 export class EsgRatingsClient {
   constructor(
-    private readonly o: { readonly baseUrl: string; readonly credentials: PartnerCredentials; readonly policy: RetryPolicy; readonly rate: AdaptiveRate },
+    private readonly o: {
+      readonly baseUrl: string;
+      readonly credentials: PartnerCredentials;
+      readonly policy: RetryPolicy;
+      readonly rate: AdaptiveRate;
+    },
   ) {}
 
   async fetchRating(accountId: string, etag: string | null): Promise<RatingOutcome> {
@@ -101,12 +146,22 @@ export class EsgRatingsClient {
     try {
       const response = await fetchWithRetry(
         async (signal) => {
-          const r = await fetch(url, { headers: { accept: "application/json", ...(etag ? { "if-none-match": etag } : {}), ...(await this.o.credentials.headers()) }, signal });
+          const r = await fetch(url, {
+            headers: {
+              accept: "application/json",
+              ...(etag ? { "if-none-match": etag } : {}),
+              ...(await this.o.credentials.headers()),
+            },
+            signal,
+          });
           if (r.status === 401) this.o.credentials.invalidate();
           return r;
         },
         this.o.policy,
-        { beforeAttempt: () => this.o.rate.acquire(), onThrottled: () => void this.o.rate.throttled().catch(() => undefined) },
+        {
+          beforeAttempt: () => this.o.rate.acquire(),
+          onThrottled: () => void this.o.rate.throttled().catch(() => undefined),
+        },
       );
       if (response.status === 304) {
         await response.body?.cancel();

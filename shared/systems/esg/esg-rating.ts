@@ -16,7 +16,13 @@ export interface EsgScores {
 
 /** What one account's answer means for the file. */
 export type RatingOutcome =
-  | { readonly kind: "rating"; readonly status: "Successful" | "Partial"; readonly scores: EsgScores; readonly etag: string | null; readonly note: string | null }
+  | {
+      readonly kind: "rating";
+      readonly status: "Successful" | "Partial";
+      readonly scores: EsgScores;
+      readonly etag: string | null;
+      readonly note: string | null;
+    }
   | { readonly kind: "not-modified" }
   | { readonly kind: "failed"; readonly error: string };
 
@@ -87,10 +93,14 @@ export function interpretRating(accountId: string, bodyText: string, etag: strin
   const parsed = answerSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    return { kind: "failed", error: `ESG API answer is malformed at ${issue.path.join(".") || "(root)"}: ${issue.message}` };
+    return {
+      kind: "failed",
+      error: `ESG API answer is malformed at ${issue.path.join(".") || "(root)"}: ${issue.message}`,
+    };
   }
   const answer = parsed.data;
-  if (answer.accountId !== accountId) return { kind: "failed", error: `ESG API answered for account ${answer.accountId.slice(0, 64)}, not ${accountId}` };
+  if (answer.accountId !== accountId)
+    return { kind: "failed", error: `ESG API answered for account ${answer.accountId.slice(0, 64)}, not ${accountId}` };
   const raw = answer.scores ?? {};
   const values = {
     overall: raw.overall ?? null,
@@ -99,17 +109,31 @@ export function interpretRating(accountId: string, bodyText: string, etag: strin
     governance: raw.governance ?? null,
     primaryFocusScore: answer.primaryFocus?.score ?? null,
   };
-  const outOfRange = Object.entries(values).filter(([, v]) => v !== null && (toHundredths(v) < SCORE_MIN || toHundredths(v) > SCORE_MAX));
-  if (outOfRange.length > 0) return { kind: "failed", error: `ESG API scores out of range 0-100: ${outOfRange.map(([k, v]) => `${k}=${v}`).join(", ")}` };
+  const outOfRange = Object.entries(values).filter(
+    ([, v]) => v !== null && (toHundredths(v) < SCORE_MIN || toHundredths(v) > SCORE_MAX),
+  );
+  if (outOfRange.length > 0)
+    return {
+      kind: "failed",
+      error: `ESG API scores out of range 0-100: ${outOfRange.map(([k, v]) => `${k}=${v}`).join(", ")}`,
+    };
   if (values.overall === null) return { kind: "failed", error: "ESG API answer has no overall score" };
   if (!answer.analysisDate) return { kind: "failed", error: "ESG API answer has no analysisDate" };
 
   const h = (v: number | null) => (v === null ? null : toHundredths(v));
   const [environmental, social, governance] = [h(values.environmental), h(values.social), h(values.governance)];
-  const pillars: [Pillar, number | null][] = [["Environmental", environmental], ["Social", social], ["Governance", governance]];
+  const pillars: [Pillar, number | null][] = [
+    ["Environmental", environmental],
+    ["Social", social],
+    ["Governance", governance],
+  ];
   const missing = pillars.filter(([, v]) => v === null).map(([p]) => p);
   const pillarName = answer.primaryFocus?.pillar ?? null;
-  if (pillarName !== null && !(PILLARS as readonly string[]).includes(pillarName)) return { kind: "failed", error: `ESG API primary focus '${pillarName.slice(0, 40)}' is not Environmental, Social or Governance` };
+  if (pillarName !== null && !(PILLARS as readonly string[]).includes(pillarName))
+    return {
+      kind: "failed",
+      error: `ESG API primary focus '${pillarName.slice(0, 40)}' is not Environmental, Social or Governance`,
+    };
   // Without a stated focus, the strongest pillar present is the focus.
   let primaryFocus = pillarName as Pillar | null;
   let primaryFocusScore = h(values.primaryFocusScore);
@@ -133,6 +157,7 @@ export function interpretRating(accountId: string, bodyText: string, etag: strin
       analysisDate: answer.analysisDate,
     },
     etag,
-    note: missing.length === 0 ? null : `ESG API answer lacks ${missing.join(", ")} score${missing.length > 1 ? "s" : ""}`,
+    note:
+      missing.length === 0 ? null : `ESG API answer lacks ${missing.join(", ")} score${missing.length > 1 ? "s" : ""}`,
   };
 }

@@ -5,47 +5,68 @@ import { int, optionalText, optionalUrl, type SettingsCatalog } from "../../foun
 export const ESG_SETTINGS = {
   ESG_TIME_ZONE: {
     scope: "platform",
-    description: "IANA time zone of the daily ESG run's start and window (seed 001: Central Time). Timers fire in UTC; the code decides when it is the local start.",
-    schema: z.string().refine((tz) => { try { new Intl.DateTimeFormat("en", { timeZone: tz }); return true; } catch { return false; } }, "must be an IANA time zone such as America/Chicago").default("America/Chicago"),
+    description:
+      "IANA time zone of the daily ESG run's start and window (seed 001: Central Time). Timers fire in UTC; the code decides when it is the local start.",
+    schema: z
+      .string()
+      .refine((tz) => {
+        try {
+          new Intl.DateTimeFormat("en", { timeZone: tz });
+          return true;
+        } catch {
+          return false;
+        }
+      }, "must be an IANA time zone such as America/Chicago")
+      .default("America/Chicago"),
   },
   ESG_DAILY_START_TIME: {
     scope: "platform",
     description: "Local start time (HH:MM, in ESG_TIME_ZONE) of the daily ESG run.",
-    schema: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM").default("05:00"),
+    schema: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM")
+      .default("05:00"),
   },
   ESG_WINDOW_MINUTES: {
     scope: "platform",
-    description: "The daily run's window: work unfinished this long after the start is stopped, the run is TIMED_OUT and the file is written with what finished (240 = 05:00 to 09:00).",
+    description:
+      "The daily run's window: work unfinished this long after the start is stopped, the run is TIMED_OUT and the file is written with what finished (240 = 05:00 to 09:00).",
     schema: int(10, 1440).default(240),
   },
   ESG_START_GRACE_MINUTES: {
     scope: "platform",
-    description: "The watchdog alerts when the daily run has not started this long after the start time (05:15 by default).",
+    description:
+      "The watchdog alerts when the daily run has not started this long after the start time (05:15 by default).",
     schema: int(1, 240).default(15),
   },
   ESG_DAILY_SCHEDULE: {
     scope: "platform",
-    description: "NCRONTAB schedule (UTC) of the timer that starts the daily ESG run; it must cover the local start in both UTC offsets (10:00 UTC in CDT, 11:00 UTC in CST). The run starts once per local day.",
+    description:
+      "NCRONTAB schedule (UTC) of the timer that starts the daily ESG run; it must cover the local start in both UTC offsets (10:00 UTC in CDT, 11:00 UTC in CST). The run starts once per local day.",
     schema: z.string().min(1).default("0 */5 10,11 * * *"),
   },
   ESG_WATCHDOG_SCHEDULE: {
     scope: "platform",
-    description: "NCRONTAB schedule (UTC) of the watchdog that alerts when the daily ESG run has not started by the grace time.",
+    description:
+      "NCRONTAB schedule (UTC) of the watchdog that alerts when the daily ESG run has not started by the grace time.",
     schema: z.string().min(1).default("0 */5 10-13 * * *"),
   },
   ESG_MONITOR_SCHEDULE: {
     scope: "platform",
-    description: "NCRONTAB schedule (UTC) of the ESG run monitor: window timeouts, forecast and failure-rate alerts, re-sending steps a crash left unsent.",
+    description:
+      "NCRONTAB schedule (UTC) of the ESG run monitor: window timeouts, forecast and failure-rate alerts, re-sending steps a crash left unsent.",
     schema: z.string().min(1).default("0 * * * * *"),
   },
   ESG_RETENTION_SCHEDULE: {
     scope: "platform",
-    description: "NCRONTAB schedule (UTC) of the timer that removes ESG files and per-account results past their retention.",
+    description:
+      "NCRONTAB schedule (UTC) of the timer that removes ESG files and per-account results past their retention.",
     schema: z.string().min(1).default("0 45 3 * * *"),
   },
   ESG_FILE_RETENTION_DAYS: {
     scope: "platform",
-    description: "Days an ESG file (with its error file and summary) is kept; the policy's minimum is 90 days, and a file is never removed sooner.",
+    description:
+      "Days an ESG file (with its error file and summary) is kept; the policy's minimum is 90 days, and a file is never removed sooner.",
     schema: int(90, 36_500).default(2555),
   },
   ESG_RESULT_RETENTION_DAYS: {
@@ -56,27 +77,36 @@ export const ESG_SETTINGS = {
   ESG_FILES_CONTAINER: {
     scope: "platform",
     description: "Blob container of the encrypted ESG files.",
-    schema: z.string().regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, "must be a valid container name").default("esg-files"),
+    schema: z
+      .string()
+      .regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, "must be a valid container name")
+      .default("esg-files"),
   },
   ESG_ACCOUNTS_API_URL: {
     scope: "platform",
-    description: "Base URL of the Account Management System's REST API (GET /v1/accounts). Locally, when absent, the local host starts its simulator and sets it.",
+    description:
+      "Base URL of the Account Management System's REST API (GET /v1/accounts). Locally, when absent, the local host starts its simulator and sets it.",
     schema: optionalUrl,
   },
   ESG_RATINGS_API_URL: {
     scope: "platform",
-    description: "Base URL of the ESG Portfolio Analysis API (GET /v1/accounts/{id}/esg-ratings). Locally, when absent, the local host starts its simulator and sets it.",
+    description:
+      "Base URL of the ESG Portfolio Analysis API (GET /v1/accounts/{id}/esg-ratings). Locally, when absent, the local host starts its simulator and sets it.",
     schema: optionalUrl,
   },
   ESG_API_AUTH: {
     scope: "platform",
-    description: "How both partner APIs authenticate the platform: api-key (secrets esg-accounts-api-key and esg-ratings-api-key in the ESG_API_KEY_HEADER header), oauth (client credentials: ESG_OAUTH_TOKEN_URL, secrets esg-oauth-client-id and esg-oauth-client-secret) or none.",
+    description:
+      "How both partner APIs authenticate the platform: api-key (secrets esg-accounts-api-key and esg-ratings-api-key in the ESG_API_KEY_HEADER header), oauth (client credentials: ESG_OAUTH_TOKEN_URL, secrets esg-oauth-client-id and esg-oauth-client-secret) or none.",
     schema: z.enum(["api-key", "oauth", "none"]).default("api-key"),
   },
   ESG_API_KEY_HEADER: {
     scope: "platform",
     description: "Header carrying the API key when ESG_API_AUTH is api-key.",
-    schema: z.string().regex(/^[A-Za-z0-9-]{1,64}$/).default("x-api-key"),
+    schema: z
+      .string()
+      .regex(/^[A-Za-z0-9-]{1,64}$/)
+      .default("x-api-key"),
   },
   ESG_OAUTH_TOKEN_URL: {
     scope: "platform",
@@ -100,7 +130,8 @@ export const ESG_SETTINGS = {
   },
   ESG_API_RATE_LIMIT_PER_SECOND: {
     scope: "platform",
-    description: "Ceiling of ESG API requests per second, shared by every worker of every instance (through Redis); the client lowers it when the API answers 429 and climbs back to it.",
+    description:
+      "Ceiling of ESG API requests per second, shared by every worker of every instance (through Redis); the client lowers it when the API answers 429 and climbs back to it.",
     schema: int(1, 100_000).default(100),
   },
   ESG_API_CONCURRENCY: {
@@ -115,12 +146,14 @@ export const ESG_SETTINGS = {
   },
   ESG_API_MAX_ATTEMPTS: {
     scope: "platform",
-    description: "Attempts per partner call (exponential backoff with jitter between them, Retry-After honoured) before the account is recorded Failed.",
+    description:
+      "Attempts per partner call (exponential backoff with jitter between them, Retry-After honoured) before the account is recorded Failed.",
     schema: int(1, 10).default(5),
   },
   ESG_FULL_REFRESH_HOURS: {
     scope: "platform",
-    description: "Change tracking without an ETag: a rating fetched less than this many hours ago is reused without a call (0: always call). Ratings with an ETag are always checked with If-None-Match.",
+    description:
+      "Change tracking without an ETag: a rating fetched less than this many hours ago is reused without a call (0: always call). Ratings with an ETag are always checked with If-None-Match.",
     schema: int(0, 8760).default(0),
   },
   ESG_FAILURE_ALERT_PERCENT: {
@@ -180,7 +213,8 @@ export const ESG_SETTINGS = {
   },
   ESG_SIMULATOR_PAGE_ERROR_RATE: {
     scope: "local",
-    description: "Share of account-list page requests (0-1) the Account Management System simulator fails with 503 (retried).",
+    description:
+      "Share of account-list page requests (0-1) the Account Management System simulator fails with 503 (retried).",
     schema: z.coerce.number().min(0).max(1).default(0.05),
   },
   ESG_SIMULATOR_DUPLICATE_ACCOUNTS: {
@@ -190,12 +224,14 @@ export const ESG_SETTINGS = {
   },
   ESG_ACCOUNTS_API_KEY: {
     scope: "local",
-    description: "Local fallback of the Key Vault secret esg-accounts-api-key; the local host generates one for its simulator when absent.",
+    description:
+      "Local fallback of the Key Vault secret esg-accounts-api-key; the local host generates one for its simulator when absent.",
     schema: optionalText,
   },
   ESG_RATINGS_API_KEY: {
     scope: "local",
-    description: "Local fallback of the Key Vault secret esg-ratings-api-key; the local host generates one for its simulator when absent.",
+    description:
+      "Local fallback of the Key Vault secret esg-ratings-api-key; the local host generates one for its simulator when absent.",
     schema: optionalText,
   },
   ESG_OAUTH_CLIENT_ID: {
@@ -210,12 +246,14 @@ export const ESG_SETTINGS = {
   },
   ESG_FILE_ENCRYPTION_PREVIOUS_KEYS: {
     scope: "local",
-    description: "Local fallback of the Key Vault secret esg-file-encryption-previous-keys: keys rotated out (comma-separated, base64), kept so older files still decrypt.",
+    description:
+      "Local fallback of the Key Vault secret esg-file-encryption-previous-keys: keys rotated out (comma-separated, base64), kept so older files still decrypt.",
     schema: optionalText,
   },
   ESG_FILE_ENCRYPTION_KEY: {
     scope: "local",
-    description: "Local fallback of the Key Vault secret esg-file-encryption-key (32 random bytes, base64). When absent locally, one is generated once into DATA_DIR.",
+    description:
+      "Local fallback of the Key Vault secret esg-file-encryption-key (32 random bytes, base64). When absent locally, one is generated once into DATA_DIR.",
     schema: optionalText,
   },
 } as const satisfies SettingsCatalog;

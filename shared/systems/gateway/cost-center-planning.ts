@@ -1,7 +1,15 @@
 import { toMoney, variance, type Money } from "../../kernel/money.js";
 import type { GuardedSapClient } from "../../sap/guarded-sap-client.js";
 import type { SapCostCenterPlanRow } from "../../sap/sap-functions.js";
-import { IssueCollector, compareIds, sapAmountMinor, sapCurrency, sapId, sapText, type DataIssue } from "../../sap/sap-normalize.js";
+import {
+  IssueCollector,
+  compareIds,
+  sapAmountMinor,
+  sapCurrency,
+  sapId,
+  sapText,
+  type DataIssue,
+} from "../../sap/sap-normalize.js";
 
 export interface CostCenterPlan {
   readonly costCenterId: string;
@@ -22,7 +30,13 @@ export interface CostCenterPlanning {
   readonly department: string | null;
   readonly costCenters: readonly CostCenterPlan[];
   /** Sums per currency (amounts in different currencies are never added). */
-  readonly totals: readonly { readonly currency: string; readonly planned: Money; readonly actual: Money; readonly variance: Money; readonly variancePct: string | null }[];
+  readonly totals: readonly {
+    readonly currency: string;
+    readonly planned: Money;
+    readonly actual: Money;
+    readonly variance: Money;
+    readonly variancePct: string | null;
+  }[];
 }
 
 /** Central cost-center plan and actuals for a fiscal year, from SAP CO (seed 000's normaliser, exact). */

@@ -40,7 +40,10 @@ export function createGateway(deps: GatewayModuleDeps): Gateway {
   return {
     projects: new ProjectService({
       sap,
-      functions: { listProjects: settings.SAP_RFC_FUNCTION_LIST_PROJECTS, readProject: settings.SAP_RFC_FUNCTION_READ_PROJECT },
+      functions: {
+        listProjects: settings.SAP_RFC_FUNCTION_LIST_PROJECTS,
+        readProject: settings.SAP_RFC_FUNCTION_READ_PROJECT,
+      },
       repository: new ProjectRepository(deps.db, deps.clock),
       billing: deps.billing,
       db: deps.db,

@@ -1,12 +1,26 @@
 import { currencyExponent, divideRounded, formatDecimal, toMoney, variance, type Money } from "../../kernel/money.js";
 import type { RfcResult } from "../../ports/sap-rfc.js";
 import type { SapProjectRow, SapResourcePlanRow, SapWbsRow } from "../../sap/sap-functions.js";
-import { IssueCollector, sapAmountMinor, sapCurrency, sapDate, sapId, sapQuantity, sapText, type DataIssue } from "../../sap/sap-normalize.js";
+import {
+  IssueCollector,
+  sapAmountMinor,
+  sapCurrency,
+  sapDate,
+  sapId,
+  sapQuantity,
+  sapText,
+  type DataIssue,
+} from "../../sap/sap-normalize.js";
 import type { ProjectRecord } from "./project-repository.js";
 import type { ChecksumEntry } from "../../sap/billing-checksum.js";
 
 /** SAP system statuses, as the platform names them. */
-const SAP_STATUS: Record<string, string> = { CRTD: "created", REL: "released", TECO: "technically_completed", CLSD: "closed" };
+const SAP_STATUS: Record<string, string> = {
+  CRTD: "created",
+  REL: "released",
+  TECO: "technically_completed",
+  CLSD: "closed",
+};
 
 /** The merged read model of one project: SAP (source of truth) plus the SQL extension. */
 export interface MergedProject {
@@ -51,7 +65,12 @@ export interface MergedProject {
   readonly resourcePlanning: {
     readonly plannedHours: string;
     readonly actualHours: string;
-    readonly assignments: readonly { readonly resourceId: string; readonly pep: string; readonly plannedHours: string; readonly actualHours: string }[];
+    readonly assignments: readonly {
+      readonly resourceId: string;
+      readonly pep: string;
+      readonly plannedHours: string;
+      readonly actualHours: string;
+    }[];
   };
   readonly wbsElements: readonly { readonly pep: string; readonly description: string; readonly level: number }[];
   readonly metadata: {
@@ -71,7 +90,12 @@ export interface MergedProject {
 const HOURS_SCALE = 1;
 
 /** Merges Z_READ_PROJECT_DATA's answer with the SQL record, normalising every SAP value. */
-export function mergeProject(projectId: string, sap: RfcResult, record: ProjectRecord | undefined, billing: readonly ChecksumEntry[] = []): MergedProject {
+export function mergeProject(
+  projectId: string,
+  sap: RfcResult,
+  record: ProjectRecord | undefined,
+  billing: readonly ChecksumEntry[] = [],
+): MergedProject {
   const issues = new IssueCollector();
   const header = (sap.ES_HEADER ?? {}) as Partial<SapProjectRow>;
   const wbs = (sap.ET_WBS ?? []) as SapWbsRow[];
@@ -96,13 +120,25 @@ export function mergeProject(projectId: string, sap: RfcResult, record: ProjectR
   }));
 
   if (record && sapCode !== null && record.sapProjectCode !== sapCode) {
-    issues.add({ field: "metadata.sapProjectCode", code: "ID_MISMATCH", message: `SQL records SAP project ${record.sapProjectCode}, SAP answers ${sapCode}` });
+    issues.add({
+      field: "metadata.sapProjectCode",
+      code: "ID_MISMATCH",
+      message: `SQL records SAP project ${record.sapProjectCode}, SAP answers ${sapCode}`,
+    });
   }
   if (!record) {
-    issues.add({ field: "metadata.hasSqlRecord", code: "NO_SQL_RECORD", message: "SQL holds no extended record for this project yet" });
+    issues.add({
+      field: "metadata.hasSqlRecord",
+      code: "NO_SQL_RECORD",
+      message: "SQL holds no extended record for this project yet",
+    });
   } else if (record.totalCostMinor !== null && actual !== null && currency !== null) {
     if (record.costCurrency !== null && record.costCurrency !== currency) {
-      issues.add({ field: "costs.actual", code: "CURRENCY_MISMATCH", message: `SQL records costs in ${record.costCurrency}, SAP in ${currency}` });
+      issues.add({
+        field: "costs.actual",
+        code: "CURRENCY_MISMATCH",
+        message: `SQL records costs in ${record.costCurrency}, SAP in ${currency}`,
+      });
     } else if (exceedsCent(record.totalCostMinor - actual, currency)) {
       issues.add({
         field: "costs.actual",
@@ -140,7 +176,11 @@ export function mergeProject(projectId: string, sap: RfcResult, record: ProjectR
     },
     billing: {
       recordedEntries: billing.length,
-      recordedTotal: money(currency === null ? null : billing.filter((e) => e.currency === currency).reduce((sum, e) => sum + e.amountMinor, 0n)),
+      recordedTotal: money(
+        currency === null
+          ? null
+          : billing.filter((e) => e.currency === currency).reduce((sum, e) => sum + e.amountMinor, 0n),
+      ),
       billedToDate: money(billed),
       remainingToBill: contract !== null && billed !== null ? money(contract - billed) : null,
       lastBillingDate: issues.read(() => sapDate("ES_HEADER.FAKDAT", header.FAKDAT, { required: false })),
@@ -150,8 +190,14 @@ export function mergeProject(projectId: string, sap: RfcResult, record: ProjectR
       shareOfActualPct: outsourced !== null && actual !== null && actual !== 0n ? percentOf(outsourced, actual) : null,
     },
     resourcePlanning: {
-      plannedHours: formatDecimal(assignments.reduce((sum, a) => sum + a.planned, 0n), HOURS_SCALE),
-      actualHours: formatDecimal(assignments.reduce((sum, a) => sum + a.actual, 0n), HOURS_SCALE),
+      plannedHours: formatDecimal(
+        assignments.reduce((sum, a) => sum + a.planned, 0n),
+        HOURS_SCALE,
+      ),
+      actualHours: formatDecimal(
+        assignments.reduce((sum, a) => sum + a.actual, 0n),
+        HOURS_SCALE,
+      ),
       assignments: assignments.map((a) => ({
         resourceId: a.resourceId,
         pep: a.pep,

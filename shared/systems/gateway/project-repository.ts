@@ -83,7 +83,9 @@ export class ProjectRepository {
   async findProjects(projectIds: readonly string[]): Promise<Map<string, ProjectRecord>> {
     const records = new Map<string, ProjectRecord>();
     for (let i = 0; i < projectIds.length; i += IN_CHUNK) {
-      const rows = await selectRecord(this.#db.selectFrom("projects")).where("project_id", "in", projectIds.slice(i, i + IN_CHUNK)).execute();
+      const rows = await selectRecord(this.#db.selectFrom("projects"))
+        .where("project_id", "in", projectIds.slice(i, i + IN_CHUNK))
+        .execute();
       for (const row of rows) records.set(row.project_id, toRecord(row));
     }
     return records;
@@ -105,7 +107,10 @@ export class ProjectRepository {
   }
 
   async count(): Promise<number> {
-    const row = await this.#db.selectFrom("projects").select((eb) => eb.fn.countAll<number | string>().as("n")).executeTakeFirstOrThrow();
+    const row = await this.#db
+      .selectFrom("projects")
+      .select((eb) => eb.fn.countAll<number | string>().as("n"))
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   }
 
@@ -170,7 +175,17 @@ export class ProjectRepository {
       for (let i = 0; i < records.length; i += 50) {
         const chunk = records.slice(i, i + 50);
         const existing = new Set(
-          (await trx.selectFrom("projects").select("project_id").where("project_id", "in", chunk.map((r) => r.projectId)).execute()).map((r) => r.project_id),
+          (
+            await trx
+              .selectFrom("projects")
+              .select("project_id")
+              .where(
+                "project_id",
+                "in",
+                chunk.map((r) => r.projectId),
+              )
+              .execute()
+          ).map((r) => r.project_id),
         );
         const rows = chunk
           .filter((r) => !existing.has(r.projectId))
@@ -194,7 +209,10 @@ export class ProjectRepository {
 }
 
 function stale(projectId: string): PreconditionFailedError {
-  return new PreconditionFailedError(`Project '${projectId}' was changed by someone else; read it again and retry with its current ETag`, {
-    project_id: projectId,
-  });
+  return new PreconditionFailedError(
+    `Project '${projectId}' was changed by someone else; read it again and retry with its current ETag`,
+    {
+      project_id: projectId,
+    },
+  );
 }

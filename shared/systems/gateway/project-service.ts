@@ -66,7 +66,9 @@ function decodeCached(value: string | undefined): ProjectJson | undefined {
   if (value === undefined) return undefined;
   const newline = value.indexOf("\n");
   const version = newline > 0 && newline <= 10 ? Number(value.slice(0, newline)) : NaN;
-  return Number.isInteger(version) && value.charCodeAt(newline + 1) === 123 /* { */ ? { version, json: value.slice(newline + 1) } : undefined;
+  return Number.isInteger(version) && value.charCodeAt(newline + 1) === 123 /* { */
+    ? { version, json: value.slice(newline + 1) }
+    : undefined;
 }
 
 /**
@@ -110,7 +112,10 @@ export class ProjectService {
 
   async listProjects(query: ProjectListQuery): Promise<ProjectPage> {
     this.#o.sap.availability.assertAvailable();
-    const result = await this.#o.sap.call(this.#o.functions.listProjects, { IV_FILTER: SAP_FILTER[query.filter], IV_VALUE: query.value ?? "" });
+    const result = await this.#o.sap.call(this.#o.functions.listProjects, {
+      IV_FILTER: SAP_FILTER[query.filter],
+      IV_VALUE: query.value ?? "",
+    });
     const headers = (result.ET_PROJECTS ?? []) as SapProjectHeaderRow[];
     const entries = headers.flatMap((h) => {
       try {
@@ -124,9 +129,14 @@ export class ProjectService {
       const sqlNames = await this.#o.repository.findNames(entries.map((e) => e.id));
       for (const entry of entries) entry.name = sqlNames.get(entry.id) ?? entry.name;
     }
-    const key = query.sort === "name" ? (e: { id: string; name: string }) => e.name.toLocaleLowerCase("en") : (e: { id: string }) => e.id;
+    const key =
+      query.sort === "name"
+        ? (e: { id: string; name: string }) => e.name.toLocaleLowerCase("en")
+        : (e: { id: string }) => e.id;
     const direction = query.order === "desc" ? -1 : 1;
-    entries.sort((a, b) => direction * (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    entries.sort(
+      (a, b) => direction * (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    );
     const slice = entries.slice((query.page - 1) * query.pageSize, query.page * query.pageSize);
     const items = await mapLimited(slice, PAGE_LOAD_CONCURRENCY, (e) => this.getProject(e.id));
     return { items, page: query.page, pageSize: query.pageSize, total: entries.length };
@@ -136,14 +146,22 @@ export class ProjectService {
    * Changes the SQL-only fields if `expectedVersion` (from If-Match) is still current,
    * audits the change in the same transaction and drops the cached project.
    */
-  async updateProject(projectId: string, expectedVersion: number | "*", changes: ProjectRecordChanges, actor: Actor): Promise<MergedProject> {
+  async updateProject(
+    projectId: string,
+    expectedVersion: number | "*",
+    changes: ProjectRecordChanges,
+    actor: Actor,
+  ): Promise<MergedProject> {
     const current = await this.getProject(projectId);
     const version = expectedVersion === "*" ? current.version : expectedVersion;
     if (version !== current.version) {
-      throw new PreconditionFailedError(`Project '${projectId}' is at version ${current.version}, not ${version}; read it again and retry with its current ETag`, {
-        project_id: projectId,
-        current_version: current.version,
-      });
+      throw new PreconditionFailedError(
+        `Project '${projectId}' is at version ${current.version}, not ${version}; read it again and retry with its current ETag`,
+        {
+          project_id: projectId,
+          current_version: current.version,
+        },
+      );
     }
     const sapProjectCode = current.metadata.sapProjectCode ?? projectId;
     await this.#o.db.transaction().execute(async (trx) => {
@@ -157,7 +175,15 @@ export class ProjectService {
           resourceId: projectId,
           details: {
             changes,
-            before: before ? { name: before.name, status: before.status, customField1: before.customField1, customField2: before.customField2, version: before.version } : null,
+            before: before
+              ? {
+                  name: before.name,
+                  status: before.status,
+                  customField1: before.customField1,
+                  customField2: before.customField2,
+                  version: before.version,
+                }
+              : null,
             version: after.version,
           },
         },
@@ -194,7 +220,10 @@ export class ProjectService {
    * it with a million entries or serve from it.
    */
   async *readMergedPage(projectIds: readonly string[], concurrency: number): AsyncGenerator<MergedProject | undefined> {
-    const [records, billing] = await Promise.all([this.#o.repository.findProjects(projectIds), this.#o.billing.listActiveFor(projectIds)]);
+    const [records, billing] = await Promise.all([
+      this.#o.repository.findProjects(projectIds),
+      this.#o.billing.listActiveFor(projectIds),
+    ]);
     const entries = new Map<string, BillingEntry[]>();
     for (const entry of billing) {
       const list = entries.get(entry.projectId);
@@ -203,7 +232,11 @@ export class ProjectService {
     }
     yield* mapOrdered(projectIds, concurrency, async (projectId) => {
       try {
-        const sap = await this.#o.sap.call(this.#o.functions.readProject, { PROJECT_ID: projectId }, { what: "Project", id: projectId });
+        const sap = await this.#o.sap.call(
+          this.#o.functions.readProject,
+          { PROJECT_ID: projectId },
+          { what: "Project", id: projectId },
+        );
         return mergeProject(projectId, sap, records.get(projectId), entries.get(projectId) ?? []);
       } catch (error) {
         if (error instanceof NotFoundError) return undefined;
@@ -216,7 +249,14 @@ export class ProjectService {
   async *projectIds(pageSize = 1000): AsyncGenerator<{ projectIds: string[]; total: number }> {
     for (let skip = 0; ; skip += pageSize) {
       // Only the ids outlive this statement: SAP's header rows are not held across the yield.
-      const page = toIdPage(await this.#o.sap.call(this.#o.functions.listProjects, { IV_FILTER: "ALL", IV_VALUE: "", IV_SKIP: skip, IV_MAX_ROWS: pageSize }));
+      const page = toIdPage(
+        await this.#o.sap.call(this.#o.functions.listProjects, {
+          IV_FILTER: "ALL",
+          IV_VALUE: "",
+          IV_SKIP: skip,
+          IV_MAX_ROWS: pageSize,
+        }),
+      );
       if (page.projectIds.length === 0) return;
       yield page;
       if (page.projectIds.length < pageSize) return;

@@ -1,7 +1,16 @@
 import { divideRounded, formatDecimal, toMoney, type Money } from "../../kernel/money.js";
 import type { GuardedSapClient } from "../../sap/guarded-sap-client.js";
 import type { SapResourceRow } from "../../sap/sap-functions.js";
-import { IssueCollector, compareIds, sapAmountMinor, sapCurrency, sapId, sapQuantity, sapText, type DataIssue } from "../../sap/sap-normalize.js";
+import {
+  IssueCollector,
+  compareIds,
+  sapAmountMinor,
+  sapCurrency,
+  sapId,
+  sapQuantity,
+  sapText,
+  type DataIssue,
+} from "../../sap/sap-normalize.js";
 
 /** A person who can be planned on projects, from SAP HR/CO. */
 export interface Resource {

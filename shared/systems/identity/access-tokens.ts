@@ -45,7 +45,13 @@ export class AccessTokens {
   readonly #verified = new Map<string, { claims: AccessTokenClaims; notBefore: number; expires: number }>();
   #verifiedUnder: KeyObject | undefined;
 
-  constructor(options: { key: () => Promise<Uint8Array>; issuer: string; audience: string; ttlSeconds: number; clock: Clock }) {
+  constructor(options: {
+    key: () => Promise<Uint8Array>;
+    issuer: string;
+    audience: string;
+    ttlSeconds: number;
+    clock: Clock;
+  }) {
     this.#key = options.key;
     this.#issuer = options.issuer;
     this.#audience = options.audience;
@@ -75,7 +81,9 @@ export class AccessTokens {
     const given = await this.#key();
     if (this.#keyObject?.given === given) return this.#keyObject.key;
     const bytes = Buffer.from(given);
-    this.#keyObject = this.#keyObject?.bytes.equals(bytes) ? { given, bytes, key: this.#keyObject.key } : { given, bytes, key: createSecretKey(bytes) };
+    this.#keyObject = this.#keyObject?.bytes.equals(bytes)
+      ? { given, bytes, key: this.#keyObject.key }
+      : { given, bytes, key: createSecretKey(bytes) };
     return this.#keyObject.key;
   }
 

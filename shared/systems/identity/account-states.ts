@@ -21,7 +21,11 @@ const TOPIC = "account-changed";
 
 export const accountCacheKey = (userId: string) => `account:${userId}`;
 
-const accountStateSchema = z.object({ username: z.string(), status: z.enum(["active", "disabled"]), roles: z.array(roleSchema) });
+const accountStateSchema = z.object({
+  username: z.string(),
+  status: z.enum(["active", "disabled"]),
+  roles: z.array(roleSchema),
+});
 
 function encode(user: AccountState): string {
   return JSON.stringify({ username: user.username, status: user.status, roles: user.roles });

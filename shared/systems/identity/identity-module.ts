@@ -18,7 +18,11 @@ import { RefreshTokenStore } from "./refresh-token-repository.js";
 import { UserRepository } from "./user-repository.js";
 
 export interface IdentityModuleDeps {
-  readonly settings: SettingsOf<typeof IDENTITY_SETTINGS> & { readonly DATA_DIR: string; readonly KEY_VAULT_URL?: string | undefined; readonly runningInAzure: boolean };
+  readonly settings: SettingsOf<typeof IDENTITY_SETTINGS> & {
+    readonly DATA_DIR: string;
+    readonly KEY_VAULT_URL?: string | undefined;
+    readonly runningInAzure: boolean;
+  };
   readonly db: Kysely<IdentityTables>;
   readonly clock: Clock;
   readonly cache: Cache;
@@ -43,7 +47,10 @@ export async function createIdentity(deps: IdentityModuleDeps): Promise<Identity
       ttlSeconds: settings.ACCESS_TOKEN_TTL_SECONDS,
       clock,
     }),
-    throttle: new LoginThrottle(cache, { maxFailures: settings.LOGIN_MAX_FAILURES, lockoutSeconds: settings.LOGIN_LOCKOUT_SECONDS }),
+    throttle: new LoginThrottle(cache, {
+      maxFailures: settings.LOGIN_MAX_FAILURES,
+      lockoutSeconds: settings.LOGIN_LOCKOUT_SECONDS,
+    }),
     audit: deps.audit,
     refreshTokenTtlSeconds: settings.REFRESH_TOKEN_TTL_SECONDS,
     selfRegistrationEnabled: settings.AUTH_SELF_REGISTRATION_ENABLED,
@@ -72,8 +79,12 @@ async function loadSigningKey({ settings, secrets }: IdentityModuleDeps): Promis
     return async () => (await fromStore()) ?? initial;
   }
   if (settings.runningInAzure || settings.KEY_VAULT_URL) {
-    throw new ConfigurationError(["jwt-signing-key: the Key Vault secret is missing; set it (at least 32 random bytes)"]);
+    throw new ConfigurationError([
+      "jwt-signing-key: the Key Vault secret is missing; set it (at least 32 random bytes)",
+    ]);
   }
-  const key = new TextEncoder().encode(localGeneratedSecret(settings.DATA_DIR, "jwt-signing-key", () => randomBytes(48).toString("base64url")));
+  const key = new TextEncoder().encode(
+    localGeneratedSecret(settings.DATA_DIR, "jwt-signing-key", () => randomBytes(48).toString("base64url")),
+  );
   return async () => key;
 }

@@ -58,18 +58,24 @@ export class IdentityService {
     if (!found || !passwordOk || found.user.status !== "active") {
       await throttle.recordFailure(username, actor.ipAddress);
       const reason = !found ? "unknown_user" : !passwordOk ? "bad_password" : "disabled";
-      await audit.record({ ...actor, ...(found ? { userId: found.user.id } : {}) }, {
-        action: "auth.login_failed",
-        resourceType: "user",
-        ...(found ? { resourceId: found.user.id } : {}),
-        details: { username: username.toLowerCase().slice(0, 100), reason },
-      });
+      await audit.record(
+        { ...actor, ...(found ? { userId: found.user.id } : {}) },
+        {
+          action: "auth.login_failed",
+          resourceType: "user",
+          ...(found ? { resourceId: found.user.id } : {}),
+          details: { username: username.toLowerCase().slice(0, 100), reason },
+        },
+      );
       this.#d.metrics.loginFailures.inc({ reason });
       throw new UnauthorizedError(INVALID_CREDENTIALS);
     }
     await throttle.recordSuccess(username);
     const user = await users.update(found.user.id, { lastLoginAt: this.#d.clock.now().toISOString() });
-    await audit.record({ ...actor, userId: user.id }, { action: "auth.login", resourceType: "user", resourceId: user.id });
+    await audit.record(
+      { ...actor, userId: user.id },
+      { action: "auth.login", resourceType: "user", resourceId: user.id },
+    );
     return this.#issue(user, randomUUID());
   }
 
@@ -78,35 +84,55 @@ export class IdentityService {
     const stored = await refreshTokens.find(refreshToken);
     if (!stored) throw new UnauthorizedError("The refresh token is invalid");
     if (stored.revoked_at) throw new UnauthorizedError("The refresh token has been revoked");
-    if (stored.expires_at <= this.#d.clock.now().toISOString()) throw new UnauthorizedError("The refresh token has expired");
+    if (stored.expires_at <= this.#d.clock.now().toISOString())
+      throw new UnauthorizedError("The refresh token has expired");
     if (stored.used_at || !(await refreshTokens.markUsed(stored.id))) {
       const revoked = await refreshTokens.revokeFamily(stored.family_id, "reuse_detected");
-      await audit.record({ ...actor, userId: stored.user_id }, {
-        action: "auth.refresh_token_reused",
-        resourceType: "refresh_token_family",
-        resourceId: stored.family_id,
-        details: { revoked_tokens: revoked },
-      });
+      await audit.record(
+        { ...actor, userId: stored.user_id },
+        {
+          action: "auth.refresh_token_reused",
+          resourceType: "refresh_token_family",
+          resourceId: stored.family_id,
+          details: { revoked_tokens: revoked },
+        },
+      );
       throw new UnauthorizedError("The refresh token was already used; its session has been revoked");
     }
     const user = await users.findById(stored.user_id);
     if (!user || user.status !== "active") throw new UnauthorizedError("The account is disabled");
-    await audit.record({ ...actor, userId: user.id }, { action: "auth.token_refreshed", resourceType: "refresh_token_family", resourceId: stored.family_id });
+    await audit.record(
+      { ...actor, userId: user.id },
+      { action: "auth.token_refreshed", resourceType: "refresh_token_family", resourceId: stored.family_id },
+    );
     return this.#issue(user, stored.family_id);
   }
 
   /** Revokes the session of the given refresh token, or every session of the caller. */
-  async logout(principal: Principal, refreshToken: string | undefined, actor: Actor): Promise<{ revoked_sessions: number }> {
+  async logout(
+    principal: Principal,
+    refreshToken: string | undefined,
+    actor: Actor,
+  ): Promise<{ revoked_sessions: number }> {
     const { refreshTokens, audit } = this.#d;
     let revoked: number;
     if (refreshToken) {
       const stored = await refreshTokens.find(refreshToken);
-      if (!stored || stored.user_id !== principal.userId) throw new ValidationError([{ field: "refresh_token", message: "is not a session of this user" }]);
+      if (!stored || stored.user_id !== principal.userId)
+        throw new ValidationError([{ field: "refresh_token", message: "is not a session of this user" }]);
       revoked = await refreshTokens.revokeFamily(stored.family_id, "logout");
     } else {
       revoked = await refreshTokens.revokeAllForUser(principal.userId, "logout");
     }
-    await audit.record({ ...actor, userId: principal.userId }, { action: "auth.logout", resourceType: "user", resourceId: principal.userId, details: { revoked_tokens: revoked, scope: refreshToken ? "session" : "all" } });
+    await audit.record(
+      { ...actor, userId: principal.userId },
+      {
+        action: "auth.logout",
+        resourceType: "user",
+        resourceId: principal.userId,
+        details: { revoked_tokens: revoked, scope: refreshToken ? "session" : "all" },
+      },
+    );
     return { revoked_sessions: revoked > 0 ? 1 : 0 };
   }
 
@@ -131,14 +157,30 @@ export class IdentityService {
 
   async register(username: string, password: string, actor: Actor): Promise<User> {
     if (!this.#d.selfRegistrationEnabled) throw new NotFoundError("Route");
-    const user = await this.#d.users.create({ username, passwordHash: await hashPassword(password), roles: ["viewer"] });
-    await this.#d.audit.record({ ...actor, userId: user.id }, { action: "auth.registered", resourceType: "user", resourceId: user.id });
+    const user = await this.#d.users.create({
+      username,
+      passwordHash: await hashPassword(password),
+      roles: ["viewer"],
+    });
+    await this.#d.audit.record(
+      { ...actor, userId: user.id },
+      { action: "auth.registered", resourceType: "user", resourceId: user.id },
+    );
     return user;
   }
 
   async createUser(input: { username: string; password: string; roles: readonly Role[] }, actor: Actor): Promise<User> {
-    const user = await this.#d.users.create({ username: input.username, passwordHash: await hashPassword(input.password), roles: input.roles });
-    await this.#d.audit.record(actor, { action: "user.created", resourceType: "user", resourceId: user.id, details: { username: user.username, roles: user.roles } });
+    const user = await this.#d.users.create({
+      username: input.username,
+      passwordHash: await hashPassword(input.password),
+      roles: input.roles,
+    });
+    await this.#d.audit.record(actor, {
+      action: "user.created",
+      resourceType: "user",
+      resourceId: user.id,
+      details: { username: user.username, roles: user.roles },
+    });
     return user;
   }
 
@@ -157,28 +199,44 @@ export class IdentityService {
   }
 
   async setStatus(userId: string, status: UserStatus, actor: Actor): Promise<User> {
-    if (status === "disabled" && userId === actor.userId) throw new ForbiddenError("You cannot disable your own account");
+    if (status === "disabled" && userId === actor.userId)
+      throw new ForbiddenError("You cannot disable your own account");
     const user = await this.#d.users.update(userId, { status });
     // Sessions first: they are SQL, like the change; the broadcast needs Redis.
     if (status === "disabled") await this.#d.refreshTokens.revokeAllForUser(userId, "user_disabled");
     await this.#d.accountStates.changed(user);
-    await this.#d.audit.record(actor, { action: status === "disabled" ? "user.disabled" : "user.enabled", resourceType: "user", resourceId: userId });
+    await this.#d.audit.record(actor, {
+      action: status === "disabled" ? "user.disabled" : "user.enabled",
+      resourceType: "user",
+      resourceId: userId,
+    });
     return user;
   }
 
   async setRoles(userId: string, roles: readonly Role[], actor: Actor): Promise<User> {
-    if (userId === actor.userId && !roles.includes("admin")) throw new ForbiddenError("You cannot remove your own admin role");
+    if (userId === actor.userId && !roles.includes("admin"))
+      throw new ForbiddenError("You cannot remove your own admin role");
     const before = await this.#d.users.getById(userId);
     const user = await this.#d.users.update(userId, { roles });
     await this.#d.accountStates.changed(user);
-    await this.#d.audit.record(actor, { action: "user.roles_changed", resourceType: "user", resourceId: userId, details: { before: before.roles, after: roles } });
+    await this.#d.audit.record(actor, {
+      action: "user.roles_changed",
+      resourceType: "user",
+      resourceId: userId,
+      details: { before: before.roles, after: roles },
+    });
     return user;
   }
 
   async resetPassword(userId: string, password: string, actor: Actor): Promise<User> {
     const user = await this.#d.users.update(userId, { passwordHash: await hashPassword(password) });
     const revoked = await this.#d.refreshTokens.revokeAllForUser(userId, "password_reset");
-    await this.#d.audit.record(actor, { action: "user.password_reset", resourceType: "user", resourceId: userId, details: { revoked_tokens: revoked } });
+    await this.#d.audit.record(actor, {
+      action: "user.password_reset",
+      resourceType: "user",
+      resourceId: userId,
+      details: { revoked_tokens: revoked },
+    });
     return user;
   }
 
@@ -191,6 +249,11 @@ export class IdentityService {
       this.#d.accessTokens.sign({ userId: user.id, username: user.username, roles: user.roles }),
       this.#d.refreshTokens.issue(user.id, familyId, this.#d.refreshTokenTtlSeconds),
     ]);
-    return { access_token: access, refresh_token: refresh.token, token_type: "Bearer", expires_in: this.#d.accessTokens.ttlSeconds };
+    return {
+      access_token: access,
+      refresh_token: refresh.token,
+      token_type: "Bearer",
+      expires_in: this.#d.accessTokens.ttlSeconds,
+    };
   }
 }

@@ -52,8 +52,7 @@ export const IDENTITY_SETTINGS = {
   },
   LOCAL_ADMIN_PASSWORD: {
     scope: "local",
-    description:
-      "Password of that admin (documented default: local-admin-password). Refused in Azure.",
+    description: "Password of that admin (documented default: local-admin-password). Refused in Azure.",
     schema: z.string().min(8).default("local-admin-password"),
   },
   JWT_SIGNING_KEY: {

@@ -5,4 +5,12 @@ export type { IdentityTables } from "./identity-tables.js";
 export { identityMigrations } from "./identity-migrations.js";
 export type { IdentityService, Principal, TokenPair } from "./identity-service.js";
 export type { AccessTokenClaims } from "./access-tokens.js";
-export { UserRepository, usernameSchema, passwordSchema, rolesSchema, type User, type UserStatus, type Page } from "./user-repository.js";
+export {
+  UserRepository,
+  usernameSchema,
+  passwordSchema,
+  rolesSchema,
+  type User,
+  type UserStatus,
+  type Page,
+} from "./user-repository.js";

@@ -27,13 +27,19 @@ export class LoginThrottle {
   async assertAllowed(username: string, clientIp: string | undefined): Promise<void> {
     for (const { key, max } of this.#keys(username, clientIp)) {
       if (Number((await this.#cache.get(key)) ?? 0) >= max) {
-        throw new RateLimitedError(this.#lockoutSeconds, "TOO_MANY_ATTEMPTS", "Too many failed logins; try again later");
+        throw new RateLimitedError(
+          this.#lockoutSeconds,
+          "TOO_MANY_ATTEMPTS",
+          "Too many failed logins; try again later",
+        );
       }
     }
   }
 
   async recordFailure(username: string, clientIp: string | undefined): Promise<void> {
-    await Promise.all(this.#keys(username, clientIp).map(({ key }) => this.#cache.increment(key, this.#lockoutSeconds)));
+    await Promise.all(
+      this.#keys(username, clientIp).map(({ key }) => this.#cache.increment(key, this.#lockoutSeconds)),
+    );
   }
 
   async recordSuccess(username: string): Promise<void> {

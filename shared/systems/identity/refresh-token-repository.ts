@@ -42,7 +42,11 @@ export class RefreshTokenStore {
   }
 
   async find(token: string): Promise<RefreshTokensTable | undefined> {
-    return this.#db.selectFrom("refresh_tokens").selectAll().where("token_hash", "=", hashToken(token)).executeTakeFirst();
+    return this.#db
+      .selectFrom("refresh_tokens")
+      .selectAll()
+      .where("token_hash", "=", hashToken(token))
+      .executeTakeFirst();
   }
 
   /**

@@ -26,7 +26,11 @@ export const usernameSchema = z
   .max(100)
   .regex(/^[A-Za-z0-9._@-]+$/, "may contain letters, digits and . _ @ - only");
 export const passwordSchema = z.string().min(12, "must be at least 12 characters").max(128);
-export const rolesSchema = z.array(roleSchema).min(1).max(4).transform((r) => [...new Set(r)]);
+export const rolesSchema = z
+  .array(roleSchema)
+  .min(1)
+  .max(4)
+  .transform((r) => [...new Set(r)]);
 
 export interface Page<T> {
   readonly items: readonly T[];
@@ -71,14 +75,22 @@ export class UserRepository {
 
   /** Usernames are matched case-insensitively (stored lower-case). */
   async findCredentials(username: string): Promise<{ user: User; passwordHash: string } | undefined> {
-    const row = await this.#db.selectFrom("users").selectAll().where("username", "=", username.toLowerCase()).executeTakeFirst();
+    const row = await this.#db
+      .selectFrom("users")
+      .selectAll()
+      .where("username", "=", username.toLowerCase())
+      .executeTakeFirst();
     return row && { user: toUser(row), passwordHash: row.password_hash };
   }
 
   async create(input: { username: string; passwordHash: string; roles: readonly Role[] }): Promise<User> {
     const now = this.#clock.now().toISOString();
     const username = input.username.toLowerCase();
-    const existing = await this.#db.selectFrom("users").select("id").where("username", "=", username).executeTakeFirst();
+    const existing = await this.#db
+      .selectFrom("users")
+      .select("id")
+      .where("username", "=", username)
+      .executeTakeFirst();
     if (existing) throw new ConflictError(`User '${username}' already exists`, { field: "username" });
     const row: UsersTable = {
       id: randomUUID(),
@@ -94,7 +106,8 @@ export class UserRepository {
       await this.#db.insertInto("users").values(row).execute();
     } catch (error) {
       // Lost a race with a concurrent create of the same name: the unique index decides.
-      if (await this.findCredentials(username)) throw new ConflictError(`User '${username}' already exists`, { field: "username" });
+      if (await this.findCredentials(username))
+        throw new ConflictError(`User '${username}' already exists`, { field: "username" });
       throw error;
     }
     return toUser(row);
@@ -107,7 +120,10 @@ export class UserRepository {
     return { items: rows.map(toUser), page: filter.page, pageSize: filter.pageSize, total };
   }
 
-  async update(id: string, changes: { status?: UserStatus; roles?: readonly Role[]; passwordHash?: string; lastLoginAt?: string }): Promise<User> {
+  async update(
+    id: string,
+    changes: { status?: UserStatus; roles?: readonly Role[]; passwordHash?: string; lastLoginAt?: string },
+  ): Promise<User> {
     const result = await this.#db
       .updateTable("users")
       .set({

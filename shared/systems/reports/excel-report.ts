@@ -109,10 +109,16 @@ const PROGRESS_EVERY = 10_000;
 const DRAIN_POLL_MS = 250;
 /** Every data row's (empty) row style: one object, so exceljs registers it once, not per row. */
 const ROW_STYLE = {};
-const DEFAULT_WIDTH: Readonly<Record<CellKind, number>> = { text: 16, money: 15, date: 12, number: 12, percent: 10, hours: 11 };
+const DEFAULT_WIDTH: Readonly<Record<CellKind, number>> = {
+  text: 16,
+  money: 15,
+  date: 12,
+  number: 12,
+  percent: 10,
+  hours: 11,
+};
 /** exceljs's Enums.ValueType.String, the cell type a style is registered for. */
 const VALUE_TYPE_STRING = 3;
-
 
 // ---------------------------------------------------------------------------------------------
 // The slice of exceljs's streaming writer this module uses (its typings describe the in-memory
@@ -145,7 +151,11 @@ interface WorkbookWriter {
   lastModifiedBy: string;
   title: string;
   readonly styles: StyleRegistry;
-  readonly zip: { unpipe(destination?: NodeJS.WritableStream): unknown; on(event: "error", listener: (error: Error) => void): unknown; off(event: "error", listener: (error: Error) => void): unknown };
+  readonly zip: {
+    unpipe(destination?: NodeJS.WritableStream): unknown;
+    on(event: "error", listener: (error: Error) => void): unknown;
+    off(event: "error", listener: (error: Error) => void): unknown;
+  };
   addWorksheet(name: string, options: { views?: object[] }): SheetWriter;
   commit(): Promise<unknown>;
 }
@@ -158,13 +168,16 @@ interface SheetInlet {
 }
 
 function internalsChanged(what: string): Error {
-  return new Error(`excel-report: exceljs internals changed (${what}); shared/systems/reports/excel-report.ts was written against exceljs 4.4.0`);
+  return new Error(
+    `excel-report: exceljs internals changed (${what}); shared/systems/reports/excel-report.ts was written against exceljs 4.4.0`,
+  );
 }
 
 function inletOf(sheet: SheetWriter): SheetInlet {
   const pipes = sheet.stream.pipes;
   const inlet = Array.isArray(pipes) && pipes.length === 1 ? (pipes[0] as SheetInlet | undefined) : undefined;
-  if (!inlet || typeof inlet.once !== "function" || typeof queuedBytes(inlet) !== "number") throw internalsChanged("worksheet.stream.pipes[0] is not archiver's PassThrough");
+  if (!inlet || typeof inlet.once !== "function" || typeof queuedBytes(inlet) !== "number")
+    throw internalsChanged("worksheet.stream.pipes[0] is not archiver's PassThrough");
   return inlet;
 }
 
@@ -207,7 +220,8 @@ class Styles {
       const id = this.#registry.addStyleModel(style, VALUE_TYPE_STRING);
       const xfs = this.#registry.model?.styles;
       const xf: unknown = Array.isArray(xfs) ? (xfs as unknown[])[id] : undefined;
-      if (typeof xf !== "string" || !xf.startsWith("<xf ")) throw internalsChanged("workbook.styles.model.styles does not hold rendered <xf> elements");
+      if (typeof xf !== "string" || !xf.startsWith("<xf "))
+        throw internalsChanged("workbook.styles.model.styles does not hold rendered <xf> elements");
       // The registry indexes styles by their original XML, so later cells with this style
       // object (a WeakMap hit) or an equal one get the same, patched, id.
       if (!xf.includes("quotePrefix")) (xfs as string[])[id] = xf.replace("<xf ", '<xf quotePrefix="1" ');
@@ -258,7 +272,8 @@ function toDateSerial(value: string): number | undefined {
   if (!match) return undefined;
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
   const date = new Date(Date.UTC(year, month - 1, day));
-  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day || year < 1900) return undefined;
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day || year < 1900)
+    return undefined;
   const serial = date.getTime() / MS_PER_DAY + EXCEL_EPOCH_OFFSET_DAYS;
   if (dateSerials.size >= DATE_CACHE_LIMIT) dateSerials.clear();
   dateSerials.set(value, serial);
@@ -271,8 +286,12 @@ function toDateSerial(value: string): number | undefined {
 function checkSheetNames(names: readonly string[]): void {
   const seen = new Set<string>();
   for (const name of names) {
-    if (name.length === 0 || name.length > 31 || /[\\/?*[\]:]/.test(name) || name.startsWith("'") || name.endsWith("'")) throw new Error(`excel-report: invalid sheet name ${JSON.stringify(name)} (1-31 characters, none of \\ / ? * [ ] :, no leading or trailing ')`);
-    if (name.toLowerCase() === "history") throw new Error(`excel-report: Excel reserves the sheet name ${JSON.stringify(name)}`);
+    if (name.length === 0 || name.length > 31 || /[\\/?*[\]:]/.test(name) || name.startsWith("'") || name.endsWith("'"))
+      throw new Error(
+        `excel-report: invalid sheet name ${JSON.stringify(name)} (1-31 characters, none of \\ / ? * [ ] :, no leading or trailing ')`,
+      );
+    if (name.toLowerCase() === "history")
+      throw new Error(`excel-report: Excel reserves the sheet name ${JSON.stringify(name)}`);
     if (seen.has(name.toLowerCase())) throw new Error(`excel-report: duplicate sheet name ${JSON.stringify(name)}`);
     seen.add(name.toLowerCase());
   }
@@ -280,7 +299,8 @@ function checkSheetNames(names: readonly string[]): void {
 
 function columnLetters(column: number): string {
   let letters = "";
-  for (let n = column; n > 0; n = Math.floor((n - 1) / 26)) letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
+  for (let n = column; n > 0; n = Math.floor((n - 1) / 26))
+    letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
   return letters;
 }
 
@@ -296,7 +316,11 @@ function columnLetters(column: number): string {
  * (a bad value, a failing row source, an output error) the output is destroyed with the error,
  * so an upload reading it fails instead of storing a truncated file, and the promise rejects.
  */
-export async function writeExcelReport(report: ExcelReport, output: Writable, onProgress?: (rowsWritten: number) => void): Promise<{ rows: number }> {
+export async function writeExcelReport(
+  report: ExcelReport,
+  output: Writable,
+  onProgress?: (rowsWritten: number) => void,
+): Promise<{ rows: number }> {
   const dataSheets = [report.details, report.chartData, ...(report.extra ?? [])];
   checkSheetNames([SUMMARY_SHEET, ...dataSheets.map((s) => s.name)]);
   for (const sheet of dataSheets) {
@@ -319,7 +343,11 @@ export async function writeExcelReport(report: ExcelReport, output: Writable, on
   output.on("error", onError);
   output.on("close", onClose);
 
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: true, useSharedStrings: false }) as unknown as WorkbookWriter;
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+    stream: output,
+    useStyles: true,
+    useSharedStrings: false,
+  }) as unknown as WorkbookWriter;
   workbook.zip.on("error", onError);
   workbook.creator = "finance-integration-platform";
   workbook.lastModifiedBy = "finance-integration-platform";
@@ -345,7 +373,9 @@ export async function writeExcelReport(report: ExcelReport, output: Writable, on
     return true;
   };
   const badValue = (where: string, value: string, kind: CellKind) =>
-    new ReportDataError(`excel-report: ${where}: ${JSON.stringify(value)} is not ${kind === "date" ? "a date (YYYY-MM-DD)" : `a decimal string (${kind})`}`);
+    new ReportDataError(
+      `excel-report: ${where}: ${JSON.stringify(value)} is not ${kind === "date" ? "a date (YYYY-MM-DD)" : `a decimal string (${kind})`}`,
+    );
 
   /** Waits while the sheet's queued XML is above the high-water mark (the backpressure of the whole chain). */
   const waitForRoom = async (inlet: SheetInlet) => {
@@ -383,7 +413,8 @@ export async function writeExcelReport(report: ExcelReport, output: Writable, on
     for (const [i, item] of report.summary.entries()) {
       const row = sheet.getRow(++rowNumber);
       textCell(row.getCell(1), item.label, styles.of("text", { bold: true }));
-      if (!valueCell(row.getCell(2), item.value, item.kind, styles.of(item.kind))) throw badValue(`${SUMMARY_SHEET} item ${i + 1} (${JSON.stringify(item.label)})`, item.value, item.kind);
+      if (!valueCell(row.getCell(2), item.value, item.kind, styles.of(item.kind)))
+        throw badValue(`${SUMMARY_SHEET} item ${i + 1} (${JSON.stringify(item.label)})`, item.value, item.kind);
       row.commit();
     }
     sheet.commit();
@@ -391,8 +422,12 @@ export async function writeExcelReport(report: ExcelReport, output: Writable, on
 
   const writeDataSheet = async (spec: ReportSheet) => {
     const columns = spec.columns;
-    const sheet = workbook.addWorksheet(spec.name, { views: [{ state: "frozen", xSplit: 0, ySplit: 1, topLeftCell: "A2", activeCell: "A2" }] });
-    sheet.columns = columns.map((c) => ({ width: c.width ?? Math.max(DEFAULT_WIDTH[c.kind], Math.min(50, c.header.length + 2)) }));
+    const sheet = workbook.addWorksheet(spec.name, {
+      views: [{ state: "frozen", xSplit: 0, ySplit: 1, topLeftCell: "A2", activeCell: "A2" }],
+    });
+    sheet.columns = columns.map((c) => ({
+      width: c.width ?? Math.max(DEFAULT_WIDTH[c.kind], Math.min(50, c.header.length + 2)),
+    }));
     const inlet = inletOf(sheet);
     const cellStyles = columns.map((c) => styles.of(c.kind));
     const header = sheet.getRow(1);
@@ -403,14 +438,22 @@ export async function writeExcelReport(report: ExcelReport, output: Writable, on
     let rowNumber = 1;
     const writeRow = (values: ReportRow) => {
       if (failure) throw failure; // the output failed while we waited for this row
-      if (rowNumber === EXCEL_MAX_ROWS) throw new ReportDataError(`excel-report: sheet ${JSON.stringify(spec.name)} has more than ${EXCEL_MAX_ROWS - 1} data rows, more than Excel can open`);
+      if (rowNumber === EXCEL_MAX_ROWS)
+        throw new ReportDataError(
+          `excel-report: sheet ${JSON.stringify(spec.name)} has more than ${EXCEL_MAX_ROWS - 1} data rows, more than Excel can open`,
+        );
       const row = sheet.getRow(++rowNumber);
       row.style = ROW_STYLE;
       for (let i = 0; i < columns.length; i++) {
         const column = columns[i]!;
         const value = values[column.key];
         if (value === null || value === undefined) continue; // no cell at all: empty
-        if (!valueCell(row.getCell(i + 1), value, column.kind, cellStyles[i]!)) throw badValue(`sheet ${JSON.stringify(spec.name)} row ${rowNumber} column ${JSON.stringify(column.key)}`, value, column.kind);
+        if (!valueCell(row.getCell(i + 1), value, column.kind, cellStyles[i]!))
+          throw badValue(
+            `sheet ${JSON.stringify(spec.name)} row ${rowNumber} column ${JSON.stringify(column.key)}`,
+            value,
+            column.kind,
+          );
       }
       row.commit();
       rowsWritten++;

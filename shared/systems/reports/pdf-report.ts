@@ -137,10 +137,17 @@ function titlePage(report: PdfReport): Content {
 
 function summarySection(summary: PdfReport["summary"]): Content {
   const heading: Content = { text: "Summary", style: "heading" };
-  if (summary.length === 0) return { pageBreak: "before", stack: [heading, { text: "No summary figures.", style: "note" }] };
+  if (summary.length === 0)
+    return { pageBreak: "before", stack: [heading, { text: "No summary figures.", style: "note" }] };
   const body: TableCell[][] = [
-    [{ text: "Item", style: "headerCell" }, { text: "Value", style: "headerCell", alignment: "right" }],
-    ...summary.map((entry): TableCell[] => [{ text: pdfText(entry.label) }, { text: pdfText(entry.value), alignment: "right" }]),
+    [
+      { text: "Item", style: "headerCell" },
+      { text: "Value", style: "headerCell", alignment: "right" },
+    ],
+    ...summary.map((entry): TableCell[] => [
+      { text: pdfText(entry.label) },
+      { text: pdfText(entry.value), alignment: "right" },
+    ]),
   ];
   return {
     pageBreak: "before",
@@ -157,16 +164,30 @@ function tableSection(table: PdfTable, maxRows: number): Content[] {
   const widths = aligns.map((align) => (align === "right" && anyFlexible ? "auto" : "*"));
   const section: Content[] = [
     // A new page per table; only here can pdfmake switch orientation.
-    { text: pdfText(table.title), style: "heading", pageBreak: "before", pageOrientation: wide ? "landscape" : "portrait" },
+    {
+      text: pdfText(table.title),
+      style: "heading",
+      pageBreak: "before",
+      pageOrientation: wide ? "landscape" : "portrait",
+    },
   ];
   if (table.columns.length === 0) {
     section.push({ text: "This table has no columns.", style: "note" });
     return section;
   }
-  const header: TableCell[] = table.columns.map((column, i) => ({ text: pdfText(column.header), style: "headerCell", alignment: aligns[i] }));
+  const header: TableCell[] = table.columns.map((column, i) => ({
+    text: pdfText(column.header),
+    style: "headerCell",
+    alignment: aligns[i],
+  }));
   const body: TableCell[][] = [header];
   for (const row of shown) {
-    body.push(table.columns.map((column, i): TableCell => ({ text: pdfText(cellValue(row, column.key)), alignment: aligns[i] })));
+    body.push(
+      table.columns.map((column, i): TableCell => ({
+        text: pdfText(cellValue(row, column.key)),
+        alignment: aligns[i],
+      })),
+    );
   }
   section.push({
     table: { headerRows: 1, widths, body },
@@ -215,14 +236,28 @@ function looksNumeric(key: string, rows: readonly Readonly<Record<string, string
 
 // Characters outside Latin-1 that WinAnsiEncoding still has (the keys of pdfkit's WIN_ANSI_MAP).
 const WIN_ANSI_EXTRA: ReadonlySet<number> = new Set([
-  402, 710, 732, 338, 339, 352, 353, 376, 381, 382, 8211, 8212, 8216, 8217, 8218, 8220, 8221, 8222,
-  8224, 8225, 8226, 8230, 8240, 8249, 8250, 8364, 8482,
+  402, 710, 732, 338, 339, 352, 353, 376, 381, 382, 8211, 8212, 8216, 8217, 8218, 8220, 8221, 8222, 8224, 8225, 8226,
+  8230, 8240, 8249, 8250, 8364, 8482,
 ]);
 // Common characters with no WinAnsi glyph and no useful Unicode decomposition.
 const FALLBACK: Readonly<Record<string, string>> = {
-  "\u2212": "-", "\u2010": "-", "\u2011": "-", "\u2012": "–", "\u2015": "—",
-  "Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "ı": "i", "ħ": "h", "Ħ": "H",
-  "\u200b": "", "\u200c": "", "\u200d": "", "\u2060": "", "\ufeff": "",
+  "\u2212": "-",
+  "\u2010": "-",
+  "\u2011": "-",
+  "\u2012": "–",
+  "\u2015": "—",
+  Ł: "L",
+  ł: "l",
+  Đ: "D",
+  đ: "d",
+  ı: "i",
+  ħ: "h",
+  Ħ: "H",
+  "\u200b": "",
+  "\u200c": "",
+  "\u200d": "",
+  "\u2060": "",
+  "\ufeff": "",
 };
 
 function isWinAnsi(ch: string): boolean {

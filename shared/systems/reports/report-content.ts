@@ -37,9 +37,13 @@ const TITLES: Record<ReportType, string> = {
   billing_report: "Billing report",
 };
 
-const col = (key: string, header: string, kind: CellKind, width?: number): ReportColumn => ({ key, header, kind, ...(width ? { width } : {}) });
+const col = (key: string, header: string, kind: CellKind, width?: number): ReportColumn => ({
+  key,
+  header,
+  kind,
+  ...(width ? { width } : {}),
+});
 const amount = (m: { amount: string } | null) => m?.amount ?? null;
-
 
 /** Sums decimal strings per currency exactly (minor units), for summary and chart lines. */
 class Totals {
@@ -55,14 +59,21 @@ class Totals {
   }
 }
 
-
 /**
  * Turns merged projects (and billing entries) into a report's content. Exact money all the
  * way: sums are in minor units per currency, never across currencies.
  */
-export function buildReportContent(request: ReportRequest, projects: readonly MergedProject[], billing: ReadonlyMap<string, readonly BillingEntry[]>, notFound: readonly string[]): ReportContent {
-  const summary: { label: string; value: string; kind: CellKind }[] = [{ label: "Projects", value: String(projects.length), kind: "number" }];
-  if (notFound.length > 0) summary.push({ label: "Projects SAP does not know (left out)", value: notFound.join(", "), kind: "text" });
+export function buildReportContent(
+  request: ReportRequest,
+  projects: readonly MergedProject[],
+  billing: ReadonlyMap<string, readonly BillingEntry[]>,
+  notFound: readonly string[],
+): ReportContent {
+  const summary: { label: string; value: string; kind: CellKind }[] = [
+    { label: "Projects", value: String(projects.length), kind: "number" },
+  ];
+  if (notFound.length > 0)
+    summary.push({ label: "Projects SAP does not know (left out)", value: notFound.join(", "), kind: "text" });
   let details: Table;
   let chartData: Table;
 
@@ -75,7 +86,12 @@ export function buildReportContent(request: ReportRequest, projects: readonly Me
       totals.add("billed", p.currency, p.billing.billedToDate);
       if (p.currency && p.costs.planned && p.costs.actual) {
         const key = `${p.department ?? "-"}|${p.currency}`;
-        const d = byDepartment.get(key) ?? { department: p.department ?? "-", currency: p.currency, planned: 0n, actual: 0n };
+        const d = byDepartment.get(key) ?? {
+          department: p.department ?? "-",
+          currency: p.currency,
+          planned: 0n,
+          actual: 0n,
+        };
         d.planned += parseMoney(p.costs.planned.amount, p.currency);
         d.actual += parseMoney(p.costs.actual.amount, p.currency);
         byDepartment.set(key, d);
@@ -94,8 +110,13 @@ export function buildReportContent(request: ReportRequest, projects: readonly Me
         remainingToBill: amount(p.billing.remainingToBill),
       };
     });
-    for (const [label, key] of [["Contract value", "contract"], ["Actual cost", "actual"], ["Billed to date", "billed"]] as const) {
-      for (const [currency, minor] of totals.entries(key)) summary.push({ label: `${label} (${currency})`, value: toMoney(minor, currency).amount, kind: "money" });
+    for (const [label, key] of [
+      ["Contract value", "contract"],
+      ["Actual cost", "actual"],
+      ["Billed to date", "billed"],
+    ] as const) {
+      for (const [currency, minor] of totals.entries(key))
+        summary.push({ label: `${label} (${currency})`, value: toMoney(minor, currency).amount, kind: "money" });
     }
     details = {
       name: "Details",
@@ -116,10 +137,20 @@ export function buildReportContent(request: ReportRequest, projects: readonly Me
     };
     chartData = {
       name: "Chart data",
-      columns: [col("department", "Department", "text"), col("currency", "Currency", "text"), col("planned", "Planned cost", "money"), col("actual", "Actual cost", "money")],
+      columns: [
+        col("department", "Department", "text"),
+        col("currency", "Currency", "text"),
+        col("planned", "Planned cost", "money"),
+        col("actual", "Actual cost", "money"),
+      ],
       rows: [...byDepartment.values()]
         .sort((a, b) => (a.department + a.currency < b.department + b.currency ? -1 : 1))
-        .map((d) => ({ department: d.department, currency: d.currency, planned: toMoney(d.planned, d.currency).amount, actual: toMoney(d.actual, d.currency).amount })),
+        .map((d) => ({
+          department: d.department,
+          currency: d.currency,
+          planned: toMoney(d.planned, d.currency).amount,
+          actual: toMoney(d.actual, d.currency).amount,
+        })),
     };
   } else if (request.reportType === "project_status") {
     const byStatus = new Map<string, number>();
@@ -140,7 +171,8 @@ export function buildReportContent(request: ReportRequest, projects: readonly Me
         issues: String(p.validation.issues.length),
       };
     });
-    for (const [status, count] of [...byStatus].sort()) summary.push({ label: `SAP status ${status}`, value: String(count), kind: "number" });
+    for (const [status, count] of [...byStatus].sort())
+      summary.push({ label: `SAP status ${status}`, value: String(count), kind: "number" });
     details = {
       name: "Details",
       columns: [
@@ -175,11 +207,20 @@ export function buildReportContent(request: ReportRequest, projects: readonly Me
         totals.add("billed", e.currency, money);
         const month = `${e.billingDate.slice(0, 7)}|${e.currency}`;
         byMonth.set(month, (byMonth.get(month) ?? 0n) + e.amountMinor);
-        rows.push({ projectId: p.projectId, entryId: e.entryId, billingDate: e.billingDate, kind: e.kind, description: e.description, amount: money.amount, currency: e.currency });
+        rows.push({
+          projectId: p.projectId,
+          entryId: e.entryId,
+          billingDate: e.billingDate,
+          kind: e.kind,
+          description: e.description,
+          amount: money.amount,
+          currency: e.currency,
+        });
       }
     }
     summary.push({ label: "Billing entries", value: String(rows.length), kind: "number" });
-    for (const [currency, minor] of totals.entries("billed")) summary.push({ label: `Billed (${currency})`, value: toMoney(minor, currency).amount, kind: "money" });
+    for (const [currency, minor] of totals.entries("billed"))
+      summary.push({ label: `Billed (${currency})`, value: toMoney(minor, currency).amount, kind: "money" });
     details = {
       name: "Details",
       columns: [
@@ -209,8 +250,22 @@ export function buildReportContent(request: ReportRequest, projects: readonly Me
     ? [
         {
           name: "Resources",
-          columns: [col("projectId", "Project", "text", 14), col("resourceId", "Resource", "text", 10), col("pep", "WBS element (PEP)", "text", 20), col("plannedHours", "Planned hours", "hours", 14), col("actualHours", "Actual hours", "hours", 14)],
-          rows: projects.flatMap((p) => p.resourcePlanning.assignments.map((a) => ({ projectId: p.projectId, resourceId: a.resourceId, pep: a.pep, plannedHours: a.plannedHours, actualHours: a.actualHours }))),
+          columns: [
+            col("projectId", "Project", "text", 14),
+            col("resourceId", "Resource", "text", 10),
+            col("pep", "WBS element (PEP)", "text", 20),
+            col("plannedHours", "Planned hours", "hours", 14),
+            col("actualHours", "Actual hours", "hours", 14),
+          ],
+          rows: projects.flatMap((p) =>
+            p.resourcePlanning.assignments.map((a) => ({
+              projectId: p.projectId,
+              resourceId: a.resourceId,
+              pep: a.pep,
+              plannedHours: a.plannedHours,
+              actualHours: a.actualHours,
+            })),
+          ),
         },
       ]
     : [];

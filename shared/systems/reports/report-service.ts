@@ -56,7 +56,10 @@ export interface ReportServiceOptions {
   readonly jobs: JobProtocol;
 }
 
-const CONTENT_TYPES = { excel: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", pdf: "application/pdf" } as const;
+const CONTENT_TYPES = {
+  excel: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+  pdf: "application/pdf",
+} as const;
 const EXTENSIONS = { excel: "xlsx", pdf: "pdf" } as const;
 /** Retry delays grow 15 s, 30 s, 60 s, ... (capped at 10 minutes). */
 const backoffSeconds = (attempt: number) => Math.min(600, 15 * 2 ** (attempt - 1));
@@ -108,8 +111,25 @@ export class ReportService {
           completed_at: null,
         })
         .execute();
-      await this.#o.audit.record(actor, { action: "report.requested", resourceType: "report", resourceId: reportId, details: { report_type: request.reportType, format: request.options.format, projects: request.projectIds.length } }, trx);
-      const message = { messageId: reportId, body: { reportId }, ...(actor.correlationId ? { correlationId: actor.correlationId } : {}) };
+      await this.#o.audit.record(
+        actor,
+        {
+          action: "report.requested",
+          resourceType: "report",
+          resourceId: reportId,
+          details: {
+            report_type: request.reportType,
+            format: request.options.format,
+            projects: request.projectIds.length,
+          },
+        },
+        trx,
+      );
+      const message = {
+        messageId: reportId,
+        body: { reportId },
+        ...(actor.correlationId ? { correlationId: actor.correlationId } : {}),
+      };
       return { job: reportId, kind: "report", jobId: reportId, queue: REPORTS_QUEUES.reportRequests, message };
     });
     return this.#get(reportId);
@@ -124,17 +144,37 @@ export class ReportService {
 
   async listReports(userId: string, page: number, pageSize: number): Promise<{ items: Report[]; total: number }> {
     const q = this.#o.db.selectFrom("report_requests").where("requested_by", "=", userId);
-    const { rows, total } = await selectPage(q, [["created_at", "desc"], ["report_id", "asc"]], page, pageSize);
+    const { rows, total } = await selectPage(
+      q,
+      [
+        ["created_at", "desc"],
+        ["report_id", "asc"],
+      ],
+      page,
+      pageSize,
+    );
     return { items: rows.map(toReport), total };
   }
 
   /** The finished file, for its requester or an admin; audited. */
-  async downloadReport(reportId: string, viewer: { userId: string; isAdmin: boolean }, actor: Actor): Promise<{ stream: Readable; contentType: string; fileName: string }> {
+  async downloadReport(
+    reportId: string,
+    viewer: { userId: string; isAdmin: boolean },
+    actor: Actor,
+  ): Promise<{ stream: Readable; contentType: string; fileName: string }> {
     const report = await this.getReport(reportId, viewer);
-    const row = await this.#o.db.selectFrom("report_requests").select(["blob_name"]).where("report_id", "=", reportId).executeTakeFirstOrThrow();
+    const row = await this.#o.db
+      .selectFrom("report_requests")
+      .select(["blob_name"])
+      .where("report_id", "=", reportId)
+      .executeTakeFirstOrThrow();
     if (report.status !== "COMPLETED" || !row.blob_name) throw new NotFoundError("Report file", reportId);
     await this.#o.audit.record(actor, { action: "report.downloaded", resourceType: "report", resourceId: reportId });
-    return { stream: await this.#o.blobs.download(this.#o.container, row.blob_name), contentType: CONTENT_TYPES[report.format], fileName: `${report.reportType}-${reportId}.${EXTENSIONS[report.format]}` };
+    return {
+      stream: await this.#o.blobs.download(this.#o.container, row.blob_name),
+      contentType: CONTENT_TYPES[report.format],
+      fileName: `${report.reportType}-${reportId}.${EXTENSIONS[report.format]}`,
+    };
   }
 
   /**
@@ -142,22 +182,45 @@ export class ReportService {
    * (a redelivered message): a finished report is left alone.
    */
   async generate(reportId: string, messages: ReportMessages): Promise<void> {
-    const row = await this.#o.db.selectFrom("report_requests").selectAll().where("report_id", "=", reportId).executeTakeFirst();
+    const row = await this.#o.db
+      .selectFrom("report_requests")
+      .selectAll()
+      .where("report_id", "=", reportId)
+      .executeTakeFirst();
     if (!row) throw new NonRetriableError("NOT_FOUND", `Report ${reportId} does not exist`);
     if (row.status === "COMPLETED" || row.status === "FAILED") return;
     const attempt = row.attempts + 1;
     const started = performance.now();
-    await this.#update(reportId, { status: "PROCESSING", progress: 0, attempts: attempt, started_at: this.#o.clock.now().toISOString(), error: null });
+    await this.#update(reportId, {
+      status: "PROCESSING",
+      progress: 0,
+      attempts: attempt,
+      started_at: this.#o.clock.now().toISOString(),
+      error: null,
+    });
     const request = JSON.parse(row.request_json) as ReportRequest;
     try {
       const content = await this.#content(reportId, request);
       const blobName = `${reportId}.${EXTENSIONS[request.options.format]}`;
       const { bytes, rows } = await this.#write(reportId, blobName, request, content, row);
-      await this.#update(reportId, { status: "COMPLETED", progress: 100, blob_name: blobName, size_bytes: bytes, row_count: rows, completed_at: this.#o.clock.now().toISOString() });
+      await this.#update(reportId, {
+        status: "COMPLETED",
+        progress: 100,
+        blob_name: blobName,
+        size_bytes: bytes,
+        row_count: rows,
+        completed_at: this.#o.clock.now().toISOString(),
+      });
       this.#o.metrics.reportsGenerated.inc({ report_type: request.reportType, status: "COMPLETED" });
-      this.#o.metrics.reportGenerationDuration.observe({ report_type: request.reportType }, (performance.now() - started) / 1000);
+      this.#o.metrics.reportGenerationDuration.observe(
+        { report_type: request.reportType },
+        (performance.now() - started) / 1000,
+      );
       this.#o.metrics.reportSize.observe({ report_type: request.reportType }, bytes);
-      await messages.completed({ messageId: `report:${reportId}:COMPLETED`, body: { taskType: "report", taskId: reportId, status: "COMPLETED" } });
+      await messages.completed({
+        messageId: `report:${reportId}:COMPLETED`,
+        body: { taskType: "report", taskId: reportId, status: "COMPLETED" },
+      });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (attempt >= this.#o.maxAttempts) {
@@ -166,15 +229,33 @@ export class ReportService {
       }
       // Back off by re-queueing with a delay rather than throwing: Service Bus would redeliver at once.
       const delay = backoffSeconds(attempt);
-      this.#o.logger.warn("Report attempt failed; retrying with backoff", { report_id: reportId, attempt, delay_seconds: delay, error });
-      await this.#update(reportId, { status: "QUEUED", progress: 0, error: `attempt ${attempt} failed: ${message}; retrying in ${delay} s`, queued_at: this.#o.clock.now().toISOString() });
-      await messages.request({ messageId: `${reportId}:attempt:${attempt + 1}`, body: { reportId }, scheduledEnqueueTime: new Date(this.#o.clock.now().getTime() + delay * 1000) });
+      this.#o.logger.warn("Report attempt failed; retrying with backoff", {
+        report_id: reportId,
+        attempt,
+        delay_seconds: delay,
+        error,
+      });
+      await this.#update(reportId, {
+        status: "QUEUED",
+        progress: 0,
+        error: `attempt ${attempt} failed: ${message}; retrying in ${delay} s`,
+        queued_at: this.#o.clock.now().toISOString(),
+      });
+      await messages.request({
+        messageId: `${reportId}:attempt:${attempt + 1}`,
+        body: { reportId },
+        scheduledEnqueueTime: new Date(this.#o.clock.now().getTime() + delay * 1000),
+      });
     }
   }
 
   /** The poison path: the message's last delivery failed hard (the worker crashed); end FAILED. */
   async failReport(reportId: string, reason: string, messages: ReportMessages): Promise<void> {
-    const row = await this.#o.db.selectFrom("report_requests").select(["status", "report_type"]).where("report_id", "=", reportId).executeTakeFirst();
+    const row = await this.#o.db
+      .selectFrom("report_requests")
+      .select(["status", "report_type"])
+      .where("report_id", "=", reportId)
+      .executeTakeFirst();
     if (!row || row.status === "COMPLETED" || row.status === "FAILED") return;
     await this.#fail(reportId, row.report_type as ReportType, reason, messages);
   }
@@ -197,10 +278,18 @@ export class ReportService {
     let touched = 0;
     for (const r of stale) {
       if (r.attempts >= this.#o.maxAttempts) {
-        await this.#fail(r.report_id, r.report_type as ReportType, `no attempt finished after ${r.attempts} attempts`, messages);
+        await this.#fail(
+          r.report_id,
+          r.report_type as ReportType,
+          `no attempt finished after ${r.attempts} attempts`,
+          messages,
+        );
       } else {
         await this.#update(r.report_id, { status: "QUEUED", queued_at: this.#o.clock.now().toISOString() });
-        await messages.request({ messageId: `${r.report_id}:requeue:${r.attempts}:${r.updated_at}`, body: { reportId: r.report_id } });
+        await messages.request({
+          messageId: `${r.report_id}:requeue:${r.attempts}:${r.updated_at}`,
+          body: { reportId: r.report_id },
+        });
       }
       touched++;
     }
@@ -210,7 +299,10 @@ export class ReportService {
   async #fail(reportId: string, reportType: ReportType, reason: string, messages: ReportMessages): Promise<void> {
     await this.#update(reportId, { status: "FAILED", error: reason, completed_at: this.#o.clock.now().toISOString() });
     this.#o.metrics.reportsGenerated.inc({ report_type: reportType, status: "FAILED" });
-    await messages.completed({ messageId: `report:${reportId}:FAILED`, body: { taskType: "report", taskId: reportId, status: "FAILED" } });
+    await messages.completed({
+      messageId: `report:${reportId}:FAILED`,
+      body: { taskType: "report", taskId: reportId, status: "FAILED" },
+    });
   }
 
   async #content(reportId: string, request: ReportRequest): Promise<ReportContent> {
@@ -221,7 +313,8 @@ export class ReportService {
     for (const [i, projectId] of request.projectIds.entries()) {
       try {
         projects.push(await this.#o.projects.getProject(projectId));
-        if (request.reportType === "billing_report") billing.set(projectId, await this.#o.billing.listActive(projectId));
+        if (request.reportType === "billing_report")
+          billing.set(projectId, await this.#o.billing.listActive(projectId));
       } catch (error) {
         if (!(error instanceof NotFoundError)) throw error;
         notFound.push(projectId);
@@ -236,7 +329,13 @@ export class ReportService {
   }
 
   /** Streams the file into its blob (one name per report: a rerun overwrites, never duplicates). */
-  async #write(reportId: string, blobName: string, request: ReportRequest, content: ReportContent, row: ReportRequestsTable): Promise<{ bytes: number; rows: number }> {
+  async #write(
+    reportId: string,
+    blobName: string,
+    request: ReportRequest,
+    content: ReportContent,
+    row: ReportRequestsTable,
+  ): Promise<{ bytes: number; rows: number }> {
     let bytes = 0;
     const counter = new Transform({
       transform(chunk: Buffer, _enc, done) {
@@ -252,7 +351,9 @@ export class ReportService {
     });
     await this.#update(reportId, { progress: 75 });
     const subtitle = [
-      ...(request.options.dateRange ? [`Period ${request.options.dateRange.start} to ${request.options.dateRange.end}`] : []),
+      ...(request.options.dateRange
+        ? [`Period ${request.options.dateRange.start} to ${request.options.dateRange.end}`]
+        : []),
       `Requested by ${row.requested_by_name} on ${row.created_at}`,
     ];
     const rows = content.details.rows.length;
@@ -261,7 +362,14 @@ export class ReportService {
     const writing =
       request.options.format === "excel"
         ? (await import("./excel-report.js")).writeExcelReport(
-            { title: content.title, subtitle, summary: content.summary, details: content.details, chartData: content.chartData, extra: content.extra },
+            {
+              title: content.title,
+              subtitle,
+              summary: content.summary,
+              details: content.details,
+              chartData: content.chartData,
+              extra: content.extra,
+            },
             sink,
           )
         : (await import("./pdf-report.js")).writePdfReport(
@@ -273,7 +381,11 @@ export class ReportService {
               summary: content.summary.map((s) => ({ label: s.label, value: s.value })),
               tables: [content.details, content.chartData, ...content.extra].map((t) => ({
                 title: t.name,
-                columns: t.columns.map((c) => ({ key: c.key, header: c.header, align: c.kind === "text" || c.kind === "date" ? ("left" as const) : ("right" as const) })),
+                columns: t.columns.map((c) => ({
+                  key: c.key,
+                  header: c.header,
+                  align: c.kind === "text" || c.kind === "date" ? ("left" as const) : ("right" as const),
+                })),
                 rows: t.rows,
               })),
             },
@@ -294,13 +406,21 @@ export class ReportService {
   }
 
   async #get(reportId: string): Promise<Report> {
-    const row = await this.#o.db.selectFrom("report_requests").selectAll().where("report_id", "=", reportId).executeTakeFirst();
+    const row = await this.#o.db
+      .selectFrom("report_requests")
+      .selectAll()
+      .where("report_id", "=", reportId)
+      .executeTakeFirst();
     if (!row) throw new NotFoundError("Report", reportId);
     return toReport(row);
   }
 
   async #update(reportId: string, changes: Partial<ReportRequestsTable>): Promise<void> {
-    await this.#o.db.updateTable("report_requests").set({ ...changes, updated_at: this.#o.clock.now().toISOString() }).where("report_id", "=", reportId).execute();
+    await this.#o.db
+      .updateTable("report_requests")
+      .set({ ...changes, updated_at: this.#o.clock.now().toISOString() })
+      .where("report_id", "=", reportId)
+      .execute();
   }
 }
 

@@ -31,8 +31,16 @@ export function reportsMigrations(t: ColumnTypes): Record<string, Migration> {
           .addColumn("started_at", t.timestamp)
           .addColumn("completed_at", t.timestamp)
           .execute();
-        await db.schema.createIndex("ix_report_requests_requester").on("report_requests").columns(["requested_by", "created_at"]).execute();
-        await db.schema.createIndex("ix_report_requests_status").on("report_requests").columns(["status", "updated_at"]).execute();
+        await db.schema
+          .createIndex("ix_report_requests_requester")
+          .on("report_requests")
+          .columns(["requested_by", "created_at"])
+          .execute();
+        await db.schema
+          .createIndex("ix_report_requests_status")
+          .on("report_requests")
+          .columns(["status", "updated_at"])
+          .execute();
       },
     },
   };

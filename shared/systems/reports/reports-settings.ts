@@ -23,6 +23,9 @@ export const REPORTS_SETTINGS = {
   REPORTS_CONTAINER: {
     scope: "platform",
     description: "Blob container for generated reports.",
-    schema: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$/).default("reports"),
+    schema: z
+      .string()
+      .regex(/^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$/)
+      .default("reports"),
   },
 } as const satisfies SettingsCatalog;

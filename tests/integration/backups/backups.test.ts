@@ -29,11 +29,28 @@ async function alerts(): Promise<number> {
 
 describe("backups of the merged SAP + SQL dataset", () => {
   before(async () => {
-    host = await startTestHost({ SAP_SIMULATOR_PROJECTS: "60", RATE_LIMIT_PER_MINUTE: "100000", RATE_LIMIT_BURST: "10000", SAP_HEALTH_PROBE_INTERVAL_SECONDS: "60" }, { queuePollMs: 50 });
+    host = await startTestHost(
+      {
+        SAP_SIMULATOR_PROJECTS: "60",
+        RATE_LIMIT_PER_MINUTE: "100000",
+        RATE_LIMIT_BURST: "10000",
+        SAP_HEALTH_PROBE_INTERVAL_SECONDS: "60",
+      },
+      { queuePollMs: 50 },
+    );
     call = apiClient(host.url);
-    admin = (await call("POST", "/api/v1/auth/login", { body: { username: "admin", password: "local-admin-password" } })).body.data.access_token;
-    await call("POST", "/api/v1/users", { token: admin, body: { username: "backup-finance", password: "correct-horse-battery", roles: ["finance"] } });
-    finance = (await call("POST", "/api/v1/auth/login", { body: { username: "backup-finance", password: "correct-horse-battery" } })).body.data.access_token;
+    admin = (
+      await call("POST", "/api/v1/auth/login", { body: { username: "admin", password: "local-admin-password" } })
+    ).body.data.access_token;
+    await call("POST", "/api/v1/users", {
+      token: admin,
+      body: { username: "backup-finance", password: "correct-horse-battery", roles: ["finance"] },
+    });
+    finance = (
+      await call("POST", "/api/v1/auth/login", {
+        body: { username: "backup-finance", password: "correct-horse-battery" },
+      })
+    ).body.data.access_token;
   });
   after(async () => host?.stop());
 
@@ -59,15 +76,28 @@ describe("backups of the merged SAP + SQL dataset", () => {
     assert.equal(props.metadata?.schemahash, b.schemaHash);
     assert.ok(props.metadata?.createdat);
 
-    const file = await fetch(`${host.url}/api/v1/backups/${backupId}/download`, { headers: { authorization: `Bearer ${admin}` } });
+    const file = await fetch(`${host.url}/api/v1/backups/${backupId}/download`, {
+      headers: { authorization: `Bearer ${admin}` },
+    });
     assert.equal(file.status, 200);
-    const csv = gunzipSync(Buffer.from(await file.arrayBuffer())).toString("utf8").trimEnd().split("\n");
+    const csv = gunzipSync(Buffer.from(await file.arrayBuffer()))
+      .toString("utf8")
+      .trimEnd()
+      .split("\n");
     assert.equal(csv.length, 61);
     assert.match(csv[0]!, /^project_id,sap_internal_id,name,/);
     const project = (await call("GET", "/api/v1/projects/PRJ-000001", { token: admin })).body.data;
     const row = csv.find((l) => l.startsWith("PRJ-000001,"))!;
     assert.ok(row.includes(`,${project.pricing.contractValue.amount},`), "exact amounts as decimal strings");
-    assert.equal((await fetch(`${host.url}/api/v1/backups/${backupId}/download`, { headers: { authorization: `Bearer ${finance}` } })).status, 403, "restore drill is admin only");
+    assert.equal(
+      (
+        await fetch(`${host.url}/api/v1/backups/${backupId}/download`, {
+          headers: { authorization: `Bearer ${finance}` },
+        })
+      ).status,
+      403,
+      "restore drill is admin only",
+    );
   });
 
   it("verifies an intact backup, and fails (with an alert) one altered on purpose", async () => {
@@ -75,7 +105,12 @@ describe("backups of the merged SAP + SQL dataset", () => {
     assert.equal(ok.status, 200);
     assert.equal(ok.body.data.verificationStatus, "PASSED");
 
-    const second = (await call("POST", "/api/v1/backups/trigger", { token: finance, body: { projectIds: ["PRJ-000001", "PRJ-000002"] } })).body.data.backupId;
+    const second = (
+      await call("POST", "/api/v1/backups/trigger", {
+        token: finance,
+        body: { projectIds: ["PRJ-000001", "PRJ-000002"] },
+      })
+    ).body.data.backupId;
     const b = await waitFor(second, ["COMPLETED"]);
     assert.equal(b.recordCount, 2);
     const before = await alerts();
@@ -83,7 +118,9 @@ describe("backups of the merged SAP + SQL dataset", () => {
     const blob = container().getBlockBlobClient(b.blobName);
     const original = gunzipSync(await blob.downloadToBuffer()).toString("utf8");
     const { gzipSync } = await import("node:zlib");
-    await blob.uploadData(gzipSync(original.replace("PRJ-000002", "PRJ-000666")), { metadata: (await blob.getProperties()).metadata! });
+    await blob.uploadData(gzipSync(original.replace("PRJ-000002", "PRJ-000666")), {
+      metadata: (await blob.getProperties()).metadata!,
+    });
     const failed = await call("POST", `/api/v1/backups/${second}/verify`, { token: finance });
     assert.equal(failed.body.data.verificationStatus, "FAILED");
     assert.match(failed.body.data.verificationError, /SHA-256/);
@@ -100,7 +137,11 @@ describe("backups of the merged SAP + SQL dataset", () => {
     await new Promise((r) => setTimeout(r, 400));
     assert.equal((await call("GET", `/api/v1/backups/${backupId}`, { token: finance })).body.data.attempts, 1);
     // As if the worker died after committing the blob, before logging completion.
-    await host.platform.database.db.updateTable("backups").set({ status: "PROCESSING", progress: 97 }).where("backup_id", "=", backupId).execute();
+    await host.platform.database.db
+      .updateTable("backups")
+      .set({ status: "PROCESSING", progress: 97 })
+      .where("backup_id", "=", backupId)
+      .execute();
     await host.platform.queue.send("backup-requests", { messageId: `${backupId}:redelivered`, body: { backupId } });
     const b = await waitFor(backupId, ["COMPLETED", "FAILED"]);
     assert.equal(b.status, "COMPLETED");
@@ -116,14 +157,25 @@ describe("backups of the merged SAP + SQL dataset", () => {
     host.platform.simulators.sap!.setControls({ latencyMs: 100 });
     try {
       const known = Array.from({ length: 60 }, (_, i) => `PRJ-${String(i + 1).padStart(6, "0")}`);
-      const unknown = (page: number, n: number) => Array.from({ length: n }, (_, i) => `PRJ-9${String(page * 1000 + i).padStart(5, "0")}`);
-      const projectIds = [...known.slice(0, 20), ...unknown(0, 980), ...known.slice(20, 40), ...unknown(1, 980), ...known.slice(40), ...unknown(2, 480)];
+      const unknown = (page: number, n: number) =>
+        Array.from({ length: n }, (_, i) => `PRJ-9${String(page * 1000 + i).padStart(5, "0")}`);
+      const projectIds = [
+        ...known.slice(0, 20),
+        ...unknown(0, 980),
+        ...known.slice(20, 40),
+        ...unknown(1, 980),
+        ...known.slice(40),
+        ...unknown(2, 480),
+      ];
       const r = await call("POST", "/api/v1/backups/trigger", { token: finance, body: { projectIds } });
       const seen: number[] = [];
       const b = await waitFor(r.body.data.backupId, ["COMPLETED", "FAILED"], seen);
       assert.equal(b.status, "COMPLETED");
       assert.equal(b.recordCount, 60, "ids SAP does not know are left out");
-      assert.ok(seen.some((p) => p > 0 && p < 100), `progress advanced: ${[...new Set(seen)].join(",")}`);
+      assert.ok(
+        seen.some((p) => p > 0 && p < 100),
+        `progress advanced: ${[...new Set(seen)].join(",")}`,
+      );
     } finally {
       host.platform.simulators.sap!.setControls({ latencyMs: 0 });
     }
@@ -139,7 +191,10 @@ describe("backups of the merged SAP + SQL dataset", () => {
     await host.timers.run("backup-verify-monthly");
     const verified = (await call("GET", `/api/v1/backups/${weekly.backupId}`, { token: finance })).body.data;
     assert.equal(verified.verificationStatus, "PASSED");
-    assert.equal((await call("GET", `/api/v1/backups/${backupId}`, { token: finance })).body.data.verificationStatus, "PASSED");
+    assert.equal(
+      (await call("GET", `/api/v1/backups/${backupId}`, { token: finance })).body.data.verificationStatus,
+      "PASSED",
+    );
   });
 
   it("is not left QUEUED when its queue message cannot be sent: the job sweeper sends it and it completes", async () => {
@@ -171,8 +226,15 @@ describe("backups of the merged SAP + SQL dataset", () => {
   });
 
   it("is for admins and finance only", async () => {
-    await call("POST", "/api/v1/users", { token: admin, body: { username: "backup-viewer", password: "correct-horse-battery", roles: ["viewer"] } });
-    const viewer = (await call("POST", "/api/v1/auth/login", { body: { username: "backup-viewer", password: "correct-horse-battery" } })).body.data.access_token;
+    await call("POST", "/api/v1/users", {
+      token: admin,
+      body: { username: "backup-viewer", password: "correct-horse-battery", roles: ["viewer"] },
+    });
+    const viewer = (
+      await call("POST", "/api/v1/auth/login", {
+        body: { username: "backup-viewer", password: "correct-horse-battery" },
+      })
+    ).body.data.access_token;
     assert.equal((await call("POST", "/api/v1/backups/trigger", { token: viewer, body: {} })).status, 403);
     assert.equal((await call("GET", "/api/v1/backups", { token: viewer })).status, 403);
   });

@@ -15,7 +15,8 @@ async function pass(): Promise<any> {
 }
 
 async function inconsistencies(projectId: string): Promise<any[]> {
-  return (await call("GET", `/api/v1/reconciliation/inconsistencies?projectId=${projectId}`, { token: admin })).body.data.items;
+  return (await call("GET", `/api/v1/reconciliation/inconsistencies?projectId=${projectId}`, { token: admin })).body
+    .data.items;
 }
 
 async function alertsRaised(): Promise<number> {
@@ -26,9 +27,17 @@ async function alertsRaised(): Promise<number> {
 
 describe("billing reconciliation between SAP and SQL", () => {
   before(async () => {
-    host = await startTestHost({ SAP_SIMULATOR_PROJECTS: "120", RECONCILIATION_RANGE_SIZE: "25", RATE_LIMIT_PER_MINUTE: "100000", RATE_LIMIT_BURST: "10000", SAP_HEALTH_PROBE_INTERVAL_SECONDS: "60" });
+    host = await startTestHost({
+      SAP_SIMULATOR_PROJECTS: "120",
+      RECONCILIATION_RANGE_SIZE: "25",
+      RATE_LIMIT_PER_MINUTE: "100000",
+      RATE_LIMIT_BURST: "10000",
+      SAP_HEALTH_PROBE_INTERVAL_SECONDS: "60",
+    });
     call = apiClient(host.url);
-    admin = (await call("POST", "/api/v1/auth/login", { body: { username: "admin", password: "local-admin-password" } })).body.data.access_token;
+    admin = (
+      await call("POST", "/api/v1/auth/login", { body: { username: "admin", password: "local-admin-password" } })
+    ).body.data.access_token;
   });
   after(async () => host?.stop());
 
@@ -51,7 +60,9 @@ describe("billing reconciliation between SAP and SQL", () => {
     await sap.call("Z_UPDATE_PROJECT_DATA", {
       PROJECT_ID: "PRJ-000033",
       IV_REFERENCE: `manual-${randomUUID()}`,
-      IT_ENTRIES: [{ ENTRY_ID: "SAP-ONLY-1", AMOUNT: "480.00", WAERS: "EUR", BUDAT: "20261115", SGTXT: "Posted in SAP by hand" }],
+      IT_ENTRIES: [
+        { ENTRY_ID: "SAP-ONLY-1", AMOUNT: "480.00", WAERS: "EUR", BUDAT: "20261115", SGTXT: "Posted in SAP by hand" },
+      ],
     });
     const alertsBefore = await alertsRaised();
     const run = await pass();
@@ -60,8 +71,14 @@ describe("billing reconciliation between SAP and SQL", () => {
     assert.equal(run.inconsistenciesFound, 1);
     const [found] = await inconsistencies("PRJ-000033");
     assert.equal(found.status, "OPEN");
-    assert.deepEqual(found.differences.onlyInSap.map((e: any) => [e.entryId, e.amount]), [["SAP-ONLY-1", "480.00"]]);
-    assert.deepEqual(found.proposal.actions.map((a: any) => a.action), ["insert"]);
+    assert.deepEqual(
+      found.differences.onlyInSap.map((e: any) => [e.entryId, e.amount]),
+      [["SAP-ONLY-1", "480.00"]],
+    );
+    assert.deepEqual(
+      found.proposal.actions.map((a: any) => a.action),
+      ["insert"],
+    );
     assert.equal(found.proposal.side, "sql");
     assert.equal(await alertsRaised(), alertsBefore + 1);
 
@@ -79,50 +96,91 @@ describe("billing reconciliation between SAP and SQL", () => {
     assert.equal((await inconsistencies("PRJ-000033")).length, 1, "still one finding");
     assert.equal(await alertsRaised(), alertsBefore + 1, "not alerted twice");
 
-    const resolved = await call("POST", `/api/v1/reconciliation/inconsistencies/${found.inconsistencyId}/resolve`, { token: admin, body: { comment: "Hand posting confirmed by controlling" } });
+    const resolved = await call("POST", `/api/v1/reconciliation/inconsistencies/${found.inconsistencyId}/resolve`, {
+      token: admin,
+      body: { comment: "Hand posting confirmed by controlling" },
+    });
     assert.equal(resolved.status, 200);
     assert.equal(resolved.body.data.status, "RESOLVED");
     await call("POST", "/api/v1/reconciliation/runs", { token: admin, body: { mode: "full" } });
     await new Promise((r) => setTimeout(r, 1500));
     assert.equal(await alertsRaised(), alertsBefore + 1, "resolving stops the alert");
-    assert.deepEqual((await inconsistencies("PRJ-000033")).map((i) => i.status), ["RESOLVED"]);
+    assert.deepEqual(
+      (await inconsistencies("PRJ-000033")).map((i) => i.status),
+      ["RESOLVED"],
+    );
     const audit = await call("GET", "/api/v1/audit-log?action=reconciliation.inconsistency_resolved", { token: admin });
     assert.equal(audit.body.data.items[0].resource_id, found.inconsistencyId);
   });
 
   it("finds an amount changed on the SQL side and repairs it from SAP through the SAGA", async () => {
     const db = host.platform.database.db;
-    const [victim] = (await sql<{ entry_id: string; amount_minor: string }>`select entry_id, cast(amount_minor as varchar(20)) as amount_minor from billing_entries where project_id = 'PRJ-000047' and status = 'ACTIVE' order by entry_id`.execute(db)).rows;
+    const [victim] = (
+      await sql<{
+        entry_id: string;
+        amount_minor: string;
+      }>`select entry_id, cast(amount_minor as varchar(20)) as amount_minor from billing_entries where project_id = 'PRJ-000047' and status = 'ACTIVE' order by entry_id`.execute(
+        db,
+      )
+    ).rows;
     assert.ok(victim, "the seeded project has billing");
-    await sql`update billing_entries set amount_minor = amount_minor + 1, updated_at = ${new Date().toISOString()} where entry_id = ${victim.entry_id}`.execute(db);
+    await sql`update billing_entries set amount_minor = amount_minor + 1, updated_at = ${new Date().toISOString()} where entry_id = ${victim.entry_id}`.execute(
+      db,
+    );
 
     const run = await pass();
     assert.equal(run.status, "COMPLETED");
-    assert.ok(run.inconsistenciesFound >= 1, "the tampered project differs (PRJ-000033, resolved, may still be counted)");
+    assert.ok(
+      run.inconsistenciesFound >= 1,
+      "the tampered project differs (PRJ-000033, resolved, may still be counted)",
+    );
     const [found] = await inconsistencies("PRJ-000047");
-    assert.deepEqual(found.differences.changed.map((c: any) => c.entryId), [victim.entry_id]);
-    assert.deepEqual(found.proposal.actions.map((a: any) => a.action), ["update"]);
+    assert.deepEqual(
+      found.differences.changed.map((c: any) => c.entryId),
+      [victim.entry_id],
+    );
+    assert.deepEqual(
+      found.proposal.actions.map((a: any) => a.action),
+      ["update"],
+    );
 
-    const viewer = await call("POST", `/api/v1/reconciliation/inconsistencies/${found.inconsistencyId}/apply`, { token: admin });
+    const viewer = await call("POST", `/api/v1/reconciliation/inconsistencies/${found.inconsistencyId}/apply`, {
+      token: admin,
+    });
     assert.equal(viewer.status, 200, JSON.stringify(viewer.body));
     assert.equal(viewer.body.data.status, "SUCCESS");
     const saga = (await call("GET", `/api/v1/sagas/${viewer.body.data.sagaId}`, { token: admin })).body.data;
     assert.equal(saga.operationType, "RECONCILIATION_REPAIR");
     assert.equal(saga.status, "SUCCESS");
-    const [row] = (await sql<{ amount_minor: string }>`select cast(amount_minor as varchar(20)) as amount_minor from billing_entries where entry_id = ${victim.entry_id}`.execute(db)).rows;
+    const [row] = (
+      await sql<{
+        amount_minor: string;
+      }>`select cast(amount_minor as varchar(20)) as amount_minor from billing_entries where entry_id = ${victim.entry_id}`.execute(
+        db,
+      )
+    ).rows;
     assert.equal(row!.amount_minor, victim.amount_minor, "SQL holds SAP's amount again");
     assert.equal((await inconsistencies("PRJ-000047"))[0].status, "REPAIRED");
-    const again = await call("POST", `/api/v1/reconciliation/inconsistencies/${found.inconsistencyId}/apply`, { token: admin });
+    const again = await call("POST", `/api/v1/reconciliation/inconsistencies/${found.inconsistencyId}/apply`, {
+      token: admin,
+    });
     assert.equal(again.status, 409, "a repaired finding is not applied twice");
 
     const check = await pass();
     assert.equal(check.status, "COMPLETED");
-    assert.deepEqual((await inconsistencies("PRJ-000047")).map((i) => i.status), ["REPAIRED"], "consistent now: no new finding");
+    assert.deepEqual(
+      (await inconsistencies("PRJ-000047")).map((i) => i.status),
+      ["REPAIRED"],
+      "consistent now: no new finding",
+    );
   });
 
   it("never runs two passes at once", async () => {
     const rec = host.platform.reconciliation;
-    const [a, b] = await Promise.all([rec.recordRun("full", { userId: "t1" }), rec.recordRun("full", { userId: "t2" })]);
+    const [a, b] = await Promise.all([
+      rec.recordRun("full", { userId: "t1" }),
+      rec.recordRun("full", { userId: "t2" }),
+    ]);
     const results = await Promise.all([rec.runPass(a.runId), rec.runPass(b.runId)]);
     assert.deepEqual(results.map((r) => r.status).sort(), ["COMPLETED", "SKIPPED"]);
     const skipped = results.find((r) => r.status === "SKIPPED")!;
@@ -130,12 +188,22 @@ describe("billing reconciliation between SAP and SQL", () => {
   });
 
   it("is for admins and finance only, and validates the mode", async () => {
-    await call("POST", "/api/v1/users", { token: admin, body: { username: "recon-viewer", password: "correct-horse-battery", roles: ["viewer"] } });
-    const viewer = (await call("POST", "/api/v1/auth/login", { body: { username: "recon-viewer", password: "correct-horse-battery" } })).body.data.access_token;
+    await call("POST", "/api/v1/users", {
+      token: admin,
+      body: { username: "recon-viewer", password: "correct-horse-battery", roles: ["viewer"] },
+    });
+    const viewer = (
+      await call("POST", "/api/v1/auth/login", {
+        body: { username: "recon-viewer", password: "correct-horse-battery" },
+      })
+    ).body.data.access_token;
     assert.equal((await call("GET", "/api/v1/reconciliation/runs", { token: viewer })).status, 403);
     assert.equal((await call("GET", "/api/v1/reconciliation/inconsistencies", { token: viewer })).status, 403);
     const bad = await call("POST", "/api/v1/reconciliation/runs", { token: admin, body: { mode: "everything" } });
     assert.equal(bad.status, 400);
-    assert.deepEqual(bad.body.error.details.fields.map((f: any) => f.field), ["mode"]);
+    assert.deepEqual(
+      bad.body.error.details.fields.map((f: any) => f.field),
+      ["mode"],
+    );
   });
 });

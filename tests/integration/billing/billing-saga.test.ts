@@ -10,11 +10,20 @@ let admin: string;
 
 const UPDATE = "Z_UPDATE_PROJECT_DATA";
 const REVERSE = "Z_REVERSE_BILLING";
-const entry = (amount = "1250.50", description = "Milestone invoice") => ({ amount, currency: "EUR", billingDate: "2026-11-20", description });
+const entry = (amount = "1250.50", description = "Milestone invoice") => ({
+  amount,
+  currency: "EUR",
+  billingDate: "2026-11-20",
+  description,
+});
 
 /** `key: null` sends no Idempotency-Key. */
 function post(projectId: string, body: unknown, key: string | null = randomUUID()) {
-  return call("POST", `/api/v1/projects/${projectId}/billing`, { token: admin, body, ...(key ? { headers: { "idempotency-key": key } } : {}) });
+  return call("POST", `/api/v1/projects/${projectId}/billing`, {
+    token: admin,
+    body,
+    ...(key ? { headers: { "idempotency-key": key } } : {}),
+  });
 }
 
 async function saga(sagaId: string) {
@@ -30,15 +39,26 @@ async function billingOf(projectId: string): Promise<any[]> {
 /** A real SQL failure, not a mock: SQLite refuses to activate billing entries while this trigger exists. */
 async function failSqlActivation(on: boolean) {
   const db = host.platform.database.db;
-  if (on) await sql`create trigger fail_activation before update on billing_entries begin select raise(abort, 'injected SQL failure'); end`.execute(db);
+  if (on)
+    await sql`create trigger fail_activation before update on billing_entries begin select raise(abort, 'injected SQL failure'); end`.execute(
+      db,
+    );
   else await sql`drop trigger if exists fail_activation`.execute(db);
 }
 
 describe("billing writes through the SAGA", () => {
   before(async () => {
-    host = await startTestHost({ SAP_SIMULATOR_PROJECTS: "100", RATE_LIMIT_PER_MINUTE: "100000", RATE_LIMIT_BURST: "10000", SAP_HEALTH_PROBE_INTERVAL_SECONDS: "60", SAP_RFC_TIMEOUT_MS: "1000" });
+    host = await startTestHost({
+      SAP_SIMULATOR_PROJECTS: "100",
+      RATE_LIMIT_PER_MINUTE: "100000",
+      RATE_LIMIT_BURST: "10000",
+      SAP_HEALTH_PROBE_INTERVAL_SECONDS: "60",
+      SAP_RFC_TIMEOUT_MS: "1000",
+    });
     call = apiClient(host.url);
-    admin = (await call("POST", "/api/v1/auth/login", { body: { username: "admin", password: "local-admin-password" } })).body.data.access_token;
+    admin = (
+      await call("POST", "/api/v1/auth/login", { body: { username: "admin", password: "local-admin-password" } })
+    ).body.data.access_token;
   });
   after(async () => host?.stop());
 
@@ -46,12 +66,17 @@ describe("billing writes through the SAGA", () => {
     const sap = host.platform.simulators.sap!;
     const project = (await call("GET", "/api/v1/projects/PRJ-000011", { token: admin })).body.data;
     const key = randomUUID();
-    const body = { entries: [entry("1250.50"), { ...entry("-200.00", "Reallocation"), kind: "allocation", pep: "PRJ-000011.01" }] };
+    const body = {
+      entries: [entry("1250.50"), { ...entry("-200.00", "Reallocation"), kind: "allocation", pep: "PRJ-000011.01" }],
+    };
     const first = await post("PRJ-000011", body, key);
     assert.equal(first.status, 201, JSON.stringify(first.body));
     const { sagaId, entries, sapDocument } = first.body.data;
     assert.equal(entries.length, 2);
-    assert.deepEqual(entries.map((e: any) => e.amount), ["1250.50", "-200.00"]);
+    assert.deepEqual(
+      entries.map((e: any) => e.amount),
+      ["1250.50", "-200.00"],
+    );
     assert.ok(sapDocument);
 
     const after = (await call("GET", "/api/v1/projects/PRJ-000011", { token: admin })).body.data;
@@ -69,7 +94,11 @@ describe("billing writes through the SAGA", () => {
     assert.equal(replay.status, 201);
     assert.deepEqual(replay.body.data, first.body.data);
     assert.equal(sap.recordedCalls(UPDATE).length, updatesBefore, "no second SAP call");
-    assert.equal((await billingOf("PRJ-000011")).filter((e) => e.sagaId === sagaId).length, 2, "nothing applied twice in SQL");
+    assert.equal(
+      (await billingOf("PRJ-000011")).filter((e) => e.sagaId === sagaId).length,
+      2,
+      "nothing applied twice in SQL",
+    );
 
     const other = await post("PRJ-000011", { entries: [entry("99.00")] }, key);
     assert.equal(other.status, 409);
@@ -79,12 +108,23 @@ describe("billing writes through the SAGA", () => {
   it("requires an Idempotency-Key and validates every entry field", async () => {
     const missing = await post("PRJ-000012", { entries: [entry()] }, null);
     assert.equal(missing.status, 400);
-    assert.deepEqual(missing.body.error.details.fields.map((f: any) => f.field), ["Idempotency-Key"]);
-    const bad = await post("PRJ-000012", { entries: [{ amount: 12.5, currency: "EURO", billingDate: "20.11.2026", description: "" }, { ...entry("1.005") }] });
+    assert.deepEqual(
+      missing.body.error.details.fields.map((f: any) => f.field),
+      ["Idempotency-Key"],
+    );
+    const bad = await post("PRJ-000012", {
+      entries: [{ amount: 12.5, currency: "EURO", billingDate: "20.11.2026", description: "" }, { ...entry("1.005") }],
+    });
     assert.equal(bad.status, 400);
     assert.deepEqual(
       bad.body.error.details.fields.map((f: any) => f.field).sort(),
-      ["entries.0.amount", "entries.0.billingDate", "entries.0.currency", "entries.0.description", "entries.1.amount"].sort(),
+      [
+        "entries.0.amount",
+        "entries.0.billingDate",
+        "entries.0.currency",
+        "entries.0.description",
+        "entries.1.amount",
+      ].sort(),
     );
     const unknownProject = await post("PRJ-099999", { entries: [entry()] });
     assert.equal(unknownProject.status, 404);
@@ -156,7 +196,11 @@ describe("billing writes through the SAGA", () => {
 
   it("holds a write whose SAP answer was lost, then settles it from what SAP holds", async () => {
     const sap = host.platform.simulators.sap!;
-    assert.equal((await call("GET", "/api/v1/projects/PRJ-000016", { token: admin })).status, 200, "cached before SAP slows down");
+    assert.equal(
+      (await call("GET", "/api/v1/projects/PRJ-000016", { token: admin })).status,
+      200,
+      "cached before SAP slows down",
+    );
     // SAP posts, then its answer arrives after the call's deadline.
     sap.setControls({ latencyMs: 20_000 });
     const key = randomUUID();
@@ -180,7 +224,11 @@ describe("billing writes through the SAGA", () => {
     const s = await saga(sagaId);
     assert.equal(s.status, "SUCCESS");
     assert.equal((await billingOf("PRJ-000016")).filter((e) => e.sagaId === sagaId).length, 1);
-    assert.equal(sap.recordedCalls(UPDATE).filter((c) => c.parameters.IV_REFERENCE === sagaId).length, 1, "recovery did not post again");
+    assert.equal(
+      sap.recordedCalls(UPDATE).filter((c) => c.parameters.IV_REFERENCE === sagaId).length,
+      1,
+      "recovery did not post again",
+    );
     const settled = await post("PRJ-000016", body, key);
     assert.equal(settled.status, 201, "the same key now answers with the outcome");
     assert.equal(settled.body.data.sagaId, sagaId);
@@ -194,16 +242,43 @@ describe("billing writes through the SAGA", () => {
       await db
         .insertInto("saga_transactions")
         .values({
-          saga_id: sagaId, project_id: "PRJ-000017", operation_type: "BILLING_POST", step, status: "IN_PROGRESS",
-          sql_state_before: null, sql_state_after: null, sap_result: null, error: null,
-          idempotency_key: `crash:${sagaId}`, request_hash: "x", request_json: "{}", response_json: null,
-          created_by: null, attempts: 1, claimed_until: past, created_at: past, updated_at: past,
+          saga_id: sagaId,
+          project_id: "PRJ-000017",
+          operation_type: "BILLING_POST",
+          step,
+          status: "IN_PROGRESS",
+          sql_state_before: null,
+          sql_state_after: null,
+          sap_result: null,
+          error: null,
+          idempotency_key: `crash:${sagaId}`,
+          request_hash: "x",
+          request_json: "{}",
+          response_json: null,
+          created_by: null,
+          attempts: 1,
+          claimed_until: past,
+          created_at: past,
+          updated_at: past,
         })
         .execute();
       if (step === "SQL_APPLIED") {
         await db
           .insertInto("billing_entries")
-          .values({ entry_id: `${sagaId}-1`, project_id: "PRJ-000017", saga_id: sagaId, kind: "billing", pep: null, amount_minor: "100", currency: "EUR", billing_date: "2026-11-20", description: "crashed", status: "PENDING", created_at: past, updated_at: past })
+          .values({
+            entry_id: `${sagaId}-1`,
+            project_id: "PRJ-000017",
+            saga_id: sagaId,
+            kind: "billing",
+            pep: null,
+            amount_minor: "100",
+            currency: "EUR",
+            billing_date: "2026-11-20",
+            description: "crashed",
+            status: "PENDING",
+            created_at: past,
+            updated_at: past,
+          })
           .execute();
       }
       return sagaId;

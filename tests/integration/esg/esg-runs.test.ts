@@ -14,7 +14,8 @@ const ACCOUNTS = 300;
 
 async function userToken(username: string, roles: string[]) {
   await call("POST", "/api/v1/users", { token: admin, body: { username, password: "correct-horse-battery", roles } });
-  return (await call("POST", "/api/v1/auth/login", { body: { username, password: "correct-horse-battery" } })).body.data.access_token as string;
+  return (await call("POST", "/api/v1/auth/login", { body: { username, password: "correct-horse-battery" } })).body.data
+    .access_token as string;
 }
 
 async function waitForRun(runId: string, statuses = ["COMPLETED", "TIMED_OUT", "FAILED"]): Promise<any> {
@@ -27,10 +28,18 @@ async function waitForRun(runId: string, statuses = ["COMPLETED", "TIMED_OUT", "
   }
 }
 
-async function csv(path: string, token: string): Promise<{ status: number; type: string | null; rows: string[][]; text: string }> {
+async function csv(
+  path: string,
+  token: string,
+): Promise<{ status: number; type: string | null; rows: string[][]; text: string }> {
   const r = await fetch(host.url + path, { headers: { authorization: `Bearer ${token}` } });
   const text = await r.text();
-  return { status: r.status, type: r.headers.get("content-type"), text, rows: text.split("\r\n").filter(Boolean).map(parseCsvLine) };
+  return {
+    status: r.status,
+    type: r.headers.get("content-type"),
+    text,
+    rows: text.split("\r\n").filter(Boolean).map(parseCsvLine),
+  };
 }
 
 /** RFC 4180 line (quoted fields with doubled quotes). */
@@ -45,8 +54,7 @@ function parseCsvLine(line: string): string[] {
         if (line[i] === '"' && line[i + 1] === '"') {
           value += '"';
           i += 2;
-        }
-        else if (line[i] === '"') break;
+        } else if (line[i] === '"') break;
         else value += line[i++];
       }
       out.push(value);
@@ -60,7 +68,10 @@ function parseCsvLine(line: string): string[] {
   return out;
 }
 
-const alerts = (title: RegExp) => host.logs.entries().filter((e) => typeof e.message === "string" && e.message.startsWith("ALERT") && title.test(e.message));
+const alerts = (title: RegExp) =>
+  host.logs
+    .entries()
+    .filter((e) => typeof e.message === "string" && e.message.startsWith("ALERT") && title.test(e.message));
 
 describe("the daily ESG ratings file", () => {
   before(async () => {
@@ -88,7 +99,9 @@ describe("the daily ESG ratings file", () => {
       { queuePollMs: 20, timers: false },
     );
     call = apiClient(host.url);
-    admin = (await call("POST", "/api/v1/auth/login", { body: { username: "admin", password: "local-admin-password" } })).body.data.access_token;
+    admin = (
+      await call("POST", "/api/v1/auth/login", { body: { username: "admin", password: "local-admin-password" } })
+    ).body.data.access_token;
     finance = await userToken("esg-finance", ["finance"]);
     analyst = await userToken("esg-analyst", ["analyst"]);
   });
@@ -130,8 +143,14 @@ describe("the daily ESG ratings file", () => {
     const failedIds = new Set(data.filter((r) => r[9] === "Failed").map((r) => r[0]));
     const errorIds = new Set(errors.rows.slice(1).map((r) => r[0]));
     for (const id of failedIds) assert.ok(errorIds.has(id), `${id} is in the error file`);
-    assert.ok(errors.rows.slice(1).some((r) => /Listed more than once/.test(r[1]!)), "duplicates are noted");
-    assert.ok(errors.rows.slice(1).some((r) => /out of range|not JSON|no overall/.test(r[1]!)), "malformed answers are recorded with the reason");
+    assert.ok(
+      errors.rows.slice(1).some((r) => /Listed more than once/.test(r[1]!)),
+      "duplicates are noted",
+    );
+    assert.ok(
+      errors.rows.slice(1).some((r) => /out of range|not JSON|no overall/.test(r[1]!)),
+      "malformed answers are recorded with the reason",
+    );
 
     const summary = await call("GET", `/api/v1/esg/runs/${run.runId}/summary`, { token: finance });
     assert.equal(summary.status, 200);
@@ -166,14 +185,24 @@ describe("the daily ESG ratings file", () => {
 
   it("re-processes named accounts in a separate run and file, reusing unchanged ratings by ETag", async () => {
     const before = host.simulators.esg!.stats.notModified;
-    const r = await call("POST", "/api/v1/esg/runs", { token: finance, body: { accountIds: ["ACC-0000001", "ACC-0000002", "NOPE-1"] } });
+    const r = await call("POST", "/api/v1/esg/runs", {
+      token: finance,
+      body: { accountIds: ["ACC-0000001", "ACC-0000002", "NOPE-1"] },
+    });
     assert.equal(r.status, 202);
     assert.equal(r.body.data.trigger, "MANUAL_ACCOUNTS");
     const run = await waitForRun(r.body.data.runId);
     assert.equal(run.status, "COMPLETED");
     assert.deepEqual([run.counts.total, run.counts.failed], [3, 1]);
     const file = await csv(`/api/v1/esg/runs/${run.runId}/file`, finance);
-    assert.deepEqual(file.rows.slice(1).map((row) => [row[0], row[9]]), [["ACC-0000001", "Successful"], ["ACC-0000002", "Successful"], ["NOPE-1", "Failed"]]);
+    assert.deepEqual(
+      file.rows.slice(1).map((row) => [row[0], row[9]]),
+      [
+        ["ACC-0000001", "Successful"],
+        ["ACC-0000002", "Successful"],
+        ["NOPE-1", "Failed"],
+      ],
+    );
     assert.equal(run.counts.reused, 2, "unchanged ratings are reused (304 on If-None-Match)");
     assert.ok(host.simulators.esg!.stats.notModified >= before + 2);
     const errors = await csv(`/api/v1/esg/runs/${run.runId}/file?kind=errors`, finance);
@@ -185,32 +214,64 @@ describe("the daily ESG ratings file", () => {
     simulators.setControls({ etags: false, errorRate: 0, transientErrorRate: 0, ratingVersion: 3 });
     try {
       const ids = ["ACC-0000011", "ACC-0000012"];
-      const first = await waitForRun((await call("POST", "/api/v1/esg/runs", { token: admin, body: { accountIds: ids } })).body.data.runId);
-      assert.equal(first.counts.reused, 0, "ratings with an ETag stored are fetched again when the partner stops sending ETags");
+      const first = await waitForRun(
+        (await call("POST", "/api/v1/esg/runs", { token: admin, body: { accountIds: ids } })).body.data.runId,
+      );
+      assert.equal(
+        first.counts.reused,
+        0,
+        "ratings with an ETag stored are fetched again when the partner stops sending ETags",
+      );
       const calls = ids.map((id) => simulators.callsFor(id));
-      const second = await waitForRun((await call("POST", "/api/v1/esg/runs", { token: admin, body: { accountIds: ids } })).body.data.runId);
+      const second = await waitForRun(
+        (await call("POST", "/api/v1/esg/runs", { token: admin, body: { accountIds: ids } })).body.data.runId,
+      );
       assert.equal(second.counts.reused, 2);
-      assert.deepEqual(ids.map((id) => simulators.callsFor(id)), calls, "no call within the refresh interval");
+      assert.deepEqual(
+        ids.map((id) => simulators.callsFor(id)),
+        calls,
+        "no call within the refresh interval",
+      );
     } finally {
       simulators.setControls({ etags: true, errorRate: 0.02, transientErrorRate: 0.05 });
     }
   });
 
   it("validates manual run bodies and roles", async () => {
-    const tooMany = await call("POST", "/api/v1/esg/runs", { token: admin, body: { accountIds: ["A1", "A2", "A3", "A4", "A5", "A6"] } });
+    const tooMany = await call("POST", "/api/v1/esg/runs", {
+      token: admin,
+      body: { accountIds: ["A1", "A2", "A3", "A4", "A5", "A6"] },
+    });
     assert.equal(tooMany.status, 400);
     assert.equal(tooMany.body.error.details.fields[0].field, "accountIds");
     const bad = await call("POST", "/api/v1/esg/runs", { token: admin, body: { accountIds: ["ok-1", "<script>"] } });
     assert.equal(bad.status, 400);
     assert.match(JSON.stringify(bad.body.error.details.fields), /accountIds/);
-    assert.equal((await call("POST", "/api/v1/esg/runs", { token: admin, body: { accountIds: [], extra: 1 } })).status, 400);
-    assert.equal((await call("POST", "/api/v1/esg/runs", { token: analyst, body: { accountIds: ["ACC-0000001"] } })).status, 403);
-    assert.equal((await call("POST", "/api/v1/esg/runs", { token: finance, body: {} })).status, 403, "only an admin starts the full run");
+    assert.equal(
+      (await call("POST", "/api/v1/esg/runs", { token: admin, body: { accountIds: [], extra: 1 } })).status,
+      400,
+    );
+    assert.equal(
+      (await call("POST", "/api/v1/esg/runs", { token: analyst, body: { accountIds: ["ACC-0000001"] } })).status,
+      403,
+    );
+    assert.equal(
+      (await call("POST", "/api/v1/esg/runs", { token: finance, body: {} })).status,
+      403,
+      "only an admin starts the full run",
+    );
     const today = (await call("GET", "/api/v1/esg/runs", { token: analyst })).body.data.items[0].runDate;
-    assert.equal((await fetch(`${host.url}/api/v1/esg/files/${today}`, { headers: { authorization: `Bearer ${analyst}` } })).status, 403);
+    assert.equal(
+      (await fetch(`${host.url}/api/v1/esg/files/${today}`, { headers: { authorization: `Bearer ${analyst}` } }))
+        .status,
+      403,
+    );
     assert.equal((await fetch(`${host.url}/api/v1/esg/files/${today}`)).status, 401);
     assert.equal((await call("GET", "/api/v1/esg/files/2001-01-01", { token: admin })).status, 404);
-    assert.equal((await call("GET", "/api/v1/esg/history?from=2026-02-01&to=2026-01-01", { token: admin })).status, 400);
+    assert.equal(
+      (await call("GET", "/api/v1/esg/history?from=2026-02-01&to=2026-01-01", { token: admin })).status,
+      400,
+    );
   });
 
   it("alerts once when more than 5% of the accounts fail", async () => {
@@ -243,7 +304,12 @@ describe("the daily ESG ratings file", () => {
     assert.equal(batches.length, 3);
     const before = new Map(ids.map((id) => [id, simulators.callsFor(id)]));
     // Every batch delivered twice at once, and once more afterwards.
-    await Promise.all(batches.flatMap((b) => [esg.processBatch(run.runId, b.batchNo, capture), esg.processBatch(run.runId, b.batchNo, capture)]));
+    await Promise.all(
+      batches.flatMap((b) => [
+        esg.processBatch(run.runId, b.batchNo, capture),
+        esg.processBatch(run.runId, b.batchNo, capture),
+      ]),
+    );
     await Promise.all(batches.map((b) => esg.processBatch(run.runId, b.batchNo, capture)));
     for (const id of ids) assert.equal(simulators.callsFor(id) - before.get(id)!, 1, `${id} called once`);
     const assembles = steps.filter((s) => s.step === "assemble");
@@ -284,20 +350,38 @@ describe("the daily ESG ratings file", () => {
     const esg = host.platform.esg;
     const sent: unknown[] = [];
     const capture = async (messages: readonly { body: unknown }[]) => void sent.push(...messages.map((m) => m.body));
-    assert.equal(await esg.startScheduledRunIfDue(new Date("2026-12-01T10:55:00Z"), capture), undefined, "04:55 CST: not yet");
+    assert.equal(
+      await esg.startScheduledRunIfDue(new Date("2026-12-01T10:55:00Z"), capture),
+      undefined,
+      "04:55 CST: not yet",
+    );
     const at = new Date("2026-12-01T11:00:00Z"); // 05:00 CST
-    const [a, b] = await Promise.all([esg.startScheduledRunIfDue(at, capture), esg.startScheduledRunIfDue(at, capture)]);
+    const [a, b] = await Promise.all([
+      esg.startScheduledRunIfDue(at, capture),
+      esg.startScheduledRunIfDue(at, capture),
+    ]);
     assert.equal([a, b].filter(Boolean).length, 1, "two instances firing together start one run");
     const run = (a ?? b)!;
-    assert.deepEqual([run.runDate, run.trigger, run.deadlineAt], ["2026-12-01", "SCHEDULED", "2026-12-01T15:00:00.000Z"]);
-    assert.equal(await esg.startScheduledRunIfDue(new Date("2026-12-01T11:05:00Z"), capture), undefined, "the next firing finds it");
+    assert.deepEqual(
+      [run.runDate, run.trigger, run.deadlineAt],
+      ["2026-12-01", "SCHEDULED", "2026-12-01T15:00:00.000Z"],
+    );
+    assert.equal(
+      await esg.startScheduledRunIfDue(new Date("2026-12-01T11:05:00Z"), capture),
+      undefined,
+      "the next firing finds it",
+    );
     assert.equal(sent.filter((m: any) => m.step === "list").length, 1);
 
     assert.equal(await esg.checkStarted(new Date("2026-12-01T11:20:00Z")), true, "started: no alert");
     assert.equal(await esg.checkStarted(new Date("2026-12-02T11:14:00Z")), true, "05:14: still in grace");
     assert.equal(await esg.checkStarted(new Date("2026-12-02T11:15:00Z")), false);
     assert.equal(await esg.checkStarted(new Date("2026-12-02T11:20:00Z")), false);
-    assert.equal(alerts(/failed to start/).filter((e) => JSON.stringify(e).includes("2026-12-02")).length, 1, "alerted once");
+    assert.equal(
+      alerts(/failed to start/).filter((e) => JSON.stringify(e).includes("2026-12-02")).length,
+      1,
+      "alerted once",
+    );
   });
 
   it("forecasts the finish and alerts early when it passes the window's end", async () => {
@@ -334,17 +418,26 @@ describe("the daily ESG ratings file", () => {
 
   it("removes files only once they are past the retention policy, and keeps the run history", async () => {
     const esg = host.platform.esg;
-    const today = (await call("GET", "/api/v1/esg/runs", { token: admin })).body.data.items.find((r: any) => r.trigger === "MANUAL_FULL" && r.status === "COMPLETED").runDate;
+    const today = (await call("GET", "/api/v1/esg/runs", { token: admin })).body.data.items.find(
+      (r: any) => r.trigger === "MANUAL_FULL" && r.status === "COMPLETED",
+    ).runDate;
     const days = (n: number) => new Date(Date.now() + n * 86_400_000);
     const early = await esg.applyRetention(days(2554));
     assert.equal(early.files, 0, "no file before the 2,555-day policy");
     assert.ok(early.runs > 0, "per-account rows go after their 90 days");
-    assert.equal((await fetch(`${host.url}/api/v1/esg/files/${today}`, { headers: { authorization: `Bearer ${admin}` } })).status, 200);
+    assert.equal(
+      (await fetch(`${host.url}/api/v1/esg/files/${today}`, { headers: { authorization: `Bearer ${admin}` } })).status,
+      200,
+    );
     const removed = await esg.applyRetention(days(2556));
     assert.ok(removed.files >= 3, JSON.stringify(removed));
     assert.equal((await call("GET", `/api/v1/esg/files/${today}`, { token: admin })).status, 404);
     const history = await call("GET", `/api/v1/esg/history?from=${today}&to=${today}`, { token: admin });
     assert.ok(history.body.data.items.length > 0, "history stays");
-    assert.throws(() => loadSettings({ ESG_FILE_RETENTION_DAYS: "30" }), /ESG_FILE_RETENTION_DAYS/, "a policy under the 90-day minimum is refused");
+    assert.throws(
+      () => loadSettings({ ESG_FILE_RETENTION_DAYS: "30" }),
+      /ESG_FILE_RETENTION_DAYS/,
+      "a policy under the 90-day minimum is refused",
+    );
   });
 });

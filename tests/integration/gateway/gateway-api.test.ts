@@ -8,9 +8,13 @@ let admin: string;
 let viewer: string;
 
 async function tokenFor(username: string, roles: string[]): Promise<string> {
-  const created = await call("POST", "/api/v1/users", { token: admin, body: { username, password: "correct-horse-battery", roles } });
+  const created = await call("POST", "/api/v1/users", {
+    token: admin,
+    body: { username, password: "correct-horse-battery", roles },
+  });
   assert.equal(created.status, 201, JSON.stringify(created.body));
-  return (await call("POST", "/api/v1/auth/login", { body: { username, password: "correct-horse-battery" } })).body.data.access_token;
+  return (await call("POST", "/api/v1/auth/login", { body: { username, password: "correct-horse-battery" } })).body.data
+    .access_token;
 }
 
 async function metric(name: string, labels: string): Promise<number> {
@@ -40,7 +44,9 @@ describe("SAP + SQL read gateway, through HTTP on the local host", () => {
       RATE_LIMIT_BURST: "10000",
     });
     call = apiClient(host.url);
-    admin = (await call("POST", "/api/v1/auth/login", { body: { username: "admin", password: "local-admin-password" } })).body.data.access_token;
+    admin = (
+      await call("POST", "/api/v1/auth/login", { body: { username: "admin", password: "local-admin-password" } })
+    ).body.data.access_token;
     viewer = await tokenFor("gateway-viewer", ["viewer"]);
   });
   after(async () => host?.stop());
@@ -56,7 +62,9 @@ describe("SAP + SQL read gateway, through HTTP on the local host", () => {
     // SAP side (normalised) and SQL side (seeded extension) in one record.
     assert.equal(p.sapInternalId, "1");
     assert.match(p.costs.actual.amount, /^-?\d+\.\d{2}$/);
-    assert.ok(p.pricing.contractValue && p.billing.billedToDate && p.outsourcing && p.resourcePlanning.assignments.length > 0);
+    assert.ok(
+      p.pricing.contractValue && p.billing.billedToDate && p.outsourcing && p.resourcePlanning.assignments.length > 0,
+    );
     assert.equal(p.metadata.hasSqlRecord, true);
     assert.equal(p.status, "active");
 
@@ -72,7 +80,10 @@ describe("SAP + SQL read gateway, through HTTP on the local host", () => {
     assert.ok(dept.body.data.items.every((i: any) => i.department === "FIN"));
     const pep = await call("GET", "/api/v1/projects?filter=pep&value=PRJ-000042.01", { token: viewer });
     assert.equal(pep.status, 200);
-    assert.deepEqual(pep.body.data.items.map((i: any) => i.projectId), ["PRJ-000042"]);
+    assert.deepEqual(
+      pep.body.data.items.map((i: any) => i.projectId),
+      ["PRJ-000042"],
+    );
     assert.ok(pep.body.data.items[0].wbsElements.some((w: any) => w.pep === "PRJ-000042.01"));
     const none = await call("GET", "/api/v1/projects?filter=pep&value=PRJ-000042.99", { token: viewer });
     assert.equal(none.body.data.pagination.total, 0);
@@ -95,7 +106,9 @@ describe("SAP + SQL read gateway, through HTTP on the local host", () => {
     const sap = host.platform.simulators.sap!;
     const hitsBefore = await metric("cache_hits_total", 'cache_type="project"');
     const callsBefore = sap.recordedCalls(readProject).length;
-    const reads = await Promise.all(Array.from({ length: 8 }, () => call("GET", "/api/v1/projects/PRJ-000150", { token: viewer })));
+    const reads = await Promise.all(
+      Array.from({ length: 8 }, () => call("GET", "/api/v1/projects/PRJ-000150", { token: viewer })),
+    );
     assert.ok(reads.every((r) => r.status === 200));
     assert.equal(sap.recordedCalls(readProject).length - callsBefore, 1, "eight concurrent misses, one RFC call");
     const again = await call("GET", "/api/v1/projects/prj-000150", { token: viewer });
@@ -118,18 +131,26 @@ describe("SAP + SQL read gateway, through HTTP on the local host", () => {
   });
 
   it("reports bad SAP values and SAP/SQL disagreement on the record instead of hiding the project", async () => {
-    const blank = (await call("GET", "/api/v1/projects/PRJ-000077", { token: viewer }));
+    const blank = await call("GET", "/api/v1/projects/PRJ-000077", { token: viewer });
     assert.equal(blank.status, 200);
     assert.equal(blank.body.data.costs.planned, null);
     assert.equal(blank.body.data.costs.actual === null, false);
     assert.equal(blank.body.data.validation.consistent, false);
-    assert.deepEqual(blank.body.data.validation.issues.map((i: any) => [i.field, i.code]), [["ES_HEADER.PLKOST", "INVALID_SAP_VALUE"]]);
+    assert.deepEqual(
+      blank.body.data.validation.issues.map((i: any) => [i.field, i.code]),
+      [["ES_HEADER.PLKOST", "INVALID_SAP_VALUE"]],
+    );
     const unknownCurrency = (await call("GET", "/api/v1/projects/PRJ-000055", { token: viewer })).body.data;
     assert.equal(unknownCurrency.currency, null);
-    assert.ok(unknownCurrency.validation.issues.some((i: any) => i.field === "ES_HEADER.WAERS" && /currency/.test(i.message)));
+    assert.ok(
+      unknownCurrency.validation.issues.some((i: any) => i.field === "ES_HEADER.WAERS" && /currency/.test(i.message)),
+    );
     const seeded = (await call("GET", "/api/v1/projects/PRJ-000250", { token: viewer })).body.data;
     assert.equal(seeded.validation.consistent, false);
-    assert.deepEqual(seeded.validation.issues.map((i: any) => i.code), ["COST_TOTAL_MISMATCH"]);
+    assert.deepEqual(
+      seeded.validation.issues.map((i: any) => i.code),
+      ["COST_TOTAL_MISMATCH"],
+    );
     const noSql = (await call("GET", "/api/v1/projects/PRJ-000020", { token: viewer })).body.data;
     assert.equal(noSql.metadata.hasSqlRecord, false);
     assert.equal(noSql.version, 0);
@@ -139,7 +160,11 @@ describe("SAP + SQL read gateway, through HTTP on the local host", () => {
     const read = await call("GET", "/api/v1/projects/PRJ-000007", { token: viewer });
     const etag = read.headers.get("etag")!;
     assert.match(etag, /^"\d+"$/);
-    const patched = await call("PATCH", "/api/v1/projects/PRJ-000007", { token: admin, headers: { "if-match": etag }, body: { name: "Renamed in SQL", customField2: "cost review" } });
+    const patched = await call("PATCH", "/api/v1/projects/PRJ-000007", {
+      token: admin,
+      headers: { "if-match": etag },
+      body: { name: "Renamed in SQL", customField2: "cost review" },
+    });
     assert.equal(patched.status, 200, JSON.stringify(patched.body));
     assert.notEqual(patched.headers.get("etag"), etag);
     const fresh = await call("GET", "/api/v1/projects/PRJ-000007", { token: viewer });
@@ -147,18 +172,29 @@ describe("SAP + SQL read gateway, through HTTP on the local host", () => {
     assert.equal(fresh.body.data.metadata.customField2, "cost review");
     assert.equal(fresh.headers.get("etag"), patched.headers.get("etag"));
 
-    const stale = await call("PATCH", "/api/v1/projects/PRJ-000007", { token: admin, headers: { "if-match": etag }, body: { status: "on_hold" } });
+    const stale = await call("PATCH", "/api/v1/projects/PRJ-000007", {
+      token: admin,
+      headers: { "if-match": etag },
+      body: { status: "on_hold" },
+    });
     assert.equal(stale.status, 412);
     assert.equal(stale.body.error.code, "PRECONDITION_FAILED");
-    const noCondition = await call("PATCH", "/api/v1/projects/PRJ-000007", { token: admin, body: { status: "on_hold" } });
+    const noCondition = await call("PATCH", "/api/v1/projects/PRJ-000007", {
+      token: admin,
+      body: { status: "on_hold" },
+    });
     assert.equal(noCondition.status, 428);
 
     const audit = await call("GET", "/api/v1/audit-log?action=project.update", { token: admin });
     assert.ok(audit.body.data.items.some((a: any) => a.resource_id === "PRJ-000007"));
   });
 
-  it("creates the SQL record of a project that had none (ETag \"0\")", async () => {
-    const r = await call("PATCH", "/api/v1/projects/PRJ-000040", { token: admin, headers: { "if-match": '"0"' }, body: { status: "planning" } });
+  it('creates the SQL record of a project that had none (ETag "0")', async () => {
+    const r = await call("PATCH", "/api/v1/projects/PRJ-000040", {
+      token: admin,
+      headers: { "if-match": '"0"' },
+      body: { status: "planning" },
+    });
     assert.equal(r.status, 200, JSON.stringify(r.body));
     assert.equal(r.body.data.metadata.hasSqlRecord, true);
     assert.equal(r.body.data.status, "planning");
@@ -166,11 +202,23 @@ describe("SAP + SQL read gateway, through HTTP on the local host", () => {
   });
 
   it("lets only finance and admin patch, and validates the body", async () => {
-    const forbidden = await call("PATCH", "/api/v1/projects/PRJ-000008", { token: viewer, headers: { "if-match": '"1"' }, body: { name: "x" } });
+    const forbidden = await call("PATCH", "/api/v1/projects/PRJ-000008", {
+      token: viewer,
+      headers: { "if-match": '"1"' },
+      body: { name: "x" },
+    });
     assert.equal(forbidden.status, 403);
-    const unknownField = await call("PATCH", "/api/v1/projects/PRJ-000008", { token: admin, headers: { "if-match": '"1"' }, body: { budget: "1" } });
+    const unknownField = await call("PATCH", "/api/v1/projects/PRJ-000008", {
+      token: admin,
+      headers: { "if-match": '"1"' },
+      body: { budget: "1" },
+    });
     assert.equal(unknownField.status, 400);
-    const badStatus = await call("PATCH", "/api/v1/projects/PRJ-000008", { token: admin, headers: { "if-match": '"1"' }, body: { status: "done" } });
+    const badStatus = await call("PATCH", "/api/v1/projects/PRJ-000008", {
+      token: admin,
+      headers: { "if-match": '"1"' },
+      body: { status: "done" },
+    });
     assert.deepEqual(fieldsOf(badStatus.body), ["status"]);
   });
 
@@ -216,7 +264,9 @@ describe("SAP + SQL read gateway, through HTTP on the local host", () => {
     });
     try {
       const c = apiClient(busy.url);
-      const token = (await c("POST", "/api/v1/auth/login", { body: { username: "admin", password: "local-admin-password" } })).body.data.access_token;
+      const token = (
+        await c("POST", "/api/v1/auth/login", { body: { username: "admin", password: "local-admin-password" } })
+      ).body.data.access_token;
       const results = await Promise.all([1, 2, 3, 4].map((i) => c("GET", `/api/v1/projects/PRJ-00000${i}`, { token })));
       const statuses = results.map((r) => r.status).sort();
       assert.deepEqual(statuses, [200, 503, 503, 503]);
@@ -240,7 +290,12 @@ describe("SAP + SQL read gateway, through HTTP on the local host", () => {
     await waitFor("readiness to report SAP down", async () => (await call("GET", "/api/health/ready")).status === 503);
     const ready = await call("GET", "/api/health/ready");
     assert.equal(ready.body.data.dependencies.find((d: any) => d.name === "sap").status, "down");
-    for (const path of ["/api/v1/projects/PRJ-000003", "/api/v1/projects?filter=all", "/api/v1/resources", "/api/v1/cost-centers/planning?year=2025"]) {
+    for (const path of [
+      "/api/v1/projects/PRJ-000003",
+      "/api/v1/projects?filter=all",
+      "/api/v1/resources",
+      "/api/v1/cost-centers/planning?year=2025",
+    ]) {
       await waitFor(`${path} to answer 503`, async () => (await call("GET", path, { token: viewer })).status === 503);
       const r = await call("GET", path, { token: viewer });
       assert.equal(r.body.error.code, "SAP_UNAVAILABLE", path);
@@ -249,7 +304,10 @@ describe("SAP + SQL read gateway, through HTTP on the local host", () => {
     assert.equal(await metric("alerts_raised_total", 'source="sap",severity="critical"'), 1);
 
     await call("PUT", "/api/local/simulators/sap", { token: admin, body: { down: false } });
-    await waitFor("SAP-backed endpoints to answer again", async () => (await call("GET", "/api/v1/projects/PRJ-000003", { token: viewer })).status === 200);
+    await waitFor(
+      "SAP-backed endpoints to answer again",
+      async () => (await call("GET", "/api/v1/projects/PRJ-000003", { token: viewer })).status === 200,
+    );
     assert.equal((await call("GET", "/api/health/ready")).status, 200);
     assert.equal((await call("GET", "/api/v1/resources", { token: viewer })).status, 200);
   });

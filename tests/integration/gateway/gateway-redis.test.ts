@@ -41,7 +41,11 @@ describe("gateway across two instances sharing a real Redis", () => {
   });
 
   const login = async (host: TestHost) =>
-    (await apiClient(host.url)("POST", "/api/v1/auth/login", { body: { username: "admin", password: "local-admin-password" } })).body.data.access_token as string;
+    (
+      await apiClient(host.url)("POST", "/api/v1/auth/login", {
+        body: { username: "admin", password: "local-admin-password" },
+      })
+    ).body.data.access_token as string;
 
   it("a write on one instance removes the project from the cache the other serves", async (t) => {
     if (skip) return t.skip(skip);
@@ -52,9 +56,17 @@ describe("gateway across two instances sharing a real Redis", () => {
     const sapB = b.platform.simulators.sap!;
     const before = sapB.recordedCalls("Z_READ_PROJECT_DATA").length;
     assert.equal((await ca("GET", "/api/v1/projects/PRJ-000005", { token: ta })).status, 200);
-    assert.equal(a.platform.simulators.sap!.recordedCalls("Z_READ_PROJECT_DATA").length, 0, "A was served from the entry B put in Redis");
+    assert.equal(
+      a.platform.simulators.sap!.recordedCalls("Z_READ_PROJECT_DATA").length,
+      0,
+      "A was served from the entry B put in Redis",
+    );
 
-    const patched = await ca("PATCH", "/api/v1/projects/PRJ-000005", { token: ta, headers: { "if-match": first.headers.get("etag")! }, body: { name: "Changed on A" } });
+    const patched = await ca("PATCH", "/api/v1/projects/PRJ-000005", {
+      token: ta,
+      headers: { "if-match": first.headers.get("etag")! },
+      body: { name: "Changed on A" },
+    });
     assert.equal(patched.status, 200, JSON.stringify(patched.body));
     const seenByB = await cb("GET", "/api/v1/projects/PRJ-000005", { token: tb });
     assert.equal(seenByB.body.data.name, "Changed on A");
@@ -65,15 +77,25 @@ describe("gateway across two instances sharing a real Redis", () => {
     if (skip) return t.skip(skip);
     const [ca, cb] = [apiClient(a.url), apiClient(b.url)];
     const admin = await login(a);
-    const created = await ca("POST", "/api/v1/users", { token: admin, body: { username: "two-instance-user", password: "a-long-enough-password", roles: ["finance"] } });
+    const created = await ca("POST", "/api/v1/users", {
+      token: admin,
+      body: { username: "two-instance-user", password: "a-long-enough-password", roles: ["finance"] },
+    });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const userId = created.body.data.id as string;
-    const token = (await cb("POST", "/api/v1/auth/login", { body: { username: "two-instance-user", password: "a-long-enough-password" } })).body.data.access_token as string;
+    const token = (
+      await cb("POST", "/api/v1/auth/login", {
+        body: { username: "two-instance-user", password: "a-long-enough-password" },
+      })
+    ).body.data.access_token as string;
     // B caches the account's state (and verifies the token) on these reads.
     assert.equal((await cb("GET", "/api/v1/projects/PRJ-000007", { token })).status, 200);
     assert.equal((await cb("GET", "/api/v1/backups", { token })).status, 200, "finance may list backups");
 
-    assert.equal((await ca("PUT", `/api/v1/users/${userId}/roles`, { token: admin, body: { roles: ["viewer"] } })).status, 200);
+    assert.equal(
+      (await ca("PUT", `/api/v1/users/${userId}/roles`, { token: admin, body: { roles: ["viewer"] } })).status,
+      200,
+    );
     assert.equal((await cb("GET", "/api/v1/backups", { token })).status, 403, "the role change applied on B at once");
     assert.equal((await cb("GET", "/api/v1/projects/PRJ-000007", { token })).status, 200);
 
@@ -91,7 +113,8 @@ describe("gateway across two instances sharing a real Redis", () => {
     const [ca, cb] = [apiClient(a.url), apiClient(b.url)];
     const [ta, tb] = [await login(a), await login(b)];
     a.platform.simulators.sap!.setControls({ down: true });
-    for (const id of ["PRJ-000061", "PRJ-000062"]) assert.equal((await ca("GET", `/api/v1/projects/${id}`, { token: ta })).status, 503);
+    for (const id of ["PRJ-000061", "PRJ-000062"])
+      assert.equal((await ca("GET", `/api/v1/projects/${id}`, { token: ta })).status, 503);
     const deadline = Date.now() + 5000;
     let status = 0;
     while (Date.now() < deadline && status !== 503) {

@@ -21,11 +21,18 @@ async function adminToken(): Promise<string> {
 }
 
 async function createUser(admin: string, username: string, roles: string[]) {
-  const r = await call("POST", "/api/v1/users", { token: admin, body: { username, password: "correct-horse-battery", roles } });
+  const r = await call("POST", "/api/v1/users", {
+    token: admin,
+    body: { username, password: "correct-horse-battery", roles },
+  });
   assert.equal(r.status, 201, JSON.stringify(r.body));
   const l = await login(username, "correct-horse-battery");
   assert.equal(l.status, 200);
-  return { id: r.body.data.id as string, token: l.body.data.access_token as string, refresh: l.body.data.refresh_token as string };
+  return {
+    id: r.body.data.id as string,
+    token: l.body.data.access_token as string,
+    refresh: l.body.data.refresh_token as string,
+  };
 }
 
 function signingKey(): Uint8Array {
@@ -35,7 +42,10 @@ function signingKey(): Uint8Array {
 describe("identity and the API envelope, through HTTP on the local host", () => {
   before(async () => {
     // Every test logs in from 127.0.0.1: give login a roomier per-address bucket.
-    host = await startTestHost({ METRICS_SCRAPE_TOKEN: SCRAPE_TOKEN, RATE_LIMIT_OVERRIDES: JSON.stringify({ "auth-login": { perMinute: 6000, burst: 500 } }) });
+    host = await startTestHost({
+      METRICS_SCRAPE_TOKEN: SCRAPE_TOKEN,
+      RATE_LIMIT_OVERRIDES: JSON.stringify({ "auth-login": { perMinute: 6000, burst: 500 } }),
+    });
     call = apiClient(host.url);
   });
   after(async () => host?.stop());
@@ -65,17 +75,24 @@ describe("identity and the API envelope, through HTTP on the local host", () => 
     assert.equal(reuse.status, 401);
     assert.equal(reuse.body.error.code, "UNAUTHORIZED");
     // The token issued by the legitimate rotation belongs to the revoked family too.
-    const afterReuse = await call("POST", "/api/v1/auth/refresh", { body: { refresh_token: second.body.data.refresh_token } });
+    const afterReuse = await call("POST", "/api/v1/auth/refresh", {
+      body: { refresh_token: second.body.data.refresh_token },
+    });
     assert.equal(afterReuse.status, 401);
 
-    const audit = await call("GET", "/api/v1/audit-log?action=auth.refresh_token_reused", { token: await adminToken() });
+    const audit = await call("GET", "/api/v1/audit-log?action=auth.refresh_token_reused", {
+      token: await adminToken(),
+    });
     assert.equal(audit.status, 200);
     assert.ok(audit.body.data.items.length >= 1);
   });
 
   it("logout revokes the session's refresh token", async () => {
     const pair = (await login("admin", "local-admin-password")).body.data;
-    const out = await call("POST", "/api/v1/auth/logout", { token: pair.access_token, body: { refresh_token: pair.refresh_token } });
+    const out = await call("POST", "/api/v1/auth/logout", {
+      token: pair.access_token,
+      body: { refresh_token: pair.refresh_token },
+    });
     assert.equal(out.status, 200);
     assert.equal(out.body.data.revoked_sessions, 1);
     const refresh = await call("POST", "/api/v1/auth/refresh", { body: { refresh_token: pair.refresh_token } });
@@ -87,18 +104,39 @@ describe("identity and the API envelope, through HTTP on the local host", () => 
     const me = (await call("GET", "/api/v1/auth/me", { token: admin })).body.data;
     const claims = { username: "admin", roles: ["admin"] };
     const sign = (key: Uint8Array, edit: (jwt: SignJWT) => SignJWT = (j) => j) =>
-      edit(new SignJWT(claims).setProtectedHeader({ alg: "HS256" }).setSubject(me.id).setIssuer("finance-platform").setAudience("finance-platform-api").setIssuedAt()).sign(key);
+      edit(
+        new SignJWT(claims)
+          .setProtectedHeader({ alg: "HS256" })
+          .setSubject(me.id)
+          .setIssuer("finance-platform")
+          .setAudience("finance-platform-api")
+          .setIssuedAt(),
+      ).sign(key);
 
     const none = `${Buffer.from(JSON.stringify({ alg: "none", typ: "JWT" })).toString("base64url")}.${Buffer.from(
-      JSON.stringify({ ...claims, sub: me.id, iss: "finance-platform", aud: "finance-platform-api", exp: Math.floor(Date.now() / 1000) + 600 }),
+      JSON.stringify({
+        ...claims,
+        sub: me.id,
+        iss: "finance-platform",
+        aud: "finance-platform-api",
+        exp: Math.floor(Date.now() / 1000) + 600,
+      }),
     ).toString("base64url")}.`;
     const cases: Record<string, string | undefined> = {
       "no token": undefined,
       "another key": await sign(new TextEncoder().encode("x".repeat(48)), (j) => j.setExpirationTime("10m")),
       "alg none": none,
-      expired: await sign(signingKey(), (j) => j.setIssuedAt(Math.floor(Date.now() / 1000) - 3600).setExpirationTime(Math.floor(Date.now() / 1000) - 60)),
+      expired: await sign(signingKey(), (j) =>
+        j.setIssuedAt(Math.floor(Date.now() / 1000) - 3600).setExpirationTime(Math.floor(Date.now() / 1000) - 60),
+      ),
       "not yet valid": await sign(signingKey(), (j) => j.setNotBefore("1h").setExpirationTime("2h")),
-      "wrong audience": await new SignJWT(claims).setProtectedHeader({ alg: "HS256" }).setSubject(me.id).setIssuer("finance-platform").setAudience("other").setExpirationTime("10m").sign(signingKey()),
+      "wrong audience": await new SignJWT(claims)
+        .setProtectedHeader({ alg: "HS256" })
+        .setSubject(me.id)
+        .setIssuer("finance-platform")
+        .setAudience("other")
+        .setExpirationTime("10m")
+        .sign(signingKey()),
     };
     for (const [name, token] of Object.entries(cases)) {
       const r = await call("GET", "/api/v1/auth/me", token ? { token } : {});
@@ -127,17 +165,30 @@ describe("identity and the API envelope, through HTTP on the local host", () => 
   it("administers users: list with pagination, set roles, reset password, audit", async () => {
     const admin = await adminToken();
     const u = await createUser(admin, "fiona.finance", ["viewer"]);
-    const dup = await call("POST", "/api/v1/users", { token: admin, body: { username: "Fiona.Finance", password: "correct-horse-battery", roles: ["viewer"] } });
+    const dup = await call("POST", "/api/v1/users", {
+      token: admin,
+      body: { username: "Fiona.Finance", password: "correct-horse-battery", roles: ["viewer"] },
+    });
     assert.equal(dup.status, 409);
 
-    const roles = await call("PUT", `/api/v1/users/${u.id}/roles`, { token: admin, body: { roles: ["finance", "analyst"] } });
+    const roles = await call("PUT", `/api/v1/users/${u.id}/roles`, {
+      token: admin,
+      body: { roles: ["finance", "analyst"] },
+    });
     assert.deepEqual(roles.body.data.roles, ["finance", "analyst"]);
     const me = await call("GET", "/api/v1/auth/me", { token: u.token });
     assert.deepEqual(me.body.data.roles, ["finance", "analyst"], "role changes apply on the next request");
 
-    const reset = await call("PUT", `/api/v1/users/${u.id}/password`, { token: admin, body: { password: "a-brand-new-password" } });
+    const reset = await call("PUT", `/api/v1/users/${u.id}/password`, {
+      token: admin,
+      body: { password: "a-brand-new-password" },
+    });
     assert.equal(reset.status, 200);
-    assert.equal((await call("POST", "/api/v1/auth/refresh", { body: { refresh_token: u.refresh } })).status, 401, "reset revokes sessions");
+    assert.equal(
+      (await call("POST", "/api/v1/auth/refresh", { body: { refresh_token: u.refresh } })).status,
+      401,
+      "reset revokes sessions",
+    );
     assert.equal((await login("fiona.finance", "a-brand-new-password")).status, 200);
 
     const page = await call("GET", "/api/v1/users?page=1&page_size=1", { token: admin });
@@ -149,23 +200,36 @@ describe("identity and the API envelope, through HTTP on the local host", () => 
     assert.equal(bad.status, 400);
     assert.equal(bad.body.error.details.fields[0].field, "page_size");
 
-    const audit = await call("GET", `/api/v1/audit-log?user_id=${(await call("GET", "/api/v1/auth/me", { token: admin })).body.data.id}`, { token: admin });
+    const audit = await call(
+      "GET",
+      `/api/v1/audit-log?user_id=${(await call("GET", "/api/v1/auth/me", { token: admin })).body.data.id}`,
+      { token: admin },
+    );
     const actions = audit.body.data.items.map((i: { action: string }) => i.action);
-    for (const a of ["user.created", "user.roles_changed", "user.password_reset", "auth.login"]) assert.ok(actions.includes(a), `audit has ${a}`);
+    for (const a of ["user.created", "user.roles_changed", "user.password_reset", "auth.login"])
+      assert.ok(actions.includes(a), `audit has ${a}`);
   });
 
   it("answers bad input with 400 naming the field, oversized bodies with 413, unknown routes with 404", async () => {
     const admin = await adminToken();
-    const missing = await call("POST", "/api/v1/users", { token: admin, body: { username: "ok.name", roles: ["viewer"] } });
+    const missing = await call("POST", "/api/v1/users", {
+      token: admin,
+      body: { username: "ok.name", roles: ["viewer"] },
+    });
     assert.equal(missing.status, 400);
     assert.equal(missing.body.error.code, "VALIDATION_ERROR");
-    assert.deepEqual(missing.body.error.details.fields.map((f: { field: string }) => f.field), ["password"]);
+    assert.deepEqual(
+      missing.body.error.details.fields.map((f: { field: string }) => f.field),
+      ["password"],
+    );
 
     const malformed = await call("POST", "/api/v1/auth/login", { rawBody: "{not json" });
     assert.equal(malformed.status, 400);
     assert.equal(malformed.body.error.details.fields[0].field, "body");
 
-    const huge = await call("POST", "/api/v1/auth/login", { rawBody: JSON.stringify({ username: "a", password: "x".repeat(1_100_000) }) });
+    const huge = await call("POST", "/api/v1/auth/login", {
+      rawBody: JSON.stringify({ username: "a", password: "x".repeat(1_100_000) }),
+    });
     assert.equal(huge.status, 413);
     assert.equal(huge.body.error.code, "PAYLOAD_TOO_LARGE");
 
@@ -220,7 +284,9 @@ describe("identity and the API envelope, through HTTP on the local host", () => 
   });
 
   it("keeps self-registration off by default", async () => {
-    const r = await call("POST", "/api/v1/auth/register", { body: { username: "newbie", password: "correct-horse-battery" } });
+    const r = await call("POST", "/api/v1/auth/register", {
+      body: { username: "newbie", password: "correct-horse-battery" },
+    });
     assert.equal(r.status, 404);
   });
 
@@ -229,11 +295,16 @@ describe("identity and the API envelope, through HTTP on the local host", () => 
     assert.equal(doc.status, 200);
     assert.equal(doc.body.openapi, "3.1.0");
     const operations = new Map<string, string>();
-    for (const [path, item] of Object.entries(doc.body.paths as Record<string, Record<string, { operationId: string }>>)) {
-      for (const [method, op] of Object.entries(item)) operations.set(op.operationId, `${method.toUpperCase()} ${path}`);
+    for (const [path, item] of Object.entries(
+      doc.body.paths as Record<string, Record<string, { operationId: string }>>,
+    )) {
+      for (const [method, op] of Object.entries(item))
+        operations.set(op.operationId, `${method.toUpperCase()} ${path}`);
     }
     // The local host's own simulator controls are not part of the deployed API, nor documented in it.
-    const http = host.registrations.filter((r) => r.kind === "http" && r.name !== "route-not-found" && !r.name.startsWith("local-"));
+    const http = host.registrations.filter(
+      (r) => r.kind === "http" && r.name !== "route-not-found" && !r.name.startsWith("local-"),
+    );
     assert.ok(http.length >= 18);
     for (const r of http) {
       assert.ok(r.kind === "http");

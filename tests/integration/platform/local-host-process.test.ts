@@ -21,8 +21,13 @@ describe("npm start's process (dist/local/main.js)", () => {
     const dir = tempDir();
     const blobPort = await freePort();
     copyFileSync(join(root, "host.json"), join(dir.path, "host.json"));
-    const azurite = JSON.parse(JSON.stringify(await import(join(root, "azurite.config.json"), { with: { type: "json" } }))).default;
-    writeFileSync(join(dir.path, "azurite.config.json"), JSON.stringify({ ...azurite, blobPort, location: join(dir.path, "azurite") }));
+    const azurite = JSON.parse(
+      JSON.stringify(await import(join(root, "azurite.config.json"), { with: { type: "json" } })),
+    ).default;
+    writeFileSync(
+      join(dir.path, "azurite.config.json"),
+      JSON.stringify({ ...azurite, blobPort, location: join(dir.path, "azurite") }),
+    );
     const child = spawn(process.execPath, [join(root, "dist/local/main.js")], {
       cwd: dir.path,
       // PORT=0: the host binds a free port itself and logs it, so no parallel test can take it first.
@@ -35,7 +40,8 @@ describe("npm start's process (dist/local/main.js)", () => {
     try {
       const deadline = Date.now() + 60_000;
       while (!out.includes("Local host listening")) {
-        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`host did not start: ${out.slice(-1000)}`);
+        if (Date.now() > deadline || child.exitCode !== null)
+          throw new Error(`host did not start: ${out.slice(-1000)}`);
         await new Promise((r) => setTimeout(r, 100));
       }
       const apiPort = Number(/listening on http:\/\/localhost:(\d+)\/api/.exec(out)?.[1]);

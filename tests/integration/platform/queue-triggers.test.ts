@@ -41,7 +41,11 @@ const enqueueHandler = httpFunction({
   },
 });
 
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> {
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -54,14 +58,28 @@ async function until<T>(what: string, probe: () => Promise<T | undefined> | T | 
 describe("Service Bus-triggered functions on the local host's durable queue", () => {
   let host: TestHost;
   before(async () => {
-    host = await startTestHost({}, { declarations: [...functions, flakyHandler, enqueueHandler], extraQueues: [flakyQueue], queuePollMs: 20, timers: false });
+    host = await startTestHost(
+      {},
+      {
+        declarations: [...functions, flakyHandler, enqueueHandler],
+        extraQueues: [flakyQueue],
+        queuePollMs: 20,
+        timers: false,
+      },
+    );
   });
   after(async () => host?.stop());
 
   it("delivers a message that fails twice three times, then completes it", async () => {
-    await host.platform.queue.send(flakyQueue.name, { messageId: "m-flaky", body: { id: "m-flaky", failTimes: 2 }, correlationId: "corr-42" });
+    await host.platform.queue.send(flakyQueue.name, {
+      messageId: "m-flaky",
+      body: { id: "m-flaky", failTimes: 2 },
+      correlationId: "corr-42",
+    });
     await until("three deliveries", () => (deliveries.get("m-flaky")?.length === 3 ? true : undefined));
-    await until("the queue to drain", async () => ((await host.platform.queue.countActive(flakyQueue.name)) === 0 ? true : undefined));
+    await until("the queue to drain", async () =>
+      (await host.platform.queue.countActive(flakyQueue.name)) === 0 ? true : undefined,
+    );
     assert.deepEqual(deliveries.get("m-flaky"), [1, 2, 3]);
     assert.equal(correlations.get("m-flaky"), "corr-42", "the correlation id travels with the message");
     assert.deepEqual(await host.platform.queue.peekDeadLetters(flakyQueue.name, 10), []);
@@ -69,7 +87,9 @@ describe("Service Bus-triggered functions on the local host's durable queue", ()
 
   it("dead-letters a message past the max delivery count", async () => {
     await host.platform.queue.send(flakyQueue.name, { messageId: "m-poison", body: { id: "m-poison", failTimes: 99 } });
-    const dead = await until("the dead letter", async () => (await host.platform.queue.peekDeadLetters(flakyQueue.name, 10)).find((m) => m.messageId === "m-poison"));
+    const dead = await until("the dead letter", async () =>
+      (await host.platform.queue.peekDeadLetters(flakyQueue.name, 10)).find((m) => m.messageId === "m-poison"),
+    );
     assert.deepEqual(deliveries.get("m-poison"), [1, 2, 3]);
     assert.equal(dead.deadLetterReason, "MaxDeliveryCountExceeded");
     assert.equal(dead.deliveryCount, 3);
@@ -78,8 +98,13 @@ describe("Service Bus-triggered functions on the local host's durable queue", ()
   });
 
   it("dead-letters an invalid message at once, without calling the handler", async () => {
-    await host.platform.queue.send(flakyQueue.name, { messageId: "m-invalid", body: { id: "m-invalid", failTimes: "two", extra: true } });
-    const dead = await until("the dead letter", async () => (await host.platform.queue.peekDeadLetters(flakyQueue.name, 10)).find((m) => m.messageId === "m-invalid"));
+    await host.platform.queue.send(flakyQueue.name, {
+      messageId: "m-invalid",
+      body: { id: "m-invalid", failTimes: "two", extra: true },
+    });
+    const dead = await until("the dead letter", async () =>
+      (await host.platform.queue.peekDeadLetters(flakyQueue.name, 10)).find((m) => m.messageId === "m-invalid"),
+    );
     assert.equal(dead.deadLetterReason, "VALIDATION_ERROR");
     assert.match(dead.deadLetterErrorDescription ?? "", /failTimes/);
     assert.equal(dead.deliveryCount, 1);
@@ -96,8 +121,14 @@ describe("Service Bus-triggered functions on the local host's durable queue", ()
 
   it("carries the HTTP request's correlation id into the queued message and its worker", async () => {
     const call = apiClient(host.url);
-    const token = (await call("POST", "/api/v1/auth/login", { body: { username: "admin", password: "local-admin-password" } })).body.data.access_token;
-    const r = await call("POST", "/api/v1/test/enqueue", { token, body: { id: "m-http" }, headers: { "x-correlation-id": "req-77" } });
+    const token = (
+      await call("POST", "/api/v1/auth/login", { body: { username: "admin", password: "local-admin-password" } })
+    ).body.data.access_token;
+    const r = await call("POST", "/api/v1/test/enqueue", {
+      token,
+      body: { id: "m-http" },
+      headers: { "x-correlation-id": "req-77" },
+    });
     assert.equal(r.status, 202);
     await until("the worker", () => (deliveries.get("m-http") ? true : undefined));
     assert.equal(correlations.get("m-http"), "req-77");

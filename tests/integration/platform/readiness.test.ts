@@ -44,13 +44,37 @@ describe("timers", () => {
     try {
       const db = host.platform.database.db;
       const admin = await db.selectFrom("users").select("id").executeTakeFirstOrThrow();
-      const row = (id: string, expires: string) => ({ id, user_id: admin.id, family_id: "f", token_hash: id.padEnd(64, "0"), created_at: expires, expires_at: expires, used_at: null, revoked_at: null, revoked_reason: null });
-      await db.insertInto("refresh_tokens").values([row("old", new Date(Date.now() - 3 * 86_400_000).toISOString()), row("live", new Date(Date.now() + 86_400_000).toISOString())]).execute();
-      assert.equal(host.timers.nextOccurrence("purge-expired-sessions", new Date("2026-01-01T00:00:00Z")).toISOString(), "2026-01-01T03:30:00.000Z");
+      const row = (id: string, expires: string) => ({
+        id,
+        user_id: admin.id,
+        family_id: "f",
+        token_hash: id.padEnd(64, "0"),
+        created_at: expires,
+        expires_at: expires,
+        used_at: null,
+        revoked_at: null,
+        revoked_reason: null,
+      });
+      await db
+        .insertInto("refresh_tokens")
+        .values([
+          row("old", new Date(Date.now() - 3 * 86_400_000).toISOString()),
+          row("live", new Date(Date.now() + 86_400_000).toISOString()),
+        ])
+        .execute();
+      assert.equal(
+        host.timers.nextOccurrence("purge-expired-sessions", new Date("2026-01-01T00:00:00Z")).toISOString(),
+        "2026-01-01T03:30:00.000Z",
+      );
       await host.timers.run("purge-expired-sessions");
-      const left = (await db.selectFrom("refresh_tokens").select("id").where("id", "in", ["old", "live"]).execute()).map((r) => r.id);
+      const left = (
+        await db.selectFrom("refresh_tokens").select("id").where("id", "in", ["old", "live"]).execute()
+      ).map((r) => r.id);
       assert.deepEqual(left, ["live"]);
-      assert.match(await host.platform.metrics.render(), /timer_runs_total\{function="purge-expired-sessions",status="succeeded"\} 1/);
+      assert.match(
+        await host.platform.metrics.render(),
+        /timer_runs_total\{function="purge-expired-sessions",status="succeeded"\} 1/,
+      );
     } finally {
       await host.stop();
     }

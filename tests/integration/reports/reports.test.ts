@@ -12,7 +12,8 @@ let other: string;
 
 async function userToken(username: string, roles: string[]) {
   await call("POST", "/api/v1/users", { token: admin, body: { username, password: "correct-horse-battery", roles } });
-  return (await call("POST", "/api/v1/auth/login", { body: { username, password: "correct-horse-battery" } })).body.data.access_token as string;
+  return (await call("POST", "/api/v1/auth/login", { body: { username, password: "correct-horse-battery" } })).body.data
+    .access_token as string;
 }
 
 async function waitForStatus(reportId: string, token: string, statuses: string[]): Promise<any> {
@@ -49,9 +50,20 @@ async function pdfText(bytes: Buffer): Promise<string> {
 
 describe("asynchronous reports", () => {
   before(async () => {
-    host = await startTestHost({ SAP_SIMULATOR_PROJECTS: "60", RATE_LIMIT_PER_MINUTE: "100000", RATE_LIMIT_BURST: "10000", SAP_HEALTH_PROBE_INTERVAL_SECONDS: "60", REPORT_MAX_ATTEMPTS: "2" }, { queuePollMs: 50 });
+    host = await startTestHost(
+      {
+        SAP_SIMULATOR_PROJECTS: "60",
+        RATE_LIMIT_PER_MINUTE: "100000",
+        RATE_LIMIT_BURST: "10000",
+        SAP_HEALTH_PROBE_INTERVAL_SECONDS: "60",
+        REPORT_MAX_ATTEMPTS: "2",
+      },
+      { queuePollMs: 50 },
+    );
     call = apiClient(host.url);
-    admin = (await call("POST", "/api/v1/auth/login", { body: { username: "admin", password: "local-admin-password" } })).body.data.access_token;
+    admin = (
+      await call("POST", "/api/v1/auth/login", { body: { username: "admin", password: "local-admin-password" } })
+    ).body.data.access_token;
     analyst = await userToken("report-analyst", ["analyst"]);
     other = await userToken("report-other", ["viewer"]);
   });
@@ -59,13 +71,21 @@ describe("asynchronous reports", () => {
 
   it("generates an Excel report: QUEUED, then COMPLETED with a file that opens, formula-like text kept as text", async () => {
     const etag = (await call("GET", "/api/v1/projects/PRJ-000002", { token: admin })).headers.get("etag")!;
-    const renamed = await call("PATCH", "/api/v1/projects/PRJ-000002", { token: admin, headers: { "if-match": etag }, body: { name: '=HYPERLINK("http://evil.example","x")' } });
+    const renamed = await call("PATCH", "/api/v1/projects/PRJ-000002", {
+      token: admin,
+      headers: { "if-match": etag },
+      body: { name: '=HYPERLINK("http://evil.example","x")' },
+    });
     assert.equal(renamed.status, 200);
     const project1 = (await call("GET", "/api/v1/projects/PRJ-000001", { token: analyst })).body.data;
 
     const r = await call("POST", "/api/v1/reports/generate", {
       token: analyst,
-      body: { projectIds: ["PRJ-000001", "PRJ-000002", "PRJ-000003", "PRJ-999999"], reportType: "financial_summary", options: { format: "excel", dateRange: { start: "2026-01-01", end: "2026-12-31" }, includeResources: true } },
+      body: {
+        projectIds: ["PRJ-000001", "PRJ-000002", "PRJ-000003", "PRJ-999999"],
+        reportType: "financial_summary",
+        options: { format: "excel", dateRange: { start: "2026-01-01", end: "2026-12-31" }, includeResources: true },
+      },
     });
     assert.equal(r.status, 202, JSON.stringify(r.body));
     assert.equal(r.body.data.status, "QUEUED");
@@ -80,7 +100,10 @@ describe("asynchronous reports", () => {
     assert.match(file.type ?? "", /spreadsheetml/);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(file.bytes as unknown as ArrayBuffer);
-    assert.deepEqual(workbook.worksheets.map((w) => w.name), ["Summary", "Details", "Chart data", "Resources"]);
+    assert.deepEqual(
+      workbook.worksheets.map((w) => w.name),
+      ["Summary", "Details", "Chart data", "Resources"],
+    );
     const details = workbook.getWorksheet("Details")!;
     const header = (details.getRow(1).values as unknown[]).slice(1);
     assert.deepEqual(header.slice(0, 5), ["Project", "Name", "Department", "Currency", "Contract value"]);
@@ -96,7 +119,12 @@ describe("asynchronous reports", () => {
 
     assert.deepEqual(await reportBlobs(done.reportId), [`${done.reportId}.xlsx`]);
     const notices = await host.platform.queue.receive("task-completed", 20);
-    assert.ok(notices.some((m) => JSON.stringify(m.body) === JSON.stringify({ taskType: "report", taskId: done.reportId, status: "COMPLETED" })));
+    assert.ok(
+      notices.some(
+        (m) =>
+          JSON.stringify(m.body) === JSON.stringify({ taskType: "report", taskId: done.reportId, status: "COMPLETED" }),
+      ),
+    );
     const metrics = (await call("GET", "/api/metrics", { token: admin })).body as string;
     assert.match(metrics, /reports_generated_total\{report_type="financial_summary",status="COMPLETED"\} 1/);
   });
@@ -104,7 +132,11 @@ describe("asynchronous reports", () => {
   it("generates a PDF report that parses, with the title, the period and the projects", async () => {
     const r = await call("POST", "/api/v1/reports/generate", {
       token: analyst,
-      body: { projectIds: ["PRJ-000004", "PRJ-000005"], reportType: "project_status", options: { format: "pdf", dateRange: { start: "2026-01-01", end: "2026-06-30" } } },
+      body: {
+        projectIds: ["PRJ-000004", "PRJ-000005"],
+        reportType: "project_status",
+        options: { format: "pdf", dateRange: { start: "2026-01-01", end: "2026-06-30" } },
+      },
     });
     const done = await waitForStatus(r.body.data.reportId, analyst, ["COMPLETED", "FAILED"]);
     assert.equal(done.status, "COMPLETED", JSON.stringify(done));
@@ -129,11 +161,18 @@ describe("asynchronous reports", () => {
   });
 
   it("finishes a report whose worker died while PROCESSING, with one file, and ignores a repeated request", async () => {
-    const r = await call("POST", "/api/v1/reports/generate", { token: analyst, body: { projectIds: ["PRJ-000006"], reportType: "billing_report", options: { format: "excel" } } });
+    const r = await call("POST", "/api/v1/reports/generate", {
+      token: analyst,
+      body: { projectIds: ["PRJ-000006"], reportType: "billing_report", options: { format: "excel" } },
+    });
     const reportId = r.body.data.reportId as string;
     await waitForStatus(reportId, analyst, ["COMPLETED"]);
     // As if a worker had died mid-way: PROCESSING, and the message delivered again.
-    await host.platform.database.db.updateTable("report_requests").set({ status: "PROCESSING", progress: 40 }).where("report_id", "=", reportId).execute();
+    await host.platform.database.db
+      .updateTable("report_requests")
+      .set({ status: "PROCESSING", progress: 40 })
+      .where("report_id", "=", reportId)
+      .execute();
     await host.platform.queue.send("report-requests", { messageId: `${reportId}:redelivered`, body: { reportId } });
     const done = await waitForStatus(reportId, analyst, ["COMPLETED", "FAILED"]);
     assert.equal(done.status, "COMPLETED");
@@ -149,7 +188,10 @@ describe("asynchronous reports", () => {
     const sap = host.platform.simulators.sap!;
     sap.setControls({ failFunctions: ["Z_READ_PROJECT_DATA"] });
     try {
-      const r = await call("POST", "/api/v1/reports/generate", { token: analyst, body: { projectIds: ["PRJ-000050"], reportType: "financial_summary", options: { format: "pdf" } } });
+      const r = await call("POST", "/api/v1/reports/generate", {
+        token: analyst,
+        body: { projectIds: ["PRJ-000050"], reportType: "financial_summary", options: { format: "pdf" } },
+      });
       const reportId = r.body.data.reportId as string;
       const first = await waitForStatus(reportId, analyst, ["QUEUED"]);
       await new Promise((res) => setTimeout(res, 300));
@@ -167,8 +209,19 @@ describe("asynchronous reports", () => {
   });
 
   it("validates the request, naming the field", async () => {
-    const bad = await call("POST", "/api/v1/reports/generate", { token: analyst, body: { projectIds: [], reportType: "everything", options: { format: "excel", dateRange: { start: "2026-02-01", end: "2026-01-01" } } } });
+    const bad = await call("POST", "/api/v1/reports/generate", {
+      token: analyst,
+      body: {
+        projectIds: [],
+        reportType: "everything",
+        options: { format: "excel", dateRange: { start: "2026-02-01", end: "2026-01-01" } },
+      },
+    });
     assert.equal(bad.status, 400);
-    assert.deepEqual(bad.body.error.details.fields.map((f: any) => f.field).sort(), ["options.dateRange.start", "projectIds", "reportType"]);
+    assert.deepEqual(bad.body.error.details.fields.map((f: any) => f.field).sort(), [
+      "options.dateRange.start",
+      "projectIds",
+      "reportType",
+    ]);
   });
 });

@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { CronExpressionParser } from "cron-parser";
-import { isStartDue, isStartOverdue, localDate, windowFor, zonedTime, type DailyWindow } from "../../../shared/systems/esg/esg-clock.js";
+import {
+  isStartDue,
+  isStartOverdue,
+  localDate,
+  windowFor,
+  zonedTime,
+  type DailyWindow,
+} from "../../../shared/systems/esg/esg-clock.js";
 import { SETTINGS } from "../../../shared/index.js";
 
 const central: DailyWindow = { timeZone: "America/Chicago", startTime: "05:00", windowMinutes: 240, graceMinutes: 15 };
@@ -30,14 +37,22 @@ describe("the daily ESG schedule in Central time", () => {
   });
 
   it("starts exactly once per local day, at 05:00 Central, across spring-forward and fall-back", () => {
-    for (const [from, to] of [["2026-03-05T00:00:00Z", "2026-03-11T23:59:59Z"], ["2026-10-29T00:00:00Z", "2026-11-04T23:59:59Z"]] as const) {
+    for (const [from, to] of [
+      ["2026-03-05T00:00:00Z", "2026-03-11T23:59:59Z"],
+      ["2026-10-29T00:00:00Z", "2026-11-04T23:59:59Z"],
+    ] as const) {
       const started = new Map<string, Date>();
       for (const tick of firings(defaultSchedule, from, to)) {
-        if (isStartDue(tick, central) && !started.has(localDate(tick, central.timeZone))) started.set(localDate(tick, central.timeZone), tick);
+        if (isStartDue(tick, central) && !started.has(localDate(tick, central.timeZone)))
+          started.set(localDate(tick, central.timeZone), tick);
       }
       assert.equal(started.size, 7, `one start per day from ${from}`);
       for (const [day, at] of started) {
-        assert.equal(at.toISOString(), zonedTime(day, "05:00", central.timeZone).toISOString(), `${day} starts at 05:00 Central`);
+        assert.equal(
+          at.toISOString(),
+          zonedTime(day, "05:00", central.timeZone).toISOString(),
+          `${day} starts at 05:00 Central`,
+        );
       }
     }
   });
@@ -49,6 +64,10 @@ describe("the daily ESG schedule in Central time", () => {
     assert.equal(isStartDue(new Date("2026-07-01T10:00:00Z"), central), true); // 05:00 CDT
     assert.equal(isStartOverdue(new Date("2026-07-01T10:14:59Z"), central), false);
     assert.equal(isStartOverdue(new Date("2026-07-01T10:15:00Z"), central), true);
-    assert.equal(localDate(new Date("2026-11-02T05:59:00Z"), central.timeZone), "2026-11-01", "before midnight Central it is still the day before");
+    assert.equal(
+      localDate(new Date("2026-11-02T05:59:00Z"), central.timeZone),
+      "2026-11-01",
+      "before midnight Central it is still the day before",
+    );
   });
 });

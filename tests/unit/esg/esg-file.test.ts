@@ -23,18 +23,45 @@ const row = (over: Partial<EsgFileRow>): EsgFileRow => ({
 
 describe("the ESG file format", () => {
   it("has exactly seed 001's columns and file names", () => {
-    assert.equal(esgFileHeader(), "Account ID,Account Name,Overall ESG Score,Environmental Score,Social Score,Governance Score,Primary ESG Focus,Primary Focus Score,Analysis Date,Processing Status\r\n");
-    assert.deepEqual(esgFileNames("2026-11-23"), { file: "FirmESGRatings_20261123.csv", errors: "FirmESGRatings_20261123_errors.csv", summary: "FirmESGRatings_20261123_summary.json" });
+    assert.equal(
+      esgFileHeader(),
+      "Account ID,Account Name,Overall ESG Score,Environmental Score,Social Score,Governance Score,Primary ESG Focus,Primary Focus Score,Analysis Date,Processing Status\r\n",
+    );
+    assert.deepEqual(esgFileNames("2026-11-23"), {
+      file: "FirmESGRatings_20261123.csv",
+      errors: "FirmESGRatings_20261123_errors.csv",
+      summary: "FirmESGRatings_20261123_summary.json",
+    });
   });
 
   it("writes two decimals, N/A for failed accounts and missing pillars, RFC 4180 quoting and neutralised formulas", () => {
-    assert.equal(esgFileRecord(row({})), "ACC-1,Northwind Capital,72.46,50.00,60.10,99.99,Governance,99.99,2026-11-23,Successful\r\n");
-    assert.equal(esgFileRecord(row({ status: "Failed", overall: null })), "ACC-1,Northwind Capital,N/A,N/A,N/A,N/A,N/A,N/A,N/A,Failed\r\n");
-    assert.equal(esgFileRecord(row({ status: "Partial", social: null })), "ACC-1,Northwind Capital,72.46,50.00,N/A,99.99,Governance,99.99,2026-11-23,Partial\r\n");
-    assert.equal(esgFileRecord(row({ status: "PENDING" })).endsWith(",N/A,Failed\r\n"), true, "an unfinished account is Failed");
-    assert.match(esgFileRecord(row({ account_name: 'Smith, Jones & "Partners"' })), /^ACC-1,"Smith, Jones & ""Partners""",/);
+    assert.equal(
+      esgFileRecord(row({})),
+      "ACC-1,Northwind Capital,72.46,50.00,60.10,99.99,Governance,99.99,2026-11-23,Successful\r\n",
+    );
+    assert.equal(
+      esgFileRecord(row({ status: "Failed", overall: null })),
+      "ACC-1,Northwind Capital,N/A,N/A,N/A,N/A,N/A,N/A,N/A,Failed\r\n",
+    );
+    assert.equal(
+      esgFileRecord(row({ status: "Partial", social: null })),
+      "ACC-1,Northwind Capital,72.46,50.00,N/A,99.99,Governance,99.99,2026-11-23,Partial\r\n",
+    );
+    assert.equal(
+      esgFileRecord(row({ status: "PENDING" })).endsWith(",N/A,Failed\r\n"),
+      true,
+      "an unfinished account is Failed",
+    );
+    assert.match(
+      esgFileRecord(row({ account_name: 'Smith, Jones & "Partners"' })),
+      /^ACC-1,"Smith, Jones & ""Partners""",/,
+    );
     for (const trigger of ["=HYPERLINK(1)", "+1", "-1", "@SUM(A1)"]) {
-      assert.match(esgFileRecord(row({ account_name: trigger })), new RegExp(`^ACC-1,'${trigger.replace(/[+()]/g, "\\$&")},`), trigger);
+      assert.match(
+        esgFileRecord(row({ account_name: trigger })),
+        new RegExp(`^ACC-1,'${trigger.replace(/[+()]/g, "\\$&")},`),
+        trigger,
+      );
     }
   });
 
@@ -51,15 +78,29 @@ describe("the ESG file format", () => {
 });
 
 describe("interpreting the ESG API's answer", () => {
-  const answer = (body: unknown) => interpretRating("ACC-1", typeof body === "string" ? body : JSON.stringify(body), '"e1"');
-  const full = { accountId: "ACC-1", analysisDate: "2026-11-23", scores: { overall: 70.1, environmental: 60, social: 80.555, governance: 50 }, primaryFocus: { pillar: "Social", score: 80.555 } };
+  const answer = (body: unknown) =>
+    interpretRating("ACC-1", typeof body === "string" ? body : JSON.stringify(body), '"e1"');
+  const full = {
+    accountId: "ACC-1",
+    analysisDate: "2026-11-23",
+    scores: { overall: 70.1, environmental: 60, social: 80.555, governance: 50 },
+    primaryFocus: { pillar: "Social", score: 80.555 },
+  };
 
   it("takes a complete answer as Successful with its ETag", () => {
     const o = answer(full);
     assert.equal(o.kind, "rating");
     if (o.kind !== "rating") return;
     assert.equal(o.status, "Successful");
-    assert.deepEqual(o.scores, { overall: 7010, environmental: 6000, social: 8056, governance: 5000, primaryFocus: "Social", primaryFocusScore: 8056, analysisDate: "2026-11-23" });
+    assert.deepEqual(o.scores, {
+      overall: 7010,
+      environmental: 6000,
+      social: 8056,
+      governance: 5000,
+      primaryFocus: "Social",
+      primaryFocusScore: 8056,
+      analysisDate: "2026-11-23",
+    });
     assert.equal(o.etag, '"e1"');
   });
 
@@ -110,7 +151,10 @@ describe("files encrypted at rest with AES-256-GCM", () => {
     const enc = encryptingStream(key);
     const cipherText = await buffer(Readable.from([Buffer.from("secret ratings")]).pipe(enc.stream));
     cipherText[0]! ^= 1;
-    await assert.rejects(buffer(Readable.from([cipherText]).pipe(decryptingStream(key, enc.metadata()))), /authenticate/);
+    await assert.rejects(
+      buffer(Readable.from([cipherText]).pipe(decryptingStream(key, enc.metadata()))),
+      /authenticate/,
+    );
     const other = fileKeyFrom("esg-file-encryption-key", randomBytes(32).toString("base64"));
     assert.throws(() => decryptingStream(other, enc.metadata()), /encrypted with key/);
     assert.throws(() => fileKeyFrom("esg-file-encryption-key", "c2hvcnQ="), /32 random bytes/);

@@ -34,7 +34,10 @@ describe("alerts: log and metric always, webhooks and e-mail when configured", (
     smtp = new SMTPServer({
       authOptional: true,
       disabledCommands: ["STARTTLS"],
-      onAuth: (auth, _session, cb) => cb(auth.username === "alerts" && auth.password === "smtp-secret" ? null : new Error("bad auth"), { user: auth.username }),
+      onAuth: (auth, _session, cb) =>
+        cb(auth.username === "alerts" && auth.password === "smtp-secret" ? null : new Error("bad auth"), {
+          user: auth.username,
+        }),
       onData: (stream, _session, cb) => {
         let text = "";
         stream.on("data", (c: Buffer) => (text += c.toString()));
@@ -58,10 +61,28 @@ describe("alerts: log and metric always, webhooks and e-mail when configured", (
       clock,
       logger: createLogger("info", {}, (l) => void lines.push(l)),
       metrics,
-      secrets: new EnvSecretStore({ ALERT_SLACK_WEBHOOK_URL: `${webUrl}/slack`, ALERT_WEBHOOK_URL: `${webUrl}/generic`, SMTP_PASSWORD: "smtp-secret" }),
-      email: { host: "127.0.0.1", port: smtpPort, secure: false, user: "alerts", from: "platform@example.test", to: ["ops@example.test"] },
+      secrets: new EnvSecretStore({
+        ALERT_SLACK_WEBHOOK_URL: `${webUrl}/slack`,
+        ALERT_WEBHOOK_URL: `${webUrl}/generic`,
+        SMTP_PASSWORD: "smtp-secret",
+      }),
+      email: {
+        host: "127.0.0.1",
+        port: smtpPort,
+        secure: false,
+        user: "alerts",
+        from: "platform@example.test",
+        to: ["ops@example.test"],
+      },
     });
-    await alerts.raise({ source: "esg-daily-file", severity: "critical", title: "ESG run failed", message: "7% of accounts failed", details: { failed: 7000 }, correlationId: "corr-9" });
+    await alerts.raise({
+      source: "esg-daily-file",
+      severity: "critical",
+      title: "ESG run failed",
+      message: "7% of accounts failed",
+      details: { failed: 7000 },
+      correlationId: "corr-9",
+    });
 
     const slack = posts.find((p) => p.path === "/slack")!;
     assert.match(slack.body.text, /ESG run failed/);
@@ -85,7 +106,14 @@ describe("alerts: log and metric always, webhooks and e-mail when configured", (
       secrets: new EnvSecretStore({ ALERT_PAGERDUTY_ROUTING_KEY: "routing-key-1" }),
       pagerDutyEventsUrl: `${webUrl}/v2/enqueue`,
     });
-    await alerts.raise({ source: "esg-daily-file", severity: "warning", title: "ESG run forecast to miss its window", message: "ETA 09:40", details: { run_id: "r1" }, dedupKey: "r1:forecast" });
+    await alerts.raise({
+      source: "esg-daily-file",
+      severity: "warning",
+      title: "ESG run forecast to miss its window",
+      message: "ETA 09:40",
+      details: { run_id: "r1" },
+      dedupKey: "r1:forecast",
+    });
     const event = posts.find((p) => p.path === "/v2/enqueue")!.body;
     assert.equal(event.routing_key, "routing-key-1");
     assert.equal(event.event_action, "trigger");

@@ -8,14 +8,24 @@ import type { PlatformTables } from "../../../shared/catalog.js";
 const db = new Kysely<PlatformTables>({
   dialect: new PagingMssqlDialect({
     tarn: { Pool: class {} as never, options: { min: 0, max: 1 } },
-    tedious: { connectionFactory: () => { throw new Error("compile only"); }, ISOLATION_LEVEL: {}, Request: class {} as never, TYPES: {} as never },
+    tedious: {
+      connectionFactory: () => {
+        throw new Error("compile only");
+      },
+      ISOLATION_LEVEL: {},
+      Request: class {} as never,
+      TYPES: {} as never,
+    },
   }),
 });
 
 describe("paging on SQL Server", () => {
   it("writes .limit() as OFFSET/FETCH, which T-SQL accepts", () => {
     const top = db.selectFrom("esg_runs").select("run_id").orderBy("created_at", "desc").limit(1).compile();
-    assert.equal(top.sql, 'select "run_id" from "esg_runs" order by "created_at" desc offset 0 rows fetch next @1 rows only');
+    assert.equal(
+      top.sql,
+      'select "run_id" from "esg_runs" order by "created_at" desc offset 0 rows fetch next @1 rows only',
+    );
     assert.deepEqual(top.parameters, [1]);
     const page = db.selectFrom("esg_runs").selectAll().orderBy("created_at").limit(25).offset(50).compile();
     assert.match(page.sql, /order by "created_at" offset @1 rows fetch next @2 rows only$/);

@@ -3,7 +3,13 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { AdaptiveRate } from "../../../shared/systems/esg/adaptive-rate.js";
-import { backoffMs, fetchWithRetry, PartnerCallError, retryAfterMs, type RetryPolicy } from "../../../shared/foundation/partner-http.js";
+import {
+  backoffMs,
+  fetchWithRetry,
+  PartnerCallError,
+  retryAfterMs,
+  type RetryPolicy,
+} from "../../../shared/foundation/partner-http.js";
 import { InProcessCache, InProcessRateLimiter } from "../../../shared/adapters/embedded/memory-cache.js";
 
 /** A partner that answers from a script, one entry per request. */
@@ -22,10 +28,13 @@ before(async () => {
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
 });
-after(() => new Promise<void>((r) => {
-  server.close(() => r());
-  server.closeAllConnections();
-}));
+after(
+  () =>
+    new Promise<void>((r) => {
+      server.close(() => r());
+      server.closeAllConnections();
+    }),
+);
 
 // The per-call timeout is far above any local answer, even on a loaded machine; only the
 // silent-partner case uses a short one, against a partner that never answers at all.
@@ -41,7 +50,10 @@ describe("partner calls with retries", () => {
     assert.equal(response.status, 200);
     assert.equal(response.attempts, 3);
     assert.equal(requests, 3);
-    assert.ok(sleeps.every((ms, i) => ms >= 0 && ms <= Math.min(40, 10 * 2 ** i)), `full jitter within the cap: ${sleeps.join(", ")}`);
+    assert.ok(
+      sleeps.every((ms, i) => ms >= 0 && ms <= Math.min(40, 10 * 2 ** i)),
+      `full jitter within the cap: ${sleeps.join(", ")}`,
+    );
   });
 
   it("waits at least what Retry-After asks and tells the adaptive rate about 429", async () => {
@@ -60,18 +72,30 @@ describe("partner calls with retries", () => {
     assert.equal((await fetchWithRetry(send, policy)).status, 404);
     assert.equal(requests, 1);
     script = [{ status: 503 }, { status: 503 }, { status: 503 }, { status: 503 }];
-    await assert.rejects(fetchWithRetry(send, policy, { sleep: async () => undefined }), (e: PartnerCallError) => e instanceof PartnerCallError && e.status === 503 && /after 4 attempts/.test(e.message));
+    await assert.rejects(
+      fetchWithRetry(send, policy, { sleep: async () => undefined }),
+      (e: PartnerCallError) => e instanceof PartnerCallError && e.status === 503 && /after 4 attempts/.test(e.message),
+    );
     script = Array.from({ length: 4 }, () => ({ status: 200, silent: true }));
-    await assert.rejects(fetchWithRetry(send, { ...policy, timeoutMs: 200 }, { sleep: async () => undefined }), /no answer within 200 ms/);
+    await assert.rejects(
+      fetchWithRetry(send, { ...policy, timeoutMs: 200 }, { sleep: async () => undefined }),
+      /no answer within 200 ms/,
+    );
   });
 
   it("reads Retry-After as seconds or an HTTP date, and keeps backoff under its cap", () => {
     assert.equal(retryAfterMs("2"), 2000);
-    assert.equal(retryAfterMs(new Date(Date.now() + 5000).toUTCString(), Date.now()) ! > 3000, true);
+    assert.equal(retryAfterMs(new Date(Date.now() + 5000).toUTCString(), Date.now())! > 3000, true);
     assert.equal(retryAfterMs("soon"), undefined);
     assert.equal(retryAfterMs(null), undefined);
-    assert.equal(backoffMs(10, policy, () => 0.999), 39);
-    assert.equal(backoffMs(1, policy, () => 0.5), 5);
+    assert.equal(
+      backoffMs(10, policy, () => 0.999),
+      39,
+    );
+    assert.equal(
+      backoffMs(1, policy, () => 0.5),
+      5,
+    );
   });
 });
 
@@ -80,7 +104,17 @@ describe("the adaptive shared rate", () => {
     let now = 1_000_000;
     const cache = new InProcessCache();
     const limiter = new InProcessRateLimiter(() => now);
-    const make = () => new AdaptiveRate({ cache, limiter, key: "partner", maxPerSecond: 1000, minPerSecond: 50, increaseAfterMs: 3000, now: () => now, sleep: async () => undefined });
+    const make = () =>
+      new AdaptiveRate({
+        cache,
+        limiter,
+        key: "partner",
+        maxPerSecond: 1000,
+        minPerSecond: 50,
+        increaseAfterMs: 3000,
+        now: () => now,
+        sleep: async () => undefined,
+      });
     const a = make();
     const b = make();
     await Promise.all([a.throttled(), b.throttled(), a.throttled()]);
@@ -109,7 +143,15 @@ describe("the adaptive shared rate", () => {
   it("paces workers to the rate through the limiter's slots", async () => {
     const now = 5_000_000;
     const waits: number[] = [];
-    const rate = new AdaptiveRate({ cache: new InProcessCache(), limiter: new InProcessRateLimiter(() => now), key: "p", maxPerSecond: 100, minPerSecond: 1, now: () => now, sleep: async (ms) => void waits.push(ms) });
+    const rate = new AdaptiveRate({
+      cache: new InProcessCache(),
+      limiter: new InProcessRateLimiter(() => now),
+      key: "p",
+      maxPerSecond: 100,
+      minPerSecond: 1,
+      now: () => now,
+      sleep: async (ms) => void waits.push(ms),
+    });
     for (let i = 0; i < 5; i++) await rate.acquire();
     assert.deepEqual(waits, [10, 20, 30, 40], "100/s: one slot every 10 ms");
   });
@@ -126,21 +168,64 @@ describe("partner credentials", () => {
       seed: 1,
       duplicates: 0,
       oauthClient: { id: "platform", secret: "s3cret" },
-      controls: { down: false, latencyMs: 0, errorRate: 0, transientErrorRate: 0, partialRate: 0, malformedRate: 0, rateLimitPerSecond: 1000, burst429EverySeconds: 0, pageErrorRate: 0, ratingVersion: 0 },
+      controls: {
+        down: false,
+        latencyMs: 0,
+        errorRate: 0,
+        transientErrorRate: 0,
+        partialRate: 0,
+        malformedRate: 0,
+        rateLimitPerSecond: 1000,
+        burst429EverySeconds: 0,
+        pageErrorRate: 0,
+        ratingVersion: 0,
+      },
     });
     try {
-      const credentials = new PartnerCredentials({ kind: "oauth-client-credentials", tokenUrl: `${sim.accountsUrl}/oauth/token`, clientIdSecret: "esg-oauth-client-id", clientSecretSecret: "esg-oauth-client-secret" }, new EnvSecretStore({ ESG_OAUTH_CLIENT_ID: "platform", ESG_OAUTH_CLIENT_SECRET: "s3cret" }));
-      const rate = new AdaptiveRate({ cache: new InProcessCache(), limiter: new InProcessRateLimiter(), key: "oauth-test", maxPerSecond: 1000, minPerSecond: 1 });
-      const client = new EsgRatingsClient({ baseUrl: sim.ratingsUrl, credentials, policy: { timeoutMs: 2000, maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5 }, rate });
-      const results = await Promise.all(["ACC-0000001", "ACC-0000002", "ACC-0000003"].map((id) => client.fetchRating(id, null)));
-      assert.deepEqual(results.map((r) => r.kind), ["rating", "rating", "rating"]);
+      const credentials = new PartnerCredentials(
+        {
+          kind: "oauth-client-credentials",
+          tokenUrl: `${sim.accountsUrl}/oauth/token`,
+          clientIdSecret: "esg-oauth-client-id",
+          clientSecretSecret: "esg-oauth-client-secret",
+        },
+        new EnvSecretStore({ ESG_OAUTH_CLIENT_ID: "platform", ESG_OAUTH_CLIENT_SECRET: "s3cret" }),
+      );
+      const rate = new AdaptiveRate({
+        cache: new InProcessCache(),
+        limiter: new InProcessRateLimiter(),
+        key: "oauth-test",
+        maxPerSecond: 1000,
+        minPerSecond: 1,
+      });
+      const client = new EsgRatingsClient({
+        baseUrl: sim.ratingsUrl,
+        credentials,
+        policy: { timeoutMs: 2000, maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5 },
+        rate,
+      });
+      const results = await Promise.all(
+        ["ACC-0000001", "ACC-0000002", "ACC-0000003"].map((id) => client.fetchRating(id, null)),
+      );
+      assert.deepEqual(
+        results.map((r) => r.kind),
+        ["rating", "rating", "rating"],
+      );
       assert.equal(sim.tokensIssued, 1, "concurrent callers share one token request");
       sim.revokeTokens();
       const refused = await client.fetchRating("ACC-0000004", null);
       assert.equal(refused.kind, "failed", "a revoked token is refused (401 is not retried)");
       assert.equal((await client.fetchRating("ACC-0000004", null)).kind, "rating", "the next call fetched a new token");
       assert.equal(sim.tokensIssued, 2);
-      const wrong = new PartnerCredentials({ kind: "oauth-client-credentials", tokenUrl: `${sim.accountsUrl}/oauth/token`, clientIdSecret: "a", clientSecretSecret: "b" }, new EnvSecretStore({ A: "platform", B: "wrong" }));
+      const wrong = new PartnerCredentials(
+        {
+          kind: "oauth-client-credentials",
+          tokenUrl: `${sim.accountsUrl}/oauth/token`,
+          clientIdSecret: "a",
+          clientSecretSecret: "b",
+        },
+        new EnvSecretStore({ A: "platform", B: "wrong" }),
+      );
       await assert.rejects(wrong.headers(), /token endpoint answered 401/);
     } finally {
       await sim.close();

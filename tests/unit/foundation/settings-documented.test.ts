@@ -24,7 +24,21 @@ describe("every setting the code reads is documented and deployed", () => {
   it("appears in local.settings.sample.json, with no secret value", () => {
     const sample = JSON.parse(read("local.settings.sample.json")) as { Values: Record<string, string> };
     for (const name of names) assert.ok(name in sample.Values, name);
-    for (const secret of ["JWT_SIGNING_KEY", "METRICS_SCRAPE_TOKEN", "REDIS_PASSWORD", "SMTP_PASSWORD", "ALERT_SLACK_WEBHOOK_URL", "ALERT_WEBHOOK_URL", "ALERT_PAGERDUTY_ROUTING_KEY", "LOCAL_ADMIN_PASSWORD", "ESG_FILE_ENCRYPTION_KEY", "ESG_FILE_ENCRYPTION_PREVIOUS_KEYS", "ESG_ACCOUNTS_API_KEY", "ESG_RATINGS_API_KEY", "ESG_OAUTH_CLIENT_SECRET"]) {
+    for (const secret of [
+      "JWT_SIGNING_KEY",
+      "METRICS_SCRAPE_TOKEN",
+      "REDIS_PASSWORD",
+      "SMTP_PASSWORD",
+      "ALERT_SLACK_WEBHOOK_URL",
+      "ALERT_WEBHOOK_URL",
+      "ALERT_PAGERDUTY_ROUTING_KEY",
+      "LOCAL_ADMIN_PASSWORD",
+      "ESG_FILE_ENCRYPTION_KEY",
+      "ESG_FILE_ENCRYPTION_PREVIOUS_KEYS",
+      "ESG_ACCOUNTS_API_KEY",
+      "ESG_RATINGS_API_KEY",
+      "ESG_OAUTH_CLIENT_SECRET",
+    ]) {
       assert.equal(sample.Values[secret], "", `${secret} is left blank`);
     }
   });

@@ -16,7 +16,12 @@ describe("settings", () => {
   });
 
   it("treats blank values as absent and parses types", () => {
-    const s = loadSettings({ REDIS_URL: "  ", RATE_LIMIT_BURST: "5", AUTH_SELF_REGISTRATION_ENABLED: "true", RATE_LIMIT_OVERRIDES: '{"auth-login":{"perMinute":10,"burst":3}}' });
+    const s = loadSettings({
+      REDIS_URL: "  ",
+      RATE_LIMIT_BURST: "5",
+      AUTH_SELF_REGISTRATION_ENABLED: "true",
+      RATE_LIMIT_OVERRIDES: '{"auth-login":{"perMinute":10,"burst":3}}',
+    });
     assert.equal(s.REDIS_URL, undefined);
     assert.equal(s.RATE_LIMIT_BURST, 5);
     assert.equal(s.AUTH_SELF_REGISTRATION_ENABLED, true);
@@ -25,10 +30,21 @@ describe("settings", () => {
 
   it("fails with one error naming every invalid setting", () => {
     assert.throws(
-      () => loadSettings({ RATE_LIMIT_BURST: "lots", LOG_LEVEL: "loud", KEY_VAULT_URL: "not a url", RATE_LIMIT_OVERRIDES: "{" }),
+      () =>
+        loadSettings({
+          RATE_LIMIT_BURST: "lots",
+          LOG_LEVEL: "loud",
+          KEY_VAULT_URL: "not a url",
+          RATE_LIMIT_OVERRIDES: "{",
+        }),
       (error: unknown) => {
         assert.ok(error instanceof ConfigurationError);
-        assert.deepEqual(error.problems.map((p) => p.split(":")[0]).sort(), ["KEY_VAULT_URL", "LOG_LEVEL", "RATE_LIMIT_BURST", "RATE_LIMIT_OVERRIDES"]);
+        assert.deepEqual(error.problems.map((p) => p.split(":")[0]).sort(), [
+          "KEY_VAULT_URL",
+          "LOG_LEVEL",
+          "RATE_LIMIT_BURST",
+          "RATE_LIMIT_OVERRIDES",
+        ]);
         assert.match(error.message, /4 problems/);
         return true;
       },
@@ -37,17 +53,30 @@ describe("settings", () => {
 
   it("refuses embedded defaults in Azure, naming each missing setting", () => {
     assert.throws(
-      () => loadSettings({ WEBSITE_INSTANCE_ID: "abc", REDIS_URL: "rediss://cache:10000", BLOB_CONNECTION_STRING: "UseDevelopmentStorage=true" }),
+      () =>
+        loadSettings({
+          WEBSITE_INSTANCE_ID: "abc",
+          REDIS_URL: "rediss://cache:10000",
+          BLOB_CONNECTION_STRING: "UseDevelopmentStorage=true",
+        }),
       (error: unknown) => {
         assert.ok(error instanceof ConfigurationError);
         const named = error.problems.map((p) => p.split(":")[0]).sort();
-        assert.deepEqual(named, ["BLOB_CONNECTION_STRING", "BLOB_SERVICE_URL", "KEY_VAULT_URL", "SAP_ADAPTER", "SQL_CONNECTION_STRING", "ServiceBusConnection__fullyQualifiedNamespace"]);
+        assert.deepEqual(named, [
+          "BLOB_CONNECTION_STRING",
+          "BLOB_SERVICE_URL",
+          "KEY_VAULT_URL",
+          "SAP_ADAPTER",
+          "SQL_CONNECTION_STRING",
+          "ServiceBusConnection__fullyQualifiedNamespace",
+        ]);
         return true;
       },
     );
     const azure = loadSettings({
       WEBSITE_INSTANCE_ID: "abc",
-      SQL_CONNECTION_STRING: "Server=tcp:x.database.windows.net,1433;Database=db;Authentication=Active Directory Managed Identity",
+      SQL_CONNECTION_STRING:
+        "Server=tcp:x.database.windows.net,1433;Database=db;Authentication=Active Directory Managed Identity",
       BLOB_SERVICE_URL: "https://acct.blob.core.windows.net",
       ServiceBusConnection__fullyQualifiedNamespace: "ns.servicebus.windows.net",
       REDIS_URL: "rediss://cache:10000",

@@ -7,7 +7,13 @@ const claims = { userId: "u-1", username: "ana", roles: ["finance"] as const };
 /** Tokens over a key and a clock the test turns. */
 function tokens(ttlSeconds = 60) {
   const state = { key: new Uint8Array(32).fill(7), now: Date.UTC(2026, 10, 23, 12, 0, 0) };
-  const issuer = new AccessTokens({ key: async () => state.key, issuer: "fip", audience: "fip-api", ttlSeconds, clock: { now: () => new Date(state.now) } });
+  const issuer = new AccessTokens({
+    key: async () => state.key,
+    issuer: "fip",
+    audience: "fip-api",
+    ttlSeconds,
+    clock: { now: () => new Date(state.now) },
+  });
   return { state, issuer };
 }
 
@@ -54,7 +60,13 @@ describe("access tokens", () => {
 
   it("refuses alg none and tokens from another key", async () => {
     const { issuer, state } = tokens();
-    const other = new AccessTokens({ key: async () => new Uint8Array(32).fill(1), issuer: "fip", audience: "fip-api", ttlSeconds: 60, clock: { now: () => new Date(state.now) } });
+    const other = new AccessTokens({
+      key: async () => new Uint8Array(32).fill(1),
+      issuer: "fip",
+      audience: "fip-api",
+      ttlSeconds: 60,
+      clock: { now: () => new Date(state.now) },
+    });
     await assert.rejects(issuer.verify(await other.sign({ ...claims, roles: [...claims.roles] })), /invalid/);
     const none = `${Buffer.from(JSON.stringify({ alg: "none", typ: "JWT" })).toString("base64url")}.${Buffer.from(JSON.stringify({ sub: "u-1", username: "ana", roles: ["admin"], iss: "fip", aud: "fip-api", exp: 4102444800 })).toString("base64url")}.`;
     await assert.rejects(issuer.verify(none), /invalid/);

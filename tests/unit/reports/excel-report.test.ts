@@ -5,7 +5,13 @@ import { describe, it } from "node:test";
 import { inflateRawSync } from "node:zlib";
 import ExcelJS from "exceljs";
 import { isFormulaLike } from "../../../shared/kernel/csv.js";
-import { CELL_FORMATS, writeExcelReport, type ExcelReport, type ReportColumn, type ReportRow } from "../../../shared/systems/reports/excel-report.js";
+import {
+  CELL_FORMATS,
+  writeExcelReport,
+  type ExcelReport,
+  type ReportColumn,
+  type ReportRow,
+} from "../../../shared/systems/reports/excel-report.js";
 
 /** A Writable that keeps what it is given; `delayed` answers each write a macrotask later (a slow upload). */
 function collector(options: { delayed?: boolean; highWaterMark?: number } = {}) {
@@ -66,10 +72,34 @@ const detailColumns: ReportColumn[] = [
 ];
 
 const detailRows: ReportRow[] = [
-  { projectId: "PRJ-000001", amount: "1234.50", billingDate: "2026-11-20", quantity: "3", description: "Plain text", share: "12.34", hours: "7.5" },
-  { projectId: "PRJ-000002", amount: "-12.5", billingDate: "2026-02-28", quantity: "0.25", description: FORMULA_LIKE[0]!, share: "-5", hours: "0" },
+  {
+    projectId: "PRJ-000001",
+    amount: "1234.50",
+    billingDate: "2026-11-20",
+    quantity: "3",
+    description: "Plain text",
+    share: "12.34",
+    hours: "7.5",
+  },
+  {
+    projectId: "PRJ-000002",
+    amount: "-12.5",
+    billingDate: "2026-02-28",
+    quantity: "0.25",
+    description: FORMULA_LIKE[0]!,
+    share: "-5",
+    hours: "0",
+  },
   { projectId: "=1+1", amount: null, billingDate: null, quantity: null, description: null, share: null, hours: null },
-  ...FORMULA_LIKE.slice(1).map((text, i) => ({ projectId: `PRJ-10${i}`, amount: "0.01", billingDate: "2024-02-29", quantity: "1", description: text, share: "100", hours: "1.25" })),
+  ...FORMULA_LIKE.slice(1).map((text, i) => ({
+    projectId: `PRJ-10${i}`,
+    amount: "0.01",
+    billingDate: "2024-02-29",
+    quantity: "1",
+    description: text,
+    share: "100",
+    hours: "1.25",
+  })),
 ];
 
 async function* slowly<T>(items: readonly T[]): AsyncGenerator<T> {
@@ -109,7 +139,8 @@ function sampleReport(overrides: Partial<ExcelReport> = {}): ExcelReport {
 describe("excel report: isFormulaLike", () => {
   it("flags text a spreadsheet would read as a formula", () => {
     for (const text of FORMULA_LIKE) assert.equal(isFormulaLike(text), true, JSON.stringify(text));
-    for (const text of ["", "PRJ-1", " =1+1", "1-2", "a@b.c", "'=1"]) assert.equal(isFormulaLike(text), false, JSON.stringify(text));
+    for (const text of ["", "PRJ-1", " =1+1", "1-2", "a@b.c", "'=1"])
+      assert.equal(isFormulaLike(text), false, JSON.stringify(text));
   });
 });
 
@@ -197,7 +228,7 @@ describe("excel report: writeExcelReport", async () => {
     const date = rowOf("PRJ-000001").getCell(3);
     assert.equal(date.type, ExcelJS.ValueType.Date);
     assert.ok(date.value instanceof Date);
-    assert.equal((date.value).toISOString(), "2026-11-20T00:00:00.000Z");
+    assert.equal(date.value.toISOString(), "2026-11-20T00:00:00.000Z");
     assert.equal(date.numFmt, CELL_FORMATS.date);
     assert.equal((rowOf("PRJ-100").getCell(3).value as Date).toISOString(), "2024-02-29T00:00:00.000Z");
   });
@@ -213,7 +244,11 @@ describe("excel report: writeExcelReport", async () => {
   });
 
   it("writes formula-like text as text, never as a formula, and keeps the visible value", () => {
-    const cells = [rowOf("PRJ-000002").getCell(5), ...FORMULA_LIKE.slice(1).map((_, i) => rowOf(`PRJ-10${i}`).getCell(5)), details.getCell("A4")];
+    const cells = [
+      rowOf("PRJ-000002").getCell(5),
+      ...FORMULA_LIKE.slice(1).map((_, i) => rowOf(`PRJ-10${i}`).getCell(5)),
+      details.getCell("A4"),
+    ];
     // A CR reads back as LF: exceljs writes it as a literal CR, and XML readers (exceljs, Excel)
     // normalise line ends. Still text, and no longer formula-like.
     const expected = [FORMULA_LIKE[0], ...FORMULA_LIKE.slice(1).map((t) => t.replace("\r", "\n")), "=1+1"];
@@ -234,10 +269,16 @@ describe("excel report: writeExcelReport", async () => {
     const detailsXml = zipEntry(file, "xl/worksheets/sheet2.xml");
     const styleId = /<c r="E3" s="(\d+)" t="str">/.exec(detailsXml)?.[1];
     assert.ok(styleId, "E3 is a styled string cell");
-    const xfs = [...(/<cellXfs[^>]*>(.*?)<\/cellXfs>/s.exec(zipEntry(file, "xl/styles.xml"))?.[1] ?? "").matchAll(/<xf [^>]*>/g)].map((m) => m[0]);
+    const xfs = [
+      ...(/<cellXfs[^>]*>(.*?)<\/cellXfs>/s.exec(zipEntry(file, "xl/styles.xml"))?.[1] ?? "").matchAll(/<xf [^>]*>/g),
+    ].map((m) => m[0]);
     assert.match(xfs[Number(styleId)]!, /quotePrefix="1"/);
     assert.match(xfs[Number(styleId)]!, /numFmtId="49"/);
-    assert.equal(xfs.filter((xf) => xf.includes("quotePrefix")).length, 2, "plain and bold (header/label) quoted styles only");
+    assert.equal(
+      xfs.filter((xf) => xf.includes("quotePrefix")).length,
+      2,
+      "plain and bold (header/label) quoted styles only",
+    );
   });
 
   it("leaves null values as empty cells", () => {
@@ -253,7 +294,14 @@ describe("excel report: streaming and failures", () => {
   it("keeps going through a slow output (backpressure) and writes a complete file", async () => {
     const output = collector({ delayed: true, highWaterMark: 1024 });
     const rows = function* () {
-      for (let i = 0; i < 20_000; i++) yield { id: `PRJ-${i}`, amount: `${i}.99`, date: "2026-01-31", n: String(i), text: `Row ${i} with some text to compress` };
+      for (let i = 0; i < 20_000; i++)
+        yield {
+          id: `PRJ-${i}`,
+          amount: `${i}.99`,
+          date: "2026-01-31",
+          n: String(i),
+          text: `Row ${i} with some text to compress`,
+        };
     };
     const progress: number[] = [];
     const result = await writeExcelReport(
@@ -284,12 +332,23 @@ describe("excel report: streaming and failures", () => {
     const output = collector();
     const errored = once(output.stream, "error");
     await assert.rejects(
-      writeExcelReport(sampleReport({ details: { name: "Details", columns: detailColumns, rows: [{ projectId: "P", amount: "12,50" }] } }), output.stream),
+      writeExcelReport(
+        sampleReport({
+          details: { name: "Details", columns: detailColumns, rows: [{ projectId: "P", amount: "12,50" }] },
+        }),
+        output.stream,
+      ),
       /sheet "Details" row 2 column "amount": "12,50" is not a decimal string \(money\)/,
     );
     assert.equal(output.stream.destroyed, true);
     assert.match(String((await errored)[0]), /12,50/);
-    await assert.rejects(writeExcelReport(sampleReport({ details: { name: "Details", columns: detailColumns, rows: [{ billingDate: "2026-02-30" }] } }), collector().stream), /is not a date/);
+    await assert.rejects(
+      writeExcelReport(
+        sampleReport({ details: { name: "Details", columns: detailColumns, rows: [{ billingDate: "2026-02-30" }] } }),
+        collector().stream,
+      ),
+      /is not a date/,
+    );
   });
 
   it("rejects when the row source fails", async () => {
@@ -298,7 +357,13 @@ describe("excel report: streaming and failures", () => {
       throw new Error("cursor lost");
     }
     const output = collector();
-    await assert.rejects(writeExcelReport(sampleReport({ details: { name: "Details", columns: detailColumns, rows: failing() } }), output.stream), /cursor lost/);
+    await assert.rejects(
+      writeExcelReport(
+        sampleReport({ details: { name: "Details", columns: detailColumns, rows: failing() } }),
+        output.stream,
+      ),
+      /cursor lost/,
+    );
     assert.equal(output.stream.destroyed, true);
   });
 
@@ -313,14 +378,35 @@ describe("excel report: streaming and failures", () => {
     const rows = function* () {
       for (let i = 0; i < 200_000; i++) yield { projectId: `PRJ-${i}`, description: `Row ${i} ${Math.random()}` };
     };
-    await assert.rejects(writeExcelReport(sampleReport({ details: { name: "Details", columns: detailColumns, rows: rows() } }), output), /blob upload failed/);
+    await assert.rejects(
+      writeExcelReport(sampleReport({ details: { name: "Details", columns: detailColumns, rows: rows() } }), output),
+      /blob upload failed/,
+    );
   });
 
   it("refuses sheet names Excel would refuse, before writing anything", async () => {
     const output = collector();
-    await assert.rejects(writeExcelReport(sampleReport({ chartData: { name: "details", columns: detailColumns, rows: [] } }), output.stream), /duplicate sheet name/);
-    await assert.rejects(writeExcelReport(sampleReport({ chartData: { name: "Chart: data", columns: detailColumns, rows: [] } }), output.stream), /invalid sheet name/);
-    await assert.rejects(writeExcelReport(sampleReport({ chartData: { name: "x".repeat(32), columns: detailColumns, rows: [] } }), output.stream), /invalid sheet name/);
+    await assert.rejects(
+      writeExcelReport(
+        sampleReport({ chartData: { name: "details", columns: detailColumns, rows: [] } }),
+        output.stream,
+      ),
+      /duplicate sheet name/,
+    );
+    await assert.rejects(
+      writeExcelReport(
+        sampleReport({ chartData: { name: "Chart: data", columns: detailColumns, rows: [] } }),
+        output.stream,
+      ),
+      /invalid sheet name/,
+    );
+    await assert.rejects(
+      writeExcelReport(
+        sampleReport({ chartData: { name: "x".repeat(32), columns: detailColumns, rows: [] } }),
+        output.stream,
+      ),
+      /invalid sheet name/,
+    );
     assert.equal(output.buffer().length, 0);
     assert.equal(output.stream.destroyed, false);
   });

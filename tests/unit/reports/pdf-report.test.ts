@@ -68,7 +68,12 @@ async function parse(buf: Buffer) {
   const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
   // verbosity 0 = errors only: the standard fonts are not embedded, and pdfjs would warn it
   // cannot fetch their data files; text extraction does not need them.
-  const doc = await pdfjs.getDocument({ data: new Uint8Array(buf), useSystemFonts: false, disableFontFace: true, verbosity: 0 }).promise;
+  const doc = await pdfjs.getDocument({
+    data: new Uint8Array(buf),
+    useSystemFonts: false,
+    disableFontFace: true,
+    verbosity: 0,
+  }).promise;
   const pages: ParsedPage[] = [];
   for (let n = 1; n <= doc.numPages; n++) {
     const page = await doc.getPage(n);
@@ -142,7 +147,10 @@ describe("PDF report", () => {
     assert.equal(pageWith(ledgerId(2001)), -1);
     assert.equal(pageWith(ledgerId(2500)), -1);
     const all = parsed.pages.map((page) => page.text).join("\n");
-    assert.match(all.replace(/\s+/g, " "), /500 more rows are left out of this PDF \(showing the first 2,000 of 2,500\)/);
+    assert.match(
+      all.replace(/\s+/g, " "),
+      /500 more rows are left out of this PDF \(showing the first 2,000 of 2,500\)/,
+    );
   });
 
   it("repeats the header row on every page the table spans", () => {
@@ -153,9 +161,18 @@ describe("PDF report", () => {
   });
 
   it("renders values as plain text, never markup", () => {
-    assert.ok(lines().some((line) => line.includes(`${ledgerId(3)} ${FORMULA}`)), "formula verbatim");
-    assert.ok(lines().some((line) => line.includes(MARKUP)), "object-like text verbatim");
-    assert.ok(lines().some((line) => line.includes(SPECIALS)), "special characters verbatim");
+    assert.ok(
+      lines().some((line) => line.includes(`${ledgerId(3)} ${FORMULA}`)),
+      "formula verbatim",
+    );
+    assert.ok(
+      lines().some((line) => line.includes(MARKUP)),
+      "object-like text verbatim",
+    );
+    assert.ok(
+      lines().some((line) => line.includes(SPECIALS)),
+      "special characters verbatim",
+    );
   });
 
   it("lays out a table with more than six columns in landscape, others in portrait", () => {

@@ -54,7 +54,8 @@ describe("the Azure entry", () => {
   it("registers every declared function once, with its trigger metadata", async () => {
     const registered = await loadEntryAsTheWorkerWould();
     const settings = loadSettings({});
-    const trigger = (m: CoreMetadata) => Object.values(m.bindings).find((b) => b.direction === "in" && /Trigger$/.test(b.type))!;
+    const trigger = (m: CoreMetadata) =>
+      Object.values(m.bindings).find((b) => b.direction === "in" && /Trigger$/.test(b.type))!;
 
     const actual = registered.map((m) => {
       // The library adds a generated binding name and worker-internal properties.
@@ -75,16 +76,38 @@ describe("the Azure entry", () => {
             },
           };
         case "serviceBusQueue":
-          return { name: f.name, trigger: { type: "serviceBusTrigger", direction: "in", queueName: f.queue.name, connection: "ServiceBusConnection", cardinality: "one" } };
+          return {
+            name: f.name,
+            trigger: {
+              type: "serviceBusTrigger",
+              direction: "in",
+              queueName: f.queue.name,
+              connection: "ServiceBusConnection",
+              cardinality: "one",
+            },
+          };
         case "timer":
-          return { name: f.name, trigger: { type: "timerTrigger", direction: "in", schedule: settings[f.schedule], runOnStartup: false, useMonitor: true } };
+          return {
+            name: f.name,
+            trigger: {
+              type: "timerTrigger",
+              direction: "in",
+              schedule: settings[f.schedule],
+              runOnStartup: false,
+              useMonitor: true,
+            },
+          };
       }
     });
     assert.deepEqual(actual, expected);
 
     const routes = functions.filter((f) => f.kind === "http").map((f) => (f as { route: string }).route);
     for (const route of routes) {
-      assert.ok(route.startsWith("v1/") || ["health", "health/ready", "metrics", "openapi.json", "docs", "docs/{asset}", "{*path}"].includes(route), route);
+      assert.ok(
+        route.startsWith("v1/") ||
+          ["health", "health/ready", "metrics", "openapi.json", "docs", "docs/{asset}", "{*path}"].includes(route),
+        route,
+      );
     }
     const login = registered.find((m) => m.name === "auth-login")!;
     assert.equal(Object.values(login.bindings).find((b) => b.direction === "out")?.type, "http");

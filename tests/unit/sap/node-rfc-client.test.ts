@@ -12,9 +12,19 @@ import {
   type SapRfcCredentials,
 } from "../../../shared/adapters/sap/node-rfc-client.js";
 
-const credentials: SapRfcCredentials = { user: "RFC_USER", passwd: "secret", ashost: "sap.example", sysnr: "00", client: "100" };
+const credentials: SapRfcCredentials = {
+  user: "RFC_USER",
+  passwd: "secret",
+  ashost: "sap.example",
+  sysnr: "00",
+  client: "100",
+};
 
-type CallBehaviour = (client: FakeClient, name: string, params: Record<string, unknown>) => Promise<Record<string, unknown>>;
+type CallBehaviour = (
+  client: FakeClient,
+  name: string,
+  params: Record<string, unknown>,
+) => Promise<Record<string, unknown>>;
 
 /** Behaves like a node-rfc managed Client: cancel() makes the running call reject with RFC_CANCELED. */
 class FakeClient implements NodeRfcClient {
@@ -24,7 +34,11 @@ class FakeClient implements NodeRfcClient {
 
   constructor(private readonly pool: FakePool) {}
 
-  call(name: string, params: Record<string, unknown>, options?: { timeout?: number }): Promise<Record<string, unknown>> {
+  call(
+    name: string,
+    params: Record<string, unknown>,
+    options?: { timeout?: number },
+  ): Promise<Record<string, unknown>> {
     this.calls.push({ name, params, options });
     return this.pool.behaviour(this, name, params);
   }
@@ -33,7 +47,14 @@ class FakeClient implements NodeRfcClient {
   hang(): Promise<never> {
     return new Promise((_, reject) => {
       this.#cancelRunning = () =>
-        reject({ name: "RfcLibError", group: 4, code: 7, codeString: "RFC_CANCELED", key: "RFC_CANCELED", message: "Connection was canceled." });
+        reject({
+          name: "RfcLibError",
+          group: 4,
+          code: 7,
+          codeString: "RFC_CANCELED",
+          key: "RFC_CANCELED",
+          message: "Connection was canceled.",
+        });
     });
   }
 
@@ -99,7 +120,12 @@ class FakePool implements NodeRfcPool {
 const fakeModule: NodeRfcModule = { Pool: FakePool };
 
 async function connect(options: { poolSize?: number; timeoutMs?: number } = {}) {
-  const client = await NodeRfcSapClient.connect({ module: fakeModule, credentials, poolSize: options.poolSize ?? 4, timeoutMs: options.timeoutMs ?? 15_000 });
+  const client = await NodeRfcSapClient.connect({
+    module: fakeModule,
+    credentials,
+    poolSize: options.poolSize ?? 4,
+    timeoutMs: options.timeoutMs ?? 15_000,
+  });
   const pool = FakePool.last;
   assert.ok(pool);
   return { client, pool };
@@ -150,7 +176,10 @@ describe("loadNodeRfc", () => {
   it("accepts the module's exports on the namespace or on default (CommonJS), and rejects a module without Pool", async () => {
     assert.equal((await loadNodeRfc(async () => fakeModule)).Pool, FakePool);
     assert.equal((await loadNodeRfc(async () => ({ default: fakeModule }))).Pool, FakePool);
-    await assert.rejects(loadNodeRfc(async () => ({ Client: class {} })), ConfigurationError);
+    await assert.rejects(
+      loadNodeRfc(async () => ({ Client: class {} })),
+      ConfigurationError,
+    );
   });
 });
 
@@ -165,7 +194,12 @@ describe("NodeRfcSapClient", () => {
 
   it("refuses a missing secret or a bad pool size with a ConfigurationError", async () => {
     await assert.rejects(
-      NodeRfcSapClient.connect({ module: fakeModule, credentials: { ...credentials, passwd: " " }, poolSize: 0, timeoutMs: 1000 }),
+      NodeRfcSapClient.connect({
+        module: fakeModule,
+        credentials: { ...credentials, passwd: " " },
+        poolSize: 0,
+        timeoutMs: 1000,
+      }),
       (error: unknown) => {
         assert.ok(error instanceof ConfigurationError);
         assert.equal(error.problems.length, 2);
@@ -179,7 +213,9 @@ describe("NodeRfcSapClient", () => {
     const { client, pool } = await connect({ timeoutMs: 1500 });
     pool.behaviour = async (_c, name, params) => ({ ECHO: `${name}:${String(params.PROJECT_ID)}` });
     const released = pool.nextRelease();
-    assert.deepEqual(await client.call("Z_READ_PROJECT_DATA", { PROJECT_ID: "P-1" }), { ECHO: "Z_READ_PROJECT_DATA:P-1" });
+    assert.deepEqual(await client.call("Z_READ_PROJECT_DATA", { PROJECT_ID: "P-1" }), {
+      ECHO: "Z_READ_PROJECT_DATA:P-1",
+    });
     await released;
     const fake = pool.released[0];
     assert.ok(fake);
@@ -191,22 +227,50 @@ describe("NodeRfcSapClient", () => {
   const table: { name: string; error: unknown; type: RfcError["type"]; key?: string }[] = [
     {
       name: "communication failure",
-      error: { name: "RfcLibError", group: 4, code: 1, codeString: "RFC_COMMUNICATION_FAILURE", key: "RFC_COMMUNICATION_FAILURE", message: "partner 'sap.example:sapgw00' not reached" },
+      error: {
+        name: "RfcLibError",
+        group: 4,
+        code: 1,
+        codeString: "RFC_COMMUNICATION_FAILURE",
+        key: "RFC_COMMUNICATION_FAILURE",
+        message: "partner 'sap.example:sapgw00' not reached",
+      },
       type: "COMMUNICATION_FAILURE",
     },
     {
       name: "connection closed by partner",
-      error: { name: "RfcLibError", group: 4, code: 6, codeString: "RFC_CLOSED", key: "RFC_CLOSED", message: "Connection closed by the other side" },
+      error: {
+        name: "RfcLibError",
+        group: 4,
+        code: 6,
+        codeString: "RFC_CLOSED",
+        key: "RFC_CLOSED",
+        message: "Connection closed by the other side",
+      },
       type: "COMMUNICATION_FAILURE",
     },
     {
       name: "logon failure",
-      error: { name: "RfcLibError", group: 3, code: 2, codeString: "RFC_LOGON_FAILURE", key: "RFC_LOGON_FAILURE", message: "Name or password is incorrect (repeat logon)" },
+      error: {
+        name: "RfcLibError",
+        group: 3,
+        code: 2,
+        codeString: "RFC_LOGON_FAILURE",
+        key: "RFC_LOGON_FAILURE",
+        message: "Name or password is incorrect (repeat logon)",
+      },
       type: "LOGON_FAILURE",
     },
     {
       name: "cancelled (node-rfc call timeout or cancel())",
-      error: { name: "RfcLibError", group: 4, code: 7, codeString: "RFC_CANCELED", key: "RFC_CANCELED", message: "Connection was canceled." },
+      error: {
+        name: "RfcLibError",
+        group: 4,
+        code: 7,
+        codeString: "RFC_CANCELED",
+        key: "RFC_CANCELED",
+        message: "Connection was canceled.",
+      },
       type: "TIMEOUT",
     },
     {
@@ -216,43 +280,110 @@ describe("NodeRfcSapClient", () => {
     },
     {
       name: "SDK timeout",
-      error: { name: "RfcLibError", group: 5, code: 8, codeString: "RFC_TIMEOUT", key: "RFC_TIMEOUT", message: "Time out" },
+      error: {
+        name: "RfcLibError",
+        group: 5,
+        code: 8,
+        codeString: "RFC_TIMEOUT",
+        key: "RFC_TIMEOUT",
+        message: "Time out",
+      },
       type: "TIMEOUT",
     },
     {
       name: "classic ABAP exception NOT_FOUND",
-      error: { name: "ABAPError", group: 1, code: 5, codeString: "RFC_ABAP_EXCEPTION", key: "NOT_FOUND", message: "ID:ZPS Type:E Number:001 P-404", abapMsgClass: "ZPS", abapMsgType: "E", abapMsgNumber: "001", abapMsgV1: "P-404", abapMsgV2: "", abapMsgV3: "", abapMsgV4: "" },
+      error: {
+        name: "ABAPError",
+        group: 1,
+        code: 5,
+        codeString: "RFC_ABAP_EXCEPTION",
+        key: "NOT_FOUND",
+        message: "ID:ZPS Type:E Number:001 P-404",
+        abapMsgClass: "ZPS",
+        abapMsgType: "E",
+        abapMsgNumber: "001",
+        abapMsgV1: "P-404",
+        abapMsgV2: "",
+        abapMsgV3: "",
+        abapMsgV4: "",
+      },
       type: "ABAP_EXCEPTION",
       key: "NOT_FOUND",
     },
     {
       name: "function module not found",
-      error: { name: "ABAPError", group: 1, code: 5, codeString: "RFC_ABAP_EXCEPTION", key: "FU_NOT_FOUND", message: "ID:FL Type:E Number:046 Z_MISSING" },
+      error: {
+        name: "ABAPError",
+        group: 1,
+        code: 5,
+        codeString: "RFC_ABAP_EXCEPTION",
+        key: "FU_NOT_FOUND",
+        message: "ID:FL Type:E Number:046 Z_MISSING",
+      },
       type: "ABAP_EXCEPTION",
       key: "FU_NOT_FOUND",
     },
     {
       name: "class-based ABAP exception",
-      error: { name: "ABAPError", group: 1, code: 27, codeString: "RFC_ABAP_CLASS_EXCEPTION", key: "CX_SY_ZERODIVIDE", message: "Division by 0" },
+      error: {
+        name: "ABAPError",
+        group: 1,
+        code: 27,
+        codeString: "RFC_ABAP_CLASS_EXCEPTION",
+        key: "CX_SY_ZERODIVIDE",
+        message: "Division by 0",
+      },
       type: "ABAP_EXCEPTION",
       key: "CX_SY_ZERODIVIDE",
     },
     {
       name: "short dump",
-      error: { name: "ABAPError", group: 2, code: 3, codeString: "RFC_ABAP_RUNTIME_FAILURE", key: "COMPUTE_INT_ZERODIVIDE", message: "Division by 0 (type I or INT8)" },
+      error: {
+        name: "ABAPError",
+        group: 2,
+        code: 3,
+        codeString: "RFC_ABAP_RUNTIME_FAILURE",
+        key: "COMPUTE_INT_ZERODIVIDE",
+        message: "Division by 0 (type I or INT8)",
+      },
       type: "SYSTEM_FAILURE",
     },
     {
       name: "X message",
-      error: { name: "ABAPError", group: 2, code: 4, codeString: "RFC_ABAP_MESSAGE", key: "MESSAGE_TYPE_X", message: "The current application has triggered a termination with a short dump.", abapMsgClass: "00", abapMsgType: "X", abapMsgNumber: "341" },
+      error: {
+        name: "ABAPError",
+        group: 2,
+        code: 4,
+        codeString: "RFC_ABAP_MESSAGE",
+        key: "MESSAGE_TYPE_X",
+        message: "The current application has triggered a termination with a short dump.",
+        abapMsgClass: "00",
+        abapMsgType: "X",
+        abapMsgNumber: "341",
+      },
       type: "SYSTEM_FAILURE",
     },
     {
       name: "invalid parameter (SDK runtime)",
-      error: { name: "RfcLibError", group: 5, code: 20, codeString: "RFC_INVALID_PARAMETER", key: "RFC_INVALID_PARAMETER", message: "field 'XXX' not found" },
+      error: {
+        name: "RfcLibError",
+        group: 5,
+        code: 20,
+        codeString: "RFC_INVALID_PARAMETER",
+        key: "RFC_INVALID_PARAMETER",
+        message: "field 'XXX' not found",
+      },
       type: "SYSTEM_FAILURE",
     },
-    { name: "node-rfc conversion error", error: { name: "nodeRfcError", message: "Date format YYYYMMDD expected", rfmPath: { rfm: "Z_X", parameter: "IV_DATE" } }, type: "SYSTEM_FAILURE" },
+    {
+      name: "node-rfc conversion error",
+      error: {
+        name: "nodeRfcError",
+        message: "Date format YYYYMMDD expected",
+        rfmPath: { rfm: "Z_X", parameter: "IV_DATE" },
+      },
+      type: "SYSTEM_FAILURE",
+    },
     { name: "argument TypeError", error: new TypeError("RFM parameter name invalid"), type: "SYSTEM_FAILURE" },
     { name: "a bare string", error: "boom", type: "SYSTEM_FAILURE" },
     { name: "undefined", error: undefined, type: "SYSTEM_FAILURE" },
@@ -280,7 +411,14 @@ describe("NodeRfcSapClient", () => {
 
   it("maps a logon failure while leasing a connection", async () => {
     const { client, pool } = await connect();
-    pool.acquireError = { name: "RfcLibError", group: 3, code: 2, codeString: "RFC_LOGON_FAILURE", key: "RFC_LOGON_FAILURE", message: "User is locked" };
+    pool.acquireError = {
+      name: "RfcLibError",
+      group: 3,
+      code: 2,
+      codeString: "RFC_LOGON_FAILURE",
+      key: "RFC_LOGON_FAILURE",
+      message: "User is locked",
+    };
     await assert.rejects(client.call("Z_X", {}), isRfcError("LOGON_FAILURE"));
     await assert.rejects(client.ping(), isRfcError("LOGON_FAILURE"));
   });
@@ -330,7 +468,15 @@ describe("NodeRfcSapClient", () => {
     };
     await client.ping();
     assert.deepEqual(seen, ["RFC_PING"]);
-    pool.behaviour = () => Promise.reject({ name: "RfcLibError", group: 4, code: 1, codeString: "RFC_COMMUNICATION_FAILURE", key: "RFC_COMMUNICATION_FAILURE", message: "partner not reached" });
+    pool.behaviour = () =>
+      Promise.reject({
+        name: "RfcLibError",
+        group: 4,
+        code: 1,
+        codeString: "RFC_COMMUNICATION_FAILURE",
+        key: "RFC_COMMUNICATION_FAILURE",
+        message: "partner not reached",
+      });
     await assert.rejects(client.ping(), isRfcError("COMMUNICATION_FAILURE"));
   });
 

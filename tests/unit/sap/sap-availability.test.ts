@@ -40,8 +40,14 @@ describe("SAP availability (circuit breaker shared through the cache)", () => {
     assert.equal(sap.pings, 1, "one probe per interval between the instances");
     assert.equal(a.state, "down");
     assert.equal(b.state, "down");
-    assert.throws(() => b.assertAvailable(), (e: any) => e.code === "SAP_UNAVAILABLE" && e.retryAfterSeconds === 60);
-    assert.deepEqual(raised.map((r) => [r.source, r.severity]), [["sap", "critical"]]);
+    assert.throws(
+      () => b.assertAvailable(),
+      (e: any) => e.code === "SAP_UNAVAILABLE" && e.retryAfterSeconds === 60,
+    );
+    assert.deepEqual(
+      raised.map((r) => [r.source, r.severity]),
+      [["sap", "critical"]],
+    );
   });
 
   it("opens the circuit after the threshold of failed calls on one instance, and the other follows", async () => {
@@ -59,7 +65,10 @@ describe("SAP availability (circuit breaker shared through the cache)", () => {
     assert.equal(b.state, "up");
     await b.tick();
     assert.equal(b.state, "down", "the other instance adopts the shared state on its next tick");
-    assert.deepEqual(raised.map((r) => r.severity), ["critical"]);
+    assert.deepEqual(
+      raised.map((r) => r.severity),
+      ["critical"],
+    );
   });
 
   it("closes the circuit when the probe answers again, alerting the recovery once", async () => {
@@ -72,7 +81,10 @@ describe("SAP availability (circuit breaker shared through the cache)", () => {
     await nextInterval(a, b);
     assert.equal(a.state, "up");
     assert.equal(b.state, "up");
-    assert.deepEqual(raised.map((r) => r.severity), ["critical", "info"]);
+    assert.deepEqual(
+      raised.map((r) => r.severity),
+      ["critical", "info"],
+    );
   });
 });
 

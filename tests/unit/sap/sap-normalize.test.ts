@@ -3,7 +3,16 @@ import { describe, it } from "node:test";
 import { formatDecimal, parseMoney, toMoney, variance } from "../../../shared/kernel/money.js";
 import { mergeProject } from "../../../shared/systems/gateway/merge-project.js";
 import type { ProjectRecord } from "../../../shared/systems/gateway/project-repository.js";
-import { SapFieldError, fromSapTimestamp, sapAmountMinor, sapCurrency, sapDate, sapId, sapText, toSapTimestamp } from "../../../shared/sap/sap-normalize.js";
+import {
+  SapFieldError,
+  fromSapTimestamp,
+  sapAmountMinor,
+  sapCurrency,
+  sapDate,
+  sapId,
+  sapText,
+  toSapTimestamp,
+} from "../../../shared/sap/sap-normalize.js";
 
 /** Asserts the call throws a SapFieldError for `field` whose message matches `reason`. */
 function rejects(run: () => unknown, field: string, reason: RegExp) {
@@ -46,9 +55,24 @@ describe("SAP normalisation", () => {
       ["letters in an amount", () => sapAmountMinor("NETWR", "12A.00"), "NETWR", /not an amount/],
       ["two signs", () => sapAmountMinor("NETWR", "-5.00-"), "NETWR", /two signs/],
       ["a number instead of a CHAR/BCD string", () => sapAmountMinor("NETWR", 12.5), "NETWR", /character field/],
-      ["00000000 where a date is required", () => sapDate("PLFAZ", "00000000", { required: true }), "PLFAZ", /initial date/],
-      ["a date that is not on the calendar", () => sapDate("PLFAZ", "20250230", { required: true }), "PLFAZ", /calendar/],
-      ["an ISO date where SAP sends YYYYMMDD", () => sapDate("PLFAZ", "2025-01-01", { required: false }), "PLFAZ", /YYYYMMDD/],
+      [
+        "00000000 where a date is required",
+        () => sapDate("PLFAZ", "00000000", { required: true }),
+        "PLFAZ",
+        /initial date/,
+      ],
+      [
+        "a date that is not on the calendar",
+        () => sapDate("PLFAZ", "20250230", { required: true }),
+        "PLFAZ",
+        /calendar/,
+      ],
+      [
+        "an ISO date where SAP sends YYYYMMDD",
+        () => sapDate("PLFAZ", "2025-01-01", { required: false }),
+        "PLFAZ",
+        /YYYYMMDD/,
+      ],
       ["unknown currency", () => sapCurrency("WAERS", "XYZ  "), "WAERS", /ISO 4217/],
       ["blank currency", () => sapCurrency("WAERS", "     "), "WAERS", /blank/],
       ["blank id", () => sapId("PERNR", "        "), "PERNR", /blank/],
@@ -174,7 +198,10 @@ describe("merging a SAP project with its SQL record", () => {
     assert.equal(mergeProject("PRJ-000042", sap, record({ totalCostMinor: 4_000_011n })).validation.consistent, true);
     const off = mergeProject("PRJ-000042", sap, record({ totalCostMinor: 4_000_012n }));
     assert.equal(off.validation.consistent, false);
-    assert.deepEqual(off.validation.issues.map((i) => i.code), ["COST_TOTAL_MISMATCH"]);
+    assert.deepEqual(
+      off.validation.issues.map((i) => i.code),
+      ["COST_TOTAL_MISMATCH"],
+    );
   });
 
   it("flags an id mismatch and a currency mismatch, and notes a missing SQL record without failing it", () => {
@@ -182,12 +209,19 @@ describe("merging a SAP project with its SQL record", () => {
     assert.deepEqual(mismatch.validation.issues.map((i) => i.code).sort(), ["CURRENCY_MISMATCH", "ID_MISMATCH"]);
     const alone = mergeProject("PRJ-000042", sap, undefined);
     assert.equal(alone.validation.consistent, true);
-    assert.deepEqual(alone.validation.issues.map((i) => i.code), ["NO_SQL_RECORD"]);
+    assert.deepEqual(
+      alone.validation.issues.map((i) => i.code),
+      ["NO_SQL_RECORD"],
+    );
     assert.equal(alone.version, 0);
   });
 
   it("keeps the project when a value is malformed, with the field named on the record", () => {
-    const bad = mergeProject("PRJ-000042", { ...sap, ES_HEADER: { ...sap.ES_HEADER, PLKOST: "   ", WAERS: "EUR", PLFAZ: "00000000" } }, record());
+    const bad = mergeProject(
+      "PRJ-000042",
+      { ...sap, ES_HEADER: { ...sap.ES_HEADER, PLKOST: "   ", WAERS: "EUR", PLFAZ: "00000000" } },
+      record(),
+    );
     assert.equal(bad.costs.planned, null);
     assert.equal(bad.costs.variance, null);
     assert.equal(bad.startDate, null);
