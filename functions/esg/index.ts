@@ -1,0 +1,1 @@
+export { esgFunctions } from "./esg-functions.js";
