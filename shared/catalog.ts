@@ -2,7 +2,7 @@
 // joined here. A new system adds one line to each (see docs/architecture.md).
 import type { Kysely } from "kysely";
 import { PLATFORM_QUEUES, type QueueDefinition } from "./foundation/queues.js";
-import { FOUNDATION_SETTINGS, loadSettingsFrom, type SettingsOf } from "./foundation/settings.js";
+import { FOUNDATION_SETTINGS, joinSlices, loadSettingsFrom, type SettingsOf } from "./foundation/settings.js";
 import { foundationMigrations } from "./foundation/sql/foundation-migrations.js";
 import type { MigrationSet } from "./foundation/sql/migrations.js";
 import type { FoundationTables } from "./foundation/sql/schema.js";
@@ -14,20 +14,23 @@ import { GATEWAY_SETTINGS, gatewayMigrations, type GatewayTables } from "./syste
 import { IDENTITY_SETTINGS, identityMigrations, type IdentityTables } from "./systems/identity/index.js";
 import { REPORTS_QUEUES, REPORTS_SETTINGS, reportsMigrations, type ReportsTables } from "./systems/reports/index.js";
 
-/**
- * Every setting the code reads, with its default. The README configuration table,
- * `local.settings.sample.json` and `infra/bicep/` are checked against this list by a test.
- */
-export const SETTINGS = {
-  ...FOUNDATION_SETTINGS,
-  ...SAP_SETTINGS,
-  ...IDENTITY_SETTINGS,
-  ...GATEWAY_SETTINGS,
-  ...BILLING_SETTINGS,
-  ...REPORTS_SETTINGS,
-  ...BACKUPS_SETTINGS,
-  ...ESG_SETTINGS,
+/** Each owner's slice of the settings, in the order the configuration docs list them. */
+export const SETTING_SLICES = {
+  foundation: FOUNDATION_SETTINGS,
+  sap: SAP_SETTINGS,
+  identity: IDENTITY_SETTINGS,
+  gateway: GATEWAY_SETTINGS,
+  billing: BILLING_SETTINGS,
+  reports: REPORTS_SETTINGS,
+  backups: BACKUPS_SETTINGS,
+  esg: ESG_SETTINGS,
 } as const;
+
+/**
+ * Every setting the code reads, with its default. docs/configuration.md,
+ * `local.settings.sample.json` and `infra/bicep/` are checked against it by a test.
+ */
+export const SETTINGS = joinSlices(SETTING_SLICES);
 
 export type SettingName = keyof typeof SETTINGS;
 export type Settings = SettingsOf<typeof SETTINGS> & {

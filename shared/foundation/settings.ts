@@ -17,6 +17,20 @@ export interface SettingSpec {
 /** Every setting a slice reads, by name. */
 export type SettingsCatalog = Record<string, SettingSpec>;
 
+type UnionToIntersection<U> = (U extends unknown ? (k: U) => void : never) extends (k: infer I) => void ? I : never;
+
+/** Every slice's settings in one catalog, typed as all of them together. */
+export function joinSlices<S extends Record<string, SettingsCatalog>>(slices: S): UnionToIntersection<S[keyof S]> {
+  const joined: Record<string, SettingSpec> = {};
+  for (const [owner, slice] of Object.entries(slices)) {
+    for (const [name, spec] of Object.entries(slice)) {
+      if (name in joined) throw new Error(`Setting ${name} is declared twice (again by ${owner})`);
+      joined[name] = spec;
+    }
+  }
+  return joined as UnionToIntersection<S[keyof S]>;
+}
+
 /** The parsed values of a catalog (a slice or all of them). */
 export type SettingsOf<C extends SettingsCatalog> = { [K in keyof C]: z.output<C[K]["schema"]> };
 
