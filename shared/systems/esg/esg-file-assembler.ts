@@ -1,0 +1,211 @@
+import { randomUUID } from "node:crypto";
+import { PassThrough, Readable, Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { encryptingStream, type FileKey } from "../../kernel/file-encryption.js";
+import type { EsgRunStatus } from "./esg-tables.js";
+import {
+  esgErrorFileHeader,
+  esgErrorRecord,
+  esgFileHeader,
+  esgFileNames,
+  esgFileRecord,
+  type EsgFileRow,
+} from "./esg-files.js";
+import { buildEsgSummary } from "./esg-summary.js";
+import { CSV, EsgRunStore, FINAL } from "./esg-run-store.js";
+import type { EsgRunServiceOptions } from "./esg-run-types.js";
+
+/** The file: writes the encrypted file, error file and summary once, and finishes the run. */
+export class EsgFileAssembler {
+  readonly #o: EsgRunServiceOptions;
+  readonly #store: EsgRunStore;
+
+  constructor(options: EsgRunServiceOptions, store: EsgRunStore) {
+    this.#o = options;
+    this.#store = store;
+  }
+
+  /**
+   * Writes the file, the error file and the summary (each encrypted, streamed to a temporary
+   * blob and then moved to its final name), then finishes the run. The claim and the final
+   * update are conditional, so redelivery rewrites the same content and the run's
+   * completion (alerts included) happens once.
+   */
+  async assemble(runId: string): Promise<void> {
+    const run = await this.#store.row(runId);
+    if (FINAL.includes(run.status)) return;
+    if (run.status !== "ASSEMBLING") {
+      const claimed = await this.#o.db
+        .updateTable("esg_runs")
+        .set({ status: "ASSEMBLING", updated_at: this.#o.clock.now().toISOString() })
+        .where("run_id", "=", runId)
+        .where("status", "=", run.status)
+        .executeTakeFirst();
+      if (Number(claimed.numUpdatedRows) === 0) return this.assemble(runId);
+    }
+    // Nothing stays pending in a finished run: an account no batch finished is Failed, with why.
+    await this.#o.db
+      .updateTable("esg_run_accounts")
+      .set({
+        status: "Failed",
+        error: "Not processed (its batch ended without rating it)",
+        completed_at: this.#o.clock.now().toISOString(),
+      })
+      .where("run_id", "=", runId)
+      .where("status", "=", "PENDING")
+      .execute();
+    const key = await this.#o.fileKeys.current();
+    const names = esgFileNames(run.run_date);
+    // Each run writes under its own folder: a second full run of a day never overwrites the first's files.
+    const folder = run.trigger_source === "MANUAL_ACCOUNTS" ? `runs/${runId}` : `daily/${run.run_date}/${runId}`;
+    const fileBlob = `${folder}/${names.file}`;
+    const errorBlob = `${folder}/${names.errors}`;
+    const summaryBlob = `${folder}/${names.summary}`;
+    await this.#writeEncrypted(runId, fileBlob, key, Readable.from(this.#fileLines(runId)), { rows_of: "accounts" });
+    await this.#writeEncrypted(runId, errorBlob, key, Readable.from(this.#errorLines(runId)), { rows_of: "errors" });
+    const summary = await buildEsgSummary(this.#o.db, runId);
+    await this.#writeEncrypted(runId, summaryBlob, key, Readable.from([JSON.stringify(summary, null, 2)]), {
+      rows_of: "summary",
+    });
+
+    const timedOut = run.timed_out === 1;
+    const status: EsgRunStatus = timedOut ? "TIMED_OUT" : "COMPLETED";
+    const now = this.#o.clock.now().toISOString();
+    const finished = await this.#o.db
+      .updateTable("esg_runs")
+      .set({
+        status,
+        active_full: null,
+        completed_at: now,
+        updated_at: now,
+        file_blob: fileBlob,
+        error_file_blob: errorBlob,
+        summary_blob: summaryBlob,
+        summary_json: JSON.stringify(summary),
+      })
+      .where("run_id", "=", runId)
+      .where("status", "=", "ASSEMBLING")
+      .executeTakeFirst();
+    if (Number(finished.numUpdatedRows) === 0) return;
+    this.#o.metrics.esgRuns.inc({ status });
+    this.#o.logger.info("ESG run finished", {
+      run_id: runId,
+      run_date: run.run_date,
+      status,
+      total: summary.totalProcessed,
+      successful: summary.successful,
+      failed: summary.failed,
+      partial: summary.partial,
+      file: fileBlob,
+    });
+    const failedShare = summary.totalProcessed === 0 ? 0 : (summary.failed * 100) / summary.totalProcessed;
+    if (failedShare > this.#o.failureAlertPercent) {
+      await this.#store.alertOnce(`${runId}:failure-rate`, {
+        severity: "critical",
+        title: "ESG run: too many account calls failed",
+        message: `${summary.failed} of ${summary.totalProcessed} accounts failed (${failedShare.toFixed(2)}%, threshold ${this.#o.failureAlertPercent}%) in the ESG run of ${run.run_date}`,
+        details: { run_id: runId, failed: summary.failed, total: summary.totalProcessed },
+      });
+    }
+  }
+
+  async #writeEncrypted(
+    runId: string,
+    blobName: string,
+    key: FileKey,
+    lines: Readable,
+    extra: Record<string, string>,
+  ): Promise<void> {
+    // Unique per attempt: two deliveries writing at once never move each other's blob.
+    const temporary = `tmp/${runId}/${randomUUID()}-${blobName.split("/").pop()}`;
+    const encryption = encryptingStream(key);
+    let lineCount = 0;
+    const counter = new Transform({
+      transform(chunk: Buffer | string, _encoding, done) {
+        const text = String(chunk);
+        for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) lineCount++;
+        done(null, chunk);
+      },
+    });
+    const encrypted = new PassThrough();
+    const writing = pipeline(lines, counter, encryption.stream, encrypted);
+    await Promise.all([
+      writing,
+      this.#o.blobs
+        .uploadCommitted(
+          this.#o.container,
+          temporary,
+          encrypted,
+          () => ({
+            ...encryption.metadata(),
+            run_id: runId,
+            ...(extra.rows_of === "summary" ? {} : { rows: String(Math.max(0, lineCount - 1)) }),
+            ...extra,
+          }),
+          { contentType: extra.rows_of === "summary" ? "application/json" : CSV },
+        )
+        .catch((error: unknown) => {
+          // Unblock the writer so nothing is left waiting on a stream no one reads.
+          encrypted.destroy(error as Error);
+          throw error;
+        }),
+    ]);
+    await this.#o.blobs.move(this.#o.container, temporary, blobName);
+  }
+
+  async *#fileLines(runId: string): AsyncGenerator<string> {
+    yield esgFileHeader();
+    let after = -1;
+    for (;;) {
+      const rows: EsgFileRow[] = await this.#o.db
+        .selectFrom("esg_run_accounts")
+        .select([
+          "account_id",
+          "account_name",
+          "status",
+          "overall",
+          "environmental",
+          "social",
+          "governance",
+          "primary_focus",
+          "primary_focus_score",
+          "analysis_date",
+          "seq",
+        ])
+        .where("run_id", "=", runId)
+        .where("seq", ">", after)
+        .orderBy("seq")
+        .limit(2000)
+        .execute()
+        .then((r) => {
+          after = r.length ? r[r.length - 1]!.seq : after;
+          return r;
+        });
+      if (rows.length === 0) return;
+      yield rows.map(esgFileRecord).join("");
+    }
+  }
+
+  async *#errorLines(runId: string): AsyncGenerator<string> {
+    yield esgErrorFileHeader();
+    let after = -1;
+    for (;;) {
+      const rows = await this.#o.db
+        .selectFrom("esg_run_accounts")
+        .select(["account_id", "status", "error", "completed_at", "seq"])
+        .where("run_id", "=", runId)
+        .where("seq", ">", after)
+        .where((eb) => eb.or([eb("error", "is not", null), eb("status", "in", ["Failed", "PENDING"])]))
+        .orderBy("seq")
+        .limit(2000)
+        .execute();
+      if (rows.length === 0) return;
+      after = rows[rows.length - 1]!.seq;
+      yield rows
+        .map((r) =>
+          esgErrorRecord(r.account_id, r.error ?? "Not processed", r.completed_at ?? this.#o.clock.now().toISOString()),
+        )
+        .join("");
+    }
+  }
+}
