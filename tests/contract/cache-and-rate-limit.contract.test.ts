@@ -6,7 +6,7 @@ import { RedisCache, RedisRateLimiter, connectRedis } from "../../shared/adapter
 import type { Cache } from "../../shared/ports/cache.js";
 import type { RateLimiter } from "../../shared/ports/rate-limiter.js";
 import { startRedis, type RedisServer } from "../support/redis-server.js";
-import { apiClient, startTestHost } from "../support/test-host.js";
+import { apiClient, startTestHost, loginAs } from "../support/test-host.js";
 
 interface Adapters {
   cache: Cache;
@@ -153,9 +153,7 @@ describe("rate limiting through the local host with REDIS_URL set", () => {
     try {
       assert.equal(host.platform.adapters.cache, "redis");
       const call = apiClient(host.url);
-      const token = (
-        await call("POST", "/api/v1/auth/login", { body: { username: "admin", password: "local-admin-password" } })
-      ).body.data.access_token;
+      const token = await loginAs(call);
       const statuses = [];
       for (let i = 0; i < 22; i++) statuses.push((await call("GET", "/api/v1/auth/me", { token })).status);
       assert.deepEqual(statuses.slice(0, 20), Array(20).fill(200));

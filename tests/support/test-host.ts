@@ -92,3 +92,32 @@ export function apiClient(baseUrl: string) {
     return { status: response.status, headers: response.headers, body: parsed as T };
   };
 }
+
+/** The admin the local host seeds (its documented local defaults). */
+export const LOCAL_ADMIN = { username: "admin", password: "local-admin-password" } as const;
+
+type ApiClient = ReturnType<typeof apiClient>;
+
+/** Logs in (the local admin unless told otherwise) and returns the access token. */
+export async function loginAs(
+  call: ApiClient,
+  user: { username: string; password: string } = LOCAL_ADMIN,
+): Promise<string> {
+  const r = await call("POST", "/api/v1/auth/login", { body: user });
+  if (r.status !== 200) throw new Error(`login as ${user.username} failed: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body.data.access_token as string;
+}
+
+/** Creates a user with these roles (as `adminToken`), logs it in and returns its access token. */
+export async function tokenFor(
+  call: ApiClient,
+  adminToken: string,
+  username: string,
+  roles: readonly string[],
+  password = "correct-horse-battery",
+): Promise<string> {
+  const created = await call("POST", "/api/v1/users", { token: adminToken, body: { username, password, roles } });
+  if (created.status !== 201)
+    throw new Error(`creating ${username} failed: ${created.status} ${JSON.stringify(created.body)}`);
+  return loginAs(call, { username, password });
+}

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { gunzipSync } from "node:zlib";
 import { after, before, describe, it } from "node:test";
 import { ContainerClient } from "@azure/storage-blob";
-import { apiClient, startTestHost, type TestHost } from "../../support/test-host.js";
+import { apiClient, startTestHost, type TestHost, loginAs, tokenFor } from "../../support/test-host.js";
 
 let host: TestHost;
 let call: ReturnType<typeof apiClient>;
@@ -39,18 +39,8 @@ describe("backups of the merged SAP + SQL dataset", () => {
       { queuePollMs: 50 },
     );
     call = apiClient(host.url);
-    admin = (
-      await call("POST", "/api/v1/auth/login", { body: { username: "admin", password: "local-admin-password" } })
-    ).body.data.access_token;
-    await call("POST", "/api/v1/users", {
-      token: admin,
-      body: { username: "backup-finance", password: "correct-horse-battery", roles: ["finance"] },
-    });
-    finance = (
-      await call("POST", "/api/v1/auth/login", {
-        body: { username: "backup-finance", password: "correct-horse-battery" },
-      })
-    ).body.data.access_token;
+    admin = await loginAs(call);
+    finance = await tokenFor(call, admin, "backup-finance", ["finance"]);
   });
   after(async () => host?.stop());
 
@@ -226,15 +216,7 @@ describe("backups of the merged SAP + SQL dataset", () => {
   });
 
   it("is for admins and finance only", async () => {
-    await call("POST", "/api/v1/users", {
-      token: admin,
-      body: { username: "backup-viewer", password: "correct-horse-battery", roles: ["viewer"] },
-    });
-    const viewer = (
-      await call("POST", "/api/v1/auth/login", {
-        body: { username: "backup-viewer", password: "correct-horse-battery" },
-      })
-    ).body.data.access_token;
+    const viewer = await tokenFor(call, admin, "backup-viewer", ["viewer"]);
     assert.equal((await call("POST", "/api/v1/backups/trigger", { token: viewer, body: {} })).status, 403);
     assert.equal((await call("GET", "/api/v1/backups", { token: viewer })).status, 403);
   });

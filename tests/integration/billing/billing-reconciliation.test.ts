@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { sql } from "kysely";
-import { apiClient, startTestHost, type TestHost } from "../../support/test-host.js";
+import { apiClient, startTestHost, type TestHost, loginAs, tokenFor } from "../../support/test-host.js";
 
 let host: TestHost;
 let call: ReturnType<typeof apiClient>;
@@ -35,9 +35,7 @@ describe("billing reconciliation between SAP and SQL", () => {
       SAP_HEALTH_PROBE_INTERVAL_SECONDS: "60",
     });
     call = apiClient(host.url);
-    admin = (
-      await call("POST", "/api/v1/auth/login", { body: { username: "admin", password: "local-admin-password" } })
-    ).body.data.access_token;
+    admin = await loginAs(call);
   });
   after(async () => host?.stop());
 
@@ -188,15 +186,7 @@ describe("billing reconciliation between SAP and SQL", () => {
   });
 
   it("is for admins and finance only, and validates the mode", async () => {
-    await call("POST", "/api/v1/users", {
-      token: admin,
-      body: { username: "recon-viewer", password: "correct-horse-battery", roles: ["viewer"] },
-    });
-    const viewer = (
-      await call("POST", "/api/v1/auth/login", {
-        body: { username: "recon-viewer", password: "correct-horse-battery" },
-      })
-    ).body.data.access_token;
+    const viewer = await tokenFor(call, admin, "recon-viewer", ["viewer"]);
     assert.equal((await call("GET", "/api/v1/reconciliation/runs", { token: viewer })).status, 403);
     assert.equal((await call("GET", "/api/v1/reconciliation/inconsistencies", { token: viewer })).status, 403);
     const bad = await call("POST", "/api/v1/reconciliation/runs", { token: admin, body: { mode: "everything" } });

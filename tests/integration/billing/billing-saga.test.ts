@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { sql } from "kysely";
-import { apiClient, startTestHost, type TestHost } from "../../support/test-host.js";
+import { apiClient, startTestHost, type TestHost, loginAs } from "../../support/test-host.js";
 
 let host: TestHost;
 let call: ReturnType<typeof apiClient>;
@@ -56,9 +56,7 @@ describe("billing writes through the SAGA", () => {
       SAP_RFC_TIMEOUT_MS: "1000",
     });
     call = apiClient(host.url);
-    admin = (
-      await call("POST", "/api/v1/auth/login", { body: { username: "admin", password: "local-admin-password" } })
-    ).body.data.access_token;
+    admin = await loginAs(call);
   });
   after(async () => host?.stop());
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { buffer } from "node:stream/consumers";
-import { apiClient, startTestHost, type TestHost } from "../../support/test-host.js";
+import { apiClient, startTestHost, type TestHost, loginAs } from "../../support/test-host.js";
 import { ESG_FILE_COLUMNS, loadSettings } from "../../../shared/index.js";
 
 let host: TestHost;
@@ -99,9 +99,7 @@ describe("the daily ESG ratings file", () => {
       { queuePollMs: 20, timers: false },
     );
     call = apiClient(host.url);
-    admin = (
-      await call("POST", "/api/v1/auth/login", { body: { username: "admin", password: "local-admin-password" } })
-    ).body.data.access_token;
+    admin = await loginAs(call);
     finance = await userToken("esg-finance", ["finance"]);
     analyst = await userToken("esg-analyst", ["analyst"]);
   });

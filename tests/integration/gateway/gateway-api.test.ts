@@ -1,21 +1,11 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { apiClient, startTestHost, type TestHost } from "../../support/test-host.js";
+import { apiClient, startTestHost, type TestHost, loginAs, tokenFor } from "../../support/test-host.js";
 
 let host: TestHost;
 let call: ReturnType<typeof apiClient>;
 let admin: string;
 let viewer: string;
-
-async function tokenFor(username: string, roles: string[]): Promise<string> {
-  const created = await call("POST", "/api/v1/users", {
-    token: admin,
-    body: { username, password: "correct-horse-battery", roles },
-  });
-  assert.equal(created.status, 201, JSON.stringify(created.body));
-  return (await call("POST", "/api/v1/auth/login", { body: { username, password: "correct-horse-battery" } })).body.data
-    .access_token;
-}
 
 async function metric(name: string, labels: string): Promise<number> {
   const text = (await call("GET", "/api/metrics", { token: admin })).body as string;
@@ -44,10 +34,8 @@ describe("SAP + SQL read gateway, through HTTP on the local host", () => {
       RATE_LIMIT_BURST: "10000",
     });
     call = apiClient(host.url);
-    admin = (
-      await call("POST", "/api/v1/auth/login", { body: { username: "admin", password: "local-admin-password" } })
-    ).body.data.access_token;
-    viewer = await tokenFor("gateway-viewer", ["viewer"]);
+    admin = await loginAs(call);
+    viewer = await tokenFor(call, admin, "gateway-viewer", ["viewer"]);
   });
   after(async () => host?.stop());
 

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { functions } from "../../../functions/catalog.js";
 import { httpFunction, queueFunction, type MessageContext } from "../../../functions/runtime/declarations.js";
 import { ANY_ROLE } from "../../../shared/index.js";
-import { apiClient, startTestHost, type TestHost } from "../../support/test-host.js";
+import { apiClient, startTestHost, type TestHost, loginAs } from "../../support/test-host.js";
 
 const flakyQueue = { name: "test-flaky", maxDeliveryCount: 3, lockDurationSeconds: 30 };
 const deliveries = new Map<string, number[]>();
@@ -121,9 +121,7 @@ describe("Service Bus-triggered functions on the local host's durable queue", ()
 
   it("carries the HTTP request's correlation id into the queued message and its worker", async () => {
     const call = apiClient(host.url);
-    const token = (
-      await call("POST", "/api/v1/auth/login", { body: { username: "admin", password: "local-admin-password" } })
-    ).body.data.access_token;
+    const token = await loginAs(call);
     const r = await call("POST", "/api/v1/test/enqueue", {
       token,
       body: { id: "m-http" },

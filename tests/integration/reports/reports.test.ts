@@ -2,19 +2,13 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { ContainerClient } from "@azure/storage-blob";
 import ExcelJS from "exceljs";
-import { apiClient, startTestHost, type TestHost } from "../../support/test-host.js";
+import { apiClient, startTestHost, type TestHost, loginAs, tokenFor } from "../../support/test-host.js";
 
 let host: TestHost;
 let call: ReturnType<typeof apiClient>;
 let admin: string;
 let analyst: string;
 let other: string;
-
-async function userToken(username: string, roles: string[]) {
-  await call("POST", "/api/v1/users", { token: admin, body: { username, password: "correct-horse-battery", roles } });
-  return (await call("POST", "/api/v1/auth/login", { body: { username, password: "correct-horse-battery" } })).body.data
-    .access_token as string;
-}
 
 async function waitForStatus(reportId: string, token: string, statuses: string[]): Promise<any> {
   const deadline = Date.now() + 20_000;
@@ -61,11 +55,9 @@ describe("asynchronous reports", () => {
       { queuePollMs: 50 },
     );
     call = apiClient(host.url);
-    admin = (
-      await call("POST", "/api/v1/auth/login", { body: { username: "admin", password: "local-admin-password" } })
-    ).body.data.access_token;
-    analyst = await userToken("report-analyst", ["analyst"]);
-    other = await userToken("report-other", ["viewer"]);
+    admin = await loginAs(call);
+    analyst = await tokenFor(call, admin, "report-analyst", ["analyst"]);
+    other = await tokenFor(call, admin, "report-other", ["viewer"]);
   });
   after(async () => host?.stop());
 
