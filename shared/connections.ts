@@ -1,0 +1,167 @@
+import { join } from "node:path";
+import { AzureBlobStore } from "./adapters/azure/azure-blob-store.js";
+import { ConfigurationError } from "./foundation/settings.js";
+import { InProcessCache, InProcessRateLimiter } from "./adapters/embedded/memory-cache.js";
+import { InProcessBroadcast } from "./adapters/embedded/memory-broadcast.js";
+import { RedisBroadcast } from "./adapters/redis/redis-broadcast.js";
+import { RedisCache, RedisRateLimiter, connectRedis } from "./adapters/redis/redis-cache.js";
+import { EnvSecretStore, KeyVaultSecretStore } from "./adapters/azure/secrets.js";
+import { LocalMessageQueue } from "./adapters/embedded/local-message-queue.js";
+import type { QueueDefinition } from "./foundation/queues.js";
+import type { PlatformMetrics } from "./foundation/metrics.js";
+import type { BlobStore } from "./ports/blob-store.js";
+import type { Broadcast } from "./ports/broadcast.js";
+import type { Cache } from "./ports/cache.js";
+import type { MessageQueue } from "./ports/message-queue.js";
+import type { RateLimiter } from "./ports/rate-limiter.js";
+import type { SecretStore } from "./ports/secret-store.js";
+import type { Clock } from "./ports/clock.js";
+import { openMssqlDatabase, openSqliteDatabase, type Database } from "./foundation/sql/database.js";
+import type { SapRfcClient } from "./ports/sap-rfc.js";
+import { NodeRfcSapClient, loadNodeRfc } from "./adapters/sap/node-rfc-client.js";
+import { SapSimulator } from "./adapters/sap/sap-simulator.js";
+import { MIGRATIONS, QUEUE_DEFINITIONS, type PlatformTables, type Settings } from "./catalog.js";
+
+/**
+ * The outside systems the platform connects to, each through its port, the adapter chosen
+ * here once from settings: Key Vault or settings for secrets, SQL Server or SQLite, Redis or
+ * in-process cache, rate limits and broadcast, Service Bus or the local queue, Blob storage,
+ * and SAP over node-rfc or the seeded simulator. Nothing downstream checks the environment.
+ */
+export interface Connections {
+  readonly secrets: SecretStore;
+  readonly database: Database<PlatformTables>;
+  readonly cache: Cache;
+  readonly rateLimiter: RateLimiter;
+  readonly broadcast: Broadcast;
+  readonly queue: MessageQueue;
+  readonly blobs: BlobStore;
+  /** Which adapter serves each port, for logs and readiness. */
+  readonly adapters: Readonly<Record<"sql" | "cache" | "queue" | "blob" | "secrets" | "sap", string>>;
+}
+
+export interface ConnectOptions {
+  readonly env: NodeJS.ProcessEnv;
+  readonly metrics: PlatformMetrics;
+  /** Each connection pushes its close here; the platform closes them in reverse. */
+  readonly closers: (() => Promise<void>)[];
+  /** Extra queues (tests) besides the catalog. */
+  readonly extraQueues?: readonly QueueDefinition[];
+}
+
+export async function connect(settings: Settings, options: ConnectOptions): Promise<Connections> {
+  const { env, metrics, closers } = options;
+  const secrets: SecretStore = settings.KEY_VAULT_URL
+    ? new KeyVaultSecretStore(settings.KEY_VAULT_URL, settings.SECRET_CACHE_TTL_SECONDS)
+    : new EnvSecretStore(env);
+
+  const database = settings.SQL_CONNECTION_STRING
+    ? await openMssqlDatabase<PlatformTables>(settings.SQL_CONNECTION_STRING, MIGRATIONS)
+    : await openSqliteDatabase<PlatformTables>(join(settings.DATA_DIR, "platform.sqlite"), MIGRATIONS);
+  closers.push(() => database.close());
+
+  let cache: Cache;
+  let rateLimiter: RateLimiter;
+  let broadcast: Broadcast;
+  if (settings.REDIS_URL) {
+    const redis = await connectRedis(settings.REDIS_URL, await secrets.findSecret("redis-password"));
+    cache = new RedisCache(redis);
+    rateLimiter = new RedisRateLimiter(redis);
+    broadcast = new RedisBroadcast(redis);
+  } else {
+    cache = new InProcessCache();
+    rateLimiter = new InProcessRateLimiter();
+    broadcast = new InProcessBroadcast();
+  }
+  // Closed in reverse: the broadcast's own connection before the shared client.
+  closers.push(() => cache.close());
+  closers.push(() => broadcast.close());
+
+  const queueDefinitions = [...QUEUE_DEFINITIONS, ...(options.extraQueues ?? [])];
+  const serviceBusNamespace = settings.ServiceBusConnection__fullyQualifiedNamespace;
+  // The Service Bus SDK is loaded only when chosen, as tedious is: a laptop never holds it.
+  const serviceBus = async () => (await import("./adapters/azure/service-bus-message-queue.js")).ServiceBusMessageQueue;
+  const queue: MessageQueue = serviceBusNamespace
+    ? await (await serviceBus()).connect({ fullyQualifiedNamespace: serviceBusNamespace })
+    : settings.ServiceBusConnection
+      ? await (await serviceBus()).connect({ connectionString: settings.ServiceBusConnection })
+      : await LocalMessageQueue.open(database.db, queueDefinitions);
+  closers.push(() => queue.close());
+  metrics.onCollect(async () => {
+    for (const q of queueDefinitions) {
+      metrics.queueDepth.set({ queue: q.name }, await queue.countActive(q.name));
+    }
+  });
+
+  const blobTarget = settings.BLOB_SERVICE_URL
+    ? { serviceUrl: settings.BLOB_SERVICE_URL }
+    : settings.BLOB_CONNECTION_STRING
+      ? { connectionString: settings.BLOB_CONNECTION_STRING }
+      : undefined;
+  if (!blobTarget) {
+    throw new ConfigurationError([
+      "BLOB_SERVICE_URL or BLOB_CONNECTION_STRING: one is required (the local host starts Azurite and sets BLOB_CONNECTION_STRING itself)",
+    ]);
+  }
+  const blobs = await AzureBlobStore.connect(blobTarget);
+
+  const adapters = {
+    sql: database.dialect,
+    cache: settings.REDIS_URL ? "redis" : "in-process",
+    queue: serviceBusNamespace || settings.ServiceBusConnection ? "service-bus" : "local-sqlite",
+    blob: settings.BLOB_SERVICE_URL ? "azure-blob" : "blob-connection-string",
+    secrets: settings.KEY_VAULT_URL ? "key-vault" : "settings",
+    sap: settings.SAP_ADAPTER,
+  } as const;
+  return { secrets, database, cache, rateLimiter, broadcast, queue, blobs, adapters };
+}
+
+/**
+ * SAP over node-rfc (loaded lazily: the package and SAP's NW RFC SDK are optional, and
+ * their absence stops the start with a message saying so) or the seeded simulator.
+ */
+export async function connectSap(settings: Settings, secrets: SecretStore, clock: Clock): Promise<SapRfcClient> {
+  if (settings.SAP_ADAPTER === "simulator") {
+    return new SapSimulator({
+      clock,
+      seed: settings.SAP_SIMULATOR_SEED,
+      projectCount: settings.SAP_SIMULATOR_PROJECTS,
+      functionNames: {
+        listProjects: settings.SAP_RFC_FUNCTION_LIST_PROJECTS,
+        readProject: settings.SAP_RFC_FUNCTION_READ_PROJECT,
+        readResources: settings.SAP_RFC_FUNCTION_READ_RESOURCES,
+        readCostCenterPlan: settings.SAP_RFC_FUNCTION_READ_COST_CENTER_PLAN,
+        updateProject: settings.SAP_RFC_FUNCTION_UPDATE_PROJECT,
+        reverseBilling: settings.SAP_RFC_FUNCTION_REVERSE_BILLING,
+        readBilling: settings.SAP_RFC_FUNCTION_READ_BILLING,
+        listBillingChanges: settings.SAP_RFC_FUNCTION_LIST_BILLING_CHANGES,
+        billingChecksums: settings.SAP_RFC_FUNCTION_BILLING_CHECKSUMS,
+      },
+      stateFile: join(settings.DATA_DIR, "sap-simulator-billing.jsonl"),
+      controls: {
+        down: settings.SAP_SIMULATOR_DOWN,
+        latencyMs: settings.SAP_SIMULATOR_LATENCY_MS,
+        errorRate: settings.SAP_SIMULATOR_ERROR_RATE,
+        failFunctions: settings.SAP_SIMULATOR_FAIL_FUNCTIONS,
+      },
+    });
+  }
+  const names = ["sap-rfc-user", "sap-rfc-password", "sap-rfc-host", "sap-rfc-sysnr", "sap-rfc-client"] as const;
+  const values = await Promise.all(names.map((n) => secrets.findSecret(n)));
+  const missing = names.filter((_, i) => values[i] === undefined);
+  if (missing.length > 0) {
+    throw new ConfigurationError(
+      missing.map(
+        (n) =>
+          `${n}: SAP_ADAPTER=node-rfc needs this secret (Key Vault, or ${n.toUpperCase().replace(/-/g, "_")} locally)`,
+      ),
+    );
+  }
+  const [user, passwd, ashost, sysnr, client] = values as string[];
+  return NodeRfcSapClient.connect({
+    module: await loadNodeRfc(),
+    credentials: { user: user!, passwd: passwd!, ashost: ashost!, sysnr: sysnr!, client: client! },
+    poolSize: settings.SAP_MAX_CONCURRENT_CALLS,
+    timeoutMs: settings.SAP_RFC_TIMEOUT_MS,
+  });
+}
