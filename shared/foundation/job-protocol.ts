@@ -15,6 +15,14 @@ export interface JobStart<J> {
   readonly message: OutgoingMessage;
 }
 
+/**
+ * A job's first message: its id is the job's (the queue's duplicate detection keys on it)
+ * and it carries the request's correlation id.
+ */
+export function jobMessage(jobId: string, body: unknown, actor: { readonly correlationId?: string }): OutgoingMessage {
+  return { messageId: jobId, body, ...(actor.correlationId ? { correlationId: actor.correlationId } : {}) };
+}
+
 /** Sends a job's message; the platform queue unless the caller routes its own sends (ESG's steps). */
 export type JobSend = (queue: QueueDefinition, message: OutgoingMessage) => Promise<void>;
 

@@ -15,7 +15,7 @@ import type { OutgoingMessage } from "../../ports/message-queue.js";
 import type { MergedProject, ProjectService } from "../gateway/index.js";
 import type { BackupsTable, BackupsTables } from "./backups-tables.js";
 import { BACKUPS_QUEUES } from "./backups-queues.js";
-import type { JobProtocol } from "../../foundation/job-protocol.js";
+import { jobMessage, type JobProtocol } from "../../foundation/job-protocol.js";
 import { tablesOf } from "../../foundation/sql/database.js";
 import type { Clock } from "../../ports/clock.js";
 
@@ -157,12 +157,13 @@ export class BackupService {
         },
         trx,
       );
-      const message = {
-        messageId: backupId,
-        body: { backupId },
-        ...(actor.correlationId ? { correlationId: actor.correlationId } : {}),
+      return {
+        job: backupId,
+        kind: "backup",
+        jobId: backupId,
+        queue: BACKUPS_QUEUES.backupRequests,
+        message: jobMessage(backupId, { backupId }, actor),
       };
-      return { job: backupId, kind: "backup", jobId: backupId, queue: BACKUPS_QUEUES.backupRequests, message };
     });
     return this.getBackup(backupId);
   }

@@ -23,7 +23,7 @@ import {
 import type { BillingSagaService } from "./billing-saga.js";
 import type { BillingRepository } from "./billing-repository.js";
 import type { Clock } from "../../ports/clock.js";
-import type { JobProtocol } from "../../foundation/job-protocol.js";
+import { jobMessage, type JobProtocol } from "../../foundation/job-protocol.js";
 import { tablesOf } from "../../foundation/sql/database.js";
 import { BILLING_QUEUES } from "./billing-queues.js";
 
@@ -138,17 +138,12 @@ export class BillingReconciliation {
           },
           trx,
         );
-      const message = {
-        messageId: runId,
-        body: { runId },
-        ...(actor.correlationId ? { correlationId: actor.correlationId } : {}),
-      };
       return {
         job: runId,
         kind: "reconciliation",
         jobId: runId,
         queue: BILLING_QUEUES.reconciliationRequests,
-        message,
+        message: jobMessage(runId, { runId }, actor),
       };
     });
     return this.getRun(runId);

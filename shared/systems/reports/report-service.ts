@@ -13,7 +13,7 @@ import type { MergedProject, ProjectService } from "../gateway/index.js";
 import type { ReportsTables, ReportRequestsTable, ReportStatus } from "./reports-tables.js";
 import { buildReportContent, type ReportContent, type ReportRequest, type ReportType } from "./report-content.js";
 import type { Clock } from "../../ports/clock.js";
-import type { JobProtocol } from "../../foundation/job-protocol.js";
+import { jobMessage, type JobProtocol } from "../../foundation/job-protocol.js";
 import { tablesOf } from "../../foundation/sql/database.js";
 import { REPORTS_QUEUES } from "./reports-queues.js";
 
@@ -125,12 +125,13 @@ export class ReportService {
         },
         trx,
       );
-      const message = {
-        messageId: reportId,
-        body: { reportId },
-        ...(actor.correlationId ? { correlationId: actor.correlationId } : {}),
+      return {
+        job: reportId,
+        kind: "report",
+        jobId: reportId,
+        queue: REPORTS_QUEUES.reportRequests,
+        message: jobMessage(reportId, { reportId }, actor),
       };
-      return { job: reportId, kind: "report", jobId: reportId, queue: REPORTS_QUEUES.reportRequests, message };
     });
     return this.#get(reportId);
   }
