@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { openOrSkip } from "../support/contract.js";
 import { after, before, describe, it } from "node:test";
 import type { Redis } from "ioredis";
 import { InProcessBroadcast } from "../../shared/adapters/embedded/memory-broadcast.js";
@@ -31,24 +32,15 @@ function contract(
   close: () => Promise<void>,
 ) {
   describe(`Broadcast contract: ${name}`, () => {
-    let pair: [Broadcast, Broadcast] | undefined;
-    let skip: string | undefined;
-    before(async () => {
-      const opened = await open();
-      if ("skip" in opened) {
-        skip = opened.skip;
-        console.log(`# ${name}: ${skip}`);
-      } else pair = opened;
-    });
-    after(async () => {
-      await pair?.[0].close();
-      await pair?.[1].close();
+    const subject = openOrSkip(name, open, async ([one, two]) => {
+      await one.close();
+      await two.close();
       await close();
     });
 
     it("delivers a message to every subscriber of its topic, on every instance, and to no other topic", async (t) => {
-      if (skip) return t.skip(skip);
-      const [one, two] = pair!;
+      if (subject.skipped(t)) return;
+      const [one, two] = subject.get();
       const onOne = recorder();
       const onTwo = recorder();
       const otherTopic = recorder();

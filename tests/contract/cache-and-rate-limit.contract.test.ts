@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { openOrSkip } from "../support/contract.js";
 import { after, before, describe, it } from "node:test";
 import type { Redis } from "ioredis";
 import { InProcessCache, InProcessRateLimiter } from "../../shared/adapters/embedded/memory-cache.js";
@@ -16,19 +17,11 @@ interface Adapters {
 /** One behaviour spec, run against every adapter of the Cache and RateLimiter ports. */
 function contract(name: string, open: () => Promise<Adapters | { skip: string }>, close: () => Promise<void>) {
   describe(`Cache and RateLimiter contract: ${name}`, () => {
-    let a: Adapters | undefined;
-    let skip: string | undefined;
-    before(async () => {
-      const opened = await open();
-      if ("skip" in opened) skip = opened.skip;
-      else a = opened;
-      if (skip) console.log(`# ${name}: ${skip}`);
-    });
-    after(close);
+    const subject = openOrSkip(name, open, close);
 
     it("stores with a TTL and deletes by key and by prefix", async (t) => {
-      if (skip) return t.skip(skip);
-      const { cache } = a!;
+      if (subject.skipped(t)) return;
+      const { cache } = subject.get();
       await cache.set("project:1:a", "x", 60);
       await cache.set("project:1:b", "y", 60);
       await cache.set("project:2:a", "z", 60);
@@ -44,8 +37,8 @@ function contract(name: string, open: () => Promise<Adapters | { skip: string }>
     });
 
     it("adds only when the key is absent or expired", async (t) => {
-      if (skip) return t.skip(skip);
-      const { cache } = a!;
+      if (subject.skipped(t)) return;
+      const { cache } = subject.get();
       assert.equal(await cache.add("account:1", "first", 60), true);
       assert.equal(await cache.add("account:1", "stale fill", 60), false);
       assert.equal(await cache.get("account:1"), "first");
@@ -59,8 +52,8 @@ function contract(name: string, open: () => Promise<Adapters | { skip: string }>
     });
 
     it("increments atomically", async (t) => {
-      if (skip) return t.skip(skip);
-      const counts = await Promise.all(Array.from({ length: 50 }, () => a!.cache.increment("counter", 60)));
+      if (subject.skipped(t)) return;
+      const counts = await Promise.all(Array.from({ length: 50 }, () => subject.get().cache.increment("counter", 60)));
       assert.deepEqual(
         [...counts].sort((x, y) => x - y),
         Array.from({ length: 50 }, (_, i) => i + 1),
@@ -68,10 +61,10 @@ function contract(name: string, open: () => Promise<Adapters | { skip: string }>
     });
 
     it("allows the burst, refuses the next with Retry-After, and refills over time", async (t) => {
-      if (skip) return t.skip(skip);
+      if (subject.skipped(t)) return;
       const policy = { perMinute: 600, burst: 5 }; // one token per 100 ms
       const decisions = [];
-      for (let i = 0; i < 6; i++) decisions.push(await a!.limiter.take("user-1:fn", policy));
+      for (let i = 0; i < 6; i++) decisions.push(await subject.get().limiter.take("user-1:fn", policy));
       assert.deepEqual(
         decisions.map((d) => d.allowed),
         [true, true, true, true, true, false],
@@ -82,23 +75,27 @@ function contract(name: string, open: () => Promise<Adapters | { skip: string }>
       );
       assert.equal(decisions[5]!.retryAfterSeconds, 1);
       assert.equal(decisions[5]!.limit, 5);
-      assert.equal((await a!.limiter.take("user-2:fn", policy)).allowed, true, "buckets are per key");
+      assert.equal((await subject.get().limiter.take("user-2:fn", policy)).allowed, true, "buckets are per key");
       await new Promise((r) => setTimeout(r, 250));
-      assert.equal((await a!.limiter.take("user-1:fn", policy)).allowed, true, "refilled");
+      assert.equal((await subject.get().limiter.take("user-1:fn", policy)).allowed, true, "refilled");
     });
 
     it("never lets concurrent takes spend more than the bucket holds", async (t) => {
-      if (skip) return t.skip(skip);
+      if (subject.skipped(t)) return;
       const policy = { perMinute: 1, burst: 10 };
-      const results = await Promise.all(Array.from({ length: 40 }, () => a!.limiter.take("race:fn", policy)));
+      const results = await Promise.all(
+        Array.from({ length: 40 }, () => subject.get().limiter.take("race:fn", policy)),
+      );
       assert.equal(results.filter((r) => r.allowed).length, 10);
     });
 
     it("paces concurrent callers one slot apart, never two in the same slot", async (t) => {
-      if (skip) return t.skip(skip);
+      if (subject.skipped(t)) return;
       const interval = 5;
       const started = performance.now();
-      const waits = await Promise.all(Array.from({ length: 20 }, () => a!.limiter.pace("partner", interval)));
+      const waits = await Promise.all(
+        Array.from({ length: 20 }, () => subject.get().limiter.pace("partner", interval)),
+      );
       const elapsed = performance.now() - started;
       // The k-th reservation gets the slot k intervals after the first; its wait is that,
       // less the time the reservations took between them.
@@ -110,7 +107,7 @@ function contract(name: string, open: () => Promise<Adapters | { skip: string }>
         ),
       );
       await new Promise((r) => setTimeout(r, 120));
-      assert.ok((await a!.limiter.pace("partner", interval)) <= 1, "an idle key starts again at now");
+      assert.ok((await subject.get().limiter.pace("partner", interval)) <= 1, "an idle key starts again at now");
     });
   });
 }

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
+import { openOrSkip } from "../support/contract.js";
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import { LocalMessageQueue } from "../../shared/adapters/embedded/local-message-queue.js";
 import { ServiceBusMessageQueue } from "../../shared/adapters/azure/service-bus-message-queue.js";
 import type { MessageQueue } from "../../shared/ports/message-queue.js";
@@ -19,25 +20,13 @@ function contract(
   open: () => Promise<{ queue: MessageQueue; name: string; lockSeconds: number } | { skip: string }>,
 ) {
   describe(`MessageQueue contract: ${name}`, () => {
-    let q: MessageQueue;
-    let queueName: string;
-    let lockSeconds = 0;
-    let skip: string | undefined;
-    before(async () => {
-      const opened = await open();
-      if ("skip" in opened) {
-        skip = opened.skip;
-        console.log(`# ${name}: ${skip}`);
-        return;
-      }
-      ({ queue: q, name: queueName, lockSeconds } = opened);
-    });
-    after(async () => q?.close());
+    const subject = openOrSkip(name, open, ({ queue }) => queue.close());
 
-    const fresh = () => `${queueName}`;
+    const fresh = () => subject.get().name;
 
     it("delivers once per lock, counts deliveries, and completes", async (t) => {
-      if (skip) return t.skip(skip);
+      if (subject.skipped(t)) return;
+      const { queue: q } = subject.get();
       const id = randomUUID();
       await q.send(fresh(), {
         messageId: id,
@@ -58,7 +47,8 @@ function contract(
     });
 
     it("redelivers after abandon and dead-letters past the max delivery count (3)", async (t) => {
-      if (skip) return t.skip(skip);
+      if (subject.skipped(t)) return;
+      const { queue: q } = subject.get();
       const id = randomUUID();
       await q.send(fresh(), { messageId: id, body: "x" });
       for (let delivery = 1; delivery <= 3; delivery++) {
@@ -72,7 +62,8 @@ function contract(
     });
 
     it("redelivers when the lock expires (a crashed worker loses nothing)", async (t) => {
-      if (skip) return t.skip(skip);
+      if (subject.skipped(t)) return;
+      const { queue: q, lockSeconds } = subject.get();
       const id = randomUUID();
       await q.send(fresh(), { messageId: id, body: 1 });
       const [first] = await q.receive(fresh(), 1);
@@ -86,7 +77,8 @@ function contract(
     });
 
     it("de-duplicates by message id", async (t) => {
-      if (skip) return t.skip(skip);
+      if (subject.skipped(t)) return;
+      const { queue: q } = subject.get();
       const id = randomUUID();
       await q.send(fresh(), { messageId: id, body: 1 });
       await q.send(fresh(), { messageId: id, body: 2 });
@@ -97,7 +89,8 @@ function contract(
     });
 
     it("holds a scheduled message until its time", async (t) => {
-      if (skip) return t.skip(skip);
+      if (subject.skipped(t)) return;
+      const { queue: q } = subject.get();
       const id = randomUUID();
       await q.send(fresh(), { messageId: id, body: 1, scheduledEnqueueTime: new Date(Date.now() + 1500) });
       assert.deepEqual(await q.receive(fresh(), 1), []);
@@ -108,7 +101,8 @@ function contract(
     });
 
     it("dead-letters explicitly with a reason", async (t) => {
-      if (skip) return t.skip(skip);
+      if (subject.skipped(t)) return;
+      const { queue: q } = subject.get();
       const id = randomUUID();
       await q.send(fresh(), { messageId: id, body: { bad: true } });
       const [m] = await q.receive(fresh(), 1);

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
+import { openOrSkip } from "../support/contract.js";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import { sql } from "kysely";
 import { AuditLog } from "../../shared/foundation/audit-log.js";
 import { RefreshTokenStore } from "../../shared/systems/identity/refresh-token-repository.js";
@@ -22,29 +23,22 @@ import { systemClock } from "../../shared/ports/clock.js";
 /** Repository behaviour on every SQL adapter: SQLite always, SQL Server when configured. */
 function contract(name: string, open: () => Promise<Database<PlatformTables> | { skip: string }>) {
   describe(`SQL repositories contract: ${name}`, () => {
-    let database: Database<PlatformTables> | undefined;
-    let skip: string | undefined;
+    const subject = openOrSkip(name, open, (database) => database.close());
     const suffix = Date.now().toString(36);
-    before(async () => {
-      const opened = await open();
-      if ("skip" in opened) {
-        skip = opened.skip;
-        console.log(`# ${name}: ${skip}`);
-      } else database = opened;
-    });
-    after(async () => database?.close());
 
     it("applies migrations idempotently", async (t) => {
-      if (skip) return t.skip(skip);
-      await migrateToLatest(database!.db as never, database!.dialect, MIGRATIONS);
-      await migrateToLatest(database!.db as never, database!.dialect, MIGRATIONS);
-      const r = await sql<{ n: number }>`select count(*) as n from users`.execute(database!.db);
+      if (subject.skipped(t)) return;
+      const database = subject.get();
+      await migrateToLatest(database.db as never, database.dialect, MIGRATIONS);
+      await migrateToLatest(database.db as never, database.dialect, MIGRATIONS);
+      const r = await sql<{ n: number }>`select count(*) as n from users`.execute(database.db);
       assert.ok(Number(r.rows[0]!.n) >= 0);
     });
 
     it("creates, finds case-insensitively, pages and updates users; refuses duplicates", async (t) => {
-      if (skip) return t.skip(skip);
-      const users = new UserRepository(tablesOf(database!.db), systemClock);
+      if (subject.skipped(t)) return;
+      const database = subject.get();
+      const users = new UserRepository(tablesOf(database.db), systemClock);
       const a = await users.create({ username: `Alice.${suffix}`, passwordHash: "h1", roles: ["finance", "viewer"] });
       await users.create({ username: `bob.${suffix}`, passwordHash: "h2", roles: ["viewer"] });
       await assert.rejects(
@@ -65,10 +59,11 @@ function contract(name: string, open: () => Promise<Database<PlatformTables> | {
     });
 
     it("rotates refresh tokens exactly once and revokes families", async (t) => {
-      if (skip) return t.skip(skip);
-      const users = new UserRepository(tablesOf(database!.db), systemClock);
+      if (subject.skipped(t)) return;
+      const database = subject.get();
+      const users = new UserRepository(tablesOf(database.db), systemClock);
       const u = await users.create({ username: `carol.${suffix}`, passwordHash: "h", roles: ["viewer"] });
-      const store = new RefreshTokenStore(tablesOf(database!.db), systemClock);
+      const store = new RefreshTokenStore(tablesOf(database.db), systemClock);
       const { token } = await store.issue(u.id, "family-" + suffix, 3600);
       const row = await store.find(token);
       assert.ok(row);
@@ -80,8 +75,9 @@ function contract(name: string, open: () => Promise<Database<PlatformTables> | {
     });
 
     it("appends audit records and lists them newest first", async (t) => {
-      if (skip) return t.skip(skip);
-      const audit = new AuditLog(tablesOf(database!.db), systemClock);
+      if (subject.skipped(t)) return;
+      const database = subject.get();
+      const audit = new AuditLog(tablesOf(database.db), systemClock);
       await audit.record(
         { correlationId: "c1", ipAddress: "10.0.0.1" },
         { action: `test.first.${suffix}`, resourceType: "thing", details: { a: 1 } },
@@ -96,8 +92,9 @@ function contract(name: string, open: () => Promise<Database<PlatformTables> | {
     });
 
     it("keeps project records with exact cost totals and optimistic versions", async (t) => {
-      if (skip) return t.skip(skip);
-      const projects = new ProjectRepository(tablesOf(database!.db), systemClock);
+      if (subject.skipped(t)) return;
+      const database = subject.get();
+      const projects = new ProjectRepository(tablesOf(database.db), systemClock);
       const id = `PRJ-T${suffix}`.slice(0, 50);
       // Larger than 2^53: a bigint column must come back exact on both dialects.
       await projects.insertMissing([
@@ -134,8 +131,9 @@ function contract(name: string, open: () => Promise<Database<PlatformTables> | {
     });
 
     it("keeps billing entries exact, PENDING until their saga activates them, removable only while pending", async (t) => {
-      if (skip) return t.skip(skip);
-      const billing = new BillingRepository(tablesOf(database!.db), systemClock);
+      if (subject.skipped(t)) return;
+      const database = subject.get();
+      const billing = new BillingRepository(tablesOf(database.db), systemClock);
       const project = `PRJ-B${suffix}`.slice(0, 50);
       const saga = `saga-${suffix}`;
       const entry = (n: number, amountMinor: bigint) => ({
