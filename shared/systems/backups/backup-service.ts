@@ -3,7 +3,6 @@ import { createHash, randomUUID } from "node:crypto";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGunzip, createGzip } from "node:zlib";
-import { selectPage } from "../../foundation/sql/paging.js";
 import type { Kysely } from "kysely";
 import type { Actor, AuditLog } from "../../foundation/audit-log.js";
 import { NonRetriableError, NotFoundError } from "../../kernel/errors.js";
@@ -16,7 +15,7 @@ import type { MergedProject, ProjectService } from "../gateway/index.js";
 import type { BackupsTable, BackupsTables } from "./backups-tables.js";
 import { BACKUPS_QUEUES } from "./backups-queues.js";
 import { jobMessage, type JobProtocol } from "../../foundation/job-protocol.js";
-import { tablesOf } from "../../foundation/sql/database.js";
+import { BackupRepository } from "./backup-repository.js";
 import type { Clock } from "../../ports/clock.js";
 
 export interface Backup {
@@ -105,8 +104,11 @@ const CSV_CHUNK_CHARS = 64 * 1024;
 export class BackupService {
   readonly #o: BackupServiceOptions;
 
+  readonly #rows: BackupRepository;
+
   constructor(options: BackupServiceOptions) {
     this.#o = Object.freeze({ ...options });
+    this.#rows = new BackupRepository(options.db, options.clock);
   }
 
   /**
@@ -120,33 +122,7 @@ export class BackupService {
   ): Promise<Backup> {
     const backupId = await this.#o.jobs.submit(async (trx) => {
       const backupId = randomUUID();
-      const now = this.#o.clock.now().toISOString();
-      await tablesOf<BackupsTables, unknown>(trx)
-        .insertInto("backups")
-        .values({
-          backup_id: backupId,
-          trigger_source: trigger,
-          requested_by: actor.userId ?? null,
-          project_ids: projectIds ? JSON.stringify(projectIds) : null,
-          status: "QUEUED",
-          progress: 0,
-          attempts: 0,
-          error: null,
-          blob_name: null,
-          schema_hash: null,
-          project_count: null,
-          record_count: null,
-          sha256: null,
-          size_bytes: null,
-          verified_at: null,
-          verification_status: null,
-          verification_error: null,
-          created_at: now,
-          updated_at: now,
-          started_at: null,
-          completed_at: null,
-        })
-        .execute();
+      await this.#rows.insertRequested({ backupId, trigger, requestedBy: actor.userId ?? null, projectIds }, trx);
       await this.#o.audit.record(
         actor,
         {
@@ -169,32 +145,24 @@ export class BackupService {
   }
 
   async getBackup(backupId: string): Promise<Backup> {
-    const row = await this.#o.db.selectFrom("backups").selectAll().where("backup_id", "=", backupId).executeTakeFirst();
+    const row = await this.#rows.find(backupId);
     if (!row) throw new NotFoundError("Backup", backupId);
     return toBackup(row);
   }
 
   async listBackups(page: number, pageSize: number): Promise<{ items: Backup[]; total: number }> {
-    const { rows, total } = await selectPage(
-      this.#o.db.selectFrom("backups"),
-      [
-        ["created_at", "desc"],
-        ["backup_id", "asc"],
-      ],
-      page,
-      pageSize,
-    );
+    const { rows, total } = await this.#rows.page(page, pageSize);
     return { items: rows.map(toBackup), total };
   }
 
   /** The worker's step; idempotent for a redelivered message. */
   async runBackup(backupId: string, completed: (message: OutgoingMessage) => Promise<void>): Promise<void> {
-    const row = await this.#o.db.selectFrom("backups").selectAll().where("backup_id", "=", backupId).executeTakeFirst();
+    const row = await this.#rows.find(backupId);
     if (!row) throw new NonRetriableError("NOT_FOUND", `Backup ${backupId} does not exist`);
     if (row.status === "COMPLETED" || row.status === "FAILED") return;
     const started = performance.now();
     const blobName = `${row.created_at.slice(0, 4)}/${row.created_at.slice(5, 7)}/${row.created_at.slice(8, 10)}/${backupId}.csv.gz`;
-    await this.#update(backupId, {
+    await this.#rows.update(backupId, {
       status: "PROCESSING",
       attempts: row.attempts + 1,
       started_at: this.#o.clock.now().toISOString(),
@@ -208,7 +176,7 @@ export class BackupService {
       existing?.metadata ??
       (await this.#write(backupId, blobName, row.project_ids ? (JSON.parse(row.project_ids) as string[]) : null));
     const sizeBytes = existing?.contentLength ?? Number(metadata.sizebytes ?? 0);
-    await this.#update(backupId, {
+    await this.#rows.update(backupId, {
       status: "COMPLETED",
       progress: 100,
       schema_hash: metadata.schemahash ?? null,
@@ -242,13 +210,13 @@ export class BackupService {
     reason: string,
     completed: (message: OutgoingMessage) => Promise<void>,
   ): Promise<void> {
-    const row = await this.#o.db
-      .selectFrom("backups")
-      .select("status")
-      .where("backup_id", "=", backupId)
-      .executeTakeFirst();
+    const row = await this.#rows.find(backupId);
     if (!row || row.status === "COMPLETED" || row.status === "FAILED") return;
-    await this.#update(backupId, { status: "FAILED", error: reason, completed_at: this.#o.clock.now().toISOString() });
+    await this.#rows.update(backupId, {
+      status: "FAILED",
+      error: reason,
+      completed_at: this.#o.clock.now().toISOString(),
+    });
     this.#o.metrics.backupsCompleted.inc({ status: "FAILED" });
     await this.#o.alerts.raise({
       source: "backups",
@@ -311,7 +279,7 @@ export class BackupService {
       problems.push(`could not be read: ${(error as Error).message}`);
     }
     const status = problems.length === 0 ? "PASSED" : "FAILED";
-    await this.#update(backupId, {
+    await this.#rows.update(backupId, {
       verified_at: this.#o.clock.now().toISOString(),
       verification_status: status,
       verification_error: problems.length ? problems.join("; ") : null,
@@ -337,15 +305,10 @@ export class BackupService {
   /** The monthly timer: verifies every backup completed within the look-back window. */
   async verifyRecent(lookbackDays: number, actor: Actor): Promise<{ verified: number; failed: number }> {
     const since = new Date(this.#o.clock.now().getTime() - lookbackDays * 86_400_000).toISOString();
-    const rows = await this.#o.db
-      .selectFrom("backups")
-      .select("backup_id")
-      .where("status", "=", "COMPLETED")
-      .where("completed_at", ">=", since)
-      .execute();
+    const ids = await this.#rows.completedSince(since);
     let failed = 0;
-    for (const r of rows) if ((await this.verifyBackup(r.backup_id, actor)).verificationStatus === "FAILED") failed++;
-    return { verified: rows.length, failed };
+    for (const id of ids) if ((await this.verifyBackup(id, actor)).verificationStatus === "FAILED") failed++;
+    return { verified: ids.length, failed };
   }
 
   /** Restore drill: the backup as it was kept (gzip CSV). */
@@ -385,7 +348,7 @@ export class BackupService {
         const progress = Math.min(99, Math.floor((100 * projects) / Math.max(1, page.total)));
         if (progress >= lastProgress + 2) {
           lastProgress = progress;
-          await service.#update(backupId, { progress });
+          await service.#rows.update(backupId, { progress });
         }
       }
       if (chunk) yield chunk;
@@ -414,14 +377,6 @@ export class BackupService {
       { contentType: "application/gzip" },
     );
     return (await this.#o.blobs.findProperties(this.#o.container, blobName))!.metadata;
-  }
-
-  async #update(backupId: string, changes: Partial<BackupsTable>): Promise<void> {
-    await this.#o.db
-      .updateTable("backups")
-      .set({ ...changes, updated_at: this.#o.clock.now().toISOString() })
-      .where("backup_id", "=", backupId)
-      .execute();
   }
 }
 

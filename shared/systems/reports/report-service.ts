@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { PassThrough, Transform, type Readable } from "node:stream";
-import { selectPage } from "../../foundation/sql/paging.js";
 import type { Kysely } from "kysely";
 import type { Actor, AuditLog } from "../../foundation/audit-log.js";
 import type { BillingEntry, BillingRepository } from "../billing/index.js";
@@ -14,7 +13,7 @@ import type { ReportsTables, ReportRequestsTable, ReportStatus } from "./reports
 import { buildReportContent, type ReportContent, type ReportRequest, type ReportType } from "./report-content.js";
 import type { Clock } from "../../ports/clock.js";
 import { jobMessage, type JobProtocol } from "../../foundation/job-protocol.js";
-import { tablesOf } from "../../foundation/sql/database.js";
+import { ReportRepository } from "./report-repository.js";
 import { REPORTS_QUEUES } from "./reports-queues.js";
 
 export interface Report {
@@ -75,8 +74,11 @@ const backoffSeconds = (attempt: number) => Math.min(600, 15 * 2 ** (attempt - 1
 export class ReportService {
   readonly #o: ReportServiceOptions;
 
+  readonly #rows: ReportRepository;
+
   constructor(options: ReportServiceOptions) {
     this.#o = Object.freeze({ ...options });
+    this.#rows = new ReportRepository(options.db, options.clock);
   }
 
   /**
@@ -86,31 +88,10 @@ export class ReportService {
   async requestReport(request: ReportRequest, actor: Actor & { username: string }): Promise<Report> {
     const reportId = await this.#o.jobs.submit(async (trx) => {
       const reportId = randomUUID();
-      const now = this.#o.clock.now().toISOString();
-      await tablesOf<ReportsTables, unknown>(trx)
-        .insertInto("report_requests")
-        .values({
-          report_id: reportId,
-          requested_by: actor.userId!,
-          requested_by_name: actor.username,
-          report_type: request.reportType,
-          format: request.options.format,
-          request_json: JSON.stringify(request),
-          status: "QUEUED",
-          progress: 0,
-          attempts: 0,
-          error: null,
-          blob_name: null,
-          size_bytes: null,
-          row_count: null,
-          // The message is recorded with the row (the protocol's outbox): queued from now.
-          queued_at: now,
-          created_at: now,
-          updated_at: now,
-          started_at: null,
-          completed_at: null,
-        })
-        .execute();
+      await this.#rows.insertRequested(
+        { reportId, requestedBy: actor.userId!, requestedByName: actor.username, request },
+        trx,
+      );
       await this.#o.audit.record(
         actor,
         {
@@ -144,16 +125,7 @@ export class ReportService {
   }
 
   async listReports(userId: string, page: number, pageSize: number): Promise<{ items: Report[]; total: number }> {
-    const q = this.#o.db.selectFrom("report_requests").where("requested_by", "=", userId);
-    const { rows, total } = await selectPage(
-      q,
-      [
-        ["created_at", "desc"],
-        ["report_id", "asc"],
-      ],
-      page,
-      pageSize,
-    );
+    const { rows, total } = await this.#rows.pageFor(userId, page, pageSize);
     return { items: rows.map(toReport), total };
   }
 
@@ -164,12 +136,8 @@ export class ReportService {
     actor: Actor,
   ): Promise<{ stream: Readable; contentType: string; fileName: string }> {
     const report = await this.getReport(reportId, viewer);
-    const row = await this.#o.db
-      .selectFrom("report_requests")
-      .select(["blob_name"])
-      .where("report_id", "=", reportId)
-      .executeTakeFirstOrThrow();
-    if (report.status !== "COMPLETED" || !row.blob_name) throw new NotFoundError("Report file", reportId);
+    const row = await this.#rows.find(reportId);
+    if (report.status !== "COMPLETED" || !row?.blob_name) throw new NotFoundError("Report file", reportId);
     await this.#o.audit.record(actor, { action: "report.downloaded", resourceType: "report", resourceId: reportId });
     return {
       stream: await this.#o.blobs.download(this.#o.container, row.blob_name),
@@ -183,16 +151,12 @@ export class ReportService {
    * (a redelivered message): a finished report is left alone.
    */
   async generate(reportId: string, messages: ReportMessages): Promise<void> {
-    const row = await this.#o.db
-      .selectFrom("report_requests")
-      .selectAll()
-      .where("report_id", "=", reportId)
-      .executeTakeFirst();
+    const row = await this.#rows.find(reportId);
     if (!row) throw new NonRetriableError("NOT_FOUND", `Report ${reportId} does not exist`);
     if (row.status === "COMPLETED" || row.status === "FAILED") return;
     const attempt = row.attempts + 1;
     const started = performance.now();
-    await this.#update(reportId, {
+    await this.#rows.update(reportId, {
       status: "PROCESSING",
       progress: 0,
       attempts: attempt,
@@ -204,7 +168,7 @@ export class ReportService {
       const content = await this.#content(reportId, request);
       const blobName = `${reportId}.${EXTENSIONS[request.options.format]}`;
       const { bytes, rows } = await this.#write(reportId, blobName, request, content, row);
-      await this.#update(reportId, {
+      await this.#rows.update(reportId, {
         status: "COMPLETED",
         progress: 100,
         blob_name: blobName,
@@ -236,7 +200,7 @@ export class ReportService {
         delay_seconds: delay,
         error,
       });
-      await this.#update(reportId, {
+      await this.#rows.update(reportId, {
         status: "QUEUED",
         progress: 0,
         error: `attempt ${attempt} failed: ${message}; retrying in ${delay} s`,
@@ -252,11 +216,7 @@ export class ReportService {
 
   /** The poison path: the message's last delivery failed hard (the worker crashed); end FAILED. */
   async failReport(reportId: string, reason: string, messages: ReportMessages): Promise<void> {
-    const row = await this.#o.db
-      .selectFrom("report_requests")
-      .select(["status", "report_type"])
-      .where("report_id", "=", reportId)
-      .executeTakeFirst();
+    const row = await this.#rows.find(reportId);
     if (!row || row.status === "COMPLETED" || row.status === "FAILED") return;
     await this.#fail(reportId, row.report_type as ReportType, reason, messages);
   }
@@ -269,13 +229,7 @@ export class ReportService {
    */
   async requeueStale(messages: ReportMessages): Promise<number> {
     const cutoff = new Date(this.#o.clock.now().getTime() - this.#o.staleAfterSeconds * 1000).toISOString();
-    const stale = await this.#o.db
-      .selectFrom("report_requests")
-      .select(["report_id", "status", "attempts", "report_type", "updated_at"])
-      .where("status", "in", ["QUEUED", "PROCESSING"])
-      .where("updated_at", "<", cutoff)
-      .limit(100)
-      .execute();
+    const stale = await this.#rows.stale(cutoff, 100);
     let touched = 0;
     for (const r of stale) {
       if (r.attempts >= this.#o.maxAttempts) {
@@ -286,7 +240,7 @@ export class ReportService {
           messages,
         );
       } else {
-        await this.#update(r.report_id, { status: "QUEUED", queued_at: this.#o.clock.now().toISOString() });
+        await this.#rows.update(r.report_id, { status: "QUEUED", queued_at: this.#o.clock.now().toISOString() });
         await messages.request({
           messageId: `${r.report_id}:requeue:${r.attempts}:${r.updated_at}`,
           body: { reportId: r.report_id },
@@ -298,7 +252,11 @@ export class ReportService {
   }
 
   async #fail(reportId: string, reportType: ReportType, reason: string, messages: ReportMessages): Promise<void> {
-    await this.#update(reportId, { status: "FAILED", error: reason, completed_at: this.#o.clock.now().toISOString() });
+    await this.#rows.update(reportId, {
+      status: "FAILED",
+      error: reason,
+      completed_at: this.#o.clock.now().toISOString(),
+    });
     this.#o.metrics.reportsGenerated.inc({ report_type: reportType, status: "FAILED" });
     await messages.completed({
       messageId: `report:${reportId}:FAILED`,
@@ -323,7 +281,7 @@ export class ReportService {
       const progress = Math.floor((70 * (i + 1)) / request.projectIds.length);
       if (progress >= lastProgress + 5) {
         lastProgress = progress;
-        await this.#update(reportId, { progress });
+        await this.#rows.update(reportId, { progress });
       }
     }
     return buildReportContent(request, projects, billing, notFound);
@@ -350,7 +308,7 @@ export class ReportService {
       contentType: CONTENT_TYPES[request.options.format],
       metadata: { reportid: reportId, reporttype: request.reportType, requestedby: row.requested_by },
     });
-    await this.#update(reportId, { progress: 75 });
+    await this.#rows.update(reportId, { progress: 75 });
     const subtitle = [
       ...(request.options.dateRange
         ? [`Period ${request.options.dateRange.start} to ${request.options.dateRange.end}`]
@@ -407,21 +365,9 @@ export class ReportService {
   }
 
   async #get(reportId: string): Promise<Report> {
-    const row = await this.#o.db
-      .selectFrom("report_requests")
-      .selectAll()
-      .where("report_id", "=", reportId)
-      .executeTakeFirst();
+    const row = await this.#rows.find(reportId);
     if (!row) throw new NotFoundError("Report", reportId);
     return toReport(row);
-  }
-
-  async #update(reportId: string, changes: Partial<ReportRequestsTable>): Promise<void> {
-    await this.#o.db
-      .updateTable("report_requests")
-      .set({ ...changes, updated_at: this.#o.clock.now().toISOString() })
-      .where("report_id", "=", reportId)
-      .execute();
   }
 }
 
