@@ -1,6 +1,5 @@
 // The root registries: every system's slice of settings, queues, tables and migrations,
 // joined here. A new system adds one line to each (see docs/architecture.md).
-import type { Kysely } from "kysely";
 import { PLATFORM_QUEUES, type QueueDefinition } from "./foundation/queues.js";
 import { FOUNDATION_SETTINGS, joinSlices, loadSettingsFrom, type SettingsOf } from "./foundation/settings.js";
 import { foundationMigrations } from "./foundation/sql/foundation-migrations.js";
@@ -62,8 +61,6 @@ export type PlatformTables = FoundationTables &
   ReportsTables &
   BackupsTables &
   EsgTables;
-
-export type PlatformDb = Kysely<PlatformTables>;
 
 /** Every owner's migrations (names are global; the migrator runs them in name order). */
 export const MIGRATIONS: readonly MigrationSet[] = [

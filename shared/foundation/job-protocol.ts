@@ -7,8 +7,7 @@ import { tablesOf } from "./sql/database.js";
 import type { FoundationTables } from "./sql/schema.js";
 
 /** What a job's creator returns: the job, and the one message that sets it going. */
-export interface JobStart<J> {
-  readonly job: J;
+export interface JobStart {
   readonly kind: string;
   readonly jobId: string;
   readonly queue: QueueDefinition;
@@ -62,7 +61,7 @@ export class JobProtocol {
   }
 
   /** Steps 1 and 2: `create` writes the job's row in the transaction it is given. */
-  async submit<J>(create: (trx: Transaction<unknown>) => Promise<JobStart<J>>, send?: JobSend): Promise<J> {
+  async submit(create: (trx: Transaction<unknown>) => Promise<JobStart>, send?: JobSend): Promise<string> {
     const start = await this.#o.db.transaction().execute(async (trx) => {
       const started = await create(trx as unknown as Transaction<unknown>);
       const m = started.message;
@@ -92,7 +91,7 @@ export class JobProtocol {
         error,
       });
     }
-    return start.job;
+    return start.jobId;
   }
 
   /** Step 3: sends recorded messages whose send was lost. Returns how many it sent. */

@@ -223,11 +223,6 @@ export const FOUNDATION_SETTINGS = {
   },
 } as const satisfies SettingsCatalog;
 
-export type FoundationSettings = SettingsOf<typeof FOUNDATION_SETTINGS> & {
-  /** True when running in Azure (the Functions host sets WEBSITE_INSTANCE_ID there). */
-  readonly runningInAzure: boolean;
-};
-
 export class ConfigurationError extends Error {
   constructor(readonly problems: readonly string[]) {
     super(

@@ -64,7 +64,6 @@ describe("the job protocol", () => {
         .execute();
       if (options.failRow) throw new Error("the row's constraint failed");
       return {
-        job: jobId,
         kind: "test",
         jobId,
         queue: QUEUE,

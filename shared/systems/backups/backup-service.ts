@@ -134,7 +134,6 @@ export class BackupService {
         trx,
       );
       return {
-        job: backupId,
         kind: "backup",
         jobId: backupId,
         queue: BACKUPS_QUEUES.backupRequests,

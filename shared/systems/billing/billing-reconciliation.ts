@@ -139,7 +139,6 @@ export class BillingReconciliation {
           trx,
         );
       return {
-        job: runId,
         kind: "reconciliation",
         jobId: runId,
         queue: BILLING_QUEUES.reconciliationRequests,

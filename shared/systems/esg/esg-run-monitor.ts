@@ -40,7 +40,7 @@ export class EsgRunMonitor {
       if (run.status === "ASSEMBLING" && now.getTime() - Date.parse(run.updated_at) > 15 * 60_000) {
         // The assemble step's message was lost or dead-lettered after the claim.
         await send([assembleMessage(run.run_id, `:${run.updated_at}`)]);
-        await this.#store.touch(run.run_id, {});
+        await this.#store.touch(run.run_id);
         continue;
       }
       if (now.getTime() - Date.parse(run.created_at) > 60_000) await this.#steps.sendUnqueuedBatches(run.run_id, send);

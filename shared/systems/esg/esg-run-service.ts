@@ -155,7 +155,7 @@ export class EsgRunService {
             });
           throw error;
         }
-        return { job: runId, kind: "esg-run", jobId: runId, queue: ESG_QUEUES.esgBatches, message: listMessage(runId) };
+        return { kind: "esg-run", jobId: runId, queue: ESG_QUEUES.esgBatches, message: listMessage(runId) };
       },
       (_queue, message) => send([message]),
     );

@@ -58,10 +58,11 @@ export class EsgRunStore {
     return run;
   }
 
-  async touch(runId: string, set: Partial<Pick<EsgRunsTable, "list_queued_at">>): Promise<void> {
+  /** Marks the run as looked at now (the monitor's 15-minute takeover clock restarts). */
+  async touch(runId: string): Promise<void> {
     await this.#o.db
       .updateTable("esg_runs")
-      .set({ ...set, updated_at: this.#o.clock.now().toISOString() })
+      .set({ updated_at: this.#o.clock.now().toISOString() })
       .where("run_id", "=", runId)
       .execute();
   }

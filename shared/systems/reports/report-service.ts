@@ -107,7 +107,6 @@ export class ReportService {
         trx,
       );
       return {
-        job: reportId,
         kind: "report",
         jobId: reportId,
         queue: REPORTS_QUEUES.reportRequests,
