@@ -12,6 +12,12 @@ export interface SettingSpec {
   readonly scope: SettingScope;
   readonly description: string;
   readonly schema: z.ZodType;
+  /**
+   * How a `platform` setting gets its Azure value when not from its default:
+   * `wired` — Bicep computes it from the resources it creates (`infra/bicep/app/api.bicep`);
+   * `{ value }` — the value Azure needs where the default is for laptops.
+   */
+  readonly azure?: "wired" | { readonly value: string };
 }
 
 /** Every setting a slice reads, by name. */
@@ -65,6 +71,7 @@ export const FOUNDATION_SETTINGS = {
   },
   KEY_VAULT_URL: {
     scope: "platform",
+    azure: "wired",
     description:
       "Key Vault URI. When set, secrets come from Key Vault through DefaultAzureCredential; otherwise from settings of the same name in UPPER_SNAKE case. Required in Azure.",
     schema: optionalUrl,
@@ -76,24 +83,28 @@ export const FOUNDATION_SETTINGS = {
   },
   SQL_CONNECTION_STRING: {
     scope: "platform",
+    azure: "wired",
     description:
       "Azure SQL / SQL Server connection string (ADO style: Server, Database, Authentication, User Id, Password, Encrypt). When absent, an embedded SQLite file in DATA_DIR is used. Required in Azure.",
     schema: optionalText,
   },
   BLOB_SERVICE_URL: {
     scope: "platform",
+    azure: "wired",
     description:
       "Blob service endpoint (https://<account>.blob.core.windows.net), reached with DefaultAzureCredential. Required in Azure.",
     schema: optionalUrl,
   },
   ServiceBusConnection__fullyQualifiedNamespace: {
     scope: "platform",
+    azure: "wired",
     description:
       "Service Bus namespace host (<name>.servicebus.windows.net), reached with managed identity; the same setting the Service Bus trigger uses. When absent (and ServiceBusConnection too), the durable local queue in the SQLite file is used. Required in Azure.",
     schema: optionalText,
   },
   REDIS_URL: {
     scope: "platform",
+    azure: "wired",
     description:
       "Redis URL (rediss://host:10000) for the cache, rate limits, login throttling and the account-change broadcast (pub/sub); the password comes from the secret redis-password. When absent, in-process versions are used. Required in Azure.",
     schema: optionalText,
@@ -121,6 +132,7 @@ export const FOUNDATION_SETTINGS = {
   },
   APPLICATIONINSIGHTS_CONNECTION_STRING: {
     scope: "platform",
+    azure: "wired",
     description:
       "Application Insights connection string. When set, traces, requests and metrics go to Azure Monitor through the OpenTelemetry distro.",
     schema: optionalText,

@@ -5,6 +5,7 @@ import { bool, int, optionalText, type SettingsCatalog, type SettingsOf } from "
 export const SAP_SETTINGS = {
   SAP_ADAPTER: {
     scope: "platform",
+    azure: { value: "node-rfc" },
     description:
       "How SAP is reached: node-rfc (a real system over RFC; needs the node-rfc package and SAP's NW RFC SDK, credentials from the sap-rfc-* secrets) or simulator (the seeded embedded SAP). Must be node-rfc in Azure.",
     schema: z.enum(["simulator", "node-rfc"]).default("simulator"),

@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { SETTING_SLICES } from "../../../shared/catalog.js";
+import type { SettingSpec } from "../../../shared/foundation/settings.js";
 import { QUEUE_DEFINITIONS, SETTINGS } from "../../../shared/index.js";
 
 const root = new URL("../../../../", import.meta.url).pathname;
@@ -13,20 +15,18 @@ function bicepFiles(dir = "infra/bicep"): string[] {
   );
 }
 
+type CatalogFiles = { configurationDoc: () => string; parametersFile: () => string; queuesFile: () => string };
+const catalogFiles = async () =>
+  (await import(new URL("../../../../scripts/catalog-files.mjs", import.meta.url).href)) as CatalogFiles;
+const STALE = "npm run build && node scripts/catalog-files.mjs";
+
 describe("every setting the code reads is documented and deployed", () => {
   const names = Object.keys(SETTINGS) as (keyof typeof SETTINGS)[];
 
   it("appears in docs/configuration.md, which is what the generator writes from the slices", async () => {
     const doc = read("docs/configuration.md");
     for (const name of names) assert.match(doc, new RegExp(`^\\| \`${name}\` \\|`, "m"), name);
-    const { configurationDoc } = (await import(
-      new URL("../../../../scripts/settings-table.mjs", import.meta.url).href
-    )) as { configurationDoc: () => string };
-    assert.equal(
-      doc,
-      configurationDoc(),
-      "docs/configuration.md is stale: npm run build && node scripts/settings-table.mjs",
-    );
+    assert.equal(doc, (await catalogFiles()).configurationDoc(), `docs/configuration.md is stale: ${STALE}`);
   });
 
   it("appears in local.settings.sample.json, with no secret value", () => {
@@ -51,25 +51,49 @@ describe("every setting the code reads is documented and deployed", () => {
     }
   });
 
-  it("is an app setting in infra/bicep when it is a platform setting, and absent when local-only", () => {
-    const bicep = bicepFiles().map(read).join("\n");
-    for (const name of names) {
-      const asKey = new RegExp(`^\\s*'?${name}'?\\s*:`, "m");
-      if (SETTINGS[name].scope === "platform") assert.match(bicep, asKey, `${name} is a Bicep app setting`);
-      else assert.doesNotMatch(bicep, asKey, `${name} is local-only and stays out of Azure`);
+  it("is deployed to Azure when it is a platform setting (wired by Bicep or a systemSettings parameter), and never when local-only", async () => {
+    const parameters = read("infra/bicep/main.parameters.json");
+    assert.equal(parameters, (await catalogFiles()).parametersFile(), `main.parameters.json is stale: ${STALE}`);
+    const systemSettings = (
+      JSON.parse(parameters) as { parameters: { systemSettings: { value: Record<string, Record<string, string>> } } }
+    ).parameters.systemSettings.value;
+    const api = read("infra/bicep/app/api.bicep");
+    for (const [owner, slice] of Object.entries(SETTING_SLICES)) {
+      for (const [name, spec] of Object.entries(slice) as [string, SettingSpec][]) {
+        const wired = new RegExp(`^\\s*${name}:`, "m").test(api);
+        const parameter = systemSettings[owner]?.[name];
+        if (spec.scope === "local")
+          assert.ok(!wired && parameter === undefined, `${name} is local-only and stays out of Azure`);
+        else if (spec.azure === "wired") assert.ok(wired, `${name} is computed in api.bicep`);
+        else
+          assert.match(
+            parameter ?? "",
+            new RegExp(`^(\\$\\{${name}(=.*)?\\}|[^$]*[{}"].*)$`),
+            `${name} maps its azd variable`,
+          );
+      }
     }
+    const bicep = bicepFiles().map(read).join("\n") + parameters;
     for (const refused of ["FUNCTIONS_WORKER_RUNTIME", "WEBSITE_NODE_DEFAULT_VERSION", "WEBSITE_RUN_FROM_PACKAGE"]) {
-      assert.doesNotMatch(bicep, new RegExp(`^\\s*'?${refused}'?\\s*:`, "m"), `Flex Consumption refuses ${refused}`);
+      assert.doesNotMatch(
+        bicep,
+        new RegExp(`^\\s*"?'?${refused}'?"?\\s*:`, "m"),
+        `Flex Consumption refuses ${refused}`,
+      );
     }
   });
 
-  it("deploys every queue with the max delivery count the local queue applies", () => {
-    const bicep = bicepFiles().map(read).join("\n");
+  it("deploys every queue with the max delivery count and lock the local queue applies", async () => {
+    const text = read("infra/bicep/queues.json");
+    assert.equal(text, (await catalogFiles()).queuesFile(), `infra/bicep/queues.json is stale: ${STALE}`);
+    assert.match(read("infra/bicep/main.bicep"), /^var serviceBusQueues = loadJsonContent\('\.\/queues\.json'\)$/m);
+    const deployed = JSON.parse(text) as { name: string; maxDeliveryCount: number; lockDuration: string }[];
     for (const q of QUEUE_DEFINITIONS) {
-      const m = new RegExp(`name: '${q.name}', maxDeliveryCount: (\\d+), lockDuration: 'PT(\\d+)([MS])'`).exec(bicep);
-      assert.ok(m, `queue ${q.name} is in Bicep`);
-      assert.equal(Number(m[1]), q.maxDeliveryCount, q.name);
-      assert.equal(Number(m[2]) * (m[3] === "M" ? 60 : 1), q.lockDurationSeconds, q.name);
+      const d = deployed.find((x) => x.name === q.name);
+      assert.ok(d, `queue ${q.name} is in Bicep`);
+      assert.equal(d.maxDeliveryCount, q.maxDeliveryCount, q.name);
+      const m = /^PT(\d+)([MS])$/.exec(d.lockDuration);
+      assert.equal(m ? Number(m[1]) * (m[2] === "M" ? 60 : 1) : NaN, q.lockDurationSeconds, q.name);
     }
   });
 });
