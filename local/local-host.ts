@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { Readable } from "node:stream";
@@ -6,6 +7,7 @@ import type { AddressInfo } from "node:net";
 import {
   ConfigurationError,
   LocalMessageQueue,
+  ValidationError,
   createPlatform,
   loadSettings,
   type LogSink,
@@ -17,6 +19,7 @@ import {
 import { seedSimulatedProjectRecords } from "../shared/local.js";
 import { functions as appFunctions } from "../functions/catalog.js";
 import type { FunctionDeclaration, InboundRequest, RequestHeaders } from "../functions/runtime/declarations.js";
+import { errorResponse } from "../functions/runtime/envelope.js";
 import { toRegistrations, type Registration } from "../functions/runtime/register.js";
 import { readAzuriteConfig, startAzurite, type AzuriteConfig, type RunningAzurite } from "./azurite.js";
 import { startSimulators, type SimulatorHandles } from "./simulators/index.js";
@@ -190,15 +193,19 @@ async function serve(
     const hasBody =
       req.headers["transfer-encoding"] !== undefined ||
       (req.headers["content-length"] !== undefined && req.headers["content-length"] !== "0");
-    const body = hasBody ? await readCapped(req, settings.MAX_BODY_BYTES + 1) : Buffer.alloc(0);
     const request: InboundRequest = {
       headers: new NodeRequestHeaders(req),
       query,
       params: match.params,
-      arrayBuffer: async () => body.buffer.slice(body.byteOffset, body.byteOffset + body.length) as ArrayBuffer,
+      malformedParams: match.malformedParams,
+      // Read only if the pipeline asks (after authentication), and never past the cap.
+      arrayBuffer: hasBody ? lazyBody(req, settings.MAX_BODY_BYTES + 1) : async () => new ArrayBuffer(0),
     };
     const response = await match.registration.serve(request);
     const outHeaders = (response.headers ?? {}) as Record<string, string>;
+    // A body left unread (refused before reading, or past the cap) is not drained: the
+    // connection closes after the answer instead.
+    if (hasBody && !req.complete) outHeaders["Connection"] = "close";
     const out = response.body;
     if (out instanceof Readable) {
       res.writeHead(response.status ?? 200, outHeaders);
@@ -224,16 +231,21 @@ async function serve(
     );
     res.end(payload);
   } catch (error) {
-    platform.logger.error("Local host failed to serve a request", { error });
-    if (!res.headersSent) res.writeHead(500, { "Content-Type": "application/json" });
-    res.end(
-      JSON.stringify({
-        success: false,
-        error: { code: "INTERNAL_ERROR", message: "An internal error occurred", details: {} },
-        timestamp: new Date().toISOString(),
-        correlation_id: "",
-      }),
-    );
+    // Outside the pipeline (an unparseable request target): the same envelope and headers.
+    const correlationId = randomUUID();
+    const mapped = errorResponse(error, correlationId);
+    if (mapped.status >= 500) platform.logger.error("Local host failed to serve a request", { error });
+    if (!res.headersSent) {
+      res.writeHead(mapped.status, {
+        ...mapped.headers,
+        "Content-Type": "application/json; charset=utf-8",
+        "x-correlation-id": correlationId,
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "no-store",
+        Connection: "close",
+      });
+    }
+    res.end(JSON.stringify(mapped.body));
   }
 }
 
@@ -252,7 +264,12 @@ function splitTarget(target: string): { pathname: string; query: URLSearchParams
     pathname.includes("%") ||
     target.includes("#")
   ) {
-    const url = new URL(target, "http://localhost");
+    let url: URL;
+    try {
+      url = new URL(target, "http://localhost");
+    } catch {
+      throw new ValidationError([{ field: "path", message: "is not a valid request target", location: "path" }]);
+    }
     return { pathname: url.pathname, query: url.searchParams };
   }
   return { pathname, query: new URLSearchParams(q === -1 ? "" : target.slice(q + 1)) };
@@ -277,16 +294,33 @@ class NodeRequestHeaders implements RequestHeaders {
   }
 }
 
-/** Reads at most `max` bytes; the pipeline answers 413 when the body reached the cap. */
+/** The body as the pipeline reads it: once, on first ask. */
+function lazyBody(req: IncomingMessage, max: number): () => Promise<ArrayBuffer> {
+  let reading: Promise<Buffer> | undefined;
+  return async () => {
+    const body = await (reading ??= readCapped(req, max));
+    return body.buffer.slice(body.byteOffset, body.byteOffset + body.length) as ArrayBuffer;
+  };
+}
+
+/**
+ * Reads at most `max` bytes and stops there: the pipeline answers 413 when the body reached
+ * the cap (or, before asking, when the declared length is past it), and a longer stream is
+ * never read to its end.
+ */
 function readCapped(req: IncomingMessage, max: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      if (size >= max) return;
+    const onData = (chunk: Buffer) => {
       chunks.push(chunk.subarray(0, max - size));
       size += Math.min(chunk.length, max - size);
-    });
+      if (size < max) return;
+      req.off("data", onData);
+      req.pause();
+      resolve(Buffer.concat(chunks));
+    };
+    req.on("data", onData);
     req.on("end", () => resolve(Buffer.concat(chunks)));
     req.on("error", reject);
   });

@@ -38,7 +38,7 @@ export class Router {
   match(
     method: string,
     pathname: string,
-  ): { registration: HttpRegistration; params: Record<string, string> } | undefined {
+  ): { registration: HttpRegistration; params: Record<string, string>; malformedParams: string[] } | undefined {
     const prefix = `/${this.prefix}/`;
     if (!pathname.startsWith(prefix)) return undefined;
     const forMethod = this.#routes.get(method);
@@ -50,8 +50,18 @@ export class Router {
         const m = route.pattern.exec(path);
         if (!m) continue;
         const params: Record<string, string> = {};
-        route.names.forEach((name, i) => (params[name] = decodeURIComponent(m[i + 1] ?? "")));
-        return { registration: route.registration, params };
+        const malformedParams: string[] = [];
+        route.names.forEach((name, i) => {
+          const raw = m[i + 1] ?? "";
+          try {
+            params[name] = decodeURIComponent(raw);
+          } catch {
+            // Bad percent-encoding (`%ZZ`): the pipeline answers 400 naming the parameter.
+            params[name] = raw;
+            malformedParams.push(name);
+          }
+        });
+        return { registration: route.registration, params, malformedParams };
       }
     }
     return undefined;

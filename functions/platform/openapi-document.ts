@@ -10,6 +10,7 @@ const COMMON_ERRORS: Record<number, string> = {
   404: "Not found",
   409: "Conflict with the current state",
   413: "The body is larger than MAX_BODY_BYTES",
+  415: "The body is not sent as application/json",
   429: "Rate limited (RATE_LIMITED) or locked out after failed logins (TOO_MANY_ATTEMPTS); see Retry-After",
   503: "A dependency is unavailable",
 };
@@ -38,7 +39,7 @@ export function buildOpenApiDocument(declarations: readonly FunctionDeclaration[
     };
     const statuses = new Set<number>([...(http.errors ?? []), 429]);
     if (http.params || http.query || http.body) statuses.add(400);
-    if (http.body) statuses.add(413);
+    if (http.body) [413, 415].forEach((s) => statuses.add(s));
     if (!("public" in http.access)) [401, 403].forEach((s) => statuses.add(s));
     for (const s of statuses) responses[s] = { description: COMMON_ERRORS[s] ?? "Error", content: errorContent };
 

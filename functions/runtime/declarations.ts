@@ -62,6 +62,9 @@ export interface InboundRequest {
   readonly headers: RequestHeaders;
   readonly query: URLSearchParams;
   readonly params: Record<string, string>;
+  /** Route parameters whose percent-encoding did not decode (the local host's router names them). */
+  readonly malformedParams?: readonly string[];
+  /** The body, read only when the pipeline asks for it (after authentication). */
   arrayBuffer(): Promise<ArrayBuffer>;
 }
 

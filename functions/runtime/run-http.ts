@@ -6,6 +6,7 @@ import {
   PayloadTooLargeError,
   RateLimitedError,
   UnauthorizedError,
+  UnsupportedMediaTypeError,
   ValidationError,
   hasAnyRole,
   type FieldIssue,
@@ -64,24 +65,36 @@ export async function runHttp(
   let principal: Principal | undefined;
 
   try {
-    const body = declaration.body ? await readJsonBody(request, platform.settings.MAX_BODY_BYTES) : undefined;
-    const claims =
-      "public" in declaration.access ? undefined : await verifyBearer(request.headers, declaration.access, platform);
+    // Who is calling comes first, and nothing of the body is read before it is known: a
+    // request without a valid token is refused, and counted against its address, unread.
+    let claims: AccessTokenClaims | undefined;
+    let refused: Error | undefined;
+    if (!("public" in declaration.access)) {
+      try {
+        claims = await verifyBearer(request.headers, declaration.access, platform);
+      } catch (error) {
+        refused = error instanceof Error ? error : new Error(String(error));
+      }
+    }
     // The account check and the rate limit run together: when both go to Redis they share one round trip.
     const limiting =
       declaration.rateLimited === false
         ? undefined
         : takeRateLimit(declaration, claims ? `user:${claims.userId}` : `ip:${clientIp ?? "unknown"}`, platform);
-    limiting?.catch(() => undefined); // awaited below; not unhandled if the account check throws first
-    principal = claims && (await platform.identity.principalOf(claims));
+    const account = claims && platform.identity.principalOf(claims);
+    account?.catch(() => undefined); // awaited below; not unhandled if the rate limit throws first
     rateLimit = await limiting;
-    if (principal && "roles" in declaration.access && !hasAnyRole(principal.roles, declaration.access.roles)) {
-      throw new ForbiddenError(`This action requires one of the roles: ${declaration.access.roles.join(", ")}`);
-    }
+    principal = await account;
     if (rateLimit && !rateLimit.allowed) {
       platform.metrics.rateLimitExceeded.inc({ endpoint: declaration.route });
       throw new RateLimitedError(rateLimit.retryAfterSeconds);
     }
+    if (request.malformedParams?.length) throw malformedPath(request.malformedParams);
+    if (refused) throw refused;
+    if (principal && "roles" in declaration.access && !hasAnyRole(principal.roles, declaration.access.roles)) {
+      throw new ForbiddenError(`This action requires one of the roles: ${declaration.access.roles.join(", ")}`);
+    }
+    const body = declaration.body ? await readJsonBody(request, platform.settings.MAX_BODY_BYTES) : undefined;
     const input = {
       params: parse(declaration.params, request.params, "path"),
       query: parse(
@@ -178,18 +191,64 @@ function constantTimeEquals(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/** Reads at most `limit` bytes (413 past it) and parses JSON (400 naming `body` if malformed). */
+/** Deepest JSON nesting accepted: far beyond any body the API defines, far below what costs. */
+const MAX_JSON_DEPTH = 32;
+
+/**
+ * Reads at most `limit` bytes (413 past it, before reading when the declared length says so),
+ * refuses a body not sent as JSON (415) or nested deeper than MAX_JSON_DEPTH, and parses it
+ * (400 naming `body` if malformed).
+ */
 async function readJsonBody(request: InboundRequest, limit: number): Promise<unknown> {
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > limit) throw new PayloadTooLargeError(limit);
   const bytes = Buffer.from(await request.arrayBuffer());
   if (bytes.length > limit) throw new PayloadTooLargeError(limit);
   if (bytes.length === 0) return undefined;
+  if (!isJsonMediaType(request.headers.get("content-type"))) throw new UnsupportedMediaTypeError("application/json");
+  const text = bytes.toString("utf8");
+  if (nestingExceeds(text, MAX_JSON_DEPTH)) {
+    throw new ValidationError([{ field: "body", message: `is nested deeper than ${MAX_JSON_DEPTH} levels` }]);
+  }
   try {
-    return JSON.parse(bytes.toString("utf8")) as unknown;
+    return JSON.parse(text) as unknown;
   } catch {
     throw new ValidationError([{ field: "body", message: "is not valid JSON" }]);
   }
+}
+
+/** `application/json` or a `+json` type, with any parameters (charset). */
+function isJsonMediaType(contentType: string | null): boolean {
+  const type = (contentType ?? "").split(";", 1)[0]!.trim().toLowerCase();
+  return type === "application/json" || (type.startsWith("application/") && type.endsWith("+json"));
+}
+
+/** One pass over the text counting open brackets outside strings; stops at the first too deep. */
+export function nestingExceeds(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
+}
+
+/** 400 for route parameters whose percent-encoding does not decode (`/users/%ZZ`). */
+function malformedPath(names: readonly string[]): ValidationError {
+  const issues = names.map((field) => ({
+    field,
+    message: "is not valid percent-encoding",
+    location: "path" as const,
+  }));
+  return new ValidationError(issues, `Invalid path parameter: ${names.join(", ")}`);
 }
 
 function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, location: "path" | "query" | "body"): T {

@@ -11,6 +11,7 @@ export type ErrorCode =
   | "PRECONDITION_FAILED"
   | "PRECONDITION_REQUIRED"
   | "PAYLOAD_TOO_LARGE"
+  | "UNSUPPORTED_MEDIA_TYPE"
   | "RATE_LIMITED"
   | "TOO_MANY_ATTEMPTS"
   | "SERVICE_UNAVAILABLE"
@@ -71,6 +72,12 @@ export class ConflictError extends DomainError {
 export class PayloadTooLargeError extends DomainError {
   constructor(limitBytes: number) {
     super("PAYLOAD_TOO_LARGE", `The request body is larger than ${limitBytes} bytes`, { limit_bytes: limitBytes });
+  }
+}
+
+export class UnsupportedMediaTypeError extends DomainError {
+  constructor(expected: string) {
+    super("UNSUPPORTED_MEDIA_TYPE", `The request body must be sent as ${expected}`, { expected });
   }
 }
 
