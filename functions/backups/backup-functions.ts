@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { sapCode } from "../runtime/schemas.js";
+import { projectCode } from "../runtime/schemas.js";
 import { ADMIN_ONLY, FINANCE_WRITERS, QUEUES } from "../../shared/index.js";
 import { httpFunction, queueFunction, timerFunction, type SendMessage } from "../runtime/declarations.js";
 import { fileDownload } from "../runtime/file-download.js";
@@ -40,7 +40,7 @@ export const backupsTrigger = httpFunction({
     "Start a backup of the merged SAP + SQL dataset (all projects unless projectIds is given); 202 {backupId, status: QUEUED} (admin, finance)",
   tags: ["backups"],
   access: { roles: FINANCE_WRITERS },
-  body: z.strictObject({ projectIds: z.array(sapCode(50)).min(1).max(10_000).optional() }),
+  body: z.strictObject({ projectIds: z.array(projectCode).min(1).max(10_000).optional() }),
   response: z.object({ backupId: z.string(), status: z.literal("QUEUED") }),
   successStatus: 202,
   handler: async ({ body }, { platform, actor }) => {

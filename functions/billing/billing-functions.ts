@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { sapCode } from "../runtime/schemas.js";
+import { projectCode, sapCode } from "../runtime/schemas.js";
 import { ANY_ROLE, FINANCE_WRITERS, ValidationError, isKnownCurrency, parseMoney } from "../../shared/index.js";
 import { httpFunction } from "../runtime/declarations.js";
 import { outcomeOf } from "./stored-response.js";
@@ -8,7 +8,7 @@ import { paging } from "../runtime/pagination.js";
 /** List endpoints page in camelCase. */
 const paged = paging("camelCase");
 
-const projectParams = z.object({ projectId: sapCode(50) });
+const projectParams = z.object({ projectId: projectCode });
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,200}$/;
 
 const entryInput = z

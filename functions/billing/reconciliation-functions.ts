@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { sapCode } from "../runtime/schemas.js";
+import { projectCode } from "../runtime/schemas.js";
 import { ADMIN_ONLY, FINANCE_WRITERS, QUEUES } from "../../shared/index.js";
 import { httpFunction, queueFunction, timerFunction } from "../runtime/declarations.js";
 import { outcomeOf } from "./stored-response.js";
@@ -117,7 +117,7 @@ export const reconciliationInconsistenciesList = httpFunction({
     "Billing found to differ between SAP and SQL, with both states, the differing entries and a repair proposal (admin, finance)",
   tags: ["reconciliation"],
   access: { roles: FINANCE_WRITERS },
-  query: paged.query.extend({ status: z.enum(INCONSISTENCY_STATUSES).optional(), projectId: sapCode(50).optional() }),
+  query: paged.query.extend({ status: z.enum(INCONSISTENCY_STATUSES).optional(), projectId: projectCode.optional() }),
   response: z.object({ items: z.array(inconsistencyView), pagination: paged.view }),
   handler: async ({ query }, { platform }) => {
     const { items, total } = await platform.reconciliation.listInconsistencies({

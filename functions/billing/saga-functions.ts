@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { sapCode } from "../runtime/schemas.js";
+import { projectCode } from "../runtime/schemas.js";
 import { FINANCE_WRITERS } from "../../shared/index.js";
 import { httpFunction, timerFunction } from "../runtime/declarations.js";
 import { paging } from "../runtime/pagination.js";
@@ -32,7 +32,7 @@ export const sagasList = httpFunction({
   summary: "Billing sagas, newest first, by status and project (admin, finance)",
   tags: ["billing"],
   access: { roles: FINANCE_WRITERS },
-  query: paged.query.extend({ status: z.enum(SAGA_STATUSES).optional(), projectId: sapCode(50).optional() }),
+  query: paged.query.extend({ status: z.enum(SAGA_STATUSES).optional(), projectId: projectCode.optional() }),
   response: z.object({ items: z.array(sagaView), pagination: paged.view }),
   handler: async ({ query }, { platform }) => {
     const { items, total } = await platform.billing.listSagas({

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { sapCode } from "../runtime/schemas.js";
+import { projectCode, sapCode } from "../runtime/schemas.js";
 import {
   ANY_ROLE,
   FINANCE_WRITERS,
@@ -15,18 +15,25 @@ import { paging } from "../runtime/pagination.js";
 /** List endpoints page in camelCase. */
 const paged = paging("camelCase");
 
-const projectParams = z.object({ projectId: sapCode(50) });
+const projectParams = z.object({ projectId: projectCode });
 
 /** The ETag is the SQL row's version: the only part of a project this API writes. */
 const etagOf = (version: number) => `"${version}"`;
 
-/** If-Match: `*`, or one strong ETag we issued; anything else matches no version (412). */
-function expectedVersion(ifMatch: string | null): number | "*" {
-  if (ifMatch === null || ifMatch.trim() === "") {
+/**
+ * If-Match: one strong ETag we issued; any other tag matches no version (412). `*` is
+ * refused (428): it would match any version and skip the lost-update check the ETag exists for.
+ */
+function expectedVersion(ifMatch: string | null): number {
+  const value = ifMatch?.trim() ?? "";
+  if (value === "") {
     throw new PreconditionRequiredError("If-Match is required: send the ETag of your last read of this project");
   }
-  const value = ifMatch.trim();
-  if (value === "*") return "*";
+  if (value === "*") {
+    throw new PreconditionRequiredError(
+      'If-Match: * is not accepted, it would overwrite changes you have not seen: send the ETag of your last read ("0" for a project without a SQL record)',
+    );
+  }
   const match = /^"(\d{1,9})"$/.exec(value);
   return match ? Number(match[1]) : -1;
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { sapCode } from "../runtime/schemas.js";
+import { projectCode } from "../runtime/schemas.js";
 import { ANY_ROLE, QUEUES, REPORT_TYPES, type Principal, type Report } from "../../shared/index.js";
 import {
   httpFunction,
@@ -60,7 +60,7 @@ export const reportsGenerate = httpFunction({
   tags: ["reports"],
   access: { roles: ANY_ROLE },
   body: z.strictObject({
-    projectIds: z.array(sapCode(50)).min(1).max(1000),
+    projectIds: z.array(projectCode).min(1).max(1000),
     reportType: z.enum(REPORT_TYPES),
     options: z.strictObject({
       format: z.enum(["excel", "pdf"]),

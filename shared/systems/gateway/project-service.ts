@@ -143,17 +143,16 @@ export class ProjectService {
   }
 
   /**
-   * Changes the SQL-only fields if `expectedVersion` (from If-Match) is still current,
+   * Changes the SQL-only fields if `version` (from If-Match) is still current,
    * audits the change in the same transaction and drops the cached project.
    */
   async updateProject(
     projectId: string,
-    expectedVersion: number | "*",
+    version: number,
     changes: ProjectRecordChanges,
     actor: Actor,
   ): Promise<MergedProject> {
     const current = await this.getProject(projectId);
-    const version = expectedVersion === "*" ? current.version : expectedVersion;
     if (version !== current.version) {
       throw new PreconditionFailedError(
         `Project '${projectId}' is at version ${current.version}, not ${version}; read it again and retry with its current ETag`,

@@ -118,6 +118,26 @@ describe("SAP + SQL read gateway, through HTTP on the local host", () => {
     assert.equal(r.body.error.code, "NOT_FOUND");
   });
 
+  it("refuses project ids holding '/' or '..' once decoded, in paths, queries and bodies", async () => {
+    for (const id of ["PRJ-1%2F..%2FPRJ-2", "PRJ..1", "a%2Fb"]) {
+      const r = await call("GET", `/api/v1/projects/${id}`, { token: viewer });
+      assert.equal(r.status, 400, id);
+      assert.deepEqual(fieldsOf(r.body), ["projectId"], id);
+    }
+    const listed = await call("GET", "/api/v1/sagas?projectId=PRJ%2F1", { token: admin });
+    assert.equal(listed.status, 400);
+    const report = await call("POST", "/api/v1/reports/generate", {
+      token: admin,
+      body: {
+        reportType: "project_status",
+        options: { format: "excel" },
+        projectIds: ["PRJ-000001", "PRJ-1/../PRJ-2"],
+      },
+    });
+    assert.equal(report.status, 400);
+    assert.deepEqual(fieldsOf(report.body), ["projectIds.1"]);
+  });
+
   it("reports bad SAP values and SAP/SQL disagreement on the record instead of hiding the project", async () => {
     const blank = await call("GET", "/api/v1/projects/PRJ-000077", { token: viewer });
     assert.equal(blank.status, 200);
@@ -172,6 +192,13 @@ describe("SAP + SQL read gateway, through HTTP on the local host", () => {
       body: { status: "on_hold" },
     });
     assert.equal(noCondition.status, 428);
+    const anyVersion = await call("PATCH", "/api/v1/projects/PRJ-000007", {
+      token: admin,
+      headers: { "if-match": "*" },
+      body: { status: "on_hold" },
+    });
+    assert.equal(anyVersion.status, 428, "If-Match: * would skip the lost-update check");
+    assert.match(anyVersion.body.error.message, /If-Match: \* is not accepted/);
 
     const audit = await call("GET", "/api/v1/audit-log?action=project.update", { token: admin });
     assert.ok(audit.body.data.items.some((a: any) => a.resource_id === "PRJ-000007"));
