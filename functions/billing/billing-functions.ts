@@ -65,10 +65,11 @@ export const projectsBillingPost = httpFunction({
   handler: async ({ params, body, headers }, { platform, actor }) => {
     const key = headers.get("idempotency-key");
     if (!key || !IDEMPOTENCY_KEY.test(key)) {
+      const rule = "8-200 characters of A-Z a-z 0-9 . _ : -";
       throw new ValidationError([
         {
           field: "Idempotency-Key",
-          message: "header is required: 8-200 characters of A-Z a-z 0-9 . _ : -",
+          message: key ? `header must be ${rule} (got ${key.length} characters)` : `header is required: ${rule}`,
           location: "header",
         },
       ]);

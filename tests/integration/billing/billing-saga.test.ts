@@ -110,6 +110,13 @@ describe("billing writes through the SAGA", () => {
       missing.body.error.details.fields.map((f: any) => f.field),
       ["Idempotency-Key"],
     );
+    assert.match(missing.body.error.details.fields[0].message, /is required/);
+    const short = await post("PRJ-000012", { entries: [entry()] }, "abc");
+    assert.equal(short.status, 400);
+    assert.equal(
+      short.body.error.details.fields[0].message,
+      "header must be 8-200 characters of A-Z a-z 0-9 . _ : - (got 3 characters)",
+    );
     const bad = await post("PRJ-000012", {
       entries: [{ amount: 12.5, currency: "EURO", billingDate: "20.11.2026", description: "" }, { ...entry("1.005") }],
     });
