@@ -1,6 +1,9 @@
 import { z } from "zod";
-import { NotFoundError } from "../../shared/index.js";
+import { NotFoundError, ServiceUnavailableError } from "../../shared/index.js";
 import { httpFunction } from "../runtime/declarations.js";
+
+/** How soon a load balancer should ask again. */
+const READY_RETRY_SECONDS = 5;
 
 export const health = httpFunction({
   name: "health",
@@ -14,33 +17,40 @@ export const health = httpFunction({
   handler: async () => ({ data: { status: "ok" as const } }),
 });
 
+const dependencyView = z.object({
+  name: z.string(),
+  adapter: z.string(),
+  status: z.enum(["up", "down"]),
+  latency_ms: z.number(),
+});
+
 export const healthReady = httpFunction({
   name: "health-ready",
   route: "health/ready",
   method: "GET",
-  summary: "Readiness: each dependency in use with status and latency; 503 when one is down (no auth)",
+  summary:
+    "Readiness: each dependency in use with status and latency; when one is down, 503 SERVICE_UNAVAILABLE with the same list in error.details (no auth)",
   tags: ["system"],
   access: { public: true },
   rateLimited: false,
-  response: z.object({
-    status: z.enum(["ready", "not_ready"]),
-    dependencies: z.array(
-      z.object({
-        name: z.string(),
-        adapter: z.string(),
-        status: z.enum(["up", "down"]),
-        latency_ms: z.number(),
-        error: z.string().optional(),
-      }),
-    ),
-  }),
+  response: z.object({ status: z.literal("ready"), dependencies: z.array(dependencyView) }),
   errors: [503],
-  handler: async (_input, { platform }) => {
+  handler: async (_input, { platform, logger }) => {
     const report = await platform.readiness();
-    return {
-      data: { status: report.status, dependencies: [...report.dependencies] },
-      status: report.status === "ready" ? 200 : 503,
-    };
+    // Anonymous callers see which dependency is down, never why: the error kind goes to the log.
+    const dependencies = report.dependencies.map(({ name, adapter, status, latency_ms }) => ({
+      name,
+      adapter,
+      status,
+      latency_ms,
+    }));
+    if (report.status === "ready") return { data: { status: "ready" as const, dependencies } };
+    const down = report.dependencies.filter((d) => d.status === "down");
+    logger.warn("Not ready", { down: down.map((d) => ({ name: d.name, adapter: d.adapter, error: d.error })) });
+    throw new ServiceUnavailableError(`Not ready: ${down.map((d) => d.name).join(", ")} down`, READY_RETRY_SECONDS, {
+      status: "not_ready",
+      dependencies,
+    });
   },
 });
 

@@ -304,7 +304,7 @@ describe("SAP + SQL read gateway, through HTTP on the local host", () => {
 
     await waitFor("readiness to report SAP down", async () => (await call("GET", "/api/health/ready")).status === 503);
     const ready = await call("GET", "/api/health/ready");
-    assert.equal(ready.body.data.dependencies.find((d: any) => d.name === "sap").status, "down");
+    assert.equal(ready.body.error.details.dependencies.find((d: any) => d.name === "sap").status, "down");
     for (const path of [
       "/api/v1/projects/PRJ-000003",
       "/api/v1/projects?filter=all",

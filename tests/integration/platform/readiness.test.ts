@@ -22,13 +22,20 @@ describe("readiness with a dependency down", () => {
       const call = apiClient(host.url);
       const ready = await call("GET", "/api/health/ready");
       assert.equal(ready.status, 503);
-      assert.equal(ready.body.success, true);
-      assert.equal(ready.body.data.status, "not_ready");
-      const blob = ready.body.data.dependencies.find((d: { name: string }) => d.name === "blob");
+      assert.equal(ready.body.success, false, "the envelope agrees with the status");
+      assert.equal(ready.body.error.code, "SERVICE_UNAVAILABLE");
+      assert.equal(ready.body.error.message, "Not ready: blob down");
+      assert.equal(ready.headers.get("retry-after"), "5");
+      const details = ready.body.error.details;
+      assert.equal(details.status, "not_ready");
+      const blob = details.dependencies.find((d: { name: string }) => d.name === "blob");
+      assert.deepEqual(Object.keys(blob).sort(), ["adapter", "latency_ms", "name", "status"], "no error class named");
       assert.equal(blob.status, "down");
       assert.equal(typeof blob.latency_ms, "number");
       assert.ok(!JSON.stringify(ready.body).includes(String(deadPort)), "no internal address leaks");
-      assert.equal(ready.body.data.dependencies.find((d: { name: string }) => d.name === "sql").status, "up");
+      assert.equal(details.dependencies.find((d: { name: string }) => d.name === "sql").status, "up");
+      const warned = logs.entries().find((e) => e.message === "Not ready");
+      assert.ok(warned, "the reason is logged");
       assert.equal((await call("GET", "/api/health")).status, 200);
     } finally {
       await host.close();
