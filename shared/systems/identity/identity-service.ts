@@ -6,6 +6,7 @@ import type { PlatformMetrics } from "../../foundation/metrics.js";
 import type { AccessTokenClaims, AccessTokens } from "./access-tokens.js";
 import type { AccountStates } from "./account-states.js";
 import type { LoginThrottle } from "./login-throttle.js";
+import { assertStrongPassword } from "./password-policy.js";
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from "./passwords.js";
 import type { RefreshTokenStore } from "./refresh-token-repository.js";
 import type { Page, User, UserRepository, UserStatus } from "./user-repository.js";
@@ -157,6 +158,7 @@ export class IdentityService {
 
   async register(username: string, password: string, actor: Actor): Promise<User> {
     if (!this.#d.selfRegistrationEnabled) throw new NotFoundError("Route");
+    await assertStrongPassword(password, username);
     const user = await this.#d.users.create({
       username,
       passwordHash: await hashPassword(password),
@@ -170,6 +172,11 @@ export class IdentityService {
   }
 
   async createUser(input: { username: string; password: string; roles: readonly Role[] }, actor: Actor): Promise<User> {
+    await assertStrongPassword(input.password, input.username);
+    return this.#create(input, actor);
+  }
+
+  async #create(input: { username: string; password: string; roles: readonly Role[] }, actor: Actor): Promise<User> {
     const user = await this.#d.users.create({
       username: input.username,
       passwordHash: await hashPassword(input.password),
@@ -184,10 +191,13 @@ export class IdentityService {
     return user;
   }
 
-  /** Creates the user when missing; used by the local host's admin seeding only. */
+  /**
+   * Creates the user when missing; used by the local host's admin seeding only, whose
+   * documented default password names the user, so the password policy is not applied.
+   */
   async ensureUser(input: { username: string; password: string; roles: readonly Role[] }): Promise<User> {
     const existing = await this.#d.users.findCredentials(input.username);
-    return existing?.user ?? this.createUser(input, { correlationId: "local-admin-seed" });
+    return existing?.user ?? this.#create(input, { correlationId: "local-admin-seed" });
   }
 
   listUsers(filter: { page: number; pageSize: number; status?: UserStatus }): Promise<Page<User>> {
@@ -229,6 +239,7 @@ export class IdentityService {
   }
 
   async resetPassword(userId: string, password: string, actor: Actor): Promise<User> {
+    await assertStrongPassword(password, (await this.#d.users.getById(userId)).username);
     const user = await this.#d.users.update(userId, { passwordHash: await hashPassword(password) });
     const revoked = await this.#d.refreshTokens.revokeAllForUser(userId, "password_reset");
     await this.#d.audit.record(actor, {

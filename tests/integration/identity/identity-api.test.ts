@@ -223,6 +223,20 @@ describe("identity and the API envelope, through HTTP on the local host", () => 
       ["password"],
     );
 
+    const weak = await call("POST", "/api/v1/users", {
+      token: admin,
+      body: { username: "weak.walter", password: "aaaaaaaaaaaa", roles: ["viewer"] },
+    });
+    assert.equal(weak.status, 400);
+    assert.deepEqual(weak.body.error.details.fields, [
+      { field: "password", message: "must not repeat a character or a short pattern", location: "body" },
+    ]);
+    const ownName = await call("POST", "/api/v1/users", {
+      token: admin,
+      body: { username: "weak.walter", password: "weak.walter-2026", roles: ["viewer"] },
+    });
+    assert.equal(ownName.body.error.details.fields[0].message, "must not contain the username");
+
     const malformed = await call("POST", "/api/v1/auth/login", { rawBody: "{not json" });
     assert.equal(malformed.status, 400);
     assert.equal(malformed.body.error.details.fields[0].field, "body");
