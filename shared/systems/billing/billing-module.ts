@@ -12,6 +12,9 @@ import type { BillingRepository } from "./billing-repository.js";
 import { BillingSagaService, type ProjectLookup } from "./billing-saga.js";
 import type { BILLING_SETTINGS } from "./billing-settings.js";
 import type { BillingTables } from "./billing-tables.js";
+import { InconsistencyRepository } from "./inconsistency-repository.js";
+import { ReconciliationRepository } from "./reconciliation-repository.js";
+import { SagaRepository } from "./saga-repository.js";
 
 export interface BillingModuleDeps {
   readonly settings: SettingsOf<typeof BILLING_SETTINGS> & SettingsOf<typeof SAP_SETTINGS>;
@@ -35,9 +38,14 @@ export interface Billing {
 /** Billing writes (the SAGA) and the SAP-SQL reconciliation, wired from the ports they need. */
 export function createBilling(deps: BillingModuleDeps): Billing {
   const { settings, db, clock, sap } = deps;
+  // One repository per table group; the saga and reconciliation share the ledger and the findings.
+  const inconsistencies = new InconsistencyRepository(db, clock);
   const saga = new BillingSagaService({
     clock,
     db,
+    sagas: new SagaRepository(db, clock),
+    billing: deps.ledger,
+    inconsistencies,
     sap,
     functions: {
       update: settings.SAP_RFC_FUNCTION_UPDATE_PROJECT,
@@ -53,6 +61,8 @@ export function createBilling(deps: BillingModuleDeps): Billing {
   const reconciliation = new BillingReconciliation({
     clock,
     db,
+    runs: new ReconciliationRepository(db, clock),
+    inconsistencies,
     sap,
     functions: {
       listProjects: settings.SAP_RFC_FUNCTION_LIST_PROJECTS,

@@ -1,5 +1,4 @@
 import { createHash, randomUUID } from "node:crypto";
-import { selectPage } from "../../foundation/sql/paging.js";
 import type { Kysely } from "kysely";
 import type { Actor, AuditLog } from "../../foundation/audit-log.js";
 import { ConflictError, NotFoundError } from "../../kernel/errors.js";
@@ -10,6 +9,8 @@ import type { GuardedSapClient } from "../../sap/guarded-sap-client.js";
 import type { SapBillingEntryRow, SapProjectHeaderRow } from "../../sap/sap-functions.js";
 import { fromSapTimestamp, sapId, toSapTimestamp, rfcText } from "../../sap/sap-normalize.js";
 import type { BillingInconsistenciesTable, BillingTables, ReconciliationRunsTable } from "./billing-tables.js";
+import type { InconsistencyRepository, InconsistencyRow } from "./inconsistency-repository.js";
+import type { ReconciliationRepository, RunRow } from "./reconciliation-repository.js";
 import { billingChecksum, rangeChecksum, type ChecksumEntry } from "../../sap/billing-checksum.js";
 import {
   compare,
@@ -24,7 +25,6 @@ import type { BillingSagaService } from "./billing-saga.js";
 import type { BillingRepository } from "./billing-repository.js";
 import type { Clock } from "../../ports/clock.js";
 import { jobMessage, type JobProtocol } from "../../foundation/job-protocol.js";
-import { tablesOf } from "../../foundation/sql/database.js";
 import { BILLING_QUEUES } from "./billing-queues.js";
 
 export type ReconciliationMode = "full" | "incremental";
@@ -66,7 +66,10 @@ export interface Inconsistency {
 export interface BillingReconciliationOptions {
   /** The time its decisions are made by (stamps, deadlines, due dates). */
   readonly clock: Clock;
+  /** Opens the transactions the repositories below write in. */
   readonly db: Kysely<BillingTables>;
+  readonly runs: ReconciliationRepository;
+  readonly inconsistencies: InconsistencyRepository;
   readonly sap: GuardedSapClient;
   readonly functions: {
     readonly listProjects: string;
@@ -83,7 +86,6 @@ export interface BillingReconciliationOptions {
   readonly jobs: JobProtocol;
 }
 
-const STATE = "billing";
 /** A pass holds the lease this long; a crashed holder's lease simply runs out. */
 const LEASE_SECONDS = 15 * 60;
 /**
@@ -106,15 +108,19 @@ const LIST_CHUNK = 1000;
  */
 export class BillingReconciliation {
   readonly #o: BillingReconciliationOptions;
+  readonly #runs: ReconciliationRepository;
+  readonly #findings: InconsistencyRepository;
 
   constructor(options: BillingReconciliationOptions) {
     this.#o = Object.freeze({ ...options });
+    this.#runs = options.runs;
+    this.#findings = options.inconsistencies;
   }
 
   /** Records a pass the caller runs itself at once (the timer); no message. */
   async recordRun(mode: ReconciliationMode, actor: Actor): Promise<ReconciliationRun> {
     const runId = randomUUID();
-    await this.#insertRun(this.#o.db, runId, mode, "timer", actor);
+    await this.#runs.insertQueued({ runId, mode, trigger: "timer", requestedBy: actor.userId ?? null });
     return this.getRun(runId);
   }
 
@@ -125,8 +131,7 @@ export class BillingReconciliation {
   async requestRun(mode: ReconciliationMode, actor: Actor): Promise<ReconciliationRun> {
     const runId = await this.#o.jobs.submit(async (trx) => {
       const runId = randomUUID();
-      const db = tablesOf<BillingTables, unknown>(trx);
-      await this.#insertRun(db, runId, mode, "manual", actor);
+      await this.#runs.insertQueued({ runId, mode, trigger: "manual", requestedBy: actor.userId ?? null }, trx);
       if (actor.userId)
         await this.#o.audit.record(
           actor,
@@ -152,36 +157,12 @@ export class BillingReconciliation {
   async failRun(runId: string, reason: string): Promise<void> {
     const run = await this.getRun(runId);
     if (run.status !== "QUEUED" && run.status !== "RUNNING") return;
-    await this.#updateRun(runId, { status: "FAILED", error: reason, finished_at: this.#o.clock.now().toISOString() });
-    await this.#releaseLease(runId);
-  }
-
-  async #insertRun(
-    db: Kysely<BillingTables>,
-    runId: string,
-    mode: ReconciliationMode,
-    trigger: "timer" | "manual",
-    actor: Actor,
-  ): Promise<void> {
-    await db
-      .insertInto("reconciliation_runs")
-      .values({
-        run_id: runId,
-        mode,
-        trigger_source: trigger,
-        status: "QUEUED",
-        requested_by: actor.userId ?? null,
-        watermark_from: null,
-        watermark_to: null,
-        projects_checked: 0,
-        sap_calls: 0,
-        inconsistencies_found: 0,
-        error: null,
-        created_at: this.#o.clock.now().toISOString(),
-        started_at: null,
-        finished_at: null,
-      })
-      .execute();
+    await this.#runs.updateRun(runId, {
+      status: "FAILED",
+      error: reason,
+      finished_at: this.#o.clock.now().toISOString(),
+    });
+    await this.#runs.releaseLease(runId);
   }
 
   /**
@@ -192,9 +173,13 @@ export class BillingReconciliation {
     const run = await this.getRun(runId);
     if (run.status !== "QUEUED" && run.status !== "RUNNING") return run;
     const now = this.#o.clock.now().getTime();
-    const leased = await this.#acquireLease(runId, now);
+    const leased = await this.#runs.acquireLease(
+      runId,
+      new Date(now).toISOString(),
+      new Date(now + LEASE_SECONDS * 1000).toISOString(),
+    );
     if (!leased) {
-      await this.#updateRun(runId, {
+      await this.#runs.updateRun(runId, {
         status: "SKIPPED",
         error: "another reconciliation pass was running; request it again later",
         finished_at: this.#o.clock.now().toISOString(),
@@ -207,15 +192,11 @@ export class BillingReconciliation {
       return this.#o.sap.call(fn, params);
     };
     try {
-      const state = await this.#o.db
-        .selectFrom("reconciliation_state")
-        .selectAll()
-        .where("name", "=", STATE)
-        .executeTakeFirstOrThrow();
+      const state = await this.#runs.state();
       // Without a watermark there is nothing to be incremental from: the first pass is full.
       const mode: ReconciliationMode =
         run.mode === "incremental" && state.sap_watermark && state.sql_watermark ? "incremental" : "full";
-      await this.#updateRun(runId, {
+      await this.#runs.updateRun(runId, {
         status: "RUNNING",
         started_at: new Date(now).toISOString(),
         watermark_from: mode === "incremental" ? `${state.sap_watermark}|${state.sql_watermark}` : null,
@@ -229,13 +210,8 @@ export class BillingReconciliation {
       const sapWatermark = toSapTimestamp((fromSapTimestamp(checked.sapNow ?? "") ?? now) - SAP_OVERLAP_MS);
       const sqlWatermark = new Date(now - SQL_OVERLAP_MS).toISOString();
       await this.#o.db.transaction().execute(async (trx) => {
-        await trx
-          .updateTable("reconciliation_state")
-          .set({ sap_watermark: sapWatermark, sql_watermark: sqlWatermark, lease_owner: null, lease_until: null })
-          .where("name", "=", STATE)
-          .where("lease_owner", "=", runId)
-          .execute();
-        await this.#updateRun(
+        await this.#runs.advanceWatermarks(runId, { sap: sapWatermark, sql: sqlWatermark }, trx);
+        await this.#runs.updateRun(
           runId,
           {
             status: "COMPLETED",
@@ -254,37 +230,25 @@ export class BillingReconciliation {
         run_id: runId,
         error,
       });
-      await this.#updateRun(runId, {
+      await this.#runs.updateRun(runId, {
         status: "FAILED",
         error: (error as Error).message,
         sap_calls: counter.calls,
         finished_at: this.#o.clock.now().toISOString(),
       });
-      await this.#releaseLease(runId);
+      await this.#runs.releaseLease(runId);
     }
     return this.getRun(runId);
   }
 
   async getRun(runId: string): Promise<ReconciliationRun> {
-    const row = await this.#o.db
-      .selectFrom("reconciliation_runs")
-      .selectAll()
-      .where("run_id", "=", runId)
-      .executeTakeFirst();
+    const row = await this.#runs.findRun(runId);
     if (!row) throw new NotFoundError("Reconciliation run", runId);
     return toRun(row);
   }
 
   async listRuns(page: number, pageSize: number): Promise<{ items: ReconciliationRun[]; total: number }> {
-    const { rows, total } = await selectPage(
-      this.#o.db.selectFrom("reconciliation_runs"),
-      [
-        ["created_at", "desc"],
-        ["run_id", "asc"],
-      ],
-      page,
-      pageSize,
-    );
+    const { rows, total } = await this.#runs.pageRuns(page, pageSize);
     return { items: rows.map(toRun), total };
   }
 
@@ -294,27 +258,12 @@ export class BillingReconciliation {
     page: number;
     pageSize: number;
   }): Promise<{ items: Inconsistency[]; total: number }> {
-    let q = this.#o.db.selectFrom("billing_inconsistencies");
-    if (query.status) q = q.where("status", "=", query.status);
-    if (query.projectId) q = q.where("project_id", "=", query.projectId);
-    const { rows, total } = await selectPage(
-      q,
-      [
-        ["detected_at", "desc"],
-        ["inconsistency_id", "asc"],
-      ],
-      query.page,
-      query.pageSize,
-    );
+    const { rows, total } = await this.#findings.page(query, query.page, query.pageSize);
     return { items: rows.map(toInconsistency), total };
   }
 
   async getInconsistency(id: string): Promise<Inconsistency> {
-    const row = await this.#o.db
-      .selectFrom("billing_inconsistencies")
-      .selectAll()
-      .where("inconsistency_id", "=", id)
-      .executeTakeFirst();
+    const row = await this.#findings.find(id);
     if (!row) throw new NotFoundError("Inconsistency", id);
     return toInconsistency(row);
   }
@@ -324,17 +273,7 @@ export class BillingReconciliation {
     const current = await this.getInconsistency(id);
     if (current.status !== "OPEN") throw new ConflictError(`Inconsistency ${id} is already ${current.status}`);
     await this.#o.db.transaction().execute(async (trx) => {
-      await trx
-        .updateTable("billing_inconsistencies")
-        .set({
-          status: "RESOLVED",
-          resolved_at: this.#o.clock.now().toISOString(),
-          resolved_by: actor.userId ?? null,
-          resolution: comment,
-        })
-        .where("inconsistency_id", "=", id)
-        .where("status", "=", "OPEN")
-        .execute();
+      await this.#findings.markResolved(id, actor.userId ?? null, comment, trx);
       await this.#o.audit.record(
         actor,
         {
@@ -367,13 +306,7 @@ export class BillingReconciliation {
     const ids = new Set(
       ((changes.ET_CHANGES ?? []) as { PROJECT_ID: string }[]).map((c) => sapId("ET_CHANGES.PROJECT_ID", c.PROJECT_ID)),
     );
-    const sqlChanged = await this.#o.db
-      .selectFrom("billing_entries")
-      .select("project_id")
-      .distinct()
-      .where("updated_at", ">", sqlSince)
-      .execute();
-    for (const row of sqlChanged) ids.add(row.project_id);
+    for (const projectId of await this.#o.billing.projectsChangedSince(sqlSince)) ids.add(projectId);
     const projects = [...ids].sort();
     const differing: string[] = [];
     for (let i = 0; i < projects.length; i += LIST_CHUNK) {
@@ -449,128 +382,50 @@ export class BillingReconciliation {
       if (differences.onlyInSap.length + differences.onlyInSql.length + differences.changed.length === 0) continue;
       differingNow.add(projectId);
       const fingerprint = createHash("sha256").update(JSON.stringify(differences)).digest("hex");
-      const latest = await this.#o.db
-        .selectFrom("billing_inconsistencies")
-        .selectAll()
-        .where("project_id", "=", projectId)
-        .orderBy("detected_at", "desc")
-        .executeTakeFirst();
+      const latest = await this.#findings.latestFor(projectId);
       if (
         latest &&
         (latest.status === "OPEN" || (latest.status === "RESOLVED" && latest.fingerprint === fingerprint))
       ) {
         // Already reported (or resolved by an admin): seen again, not alerted again.
-        await this.#o.db
-          .updateTable("billing_inconsistencies")
-          .set({ last_seen_at: now, run_id: runId })
-          .where("inconsistency_id", "=", latest.inconsistency_id)
-          .execute();
+        await this.#findings.markSeenAgain(latest.inconsistency_id, runId, now);
         continue;
       }
       const id = randomUUID();
-      await this.#o.db
-        .insertInto("billing_inconsistencies")
-        .values({
-          inconsistency_id: id,
-          project_id: projectId,
-          run_id: runId,
-          status: "OPEN",
-          fingerprint,
-          sap_state: JSON.stringify(stateOf(sapEntries)),
-          sql_state: JSON.stringify(stateOf(sqlEntries)),
-          differences: JSON.stringify(differences),
-          proposal: JSON.stringify(proposalFor(differences)),
-          detected_at: now,
-          last_seen_at: now,
-          alerted_at: null,
-          resolved_at: null,
-          resolved_by: null,
-          resolution: null,
-        })
-        .execute();
+      await this.#findings.insertOpen({
+        inconsistencyId: id,
+        projectId,
+        runId,
+        fingerprint,
+        sapState: stateOf(sapEntries),
+        sqlState: stateOf(sqlEntries),
+        differences,
+        proposal: proposalFor(differences),
+        at: now,
+      });
       opened.push(id);
     }
     // Open records of projects this pass found consistent again close themselves.
     const checkedSet = new Set(checked.checkedIds);
-    const open = await this.#o.db
-      .selectFrom("billing_inconsistencies")
-      .select(["inconsistency_id", "project_id"])
-      .where("status", "=", "OPEN")
-      .execute();
-    for (const o of open) {
+    for (const o of await this.#findings.listOpen()) {
       if (checkedSet.has(o.project_id) && !differingNow.has(o.project_id)) {
-        await this.#o.db
-          .updateTable("billing_inconsistencies")
-          .set({ status: "RESOLVED", resolved_at: now, resolution: `consistent again in run ${runId}` })
-          .where("inconsistency_id", "=", o.inconsistency_id)
-          .execute();
+        await this.#findings.markConsistentAgain(o.inconsistency_id, runId, now);
       }
     }
     if (opened.length > 0) {
-      const projects = await this.#o.db
-        .selectFrom("billing_inconsistencies")
-        .select("project_id")
-        .where("inconsistency_id", "in", opened)
-        .execute();
+      const projects = await this.#findings.projectsOf(opened);
       await this.#o.alerts.raise({
         source: "billing-reconciliation",
         severity: "warning",
         title: `${opened.length} billing inconsistenc${opened.length === 1 ? "y" : "ies"} between SAP and SQL`,
         message: `Reconciliation run ${runId} found billing that differs between SAP and SQL: ${projects
-          .map((p) => p.project_id)
           .slice(0, 20)
           .join(", ")}${projects.length > 20 ? ", ..." : ""}. See GET /api/v1/reconciliation/inconsistencies.`,
         details: { run_id: runId, inconsistency_ids: opened },
       });
-      await this.#o.db
-        .updateTable("billing_inconsistencies")
-        .set({ alerted_at: now })
-        .where("inconsistency_id", "in", opened)
-        .execute();
+      await this.#findings.markAlerted(opened, now);
     }
     return differingNow.size;
-  }
-
-  async #acquireLease(runId: string, now: number): Promise<boolean> {
-    const nowIso = new Date(now).toISOString();
-    const existing = await this.#o.db
-      .selectFrom("reconciliation_state")
-      .select("name")
-      .where("name", "=", STATE)
-      .executeTakeFirst();
-    if (!existing) {
-      await this.#o.db
-        .insertInto("reconciliation_state")
-        .values({ name: STATE, sap_watermark: null, sql_watermark: null, lease_owner: null, lease_until: null })
-        .execute()
-        .catch(() => undefined); // another instance inserted it first
-    }
-    const result = await this.#o.db
-      .updateTable("reconciliation_state")
-      .set({ lease_owner: runId, lease_until: new Date(now + LEASE_SECONDS * 1000).toISOString() })
-      .where("name", "=", STATE)
-      .where((eb) =>
-        eb.or([eb("lease_until", "is", null), eb("lease_until", "<", nowIso), eb("lease_owner", "=", runId)]),
-      )
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
-  }
-
-  async #releaseLease(runId: string): Promise<void> {
-    await this.#o.db
-      .updateTable("reconciliation_state")
-      .set({ lease_owner: null, lease_until: null })
-      .where("name", "=", STATE)
-      .where("lease_owner", "=", runId)
-      .execute();
-  }
-
-  async #updateRun(
-    runId: string,
-    changes: Partial<ReconciliationRunsTable>,
-    db: Kysely<BillingTables> = this.#o.db,
-  ): Promise<void> {
-    await db.updateTable("reconciliation_runs").set(changes).where("run_id", "=", runId).execute();
   }
 }
 
@@ -583,7 +438,7 @@ interface Checked {
   readonly differing: readonly string[];
 }
 
-function toRun(row: ReconciliationRunsTable): ReconciliationRun {
+function toRun(row: RunRow): ReconciliationRun {
   return {
     runId: row.run_id,
     mode: row.mode,
@@ -602,7 +457,7 @@ function toRun(row: ReconciliationRunsTable): ReconciliationRun {
   };
 }
 
-function toInconsistency(row: BillingInconsistenciesTable): Inconsistency {
+function toInconsistency(row: InconsistencyRow): Inconsistency {
   return {
     inconsistencyId: row.inconsistency_id,
     projectId: row.project_id,

@@ -2,6 +2,8 @@ import { sql, type Kysely } from "kysely";
 import type { BillingTables } from "./billing-tables.js";
 import { billingChecksum, type ChecksumEntry } from "../../sap/billing-checksum.js";
 import type { Clock } from "../../ports/clock.js";
+import { parseMoney } from "../../kernel/money.js";
+import type { RepairAction } from "./billing-facts.js";
 
 export type BillingKind = "billing" | "allocation";
 
@@ -141,6 +143,62 @@ export class BillingRepository {
       .where("status", "=", "PENDING")
       .executeTakeFirst();
     return Number(result.numDeletedRows);
+  }
+
+  /** Projects with an entry (of either status) changed after `since` (ISO). */
+  async projectsChangedSince(since: string): Promise<string[]> {
+    const rows = await this.#db
+      .selectFrom("billing_entries")
+      .select("project_id")
+      .distinct()
+      .where("updated_at", ">", since)
+      .execute();
+    return rows.map((r) => r.project_id);
+  }
+
+  /**
+   * Corrects a project's entries to SAP's, action by action: corrected and inserted entries
+   * are ACTIVE and stamped `at` (the repair's one instant); inserted ones belong to no saga.
+   */
+  async applyRepair(projectId: string, actions: readonly RepairAction[], at: string, db: Db = this.#db): Promise<void> {
+    for (const a of actions) {
+      if (a.action === "delete") {
+        await db
+          .deleteFrom("billing_entries")
+          .where("project_id", "=", projectId)
+          .where("entry_id", "=", a.entryId)
+          .execute();
+        continue;
+      }
+      const values = {
+        amount_minor: parseMoney(a.entry.amount, a.entry.currency).toString(),
+        currency: a.entry.currency,
+        billing_date: a.entry.billingDate,
+        description: a.entry.description,
+        status: "ACTIVE" as const,
+        updated_at: at,
+      };
+      if (a.action === "update")
+        await db
+          .updateTable("billing_entries")
+          .set(values)
+          .where("project_id", "=", projectId)
+          .where("entry_id", "=", a.entry.entryId)
+          .execute();
+      else
+        await db
+          .insertInto("billing_entries")
+          .values({
+            ...values,
+            entry_id: a.entry.entryId,
+            project_id: projectId,
+            saga_id: null,
+            kind: "billing",
+            pep: null,
+            created_at: at,
+          })
+          .execute();
+    }
   }
 
   /** Bulk insert of ACTIVE entries (seeding the local SQL side from the simulated SAP). */

@@ -1,17 +1,18 @@
 import { rfcText } from "../../sap/sap-normalize.js";
 import { createHash, randomUUID } from "node:crypto";
-import { selectPage } from "../../foundation/sql/paging.js";
 import type { Kysely } from "kysely";
 import type { Actor, AuditLog } from "../../foundation/audit-log.js";
 import { ConflictError, DomainError, NotFoundError, ServiceUnavailableError } from "../../kernel/errors.js";
-import { formatDecimal, parseMoney, toMoney } from "../../kernel/money.js";
+import { formatDecimal, toMoney } from "../../kernel/money.js";
 import { checksumOfFacts, fromSap, type RepairAction } from "./billing-facts.js";
 import type { Logger } from "../../foundation/logger.js";
 import type { Alerter } from "../../ports/alerter.js";
 import { SapCallError, type GuardedSapClient } from "../../sap/guarded-sap-client.js";
 import type { SapBillingEntryRow } from "../../sap/sap-functions.js";
-import type { BillingTables, SagaStatus, SagaStep, SagaTransactionsTable } from "./billing-tables.js";
-import { BillingRepository, billingStateOf, type BillingEntry, type BillingKind } from "./billing-repository.js";
+import type { BillingTables, SagaStatus, SagaStep } from "./billing-tables.js";
+import { billingStateOf, type BillingEntry, type BillingKind, type BillingRepository } from "./billing-repository.js";
+import type { InconsistencyRepository } from "./inconsistency-repository.js";
+import { sagaJson as json, type SagaRepository, type SagaRow } from "./saga-repository.js";
 import type { Clock } from "../../ports/clock.js";
 
 export interface BillingEntryInput {
@@ -62,7 +63,12 @@ export interface ProjectLookup {
 export interface BillingSagaOptions {
   /** The time its decisions are made by (stamps, deadlines, due dates). */
   readonly clock: Clock;
+  /** Opens the transactions the repositories below write in. */
   readonly db: Kysely<BillingTables>;
+  readonly sagas: SagaRepository;
+  readonly billing: BillingRepository;
+  /** A repair saga closes the finding it corrects, in its own transaction. */
+  readonly inconsistencies: InconsistencyRepository;
   readonly sap: GuardedSapClient;
   readonly functions: { readonly update: string; readonly reverse: string; readonly read: string };
   readonly projects: ProjectLookup;
@@ -73,7 +79,6 @@ export interface BillingSagaOptions {
   readonly staleAfterSeconds: number;
 }
 
-const json = (value: unknown) => JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
 const parse = (text: string | null): unknown => (text === null ? null : JSON.parse(text));
 
 /**
@@ -94,11 +99,13 @@ const parse = (text: string | null): unknown => (text === null ? null : JSON.par
  */
 export class BillingSagaService {
   readonly #o: BillingSagaOptions;
+  readonly #sagas: SagaRepository;
   readonly #billing: BillingRepository;
 
   constructor(options: BillingSagaOptions) {
     this.#o = Object.freeze({ ...options });
-    this.#billing = new BillingRepository(options.db, options.clock);
+    this.#sagas = options.sagas;
+    this.#billing = options.billing;
   }
 
   /** The wire shape of an entry. */
@@ -144,12 +151,9 @@ export class BillingSagaService {
     }));
     await this.#o.db.transaction().execute(async (trx) => {
       await this.#billing.insertPending(rows, trx);
-      await this.#setStep(
+      await this.#sagas.markSqlApplied(
         sagaId,
-        {
-          step: "SQL_APPLIED",
-          sql_state_after: json(billingStateOf([...(await this.#billing.listActive(projectId, trx)), ...rows])),
-        },
+        billingStateOf([...(await this.#billing.listActive(projectId, trx)), ...rows]),
         trx,
       );
     });
@@ -162,7 +166,7 @@ export class BillingSagaService {
         // SAP may have posted: recovery asks SAP once it answers again. Not stored, so
         // the same key answers "in progress" until then, and the final result after.
         this.#o.logger.warn("Billing saga left for recovery: SAP's answer was lost", { saga_id: sagaId, error });
-        await this.#setStep(sagaId, { claimed_until: this.#o.clock.now().toISOString(), error: error.message });
+        await this.#sagas.leaveForRecovery(sagaId, error.message);
         throw new ServiceUnavailableError(
           "SAP did not answer; the write is held and finished or undone automatically. Poll the saga.",
           error.retryAfterSeconds,
@@ -213,58 +217,13 @@ export class BillingSagaService {
         "SAP's billing for this project changed since the inconsistency was found; wait for the next reconciliation pass",
         { saga_id: sagaId },
       );
-      await this.#finish(
-        sagaId,
-        projectId,
-        "FAILED",
-        "STARTED",
-        { error: "SAP changed since detection" },
-        response,
-        actor,
-      );
+      await this.#fail(sagaId, projectId, "STARTED", { error: "SAP changed since detection" }, response, actor);
       return response;
     }
     let response: StoredResponse | undefined;
     await this.#o.db.transaction().execute(async (trx) => {
       const stamp = this.#o.clock.now().toISOString();
-      for (const a of actions) {
-        if (a.action === "delete") {
-          await trx
-            .deleteFrom("billing_entries")
-            .where("project_id", "=", projectId)
-            .where("entry_id", "=", a.entryId)
-            .execute();
-          continue;
-        }
-        const values = {
-          amount_minor: parseMoney(a.entry.amount, a.entry.currency).toString(),
-          currency: a.entry.currency,
-          billing_date: a.entry.billingDate,
-          description: a.entry.description,
-          status: "ACTIVE" as const,
-          updated_at: stamp,
-        };
-        if (a.action === "update")
-          await trx
-            .updateTable("billing_entries")
-            .set(values)
-            .where("project_id", "=", projectId)
-            .where("entry_id", "=", a.entry.entryId)
-            .execute();
-        else
-          await trx
-            .insertInto("billing_entries")
-            .values({
-              ...values,
-              entry_id: a.entry.entryId,
-              project_id: projectId,
-              saga_id: null,
-              kind: "billing",
-              pep: null,
-              created_at: stamp,
-            })
-            .execute();
-      }
+      await this.#billing.applyRepair(projectId, actions, stamp, trx);
       const after = billingStateOf(await this.#billing.listActive(projectId, trx));
       response = {
         status: 200,
@@ -279,28 +238,16 @@ export class BillingSagaService {
           },
         },
       };
-      await this.#setStep(
+      await this.#sagas.markCompleted(
         sagaId,
-        {
-          step: "COMPLETED",
-          status: "SUCCESS",
-          sap_result: json({ verifiedChecksum: sapChecksum }),
-          sql_state_after: json(after),
-          response_json: json(response),
-        },
+        { sapResult: { verifiedChecksum: sapChecksum }, sqlStateAfter: after, response },
         trx,
       );
-      await trx
-        .updateTable("billing_inconsistencies")
-        .set({
-          status: "REPAIRED",
-          resolved_at: stamp,
-          resolved_by: actor.userId ?? null,
-          resolution: `repaired by saga ${sagaId}`,
-        })
-        .where("inconsistency_id", "=", inconsistencyId)
-        .where("status", "=", "OPEN")
-        .execute();
+      await this.#o.inconsistencies.markRepaired(
+        inconsistencyId,
+        { sagaId, resolvedBy: actor.userId ?? null, at: stamp },
+        trx,
+      );
       await this.#o.audit.record(
         actor,
         {
@@ -326,39 +273,25 @@ export class BillingSagaService {
     actor: Actor;
   }): Promise<string> {
     const sagaId = randomUUID();
-    const now = this.#o.clock.now().toISOString();
-    await this.#o.db
-      .insertInto("saga_transactions")
-      .values({
-        saga_id: sagaId,
-        project_id: input.projectId,
-        operation_type: input.operationType,
-        step: "STARTED",
-        status: "IN_PROGRESS",
-        sql_state_before: json(billingStateOf(await this.#billing.listActive(input.projectId))),
-        sql_state_after: null,
-        sap_result: null,
-        error: null,
-        idempotency_key: input.key,
-        request_hash: input.requestHash,
-        request_json: json(input.request),
-        response_json: null,
-        created_by: input.actor.userId ?? null,
-        attempts: 1,
-        claimed_until: this.#claimUntil(),
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
+    const createdAt = this.#o.clock.now().toISOString();
+    const sqlStateBefore = billingStateOf(await this.#billing.listActive(input.projectId));
+    await this.#sagas.insertStarted({
+      sagaId,
+      projectId: input.projectId,
+      operationType: input.operationType,
+      idempotencyKey: input.key,
+      requestHash: input.requestHash,
+      request: input.request,
+      sqlStateBefore,
+      createdBy: input.actor.userId ?? null,
+      claimedUntil: this.#claimUntil(),
+      createdAt,
+    });
     return sagaId;
   }
 
   async getSaga(sagaId: string): Promise<Saga> {
-    const row = await this.#o.db
-      .selectFrom("saga_transactions")
-      .selectAll()
-      .where("saga_id", "=", sagaId)
-      .executeTakeFirst();
+    const row = await this.#sagas.find(sagaId);
     if (!row) throw new NotFoundError("Saga", sagaId);
     return toSaga(row);
   }
@@ -369,18 +302,7 @@ export class BillingSagaService {
     page: number;
     pageSize: number;
   }): Promise<{ items: Saga[]; total: number }> {
-    let q = this.#o.db.selectFrom("saga_transactions");
-    if (query.status) q = q.where("status", "=", query.status);
-    if (query.projectId) q = q.where("project_id", "=", query.projectId);
-    const { rows, total } = await selectPage(
-      q,
-      [
-        ["created_at", "desc"],
-        ["saga_id", "asc"],
-      ],
-      query.page,
-      query.pageSize,
-    );
+    const { rows, total } = await this.#sagas.page(query, query.page, query.pageSize);
     return { items: rows.map(toSaga), total };
   }
 
@@ -391,28 +313,11 @@ export class BillingSagaService {
    */
   async recoverSagas(actor: Actor): Promise<number> {
     const now = this.#o.clock.now().toISOString();
-    const candidates = await this.#o.db
-      .selectFrom("saga_transactions")
-      .select(["saga_id", "project_id", "status", "step"])
-      .where("status", "in", ["IN_PROGRESS", "COMPENSATION_FAILED"])
-      .where("claimed_until", "<", now)
-      .orderBy("created_at")
-      .limit(100)
-      .execute();
+    const candidates = await this.#sagas.awaitingRecovery(now, 100);
     let settled = 0;
     for (const saga of candidates) {
       // Claim it, so a second instance running the same timer leaves it alone.
-      const claimed = await this.#o.db
-        .updateTable("saga_transactions")
-        .set((eb) => ({
-          claimed_until: this.#claimUntil(),
-          attempts: eb("attempts", "+", 1),
-          updated_at: this.#o.clock.now().toISOString(),
-        }))
-        .where("saga_id", "=", saga.saga_id)
-        .where("claimed_until", "<", now)
-        .executeTakeFirst();
-      if (Number(claimed.numUpdatedRows) !== 1) continue;
+      if (!(await this.#sagas.claim(saga.saga_id, now, this.#claimUntil()))) continue;
       try {
         await this.#recover(saga.saga_id, saga.project_id, saga.status, saga.step, actor);
         settled++;
@@ -426,10 +331,9 @@ export class BillingSagaService {
   async #recover(sagaId: string, projectId: string, status: SagaStatus, step: SagaStep, actor: Actor): Promise<void> {
     if (status === "IN_PROGRESS" && step === "STARTED") {
       // Died before the SQL step: nothing was applied anywhere.
-      await this.#finish(
+      await this.#fail(
         sagaId,
         projectId,
-        "FAILED",
         "STARTED",
         { error: "interrupted before any change" },
         errorResponse(
@@ -449,7 +353,7 @@ export class BillingSagaService {
     }
     if (posted) {
       const sapResult = { document: posted, duplicate: true };
-      await this.#setStep(sagaId, { step: "SAP_APPLIED", sap_result: json(sapResult) });
+      await this.#sagas.markSapApplied(sagaId, sapResult);
       await this.#complete(sagaId, projectId, sapResult, actor);
     } else {
       await this.#undoSql(sagaId, projectId, "ROLLED_BACK", "SAP holds no posting under this saga's reference", actor);
@@ -481,7 +385,7 @@ export class BillingSagaService {
       document: rfcText(result.EV_DOCUMENT ?? "").trim(),
       duplicate: rfcText(result.EV_DUPLICATE ?? "").trim() === "X",
     };
-    await this.#setStep(sagaId, { step: "SAP_APPLIED", sap_result: json(sapResult) });
+    await this.#sagas.markSapApplied(sagaId, sapResult);
     return sapResult;
   }
 
@@ -509,14 +413,9 @@ export class BillingSagaService {
             },
           },
         };
-        await this.#setStep(
+        await this.#sagas.markCompleted(
           sagaId,
-          {
-            step: "COMPLETED",
-            status: "SUCCESS",
-            sql_state_after: json(billingStateOf(await this.#billing.listActive(projectId, trx))),
-            response_json: json(response),
-          },
+          { sqlStateAfter: billingStateOf(await this.#billing.listActive(projectId, trx)), response },
           trx,
         );
         await this.#o.audit.record(
@@ -547,11 +446,7 @@ export class BillingSagaService {
     } catch (error) {
       const message = `SAP reversal failed: ${(error as Error).message}`;
       // Released at once: the recovery timer retries the reversal on its next run.
-      await this.#setStep(sagaId, {
-        status: "COMPENSATION_FAILED",
-        error: message,
-        claimed_until: this.#o.clock.now().toISOString(),
-      }).catch(() => undefined);
+      await this.#sagas.markCompensationFailed(sagaId, message).catch(() => undefined);
       await this.#o.alerts.raise({
         source: "billing-saga",
         severity: "critical",
@@ -607,15 +502,9 @@ export class BillingSagaService {
           });
     await this.#o.db.transaction().execute(async (trx) => {
       await this.#billing.removePending(sagaId, trx);
-      await this.#setStep(
+      await this.#sagas.markCompensated(
         sagaId,
-        {
-          step: "COMPENSATED",
-          status,
-          error: reason,
-          sql_state_after: json(billingStateOf(await this.#billing.listActive(projectId, trx))),
-          response_json: json(response),
-        },
+        { reason, sqlStateAfter: billingStateOf(await this.#billing.listActive(projectId, trx)), response },
         trx,
       );
       await this.#o.audit.record(
@@ -633,16 +522,16 @@ export class BillingSagaService {
     return response;
   }
 
-  async #finish(
+  /** FAILED with nothing changed anywhere, audited. */
+  async #fail(
     sagaId: string,
     projectId: string,
-    status: SagaStatus,
     step: SagaStep,
     details: { error: string },
     response: StoredResponse,
     actor: Actor,
   ): Promise<void> {
-    await this.#setStep(sagaId, { status, step, error: details.error, response_json: json(response) });
+    await this.#sagas.markFailed(sagaId, { step, error: details.error, response });
     await this.#o.audit.record(actor, {
       action: "billing.failed",
       resourceType: "project",
@@ -663,11 +552,7 @@ export class BillingSagaService {
   }
 
   async #replay(key: string, requestHash: string): Promise<StoredResponse | undefined> {
-    const existing = await this.#o.db
-      .selectFrom("saga_transactions")
-      .select(["saga_id", "request_hash", "response_json", "status"])
-      .where("idempotency_key", "=", key)
-      .executeTakeFirst();
+    const existing = await this.#sagas.findByIdempotencyKey(key);
     if (!existing) return undefined;
     if (existing.request_hash !== requestHash) {
       throw new ConflictError("This Idempotency-Key was used with a different request; use a new key for a new write", {
@@ -685,18 +570,6 @@ export class BillingSagaService {
 
   #claimUntil(): string {
     return new Date(this.#o.clock.now().getTime() + this.#o.staleAfterSeconds * 1000).toISOString();
-  }
-
-  async #setStep(
-    sagaId: string,
-    changes: Partial<Omit<SagaTransactionsTable, "saga_id">>,
-    db: Kysely<BillingTables> = this.#o.db,
-  ): Promise<void> {
-    await db
-      .updateTable("saga_transactions")
-      .set({ ...changes, updated_at: this.#o.clock.now().toISOString() })
-      .where("saga_id", "=", sagaId)
-      .execute();
   }
 }
 
@@ -723,7 +596,7 @@ export function entryView(e: BillingEntry) {
   };
 }
 
-function toSaga(row: SagaTransactionsTable): Saga {
+function toSaga(row: SagaRow): Saga {
   return {
     sagaId: row.saga_id,
     projectId: row.project_id,
