@@ -2,27 +2,21 @@ import { randomUUID } from "node:crypto";
 import { PassThrough, Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { encryptingStream, type FileKey } from "../../kernel/file-encryption.js";
-import type { EsgRunStatus } from "./esg-tables.js";
-import {
-  esgErrorFileHeader,
-  esgErrorRecord,
-  esgFileHeader,
-  esgFileNames,
-  esgFileRecord,
-  type EsgFileRow,
-} from "./esg-files.js";
+import { FINAL, type EsgRunStatus } from "./esg-tables.js";
+import { esgErrorFileHeader, esgErrorRecord, esgFileHeader, esgFileNames, esgFileRecord } from "./esg-files.js";
 import { buildEsgSummary } from "./esg-summary.js";
-import { CSV, EsgRunStore, FINAL } from "./esg-run-store.js";
+import { CSV, alertOnce } from "./esg-run-parts.js";
 import type { EsgRunServiceOptions } from "./esg-run-types.js";
+
+/** Rows read from SQL a query at a time while a file streams. */
+const PAGE = 2000;
 
 /** The file: writes the encrypted file, error file and summary once, and finishes the run. */
 export class EsgFileAssembler {
   readonly #o: EsgRunServiceOptions;
-  readonly #store: EsgRunStore;
 
-  constructor(options: EsgRunServiceOptions, store: EsgRunStore) {
+  constructor(options: EsgRunServiceOptions) {
     this.#o = options;
-    this.#store = store;
   }
 
   /**
@@ -32,28 +26,18 @@ export class EsgFileAssembler {
    * completion (alerts included) happens once.
    */
   async assemble(runId: string): Promise<void> {
-    const run = await this.#store.row(runId);
+    const run = await this.#o.runs.get(runId);
     if (FINAL.includes(run.status)) return;
     if (run.status !== "ASSEMBLING") {
-      const claimed = await this.#o.db
-        .updateTable("esg_runs")
-        .set({ status: "ASSEMBLING", updated_at: this.#o.clock.now().toISOString() })
-        .where("run_id", "=", runId)
-        .where("status", "=", run.status)
-        .executeTakeFirst();
-      if (Number(claimed.numUpdatedRows) === 0) return this.assemble(runId);
+      const claimed = await this.#o.runs.claimAssembly(runId, run.status, this.#o.clock.now().toISOString());
+      if (!claimed) return this.assemble(runId);
     }
     // Nothing stays pending in a finished run: an account no batch finished is Failed, with why.
-    await this.#o.db
-      .updateTable("esg_run_accounts")
-      .set({
-        status: "Failed",
-        error: "Not processed (its batch ended without rating it)",
-        completed_at: this.#o.clock.now().toISOString(),
-      })
-      .where("run_id", "=", runId)
-      .where("status", "=", "PENDING")
-      .execute();
+    await this.#o.results.failPending(
+      runId,
+      "Not processed (its batch ended without rating it)",
+      this.#o.clock.now().toISOString(),
+    );
     const key = await this.#o.fileKeys.current();
     const names = esgFileNames(run.run_date);
     // Each run writes under its own folder: a second full run of a day never overwrites the first's files.
@@ -63,7 +47,7 @@ export class EsgFileAssembler {
     const summaryBlob = `${folder}/${names.summary}`;
     await this.#writeEncrypted(runId, fileBlob, key, Readable.from(this.#fileLines(runId)), { rows_of: "accounts" });
     await this.#writeEncrypted(runId, errorBlob, key, Readable.from(this.#errorLines(runId)), { rows_of: "errors" });
-    const summary = await buildEsgSummary(this.#o.db, runId);
+    const summary = await buildEsgSummary(this.#o.runs, this.#o.results, runId);
     await this.#writeEncrypted(runId, summaryBlob, key, Readable.from([JSON.stringify(summary, null, 2)]), {
       rows_of: "summary",
     });
@@ -71,22 +55,13 @@ export class EsgFileAssembler {
     const timedOut = run.timed_out === 1;
     const status: EsgRunStatus = timedOut ? "TIMED_OUT" : "COMPLETED";
     const now = this.#o.clock.now().toISOString();
-    const finished = await this.#o.db
-      .updateTable("esg_runs")
-      .set({
-        status,
-        active_full: null,
-        completed_at: now,
-        updated_at: now,
-        file_blob: fileBlob,
-        error_file_blob: errorBlob,
-        summary_blob: summaryBlob,
-        summary_json: JSON.stringify(summary),
-      })
-      .where("run_id", "=", runId)
-      .where("status", "=", "ASSEMBLING")
-      .executeTakeFirst();
-    if (Number(finished.numUpdatedRows) === 0) return;
+    const files = {
+      file_blob: fileBlob,
+      error_file_blob: errorBlob,
+      summary_blob: summaryBlob,
+      summary_json: JSON.stringify(summary),
+    };
+    if (!(await this.#o.runs.finish(runId, status, files, now))) return;
     this.#o.metrics.esgRuns.inc({ status });
     this.#o.logger.info("ESG run finished", {
       run_id: runId,
@@ -100,7 +75,7 @@ export class EsgFileAssembler {
     });
     const failedShare = summary.totalProcessed === 0 ? 0 : (summary.failed * 100) / summary.totalProcessed;
     if (failedShare > this.#o.failureAlertPercent) {
-      await this.#store.alertOnce(`${runId}:failure-rate`, {
+      await alertOnce(this.#o, `${runId}:failure-rate`, {
         severity: "critical",
         title: "ESG run: too many account calls failed",
         message: `${summary.failed} of ${summary.totalProcessed} accounts failed (${failedShare.toFixed(2)}%, threshold ${this.#o.failureAlertPercent}%) in the ESG run of ${run.run_date}`,
@@ -157,31 +132,9 @@ export class EsgFileAssembler {
     yield esgFileHeader();
     let after = -1;
     for (;;) {
-      const rows: EsgFileRow[] = await this.#o.db
-        .selectFrom("esg_run_accounts")
-        .select([
-          "account_id",
-          "account_name",
-          "status",
-          "overall",
-          "environmental",
-          "social",
-          "governance",
-          "primary_focus",
-          "primary_focus_score",
-          "analysis_date",
-          "seq",
-        ])
-        .where("run_id", "=", runId)
-        .where("seq", ">", after)
-        .orderBy("seq")
-        .limit(2000)
-        .execute()
-        .then((r) => {
-          after = r.length ? r[r.length - 1]!.seq : after;
-          return r;
-        });
+      const rows = await this.#o.results.fileRows(runId, after, PAGE);
       if (rows.length === 0) return;
+      after = rows[rows.length - 1]!.seq;
       yield rows.map(esgFileRecord).join("");
     }
   }
@@ -190,15 +143,7 @@ export class EsgFileAssembler {
     yield esgErrorFileHeader();
     let after = -1;
     for (;;) {
-      const rows = await this.#o.db
-        .selectFrom("esg_run_accounts")
-        .select(["account_id", "status", "error", "completed_at", "seq"])
-        .where("run_id", "=", runId)
-        .where("seq", ">", after)
-        .where((eb) => eb.or([eb("error", "is not", null), eb("status", "in", ["Failed", "PENDING"])]))
-        .orderBy("seq")
-        .limit(2000)
-        .execute();
+      const rows = await this.#o.results.errorRows(runId, after, PAGE);
       if (rows.length === 0) return;
       after = rows[rows.length - 1]!.seq;
       yield rows

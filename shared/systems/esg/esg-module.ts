@@ -15,8 +15,13 @@ import type { Clock } from "../../ports/clock.js";
 import type { RateLimiter } from "../../ports/rate-limiter.js";
 import type { SecretStore } from "../../ports/secret-store.js";
 import { AdaptiveRate } from "./adaptive-rate.js";
+import { EsgAlertRepository } from "./esg-alert-repository.js";
+import { EsgBatchRepository } from "./esg-batch-repository.js";
 import { AccountDirectory, EsgRatingsClient } from "./esg-partners.js";
 import { ESG_QUEUES } from "./esg-queues.js";
+import { EsgRatingRepository } from "./esg-rating-repository.js";
+import { EsgResultRepository } from "./esg-result-repository.js";
+import { EsgRunRepository } from "./esg-run-repository.js";
 import { EsgRunService, type EsgRunServiceOptions } from "./esg-run-service.js";
 import type { ESG_SETTINGS } from "./esg-settings.js";
 import type { EsgTables } from "./esg-tables.js";
@@ -57,6 +62,11 @@ export function createEsg(deps: EsgModuleDeps): EsgRunService {
   return new EsgRunService({
     clock: deps.clock,
     db: deps.db,
+    runs: new EsgRunRepository(deps.db),
+    batches: new EsgBatchRepository(deps.db),
+    results: new EsgResultRepository(deps.db),
+    ratings: new EsgRatingRepository(deps.db),
+    raisedAlerts: new EsgAlertRepository(deps.db),
     blobs: deps.blobs,
     container: settings.ESG_FILES_CONTAINER,
     alerts: deps.alerts,

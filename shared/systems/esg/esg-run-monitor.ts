@@ -1,21 +1,19 @@
-import type { Selectable } from "kysely";
-import type { EsgRunsTable } from "./esg-tables.js";
+import { ACTIVE } from "./esg-tables.js";
 import { isStartOverdue, windowAt } from "./esg-clock.js";
 import { EsgRunReader } from "./esg-run-reader.js";
+import type { EsgRunRow } from "./esg-run-repository.js";
 import { EsgRunSteps } from "./esg-run-steps.js";
-import { ACTIVE, EsgRunStore, FINAL, assembleMessage, chunks } from "./esg-run-store.js";
+import { alertOnce, assembleMessage } from "./esg-run-parts.js";
 import type { EsgRunServiceOptions, SendEsgSteps } from "./esg-run-types.js";
 
 /** The timers: the monitor's minute (time-outs, lost steps, forecasts), the start watchdog, retention. */
 export class EsgRunMonitor {
   readonly #o: EsgRunServiceOptions;
-  readonly #store: EsgRunStore;
   readonly #steps: EsgRunSteps;
   readonly #reader: EsgRunReader;
 
-  constructor(options: EsgRunServiceOptions, store: EsgRunStore, steps: EsgRunSteps, reader: EsgRunReader) {
+  constructor(options: EsgRunServiceOptions, steps: EsgRunSteps, reader: EsgRunReader) {
     this.#o = options;
-    this.#store = store;
     this.#steps = steps;
     this.#reader = reader;
   }
@@ -26,11 +24,7 @@ export class EsgRunMonitor {
    * when the forecast passes the window's end.
    */
   async monitor(send: SendEsgSteps, now = this.#o.clock.now()): Promise<void> {
-    const runs = await this.#o.db
-      .selectFrom("esg_runs")
-      .selectAll()
-      .where("status", "in", [...ACTIVE, "ASSEMBLING"])
-      .execute();
+    const runs = await this.#o.runs.unfinished();
     for (const run of runs) {
       if (ACTIVE.includes(run.status) && Date.parse(run.deadline_at) <= now.getTime()) {
         if (run.timed_out === 0) await this.#timeOut(run, send);
@@ -40,7 +34,7 @@ export class EsgRunMonitor {
       if (run.status === "ASSEMBLING" && now.getTime() - Date.parse(run.updated_at) > 15 * 60_000) {
         // The assemble step's message was lost or dead-lettered after the claim.
         await send([assembleMessage(run.run_id, `:${run.updated_at}`)]);
-        await this.#store.touch(run.run_id);
+        await this.#o.runs.touch(run.run_id, this.#o.clock.now().toISOString());
         continue;
       }
       if (now.getTime() - Date.parse(run.created_at) > 60_000) await this.#steps.sendUnqueuedBatches(run.run_id, send);
@@ -48,7 +42,7 @@ export class EsgRunMonitor {
       await this.#steps.assembleIfDone(run.run_id, send);
       const view = await this.#reader.getRun(run.run_id, now);
       if (view.etaAfterDeadline && view.eta) {
-        await this.#store.alertOnce(`${run.run_id}:forecast`, {
+        await alertOnce(this.#o, `${run.run_id}:forecast`, {
           severity: "warning",
           title: "ESG run forecast to miss its window",
           message: `At the current throughput the ESG run of ${run.run_date} finishes around ${view.eta}, after its window closes at ${run.deadline_at}`,
@@ -57,7 +51,7 @@ export class EsgRunMonitor {
       }
       const failedShare = view.counts.total === 0 ? 0 : (view.counts.failed * 100) / view.counts.total;
       if (view.listComplete && failedShare > this.#o.failureAlertPercent) {
-        await this.#store.alertOnce(`${run.run_id}:failure-rate`, {
+        await alertOnce(this.#o, `${run.run_id}:failure-rate`, {
           severity: "critical",
           title: "ESG run: too many account calls failed",
           message: `${view.counts.failed} of ${view.counts.total} accounts have failed already (${failedShare.toFixed(2)}%, threshold ${this.#o.failureAlertPercent}%) in the ESG run of ${run.run_date}`,
@@ -67,40 +61,19 @@ export class EsgRunMonitor {
     }
   }
 
-  async #timeOut(run: Selectable<EsgRunsTable>, send: SendEsgSteps): Promise<void> {
+  async #timeOut(run: EsgRunRow, send: SendEsgSteps): Promise<void> {
     const now = this.#o.clock.now().toISOString();
     const reason = `Not processed before the window closed at ${run.deadline_at}`;
     // Claimed first: a run that moved on meanwhile (or another monitor) is left alone.
-    const claimed = await this.#o.db
-      .updateTable("esg_runs")
-      .set({ timed_out: 1, updated_at: now })
-      .where("run_id", "=", run.run_id)
-      .where("status", "in", ACTIVE)
-      .where("timed_out", "=", 0)
-      .executeTakeFirst();
-    if (Number(claimed.numUpdatedRows) === 0) return;
-    await this.#o.db
-      .updateTable("esg_run_accounts")
-      .set({ status: "Failed", error: reason, completed_at: now })
-      .where("run_id", "=", run.run_id)
-      .where("status", "=", "PENDING")
-      .execute();
-    await this.#o.db
-      .updateTable("esg_batches")
-      .set({ status: "DONE", completed_at: now })
-      .where("run_id", "=", run.run_id)
-      .where("status", "=", "PENDING")
-      .execute();
-    await this.#o.db
-      .updateTable("esg_runs")
-      .set({ list_complete: 1, updated_at: now })
-      .where("run_id", "=", run.run_id)
-      .execute();
+    if (!(await this.#o.runs.claimTimeOut(run.run_id, now))) return;
+    await this.#o.results.failPending(run.run_id, reason, now);
+    await this.#o.batches.settleAllPending(run.run_id, now);
+    await this.#o.runs.closeList(run.run_id, now);
     this.#o.logger.warn("ESG run timed out; writing the file with what finished", {
       run_id: run.run_id,
       run_date: run.run_date,
     });
-    await this.#store.alertOnce(`${run.run_id}:window`, {
+    await alertOnce(this.#o, `${run.run_id}:window`, {
       severity: "critical",
       title: "ESG run exceeded its window",
       message: `The ESG run of ${run.run_date} did not finish by ${run.deadline_at}; unfinished accounts are marked Failed and the file is written with what finished`,
@@ -113,14 +86,8 @@ export class EsgRunMonitor {
   async checkStarted(now = this.#o.clock.now()): Promise<boolean> {
     if (!isStartOverdue(now, this.#o.window)) return true;
     const window = windowAt(now, this.#o.window);
-    const started = await this.#o.db
-      .selectFrom("esg_runs")
-      .select("run_id")
-      .where("run_date", "=", window.runDate)
-      .where("trigger_source", "in", ["SCHEDULED", "MANUAL_FULL"])
-      .executeTakeFirst();
-    if (started) return true;
-    await this.#store.alertOnce(`${window.runDate}:missed-start`, {
+    if (await this.#o.runs.fullRunStartedOn(window.runDate)) return true;
+    await alertOnce(this.#o, `${window.runDate}:missed-start`, {
       severity: "critical",
       title: "ESG run failed to start",
       message: `The daily ESG run of ${window.runDate} had not started by ${window.graceEndsAt.toISOString()} (${this.#o.window.startTime} ${this.#o.window.timeZone} + ${this.#o.window.graceMinutes} min)`,
@@ -132,12 +99,7 @@ export class EsgRunMonitor {
   /** Removes files past the retention policy and per-account rows past theirs; run history stays. */
   async applyRetention(now = this.#o.clock.now()): Promise<{ files: number; runs: number }> {
     const fileCutoff = new Date(now.getTime() - this.#o.fileRetentionDays * 86_400_000);
-    const expired = await this.#o.db
-      .selectFrom("esg_runs")
-      .select(["run_id", "file_blob", "error_file_blob", "summary_blob", "completed_at"])
-      .where("file_blob", "is not", null)
-      .where("completed_at", "<", fileCutoff.toISOString())
-      .execute();
+    const expired = await this.#o.runs.withFilesCompletedBefore(fileCutoff.toISOString());
     let files = 0;
     for (const run of expired) {
       let gone = 0;
@@ -149,24 +111,12 @@ export class EsgRunMonitor {
         if (properties && (await this.#o.blobs.delete(this.#o.container, blob))) files++;
         gone++;
       }
-      if (gone === 3)
-        await this.#o.db
-          .updateTable("esg_runs")
-          .set({ file_blob: null, error_file_blob: null, summary_blob: null, updated_at: now.toISOString() })
-          .where("run_id", "=", run.run_id)
-          .execute();
+      if (gone === 3) await this.#o.runs.forgetFiles(run.run_id, now.toISOString());
     }
     const resultCutoff = new Date(now.getTime() - this.#o.resultRetentionDays * 86_400_000).toISOString();
-    const old = await this.#o.db
-      .selectFrom("esg_runs")
-      .select("run_id")
-      .where("status", "in", FINAL)
-      .where("completed_at", "<", resultCutoff)
-      .execute();
-    for (const part of chunks(old.map((r) => r.run_id))) {
-      await this.#o.db.deleteFrom("esg_run_accounts").where("run_id", "in", part).execute();
-      await this.#o.db.deleteFrom("esg_batches").where("run_id", "in", part).execute();
-    }
+    const old = await this.#o.runs.finishedBefore(resultCutoff);
+    await this.#o.results.deleteOfRuns(old);
+    await this.#o.batches.deleteOfRuns(old);
     return { files, runs: old.length };
   }
 }

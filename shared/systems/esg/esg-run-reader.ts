@@ -1,49 +1,35 @@
 import { Readable, pipeline as streamPipeline } from "node:stream";
-import { sql, type Selectable } from "kysely";
 import type { Actor } from "../../foundation/audit-log.js";
 import { NotFoundError, ServiceUnavailableError } from "../../kernel/errors.js";
 import { decryptingStream } from "../../kernel/file-encryption.js";
-import { selectPage } from "../../foundation/sql/paging.js";
-import type { EsgAccountStatus, EsgRunsTable } from "./esg-tables.js";
+import { ACTIVE, FINAL, type EsgAccountStatus } from "./esg-tables.js";
 import type { EsgSummary } from "./esg-summary.js";
-import { ACTIVE, CSV, EsgRunStore, FINAL } from "./esg-run-store.js";
+import type { EsgRunRow } from "./esg-run-repository.js";
+import { CSV } from "./esg-run-parts.js";
 import type { EsgHistoryEntry, EsgRun, EsgRunServiceOptions, StatusCount } from "./esg-run-types.js";
 
 /** Reading runs: status with counts and forecast, lists, summaries, history, the files. */
 export class EsgRunReader {
   readonly #o: EsgRunServiceOptions;
-  readonly #store: EsgRunStore;
 
-  constructor(options: EsgRunServiceOptions, store: EsgRunStore) {
+  constructor(options: EsgRunServiceOptions) {
     this.#o = options;
-    this.#store = store;
   }
 
   async getRun(runId: string, now = this.#o.clock.now()): Promise<EsgRun> {
-    const run = await this.#store.row(runId);
+    const run = await this.#o.runs.get(runId);
     return this.#view(run, (await this.#countsOf([runId])).get(runId) ?? [], now);
   }
 
   /** Accounts by status (and how many reused) for several runs, in one query. */
   async #countsOf(runIds: readonly string[]): Promise<Map<string, StatusCount[]>> {
     const counts = new Map<string, StatusCount[]>();
-    if (runIds.length === 0) return counts;
-    const rows = await this.#o.db
-      .selectFrom("esg_run_accounts")
-      .select([
-        "run_id",
-        "status",
-        sql<number | string>`count(*)`.as("n"),
-        sql<number | string>`sum(reused)`.as("reused"),
-      ])
-      .where("run_id", "in", runIds)
-      .groupBy(["run_id", "status"])
-      .execute();
-    for (const r of rows) counts.set(r.run_id, [...(counts.get(r.run_id) ?? []), r]);
+    for (const r of await this.#o.results.countsByRunAndStatus(runIds))
+      counts.set(r.run_id, [...(counts.get(r.run_id) ?? []), r]);
     return counts;
   }
 
-  #view(run: Selectable<EsgRunsTable>, counts: readonly StatusCount[], now: Date): EsgRun {
+  #view(run: EsgRunRow, counts: readonly StatusCount[], now: Date): EsgRun {
     const by = (s: EsgAccountStatus) => Number(counts.find((c) => c.status === s)?.n ?? 0);
     const total = counts.reduce((sum, c) => sum + Number(c.n), 0);
     const pending = by("PENDING");
@@ -90,40 +76,21 @@ export class EsgRunReader {
     pageSize: number,
     filter: { runDate?: string } = {},
   ): Promise<{ items: EsgRun[]; total: number }> {
-    let q = this.#o.db.selectFrom("esg_runs");
-    if (filter.runDate) q = q.where("run_date", "=", filter.runDate);
-    const { rows, total } = await selectPage(
-      q,
-      [
-        ["created_at", "desc"],
-        ["run_id", "asc"],
-      ],
-      page,
-      pageSize,
-    );
+    const { rows, total } = await this.#o.runs.page(page, pageSize, filter.runDate);
     const counts = await this.#countsOf(rows.map((r) => r.run_id));
     const now = this.#o.clock.now();
     return { items: rows.map((r) => this.#view(r, counts.get(r.run_id) ?? [], now)), total };
   }
 
   async getSummary(runId: string): Promise<EsgSummary> {
-    const run = await this.#store.row(runId);
+    const run = await this.#o.runs.get(runId);
     if (!run.summary_json) throw new NotFoundError("ESG run summary", runId);
     return JSON.parse(run.summary_json) as EsgSummary;
   }
 
   /** Finished runs between two dates, oldest first, with their summary figures: the trend. */
   async history(from: string, to: string): Promise<EsgHistoryEntry[]> {
-    const rows = await this.#o.db
-      .selectFrom("esg_runs")
-      .select(["run_id", "run_date", "trigger_source", "status", "started_at", "completed_at", "summary_json", "error"])
-      .where("run_date", ">=", from)
-      .where("run_date", "<=", to)
-      .where("status", "in", FINAL)
-      .orderBy("run_date")
-      .orderBy("created_at")
-      .limit(5000)
-      .execute();
+    const rows = await this.#o.runs.finishedBetween(from, to);
     return rows.map((r) => {
       const s = r.summary_json ? (JSON.parse(r.summary_json) as EsgSummary) : undefined;
       return {
@@ -157,12 +124,7 @@ export class EsgRunReader {
     kind: "file" | "errors" | "summary",
     actor: Actor,
   ): Promise<{ stream: Readable; fileName: string; contentType: string }> {
-    let q = this.#o.db.selectFrom("esg_runs").selectAll().where("file_blob", "is not", null);
-    q =
-      "runId" in target
-        ? q.where("run_id", "=", target.runId)
-        : q.where("run_date", "=", target.runDate).where("trigger_source", "in", ["SCHEDULED", "MANUAL_FULL"]);
-    const run = await q.orderBy("completed_at", "desc").limit(1).executeTakeFirst();
+    const run = await this.#o.runs.latestWithFile(target);
     if (!run) throw new NotFoundError("ESG file", "runId" in target ? target.runId : target.runDate);
     const blob = kind === "file" ? run.file_blob! : kind === "errors" ? run.error_file_blob! : run.summary_blob!;
     const properties = await this.#o.blobs.findProperties(this.#o.container, blob);

@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Actor } from "../../foundation/audit-log.js";
 import { ConflictError } from "../../kernel/errors.js";
-import { isUniqueViolation, tablesOf } from "../../foundation/sql/database.js";
-import type { EsgTables, EsgTrigger } from "./esg-tables.js";
+import type { EsgTrigger } from "./esg-tables.js";
 import { isStartDue, localDate, windowFor } from "./esg-clock.js";
 import type { EsgSummary } from "./esg-summary.js";
 import { ESG_QUEUES } from "./esg-queues.js";
@@ -10,7 +9,7 @@ import { EsgFileAssembler } from "./esg-file-assembler.js";
 import { EsgRunMonitor } from "./esg-run-monitor.js";
 import { EsgRunReader } from "./esg-run-reader.js";
 import { EsgRunSteps } from "./esg-run-steps.js";
-import { EsgRunStore, listMessage } from "./esg-run-store.js";
+import { listMessage } from "./esg-run-parts.js";
 import type { EsgHistoryEntry, EsgRun, EsgRunServiceOptions, EsgStep, SendEsgSteps } from "./esg-run-types.js";
 
 export type { EsgHistoryEntry, EsgRun, EsgRunServiceOptions, EsgStep, SendEsgSteps } from "./esg-run-types.js";
@@ -25,7 +24,6 @@ export type { EsgHistoryEntry, EsgRun, EsgRunServiceOptions, EsgStep, SendEsgSte
  */
 export class EsgRunService {
   readonly #o: EsgRunServiceOptions;
-  readonly #store: EsgRunStore;
   readonly #reader: EsgRunReader;
   readonly #file: EsgFileAssembler;
   readonly #steps: EsgRunSteps;
@@ -33,11 +31,10 @@ export class EsgRunService {
 
   constructor(options: EsgRunServiceOptions) {
     this.#o = Object.freeze({ ...options });
-    this.#store = new EsgRunStore(this.#o);
-    this.#reader = new EsgRunReader(this.#o, this.#store);
-    this.#file = new EsgFileAssembler(this.#o, this.#store);
-    this.#steps = new EsgRunSteps(this.#o, this.#store, this.#file);
-    this.#monitor = new EsgRunMonitor(this.#o, this.#store, this.#steps, this.#reader);
+    this.#reader = new EsgRunReader(this.#o);
+    this.#file = new EsgFileAssembler(this.#o);
+    this.#steps = new EsgRunSteps(this.#o, this.#file);
+    this.#monitor = new EsgRunMonitor(this.#o, this.#steps, this.#reader);
   }
 
   // ---------------------------------------------------------------- starting runs
@@ -49,13 +46,7 @@ export class EsgRunService {
   async startScheduledRunIfDue(now: Date, send: SendEsgSteps): Promise<EsgRun | undefined> {
     if (!isStartDue(now, this.#o.window)) return undefined;
     const runDate = localDate(now, this.#o.window.timeZone);
-    const existing = await this.#o.db
-      .selectFrom("esg_runs")
-      .select("run_id")
-      .where("run_date", "=", runDate)
-      .where((eb) => eb.or([eb("trigger_source", "=", "SCHEDULED"), eb("active_full", "=", 1)]))
-      .executeTakeFirst();
-    if (existing) return undefined;
+    if (await this.#o.runs.hasScheduledOrActiveFull(runDate)) return undefined;
     try {
       return await this.#createRun({ runDate, trigger: "SCHEDULED", requestedBy: null, accountIds: null }, now, send);
     } catch (error) {
@@ -119,42 +110,12 @@ export class EsgRunService {
     // is sent again by the sweeper.
     await this.#o.jobs.submit(
       async (trx) => {
-        try {
-          await tablesOf<EsgTables, unknown>(trx)
-            .insertInto("esg_runs")
-            .values({
-              run_id: runId,
-              run_date: input.runDate,
-              trigger_source: input.trigger,
-              requested_by: input.requestedBy,
-              requested_account_ids: input.accountIds ? JSON.stringify(input.accountIds) : null,
-              status: "QUEUED",
-              active_full: full ? 1 : null,
-              list_cursor: null,
-              list_complete: 0,
-              accounts_listed: 0,
-              duplicates_skipped: 0,
-              timed_out: 0,
-              list_queued_at: now.toISOString(),
-              deadline_at: effectiveDeadline.toISOString(),
-              created_at: now.toISOString(),
-              updated_at: now.toISOString(),
-              started_at: null,
-              completed_at: null,
-              file_blob: null,
-              error_file_blob: null,
-              summary_blob: null,
-              summary_json: null,
-              error: null,
-            })
-            .execute();
-        } catch (error) {
-          if (isUniqueViolation(error))
-            throw new ConflictError(`A full ESG run for ${input.runDate} is already in progress`, {
-              run_date: input.runDate,
-            });
-          throw error;
-        }
+        const run = { ...input, runId, full, deadlineAt: effectiveDeadline.toISOString(), now: now.toISOString() };
+        // Refused by a unique index: the date's scheduled or full run is already under way.
+        if (!(await this.#o.runs.insertQueued(run, trx)))
+          throw new ConflictError(`A full ESG run for ${input.runDate} is already in progress`, {
+            run_date: input.runDate,
+          });
         return { kind: "esg-run", jobId: runId, queue: ESG_QUEUES.esgBatches, message: listMessage(runId) };
       },
       (_queue, message) => send([message]),

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from "kysely";
+import type { Kysely } from "kysely";
 import type { AuditLog } from "../../foundation/audit-log.js";
 import type { FileKeyring } from "../../kernel/file-encryption.js";
 import type { Logger } from "../../foundation/logger.js";
@@ -13,6 +13,11 @@ import type { RatingOutcome } from "./esg-rating.js";
 import type { EsgSummary } from "./esg-summary.js";
 import type { Clock } from "../../ports/clock.js";
 import type { JobProtocol } from "../../foundation/job-protocol.js";
+import type { EsgAlertRepository } from "./esg-alert-repository.js";
+import type { EsgBatchRepository } from "./esg-batch-repository.js";
+import type { EsgLatestRating, EsgRatingRepository } from "./esg-rating-repository.js";
+import type { EsgResultRepository } from "./esg-result-repository.js";
+import type { EsgRunRepository } from "./esg-run-repository.js";
 
 /** One step of a run on the `esg-batches` queue: list the accounts, rate a batch, or write the files. */
 export type EsgStep =
@@ -54,7 +59,13 @@ export interface EsgRun {
 export interface EsgRunServiceOptions {
   /** The time its decisions are made by (stamps, deadlines, due dates). */
   readonly clock: Clock;
+  /** Opens the transactions that span repositories (a listed page, a group of results); it runs no query itself. */
   readonly db: Kysely<EsgTables>;
+  readonly runs: EsgRunRepository;
+  readonly batches: EsgBatchRepository;
+  readonly results: EsgResultRepository;
+  readonly ratings: EsgRatingRepository;
+  readonly raisedAlerts: EsgAlertRepository;
   readonly blobs: BlobStore;
   readonly container: string;
   readonly alerts: Alerter;
@@ -86,7 +97,7 @@ export interface StatusCount {
 export interface OutcomeRecord {
   readonly accountId: string;
   readonly outcome: RatingOutcome;
-  readonly known: Selectable<EsgTables["esg_latest_ratings"]> | undefined;
+  readonly known: EsgLatestRating | undefined;
 }
 
 export interface EsgHistoryEntry {

@@ -1,5 +1,5 @@
-import { sql, type Kysely } from "kysely";
-import type { EsgTables } from "./esg-tables.js";
+import type { EsgResultRepository } from "./esg-result-repository.js";
+import type { EsgRunRepository } from "./esg-run-repository.js";
 import { formatHundredths, PILLARS, type Pillar } from "./esg-rating.js";
 
 /** Seed 001's daily summary report, plus the biggest movers since the previous full run. */
@@ -42,88 +42,34 @@ function mean(sum: bigint, count: bigint): string | null {
   return formatHundredths(Number((2n * sum + count) / (2n * count)));
 }
 
-export async function buildEsgSummary(db: Kysely<EsgTables>, runId: string): Promise<EsgSummary> {
-  const run = await db
-    .selectFrom("esg_runs")
-    .select(["run_id", "run_date", "created_at"])
-    .where("run_id", "=", runId)
-    .executeTakeFirstOrThrow();
-  const byStatus = await db
-    .selectFrom("esg_run_accounts")
-    .select(["status", sql<number | string>`count(*)`.as("n")])
-    .where("run_id", "=", runId)
-    .groupBy("status")
-    .execute();
+export async function buildEsgSummary(
+  runs: EsgRunRepository,
+  results: EsgResultRepository,
+  runId: string,
+): Promise<EsgSummary> {
+  const run = await runs.findForSummary(runId);
+  const byStatus = await results.countsByStatus(runId);
   const count = (s: string) => Number(byStatus.find((r) => r.status === s)?.n ?? 0);
   const total = byStatus.reduce((sum, r) => sum + Number(r.n), 0);
   const successful = count("Successful");
   const partial = count("Partial");
   const failed = total - successful - partial;
 
-  const sums = await db
-    .selectFrom("esg_run_accounts")
-    .select([
-      sql<string | number | null>`sum(cast(overall as bigint))`.as("overall_sum"),
-      sql<string | number>`count(overall)`.as("overall_n"),
-      sql<string | number | null>`sum(cast(environmental as bigint))`.as("environmental_sum"),
-      sql<string | number>`count(environmental)`.as("environmental_n"),
-      sql<string | number | null>`sum(cast(social as bigint))`.as("social_sum"),
-      sql<string | number>`count(social)`.as("social_n"),
-      sql<string | number | null>`sum(cast(governance as bigint))`.as("governance_sum"),
-      sql<string | number>`count(governance)`.as("governance_n"),
-    ])
-    .where("run_id", "=", runId)
-    .where("status", "in", ["Successful", "Partial"])
-    .executeTakeFirstOrThrow();
+  const sums = await results.scoreSums(runId);
   const avg = (k: "overall" | "environmental" | "social" | "governance") =>
     mean(BigInt(sums[`${k}_sum`] ?? 0), BigInt(sums[`${k}_n`]));
 
-  const focus = await db
-    .selectFrom("esg_run_accounts")
-    .select(["primary_focus", sql<number | string>`count(*)`.as("n")])
-    .where("run_id", "=", runId)
-    .where("status", "in", ["Successful", "Partial"])
-    .groupBy("primary_focus")
-    .execute();
+  const focus = await results.focusCounts(runId);
   const distribution = Object.fromEntries(
     PILLARS.map((p) => [p, Number(focus.find((f) => f.primary_focus === p)?.n ?? 0)]),
   ) as Record<Pillar, number>;
 
-  const failedRows = await db
-    .selectFrom("esg_run_accounts")
-    .select(["account_id", "error"])
-    .where("run_id", "=", runId)
-    .where("status", "in", ["Failed", "PENDING"])
-    .orderBy("seq")
-    .limit(FAILED_LISTED + 1)
-    .execute();
+  // One more than listed, to know whether the list is truncated.
+  const failedRows = await results.firstFailed(runId, FAILED_LISTED + 1);
 
   // The previous finished full run: the day before's file, normally.
-  const previous = await db
-    .selectFrom("esg_runs")
-    .select("run_id")
-    .where("run_id", "!=", runId)
-    .where("trigger_source", "in", ["SCHEDULED", "MANUAL_FULL"])
-    .where("status", "in", ["COMPLETED", "TIMED_OUT"])
-    .where("created_at", "<", run.created_at)
-    .orderBy("created_at", "desc")
-    .limit(1)
-    .executeTakeFirst();
-  const movers = previous
-    ? await db
-        .selectFrom("esg_run_accounts as a")
-        .innerJoin("esg_run_accounts as p", (join) =>
-          join.onRef("p.account_id", "=", "a.account_id").on("p.run_id", "=", previous.run_id),
-        )
-        .select(["a.account_id", "a.account_name", "a.overall as current", "p.overall as previous"])
-        .where("a.run_id", "=", runId)
-        .where("a.overall", "is not", null)
-        .where("p.overall", "is not", null)
-        .orderBy(sql`abs(a.overall - p.overall)`, "desc")
-        .orderBy("a.account_id")
-        .limit(MOVERS)
-        .execute()
-    : [];
+  const previousRunId = await runs.previousFullRun(runId, run.created_at);
+  const movers = previousRunId ? await results.biggestMovers(runId, previousRunId, MOVERS) : [];
 
   return {
     runId,
@@ -142,7 +88,7 @@ export async function buildEsgSummary(db: Kysely<EsgTables>, runId: string): Pro
     primaryFocusDistribution: distribution,
     failedAccounts: failedRows.slice(0, FAILED_LISTED).map((r) => ({ accountId: r.account_id, error: r.error })),
     failedAccountsTruncated: failedRows.length > FAILED_LISTED,
-    previousRunId: previous?.run_id ?? null,
+    previousRunId: previousRunId ?? null,
     biggestMovers: movers
       .filter((m) => m.current !== m.previous)
       .map((m) => ({

@@ -1,5 +1,10 @@
 export type EsgRunStatus = "QUEUED" | "LISTING" | "RUNNING" | "ASSEMBLING" | "COMPLETED" | "TIMED_OUT" | "FAILED";
 
+/** Still taking accounts (ASSEMBLING is past that, not yet final). */
+export const ACTIVE: readonly EsgRunStatus[] = ["QUEUED", "LISTING", "RUNNING"];
+
+export const FINAL: readonly EsgRunStatus[] = ["COMPLETED", "TIMED_OUT", "FAILED"];
+
 export type EsgTrigger = "SCHEDULED" | "MANUAL_FULL" | "MANUAL_ACCOUNTS";
 
 /** As written in the file's Processing Status column; PENDING until the account is done. */
