@@ -8,7 +8,14 @@ export const moneyView = z.object({
 
 export const dataIssueView = z.object({
   field: z.string(),
-  code: z.enum(["INVALID_SAP_VALUE", "ID_MISMATCH", "COST_TOTAL_MISMATCH", "NO_SQL_RECORD", "CURRENCY_MISMATCH"]),
+  code: z.enum([
+    "INVALID_SAP_VALUE",
+    "ID_MISMATCH",
+    "COST_TOTAL_MISMATCH",
+    "NO_SQL_RECORD",
+    "CURRENCY_MISMATCH",
+    "BILLING_CURRENCY_MISMATCH",
+  ]),
   message: z.string(),
 });
 

@@ -98,7 +98,13 @@ export function sapDate(field: string, raw: unknown, options: { required: boolea
 /** A problem found while normalising or cross-checking a record; kept on the record. */
 export interface DataIssue {
   readonly field: string;
-  readonly code: "INVALID_SAP_VALUE" | "ID_MISMATCH" | "COST_TOTAL_MISMATCH" | "NO_SQL_RECORD" | "CURRENCY_MISMATCH";
+  readonly code:
+    | "INVALID_SAP_VALUE"
+    | "ID_MISMATCH"
+    | "COST_TOTAL_MISMATCH"
+    | "NO_SQL_RECORD"
+    | "CURRENCY_MISMATCH"
+    | "BILLING_CURRENCY_MISMATCH";
   readonly message: string;
 }
 

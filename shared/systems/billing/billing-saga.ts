@@ -2,7 +2,13 @@ import { rfcText } from "../../sap/sap-normalize.js";
 import { createHash, randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Actor, AuditLog } from "../../foundation/audit-log.js";
-import { ConflictError, DomainError, NotFoundError, ServiceUnavailableError } from "../../kernel/errors.js";
+import {
+  ConflictError,
+  DomainError,
+  NotFoundError,
+  ServiceUnavailableError,
+  ValidationError,
+} from "../../kernel/errors.js";
 import { formatDecimal, toMoney } from "../../kernel/money.js";
 import { checksumOfFacts, fromSap, type RepairAction } from "./billing-facts.js";
 import type { Logger } from "../../foundation/logger.js";
@@ -54,8 +60,8 @@ export interface Saga {
  * Declared here so billing does not depend on the gateway (which reads billing entries).
  */
 export interface ProjectLookup {
-  /** Fails with NotFoundError when the project does not exist. */
-  getProject(projectId: string): Promise<unknown>;
+  /** Fails with NotFoundError when the project does not exist; `currency` is SAP's (null when unreadable). */
+  getProject(projectId: string): Promise<{ readonly currency: string | null }>;
   /** Drops the project's cached merged view after its billing changed. */
   invalidate(projectId: string): Promise<void>;
 }
@@ -129,7 +135,8 @@ export class BillingSagaService {
     if (replay) return replay;
 
     // SAP must know the project (404 otherwise) and be up before anything is written.
-    await this.#o.projects.getProject(projectId);
+    const project = await this.#o.projects.getProject(projectId);
+    assertProjectCurrency(entries, project.currency);
     const now = this.#o.clock.now().toISOString();
     let sagaId: string;
     try {
@@ -612,4 +619,24 @@ function toSaga(row: SagaRow): Saga {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
+}
+
+/**
+ * Entries are in the project's currency: the project total, SAP's CURR fields and the
+ * reconciliation add them up, and amounts in different currencies are never added.
+ */
+function assertProjectCurrency(entries: readonly BillingEntryInput[], currency: string | null): void {
+  if (currency === null) return; // SAP's own value is unreadable; the merged project already flags it
+  const foreign = entries.flatMap((e, i) =>
+    e.currency === currency
+      ? []
+      : [
+          {
+            field: `entries.${i}.currency`,
+            message: `must be ${currency}, the project's currency (got ${e.currency})`,
+            location: "body" as const,
+          },
+        ],
+  );
+  if (foreign.length > 0) throw new ValidationError(foreign, `Billing entries must be in ${currency}`);
 }

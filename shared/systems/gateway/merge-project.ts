@@ -148,6 +148,21 @@ export function mergeProject(
     }
   }
 
+  // Entries in another currency (stored before the saga refused them) are left out of the
+  // total, so the record says so instead of showing a consistent, smaller total.
+  const foreign = new Map<string, bigint>();
+  for (const e of billing) {
+    if (currency !== null && e.currency !== currency)
+      foreign.set(e.currency, (foreign.get(e.currency) ?? 0n) + e.amountMinor);
+  }
+  for (const [other, sum] of foreign) {
+    issues.add({
+      field: "billing.recordedTotal",
+      code: "BILLING_CURRENCY_MISMATCH",
+      message: `Billing entries of ${toMoney(sum, other).amount} ${other} are not in the project currency ${currency} and are not in the total`,
+    });
+  }
+
   const sapName = issues.read(() => sapText("ES_HEADER.POST1", header.POST1)) ?? "";
   const sapStatus = issues.read(() => sapText("ES_HEADER.STATUS", header.STATUS));
   const projectType = header.PRART?.trim();

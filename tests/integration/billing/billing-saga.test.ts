@@ -10,12 +10,17 @@ let admin: string;
 
 const UPDATE = "Z_UPDATE_PROJECT_DATA";
 const REVERSE = "Z_REVERSE_BILLING";
-const entry = (amount = "1250.50", description = "Milestone invoice") => ({
+const entry = (amount = "1250.50", description = "Milestone invoice", currency = "EUR") => ({
   amount,
-  currency: "EUR",
+  currency,
   billingDate: "2026-11-20",
   description,
 });
+
+/** The project's currency, which its entries must be in. */
+async function currencyOf(projectId: string): Promise<string> {
+  return (await call("GET", `/api/v1/projects/${projectId}`, { token: admin })).body.data.currency as string;
+}
 
 /** `key: null` sends no Idempotency-Key. */
 function post(projectId: string, body: unknown, key: string | null = randomUUID()) {
@@ -135,6 +140,47 @@ describe("billing writes through the SAGA", () => {
     assert.equal(unknownProject.status, 404);
   });
 
+  it("refuses an entry in another currency than the project's, and flags one stored before", async () => {
+    const currency = await currencyOf("PRJ-000013");
+    const other = currency === "USD" ? "EUR" : "USD";
+    const refused = await post("PRJ-000013", { entries: [entry("10.00", "ok", currency), entry("5.00", "no", other)] });
+    assert.equal(refused.status, 400);
+    assert.deepEqual(refused.body.error.details.fields, [
+      {
+        field: "entries.1.currency",
+        message: `must be ${currency}, the project's currency (got ${other})`,
+        location: "body",
+      },
+    ]);
+
+    const at = new Date().toISOString();
+    await host.platform.database.db
+      .insertInto("billing_entries")
+      .values({
+        entry_id: "legacy-foreign-1",
+        project_id: "PRJ-000013",
+        saga_id: null,
+        kind: "billing",
+        pep: null,
+        amount_minor: "12345",
+        currency: other,
+        billing_date: "2026-01-15",
+        description: "stored before the saga refused it",
+        status: "ACTIVE",
+        created_at: at,
+        updated_at: at,
+      })
+      .execute();
+    await host.platform.projects.invalidate("PRJ-000013");
+    const flagged = (await call("GET", "/api/v1/projects/PRJ-000013", { token: admin })).body.data;
+    assert.equal(flagged.validation.consistent, false);
+    const issue = flagged.validation.issues.find((i: { code: string }) => i.code === "BILLING_CURRENCY_MISMATCH");
+    assert.equal(
+      issue?.message,
+      `Billing entries of 123.45 ${other} are not in the project currency ${currency} and are not in the total`,
+    );
+  });
+
   it("rolls the SQL side back when SAP refuses the posting (ROLLED_BACK)", async () => {
     const sap = host.platform.simulators.sap!;
     const before = await billingOf("PRJ-000013");
@@ -160,7 +206,7 @@ describe("billing writes through the SAGA", () => {
     const before = await billingOf("PRJ-000014");
     await failSqlActivation(true);
     try {
-      const r = await post("PRJ-000014", { entries: [entry()] });
+      const r = await post("PRJ-000014", { entries: [entry(undefined, undefined, await currencyOf("PRJ-000014"))] });
       assert.equal(r.status, 503);
       const sagaId = r.body.error.details.saga_id;
       const s = await saga(sagaId);
@@ -181,7 +227,7 @@ describe("billing writes through the SAGA", () => {
     sap.setControls({ failFunctions: [REVERSE] });
     let sagaId: string;
     try {
-      const r = await post("PRJ-000015", { entries: [entry()] });
+      const r = await post("PRJ-000015", { entries: [entry(undefined, undefined, await currencyOf("PRJ-000015"))] });
       assert.equal(r.status, 503);
       sagaId = r.body.error.details.saga_id;
       assert.equal((await saga(sagaId)).status, "COMPENSATION_FAILED");
