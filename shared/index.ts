@@ -6,6 +6,7 @@ export { SETTINGS, loadSettings, QUEUES, QUEUE_DEFINITIONS, type Settings, type 
 export { ConfigurationError, type SettingScope } from "./foundation/settings.js";
 export * from "./kernel/errors.js";
 export * from "./kernel/roles.js";
+export { describeForbiddenCharacter, findForbiddenCharacter, type ForbiddenCharacter } from "./kernel/text.js";
 export { createPlatform, type Platform, type PlatformOptions } from "./platform.js";
 export { createLogger, type Logger, type LogLevel, type LogSink } from "./foundation/logger.js";
 export { PlatformMetrics } from "./foundation/metrics.js";

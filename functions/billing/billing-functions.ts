@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { projectCode, sapCode } from "../runtime/schemas.js";
+import { projectCode, sapCode, text } from "../runtime/schemas.js";
 import { ANY_ROLE, FINANCE_WRITERS, ValidationError, isKnownCurrency, parseMoney } from "../../shared/index.js";
 import { httpFunction } from "../runtime/declarations.js";
 import { outcomeOf } from "./stored-response.js";
@@ -18,7 +18,7 @@ const entryInput = z
       .string()
       .refine((c) => /^[A-Z]{3}$/.test(c) && isKnownCurrency(c), "must be an ISO 4217 code the platform knows"),
     billingDate: z.iso.date("must be an ISO date (YYYY-MM-DD)"),
-    description: z.string().trim().min(1).max(200),
+    description: text({ max: 200 }),
     kind: z.enum(["billing", "allocation"]).default("billing"),
     pep: sapCode(24).optional(),
   })

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { projectCode } from "../runtime/schemas.js";
+import { projectCode, text } from "../runtime/schemas.js";
 import { ADMIN_ONLY, FINANCE_WRITERS, QUEUES } from "../../shared/index.js";
 import { httpFunction, queueFunction, timerFunction } from "../runtime/declarations.js";
 import { outcomeOf } from "./stored-response.js";
@@ -140,7 +140,7 @@ export const reconciliationInconsistenciesResolve = httpFunction({
   tags: ["reconciliation"],
   access: { roles: ADMIN_ONLY },
   params: inconsistencyParams,
-  body: z.strictObject({ comment: z.string().trim().min(3).max(1000) }),
+  body: z.strictObject({ comment: text({ min: 3, max: 1000, multiline: true }) }),
   response: inconsistencyView,
   errors: [404, 409],
   handler: async ({ params, body }, { platform, actor }) => ({

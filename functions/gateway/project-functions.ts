@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { projectCode, sapCode } from "../runtime/schemas.js";
+import { projectCode, sapCode, text } from "../runtime/schemas.js";
 import {
   ANY_ROLE,
   FINANCE_WRITERS,
@@ -90,7 +90,7 @@ export const projectsGet = httpFunction({
   },
 });
 
-const nullableText = (max: number) => z.string().trim().min(1).max(max).nullable().optional();
+const nullableText = (max: number) => text({ max }).nullable().optional();
 
 export const projectsUpdate = httpFunction({
   name: "projects-update",

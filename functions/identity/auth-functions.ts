@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ANY_ROLE, passwordSchema, usernameSchema } from "../../shared/index.js";
 import { httpFunction } from "../runtime/declarations.js";
 import { toUserView, userView } from "./user-schemas.js";
+import { text } from "../runtime/schemas.js";
 
 const tokenPair = z.object({
   access_token: z.string(),
@@ -9,7 +10,7 @@ const tokenPair = z.object({
   token_type: z.literal("Bearer"),
   expires_in: z.number().int(),
 });
-const refreshTokenBody = z.object({ refresh_token: z.string().min(16).max(200) });
+const refreshTokenBody = z.object({ refresh_token: text({ min: 16, max: 200, trim: false }) });
 
 export const authLogin = httpFunction({
   name: "auth-login",
@@ -18,7 +19,7 @@ export const authLogin = httpFunction({
   summary: "Exchange a username and password for an access token (15 min) and a refresh token (7 days)",
   tags: ["auth"],
   access: { public: true },
-  body: z.object({ username: z.string().trim().min(1).max(100), password: z.string().min(1).max(128) }),
+  body: z.object({ username: text({ max: 100 }), password: z.string().min(1).max(128) }),
   response: tokenPair,
   errors: [401, 429],
   handler: async ({ body }, { platform, actor }) => ({

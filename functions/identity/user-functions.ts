@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ADMIN_ONLY, passwordSchema, rolesSchema, usernameSchema } from "../../shared/index.js";
 import { httpFunction } from "../runtime/declarations.js";
-import { uuidParam } from "../runtime/schemas.js";
+import { text, uuidParam } from "../runtime/schemas.js";
 import { toUserView, userView } from "./user-schemas.js";
 import { paging } from "../runtime/pagination.js";
 
@@ -127,7 +127,10 @@ export const auditLogList = httpFunction({
   summary: "Audit records, newest first, optionally by action or user (admin)",
   tags: ["users"],
   access: { roles: ADMIN_ONLY },
-  query: paged.query.extend({ action: z.string().max(100).optional(), user_id: uuidParam.optional() }),
+  query: paged.query.extend({
+    action: text({ min: 0, max: 100, trim: false }).optional(),
+    user_id: uuidParam.optional(),
+  }),
   response: z.object({
     items: z.array(
       z.object({

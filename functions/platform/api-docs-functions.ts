@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { NotFoundError } from "../../shared/index.js";
 import { httpFunction, type FunctionDeclaration } from "../runtime/declarations.js";
+import { text } from "../runtime/schemas.js";
 import { buildOpenApiDocument } from "./openapi-document.js";
 
 const swaggerDir = join(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"), "..");
@@ -75,7 +76,7 @@ export function apiDocsFunctions(declarations: () => readonly FunctionDeclaratio
       summary: "Static files of the documentation page",
       tags: ["system"],
       access: { public: true },
-      params: z.object({ asset: z.string().max(100) }),
+      params: z.object({ asset: text({ max: 100, trim: false }) }),
       response: { raw: "text/css | application/javascript" },
       handler: async ({ params }) => {
         if (params.asset === "init.js") {

@@ -1,0 +1,127 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import type { z } from "zod";
+import { functions } from "../../../functions/catalog.js";
+import { text, textSchemas } from "../../../functions/runtime/schemas.js";
+
+/**
+ * String fields of request schemas that are not free text and need no text schema: each is
+ * either never shown or stored as given (passwords are hashed) or a closed list checked in
+ * code. Anything else that is a plain string must be `text(...)` or carry a format (regex,
+ * uuid, date).
+ */
+const NOT_FREE_TEXT = new Set([
+  "auth-login body.password",
+  "auth-register body.password",
+  "users-create body.password",
+  "users-reset-password body.password",
+  "projects-billing-post body.entries[].currency",
+]);
+
+interface Def {
+  readonly type: string;
+  readonly format?: string;
+  readonly checks?: readonly { readonly _zod: { readonly def: { readonly check: string } } }[];
+  readonly shape?: Record<string, z.ZodType>;
+  readonly innerType?: z.ZodType;
+  readonly in?: z.ZodType;
+  readonly out?: z.ZodType;
+  readonly element?: z.ZodType;
+  readonly options?: readonly z.ZodType[];
+  readonly left?: z.ZodType;
+  readonly right?: z.ZodType;
+  readonly valueType?: z.ZodType;
+}
+const defOf = (schema: z.ZodType) => (schema as unknown as { _zod: { def: Def } })._zod.def;
+
+/** Walks `schema`'s string leaves: text schemas go to `text`, plain (unformatted) strings to `plain`, by path. */
+function stringLeaves(schema: z.ZodType, path: string, found: { text: string[]; plain: string[] }): void {
+  const def = defOf(schema);
+  const walk = (child: z.ZodType | undefined, childPath = path) => child && stringLeaves(child, childPath, found);
+  switch (def.type) {
+    case "string": {
+      const formatted =
+        def.format !== undefined || (def.checks ?? []).some((c) => c._zod.def.check === "string_format");
+      if (textSchemas.has(schema)) found.text.push(path);
+      else if (!formatted) found.plain.push(path);
+      return;
+    }
+    case "object":
+      for (const [key, field] of Object.entries(def.shape ?? {})) walk(field, `${path}.${key}`);
+      return;
+    case "array":
+      return walk(def.element, `${path}[]`);
+    case "pipe":
+      return walk(def.in);
+    case "union":
+      for (const option of def.options ?? []) walk(option);
+      return;
+    case "intersection":
+      walk(def.left);
+      return walk(def.right);
+    case "record":
+      return walk(def.valueType, `${path}{}`);
+    default:
+      return walk(def.innerType); // optional, nullable, default, readonly, ...
+  }
+}
+
+describe("free text at the edge", () => {
+  it("every string field of every request body, query, path and queue message is a text schema or formatted", () => {
+    const found = { text: [] as string[], plain: [] as string[] };
+    for (const declaration of functions) {
+      const inputs: [string, z.ZodType | undefined][] =
+        declaration.kind === "http"
+          ? [
+              ["path", declaration.params],
+              ["query", declaration.query],
+              ["body", declaration.body],
+            ]
+          : declaration.kind === "serviceBusQueue"
+            ? [["message", declaration.message]]
+            : [];
+      for (const [location, schema] of inputs)
+        if (schema) stringLeaves(schema, `${declaration.name} ${location}`, found);
+    }
+    assert.deepEqual(
+      found.plain.filter((leaf) => !NOT_FREE_TEXT.has(leaf)),
+      [],
+      "plain string fields: use text(...) from functions/runtime/schemas.ts",
+    );
+    assert.deepEqual(found.text.sort(), [
+      "api-docs-asset path.asset",
+      "audit-log-list query.action",
+      "auth-login body.username",
+      "auth-logout body.refresh_token",
+      "auth-refresh body.refresh_token",
+      "projects-billing-post body.entries[].description",
+      "projects-update body.customField1",
+      "projects-update body.customField2",
+      "projects-update body.name",
+      "reconciliation-inconsistencies-resolve body.comment",
+    ]);
+  });
+
+  it("text() refuses control characters, non-characters and lone surrogates, naming the character", () => {
+    const name = text({ max: 50 });
+    const message = (value: string) => name.safeParse(value).error?.issues.map((i) => i.message);
+    assert.deepEqual(message("a\ufffeb"), ["must not contain non-character U+FFFE (at character 2)"]);
+    assert.deepEqual(message("😀\u{10ffff}"), ["must not contain non-character U+10FFFF (at character 2)"]);
+    assert.deepEqual(message("ab\u0001"), ["must not contain control character U+0001 (at character 3)"]);
+    assert.deepEqual(message("x\udc00"), ["must not contain a lone surrogate U+DC00 (at character 2)"]);
+    assert.deepEqual(message("one\ntwo"), ["must not contain control character U+000A (at character 4)"]);
+    assert.equal(name.parse("  Café 日本 😀  "), "Café 日本 😀");
+    assert.equal(name.safeParse("   ").success, false, "blank");
+  });
+
+  it("text({ multiline: true }) accepts tab, CR and LF inside, nothing else", () => {
+    const comment = text({ max: 100, multiline: true });
+    assert.equal(comment.parse("one\r\n\ttwo"), "one\r\n\ttwo");
+    assert.equal(comment.safeParse("one\u000btwo").success, false);
+    assert.equal(comment.safeParse("one\u2028two").success, true, "U+2028 is a character, not a control");
+  });
+
+  it("text({ trim: false }) keeps the value as sent", () => {
+    assert.equal(text({ max: 10, trim: false }).parse(" a "), " a ");
+  });
+});
