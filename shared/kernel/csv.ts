@@ -1,3 +1,5 @@
+import { stripXmlForbidden } from "./text.js";
+
 /** True when a spreadsheet would read the text as a formula (starts with = + - @, tab or CR). */
 export function isFormulaLike(text: string): boolean {
   if (text.length === 0) return false;
@@ -7,12 +9,15 @@ export function isFormulaLike(text: string): boolean {
 }
 
 /**
- * One RFC 4180 field. Text a spreadsheet would run as a formula gets a leading apostrophe
- * (OWASP's CSV-injection advice); numbers and booleans are written as they are.
+ * One RFC 4180 field. Text first loses the characters XML 1.0 forbids (stripXmlForbidden, the
+ * set the xlsx and PDF writers strip too: a stored NUL, control character or U+FFFE never
+ * reaches a file); then text a spreadsheet would run as a formula gets a leading apostrophe
+ * (OWASP's CSV-injection advice), checked after stripping so "\u0001=1+1" is caught too.
+ * Numbers and booleans are written as they are.
  */
 export function csvField(value: string | number | boolean | null): string {
   if (value === null) return "";
-  let text = String(value);
+  let text = typeof value === "string" ? stripXmlForbidden(value) : String(value);
   if (typeof value === "string" && isFormulaLike(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }

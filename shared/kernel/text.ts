@@ -1,4 +1,5 @@
-// The character rules for text: what the edge refuses from callers.
+// The character rules for text: what the edge refuses from callers, and what every file writer
+// strips whatever the source (SAP, old rows), so a stored value can never corrupt a file.
 
 /** Why a character is refused in caller text. */
 export type ForbiddenCharacterKind = "control character" | "non-character" | "lone surrogate";
@@ -61,4 +62,20 @@ export function findForbiddenCharacter(
 export function describeForbiddenCharacter(found: ForbiddenCharacter): string {
   const article = found.kind === "lone surrogate" ? "a " : "";
   return `must not contain ${article}${found.kind} ${codePointLabel(found.codePoint)} (at character ${found.position})`;
+}
+
+// XML 1.0's Char production: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF].
+// With the u flag a lone surrogate is one code point outside every range, so it matches too.
+const XML_FORBIDDEN = /[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/u;
+const XML_FORBIDDEN_ALL = new RegExp(XML_FORBIDDEN.source, "gu");
+
+/**
+ * `text` without the characters XML 1.0 forbids: C0 controls but tab, LF and CR, lone
+ * surrogates, U+FFFE and U+FFFF. One such character makes an .xlsx sheet invalid XML (Excel
+ * reports corruption, LibreOffice drops every row after it); PDF and CSV writers strip the
+ * same set, so every file shows a stored value the same way. Every file writer passes its
+ * text through here, whatever the source.
+ */
+export function stripXmlForbidden(text: string): string {
+  return XML_FORBIDDEN.test(text) ? text.replace(XML_FORBIDDEN_ALL, "") : text;
 }

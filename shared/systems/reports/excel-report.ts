@@ -55,8 +55,18 @@
 // itself is written unchanged, so the visible text stays exactly what the data says. We do not
 // prefix a single quote (OWASP's advice for CSV), because in an .xlsx the quote would show as
 // part of the value.
+//
+// Characters XML 1.0 forbids
+// --------------------------
+// exceljs writes a string cell's text into the sheet XML as it is (it escapes & < > " only), so
+// one C0 control character, lone surrogate, U+FFFE or U+FFFF makes the sheet invalid XML:
+// Excel reports the file corrupt, LibreOffice drops every row after the cell. The edge refuses
+// them in what callers send, but a value from SAP or an old row may still hold one, so every
+// text this writer puts into the file (cells, headers, labels, the title) goes through the
+// kernel's stripXmlForbidden first, and the formula check looks at the stripped text.
 
 import { isFormulaLike } from "../../kernel/csv.js";
+import { stripXmlForbidden } from "../../kernel/text.js";
 import type { Writable } from "node:stream";
 import ExcelJS from "exceljs";
 
@@ -286,9 +296,16 @@ function toDateSerial(value: string): number | undefined {
 function checkSheetNames(names: readonly string[]): void {
   const seen = new Set<string>();
   for (const name of names) {
-    if (name.length === 0 || name.length > 31 || /[\\/?*[\]:]/.test(name) || name.startsWith("'") || name.endsWith("'"))
+    if (
+      name.length === 0 ||
+      name.length > 31 ||
+      /[\\/?*[\]:]/.test(name) ||
+      name.startsWith("'") ||
+      name.endsWith("'") ||
+      stripXmlForbidden(name) !== name
+    )
       throw new Error(
-        `excel-report: invalid sheet name ${JSON.stringify(name)} (1-31 characters, none of \\ / ? * [ ] :, no leading or trailing ')`,
+        `excel-report: invalid sheet name ${JSON.stringify(name)} (1-31 characters, none of \\ / ? * [ ] : nor a character XML forbids, no leading or trailing ')`,
       );
     if (name.toLowerCase() === "history")
       throw new Error(`excel-report: Excel reserves the sheet name ${JSON.stringify(name)}`);
@@ -351,13 +368,15 @@ export async function writeExcelReport(
   workbook.zip.on("error", onError);
   workbook.creator = "finance-integration-platform";
   workbook.lastModifiedBy = "finance-integration-platform";
-  workbook.title = report.title;
+  workbook.title = stripXmlForbidden(report.title);
   const styles = new Styles(workbook.styles);
   let rowsWritten = 0;
 
+  /** Every text of the file goes through here: stripped of what XML forbids, then checked for formulas. */
   const textCell = (cell: SheetCell, text: string, style: Style) => {
-    cell.value = text;
-    cell.style = isFormulaLike(text) ? styles.quoted(style) : style;
+    const clean = stripXmlForbidden(text);
+    cell.value = clean;
+    cell.style = isFormulaLike(clean) ? styles.quoted(style) : style;
   };
 
   /** Writes `value` as a cell of `kind`; false when it is not a value of that kind. */

@@ -6,6 +6,7 @@
 import { pipeline } from "node:stream/promises";
 import type pdfmakeInstance from "pdfmake";
 import type { Content, TableCell } from "pdfmake";
+import { stripXmlForbidden } from "../../kernel/text.js";
 
 export interface PdfTable {
   readonly title: string;
@@ -92,8 +93,10 @@ function documentDefinition(report: PdfReport, maxRows: number): DocDefinition {
     pageOrientation: "portrait",
     pageMargins: [40, 40, 40, 50], // the bottom margin is the footer's room
     info: {
-      title: report.title, // metadata strings are written as UTF-16, so no WinAnsi folding
-      author: report.requestedBy,
+      // Metadata strings are written as UTF-16, so no WinAnsi folding; what XML forbids still
+      // goes, as in every text of every file the platform writes.
+      title: stripXmlForbidden(report.title),
+      author: stripXmlForbidden(report.requestedBy),
       creator: CREATOR,
       ...(Number.isNaN(created.getTime()) ? {} : { creationDate: created }),
     },
@@ -266,17 +269,20 @@ function isWinAnsi(ch: string): boolean {
 }
 
 /**
- * Turns a data value into text the standard fonts can show. pdfmake treats a string as text,
- * never markup, so only the encoding needs care: pdfkit writes a standard-font glyph as its
- * char code in hex, and a code outside WinAnsi (or a control character) would come out as the
- * wrong number of hex digits and garble the rest of the line. Such characters are folded to a
- * close Latin-1 form where Unicode gives one, else shown as "?".
+ * Turns a data value into text the standard fonts can show. First the characters XML 1.0
+ * forbids (C0 controls but tab/LF/CR, lone surrogates, U+FFFE, U+FFFF) are removed, as every
+ * file writer does (the kernel's stripXmlForbidden), so a stored value reads the same in the
+ * PDF as in the Excel and CSV files. pdfmake treats a string as text, never markup, so the rest
+ * is encoding: pdfkit writes a standard-font glyph as its char code in hex, and a code outside
+ * WinAnsi (or a control character) would come out as the wrong number of hex digits and garble
+ * the rest of the line. Such characters are folded to a close Latin-1 form where Unicode gives
+ * one, else shown as "?".
  */
 export function pdfText(value: string | null | undefined): string {
   if (value === null || value === undefined) return "";
   let out = "";
   // NFC first, so decomposed input ("e" + combining acute) becomes the Latin-1 "é" it can be.
-  for (const ch of value.normalize("NFC").replace(/\r\n?/g, "\n")) {
+  for (const ch of stripXmlForbidden(value).normalize("NFC").replace(/\r\n?/g, "\n")) {
     if (ch === "\n" || ch === "\t" || isWinAnsi(ch)) {
       out += ch; // pdfmake breaks the line at \n and expands \t to spaces
       continue;

@@ -3,7 +3,13 @@ import { randomBytes } from "node:crypto";
 import { Readable } from "node:stream";
 import { buffer } from "node:stream/consumers";
 import { describe, it } from "node:test";
-import { esgFileHeader, esgFileNames, esgFileRecord, type EsgFileRow } from "../../../shared/systems/esg/esg-files.js";
+import {
+  esgErrorRecord,
+  esgFileHeader,
+  esgFileNames,
+  esgFileRecord,
+  type EsgFileRow,
+} from "../../../shared/systems/esg/esg-files.js";
 import { formatHundredths, interpretRating, toHundredths } from "../../../shared/systems/esg/esg-rating.js";
 import { decryptingStream, encryptingStream, fileKeyFrom } from "../../../shared/kernel/file-encryption.js";
 
@@ -63,6 +69,17 @@ describe("the ESG file format", () => {
         trigger,
       );
     }
+  });
+
+  it("strips what XML forbids from a stored account name or error (U+FFFE, U+0001, a lone surrogate)", () => {
+    assert.equal(
+      esgFileRecord(row({ account_id: "ACC-2", account_name: "North\ufffewind\u0001 Capital\ud800" })),
+      "ACC-2,Northwind Capital,72.46,50.00,60.10,99.99,Governance,99.99,2026-11-23,Successful\r\n",
+    );
+    assert.equal(
+      esgErrorRecord("ACC-3", "partner said \u0000\uffffno", "2026-11-23T05:00:00Z"),
+      "ACC-3,partner said no,2026-11-23T05:00:00Z\r\n",
+    );
   });
 
   it("rounds scores half-up on their decimal text, never through binary floats", () => {

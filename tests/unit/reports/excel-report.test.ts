@@ -407,7 +407,76 @@ describe("excel report: streaming and failures", () => {
       ),
       /invalid sheet name/,
     );
+    await assert.rejects(
+      writeExcelReport(
+        sampleReport({ chartData: { name: "Chart\u0001data", columns: detailColumns, rows: [] } }),
+        output.stream,
+      ),
+      /invalid sheet name/,
+    );
     assert.equal(output.buffer().length, 0);
     assert.equal(output.stream.destroyed, false);
+  });
+});
+
+describe("excel report: characters XML 1.0 forbids, from stored data", async () => {
+  // What a project name from SAP or an old row may hold; the edge refuses them, the writer strips them.
+  const BAD = ["\ufffe", "\uffff", "\u0001", "\u0000", "\u001f", "\ud800"];
+  /** Any character XML 1.0 forbids (a lone surrogate leaves the UTF-8 encoder as U+FFFD). */
+  const FORBIDDEN = /[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/u;
+  const rows: ReportRow[] = Array.from({ length: 60 }, (_, i) => ({
+    projectId: `PRJ-${String(i + 1).padStart(3, "0")}`,
+    amount: "1.00",
+    billingDate: "2026-01-31",
+    quantity: "1",
+    description: i < BAD.length ? `Name${BAD[i]!}here` : i === 10 ? "\u0001=1+1" : `Row ${i + 1}`,
+    share: "1",
+    hours: "1",
+  }));
+  const output = collector();
+  await writeExcelReport(
+    sampleReport({
+      title: "Billing\ufffe report\u0001",
+      subtitle: ["Asked by ali\u0000ce"],
+      summary: [{ label: "Projects\uffff", value: "Acme\u0002", kind: "text" }],
+      details: {
+        name: "Details",
+        columns: detailColumns.map((c) => (c.key === "description" ? { ...c, header: "Descr\ufffeiption" } : c)),
+        rows: slowly(rows),
+      },
+    }),
+    output.stream,
+  );
+  const file = output.buffer();
+  const workbook = await load(file);
+  const details = workbook.getWorksheet("Details")!;
+
+  it("writes sheet XML with none of them, so Excel and LibreOffice read every row", () => {
+    for (const entry of ["xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml", "docProps/core.xml"])
+      assert.doesNotMatch(zipEntry(file, entry), FORBIDDEN, entry);
+  });
+
+  it("reads back every row, with the bad characters gone and the rest of the text kept", () => {
+    assert.equal(details.actualRowCount, rows.length + 1);
+    assert.deepEqual(
+      Array.from({ length: BAD.length }, (_, i) => details.getCell(`E${i + 2}`).value),
+      BAD.map(() => "Namehere"),
+    );
+    assert.equal(details.getCell(`A${rows.length + 1}`).value, `PRJ-0${rows.length}`);
+    assert.equal(details.getCell(`E${rows.length + 1}`).value, `Row ${rows.length}`);
+    assert.equal(details.getCell("E1").value, "Description");
+    const summary = workbook.getWorksheet("Summary")!;
+    assert.equal(summary.getCell("A1").value, "Billing report");
+    assert.equal(summary.getCell("A2").value, "Asked by alice");
+    assert.equal(summary.getCell("A4").value, "Projects");
+    assert.equal(summary.getCell("B4").value, "Acme");
+    assert.equal(workbook.title, "Billing report");
+  });
+
+  it("neutralises a formula that stripping uncovers", () => {
+    const cell = details.getCell("E12");
+    assert.equal(cell.value, "=1+1");
+    assert.equal(cell.type, ExcelJS.ValueType.String);
+    assert.equal(cell.numFmt, "@");
   });
 });

@@ -186,12 +186,55 @@ describe("PDF report", () => {
   });
 });
 
+describe("PDF report: characters XML 1.0 forbids, from stored data", () => {
+  it("renders without throwing and leaves them out of the text and the metadata", async () => {
+    const bad: PdfReport = {
+      title: "Billing\ufffe report\u0001",
+      requestedBy: "ali\u0000ce\ud800",
+      generatedAt: "2024-05-01T12:00:00.000Z",
+      dateRange: null,
+      summary: [{ label: "Projects\uffff", value: "Acme\u0002 Corp" }],
+      tables: [
+        {
+          title: "Details",
+          columns: [
+            { key: "id", header: "Project" },
+            { key: "name", header: "Na\ufffeme" },
+          ],
+          rows: [
+            { id: "PRJ-1", name: "North\ufffewind\u0001 Capital" },
+            { id: "PRJ-2", name: "Row after\uffff it" },
+          ],
+        },
+      ],
+    };
+    const { buf, pages } = await render(bad);
+    const parsed = await parse(buf);
+    assert.equal(parsed.numPages, pages);
+    const all = parsed.pages.map((page) => page.text).join("\n");
+    for (const expected of [
+      "Billing report",
+      "Requested by: alice",
+      "Projects",
+      "Acme Corp",
+      "Name",
+      "Northwind Capital",
+    ])
+      assert.ok(all.includes(expected), `${expected} in ${JSON.stringify(all)}`);
+    assert.match(all, /PRJ-2 Row after it/);
+    assert.doesNotMatch(all, /\?/, "stripped, not replaced by ?");
+    assert.equal(parsed.info.Title, "Billing report");
+    assert.equal(parsed.info.Author, "alice");
+  });
+});
+
 describe("pdfText", () => {
   it("keeps WinAnsi text and folds or replaces the rest", () => {
     assert.equal(pdfText(null), "");
     assert.equal(pdfText("€ 1–2 “q” café"), "€ 1–2 “q” café");
     assert.equal(pdfText("Łódź Kraków ő \u2212 5"), "Lódz Kraków o - 5");
-    assert.equal(pdfText("a\u0001b 😀 \u0085"), "a?b ? ?");
+    assert.equal(pdfText("a\u0001b 😀 \u0085"), "ab ? ?"); // U+0001 is one XML forbids: stripped
+    assert.equal(pdfText("Acme\ufffe Corp\uffff\u0000 \ud800x"), "Acme Corp x");
     assert.equal(pdfText("one\r\ntwo\rthree"), "one\ntwo\nthree");
   });
 
