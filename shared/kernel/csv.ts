@@ -1,11 +1,26 @@
 import { stripXmlForbidden } from "./text.js";
 
-/** True when a spreadsheet would read the text as a formula (starts with = + - @, tab or CR). */
+/** The first characters that make a spreadsheet read a cell as a formula. */
+const FORMULA_STARTS: ReadonlySet<number> = new Set([
+  0x3d, // =
+  0x2b, // +
+  0x2d, // -
+  0x40, // @
+  0x09, // tab
+  0x0d, // CR
+  // Full-width forms: Excel with an East Asian input method takes ＝1+1 as the formula =1+1.
+  0xff1d, // ＝
+  0xff0b, // ＋
+  0xff0d, // －
+  0xff20, // ＠
+]);
+
+/**
+ * True when a spreadsheet would read the text as a formula: it starts with = + - @, tab or
+ * CR, or with the full-width ＝ ＋ － ＠ (U+FF1D, U+FF0B, U+FF0D, U+FF20).
+ */
 export function isFormulaLike(text: string): boolean {
-  if (text.length === 0) return false;
-  const first = text.charCodeAt(0);
-  // = + - @ \t \r
-  return first === 0x3d || first === 0x2b || first === 0x2d || first === 0x40 || first === 0x09 || first === 0x0d;
+  return text.length > 0 && FORMULA_STARTS.has(text.charCodeAt(0));
 }
 
 /**

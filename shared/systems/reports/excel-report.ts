@@ -48,10 +48,11 @@
 // or saves the sheet as CSV turns the text into a live formula. Excel's own protection is the
 // `quotePrefix="1"` attribute on the cell's `xf` style (that is what typing '=1+1 produces),
 // and exceljs does not serialise it: "quotePrefix" appears nowhere in its lib/. So a text cell
-// that `isFormulaLike` gets (a) the Text number format "@" (public API; Excel and LibreOffice
-// keep typed input in Text cells as text), and (b) `quotePrefix="1"` patched into that style's
-// rendered `<xf>` in exceljs's style registry (internal 2: `workbook.styles.model.styles`, the
-// list of `<xf>` strings styles.xml is rendered from when the workbook is committed). The value
+// that `isFormulaLike` (it starts with = + - @, tab or CR, or the full-width ＝ ＋ － ＠) gets
+// (a) the Text number format "@" (public API; Excel and LibreOffice keep typed input in Text
+// cells as text), and (b) `quotePrefix="1"` patched into that style's rendered `<xf>` in
+// exceljs's style registry (internal 2: `workbook.styles.model.styles`, the list of `<xf>`
+// strings styles.xml is rendered from when the workbook is committed). The value
 // itself is written unchanged, so the visible text stays exactly what the data says. We do not
 // prefix a single quote (OWASP's advice for CSV), because in an .xlsx the quote would show as
 // part of the value.

