@@ -60,6 +60,36 @@ function contract(name: string, open: () => Promise<Adapters | { skip: string }>
       );
     });
 
+    it("reserves atomically: concurrent reserves never take more than the limit, and a refusal says when the window ends", async (t) => {
+      if (subject.skipped(t)) return;
+      const { cache } = subject.get();
+      const results = await Promise.all(Array.from({ length: 40 }, () => cache.reserve("attempts:a", 5, 900)));
+      assert.equal(results.filter((r) => r.taken).length, 5);
+      for (const r of results.filter((x) => !x.taken))
+        assert.ok(r.retryAfterSeconds >= 1 && r.retryAfterSeconds <= 900, String(r.retryAfterSeconds));
+      for (const r of results.filter((x) => x.taken)) assert.equal(r.retryAfterSeconds, 0);
+      assert.equal((await cache.reserve("attempts:b", 5, 900)).taken, true, "counters are per key");
+    });
+
+    it("releases one unit at a time, never below zero, and never outlives the window", async (t) => {
+      if (subject.skipped(t)) return;
+      const { cache } = subject.get();
+      for (let i = 0; i < 3; i++) assert.equal((await cache.reserve("attempts:c", 3, 900)).taken, true);
+      assert.equal((await cache.reserve("attempts:c", 3, 900)).taken, false);
+      await cache.release("attempts:c");
+      assert.equal((await cache.reserve("attempts:c", 3, 900)).taken, true, "one given back, one taken");
+      assert.equal((await cache.reserve("attempts:c", 3, 900)).taken, false);
+      for (let i = 0; i < 10; i++) await cache.release("attempts:c");
+      for (let i = 0; i < 3; i++) assert.equal((await cache.reserve("attempts:c", 3, 900)).taken, true, "not below 0");
+      assert.equal((await cache.reserve("attempts:c", 3, 900)).taken, false);
+      // A release after the window ended recreates nothing (no count below zero, no counter without a TTL).
+      assert.equal((await cache.reserve("attempts:d", 3, 1)).taken, true);
+      await new Promise((r) => setTimeout(r, 1100));
+      await cache.release("attempts:d");
+      for (let i = 0; i < 3; i++) assert.equal((await cache.reserve("attempts:d", 3, 60)).taken, true, "a new window");
+      assert.equal((await cache.reserve("attempts:d", 3, 60)).taken, false);
+    });
+
     it("allows the burst, refuses the next with Retry-After, and refills over time", async (t) => {
       if (subject.skipped(t)) return;
       const policy = { perMinute: 600, burst: 5 }; // one token per 100 ms

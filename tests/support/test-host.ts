@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer as createHttpServer, request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -73,8 +74,12 @@ export interface ApiResponse<T = any> {
   body: T;
 }
 
-/** A small HTTP client over fetch that parses JSON when the response is JSON. */
-export function apiClient(baseUrl: string) {
+/**
+ * A small HTTP client over fetch that parses JSON when the response is JSON. With
+ * `localAddress` (a loopback alias such as 127.0.0.2) its requests come from that address,
+ * which the local host appends to X-Forwarded-For: one test can be several clients.
+ */
+export function apiClient(baseUrl: string, client: { localAddress?: string } = {}) {
   return async function call<T = any>(
     method: string,
     path: string,
@@ -86,11 +91,67 @@ export function apiClient(baseUrl: string) {
     if (options.rawBody !== undefined) body = options.rawBody;
     else if (options.body !== undefined) body = JSON.stringify(options.body);
     if (body !== undefined) headers["content-type"] ??= "application/json";
+    if (client.localAddress) return requestFrom<T>(client.localAddress, baseUrl + path, method, headers, body);
     const response = await fetch(baseUrl + path, { method, headers, ...(body !== undefined ? { body } : {}) });
     const text = await response.text();
     const parsed = (response.headers.get("content-type") ?? "").includes("json") && text ? JSON.parse(text) : text;
     return { status: response.status, headers: response.headers, body: parsed as T };
   };
+}
+
+/** fetch cannot choose its source address; node:http can. */
+function requestFrom<T>(
+  localAddress: string,
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body: string | undefined,
+): Promise<ApiResponse<T>> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method, headers, localAddress }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("error", reject);
+      res.on("end", () => {
+        const text = Buffer.concat(chunks).toString("utf8");
+        const json = (res.headers["content-type"] ?? "").includes("json") && text;
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: toHeaders(res.headers),
+          body: (json ? JSON.parse(text) : text) as T,
+        });
+      });
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+function toHeaders(raw: IncomingHttpHeaders): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(raw)) {
+    for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, v);
+  }
+  return headers;
+}
+
+/**
+ * Whether requests can come from loopback aliases (127.0.0.2 and up): Linux routes all of
+ * 127.0.0.0/8 to lo, macOS only 127.0.0.1 unless aliases were added. A reason to skip when not.
+ */
+export async function loopbackAliasesSkip(): Promise<string | undefined> {
+  const server = createHttpServer((req, res) => res.end(req.socket.remoteAddress));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    const { port } = server.address() as { port: number };
+    const seen = await requestFrom<string>("127.0.0.2", `http://127.0.0.1:${port}/`, "GET", {}, undefined);
+    return seen.body === "127.0.0.2" ? undefined : `requests from 127.0.0.2 arrived from ${seen.body}`;
+  } catch (error) {
+    return `this machine cannot send from loopback aliases such as 127.0.0.2 (${(error as Error).message}); SKIPPED`;
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
 }
 
 /** The admin the local host seeds (its documented local defaults). */

@@ -1,4 +1,4 @@
-import type { Cache } from "../../ports/cache.js";
+import type { Cache, Reservation } from "../../ports/cache.js";
 import type { RateLimitDecision, RateLimitPolicy, RateLimiter } from "../../ports/rate-limiter.js";
 
 /** In-process cache for a single laptop process or tests; refused in Azure. */
@@ -47,6 +47,25 @@ export class InProcessCache implements Cache {
     const next = (live ? Number(live.value) : 0) + 1;
     this.#entries.set(key, { value: String(next), expiresAt: live?.expiresAt ?? now + ttlSeconds * 1000 });
     return next;
+  }
+  /** Read, decide and write with no await in between: one event-loop turn is the critical section. */
+  async reserve(key: string, limit: number, ttlSeconds: number): Promise<Reservation> {
+    const now = this.#now();
+    const entry = this.#entries.get(key);
+    const live = entry && entry.expiresAt > now ? entry : undefined;
+    const count = live ? Number(live.value) : 0;
+    if (count >= limit) {
+      return { taken: false, retryAfterSeconds: Math.max(1, Math.ceil(((live?.expiresAt ?? now) - now) / 1000)) };
+    }
+    this.#entries.set(key, { value: String(count + 1), expiresAt: live?.expiresAt ?? now + ttlSeconds * 1000 });
+    return { taken: true, retryAfterSeconds: 0 };
+  }
+  async release(key: string) {
+    const entry = this.#entries.get(key);
+    if (!entry || entry.expiresAt <= this.#now()) return;
+    const count = Number(entry.value) - 1;
+    if (count <= 0) this.#entries.delete(key);
+    else this.#entries.set(key, { value: String(count), expiresAt: entry.expiresAt });
   }
   async ping() {}
   async close() {

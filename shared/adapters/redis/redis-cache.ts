@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import type { Cache } from "../../ports/cache.js";
+import type { Cache, Reservation } from "../../ports/cache.js";
 import { toDecision } from "../embedded/memory-cache.js";
 import type { RateLimitDecision, RateLimitPolicy, RateLimiter } from "../../ports/rate-limiter.js";
 
@@ -18,12 +18,49 @@ export async function connectRedis(url: string, password: string | undefined): P
   return client;
 }
 
+/**
+ * Check and count in one script (one key, so it runs on any cluster policy): below the
+ * limit, INCR (the TTL set by the first); at it, nothing but the milliseconds left. A
+ * counter found without a TTL gets one, so no lock can outlive its window.
+ */
+const RESERVE_LUA = `
+local count = tonumber(redis.call('GET', KEYS[1]) or '0')
+if count >= tonumber(ARGV[1]) then
+  local left = redis.call('PTTL', KEYS[1])
+  if left < 0 then
+    redis.call('PEXPIRE', KEYS[1], ARGV[2])
+    left = tonumber(ARGV[2])
+  end
+  return { 0, left }
+end
+redis.call('INCR', KEYS[1])
+if redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return { 1, 0 }
+`;
+
+/** One unit back, the TTL kept (DECR keeps it); at zero the counter goes, so an expired one is never recreated. */
+const RELEASE_LUA = `
+local count = tonumber(redis.call('GET', KEYS[1]) or '0')
+if count <= 1 then
+  redis.call('DEL', KEYS[1])
+  return 0
+end
+return redis.call('DECR', KEYS[1])
+`;
+
+interface CounterCommands {
+  reserveUnit(key: string, limit: number, ttlMs: number): Promise<[number, number]>;
+  releaseUnit(key: string): Promise<number>;
+}
+
 export class RedisCache implements Cache {
   readonly #redis: Redis;
   readonly #prefix: string;
   constructor(redis: Redis, prefix = "fip:cache:") {
     this.#redis = redis;
     this.#prefix = prefix;
+    redis.defineCommand("reserveUnit", { numberOfKeys: 1, lua: RESERVE_LUA });
+    redis.defineCommand("releaseUnit", { numberOfKeys: 1, lua: RELEASE_LUA });
   }
   async get(key: string) {
     return (await this.#redis.get(this.#prefix + key)) ?? undefined;
@@ -61,6 +98,17 @@ export class RedisCache implements Cache {
       .expire(this.#prefix + key, Math.max(1, Math.ceil(ttlSeconds)), "NX")
       .exec()) as [[unknown, number]];
     return count;
+  }
+  async reserve(key: string, limit: number, ttlSeconds: number): Promise<Reservation> {
+    const redis = this.#redis as unknown as CounterCommands;
+    const ttlMs = Math.max(1000, Math.ceil(ttlSeconds * 1000));
+    const [taken, leftMs] = await redis.reserveUnit(this.#prefix + key, limit, ttlMs);
+    return taken === 1
+      ? { taken: true, retryAfterSeconds: 0 }
+      : { taken: false, retryAfterSeconds: Math.max(1, Math.ceil(leftMs / 1000)) };
+  }
+  async release(key: string) {
+    await (this.#redis as unknown as CounterCommands).releaseUnit(this.#prefix + key);
   }
   async ping() {
     await this.#redis.ping();

@@ -52,12 +52,20 @@ export class IdentityService {
 
   async login(username: string, password: string, actor: Actor): Promise<TokenPair> {
     const { throttle, users, audit } = this.#d;
-    await throttle.assertAllowed(username, actor.ipAddress);
-    const found = await users.findCredentials(username);
-    // Always run the hash, so an unknown user costs as much time as a wrong password.
-    const passwordOk = await verifyPassword(password, found?.passwordHash ?? DUMMY_PASSWORD_HASH);
+    // Reserved before the password is checked: the attempt counts as a failure unless it succeeds.
+    const attempt = await throttle.begin(username, actor.ipAddress);
+    let found: Awaited<ReturnType<UserRepository["findCredentials"]>>;
+    let passwordOk: boolean;
+    try {
+      found = await users.findCredentials(username);
+      // Always run the hash, so an unknown user costs as much time as a wrong password.
+      passwordOk = await verifyPassword(password, found?.passwordHash ?? DUMMY_PASSWORD_HASH);
+    } catch (error) {
+      // No verdict (SQL failed): an outage must not lock users out once it is over.
+      await attempt.abandoned().catch(() => undefined);
+      throw error;
+    }
     if (!found || !passwordOk || found.user.status !== "active") {
-      await throttle.recordFailure(username, actor.ipAddress);
       const reason = !found ? "unknown_user" : !passwordOk ? "bad_password" : "disabled";
       await audit.record(
         { ...actor, ...(found ? { userId: found.user.id } : {}) },
@@ -71,7 +79,7 @@ export class IdentityService {
       this.#d.metrics.loginFailures.inc({ reason });
       throw new UnauthorizedError(INVALID_CREDENTIALS);
     }
-    await throttle.recordSuccess(username);
+    await attempt.succeeded();
     const user = await users.update(found.user.id, { lastLoginAt: this.#d.clock.now().toISOString() });
     await audit.record(
       { ...actor, userId: user.id },

@@ -31,18 +31,19 @@ export const IDENTITY_SETTINGS = {
   },
   LOGIN_MAX_FAILURES: {
     scope: "platform",
-    description: "Failed logins allowed per username or client address before a lockout.",
+    description:
+      "Failed logins allowed per username from one client address before that address is locked out of that username; a client address is locked out of every username at 4 times this, and a username for every address at 4 times this (docs/systems/identity.md).",
     schema: int(1, 1000).default(5),
   },
   LOGIN_LOCKOUT_SECONDS: {
     scope: "platform",
-    description: "How long a username or client address stays locked out after too many failures.",
+    description: "How long failed logins are counted: a lockout ends this long after the first failure it counted.",
     schema: int(1, 86_400).default(900),
   },
   SESSION_PURGE_SCHEDULE: {
     scope: "platform",
     description:
-      "NCRONTAB schedule (UTC) of the timer that deletes expired refresh tokens and stale login-throttle rows.",
+      "NCRONTAB schedule (UTC) of the timer that deletes refresh tokens expired for over a day (login-throttle counters expire by themselves in the cache).",
     schema: z.string().min(1).default("0 30 3 * * *"),
   },
   LOCAL_ADMIN_USERNAME: {
