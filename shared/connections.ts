@@ -64,7 +64,9 @@ export async function connect(settings: Settings, options: ConnectOptions): Prom
   let rateLimiter: RateLimiter;
   let broadcast: Broadcast;
   if (settings.REDIS_URL) {
-    const redis = await connectRedis(settings.REDIS_URL, await secrets.findSecret("redis-password"));
+    const redis = await connectRedis(settings.REDIS_URL, await secrets.findSecret("redis-password"), {
+      commandTimeoutMs: settings.REDIS_COMMAND_TIMEOUT_MS,
+    });
     cache = new RedisCache(redis);
     rateLimiter = new RedisRateLimiter(redis);
     broadcast = new RedisBroadcast(redis);

@@ -18,6 +18,9 @@ runChild<BareServerInfo>(async ([redisUrl, key, headersJson]) => {
     maxRetriesPerRequest: 2,
     enableOfflineQueue: false,
     connectTimeout: 5000,
+    commandTimeout: 2000,
+    socketTimeout: 2000,
+    autoResendUnfulfilledCommands: false,
   });
   await redis.connect();
   const staticHeaders = JSON.parse(headersJson ?? "{}") as Record<string, string>;

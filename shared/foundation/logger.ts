@@ -60,7 +60,11 @@ class JsonLogger implements Logger {
 }
 
 function errorReplacer(_key: string, value: unknown): unknown {
-  if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack };
+  if (value instanceof Error) {
+    // The cause too: a 503 for a dependency keeps the driver's own error there.
+    const cause = value.cause === undefined ? {} : { cause: value.cause };
+    return { name: value.name, message: value.message, stack: value.stack, ...cause };
+  }
   if (typeof value === "bigint") return value.toString();
   return value;
 }

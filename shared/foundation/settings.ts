@@ -109,6 +109,12 @@ export const FOUNDATION_SETTINGS = {
       "Redis URL (rediss://host:10000) for the cache, rate limits, login throttling and the account-change broadcast (pub/sub); the password comes from the secret redis-password. When absent, in-process versions are used. Required in Azure.",
     schema: optionalText,
   },
+  REDIS_COMMAND_TIMEOUT_MS: {
+    scope: "platform",
+    description:
+      "How long a Redis command may go unanswered before it fails; a connection silent that long while commands wait is dropped and reconnected. While Redis is hung or down, requests that need it answer 503 SERVICE_UNAVAILABLE with Retry-After within this time instead of waiting.",
+    schema: int(100, 60_000).default(2000),
+  },
   RATE_LIMIT_PER_MINUTE: {
     scope: "platform",
     description: "Token-bucket refill rate per user and endpoint (requests per minute).",

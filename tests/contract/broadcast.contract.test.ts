@@ -75,7 +75,10 @@ const redisContract = async (): Promise<[RedisBroadcast, RedisBroadcast] | { ski
   const started = await startRedis();
   if ("skip" in started) return started;
   server = started;
-  clients = [await connectRedis(server.url, undefined), await connectRedis(server.url, undefined)];
+  clients = [
+    await connectRedis(server.url, undefined, { commandTimeoutMs: 2000 }),
+    await connectRedis(server.url, undefined, { commandTimeoutMs: 2000 }),
+  ];
   return [new RedisBroadcast(clients[0]!), new RedisBroadcast(clients[1]!)];
 };
 const closeRedis = async () => {

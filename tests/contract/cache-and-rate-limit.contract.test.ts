@@ -157,7 +157,10 @@ contract(
     if ("skip" in started) return started;
     server = started;
     // Two clients, as two Function instances would have: the bucket must hold across both.
-    clients = [await connectRedis(server.url, undefined), await connectRedis(server.url, undefined)];
+    clients = [
+      await connectRedis(server.url, undefined, { commandTimeoutMs: 2000 }),
+      await connectRedis(server.url, undefined, { commandTimeoutMs: 2000 }),
+    ];
     await clients[0]!.flushdb();
     const limiters = [new RedisRateLimiter(clients[0]!), new RedisRateLimiter(clients[1]!)];
     let turn = 0;
@@ -205,7 +208,10 @@ describe("Redis rate limiter: tokens leased by hot callers", () => {
       return;
     }
     server = started;
-    clients = [await connectRedis(server.url, undefined), await connectRedis(server.url, undefined)];
+    clients = [
+      await connectRedis(server.url, undefined, { commandTimeoutMs: 2000 }),
+      await connectRedis(server.url, undefined, { commandTimeoutMs: 2000 }),
+    ];
   });
   after(async () => {
     clients.forEach((c) => c.disconnect());

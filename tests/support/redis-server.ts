@@ -4,6 +4,8 @@ import { freePort } from "./test-host.js";
 
 export interface RedisServer {
   readonly url: string;
+  /** The server process, to pause (SIGSTOP) or kill; undefined for REDIS_TEST_URL's server. */
+  readonly pid?: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -32,9 +34,13 @@ export async function startRedis(): Promise<RedisServer | { skip: string }> {
   }
   return {
     url: `redis://127.0.0.1:${port}`,
+    pid: child.pid,
     stop: () =>
       new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once("exit", () => resolve());
+        // A paused server (a test that stopped it and failed) takes SIGTERM only once continued.
+        child.kill("SIGCONT");
         child.kill("SIGTERM");
       }),
   };

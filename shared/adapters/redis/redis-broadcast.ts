@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
 import type { Broadcast, BroadcastListener, Subscription } from "../../ports/broadcast.js";
+import { redisCommand } from "./redis-unavailable.js";
 
 /** The subscriber pings this often... */
 const HEARTBEAT_MS = 1000;
@@ -10,7 +11,9 @@ const SILENCE_LIMIT_MS = 3000;
  * Redis pub/sub. Publishing uses the shared client; receiving uses one dedicated connection
  * (a subscribed connection can run no other command). Pub/sub keeps nothing for a
  * disconnected subscriber, so every connection loss resets the listeners, and so does the
- * subscription that follows a reconnect (messages sent in between are gone).
+ * subscription that follows a reconnect (messages sent in between are gone). The subscriber
+ * is the publisher's duplicate, with its command timeout; a failed publish or subscribe is
+ * 503 with Retry-After, as for the cache.
  */
 export class RedisBroadcast implements Broadcast {
   readonly #publisher: Redis;
@@ -27,13 +30,13 @@ export class RedisBroadcast implements Broadcast {
   }
 
   async publish(topic: string, message: string): Promise<void> {
-    await this.#publisher.publish(this.#prefix + topic, message);
+    await redisCommand(this.#publisher.publish(this.#prefix + topic, message));
   }
 
   async subscribe(topic: string, listener: BroadcastListener): Promise<Subscription> {
     const subscriber = await this.#connect();
     const listeners = this.#listeners.get(topic) ?? new Set<BroadcastListener>();
-    if (listeners.size === 0) await subscriber.subscribe(this.#prefix + topic);
+    if (listeners.size === 0) await redisCommand(subscriber.subscribe(this.#prefix + topic));
     listeners.add(listener);
     this.#listeners.set(topic, listeners);
     const broadcast = this;

@@ -2,8 +2,27 @@ import type { Redis } from "ioredis";
 import type { Cache, Reservation } from "../../ports/cache.js";
 import { toDecision } from "../embedded/memory-cache.js";
 import type { RateLimitDecision, RateLimitPolicy, RateLimiter } from "../../ports/rate-limiter.js";
+import { redisCommand } from "./redis-unavailable.js";
 
-export async function connectRedis(url: string, password: string | undefined): Promise<Redis> {
+export interface RedisClientOptions {
+  /** A command unanswered for this long fails (REDIS_COMMAND_TIMEOUT_MS). */
+  readonly commandTimeoutMs: number;
+}
+
+/**
+ * The one Redis client of an instance (the broadcast's subscriber is its duplicate, with
+ * the same options). Redis down or hung fails a command within `commandTimeoutMs`, never
+ * later: a command unanswered for that long is rejected; a connection that sent nothing
+ * back for that long while commands waited is dropped and reconnected (a paused server, a
+ * link gone silent), and while there is no connection every command fails at once (no
+ * offline queue) instead of waiting for one. Commands the client gave up on are not sent
+ * again after a reconnect. The adapters turn these failures into 503 with Retry-After.
+ */
+export async function connectRedis(
+  url: string,
+  password: string | undefined,
+  options: RedisClientOptions,
+): Promise<Redis> {
   const { Redis } = await import("ioredis");
   const client = new Redis(url, {
     ...(password ? { password } : {}),
@@ -11,6 +30,9 @@ export async function connectRedis(url: string, password: string | undefined): P
     maxRetriesPerRequest: 2,
     enableOfflineQueue: false,
     connectTimeout: 5000,
+    commandTimeout: options.commandTimeoutMs,
+    socketTimeout: options.commandTimeoutMs,
+    autoResendUnfulfilledCommands: false,
     // Commands issued in the same tick share one round trip (rate limit + cache read per request).
     enableAutoPipelining: true,
   });
@@ -63,55 +85,57 @@ export class RedisCache implements Cache {
     redis.defineCommand("releaseUnit", { numberOfKeys: 1, lua: RELEASE_LUA });
   }
   async get(key: string) {
-    return (await this.#redis.get(this.#prefix + key)) ?? undefined;
+    return (await redisCommand(this.#redis.get(this.#prefix + key))) ?? undefined;
   }
   async set(key: string, value: string, ttlSeconds: number) {
-    await this.#redis.set(this.#prefix + key, value, "EX", Math.max(1, Math.ceil(ttlSeconds)));
+    await redisCommand(this.#redis.set(this.#prefix + key, value, "EX", Math.max(1, Math.ceil(ttlSeconds))));
   }
   async add(key: string, value: string, ttlSeconds: number) {
-    return (await this.#redis.set(this.#prefix + key, value, "EX", Math.max(1, Math.ceil(ttlSeconds)), "NX")) === "OK";
+    return (
+      (await redisCommand(
+        this.#redis.set(this.#prefix + key, value, "EX", Math.max(1, Math.ceil(ttlSeconds)), "NX"),
+      )) === "OK"
+    );
   }
   async delete(key: string) {
-    await this.#redis.del(this.#prefix + key);
+    await redisCommand(this.#redis.del(this.#prefix + key));
   }
   /** SCAN, never KEYS: it does not block Redis on a large keyspace. */
   async deleteByPrefix(prefix: string) {
     let cursor = "0";
     let deleted = 0;
     do {
-      const [next, keys] = await this.#redis.scan(
-        cursor,
-        "MATCH",
-        `${escapeGlob(this.#prefix + prefix)}*`,
-        "COUNT",
-        500,
+      const [next, keys] = await redisCommand(
+        this.#redis.scan(cursor, "MATCH", `${escapeGlob(this.#prefix + prefix)}*`, "COUNT", 500),
       );
       cursor = next;
-      if (keys.length > 0) deleted += await this.#redis.unlink(...keys);
+      if (keys.length > 0) deleted += await redisCommand(this.#redis.unlink(...keys));
     } while (cursor !== "0");
     return deleted;
   }
   async increment(key: string, ttlSeconds: number) {
-    const [[, count]] = (await this.#redis
-      .multi()
-      .incr(this.#prefix + key)
-      .expire(this.#prefix + key, Math.max(1, Math.ceil(ttlSeconds)), "NX")
-      .exec()) as [[unknown, number]];
+    const [[, count]] = (await redisCommand(
+      this.#redis
+        .multi()
+        .incr(this.#prefix + key)
+        .expire(this.#prefix + key, Math.max(1, Math.ceil(ttlSeconds)), "NX")
+        .exec(),
+    )) as [[unknown, number]];
     return count;
   }
   async reserve(key: string, limit: number, ttlSeconds: number): Promise<Reservation> {
     const redis = this.#redis as unknown as CounterCommands;
     const ttlMs = Math.max(1000, Math.ceil(ttlSeconds * 1000));
-    const [taken, leftMs] = await redis.reserveUnit(this.#prefix + key, limit, ttlMs);
+    const [taken, leftMs] = await redisCommand(redis.reserveUnit(this.#prefix + key, limit, ttlMs));
     return taken === 1
       ? { taken: true, retryAfterSeconds: 0 }
       : { taken: false, retryAfterSeconds: Math.max(1, Math.ceil(leftMs / 1000)) };
   }
   async release(key: string) {
-    await (this.#redis as unknown as CounterCommands).releaseUnit(this.#prefix + key);
+    await redisCommand((this.#redis as unknown as CounterCommands).releaseUnit(this.#prefix + key));
   }
   async ping() {
-    await this.#redis.ping();
+    await redisCommand(this.#redis.ping());
   }
   async close() {
     this.#redis.disconnect();
@@ -216,7 +240,7 @@ export class RedisRateLimiter implements RateLimiter {
   }
   async pace(key: string, intervalMs: number): Promise<number> {
     const redis = this.#redis as unknown as { paceSlot(k: string, interval: number): Promise<string> };
-    return Number(await redis.paceSlot(this.#prefix + key, intervalMs));
+    return Number(await redisCommand(redis.paceSlot(this.#prefix + key, intervalMs)));
   }
   async take(key: string, policy: RateLimitPolicy): Promise<RateLimitDecision> {
     const redisKey = this.#prefix + key;
@@ -263,7 +287,7 @@ export class RedisRateLimiter implements RateLimiter {
     const redis = this.#redis as unknown as {
       takeTokens(k: string, rate: number, burst: number, want: number): Promise<[number, string]>;
     };
-    const [granted, sharedText] = await redis.takeTokens(redisKey, policy.perMinute, policy.burst, want);
+    const [granted, sharedText] = await redisCommand(redis.takeTokens(redisKey, policy.perMinute, policy.burst, want));
     const shared = Number(sharedText);
     const previous = this.#leases.get(redisKey);
     this.#bound(askedAt);
