@@ -9,12 +9,15 @@ export interface AccessTokenClaims {
   readonly userId: string;
   readonly username: string;
   readonly roles: readonly Role[];
+  /** `iat` in seconds with milliseconds: checked against the account's sessionsValidAfter. */
+  readonly issuedAt?: number;
 }
 
 const claimsSchema = z.object({
   sub: z.string().min(1),
   username: z.string().min(1),
   roles: z.array(roleSchema),
+  iat: z.number().nonnegative(),
 });
 
 /** Verified tokens remembered per instance (about 1 KB each); the oldest go first. */
@@ -64,13 +67,16 @@ export class AccessTokens {
   }
 
   async sign(claims: AccessTokenClaims): Promise<string> {
-    const issuedAt = Math.floor(this.#clock.now().getTime() / 1000);
+    // iat keeps the milliseconds (RFC 7519 allows a fractional NumericDate), so a token is
+    // exactly before or after the instant an account's sessions were ended.
+    const nowMs = this.#clock.now().getTime();
+    const issuedAt = Math.floor(nowMs / 1000);
     return new SignJWT({ username: claims.username, roles: claims.roles })
       .setProtectedHeader({ alg: "HS256", typ: "JWT" })
       .setSubject(claims.userId)
       .setIssuer(this.#issuer)
       .setAudience(this.#audience)
-      .setIssuedAt(issuedAt)
+      .setIssuedAt(nowMs / 1000)
       .setNotBefore(issuedAt)
       .setJti(randomUUID())
       .setExpirationTime(issuedAt + this.#ttlSeconds)
@@ -107,7 +113,12 @@ export class AccessTokens {
         currentDate: current,
       });
       const parsed = claimsSchema.parse(payload);
-      const claims: AccessTokenClaims = { userId: parsed.sub, username: parsed.username, roles: parsed.roles };
+      const claims: AccessTokenClaims = {
+        userId: parsed.sub,
+        username: parsed.username,
+        roles: parsed.roles,
+        issuedAt: parsed.iat,
+      };
       if (this.#verified.size >= VERIFIED_TOKENS_KEPT) this.#verified.delete(this.#verified.keys().next().value!);
       this.#verified.set(token, { claims, notBefore: payload.nbf ?? 0, expires: payload.exp! });
       return claims;

@@ -6,7 +6,7 @@ import type { Cache } from "../../ports/cache.js";
 import type { User, UserRepository } from "./user-repository.js";
 
 /** What authentication needs of an account. */
-export type AccountState = Pick<User, "username" | "status" | "roles">;
+export type AccountState = Pick<User, "username" | "status" | "roles" | "sessionsValidAfter">;
 
 /**
  * How long the shared entry (`account:{id}`) lives. Changes made through the platform
@@ -25,10 +25,16 @@ const accountStateSchema = z.object({
   username: z.string(),
   status: z.enum(["active", "disabled"]),
   roles: z.array(roleSchema),
+  sessionsValidAfter: z.string().nullable(),
 });
 
 function encode(user: AccountState): string {
-  return JSON.stringify({ username: user.username, status: user.status, roles: user.roles });
+  return JSON.stringify({
+    username: user.username,
+    status: user.status,
+    roles: user.roles,
+    sessionsValidAfter: user.sessionsValidAfter,
+  });
 }
 
 /** Anything unreadable counts as a miss (and SQL is asked). */

@@ -56,5 +56,10 @@ export function identityMigrations(t: ColumnTypes): Record<string, Migration> {
         await db.schema.createIndex("ix_audit_log_created_at").on("audit_log").column("created_at").execute();
       },
     },
+    "0009_sessions_valid_after": {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable("users").addColumn("sessions_valid_after", t.timestamp).execute();
+      },
+    },
   };
 }

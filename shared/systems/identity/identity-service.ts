@@ -97,6 +97,8 @@ export class IdentityService {
       throw new UnauthorizedError("The refresh token has expired");
     if (stored.used_at || !(await refreshTokens.markUsed(stored.id))) {
       const revoked = await refreshTokens.revokeFamily(stored.family_id, "reuse_detected");
+      // A stolen token may have been refreshed already: its access tokens end too.
+      await this.#endSessions(stored.user_id);
       await audit.record(
         { ...actor, userId: stored.user_id },
         {
@@ -133,6 +135,7 @@ export class IdentityService {
     } else {
       revoked = await refreshTokens.revokeAllForUser(principal.userId, "logout");
     }
+    await this.#endSessions(principal.userId);
     await audit.record(
       { ...actor, userId: principal.userId },
       {
@@ -143,6 +146,12 @@ export class IdentityService {
       },
     );
     return { revoked_sessions: revoked > 0 ? 1 : 0 };
+  }
+
+  /** Access tokens issued until now stop working for this account, on every instance. */
+  async #endSessions(userId: string): Promise<void> {
+    const user = await this.#d.users.update(userId, { sessionsValidAfter: this.#d.clock.now().toISOString() });
+    await this.#d.accountStates.changed(user);
   }
 
   /** Authentication, step 1 (runHttp runs step 2 beside the rate limit): the token's signature and claims (no I/O for a token this instance verified before). */
@@ -157,6 +166,9 @@ export class IdentityService {
   async principalOf(claims: AccessTokenClaims): Promise<Principal> {
     const state = await this.#d.accountStates.get(claims.userId);
     if (!state || state.status !== "active") throw new UnauthorizedError("The account is disabled");
+    if (issuedBefore(claims, state.sessionsValidAfter)) {
+      throw new UnauthorizedError("The session has ended; sign in again");
+    }
     return { userId: claims.userId, username: state.username, roles: state.roles };
   }
 
@@ -219,7 +231,10 @@ export class IdentityService {
   async setStatus(userId: string, status: UserStatus, actor: Actor): Promise<User> {
     if (status === "disabled" && userId === actor.userId)
       throw new ForbiddenError("You cannot disable your own account");
-    const user = await this.#d.users.update(userId, { status });
+    const user = await this.#d.users.update(userId, {
+      status,
+      ...(status === "disabled" ? { sessionsValidAfter: this.#d.clock.now().toISOString() } : {}),
+    });
     // Sessions first: they are SQL, like the change; the broadcast needs Redis.
     if (status === "disabled") await this.#d.refreshTokens.revokeAllForUser(userId, "user_disabled");
     await this.#d.accountStates.changed(user);
@@ -248,8 +263,12 @@ export class IdentityService {
 
   async resetPassword(userId: string, password: string, actor: Actor): Promise<User> {
     await assertStrongPassword(password, (await this.#d.users.getById(userId)).username);
-    const user = await this.#d.users.update(userId, { passwordHash: await hashPassword(password) });
+    const user = await this.#d.users.update(userId, {
+      passwordHash: await hashPassword(password),
+      sessionsValidAfter: this.#d.clock.now().toISOString(),
+    });
     const revoked = await this.#d.refreshTokens.revokeAllForUser(userId, "password_reset");
+    await this.#d.accountStates.changed(user);
     await this.#d.audit.record(actor, {
       action: "user.password_reset",
       resourceType: "user",
@@ -275,4 +294,10 @@ export class IdentityService {
       expires_in: this.#d.accessTokens.ttlSeconds,
     };
   }
+}
+
+/** Whether the token was issued before the account's sessions were ended (both to the millisecond). */
+function issuedBefore(claims: AccessTokenClaims, sessionsValidAfter: string | null): boolean {
+  if (sessionsValidAfter === null || claims.issuedAt === undefined) return false;
+  return Math.round(claims.issuedAt * 1000) < Date.parse(sessionsValidAfter);
 }

@@ -8,6 +8,8 @@ export interface UsersTable {
   created_at: string;
   updated_at: string;
   last_login_at: string | null;
+  /** Access tokens issued before this instant no longer work (disable, logout, reset, reuse). */
+  sessions_valid_after: string | null;
 }
 
 export interface RefreshTokensTable {

@@ -17,6 +17,8 @@ export interface User {
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly lastLoginAt: string | null;
+  /** Access tokens issued before this instant are refused (null: none ended yet). */
+  readonly sessionsValidAfter: string | null;
 }
 
 export const usernameSchema = z
@@ -50,6 +52,7 @@ function toUser(row: UsersTable): User {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     lastLoginAt: row.last_login_at,
+    sessionsValidAfter: row.sessions_valid_after,
   };
 }
 
@@ -101,6 +104,7 @@ export class UserRepository {
       created_at: now,
       updated_at: now,
       last_login_at: null,
+      sessions_valid_after: null,
     };
     try {
       await this.#db.insertInto("users").values(row).execute();
@@ -122,7 +126,13 @@ export class UserRepository {
 
   async update(
     id: string,
-    changes: { status?: UserStatus; roles?: readonly Role[]; passwordHash?: string; lastLoginAt?: string },
+    changes: {
+      status?: UserStatus;
+      roles?: readonly Role[];
+      passwordHash?: string;
+      lastLoginAt?: string;
+      sessionsValidAfter?: string;
+    },
   ): Promise<User> {
     const result = await this.#db
       .updateTable("users")
@@ -132,6 +142,7 @@ export class UserRepository {
         ...(changes.roles ? { roles: JSON.stringify(changes.roles) } : {}),
         ...(changes.passwordHash ? { password_hash: changes.passwordHash } : {}),
         ...(changes.lastLoginAt ? { last_login_at: changes.lastLoginAt } : {}),
+        ...(changes.sessionsValidAfter ? { sessions_valid_after: changes.sessionsValidAfter } : {}),
       })
       .where("id", "=", id)
       .executeTakeFirst();

@@ -105,7 +105,15 @@ describe("gateway across two instances sharing a real Redis", () => {
     assert.match(refused.body.error.message, /disabled/);
 
     assert.equal((await ca("POST", `/api/v1/users/${userId}/enable`, { token: admin })).status, 200);
-    assert.equal((await cb("GET", "/api/v1/projects/PRJ-000007", { token })).status, 200);
+    const old = await cb("GET", "/api/v1/projects/PRJ-000007", { token });
+    assert.equal(old.status, 401, "re-enabling does not revive a token issued before the disable, on B either");
+    assert.match(old.body.error.message, /session has ended/);
+    const fresh = (
+      await cb("POST", "/api/v1/auth/login", {
+        body: { username: "two-instance-user", password: "a-long-enough-password" },
+      })
+    ).body.data.access_token as string;
+    assert.equal((await cb("GET", "/api/v1/projects/PRJ-000007", { token: fresh })).status, 200);
   });
 
   it("SAP failures seen by one instance open the circuit on the other", async (t) => {
