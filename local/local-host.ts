@@ -108,10 +108,10 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     });
     const port = (server.address() as AddressInfo).port;
 
-    const maxConcurrentCalls = readMaxConcurrentCalls();
+    const serviceBus = readServiceBusOptions();
     const drivers = registrations
       .filter((r): r is Extract<Registration, { kind: "serviceBusQueue" }> => r.kind === "serviceBusQueue")
-      .map((r) => new QueueDriver(ready.queue, r, maxConcurrentCalls, ready.logger));
+      .map((r) => new QueueDriver(ready.queue, r, serviceBus, ready.logger));
     drivers.forEach((d) => d.start(options.queuePollMs));
     const timers = new TimerScheduler(
       registrations.filter((r): r is Extract<Registration, { kind: "timer" }> => r.kind === "timer"),
@@ -166,12 +166,17 @@ async function seedLocalAdmin(platform: Platform, settings: Settings): Promise<v
   platform.logger.info("Local admin ready", { username: admin.username });
 }
 
-/** The same concurrency the Functions host applies to Service Bus triggers. */
-function readMaxConcurrentCalls(): number {
+/** The concurrency and lock renewal the Functions host applies to Service Bus triggers (host.json). */
+function readServiceBusOptions(): { maxConcurrentCalls: number; maxAutoLockRenewalMs: number } {
   const host = JSON.parse(readFileSync("host.json", "utf8")) as {
-    extensions?: { serviceBus?: { maxConcurrentCalls?: number } };
+    extensions?: { serviceBus?: { maxConcurrentCalls?: number; maxAutoLockRenewalDuration?: string } };
   };
-  return host.extensions?.serviceBus?.maxConcurrentCalls ?? 16;
+  const renewal = /^(\d+):(\d{2}):(\d{2})$/.exec(host.extensions?.serviceBus?.maxAutoLockRenewalDuration ?? "00:05:00");
+  const [hours, minutes, seconds] = (renewal ?? ["", "0", "5", "0"]).slice(1).map(Number);
+  return {
+    maxConcurrentCalls: host.extensions?.serviceBus?.maxConcurrentCalls ?? 16,
+    maxAutoLockRenewalMs: ((hours! * 60 + minutes!) * 60 + seconds!) * 1000,
+  };
 }
 
 async function serve(

@@ -13,24 +13,33 @@ type QueueRegistration = Extract<Registration, { kind: "serviceBusQueue" }>;
 
 /**
  * Drives Service Bus-triggered functions from the platform's queue, the way the Functions
- * host does: peek-lock, up to `maxConcurrentCalls` at once (host.json), complete on
- * return, abandon on throw (dead-letter past the max delivery count), with the same
- * `triggerMetadata`. A NonRetriableError is dead-lettered at once with its reason.
+ * host does: peek-lock, up to `maxConcurrentCalls` at once (host.json), the lock renewed
+ * while the handler runs (up to `maxAutoLockRenewalDuration`), complete on return, abandon
+ * on throw (dead-letter past the max delivery count), with the same `triggerMetadata`. A
+ * NonRetriableError is dead-lettered at once with its reason. So locks can be short: a
+ * message whose worker died comes back when its lock runs out, not after a long one.
  */
 export class QueueDriver {
   readonly #queue: MessageQueue;
   readonly #registration: QueueRegistration;
   readonly #maxConcurrentCalls: number;
+  readonly #maxAutoLockRenewalMs: number;
   readonly #logger: Logger;
   readonly #inFlight = new Set<Promise<void>>();
   #running = false;
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
 
-  constructor(queue: MessageQueue, registration: QueueRegistration, maxConcurrentCalls: number, logger: Logger) {
+  constructor(
+    queue: MessageQueue,
+    registration: QueueRegistration,
+    options: { maxConcurrentCalls: number; maxAutoLockRenewalMs: number },
+    logger: Logger,
+  ) {
     this.#queue = queue;
     this.#registration = registration;
-    this.#maxConcurrentCalls = maxConcurrentCalls;
+    this.#maxConcurrentCalls = options.maxConcurrentCalls;
+    this.#maxAutoLockRenewalMs = options.maxAutoLockRenewalMs;
     this.#logger = logger.child({ function: registration.name, queue: registration.options.queueName });
   }
 
@@ -91,10 +100,13 @@ export class QueueDriver {
           args.map(String).join(" "),
         ),
     });
+    const stopRenewing = this.#keepLocked(message);
     try {
       await this.#registration.options.handler(message.body, context);
+      await stopRenewing();
       await this.#queue.complete(queueName, message);
     } catch (error) {
+      await stopRenewing();
       try {
         if (error instanceof NonRetriableError) {
           await this.#queue.deadLetter(queueName, message, error.code, error.message.slice(0, 1000));
@@ -108,6 +120,33 @@ export class QueueDriver {
         });
       }
     }
+  }
+
+  /**
+   * Renews the lock every third of its duration while the handler runs, until
+   * maxAutoLockRenewalDuration; returns the stop. A failed renewal is logged: the message
+   * then comes back when the lock runs out, as it would in Azure.
+   */
+  #keepLocked(message: ReceivedMessage): () => Promise<void> {
+    const queueName = this.#registration.options.queueName;
+    const everyMs = Math.max(100, (message.lockedUntilUtc.getTime() - Date.now()) / 3);
+    const renewUntil = Date.now() + this.#maxAutoLockRenewalMs;
+    let renewing = Promise.resolve();
+    const timer = setInterval(() => {
+      if (Date.now() >= renewUntil) return clearInterval(timer);
+      renewing = renewing.then(async () => {
+        try {
+          await this.#queue.renewLock(queueName, message);
+        } catch (error) {
+          clearInterval(timer);
+          this.#logger.warn("Could not renew the message lock", { message_id: message.messageId, error });
+        }
+      });
+    }, everyMs);
+    return async () => {
+      clearInterval(timer);
+      await renewing; // a renewal in flight finishes before the message is settled
+    };
   }
 
   /** Stops receiving and waits for the messages in hand. */

@@ -46,6 +46,11 @@ export interface MessageQueue {
   complete(queue: string, message: ReceivedMessage): Promise<void>;
   abandon(queue: string, message: ReceivedMessage): Promise<void>;
   deadLetter(queue: string, message: ReceivedMessage, reason: string, description?: string): Promise<void>;
+  /**
+   * Extends the message's lock by the queue's lock duration (what the Functions host does
+   * while a trigger runs); the new expiry. MessageLockLostError when it expired or was settled.
+   */
+  renewLock(queue: string, message: ReceivedMessage): Promise<Date>;
   /** Active messages waiting (including scheduled ones). */
   countActive(queue: string): Promise<number>;
   peekDeadLetters(queue: string, max: number): Promise<DeadLetteredMessage[]>;

@@ -76,6 +76,24 @@ function contract(
       await q.complete(fresh(), second);
     });
 
+    it("keeps a renewed lock past its first expiry, and refuses to renew a lost one", async (t) => {
+      if (subject.skipped(t)) return;
+      const { queue: q, lockSeconds } = subject.get();
+      const id = randomUUID();
+      await q.send(fresh(), { messageId: id, body: 1 });
+      const [held] = await q.receive(fresh(), 1);
+      assert.equal(held?.messageId, id);
+      // Renew at about half the lock, twice: the message stays held well past one lock.
+      for (let i = 0; i < 2; i++) {
+        await new Promise((r) => setTimeout(r, lockSeconds * 500));
+        const until = await q.renewLock(fresh(), held);
+        assert.ok(until.getTime() > held.lockedUntilUtc.getTime(), "the lock moves forward");
+      }
+      assert.deepEqual(await q.receive(fresh(), 1), [], "nobody else got it");
+      await q.complete(fresh(), held);
+      await assert.rejects(q.renewLock(fresh(), held), "a settled message has no lock to renew");
+    });
+
     it("de-duplicates by message id", async (t) => {
       if (subject.skipped(t)) return;
       const { queue: q } = subject.get();

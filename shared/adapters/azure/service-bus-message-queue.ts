@@ -117,6 +117,12 @@ export class ServiceBusMessageQueue implements MessageQueue {
     });
   }
 
+  async renewLock(queue: string, message: ReceivedMessage): Promise<Date> {
+    const m = this.#inFlight.get(message.lockToken);
+    if (!m) throw new Error(`Message '${message.messageId}' was not received by this client`);
+    return this.#receiver(queue).renewMessageLock(m);
+  }
+
   async countActive(queue: string): Promise<number> {
     const p = await this.#admin.getQueueRuntimeProperties(queue);
     return p.activeMessageCount + p.scheduledMessageCount;

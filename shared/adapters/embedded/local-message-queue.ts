@@ -166,6 +166,12 @@ export class LocalMessageQueue implements MessageQueue {
     );
   }
 
+  async renewLock(queue: string, message: ReceivedMessage): Promise<Date> {
+    const lockedUntil = this.#now() + this.definitionOf(queue).lockDurationSeconds * 1000;
+    await this.#settle(queue, message, sql`locked_until = ${lockedUntil}`);
+    return new Date(lockedUntil);
+  }
+
   async #settle(queue: string, message: ReceivedMessage, assignments: ReturnType<typeof sql>): Promise<void> {
     const result = await sql`UPDATE local_queue_messages SET ${assignments}
       WHERE queue = ${queue} AND message_id = ${message.messageId} AND lock_token = ${message.lockToken}

@@ -46,7 +46,7 @@ describe("an ESG run whose process is killed midway", () => {
       }
       await killGroup(host.child);
 
-      // What the dead process left: accounts done and pending. Five minutes later the message
+      // What the dead process left: accounts done and pending. A minute later the message
       // locks and batch leases would have run out; the test moves them there at once.
       const db = new Database(join(dir.path, "data", "platform.sqlite"));
       const pendingAtKill = (

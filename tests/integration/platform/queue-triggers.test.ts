@@ -7,6 +7,18 @@ import { ANY_ROLE } from "../../../shared/index.js";
 import { apiClient, startTestHost, type TestHost, loginAs } from "../../support/test-host.js";
 
 const flakyQueue = { name: "test-flaky", maxDeliveryCount: 3, lockDurationSeconds: 30 };
+/** A lock far shorter than the work: only renewal keeps the message from a second delivery. */
+const slowQueue = { name: "test-slow", maxDeliveryCount: 3, lockDurationSeconds: 1 };
+const slowDeliveries: number[] = [];
+const slowHandler = queueFunction({
+  name: "test-slow-worker",
+  queue: slowQueue,
+  message: z.object({ id: z.string() }).strict(),
+  handler: async (_message, ctx: MessageContext) => {
+    slowDeliveries.push(ctx.deliveryCount);
+    await new Promise((r) => setTimeout(r, 3_500));
+  },
+});
 const deliveries = new Map<string, number[]>();
 const correlations = new Map<string, string>();
 
@@ -61,8 +73,8 @@ describe("Service Bus-triggered functions on the local host's durable queue", ()
     host = await startTestHost(
       {},
       {
-        declarations: [...functions, flakyHandler, enqueueHandler],
-        extraQueues: [flakyQueue],
+        declarations: [...functions, flakyHandler, enqueueHandler, slowHandler],
+        extraQueues: [flakyQueue, slowQueue],
         queuePollMs: 20,
         timers: false,
       },
@@ -83,6 +95,16 @@ describe("Service Bus-triggered functions on the local host's durable queue", ()
     assert.deepEqual(deliveries.get("m-flaky"), [1, 2, 3]);
     assert.equal(correlations.get("m-flaky"), "corr-42", "the correlation id travels with the message");
     assert.deepEqual(await host.platform.queue.peekDeadLetters(flakyQueue.name, 10), []);
+  });
+
+  it("renews the lock while a handler runs longer than it, as the Functions host does", async () => {
+    await host.platform.queue.send(slowQueue.name, { messageId: "m-slow", body: { id: "m-slow" } });
+    await until("the slow message to complete", async () =>
+      slowDeliveries.length > 0 && (await host.platform.queue.countActive(slowQueue.name)) === 0 ? true : undefined,
+    );
+    assert.deepEqual(slowDeliveries, [1], "delivered once, though the work took over three locks");
+    const lost = host.logs.entries().filter((e) => /lock/i.test(String(e.message)) && e.level !== "debug");
+    assert.deepEqual(lost, [], "no lock lost or renewal failed");
   });
 
   it("dead-letters a message past the max delivery count", async () => {
