@@ -27,6 +27,8 @@ export interface EsgSimulatorControls {
   readonly ratingVersion: number;
   /** Whether answers carry an ETag (and honour If-None-Match); without, the client's refresh interval applies. */
   readonly etags: boolean;
+  /** Accounts whose rating calls always fail (500), whatever `errorRate` picks: one failure, named. */
+  readonly failingAccounts: readonly string[];
 }
 
 export interface EsgSimulatorOptions {
@@ -39,8 +41,11 @@ export interface EsgSimulatorOptions {
   readonly apiKeyHeader?: string;
   /** When set, both APIs take OAuth bearer tokens instead, issued at `{accountsUrl}/oauth/token` (client credentials). */
   readonly oauthClient?: { readonly id: string; readonly secret: string };
-  /** `etags` defaults to true. */
-  readonly controls: Omit<EsgSimulatorControls, "etags"> & { readonly etags?: boolean };
+  /** `etags` defaults to true, `failingAccounts` to none. */
+  readonly controls: Omit<EsgSimulatorControls, "etags" | "failingAccounts"> & {
+    readonly etags?: boolean;
+    readonly failingAccounts?: readonly string[];
+  };
 }
 
 export interface EsgSimulatorStats {
@@ -97,7 +102,7 @@ export class EsgSimulators {
 
   private constructor(options: EsgSimulatorOptions) {
     this.#o = options;
-    this.controls = { etags: true, ...options.controls };
+    this.controls = { etags: true, failingAccounts: [], ...options.controls };
     this.#bucket = { tokens: this.#burst(), at: Date.now() };
   }
 
@@ -248,7 +253,7 @@ export class EsgSimulators {
     if (i < 1 || i > this.#o.accounts) return json(res, 404, { error: "no analysis for this account" });
     const seed = this.#o.seed;
     const version = this.controls.ratingVersion;
-    if (unit(seed, "error", id) < this.controls.errorRate)
+    if (unit(seed, "error", id) < this.controls.errorRate || this.controls.failingAccounts.includes(id))
       return json(res, 500, { error: "analysis engine failed for this portfolio" });
     if (Math.random() < this.controls.transientErrorRate) return json(res, 500, { error: "temporary failure" });
     const etag = `"${createHash("sha256").update(`${seed}|${version}|${id}|${this.controls.partialRate}|${this.controls.malformedRate}`).digest("hex").slice(0, 16)}"`;

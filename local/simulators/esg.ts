@@ -65,6 +65,7 @@ const esgControlsView = z.object({
   pageErrorRate: z.number(),
   ratingVersion: z.number().int(),
   etags: z.boolean(),
+  failingAccounts: z.array(z.string()),
   stats: z.object({
     ratingRequests: z.number(),
     throttled: z.number(),
@@ -99,7 +100,7 @@ function esgSimulatorFunctions(simulators: EsgSimulators | undefined) {
     route: "local/simulators/esg",
     method: "PUT",
     summary:
-      "Steer the Account Management System and ESG API simulators: down, latency, error rates, partial and malformed answers, rate limit, 429 bursts (local host only; admin)",
+      "Steer the Account Management System and ESG API simulators: down, latency, error rates, accounts that always fail, partial and malformed answers, rate limit, 429 bursts (local host only; admin)",
     tags: ["local"],
     access: { roles: ADMIN_ONLY },
     body: z.strictObject({
@@ -114,6 +115,10 @@ function esgSimulatorFunctions(simulators: EsgSimulators | undefined) {
       pageErrorRate: rate,
       ratingVersion: z.number().int().min(0).max(1_000_000).optional(),
       etags: z.boolean().optional(),
+      failingAccounts: z
+        .array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, "must be an account id"))
+        .max(1000)
+        .optional(),
     }),
     response: esgControlsView,
     errors: [409],

@@ -5,7 +5,7 @@ import { encryptingStream, type FileKey } from "../../kernel/file-encryption.js"
 import { FINAL, type EsgRunStatus } from "./esg-tables.js";
 import { esgErrorFileHeader, esgErrorRecord, esgFileHeader, esgFileNames, esgFileRecord } from "./esg-files.js";
 import { buildEsgSummary } from "./esg-summary.js";
-import { CSV, alertOnce } from "./esg-run-parts.js";
+import { CSV, alertManualRunOnce, alertOnce, isManualAccountsRun } from "./esg-run-parts.js";
 import type { EsgRunServiceOptions } from "./esg-run-types.js";
 
 /** Rows read from SQL a query at a time while a file streams. */
@@ -74,7 +74,15 @@ export class EsgFileAssembler {
       file: fileBlob,
     });
     const failedShare = summary.totalProcessed === 0 ? 0 : (summary.failed * 100) / summary.totalProcessed;
-    if (failedShare > this.#o.failureAlertPercent) {
+    if (failedShare <= this.#o.failureAlertPercent) return;
+    if (isManualAccountsRun(run)) {
+      // A few named accounts: one failure is a large share, but no daily file is at risk.
+      await alertManualRunOnce(this.#o, runId, "failure-rate", {
+        what: `${summary.failed} of ${summary.totalProcessed} accounts failed`,
+        message: `${summary.failed} of ${summary.totalProcessed} accounts failed (${failedShare.toFixed(2)}%, threshold ${this.#o.failureAlertPercent}%) in the manual ESG run ${runId} of ${run.run_date}; its error file names them. The daily file is not affected.`,
+        details: { failed: summary.failed, total: summary.totalProcessed },
+      });
+    } else {
       await alertOnce(this.#o, `${runId}:failure-rate`, {
         severity: "critical",
         title: "ESG run: too many account calls failed",

@@ -3,7 +3,7 @@ import { isStartOverdue, windowAt } from "./esg-clock.js";
 import { EsgRunReader } from "./esg-run-reader.js";
 import type { EsgRunRow } from "./esg-run-repository.js";
 import { EsgRunSteps } from "./esg-run-steps.js";
-import { alertOnce, assembleMessage } from "./esg-run-parts.js";
+import { alertManualRunOnce, alertOnce, assembleMessage, isManualAccountsRun } from "./esg-run-parts.js";
 import type { EsgRunServiceOptions, SendEsgSteps } from "./esg-run-types.js";
 
 /** The timers: the monitor's minute (time-outs, lost steps, forecasts), the start watchdog, retention. */
@@ -41,6 +41,16 @@ export class EsgRunMonitor {
       if (run.status === "ASSEMBLING") continue;
       await this.#steps.assembleIfDone(run.run_id, send);
       const view = await this.#reader.getRun(run.run_id, now);
+      if (isManualAccountsRun(run)) {
+        // A manual run has no early failure-rate alert: its share is judged once, when it finishes.
+        if (view.etaAfterDeadline && view.eta)
+          await alertManualRunOnce(this.#o, run.run_id, "forecast", {
+            what: "forecast to miss its window",
+            message: `At the current throughput the manual ESG run ${run.run_id} finishes around ${view.eta}, after its window closes at ${run.deadline_at}`,
+            details: { eta: view.eta, deadline: run.deadline_at, pending: view.counts.pending },
+          });
+        continue;
+      }
       if (view.etaAfterDeadline && view.eta) {
         await alertOnce(this.#o, `${run.run_id}:forecast`, {
           severity: "warning",
@@ -73,12 +83,19 @@ export class EsgRunMonitor {
       run_id: run.run_id,
       run_date: run.run_date,
     });
-    await alertOnce(this.#o, `${run.run_id}:window`, {
-      severity: "critical",
-      title: "ESG run exceeded its window",
-      message: `The ESG run of ${run.run_date} did not finish by ${run.deadline_at}; unfinished accounts are marked Failed and the file is written with what finished`,
-      details: { run_id: run.run_id, deadline: run.deadline_at },
-    });
+    if (isManualAccountsRun(run))
+      await alertManualRunOnce(this.#o, run.run_id, "window", {
+        what: "exceeded its window",
+        message: `The manual ESG run ${run.run_id} did not finish by ${run.deadline_at}; its unfinished accounts are marked Failed and its file is written with what finished. The daily file is not affected.`,
+        details: { deadline: run.deadline_at },
+      });
+    else
+      await alertOnce(this.#o, `${run.run_id}:window`, {
+        severity: "critical",
+        title: "ESG run exceeded its window",
+        message: `The ESG run of ${run.run_date} did not finish by ${run.deadline_at}; unfinished accounts are marked Failed and the file is written with what finished`,
+        details: { run_id: run.run_id, deadline: run.deadline_at },
+      });
     await send([assembleMessage(run.run_id)]);
   }
 

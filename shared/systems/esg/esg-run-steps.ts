@@ -7,7 +7,14 @@ import { EsgBatchRater } from "./esg-batch-rater.js";
 import { EsgFileAssembler } from "./esg-file-assembler.js";
 import { chunks } from "./esg-chunks.js";
 import type { EsgRunRow } from "./esg-run-repository.js";
-import { ListingClosedError, alertOnce, assembleMessage, batchMessage } from "./esg-run-parts.js";
+import {
+  ListingClosedError,
+  alertManualRunOnce,
+  alertOnce,
+  assembleMessage,
+  batchMessage,
+  isManualAccountsRun,
+} from "./esg-run-parts.js";
 import type { EsgRunServiceOptions, EsgStep, SendEsgSteps } from "./esg-run-types.js";
 
 /** The queue steps of a run: list the accounts, rate a batch, fail what dies on its last delivery. */
@@ -264,11 +271,19 @@ export class EsgRunSteps {
     await this.assembleIfDone(runId, send);
   }
 
-  /** Critical: the run ends FAILED with no file (the account list could not be read, or a step died for good). */
+  /**
+   * The run ends FAILED with no file (the account list could not be read, or a step died for
+   * good): critical for the daily file, the manual run's own warning for a manual run.
+   */
   async failRun(runId: string, reason: string): Promise<void> {
     const now = this.#o.clock.now().toISOString();
     if (!(await this.#o.runs.fail(runId, reason, now))) return;
     this.#o.metrics.esgRuns.inc({ status: "FAILED" });
+    if (isManualAccountsRun(await this.#o.runs.get(runId)))
+      return alertManualRunOnce(this.#o, runId, "failed", {
+        what: "failed",
+        message: `The manual ESG run ${runId} failed and produced no file: ${reason}. The daily file is not affected.`,
+      });
     await alertOnce(this.#o, `${runId}:failed`, {
       severity: "critical",
       title: "ESG run failed",

@@ -158,7 +158,8 @@ export const ESG_SETTINGS = {
   },
   ESG_FAILURE_ALERT_PERCENT: {
     scope: "platform",
-    description: "Alert when more than this percentage of a run's accounts failed (seed 001: 5).",
+    description:
+      "Alert when more than this percentage of a run's accounts failed (seed 001: 5): critical for the daily file's runs, a warning of its own (esg-manual-run) for a manual run of named accounts.",
     schema: z.coerce.number().min(0).max(100).default(5),
   },
   ESG_MANUAL_MAX_ACCOUNTS: {

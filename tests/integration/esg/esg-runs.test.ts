@@ -282,6 +282,11 @@ describe("the daily ESG ratings file", () => {
       await host.platform.esg.monitor(async () => undefined); // a late monitor pass must not alert again
       const raised = alerts(/too many account calls failed/).filter((e) => JSON.stringify(e).includes(run.runId));
       assert.equal(raised.length, 1);
+      assert.deepEqual(
+        [(raised[0]!.alert as any).source, (raised[0]!.alert as any).severity],
+        ["esg-daily-file", "critical"],
+        "the daily file's alert",
+      );
       const summary = await call("GET", `/api/v1/esg/runs/${run.runId}/summary`, { token: admin });
       assert.ok(summary.body.data.biggestMovers.length > 0, "ratings moved since the previous full run");
     } finally {
@@ -341,7 +346,13 @@ describe("the daily ESG ratings file", () => {
     assert.equal(file.rows.length, 31);
     const errors = await csv(`/api/v1/esg/runs/${run.runId}/file?kind=errors`, admin);
     assert.equal(errors.rows.filter((r) => /window closed/.test(r[1]!)).length, 5);
-    assert.equal(alerts(/exceeded its window/).filter((e) => JSON.stringify(e).includes(run.runId)).length, 1);
+    const window = alerts(/exceeded its window/).filter((e) => JSON.stringify(e).includes(run.runId));
+    assert.equal(window.length, 1);
+    assert.deepEqual(
+      [window[0]!.message, (window[0]!.alert as any).source, (window[0]!.alert as any).severity],
+      [`ALERT ESG manual run ${run.runId}: exceeded its window`, "esg-manual-run", "warning"],
+      "a manual run's window is its own: a warning, not the daily file's critical alert",
+    );
   });
 
   it("starts the scheduled run once per local day at 05:00 Central, and the watchdog alerts once when it has not started by 05:15", async () => {

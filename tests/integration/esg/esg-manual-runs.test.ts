@@ -1,0 +1,119 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { apiClient, loginAs, startTestHost, type TestHost } from "../../support/test-host.js";
+import { ManualClock } from "../../support/manual-clock.js";
+
+/**
+ * Manual runs of named accounts (POST /api/v1/esg/runs with accountIds) beside the daily
+ * file: their alerts. The host's clock stands at 10:30 Central on
+ * 14 July 2026, so every date the runs carry is that one, whatever today is.
+ */
+let host: TestHost;
+let call: ReturnType<typeof apiClient>;
+let admin: string;
+const clock = new ManualClock("2026-07-14T15:30:00Z");
+
+async function waitForRun(runId: string): Promise<any> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const r = await call("GET", `/api/v1/esg/runs/${runId}`, { token: admin });
+    if (["COMPLETED", "TIMED_OUT", "FAILED"].includes(r.body.data?.status)) return r.body.data;
+    if (Date.now() > deadline) throw new Error(`run ${runId} still ${r.body.data?.status}`);
+    await new Promise((res) => setTimeout(res, 50));
+  }
+}
+
+/** The alerts the host logged about one run. */
+const alertsOf = (runId: string) =>
+  host.logs
+    .entries()
+    .filter((e) => typeof e.message === "string" && e.message.startsWith("ALERT ") && JSON.stringify(e).includes(runId))
+    .map((e) => {
+      const alert = e.alert as { source: string; severity: string; message: string };
+      return { title: (e.message as string).slice("ALERT ".length), source: alert.source, severity: alert.severity };
+    });
+
+/** A run's alerts are raised just after it is marked finished: wait for the first. */
+async function waitForAlerts(runId: string): Promise<ReturnType<typeof alertsOf>> {
+  const deadline = Date.now() + 10_000;
+  while (alertsOf(runId).length === 0) {
+    if (Date.now() > deadline) throw new Error(`no alert about run ${runId}`);
+    await new Promise((res) => setTimeout(res, 20));
+  }
+  return alertsOf(runId);
+}
+
+/** `alerts_raised_total` by source and severity, from the Prometheus text. */
+async function alertCounts(): Promise<Map<string, number>> {
+  const text = (await call("GET", "/api/metrics", { token: admin })).body as string;
+  const counts = new Map<string, number>();
+  for (const m of text.matchAll(/^alerts_raised_total\{([^}]*)\} (\d+)/gm)) {
+    const labels = Object.fromEntries([...m[1]!.matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1], l[2]]));
+    counts.set(`${labels.source}/${labels.severity}`, Number(m[2]));
+  }
+  return counts;
+}
+
+describe("manual ESG runs of named accounts", () => {
+  before(async () => {
+    host = await startTestHost(
+      {
+        ESG_SIMULATOR_ACCOUNTS: "50",
+        ESG_SIMULATOR_ERROR_RATE: "0",
+        ESG_SIMULATOR_TRANSIENT_ERROR_RATE: "0",
+        ESG_SIMULATOR_PARTIAL_RATE: "0",
+        ESG_SIMULATOR_MALFORMED_RATE: "0",
+        ESG_SIMULATOR_PAGE_ERROR_RATE: "0",
+        ESG_SIMULATOR_DUPLICATE_ACCOUNTS: "0",
+        ESG_SIMULATOR_LATENCY_MS: "1",
+        ESG_SIMULATOR_RATE_LIMIT_PER_SECOND: "2000",
+        ESG_API_RATE_LIMIT_PER_SECOND: "2000",
+        ESG_API_MAX_ATTEMPTS: "2",
+        ESG_BATCH_SIZE: "25",
+        ESG_MANUAL_MAX_ACCOUNTS: "5",
+        RATE_LIMIT_PER_MINUTE: "100000",
+        RATE_LIMIT_BURST: "10000",
+        SAP_SIMULATOR_PROJECTS: "10",
+        SAP_HEALTH_PROBE_INTERVAL_SECONDS: "60",
+      },
+      { queuePollMs: 20, timers: false, clock },
+    );
+    call = apiClient(host.url);
+    admin = await loginAs(call);
+  });
+  after(async () => host?.stop());
+
+  it("alerts on a manual run of 3 accounts with 1 failing as the manual run, at warning, not as the daily file at critical", async () => {
+    const switched = await call("PUT", "/api/local/simulators/esg", {
+      token: admin,
+      body: { failingAccounts: ["ACC-0000003"] },
+    });
+    assert.equal(switched.status, 200, JSON.stringify(switched.body));
+    try {
+      const before = await alertCounts();
+      const r = await call("POST", "/api/v1/esg/runs", {
+        token: admin,
+        body: { accountIds: ["ACC-0000001", "ACC-0000002", "ACC-0000003"] },
+      });
+      assert.equal(r.status, 202);
+      const run = await waitForRun(r.body.data.runId);
+      assert.equal(run.status, "COMPLETED");
+      assert.deepEqual([run.counts.total, run.counts.failed], [3, 1], "33% failed: far past the daily 5%");
+
+      const raised = await waitForAlerts(run.runId);
+      await host.platform.esg.monitor(async () => undefined, clock.now()); // a monitor pass adds nothing
+      assert.deepEqual(alertsOf(run.runId), raised);
+      assert.equal(raised.length, 1, JSON.stringify(raised));
+      assert.equal(raised[0]!.title, `ESG manual run ${run.runId}: 1 of 3 accounts failed`);
+      assert.equal(raised[0]!.source, "esg-manual-run");
+      assert.equal(raised[0]!.severity, "warning");
+
+      const after = await alertCounts();
+      const added = (key: string) => (after.get(key) ?? 0) - (before.get(key) ?? 0);
+      assert.equal(added("esg-manual-run/warning"), 1);
+      assert.equal(added("esg-daily-file/critical"), 0, "the daily file's critical alert stays quiet");
+    } finally {
+      await call("PUT", "/api/local/simulators/esg", { token: admin, body: { failingAccounts: [] } });
+    }
+  });
+});
