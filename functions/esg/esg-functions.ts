@@ -196,7 +196,7 @@ export const esgRunsFile = httpFunction({
   route: "v1/esg/runs/{runId}/file",
   method: "GET",
   summary:
-    "A run's own file (a manual run's, or a full run's), decrypted on the fly; ?kind=errors|summary; admin and finance; audited",
+    "A run's own file (a manual run's FirmESGRatings_Manual_YYYYMMDD_<first 8 of its id>.csv, or a full run's), decrypted on the fly; ?kind=errors|summary; admin and finance; audited",
   tags: ["esg"],
   access: { roles: FINANCE_WRITERS },
   params: z.object({ runId: z.uuid() }),

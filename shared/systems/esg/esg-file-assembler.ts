@@ -39,9 +39,11 @@ export class EsgFileAssembler {
       this.#o.clock.now().toISOString(),
     );
     const key = await this.#o.fileKeys.current();
-    const names = esgFileNames(run.run_date);
+    const manual = isManualAccountsRun(run);
+    // A manual run's files are named apart from the day's file (FirmESGRatings_Manual_...).
+    const names = esgFileNames(run.run_date, manual ? runId : undefined);
     // Each run writes under its own folder: a second full run of a day never overwrites the first's files.
-    const folder = run.trigger_source === "MANUAL_ACCOUNTS" ? `runs/${runId}` : `daily/${run.run_date}/${runId}`;
+    const folder = manual ? `runs/${runId}` : `daily/${run.run_date}/${runId}`;
     const fileBlob = `${folder}/${names.file}`;
     const errorBlob = `${folder}/${names.errors}`;
     const summaryBlob = `${folder}/${names.summary}`;
@@ -75,7 +77,7 @@ export class EsgFileAssembler {
     });
     const failedShare = summary.totalProcessed === 0 ? 0 : (summary.failed * 100) / summary.totalProcessed;
     if (failedShare <= this.#o.failureAlertPercent) return;
-    if (isManualAccountsRun(run)) {
+    if (manual) {
       // A few named accounts: one failure is a large share, but no daily file is at risk.
       await alertManualRunOnce(this.#o, runId, "failure-rate", {
         what: `${summary.failed} of ${summary.totalProcessed} accounts failed`,

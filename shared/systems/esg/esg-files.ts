@@ -58,12 +58,15 @@ export const esgErrorFileHeader = () => csvRecord(ESG_ERROR_FILE_COLUMNS);
 export const esgErrorRecord = (accountId: string, message: string, timestamp: string) =>
   csvRecord([accountId, message, timestamp]);
 
-/** File names of a run's date: `FirmESGRatings_YYYYMMDD.csv` and its companions. */
-export function esgFileNames(runDate: string): { file: string; errors: string; summary: string } {
+/**
+ * File names of a run: the day's file `FirmESGRatings_YYYYMMDD.csv` and its companions
+ * (`_errors.csv`, `_summary.json`) for the scheduled and full runs. A manual run of named
+ * accounts (pass its run id) gets `FirmESGRatings_Manual_YYYYMMDD_<first 8 characters of
+ * the run id>`, so a download of it can never be taken for, nor overwrite, the day's file.
+ */
+export function esgFileNames(runDate: string, manualRunId?: string): { file: string; errors: string; summary: string } {
   const stamp = runDate.replaceAll("-", "");
-  return {
-    file: `FirmESGRatings_${stamp}.csv`,
-    errors: `FirmESGRatings_${stamp}_errors.csv`,
-    summary: `FirmESGRatings_${stamp}_summary.json`,
-  };
+  const stem =
+    manualRunId === undefined ? `FirmESGRatings_${stamp}` : `FirmESGRatings_Manual_${stamp}_${manualRunId.slice(0, 8)}`;
+  return { file: `${stem}.csv`, errors: `${stem}_errors.csv`, summary: `${stem}_summary.json` };
 }

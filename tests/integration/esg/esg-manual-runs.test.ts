@@ -5,7 +5,7 @@ import { ManualClock } from "../../support/manual-clock.js";
 
 /**
  * Manual runs of named accounts (POST /api/v1/esg/runs with accountIds) beside the daily
- * file: their alerts. The host's clock stands at 10:30 Central on
+ * file: their alerts, their file's name. The host's clock stands at 10:30 Central on
  * 14 July 2026, so every date the runs carry is that one, whatever today is.
  */
 let host: TestHost;
@@ -53,6 +53,8 @@ async function alertCounts(): Promise<Map<string, number>> {
   }
   return counts;
 }
+
+const fileNameOf = (r: Response) => /filename="([^"]+)"/.exec(r.headers.get("content-disposition") ?? "")?.[1];
 
 describe("manual ESG runs of named accounts", () => {
   before(async () => {
@@ -115,5 +117,46 @@ describe("manual ESG runs of named accounts", () => {
     } finally {
       await call("PUT", "/api/local/simulators/esg", { token: admin, body: { failingAccounts: [] } });
     }
+  });
+
+  it("names a manual run's files apart from the daily file, which keeps FirmESGRatings_YYYYMMDD.csv", async () => {
+    const manual = await call("POST", "/api/v1/esg/runs", {
+      token: admin,
+      body: { accountIds: ["ACC-0000004", "ACC-0000005"] },
+    });
+    assert.equal(manual.status, 202);
+    const run = await waitForRun(manual.body.data.runId);
+    assert.equal(run.status, "COMPLETED");
+    assert.equal(run.runDate, "2026-07-14");
+    const stem = `FirmESGRatings_Manual_20260714_${run.runId.slice(0, 8)}`;
+    const names: Record<string, string> = {
+      file: `${stem}.csv`,
+      errors: `${stem}_errors.csv`,
+      summary: `${stem}_summary.json`,
+    };
+    for (const [kind, name] of Object.entries(names)) {
+      const r = await fetch(`${host.url}/api/v1/esg/runs/${run.runId}/file?kind=${kind}`, {
+        headers: { authorization: `Bearer ${admin}` },
+      });
+      await r.arrayBuffer();
+      assert.equal(r.status, 200);
+      assert.equal(fileNameOf(r), name, kind);
+      assert.ok(await host.platform.blobs.findProperties("esg-files", `runs/${run.runId}/${name}`), name);
+    }
+
+    const full = await call("POST", "/api/v1/esg/runs", { token: admin, body: {} });
+    assert.equal(full.status, 202);
+    const daily = await waitForRun(full.body.data.runId);
+    assert.equal(daily.status, "COMPLETED");
+    const r = await fetch(`${host.url}/api/v1/esg/files/2026-07-14`, { headers: { authorization: `Bearer ${admin}` } });
+    await r.arrayBuffer();
+    assert.equal(r.status, 200);
+    assert.equal(fileNameOf(r), "FirmESGRatings_20260714.csv", "the daily file's name is unchanged");
+    assert.ok(
+      await host.platform.blobs.findProperties(
+        "esg-files",
+        `daily/2026-07-14/${daily.runId}/FirmESGRatings_20260714.csv`,
+      ),
+    );
   });
 });

@@ -40,6 +40,14 @@ describe("the ESG file format", () => {
     });
   });
 
+  it("names a manual run's files apart from the day's file, by its date and run id", () => {
+    assert.deepEqual(esgFileNames("2026-11-23", "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"), {
+      file: "FirmESGRatings_Manual_20261123_0f1e2d3c.csv",
+      errors: "FirmESGRatings_Manual_20261123_0f1e2d3c_errors.csv",
+      summary: "FirmESGRatings_Manual_20261123_0f1e2d3c_summary.json",
+    });
+  });
+
   it("writes two decimals, N/A for failed accounts and missing pillars, RFC 4180 quoting and neutralised formulas", () => {
     assert.equal(
       esgFileRecord(row({})),
