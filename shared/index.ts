@@ -66,8 +66,10 @@ export type {
 export { REPORT_TYPES, type ReportRequest, type ReportType, type Report } from "./systems/reports/index.js";
 export type { Backup } from "./systems/backups/index.js";
 export {
-  ACCOUNT_ID_PATTERN,
+  AMS_ACCOUNT_ID_PATTERN,
   ESG_FILE_COLUMNS,
+  notAnAccountId,
+  repeatedAccountIds,
   type EsgRun,
   type EsgStep,
   type EsgHistoryEntry,

@@ -1,11 +1,13 @@
 import { z } from "zod";
 import {
-  ACCOUNT_ID_PATTERN,
+  AMS_ACCOUNT_ID_PATTERN,
   FINANCE_WRITERS,
   ANY_ROLE,
   ForbiddenError,
   QUEUES,
   ValidationError,
+  notAnAccountId,
+  repeatedAccountIds,
   type EsgRun,
 } from "../../shared/index.js";
 import { httpFunction, queueFunction, timerFunction, type SendMessage } from "../runtime/declarations.js";
@@ -93,16 +95,22 @@ export const esgRunsCreate = httpFunction({
     "Manual run: {accountIds: [...]} re-processes those accounts in a run and file of their own (admin, finance); {} starts the day's full run now (admin; 409 while one is in progress)",
   tags: ["esg"],
   access: { roles: FINANCE_WRITERS },
+  // Each id in the Account Management System's format (ACC- and 7 digits) and named once:
+  // a bad or repeated id is refused by position (accountIds.3) before any run exists.
   body: z.strictObject({
     accountIds: z
       .array(
         z
           .string()
           .trim()
-          .regex(ACCOUNT_ID_PATTERN, "must be an account id (letters, digits, '.', '_' or '-', at most 64)"),
+          .regex(AMS_ACCOUNT_ID_PATTERN, { error: (issue) => notAnAccountId(String(issue.input)) }),
       )
       .min(1)
       .max(100_000)
+      .superRefine((ids, ctx) => {
+        for (const repeat of repeatedAccountIds(ids))
+          ctx.addIssue({ code: "custom", path: [repeat.index], message: repeat.message });
+      })
       .optional(),
   }),
   response: runView,

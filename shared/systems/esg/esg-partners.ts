@@ -8,6 +8,41 @@ import {
 import type { AdaptiveRate } from "./adaptive-rate.js";
 import { ACCOUNT_ID_PATTERN, interpretRating, type RatingOutcome } from "./esg-rating.js";
 
+/**
+ * The Account Management System's account ids: `ACC-` and seven digits (ACC-0000001), as
+ * its API lists and finds them. A manual run's ids are held to it before the run exists;
+ * the daily list is read with the looser ACCOUNT_ID_PATTERN, so an account the system
+ * lists is never left out of the day's file for the shape of its id.
+ */
+export const AMS_ACCOUNT_ID_PATTERN = /^ACC-\d{7}$/;
+
+/** Up to 40 characters of a caller's value, quoted, for a message about it. */
+const quoted = (value: string) => JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+
+/** Why `id` cannot be a manual run's account id. */
+export const notAnAccountId = (id: string) =>
+  `${quoted(id)} is not an Account Management System account id (ACC- and 7 digits, e.g. ACC-0000001)`;
+
+/** A manual run's ids named again after their first position: each repeat, by position. */
+export function repeatedAccountIds(ids: readonly string[]): { index: number; message: string }[] {
+  const first = new Map<string, number>();
+  const repeats: { index: number; message: string }[] = [];
+  ids.forEach((id, index) => {
+    const seen = first.get(id);
+    if (seen === undefined) first.set(id, index);
+    else repeats.push({ index, message: `${quoted(id)} repeats accountIds.${seen}` });
+  });
+  return repeats;
+}
+
+/** Every id of a manual run that is malformed or repeated, by position (none: the list is good). */
+export function manualAccountIdProblems(ids: readonly string[]): { index: number; message: string }[] {
+  const malformed = ids.flatMap((id, index) =>
+    AMS_ACCOUNT_ID_PATTERN.test(id) ? [] : [{ index, message: notAnAccountId(id) }],
+  );
+  return [...malformed, ...repeatedAccountIds(ids)].sort((a, b) => a.index - b.index);
+}
+
 export interface Account {
   readonly accountId: string;
   readonly accountName: string;

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Actor } from "../../foundation/audit-log.js";
-import { ConflictError } from "../../kernel/errors.js";
+import { ConflictError, ValidationError } from "../../kernel/errors.js";
+import { manualAccountIdProblems } from "./esg-partners.js";
 import type { EsgTrigger } from "./esg-tables.js";
 import { isStartDue, localDate, windowFor } from "./esg-clock.js";
 import type { EsgSummary } from "./esg-summary.js";
@@ -73,11 +74,22 @@ export class EsgRunService {
     return run;
   }
 
-  /** `POST /v1/esg/runs` with account ids: re-processes just those, in a run and file of their own. */
+  /**
+   * `POST /v1/esg/runs` with account ids: re-processes just those, in a run and file of their
+   * own. Ids not in the Account Management System's format, or named twice, are refused
+   * (400 by position) before the run exists; the HTTP schema checks the same first.
+   */
   async startAccountsRun(accountIds: readonly string[], actor: Actor, send: SendEsgSteps): Promise<EsgRun> {
+    const problems = manualAccountIdProblems(accountIds);
+    if (accountIds.length === 0 || problems.length > 0)
+      throw new ValidationError(
+        problems.length > 0
+          ? problems.map((p) => ({ field: `accountIds.${p.index}`, message: p.message, location: "body" as const }))
+          : [{ field: "accountIds", message: "must name at least one account", location: "body" }],
+      );
     const now = this.#o.clock.now();
     const runDate = localDate(now, this.#o.window.timeZone);
-    const ids = [...new Set(accountIds)];
+    const ids = [...accountIds];
     const run = await this.#createRun(
       { runDate, trigger: "MANUAL_ACCOUNTS", requestedBy: actor.userId ?? null, accountIds: ids },
       now,

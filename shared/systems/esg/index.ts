@@ -6,5 +6,5 @@ export type { EsgTables } from "./esg-tables.js";
 export { esgMigrations } from "./esg-migrations.js";
 export type { EsgRunService, EsgRun, EsgStep, EsgHistoryEntry } from "./esg-run-service.js";
 export type { EsgSummary } from "./esg-summary.js";
-export { ACCOUNT_ID_PATTERN } from "./esg-rating.js";
+export { AMS_ACCOUNT_ID_PATTERN, notAnAccountId, repeatedAccountIds } from "./esg-partners.js";
 export { ESG_FILE_COLUMNS } from "./esg-files.js";

@@ -5,7 +5,7 @@ import { ManualClock } from "../../support/manual-clock.js";
 
 /**
  * Manual runs of named accounts (POST /api/v1/esg/runs with accountIds) beside the daily
- * file: their alerts, their file's name. The host's clock stands at 10:30 Central on
+ * file: their alerts, their file's name, their ids checked before a run exists. The host's clock stands at 10:30 Central on
  * 14 July 2026, so every date the runs carry is that one, whatever today is.
  */
 let host: TestHost;
@@ -158,5 +158,46 @@ describe("manual ESG runs of named accounts", () => {
         `daily/2026-07-14/${daily.runId}/FirmESGRatings_20260714.csv`,
       ),
     );
+  });
+
+  it("refuses malformed or repeated account ids with 400 naming each by position, and creates no run", async () => {
+    const runs = async () => (await call("GET", "/api/v1/esg/runs", { token: admin })).body.data.pagination.total;
+    const before = await runs();
+    const r = await call("POST", "/api/v1/esg/runs", {
+      token: admin,
+      body: { accountIds: ["ACC-0000001", "acc-0000002", "ACC-12", "ACC-0000001", "NOPE-1"] },
+    });
+    assert.equal(r.status, 400, JSON.stringify(r.body));
+    assert.equal(r.body.error.code, "VALIDATION_ERROR");
+    const fields = new Map<string, string>(
+      r.body.error.details.fields.map((f: { field: string; message: string }) => [f.field, f.message]),
+    );
+    assert.deepEqual([...fields.keys()].sort(), ["accountIds.1", "accountIds.2", "accountIds.3", "accountIds.4"]);
+    assert.match(
+      fields.get("accountIds.1")!,
+      /^"acc-0000002" is not an Account Management System account id \(ACC- and 7 digits/,
+    );
+    assert.match(fields.get("accountIds.2")!, /^"ACC-12" is not/);
+    assert.match(fields.get("accountIds.3")!, /^"ACC-0000001" repeats accountIds\.0/);
+    assert.match(fields.get("accountIds.4")!, /^"NOPE-1" is not/);
+
+    const tooMany = await call("POST", "/api/v1/esg/runs", {
+      token: admin,
+      body: { accountIds: ["ACC-0000001", "ACC-0000002", "ACC-0000003", "ACC-0000004", "ACC-0000005", "ACC-0000006"] },
+    });
+    assert.equal(tooMany.status, 400);
+    assert.deepEqual(
+      tooMany.body.error.details.fields.map((f: { field: string }) => f.field),
+      ["accountIds"],
+      "at most ESG_MANUAL_MAX_ACCOUNTS (5)",
+    );
+    assert.equal((await call("POST", "/api/v1/esg/runs", { token: admin, body: { accountIds: [] } })).status, 400);
+    await assert.rejects(
+      host.platform.esg.startAccountsRun(["ACC-0000001", "acc-1", "ACC-0000001"], { userId: "test" }, async () => {}),
+      (e: { code?: string; issues?: { field: string }[] }) =>
+        e.code === "VALIDATION_ERROR" && e.issues?.map((i) => i.field).join() === "accountIds.1,accountIds.2",
+      "the service holds a caller that skips HTTP to the same rule",
+    );
+    assert.equal(await runs(), before, "no run was created");
   });
 });

@@ -185,7 +185,7 @@ describe("the daily ESG ratings file", () => {
     const before = host.simulators.esg!.stats.notModified;
     const r = await call("POST", "/api/v1/esg/runs", {
       token: finance,
-      body: { accountIds: ["ACC-0000001", "ACC-0000002", "NOPE-1"] },
+      body: { accountIds: ["ACC-0000001", "ACC-0000002", "ACC-9999999"] },
     });
     assert.equal(r.status, 202);
     assert.equal(r.body.data.trigger, "MANUAL_ACCOUNTS");
@@ -198,13 +198,13 @@ describe("the daily ESG ratings file", () => {
       [
         ["ACC-0000001", "Successful"],
         ["ACC-0000002", "Successful"],
-        ["NOPE-1", "Failed"],
+        ["ACC-9999999", "Failed"],
       ],
     );
     assert.equal(run.counts.reused, 2, "unchanged ratings are reused (304 on If-None-Match)");
     assert.ok(host.simulators.esg!.stats.notModified >= before + 2);
     const errors = await csv(`/api/v1/esg/runs/${run.runId}/file?kind=errors`, finance);
-    assert.match(errors.rows[1]!.join(","), /^NOPE-1,Not an active account/);
+    assert.match(errors.rows[1]!.join(","), /^ACC-9999999,Not an active account/);
   });
 
   it("without ETags, reuses a rating younger than ESG_FULL_REFRESH_HOURS without calling the API", async () => {
@@ -238,7 +238,7 @@ describe("the daily ESG ratings file", () => {
   it("validates manual run bodies and roles", async () => {
     const tooMany = await call("POST", "/api/v1/esg/runs", {
       token: admin,
-      body: { accountIds: ["A1", "A2", "A3", "A4", "A5", "A6"] },
+      body: { accountIds: [1, 2, 3, 4, 5, 6].map((i) => `ACC-000000${i}`) },
     });
     assert.equal(tooMany.status, 400);
     assert.equal(tooMany.body.error.details.fields[0].field, "accountIds");
