@@ -8,10 +8,11 @@ import { text } from "../runtime/schemas.js";
 import { buildOpenApiDocument } from "./openapi-document.js";
 
 const swaggerDir = join(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"), "..");
-const ASSETS: Record<string, string> = {
-  "swagger-ui.css": "text/css; charset=utf-8",
-  "swagger-ui-bundle.js": "application/javascript; charset=utf-8",
-};
+/** A Map, not an object: `constructor` or `__proto__` must not name an asset. */
+const ASSETS = new Map<string, string>([
+  ["swagger-ui.css", "text/css; charset=utf-8"],
+  ["swagger-ui-bundle.js", "application/javascript; charset=utf-8"],
+]);
 
 const PAGE = `<!doctype html>
 <html lang="en">
@@ -84,7 +85,7 @@ export function apiDocsFunctions(declarations: () => readonly FunctionDeclaratio
             raw: { headers: { "Content-Type": "application/javascript; charset=utf-8", ...cached }, body: INIT },
           };
         }
-        const type = ASSETS[params.asset];
+        const type = ASSETS.get(params.asset);
         if (!type) throw new NotFoundError("Asset", params.asset);
         return {
           raw: { headers: { "Content-Type": type, ...cached }, body: readFileSync(join(swaggerDir, params.asset)) },

@@ -336,6 +336,10 @@ describe("identity and the API envelope, through HTTP on the local host", () => 
     const bundle = await fetch(`${host.url}/api/docs/swagger-ui-bundle.js`);
     assert.equal(bundle.status, 200);
     assert.ok((await bundle.text()).length > 100_000);
+    for (const name of ["constructor", "toString", "__proto__", "package.json"]) {
+      const missing = await call("GET", `/api/docs/${name}`);
+      assert.equal(missing.status, 404, name);
+    }
     assert.equal(functions.filter((f) => f.kind === "http").length, http.length + 1);
   });
 
