@@ -7,7 +7,7 @@ import type { AccessTokenClaims, AccessTokens } from "./access-tokens.js";
 import type { AccountStates } from "./account-states.js";
 import type { LoginThrottle } from "./login-throttle.js";
 import { assertStrongPassword } from "./password-policy.js";
-import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from "./passwords.js";
+import { DUMMY_PASSWORD_HASH, hashPassword, isCurrentHash, verifyPassword } from "./passwords.js";
 import type { RefreshTokenStore } from "./refresh-token-repository.js";
 import type { Page, User, UserRepository, UserStatus } from "./user-repository.js";
 import type { Clock } from "../../ports/clock.js";
@@ -80,7 +80,11 @@ export class IdentityService {
       throw new UnauthorizedError(INVALID_CREDENTIALS);
     }
     await attempt.succeeded();
-    const user = await users.update(found.user.id, { lastLoginAt: this.#d.clock.now().toISOString() });
+    const user = await users.update(found.user.id, {
+      lastLoginAt: this.#d.clock.now().toISOString(),
+      // A hash made with older (weaker) parameters is replaced while the password is at hand.
+      ...(isCurrentHash(found.passwordHash) ? {} : { passwordHash: await hashPassword(password) }),
+    });
     await audit.record(
       { ...actor, userId: user.id },
       { action: "auth.login", resourceType: "user", resourceId: user.id },

@@ -22,6 +22,11 @@ export async function hashPassword(password: string): Promise<string> {
   return ["scrypt", PARAMS.N, PARAMS.r, PARAMS.p, salt.toString("base64url"), key.toString("base64url")].join("$");
 }
 
+/** Whether a stored hash was made with today's parameters (else it is upgraded at the next login). */
+export function isCurrentHash(stored: string): boolean {
+  return stored.startsWith(["scrypt", PARAMS.N, PARAMS.r, PARAMS.p, ""].join("$"));
+}
+
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [scheme, n, r, p, salt, hash] = stored.split("$");
   if (scheme !== "scrypt" || !n || !r || !p || !salt || !hash) return false;

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { randomBytes, scryptSync } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -355,6 +356,24 @@ describe("identity and the API envelope, through HTTP on the local host", () => 
     assert.equal((await call("GET", "/api/metrics", { token: SCRAPE_TOKEN })).status, 200);
     assert.equal((await call("GET", "/api/metrics")).status, 401);
     assert.equal((await call("GET", "/api/metrics", { token: viewer.token })).status, 403);
+  });
+
+  it("upgrades a password hash made with older scrypt parameters at the next login", async () => {
+    const admin = await adminToken();
+    const user = await createUser(admin, "old.hash.olga", ["viewer"]);
+    const salt = randomBytes(16);
+    const key = scryptSync("correct-horse-battery", salt, 32, { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 });
+    const db = host.platform.database.db;
+    const old = ["scrypt", 32768, 8, 1, salt.toString("base64url"), key.toString("base64url")].join("$");
+    await db.updateTable("users").set({ password_hash: old }).where("id", "=", user.id).execute();
+    assert.equal((await login("old.hash.olga", "correct-horse-battery")).status, 200, "the old hash still verifies");
+    const stored = await db
+      .selectFrom("users")
+      .select("password_hash")
+      .where("id", "=", user.id)
+      .executeTakeFirstOrThrow();
+    assert.match(stored.password_hash, /^scrypt\$32768\$8\$3\$/);
+    assert.equal((await login("old.hash.olga", "correct-horse-battery")).status, 200, "and the new one too");
   });
 
   it("reports liveness and per-dependency readiness", async () => {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ValidationError } from "../../../shared/index.js";
 import { assertStrongPassword } from "../../../shared/systems/identity/password-policy.js";
-import { hashPassword, verifyPassword } from "../../../shared/systems/identity/passwords.js";
+import { hashPassword, isCurrentHash, verifyPassword } from "../../../shared/systems/identity/passwords.js";
 
 async function problemOf(password: string, username: string): Promise<string | undefined> {
   try {
@@ -39,5 +39,7 @@ describe("password hashing", () => {
     assert.equal(await verifyPassword("walnut ferry lanterN", hash), false);
     const older = "scrypt$32768$8$1$" + hash.split("$").slice(4).join("$");
     assert.equal(await verifyPassword("walnut ferry lantern", older), false, "the parameters are part of the hash");
+    assert.equal(isCurrentHash(hash), true);
+    assert.equal(isCurrentHash(older), false, "an older hash is upgraded at the next login");
   });
 });
