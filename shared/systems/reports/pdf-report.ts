@@ -7,6 +7,7 @@ import { pipeline } from "node:stream/promises";
 import type pdfmakeInstance from "pdfmake";
 import type { Content, TableCell } from "pdfmake";
 import { stripXmlForbidden } from "../../kernel/text.js";
+import { formatLocalTime } from "./report-time.js";
 
 export interface PdfTable {
   readonly title: string;
@@ -17,7 +18,10 @@ export interface PdfTable {
 export interface PdfReport {
   readonly title: string;
   readonly requestedBy: string;
+  /** ISO instant; shown as local time in `timeZone`. */
   readonly generatedAt: string;
+  /** IANA zone the times are shown in, named on the page (REPORT_TIME_ZONE). Default UTC. */
+  readonly timeZone?: string;
   readonly dateRange: { readonly start: string; readonly end: string } | null;
   readonly summary: readonly { readonly label: string; readonly value: string }[];
   readonly tables: readonly PdfTable[];
@@ -133,9 +137,15 @@ function titlePage(report: PdfReport): Content {
       { text: pdfText(report.title), style: "reportTitle" },
       { text: range, style: "titleLine" },
       { text: `Requested by: ${pdfText(report.requestedBy)}`, style: "titleLine" },
-      { text: `Generated at: ${pdfText(report.generatedAt)}`, style: "titleLine" },
+      { text: `Generated at: ${pdfText(shownTime(report))}`, style: "titleLine" },
     ],
   };
+}
+
+/** The generation time on the reader's wall clock, the zone named; a value that is no instant as given. */
+function shownTime(report: PdfReport): string {
+  const at = new Date(report.generatedAt);
+  return Number.isNaN(at.getTime()) ? report.generatedAt : formatLocalTime(at, report.timeZone ?? "UTC");
 }
 
 function summarySection(summary: PdfReport["summary"]): Content {

@@ -15,6 +15,7 @@ import type { Clock } from "../../ports/clock.js";
 import { jobMessage, type JobProtocol } from "../../foundation/job-protocol.js";
 import { ReportRepository } from "./report-repository.js";
 import { REPORTS_QUEUES } from "./reports-queues.js";
+import { formatLocalTime } from "./report-time.js";
 
 export interface Report {
   readonly reportId: string;
@@ -53,6 +54,8 @@ export interface ReportServiceOptions {
   readonly maxAttempts: number;
   readonly staleAfterSeconds: number;
   readonly jobs: JobProtocol;
+  /** IANA zone the files show times in (REPORT_TIME_ZONE). */
+  readonly timeZone: string;
 }
 
 const CONTENT_TYPES = {
@@ -308,11 +311,14 @@ export class ReportService {
       metadata: { reportid: reportId, reporttype: request.reportType, requestedby: row.requested_by },
     });
     await this.#rows.update(reportId, { progress: 75 });
+    const now = this.#o.clock.now();
+    const local = (at: Date) => formatLocalTime(at, this.#o.timeZone);
     const subtitle = [
       ...(request.options.dateRange
         ? [`Period ${request.options.dateRange.start} to ${request.options.dateRange.end}`]
         : []),
-      `Requested by ${row.requested_by_name} on ${row.created_at}`,
+      `Requested by ${row.requested_by_name} on ${local(new Date(row.created_at))}`,
+      `Generated ${local(now)}`,
     ];
     const rows = content.details.rows.length;
     // exceljs and pdfmake (about 12 MB of heap together) load on the first report, not
@@ -334,7 +340,8 @@ export class ReportService {
             {
               title: content.title,
               requestedBy: row.requested_by_name,
-              generatedAt: this.#o.clock.now().toISOString(),
+              generatedAt: now.toISOString(),
+              timeZone: this.#o.timeZone,
               dateRange: request.options.dateRange ?? null,
               summary: content.summary.map((s) => ({ label: s.label, value: s.value })),
               tables: [content.details, content.chartData, ...content.extra].map((t) => ({

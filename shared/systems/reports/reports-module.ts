@@ -32,5 +32,6 @@ export function createReports({ settings, ...deps }: ReportsModuleDeps): ReportS
     container: settings.REPORTS_CONTAINER,
     maxAttempts: settings.REPORT_MAX_ATTEMPTS,
     staleAfterSeconds: settings.REPORT_STALE_AFTER_SECONDS,
+    timeZone: settings.REPORT_TIME_ZONE,
   });
 }

@@ -20,6 +20,22 @@ export const REPORTS_SETTINGS = {
       "A report QUEUED or PROCESSING this long without progress is re-sent (or FAILED after REPORT_MAX_ATTEMPTS); longer than the report-requests lock duration.",
     schema: int(30, 86_400).default(600),
   },
+  REPORT_TIME_ZONE: {
+    scope: "platform",
+    description:
+      "IANA time zone in which reports show times (generated, requested, as of), with the zone named; UTC by default.",
+    schema: z
+      .string()
+      .refine((tz) => {
+        try {
+          new Intl.DateTimeFormat("en", { timeZone: tz });
+          return true;
+        } catch {
+          return false;
+        }
+      }, "must be an IANA time zone such as Europe/Brussels or UTC")
+      .default("UTC"),
+  },
   REPORTS_CONTAINER: {
     scope: "platform",
     description: "Blob container for generated reports.",

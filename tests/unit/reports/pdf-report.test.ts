@@ -123,7 +123,8 @@ describe("PDF report", () => {
     assert.match(first, /Financial summary/);
     assert.match(first, /2024-01-01 to 2024-03-31/);
     assert.match(first, /Requested by: alice\.finance/);
-    assert.match(first, /Generated at: 2024-05-01T12:00:00\.000Z/);
+    assert.match(first, /Generated at: 1 May 2024 12:00 UTC/, "local time, the zone named, no raw ISO stamp");
+    assert.doesNotMatch(first, /2024-05-01T/);
     assert.doesNotMatch(first, /Page \d+ of/);
   });
 
@@ -183,6 +184,16 @@ describe("PDF report", () => {
     // Non-WinAnsi characters are folded, not garbled; decomposed accents are recomposed.
     assert.match(wide.text, /Lódz office/);
     assert.match(wide.text, /Résumé é/);
+  });
+});
+
+describe("PDF report: times", () => {
+  it("shows the generation time on the wall clock of the report's time zone, naming the zone", async () => {
+    const small = { ...report, tables: [], generatedAt: "2026-12-04T05:00:00.000Z" };
+    const utc = (await parse((await render(small)).buf)).pages[0]!.text;
+    assert.match(utc, /Generated at: 4 Dec 2026 05:00 UTC/);
+    const brussels = (await parse((await render({ ...small, timeZone: "Europe/Brussels" })).buf)).pages[0]!.text;
+    assert.match(brussels, /Generated at: 4 Dec 2026 06:00 Europe\/Brussels \(UTC\+01:00\)/);
   });
 });
 
