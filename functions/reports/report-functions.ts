@@ -23,6 +23,11 @@ const reportView = z.object({
   projectIds: z.array(z.string()),
   attempts: z.number().int(),
   error: z.string().nullable(),
+  warnings: z
+    .array(z.string())
+    .describe(
+      'What the finished report could not show, e.g. "Project PRJ-999999: not found in SAP"; the file lists the same',
+    ),
   sizeBytes: z.number().nullable(),
   rowCount: z.number().int().nullable(),
   createdAt: z.string(),

@@ -93,6 +93,8 @@ export interface ExcelReport {
   readonly title: string;
   /** Lines under the title on the Summary sheet: date range, who asked, when. */
   readonly subtitle: readonly string[];
+  /** What the report could not show: counted on the Summary sheet, listed on a Warnings sheet right after it. */
+  readonly warnings?: readonly string[];
   /** Label/value pairs on the Summary sheet (values are text or decimal strings with a kind). */
   readonly summary: readonly { readonly label: string; readonly value: string; readonly kind: CellKind }[];
   readonly details: ReportSheet; // sheet named as given, e.g. "Details"
@@ -110,6 +112,7 @@ export const CELL_FORMATS: Readonly<Record<Exclude<CellKind, "text">, string>> =
 };
 
 const SUMMARY_SHEET = "Summary";
+const WARNINGS_SHEET = "Warnings";
 /** Rows in an Excel worksheet (header included). */
 const EXCEL_MAX_ROWS = 1_048_576;
 /** Queued sheet XML (bytes, uncompressed) above which we wait for the zip to catch up. */
@@ -326,7 +329,7 @@ function columnLetters(column: number): string {
 
 /**
  * Writes `report` as an .xlsx to `output` and ends it: a Summary sheet (title, subtitle lines,
- * label/value pairs), then the details, chart-data and extra sheets, each with a bold, frozen,
+ * label/value pairs), a Warnings sheet when there are any, then the details, chart-data and extra sheets, each with a bold, frozen,
  * auto-filtered header row. Streams: memory stays flat whatever the row count, and a slow
  * `output` slows the writer down (see the top of the file). Resolves once `output` has
  * finished, with the number of data rows written (all data sheets, headers not counted);
@@ -339,7 +342,17 @@ export async function writeExcelReport(
   output: Writable,
   onProgress?: (rowsWritten: number) => void,
 ): Promise<{ rows: number }> {
-  const dataSheets = [report.details, report.chartData, ...(report.extra ?? [])];
+  const warnings = report.warnings ?? [];
+  const warningSheet: ReportSheet[] = warnings.length
+    ? [
+        {
+          name: WARNINGS_SHEET,
+          columns: [{ key: "warning", header: "Warning", kind: "text", width: 100 }],
+          rows: warnings.map((warning) => ({ warning })),
+        },
+      ]
+    : [];
+  const dataSheets = [...warningSheet, report.details, report.chartData, ...(report.extra ?? [])];
   checkSheetNames([SUMMARY_SHEET, ...dataSheets.map((s) => s.name)]);
   for (const sheet of dataSheets) {
     if (sheet.columns.length === 0) throw new Error(`excel-report: sheet ${JSON.stringify(sheet.name)} has no columns`);
@@ -427,6 +440,12 @@ export async function writeExcelReport(
     for (const line of report.subtitle) {
       const row = sheet.getRow(++rowNumber);
       textCell(row.getCell(1), line, styles.of("text"));
+      row.commit();
+    }
+    if (warnings.length > 0) {
+      const row = sheet.getRow(++rowNumber);
+      const count = warnings.length === 1 ? "1 warning" : `${warnings.length} warnings`;
+      textCell(row.getCell(1), `${count}: see the ${WARNINGS_SHEET} sheet`, styles.of("text", { bold: true }));
       row.commit();
     }
     rowNumber++; // a blank line between the heading and the figures

@@ -23,6 +23,8 @@ export interface PdfReport {
   /** IANA zone the times are shown in, named on the page (REPORT_TIME_ZONE). Default UTC. */
   readonly timeZone?: string;
   readonly dateRange: { readonly start: string; readonly end: string } | null;
+  /** What the report could not show; listed on the first page, under the title block. */
+  readonly warnings?: readonly string[];
   readonly summary: readonly { readonly label: string; readonly value: string }[];
   readonly tables: readonly PdfTable[];
   /** Rows beyond this per table are left out, with a line saying so (the Excel format carries every row). Default 2000. */
@@ -89,7 +91,11 @@ export async function writePdfReport(report: PdfReport, output: NodeJS.WritableS
 
 function documentDefinition(report: PdfReport, maxRows: number): DocDefinition {
   const title = pdfText(report.title);
-  const content: Content[] = [titlePage(report), summarySection(report.summary)];
+  const content: Content[] = [
+    titlePage(report),
+    ...warningsSection(report.warnings ?? []),
+    summarySection(report.summary),
+  ];
   for (const table of report.tables) content.push(...tableSection(table, maxRows));
   const created = new Date(report.generatedAt);
   return {
@@ -111,6 +117,7 @@ function documentDefinition(report: PdfReport, maxRows: number): DocDefinition {
       heading: { fontSize: 14, bold: true, margin: [0, 0, 0, 8] },
       headerCell: { bold: true, fillColor: "#e8e8e8" },
       note: { italics: true, color: "#555555", margin: [0, 6, 0, 0] },
+      warningsHeading: { fontSize: 12, bold: true, color: "#9c2f00", margin: [0, 18, 0, 6] },
       footer: { fontSize: 8, color: "#555555" },
     },
     footer: (currentPage, pageCount) =>
@@ -146,6 +153,14 @@ function titlePage(report: PdfReport): Content {
 function shownTime(report: PdfReport): string {
   const at = new Date(report.generatedAt);
   return Number.isNaN(at.getTime()) ? report.generatedAt : formatLocalTime(at, report.timeZone ?? "UTC");
+}
+
+function warningsSection(warnings: readonly string[]): Content[] {
+  if (warnings.length === 0) return [];
+  return [
+    { text: "Warnings", style: "warningsHeading" },
+    { ul: warnings.map((warning) => pdfText(warning)), fontSize: 10 },
+  ];
 }
 
 function summarySection(summary: PdfReport["summary"]): Content {

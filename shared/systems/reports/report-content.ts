@@ -25,6 +25,8 @@ export interface Table {
 /** A report's content, whatever its format: summary lines and tables. */
 export interface ReportContent {
   readonly title: string;
+  /** What the report could not show, one sentence each ("Project PRJ-999999: not found in SAP"). */
+  readonly warnings: readonly string[];
   readonly summary: readonly { readonly label: string; readonly value: string; readonly kind: CellKind }[];
   readonly details: Table;
   readonly chartData: Table;
@@ -72,8 +74,7 @@ export function buildReportContent(
   const summary: { label: string; value: string; kind: CellKind }[] = [
     { label: "Projects", value: String(projects.length), kind: "number" },
   ];
-  if (notFound.length > 0)
-    summary.push({ label: "Projects SAP does not know (left out)", value: notFound.join(", "), kind: "text" });
+  const warnings = notFound.map((projectId) => `Project ${projectId}: not found in SAP`);
   let details: Table;
   let chartData: Table;
 
@@ -269,5 +270,5 @@ export function buildReportContent(
         },
       ]
     : [];
-  return { title: TITLES[request.reportType], summary, details, chartData, extra };
+  return { title: TITLES[request.reportType], warnings, summary, details, chartData, extra };
 }

@@ -36,6 +36,7 @@ export class ReportRepository {
         progress: 0,
         attempts: 0,
         error: null,
+        warnings_json: null,
         blob_name: null,
         size_bytes: null,
         row_count: null,

@@ -27,6 +27,8 @@ export interface Report {
   readonly requestedBy: string;
   readonly attempts: number;
   readonly error: string | null;
+  /** What the finished report could not show ("Project PRJ-999999: not found in SAP"); the file says the same. */
+  readonly warnings: readonly string[];
   readonly sizeBytes: number | null;
   readonly rowCount: number | null;
   readonly createdAt: string;
@@ -164,6 +166,7 @@ export class ReportService {
       attempts: attempt,
       started_at: this.#o.clock.now().toISOString(),
       error: null,
+      warnings_json: null,
     });
     const request = JSON.parse(row.request_json) as ReportRequest;
     try {
@@ -174,6 +177,7 @@ export class ReportService {
         status: "COMPLETED",
         progress: 100,
         blob_name: blobName,
+        warnings_json: JSON.stringify(content.warnings),
         size_bytes: bytes,
         row_count: rows,
         completed_at: this.#o.clock.now().toISOString(),
@@ -329,6 +333,7 @@ export class ReportService {
             {
               title: content.title,
               subtitle,
+              warnings: content.warnings,
               summary: content.summary,
               details: content.details,
               chartData: content.chartData,
@@ -343,6 +348,7 @@ export class ReportService {
               generatedAt: now.toISOString(),
               timeZone: this.#o.timeZone,
               dateRange: request.options.dateRange ?? null,
+              warnings: content.warnings,
               summary: content.summary.map((s) => ({ label: s.label, value: s.value })),
               tables: [content.details, content.chartData, ...content.extra].map((t) => ({
                 title: t.name,
@@ -389,6 +395,7 @@ function toReport(row: ReportRequestsTable): Report {
     requestedBy: row.requested_by,
     attempts: row.attempts,
     error: row.error,
+    warnings: row.warnings_json === null ? [] : (JSON.parse(row.warnings_json) as string[]),
     sizeBytes: row.size_bytes === null ? null : Number(row.size_bytes),
     rowCount: row.row_count,
     createdAt: row.created_at,

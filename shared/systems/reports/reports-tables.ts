@@ -12,6 +12,8 @@ export interface ReportRequestsTable {
   progress: number;
   attempts: number;
   error: string | null;
+  /** What the finished report could not show, as a JSON array of sentences; null before it finishes. */
+  warnings_json: string | null;
   blob_name: string | null;
   size_bytes: string | number | bigint | null;
   row_count: number | null;

@@ -86,6 +86,7 @@ describe("asynchronous reports", () => {
     assert.equal(done.progress, 100);
     assert.equal(done.rowCount, 3);
     assert.ok(done.downloadUrl);
+    assert.deepEqual(done.warnings, ["Project PRJ-999999: not found in SAP"]);
 
     const file = await download(done.downloadUrl, analyst);
     assert.equal(file.status, 200);
@@ -94,7 +95,7 @@ describe("asynchronous reports", () => {
     await workbook.xlsx.load(file.bytes as unknown as ArrayBuffer);
     assert.deepEqual(
       workbook.worksheets.map((w) => w.name),
-      ["Summary", "Details", "Chart data", "Resources"],
+      ["Summary", "Warnings", "Details", "Chart data", "Resources"],
     );
     const details = workbook.getWorksheet("Details")!;
     const header = (details.getRow(1).values as unknown[]).slice(1);
@@ -105,9 +106,13 @@ describe("asynchronous reports", () => {
     const evil = rows.find((row) => row.getCell(1).value === "PRJ-000002")!.getCell(2);
     assert.equal(evil.formula, undefined, "never a formula");
     assert.match(String(evil.text), /HYPERLINK/);
-    const summary = workbook.getWorksheet("Summary")!;
-    const summaryText = summary.getSheetValues().flat().map(String).join(" ");
-    assert.match(summaryText, /PRJ-999999/, "the unknown project is named, not silently dropped");
+    const summaryText = workbook.getWorksheet("Summary")!.getSheetValues().flat().map(String).join(" ");
+    assert.match(summaryText, /1 warning: see the Warnings sheet/);
+    assert.equal(
+      workbook.getWorksheet("Warnings")!.getCell("A2").value,
+      "Project PRJ-999999: not found in SAP",
+      "the unknown project is named, not silently dropped",
+    );
 
     assert.deepEqual(await reportBlobs(done.reportId), [`${done.reportId}.xlsx`]);
     const notices = await host.platform.queue.receive("task-completed", 20);
@@ -140,6 +145,23 @@ describe("asynchronous reports", () => {
     assert.match(text, /2026-01-01/);
     assert.match(text, /PRJ-000004/);
     assert.match(text, /report- ?analyst/);
+  });
+
+  it("completes a report of projects SAP does not know with a warning in its status and its file", async () => {
+    const r = await call("POST", "/api/v1/reports/generate", {
+      token: analyst,
+      body: { projectIds: ["PRJ-999999"], reportType: "billing_report", options: { format: "pdf" } },
+    });
+    const queued = await call("GET", `/api/v1/reports/${r.body.data.reportId}`, { token: analyst });
+    assert.ok(Array.isArray(queued.body.data.warnings), "the status always carries warnings");
+    const done = await waitForStatus(r.body.data.reportId, analyst, ["COMPLETED", "FAILED"]);
+    assert.equal(done.status, "COMPLETED", JSON.stringify(done));
+    assert.equal(done.rowCount, 0);
+    assert.deepEqual(done.warnings, ["Project PRJ-999999: not found in SAP"]);
+    const listed = (await call("GET", "/api/v1/reports", { token: analyst })).body.data.items;
+    assert.deepEqual(listed.find((item: any) => item.reportId === done.reportId).warnings, done.warnings);
+    const text = await pdfText((await download(done.downloadUrl, analyst)).bytes);
+    assert.match(text, /Warnings.*Project PRJ-999999: not found in SAP/);
   });
 
   it("shows a report only to its requester and admins", async () => {

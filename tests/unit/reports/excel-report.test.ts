@@ -295,6 +295,39 @@ describe("excel report: writeExcelReport", async () => {
   });
 });
 
+describe("excel report: warnings", async () => {
+  const output = collector();
+  const warnings = ["Project PRJ-999999: not found in SAP", "=Project PRJ-1: currency unknown"];
+  await writeExcelReport(sampleReport({ warnings }), output.stream);
+  const workbook = await load(output.buffer());
+
+  it("lists them on a Warnings sheet right after the Summary, formula-like text kept as text", () => {
+    assert.deepEqual(
+      workbook.worksheets.map((w) => w.name),
+      ["Summary", "Warnings", "Details", "Chart data", "Resources"],
+    );
+    const sheet = workbook.getWorksheet("Warnings")!;
+    assert.equal(sheet.getCell("A1").value, "Warning");
+    assert.deepEqual([sheet.getCell("A2").value, sheet.getCell("A3").value], warnings);
+    assert.equal(sheet.getCell("A3").numFmt, "@");
+  });
+
+  it("counts them on the Summary sheet, under the subtitle", () => {
+    const summary = workbook.getWorksheet("Summary")!;
+    assert.equal(summary.getCell("A5").value, "2 warnings: see the Warnings sheet");
+    assert.equal(summary.getCell("A5").font?.bold, true);
+    assert.equal(summary.getCell("A7").value, "Projects", "the figures follow after a blank line");
+  });
+
+  it("adds no sheet and no line when there are none", async () => {
+    const none = collector();
+    await writeExcelReport(sampleReport({ warnings: [] }), none.stream);
+    const book = await load(none.buffer());
+    assert.equal(book.getWorksheet("Warnings"), undefined);
+    assert.equal(book.getWorksheet("Summary")!.getCell("A6").value, "Projects");
+  });
+});
+
 describe("excel report: streaming and failures", () => {
   it("keeps going through a slow output (backpressure) and writes a complete file", async () => {
     const output = collector({ delayed: true, highWaterMark: 1024 });

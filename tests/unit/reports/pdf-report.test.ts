@@ -187,6 +187,22 @@ describe("PDF report", () => {
   });
 });
 
+describe("PDF report: warnings", () => {
+  it("lists them on the first page, under the title block", async () => {
+    const warned = {
+      ...report,
+      tables: [],
+      warnings: ["Project PRJ-999999: not found in SAP", "Project PRJ-000055: no valid currency in SAP"],
+    };
+    const parsed = await parse((await render(warned)).buf);
+    const first = parsed.pages[0]!.text;
+    assert.match(first, /Warnings/);
+    assert.match(first, /Project PRJ-999999: not found in SAP/);
+    assert.match(first, /Project PRJ-000055: no valid currency in SAP/);
+    assert.ok(first.indexOf("Requested by") < first.indexOf("Warnings"), "after the title block");
+  });
+});
+
 describe("PDF report: times", () => {
   it("shows the generation time on the wall clock of the report's time zone, naming the zone", async () => {
     const small = { ...report, tables: [], generatedAt: "2026-12-04T05:00:00.000Z" };
