@@ -22,7 +22,8 @@ export interface PdfReport {
   readonly generatedAt: string;
   /** IANA zone the times are shown in, named on the page (REPORT_TIME_ZONE). Default UTC. */
   readonly timeZone?: string;
-  readonly dateRange: { readonly start: string; readonly end: string } | null;
+  /** What the figures cover, line by line: the period and what it applies to, "as of" for lifetime figures. */
+  readonly scope: readonly string[];
   /** What the report could not show; listed on the first page, under the title block. */
   readonly warnings?: readonly string[];
   readonly summary: readonly { readonly label: string; readonly value: string }[];
@@ -136,13 +137,10 @@ function documentDefinition(report: PdfReport, maxRows: number): DocDefinition {
 }
 
 function titlePage(report: PdfReport): Content {
-  const range = report.dateRange
-    ? `Date range: ${pdfText(report.dateRange.start)} to ${pdfText(report.dateRange.end)}`
-    : "Date range: all dates";
   return {
     stack: [
       { text: pdfText(report.title), style: "reportTitle" },
-      { text: range, style: "titleLine" },
+      ...report.scope.map((line) => ({ text: pdfText(line), style: "titleLine" })),
       { text: `Requested by: ${pdfText(report.requestedBy)}`, style: "titleLine" },
       { text: `Generated at: ${pdfText(shownTime(report))}`, style: "titleLine" },
     ],

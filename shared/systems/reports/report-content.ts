@@ -25,6 +25,12 @@ export interface Table {
 /** A report's content, whatever its format: summary lines and tables. */
 export interface ReportContent {
   readonly title: string;
+  /**
+   * What each figure covers, in words, for the heading: the period where it was applied
+   * (and to which figures), "as of" the generation time for the lifetime figures. A period
+   * is never printed over figures it was not applied to.
+   */
+  readonly scope: readonly string[];
   /** What the report could not show, one sentence each ("Project PRJ-999999: not found in SAP"). */
   readonly warnings: readonly string[];
   readonly summary: readonly { readonly label: string; readonly value: string; readonly kind: CellKind }[];
@@ -61,30 +67,63 @@ class Totals {
   }
 }
 
+/** What a report is built from. */
+export interface ReportData {
+  readonly projects: readonly MergedProject[];
+  /** Active billing entries by project: for billing reports, and financial summaries with a period. */
+  readonly billing: ReadonlyMap<string, readonly BillingEntry[]>;
+  /** Requested projects SAP does not know. */
+  readonly notFound: readonly string[];
+  /** When the figures were read, as the reader's clock shows it ("4 Dec 2026 05:00 UTC"). */
+  readonly asOf: string;
+}
+
+const inRange = (date: string, range: { start: string; end: string }) => date >= range.start && date <= range.end;
+
 /**
  * Turns merged projects (and billing entries) into a report's content. Exact money all the
  * way: sums are in minor units per currency, never across currencies.
+ *
+ * The period, decided per figure: it filters what has a date (billing entries by billing
+ * date; a project's planned start to end for "In period"). SAP's project figures (contract
+ * value, planned and actual cost, billed to date, hours) have no date: they are lifetime
+ * figures as of `asOf`, and `scope` says so instead of printing the period over them.
  */
-export function buildReportContent(
-  request: ReportRequest,
-  projects: readonly MergedProject[],
-  billing: ReadonlyMap<string, readonly BillingEntry[]>,
-  notFound: readonly string[],
-): ReportContent {
+export function buildReportContent(request: ReportRequest, data: ReportData): ReportContent {
+  const { projects, billing, notFound, asOf } = data;
+  const range = request.options.dateRange;
+  const period = range ? `Period ${range.start} to ${range.end}` : undefined;
   const summary: { label: string; value: string; kind: CellKind }[] = [
     { label: "Projects", value: String(projects.length), kind: "number" },
   ];
   const warnings = notFound.map((projectId) => `Project ${projectId}: not found in SAP`);
+  const scope: string[] = [];
   let details: Table;
   let chartData: Table;
 
   if (request.reportType === "financial_summary") {
+    const lifetime =
+      "contract value, planned and actual cost, variance, billed to date and remaining to bill are lifetime figures from SAP";
+    if (period) {
+      scope.push(`${period}: applied to Billed in period only (billing entries by billing date).`);
+      scope.push(`As of ${asOf}: ${lifetime}, not limited to the period.`);
+    } else scope.push(`As of ${asOf}: ${lifetime}; no period applied.`);
     const totals = new Totals();
     const byDepartment = new Map<string, { department: string; currency: string; planned: bigint; actual: bigint }>();
     const rows = projects.map((p) => {
       totals.add("contract", p.currency, p.pricing.contractValue);
       totals.add("actual", p.currency, p.costs.actual);
       totals.add("billed", p.currency, p.billing.billedToDate);
+      if (p.currency === null)
+        warnings.push(`Project ${p.projectId}: no valid currency in SAP; its amounts are left out`);
+      const inPeriod = range && p.currency ? billedIn(p.currency, billing.get(p.projectId) ?? [], range) : null;
+      if (inPeriod) {
+        totals.add("billedInPeriod", p.currency, inPeriod.billed);
+        for (const [currency, minor] of inPeriod.foreign)
+          warnings.push(
+            `Project ${p.projectId}: billing entries of ${toMoney(minor, currency).amount} ${currency} in the period are not in the project currency ${p.currency} and are left out of Billed in period`,
+          );
+      }
       if (p.currency && p.costs.planned && p.costs.actual) {
         const key = `${p.department ?? "-"}|${p.currency}`;
         const d = byDepartment.get(key) ?? {
@@ -109,12 +148,14 @@ export function buildReportContent(
         variancePct: p.costs.variancePct,
         billedToDate: amount(p.billing.billedToDate),
         remainingToBill: amount(p.billing.remainingToBill),
+        ...(range ? { billedInPeriod: amount(inPeriod?.billed ?? null) } : {}),
       };
     });
     for (const [label, key] of [
       ["Contract value", "contract"],
-      ["Actual cost", "actual"],
+      ["Actual cost to date", "actual"],
       ["Billed to date", "billed"],
+      ...(range ? ([["Billed in period", "billedInPeriod"]] as const) : []),
     ] as const) {
       for (const [currency, minor] of totals.entries(key))
         summary.push({ label: `${label} (${currency})`, value: toMoney(minor, currency).amount, kind: "money" });
@@ -128,11 +169,12 @@ export function buildReportContent(
         col("currency", "Currency", "text", 9),
         col("contractValue", "Contract value", "money", 16),
         col("plannedCost", "Planned cost", "money", 16),
-        col("actualCost", "Actual cost", "money", 16),
+        col("actualCost", "Actual cost to date", "money", 16),
         col("variance", "Variance", "money", 16),
         col("variancePct", "Variance %", "percent", 11),
         col("billedToDate", "Billed to date", "money", 16),
         col("remainingToBill", "Remaining to bill", "money", 16),
+        ...(range ? [col("billedInPeriod", "Billed in period", "money", 16)] : []),
       ],
       rows,
     };
@@ -154,10 +196,21 @@ export function buildReportContent(
         })),
     };
   } else if (request.reportType === "project_status") {
+    const current = "SAP status, status, responsible and planned and actual hours are current figures";
+    if (period) {
+      scope.push(
+        `${period}: applied to In period only (the project's planned start to end overlaps the period; no end date counts as ongoing).`,
+      );
+      scope.push(`As of ${asOf}: ${current}, not limited to the period.`);
+    } else scope.push(`As of ${asOf}: ${current}; no period applied.`);
     const byStatus = new Map<string, number>();
+    let active = 0;
     const rows = projects.map((p) => {
       const status = p.sapStatus ?? "unknown";
       byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
+      const overlaps =
+        range && p.startDate ? p.startDate <= range.end && (!p.endDate || p.endDate >= range.start) : null;
+      if (overlaps) active++;
       return {
         projectId: p.projectId,
         name: p.name,
@@ -170,8 +223,10 @@ export function buildReportContent(
         actualHours: p.resourcePlanning.actualHours,
         consistent: p.validation.consistent ? "yes" : "no",
         issues: String(p.validation.issues.length),
+        ...(range ? { inPeriod: overlaps === null ? "unknown" : overlaps ? "yes" : "no" } : {}),
       };
     });
+    if (range) summary.push({ label: "Projects in period", value: String(active), kind: "number" });
     for (const [status, count] of [...byStatus].sort())
       summary.push({ label: `SAP status ${status}`, value: String(count), kind: "number" });
     details = {
@@ -188,6 +243,7 @@ export function buildReportContent(
         col("actualHours", "Actual hours", "hours", 14),
         col("consistent", "SAP/SQL consistent", "text", 12),
         col("issues", "Data issues", "number", 10),
+        ...(range ? [col("inPeriod", "In period", "text", 10)] : []),
       ],
       rows,
     };
@@ -197,13 +253,17 @@ export function buildReportContent(
       rows: [...byStatus].sort().map(([status, count]) => ({ status, projects: String(count) })),
     };
   } else {
-    const range = request.options.dateRange;
+    scope.push(
+      period
+        ? `${period}: applied to every billing entry (by billing date) and every total; entries as recorded ${asOf}.`
+        : `All billing entries as recorded ${asOf}; no period applied.`,
+    );
     const totals = new Totals();
     const byMonth = new Map<string, bigint>();
     const rows: ReportRow[] = [];
     for (const p of projects) {
       for (const e of billing.get(p.projectId) ?? []) {
-        if (range && (e.billingDate < range.start || e.billingDate > range.end)) continue;
+        if (range && !inRange(e.billingDate, range)) continue;
         const money = toMoney(e.amountMinor, e.currency);
         totals.add("billed", e.currency, money);
         const month = `${e.billingDate.slice(0, 7)}|${e.currency}`;
@@ -247,6 +307,10 @@ export function buildReportContent(
     };
   }
 
+  if (request.options.includeResources)
+    scope.push(
+      `Resources: planned and actual hours are lifetime figures from SAP as of ${asOf}${period ? ", not limited to the period" : ""}.`,
+    );
   const extra: Table[] = request.options.includeResources
     ? [
         {
@@ -270,5 +334,24 @@ export function buildReportContent(
         },
       ]
     : [];
-  return { title: TITLES[request.reportType], warnings, summary, details, chartData, extra };
+  return { title: TITLES[request.reportType], scope, warnings, summary, details, chartData, extra };
+}
+
+/**
+ * A project's active billing entries dated in the period: their sum in the project
+ * currency, and what other currencies hold (stored before billing refused them), never added.
+ */
+function billedIn(
+  currency: string,
+  entries: readonly BillingEntry[],
+  range: { start: string; end: string },
+): { billed: { amount: string }; foreign: Map<string, bigint> } {
+  let billed = 0n;
+  const foreign = new Map<string, bigint>();
+  for (const e of entries) {
+    if (!inRange(e.billingDate, range)) continue;
+    if (e.currency === currency) billed += e.amountMinor;
+    else foreign.set(e.currency, (foreign.get(e.currency) ?? 0n) + e.amountMinor);
+  }
+  return { billed: toMoney(billed, currency), foreign };
 }

@@ -10,7 +10,13 @@ import type { BlobStore } from "../../ports/blob-store.js";
 import type { OutgoingMessage } from "../../ports/message-queue.js";
 import type { MergedProject, ProjectService } from "../gateway/index.js";
 import type { ReportsTables, ReportRequestsTable, ReportStatus } from "./reports-tables.js";
-import { buildReportContent, type ReportContent, type ReportRequest, type ReportType } from "./report-content.js";
+import {
+  buildReportContent,
+  type ReportContent,
+  type ReportData,
+  type ReportRequest,
+  type ReportType,
+} from "./report-content.js";
 import type { Clock } from "../../ports/clock.js";
 import { jobMessage, type JobProtocol } from "../../foundation/job-protocol.js";
 import { ReportRepository } from "./report-repository.js";
@@ -170,9 +176,12 @@ export class ReportService {
     });
     const request = JSON.parse(row.request_json) as ReportRequest;
     try {
-      const content = await this.#content(reportId, request);
+      const data = await this.#read(reportId, request);
+      // One instant for "as of" and "Generated": when the figures had been read.
+      const generatedAt = this.#o.clock.now();
+      const content = buildReportContent(request, { ...data, asOf: this.#local(generatedAt) });
       const blobName = `${reportId}.${EXTENSIONS[request.options.format]}`;
-      const { bytes, rows } = await this.#write(reportId, blobName, request, content, row);
+      const { bytes, rows } = await this.#write(reportId, blobName, request, content, row, generatedAt);
       await this.#rows.update(reportId, {
         status: "COMPLETED",
         progress: 100,
@@ -270,7 +279,13 @@ export class ReportService {
     });
   }
 
-  async #content(reportId: string, request: ReportRequest): Promise<ReportContent> {
+  /** An instant as the files show it: REPORT_TIME_ZONE's wall clock, the zone named. */
+  #local(at: Date): string {
+    return formatLocalTime(at, this.#o.timeZone);
+  }
+
+  /** Reads what the report shows, project by project (progress up to 70). */
+  async #read(reportId: string, request: ReportRequest): Promise<Omit<ReportData, "asOf">> {
     const projects: MergedProject[] = [];
     const notFound: string[] = [];
     const billing = new Map<string, readonly BillingEntry[]>();
@@ -278,7 +293,12 @@ export class ReportService {
     for (const [i, projectId] of request.projectIds.entries()) {
       try {
         projects.push(await this.#o.projects.getProject(projectId));
-        if (request.reportType === "billing_report")
+        // Billing entries carry dates: the billing report lists them, a financial summary with
+        // a period sums those in it ("Billed in period").
+        if (
+          request.reportType === "billing_report" ||
+          (request.reportType === "financial_summary" && request.options.dateRange)
+        )
           billing.set(projectId, await this.#o.billing.listActive(projectId));
       } catch (error) {
         if (!(error instanceof NotFoundError)) throw error;
@@ -290,7 +310,7 @@ export class ReportService {
         await this.#rows.update(reportId, { progress });
       }
     }
-    return buildReportContent(request, projects, billing, notFound);
+    return { projects, billing, notFound };
   }
 
   /** Streams the file into its blob (one name per report: a rerun overwrites, never duplicates). */
@@ -300,6 +320,7 @@ export class ReportService {
     request: ReportRequest,
     content: ReportContent,
     row: ReportRequestsTable,
+    generatedAt: Date,
   ): Promise<{ bytes: number; rows: number }> {
     let bytes = 0;
     const counter = new Transform({
@@ -315,14 +336,10 @@ export class ReportService {
       metadata: { reportid: reportId, reporttype: request.reportType, requestedby: row.requested_by },
     });
     await this.#rows.update(reportId, { progress: 75 });
-    const now = this.#o.clock.now();
-    const local = (at: Date) => formatLocalTime(at, this.#o.timeZone);
     const subtitle = [
-      ...(request.options.dateRange
-        ? [`Period ${request.options.dateRange.start} to ${request.options.dateRange.end}`]
-        : []),
-      `Requested by ${row.requested_by_name} on ${local(new Date(row.created_at))}`,
-      `Generated ${local(now)}`,
+      ...content.scope,
+      `Requested by ${row.requested_by_name} on ${this.#local(new Date(row.created_at))}`,
+      `Generated ${this.#local(generatedAt)}`,
     ];
     const rows = content.details.rows.length;
     // exceljs and pdfmake (about 12 MB of heap together) load on the first report, not
@@ -345,9 +362,9 @@ export class ReportService {
             {
               title: content.title,
               requestedBy: row.requested_by_name,
-              generatedAt: now.toISOString(),
+              generatedAt: generatedAt.toISOString(),
               timeZone: this.#o.timeZone,
-              dateRange: request.options.dateRange ?? null,
+              scope: content.scope,
               warnings: content.warnings,
               summary: content.summary.map((s) => ({ label: s.label, value: s.value })),
               tables: [content.details, content.chartData, ...content.extra].map((t) => ({

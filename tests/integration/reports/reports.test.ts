@@ -108,6 +108,8 @@ describe("asynchronous reports", () => {
     assert.match(String(evil.text), /HYPERLINK/);
     const summaryText = workbook.getWorksheet("Summary")!.getSheetValues().flat().map(String).join(" ");
     assert.match(summaryText, /1 warning: see the Warnings sheet/);
+    assert.match(summaryText, /Period 2026-01-01 to 2026-12-31: applied to Billed in period only/);
+    assert.match(summaryText, /As of .* UTC: contract value, .* lifetime figures from SAP, not limited to the period/);
     assert.equal(
       workbook.getWorksheet("Warnings")!.getCell("A2").value,
       "Project PRJ-999999: not found in SAP",

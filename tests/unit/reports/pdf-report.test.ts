@@ -14,7 +14,7 @@ const report: PdfReport = {
   title: "Financial summary",
   requestedBy: "alice.finance",
   generatedAt: "2024-05-01T12:00:00.000Z",
-  dateRange: { start: "2024-01-01", end: "2024-03-31" },
+  scope: ["Period 2024-01-01 to 2024-03-31: applied to every billing entry (by billing date) and every total."],
   summary: [
     { label: "Total invoiced", value: "1,234,567.89 EUR" },
     { label: "Open items", value: "42" },
@@ -118,10 +118,10 @@ describe("PDF report", () => {
     assert.equal(parsed.info.Creator, "Finance Integration Platform");
   });
 
-  it("has a title page with the date range and requester, and no footer", () => {
+  it("has a title page with the scope lines and requester, and no footer", () => {
     const first = parsed.pages[0]!.text;
     assert.match(first, /Financial summary/);
-    assert.match(first, /2024-01-01 to 2024-03-31/);
+    assert.match(first, /Period 2024-01-01 to 2024-03-31: applied to every billing entry/);
     assert.match(first, /Requested by: alice\.finance/);
     assert.match(first, /Generated at: 1 May 2024 12:00 UTC/, "local time, the zone named, no raw ISO stamp");
     assert.doesNotMatch(first, /2024-05-01T/);
@@ -219,7 +219,7 @@ describe("PDF report: characters XML 1.0 forbids, from stored data", () => {
       title: "Billing\ufffe report\u0001",
       requestedBy: "ali\u0000ce\ud800",
       generatedAt: "2024-05-01T12:00:00.000Z",
-      dateRange: null,
+      scope: [],
       summary: [{ label: "Projects\uffff", value: "Acme\u0002 Corp" }],
       tables: [
         {
