@@ -120,3 +120,27 @@ export function variance(actualMinor: bigint, plannedMinor: bigint): { variance:
   const pct = plannedMinor === 0n ? null : formatDecimal(divideRounded(diff * 10_000n, plannedMinor), 2);
   return { variance: diff, variancePct: pct };
 }
+
+/**
+ * A decimal string with thousands separators for people: "-1234567.5" -> "-1,234,567.5".
+ * A string operation on the digits given, so nothing is rounded; text that is not a plain
+ * decimal comes back unchanged.
+ */
+export function groupThousands(decimal: string): string {
+  const match = DECIMAL.exec(decimal);
+  if (!match) return decimal;
+  const [, sign = "", whole, fraction] = match;
+  return `${sign}${whole!.replace(/\B(?=(\d{3})+$)/g, ",")}${fraction === undefined ? "" : `.${fraction}`}`;
+}
+
+/**
+ * An amount for people, "1,234,567.89 EUR": the exact digits of the money string, padded
+ * to the currency's decimals ("12.5" EUR shows as "12.50 EUR"), never through a float.
+ */
+export function displayMoney(amount: string, currency: string): string {
+  const match = DECIMAL.exec(amount);
+  const decimals = isKnownCurrency(currency) ? currencyExponent(currency) : 0;
+  const fraction = match?.[3] ?? "";
+  const padded = match && fraction.length < decimals ? formatDecimal(parseDecimal(amount, decimals), decimals) : amount;
+  return `${groupThousands(padded)} ${currency}`;
+}

@@ -78,6 +78,8 @@ export interface ReportColumn {
   readonly header: string;
   readonly kind: CellKind;
   readonly width?: number;
+  /** For money: the row key holding each amount's currency (the PDF shows it beside the amount). */
+  readonly currencyKey?: string;
 }
 
 /** Rows are plain values: money/number/percent/hours as decimal strings ("1234.50", "-12.5"), dates as ISO "YYYY-MM-DD", text as strings; null is an empty cell. */
@@ -95,8 +97,13 @@ export interface ExcelReport {
   readonly subtitle: readonly string[];
   /** What the report could not show: counted on the Summary sheet, listed on a Warnings sheet right after it. */
   readonly warnings?: readonly string[];
-  /** Label/value pairs on the Summary sheet (values are text or decimal strings with a kind). */
-  readonly summary: readonly { readonly label: string; readonly value: string; readonly kind: CellKind }[];
+  /** Label/value pairs on the Summary sheet (values are text or decimal strings with a kind); an amount's currency joins its label, "Billed (EUR)". */
+  readonly summary: readonly {
+    readonly label: string;
+    readonly value: string;
+    readonly kind: CellKind;
+    readonly currency?: string;
+  }[];
   readonly details: ReportSheet; // sheet named as given, e.g. "Details"
   readonly chartData: ReportSheet; // "Chart data": small, chart-ready table
   readonly extra?: readonly ReportSheet[];
@@ -431,7 +438,9 @@ export async function writeExcelReport(
 
   const writeSummary = () => {
     const sheet = workbook.addWorksheet(SUMMARY_SHEET, {});
-    const labelWidth = Math.min(60, Math.max(24, ...report.summary.map((s) => s.label.length + 2)));
+    const labelOf = (item: ExcelReport["summary"][number]) =>
+      item.currency ? `${item.label} (${item.currency})` : item.label;
+    const labelWidth = Math.min(60, Math.max(24, ...report.summary.map((s) => labelOf(s).length + 2)));
     sheet.columns = [{ width: labelWidth }, { width: 22 }];
     let rowNumber = 0;
     const titleRow = sheet.getRow(++rowNumber);
@@ -451,9 +460,9 @@ export async function writeExcelReport(
     rowNumber++; // a blank line between the heading and the figures
     for (const [i, item] of report.summary.entries()) {
       const row = sheet.getRow(++rowNumber);
-      textCell(row.getCell(1), item.label, styles.of("text", { bold: true }));
+      textCell(row.getCell(1), labelOf(item), styles.of("text", { bold: true }));
       if (!valueCell(row.getCell(2), item.value, item.kind, styles.of(item.kind)))
-        throw badValue(`${SUMMARY_SHEET} item ${i + 1} (${JSON.stringify(item.label)})`, item.value, item.kind);
+        throw badValue(`${SUMMARY_SHEET} item ${i + 1} (${JSON.stringify(labelOf(item))})`, item.value, item.kind);
       row.commit();
     }
     sheet.commit();

@@ -6,13 +6,36 @@
 import { pipeline } from "node:stream/promises";
 import type pdfmakeInstance from "pdfmake";
 import type { Content, TableCell } from "pdfmake";
+import { displayMoney, groupThousands } from "../../kernel/money.js";
 import { stripXmlForbidden } from "../../kernel/text.js";
+import type { CellKind } from "./excel-report.js";
 import { formatLocalTime } from "./report-time.js";
+
+type Row = Readonly<Record<string, string | null>>;
+
+export interface PdfColumn {
+  readonly key: string;
+  readonly header: string;
+  /** Decimal strings of a number kind are shown with thousands separators; money with its currency. */
+  readonly kind?: CellKind;
+  /** For money: the row key holding each amount's currency, shown beside it ("1,234.56 EUR"). */
+  readonly currencyKey?: string;
+  /** Default: right for number kinds, left for text and dates; without a kind, right when every value looks numeric. */
+  readonly align?: "left" | "right";
+}
 
 export interface PdfTable {
   readonly title: string;
-  readonly columns: readonly { readonly key: string; readonly header: string; readonly align?: "left" | "right" }[];
-  readonly rows: readonly Readonly<Record<string, string | null>>[];
+  readonly columns: readonly PdfColumn[];
+  readonly rows: readonly Row[];
+}
+
+/** A summary figure: a decimal string of `kind`; an amount names its currency. */
+export interface PdfSummaryItem {
+  readonly label: string;
+  readonly value: string;
+  readonly kind?: CellKind;
+  readonly currency?: string;
 }
 
 export interface PdfReport {
@@ -26,7 +49,7 @@ export interface PdfReport {
   readonly scope: readonly string[];
   /** What the report could not show; listed on the first page, under the title block. */
   readonly warnings?: readonly string[];
-  readonly summary: readonly { readonly label: string; readonly value: string }[];
+  readonly summary: readonly PdfSummaryItem[];
   readonly tables: readonly PdfTable[];
   /** Rows beyond this per table are left out, with a line saying so (the Excel format carries every row). Default 2000. */
   readonly maxRowsPerTable?: number;
@@ -90,18 +113,33 @@ export async function writePdfReport(report: PdfReport, output: NodeJS.WritableS
   return { pages: start + count };
 }
 
+type Orientation = "portrait" | "landscape";
+/** Wide tables are laid out in landscape. */
+const orientationOf = (table: PdfTable): Orientation =>
+  table.columns.length > LANDSCAPE_ABOVE_COLUMNS ? "landscape" : "portrait";
+
+/**
+ * Page one holds the title block, the warnings, the summary and as much of the first table
+ * as fits: the document starts in the first table's orientation. A later table starts a new
+ * page only where it needs the other orientation (only a page break can switch it).
+ */
 function documentDefinition(report: PdfReport, maxRows: number): DocDefinition {
   const title = pdfText(report.title);
   const content: Content[] = [
-    titlePage(report),
+    titleBlock(report),
     ...warningsSection(report.warnings ?? []),
     summarySection(report.summary),
   ];
-  for (const table of report.tables) content.push(...tableSection(table, maxRows));
+  const first: Orientation = report.tables[0] ? orientationOf(report.tables[0]) : "portrait";
+  let orientation = first;
+  for (const table of report.tables) {
+    content.push(...tableSection(table, maxRows, orientation));
+    orientation = orientationOf(table);
+  }
   const created = new Date(report.generatedAt);
   return {
     pageSize: "A4",
-    pageOrientation: "portrait",
+    pageOrientation: first,
     pageMargins: [40, 40, 40, 50], // the bottom margin is the footer's room
     info: {
       // Metadata strings are written as UTF-16, so no WinAnsi folding; what XML forbids still
@@ -113,30 +151,27 @@ function documentDefinition(report: PdfReport, maxRows: number): DocDefinition {
     },
     defaultStyle: { font: "Helvetica", fontSize: 9 },
     styles: {
-      reportTitle: { fontSize: 24, bold: true, margin: [0, 180, 0, 24] },
-      titleLine: { fontSize: 12, margin: [0, 0, 0, 6] },
-      heading: { fontSize: 14, bold: true, margin: [0, 0, 0, 8] },
+      reportTitle: { fontSize: 18, bold: true, margin: [0, 0, 0, 10] },
+      titleLine: { fontSize: 10, margin: [0, 0, 0, 3] },
+      heading: { fontSize: 13, bold: true, margin: [0, 16, 0, 6] },
       headerCell: { bold: true, fillColor: "#e8e8e8" },
       note: { italics: true, color: "#555555", margin: [0, 6, 0, 0] },
       warningsHeading: { fontSize: 12, bold: true, color: "#9c2f00", margin: [0, 18, 0, 6] },
       footer: { fontSize: 8, color: "#555555" },
     },
-    footer: (currentPage, pageCount) =>
-      currentPage === 1
-        ? null // the title page carries no footer
-        : {
-            margin: [40, 20, 40, 0],
-            style: "footer",
-            columns: [
-              { text: title, width: "*" },
-              { text: `Page ${currentPage} of ${pageCount}`, width: "auto", alignment: "right" },
-            ],
-          },
+    footer: (currentPage, pageCount) => ({
+      margin: [40, 20, 40, 0],
+      style: "footer",
+      columns: [
+        { text: title, width: "*" },
+        { text: `Page ${currentPage} of ${pageCount}`, width: "auto", alignment: "right" },
+      ],
+    }),
     content,
   };
 }
 
-function titlePage(report: PdfReport): Content {
+function titleBlock(report: PdfReport): Content {
   return {
     stack: [
       { text: pdfText(report.title), style: "reportTitle" },
@@ -163,8 +198,7 @@ function warningsSection(warnings: readonly string[]): Content[] {
 
 function summarySection(summary: PdfReport["summary"]): Content {
   const heading: Content = { text: "Summary", style: "heading" };
-  if (summary.length === 0)
-    return { pageBreak: "before", stack: [heading, { text: "No summary figures.", style: "note" }] };
+  if (summary.length === 0) return { stack: [heading, { text: "No summary figures.", style: "note" }] };
   const body: TableCell[][] = [
     [
       { text: "Item", style: "headerCell" },
@@ -172,30 +206,26 @@ function summarySection(summary: PdfReport["summary"]): Content {
     ],
     ...summary.map((entry): TableCell[] => [
       { text: pdfText(entry.label) },
-      { text: pdfText(entry.value), alignment: "right" },
+      { text: pdfText(summaryValue(entry)), alignment: "right" },
     ]),
   ];
   return {
-    pageBreak: "before",
     stack: [heading, { table: { headerRows: 1, widths: ["*", "auto"], body }, layout: "lightHorizontalLines" }],
   };
 }
 
-function tableSection(table: PdfTable, maxRows: number): Content[] {
-  const wide = table.columns.length > LANDSCAPE_ABOVE_COLUMNS;
+function tableSection(table: PdfTable, maxRows: number, previous: Orientation): Content[] {
+  const orientation = orientationOf(table);
+  const wide = orientation === "landscape";
   const shown = table.rows.slice(0, maxRows);
-  const aligns = table.columns.map((column) => column.align ?? (looksNumeric(column.key, shown) ? "right" : "left"));
+  const aligns = table.columns.map((column) => column.align ?? alignOf(column, shown));
   const anyFlexible = aligns.includes("left");
   // Text columns share what is left after number columns take their natural width.
   const widths = aligns.map((align) => (align === "right" && anyFlexible ? "auto" : "*"));
   const section: Content[] = [
-    // A new page per table; only here can pdfmake switch orientation.
-    {
-      text: pdfText(table.title),
-      style: "heading",
-      pageBreak: "before",
-      pageOrientation: wide ? "landscape" : "portrait",
-    },
+    orientation === previous
+      ? { text: pdfText(table.title), style: "heading" }
+      : { text: pdfText(table.title), style: "heading", pageBreak: "before", pageOrientation: orientation },
   ];
   if (table.columns.length === 0) {
     section.push({ text: "This table has no columns.", style: "note" });
@@ -210,7 +240,7 @@ function tableSection(table: PdfTable, maxRows: number): Content[] {
   for (const row of shown) {
     body.push(
       table.columns.map((column, i): TableCell => ({
-        text: pdfText(cellValue(row, column.key)),
+        text: pdfText(shownValue(row, column)),
         alignment: aligns[i],
       })),
     );
@@ -233,12 +263,36 @@ function tableSection(table: PdfTable, maxRows: number): Content[] {
   return section;
 }
 
+function alignOf(column: PdfColumn, rows: readonly Row[]): "left" | "right" {
+  if (column.kind) return column.kind === "text" || column.kind === "date" ? "left" : "right";
+  return looksNumeric(column.key, rows) ? "right" : "left";
+}
+
+const GROUPED: ReadonlySet<CellKind> = new Set(["money", "number", "hours", "percent"]);
+
+/**
+ * A cell as people read it: an amount with thousands separators and its currency
+ * ("1,234,567.89 EUR"), other numbers grouped ("1,234.5"). String work on the exact decimal,
+ * never a float; a value that is no plain decimal is shown as it is.
+ */
+function shownValue(row: Row, column: PdfColumn): string | null {
+  const value = cellValue(row, column.key);
+  if (value === null || !column.kind || !GROUPED.has(column.kind)) return value;
+  const currency = column.kind === "money" && column.currencyKey ? cellValue(row, column.currencyKey) : null;
+  return currency ? displayMoney(value, currency) : groupThousands(value);
+}
+
+function summaryValue(item: PdfSummaryItem): string {
+  if (!item.kind || !GROUPED.has(item.kind)) return item.value;
+  return item.kind === "money" && item.currency ? displayMoney(item.value, item.currency) : groupThousands(item.value);
+}
+
 function formatCount(n: number): string {
   return n.toLocaleString("en-US");
 }
 
 /** Own properties only: a key such as "constructor" must not find Object.prototype's. */
-function cellValue(row: Readonly<Record<string, string | null>>, key: string): string | null {
+function cellValue(row: Row, key: string): string | null {
   if (!Object.hasOwn(row, key)) return null;
   const value: unknown = row[key];
   if (value === null || value === undefined) return null;
@@ -249,7 +303,7 @@ function cellValue(row: Readonly<Record<string, string | null>>, key: string): s
 const NUMERIC = /^[-+(]*\d[\d.,'’\s]*\)?%?$/;
 
 /** A column without an explicit alignment is right-aligned when every value present is a number. */
-function looksNumeric(key: string, rows: readonly Readonly<Record<string, string | null>>[]): boolean {
+function looksNumeric(key: string, rows: readonly Row[]): boolean {
   let seen = false;
   for (const row of rows) {
     const value = cellValue(row, key);

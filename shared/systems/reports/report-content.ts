@@ -22,6 +22,14 @@ export interface Table {
   readonly rows: readonly ReportRow[];
 }
 
+/** A summary figure; an amount names its currency (shown beside it, or in the label). */
+export interface SummaryItem {
+  readonly label: string;
+  readonly value: string;
+  readonly kind: CellKind;
+  readonly currency?: string;
+}
+
 /** A report's content, whatever its format: summary lines and tables. */
 export interface ReportContent {
   readonly title: string;
@@ -33,7 +41,7 @@ export interface ReportContent {
   readonly scope: readonly string[];
   /** What the report could not show, one sentence each ("Project PRJ-999999: not found in SAP"). */
   readonly warnings: readonly string[];
-  readonly summary: readonly { readonly label: string; readonly value: string; readonly kind: CellKind }[];
+  readonly summary: readonly SummaryItem[];
   readonly details: Table;
   readonly chartData: Table;
   readonly extra: readonly Table[];
@@ -50,6 +58,8 @@ const col = (key: string, header: string, kind: CellKind, width?: number): Repor
   header,
   kind,
   ...(width ? { width } : {}),
+  // Every money column of these reports has its row's currency under "currency".
+  ...(kind === "money" ? { currencyKey: "currency" } : {}),
 });
 const amount = (m: { amount: string } | null) => m?.amount ?? null;
 
@@ -93,9 +103,7 @@ export function buildReportContent(request: ReportRequest, data: ReportData): Re
   const { projects, billing, notFound, asOf } = data;
   const range = request.options.dateRange;
   const period = range ? `Period ${range.start} to ${range.end}` : undefined;
-  const summary: { label: string; value: string; kind: CellKind }[] = [
-    { label: "Projects", value: String(projects.length), kind: "number" },
-  ];
+  const summary: SummaryItem[] = [{ label: "Projects", value: String(projects.length), kind: "number" }];
   const warnings = notFound.map((projectId) => `Project ${projectId}: not found in SAP`);
   const scope: string[] = [];
   let details: Table;
@@ -158,7 +166,7 @@ export function buildReportContent(request: ReportRequest, data: ReportData): Re
       ...(range ? ([["Billed in period", "billedInPeriod"]] as const) : []),
     ] as const) {
       for (const [currency, minor] of totals.entries(key))
-        summary.push({ label: `${label} (${currency})`, value: toMoney(minor, currency).amount, kind: "money" });
+        summary.push({ label, value: toMoney(minor, currency).amount, kind: "money", currency });
     }
     details = {
       name: "Details",
@@ -281,7 +289,7 @@ export function buildReportContent(request: ReportRequest, data: ReportData): Re
     }
     summary.push({ label: "Billing entries", value: String(rows.length), kind: "number" });
     for (const [currency, minor] of totals.entries("billed"))
-      summary.push({ label: `Billed (${currency})`, value: toMoney(minor, currency).amount, kind: "money" });
+      summary.push({ label: "Billed", value: toMoney(minor, currency).amount, kind: "money", currency });
     details = {
       name: "Details",
       columns: [

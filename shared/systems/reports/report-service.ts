@@ -366,14 +366,10 @@ export class ReportService {
               timeZone: this.#o.timeZone,
               scope: content.scope,
               warnings: content.warnings,
-              summary: content.summary.map((s) => ({ label: s.label, value: s.value })),
+              summary: content.summary,
               tables: [content.details, content.chartData, ...content.extra].map((t) => ({
                 title: t.name,
-                columns: t.columns.map((c) => ({
-                  key: c.key,
-                  header: c.header,
-                  align: c.kind === "text" || c.kind === "date" ? ("left" as const) : ("right" as const),
-                })),
+                columns: t.columns,
                 rows: t.rows,
               })),
             },

@@ -118,32 +118,40 @@ describe("PDF report", () => {
     assert.equal(parsed.info.Creator, "Finance Integration Platform");
   });
 
-  it("has a title page with the scope lines and requester, and no footer", () => {
+  it("has the title block with the scope lines and requester on page one, numbered like every page", () => {
     const first = parsed.pages[0]!.text;
     assert.match(first, /Financial summary/);
     assert.match(first, /Period 2024-01-01 to 2024-03-31: applied to every billing entry/);
     assert.match(first, /Requested by: alice\.finance/);
     assert.match(first, /Generated at: 1 May 2024 12:00 UTC/, "local time, the zone named, no raw ISO stamp");
     assert.doesNotMatch(first, /2024-05-01T/);
-    assert.doesNotMatch(first, /Page \d+ of/);
+    assert.match(first, new RegExp(`Page 1 of ${parsed.numPages}\\b`));
   });
 
-  it("numbers every later page as 'Page X of Y' next to the report title", () => {
+  it("starts the content on page one: summary and the first table follow the title block", () => {
+    assert.equal(pageWith("Total invoiced"), 0, "the summary");
+    assert.equal(pageWith(ledgerId(1)), 0, "the first table's first rows");
+    const first = parsed.pages[0]!.text;
+    assert.ok(first.indexOf("Generated at") < first.indexOf("Total invoiced"));
+    assert.ok(first.indexOf("Total invoiced") < first.indexOf(ledgerId(1)));
+  });
+
+  it("numbers every page as 'Page X of Y' next to the report title", () => {
     const n = parsed.numPages;
     assert.match(parsed.pages[1]!.text, new RegExp(`Page 2 of ${n}\\b`));
     assert.match(parsed.pages[n - 1]!.text, new RegExp(`Page ${n} of ${n}\\b`));
-    for (const page of parsed.pages.slice(1)) assert.match(page.text, /Financial summary/);
+    for (const page of parsed.pages) assert.match(page.text, /Financial summary/);
   });
 
   it("shows the summary values", () => {
     const summary = pageWith("Total invoiced");
-    assert.equal(summary, 1, "the summary follows the title page");
+    assert.equal(summary, 0, "the summary is on page one");
     assert.match(parsed.pages[summary]!.text, /1,234,567\.89 EUR/);
     assert.match(parsed.pages[summary]!.text, /Open items/);
   });
 
   it("keeps the first maxRowsPerTable rows, says the rest are left out", () => {
-    assert.ok(pageWith(ledgerId(1)) > 0);
+    assert.ok(pageWith(ledgerId(1)) >= 0);
     assert.ok(pageWith(ledgerId(2000)) > 0);
     assert.equal(pageWith(ledgerId(2001)), -1);
     assert.equal(pageWith(ledgerId(2500)), -1);
@@ -184,6 +192,51 @@ describe("PDF report", () => {
     // Non-WinAnsi characters are folded, not garbled; decomposed accents are recomposed.
     assert.match(wide.text, /Lódz office/);
     assert.match(wide.text, /Résumé é/);
+  });
+});
+
+describe("PDF report: amounts", () => {
+  const amounts: PdfReport = {
+    title: "Billing report",
+    requestedBy: "alice.finance",
+    generatedAt: "2026-12-04T05:00:00.000Z",
+    scope: [],
+    summary: [
+      { label: "Projects", value: "1234", kind: "number" },
+      { label: "Billed", value: "1234567.89", kind: "money", currency: "EUR" },
+      { label: "Billed", value: "1500000", kind: "money", currency: "JPY" },
+      { label: "Note", value: "12345", kind: "text" },
+    ],
+    tables: [
+      {
+        title: "Details",
+        columns: [
+          { key: "projectId", header: "Project", kind: "text" },
+          { key: "amount", header: "Amount", kind: "money", currencyKey: "currency" },
+          { key: "hours", header: "Hours", kind: "hours" },
+          { key: "currency", header: "Currency", kind: "text" },
+        ],
+        rows: [
+          { projectId: "PRJ-1", amount: "90071992547409.93", hours: "1234.5", currency: "EUR" },
+          { projectId: "PRJ-2", amount: "-12.5", hours: "0.0", currency: "EUR" },
+          { projectId: "PRJ-3", amount: "1500000", hours: null, currency: "JPY" },
+          { projectId: "PRJ-4", amount: "1234.50", hours: "1", currency: null },
+        ],
+      },
+    ],
+  };
+
+  it("shows each amount with thousands separators and its currency, digit for digit", async () => {
+    const text = (await parse((await render(amounts)).buf)).pages.map((p) => p.text).join("\n");
+    assert.match(text, /Billed 1,234,567\.89 EUR/);
+    assert.match(text, /Billed 1,500,000 JPY/);
+    assert.match(text, /Projects 1,234/);
+    assert.match(text, /Note 12345/, "text is shown as it is");
+    // Past 2^53 minor units: a float would have printed ...409.92 or ...409.94.
+    assert.match(text, /PRJ-1 90,071,992,547,409\.93 EUR 1,234\.5 EUR/);
+    assert.match(text, /PRJ-2 -12\.50 EUR 0\.0 EUR/);
+    assert.match(text, /PRJ-3 1,500,000 JPY JPY/);
+    assert.match(text, /PRJ-4 1,234\.50 1/, "no currency known: grouped, nothing invented");
   });
 });
 

@@ -82,7 +82,9 @@ function request(reportType: ReportType, range?: { start: string; end: string })
   };
 }
 
-const summaryValue = (content: ReportContent, label: string) => content.summary.find((s) => s.label === label)?.value;
+/** A summary figure by its label as the Excel Summary shows it ("Billed (EUR)"). */
+const summaryValue = (content: ReportContent, label: string) =>
+  content.summary.find((s) => (s.currency ? `${s.label} (${s.currency})` : s.label) === label)?.value;
 
 describe("report content: the period, decided per figure", () => {
   const projects = [project("PRJ-000001"), project("PRJ-000002", { currency: "USD" })].map((p) =>
