@@ -89,6 +89,8 @@ export interface ReportSheet {
   readonly name: string;
   readonly columns: readonly ReportColumn[];
   readonly rows: AsyncIterable<ReportRow> | Iterable<ReportRow>;
+  /** Totals (one per currency), in bold below the data and a blank row, outside the auto-filter. */
+  readonly totals?: readonly ReportRow[];
 }
 
 export interface ExcelReport {
@@ -336,8 +338,9 @@ function columnLetters(column: number): string {
 
 /**
  * Writes `report` as an .xlsx to `output` and ends it: a Summary sheet (title, subtitle lines,
- * label/value pairs), a Warnings sheet when there are any, then the details, chart-data and extra sheets, each with a bold, frozen,
- * auto-filtered header row. Streams: memory stays flat whatever the row count, and a slow
+ * label/value pairs), a Warnings sheet when there are any, then the details, chart-data and
+ * extra sheets, each with a bold, frozen, auto-filtered header row and its totals rows below
+ * the data. Streams: memory stays flat whatever the row count, and a slow
  * `output` slows the writer down (see the top of the file). Resolves once `output` has
  * finished, with the number of data rows written (all data sheets, headers not counted);
  * `onProgress` gets the same running count every 10,000 rows and at the end. On failure
@@ -520,8 +523,28 @@ export async function writeExcelReport(
         if ((queuedBytes(inlet) ?? 0) > HIGH_WATER_BYTES) await waitForRoom(inlet);
       }
     }
-    // Read when the sheet is committed, so the filter covers every data row.
+    // Read when the sheet is committed, so the filter covers every data row (and no total).
     sheet.autoFilter = `A1:${columnLetters(columns.length)}${rowNumber}`;
+    if (spec.totals?.length) {
+      if (rowNumber + 1 + spec.totals.length > EXCEL_MAX_ROWS)
+        throw new ReportDataError(`excel-report: sheet ${JSON.stringify(spec.name)} has no room left for its totals`);
+      const totalStyles = columns.map((c) => styles.of(c.kind, { bold: true }));
+      rowNumber++; // a blank row between the data and the totals
+      for (const values of spec.totals) {
+        const row = sheet.getRow(++rowNumber);
+        columns.forEach((column, i) => {
+          const value = values[column.key];
+          if (value === null || value === undefined) return;
+          if (!valueCell(row.getCell(i + 1), value, column.kind, totalStyles[i]!))
+            throw badValue(
+              `sheet ${JSON.stringify(spec.name)} totals column ${JSON.stringify(column.key)}`,
+              value,
+              column.kind,
+            );
+        });
+        row.commit();
+      }
+    }
     sheet.commit();
   };
 

@@ -28,6 +28,8 @@ export interface PdfTable {
   readonly title: string;
   readonly columns: readonly PdfColumn[];
   readonly rows: readonly Row[];
+  /** Totals (one per currency), in bold after the rows shown. */
+  readonly totals?: readonly Row[];
 }
 
 /** A summary figure: a decimal string of `kind`; an amount names its currency. */
@@ -237,14 +239,14 @@ function tableSection(table: PdfTable, maxRows: number, previous: Orientation): 
     alignment: aligns[i],
   }));
   const body: TableCell[][] = [header];
-  for (const row of shown) {
-    body.push(
-      table.columns.map((column, i): TableCell => ({
-        text: pdfText(shownValue(row, column)),
-        alignment: aligns[i],
-      })),
-    );
-  }
+  const cells = (row: Row, bold: boolean) =>
+    table.columns.map((column, i): TableCell => ({
+      text: pdfText(shownValue(row, column)),
+      alignment: aligns[i],
+      ...(bold ? { bold } : {}),
+    }));
+  for (const row of shown) body.push(cells(row, false));
+  for (const row of table.totals ?? []) body.push(cells(row, true));
   section.push({
     table: { headerRows: 1, widths, body },
     layout: "lightHorizontalLines",
@@ -256,7 +258,8 @@ function tableSection(table: PdfTable, maxRows: number, previous: Orientation): 
     section.push({
       text:
         `${formatCount(leftOut)} more ${leftOut === 1 ? "row is" : "rows are"} left out of this PDF ` +
-        `(showing the first ${formatCount(shown.length)} of ${formatCount(table.rows.length)}); the Excel export carries every row.`,
+        `(showing the first ${formatCount(shown.length)} of ${formatCount(table.rows.length)}); the Excel export carries every row.` +
+        (table.totals?.length ? " The totals cover every row." : ""),
       style: "note",
     });
   }

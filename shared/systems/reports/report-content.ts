@@ -20,6 +20,8 @@ export interface Table {
   readonly name: string;
   readonly columns: readonly ReportColumn[];
   readonly rows: readonly ReportRow[];
+  /** One row per currency: the money columns summed (see totalsByCurrency). */
+  readonly totals?: readonly ReportRow[];
 }
 
 /** A summary figure; an amount names its currency (shown beside it, or in the label). */
@@ -63,18 +65,35 @@ const col = (key: string, header: string, kind: CellKind, width?: number): Repor
 });
 const amount = (m: { amount: string } | null) => m?.amount ?? null;
 
-/** Sums decimal strings per currency exactly (minor units), for summary and chart lines. */
-class Totals {
-  readonly #sums = new Map<string, Map<string, bigint>>();
-  add(key: string, currency: string | null, value: { amount: string } | null) {
-    if (!currency || !value) return;
-    const byCurrency = this.#sums.get(key) ?? new Map<string, bigint>();
-    byCurrency.set(currency, (byCurrency.get(currency) ?? 0n) + parseMoney(value.amount, currency));
-    this.#sums.set(key, byCurrency);
+/**
+ * One totals row per currency of `rows`: each money column summed exactly in minor units
+ * (never across currencies), "Total" under `labelKey`. Derived from the rows themselves, so
+ * the totals always add up what the table shows; a row without a currency adds nothing.
+ */
+export function totalsByCurrency(rows: readonly ReportRow[], columns: readonly ReportColumn[], labelKey: string) {
+  const money = columns.filter((c) => c.kind === "money" && c.currencyKey);
+  const sums = new Map<string, Map<string, bigint>>(); // currency -> column key -> minor units
+  for (const row of rows) {
+    for (const c of money) {
+      const currency = row[c.currencyKey!];
+      const value = row[c.key];
+      if (!currency || value === null || value === undefined) continue;
+      const byColumn = sums.get(currency) ?? new Map<string, bigint>();
+      byColumn.set(c.key, (byColumn.get(c.key) ?? 0n) + parseMoney(value, currency));
+      sums.set(currency, byColumn);
+    }
   }
-  entries(key: string): [string, bigint][] {
-    return [...(this.#sums.get(key) ?? new Map<string, bigint>())].sort(([a], [b]) => (a < b ? -1 : 1));
-  }
+  return [...sums]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([currency, byColumn]): ReportRow => {
+      const row: Record<string, string | null> = { [labelKey]: "Total" };
+      for (const c of money) {
+        const minor = byColumn.get(c.key);
+        row[c.key] = minor === undefined ? null : toMoney(minor, currency).amount;
+        row[c.currencyKey!] = currency;
+      }
+      return row;
+    });
 }
 
 /** What a report is built from. */
@@ -116,17 +135,12 @@ export function buildReportContent(request: ReportRequest, data: ReportData): Re
       scope.push(`${period}: applied to Billed in period only (billing entries by billing date).`);
       scope.push(`As of ${asOf}: ${lifetime}, not limited to the period.`);
     } else scope.push(`As of ${asOf}: ${lifetime}; no period applied.`);
-    const totals = new Totals();
     const byDepartment = new Map<string, { department: string; currency: string; planned: bigint; actual: bigint }>();
     const rows = projects.map((p) => {
-      totals.add("contract", p.currency, p.pricing.contractValue);
-      totals.add("actual", p.currency, p.costs.actual);
-      totals.add("billed", p.currency, p.billing.billedToDate);
       if (p.currency === null)
         warnings.push(`Project ${p.projectId}: no valid currency in SAP; its amounts are left out`);
       const inPeriod = range && p.currency ? billedIn(p.currency, billing.get(p.projectId) ?? [], range) : null;
       if (inPeriod) {
-        totals.add("billedInPeriod", p.currency, inPeriod.billed);
         for (const [currency, minor] of inPeriod.foreign)
           warnings.push(
             `Project ${p.projectId}: billing entries of ${toMoney(minor, currency).amount} ${currency} in the period are not in the project currency ${p.currency} and are left out of Billed in period`,
@@ -159,33 +173,32 @@ export function buildReportContent(request: ReportRequest, data: ReportData): Re
         ...(range ? { billedInPeriod: amount(inPeriod?.billed ?? null) } : {}),
       };
     });
-    for (const [label, key] of [
-      ["Contract value", "contract"],
-      ["Actual cost to date", "actual"],
-      ["Billed to date", "billed"],
-      ...(range ? ([["Billed in period", "billedInPeriod"]] as const) : []),
-    ] as const) {
-      for (const [currency, minor] of totals.entries(key))
-        summary.push({ label, value: toMoney(minor, currency).amount, kind: "money", currency });
-    }
+    const detailColumns: ReportColumn[] = [
+      col("projectId", "Project", "text", 14),
+      col("name", "Name", "text", 36),
+      col("department", "Department", "text", 12),
+      col("currency", "Currency", "text", 9),
+      col("contractValue", "Contract value", "money", 16),
+      col("plannedCost", "Planned cost", "money", 16),
+      col("actualCost", "Actual cost to date", "money", 16),
+      col("variance", "Variance", "money", 16),
+      col("variancePct", "Variance %", "percent", 11),
+      col("billedToDate", "Billed to date", "money", 16),
+      col("remainingToBill", "Remaining to bill", "money", 16),
+      ...(range ? [col("billedInPeriod", "Billed in period", "money", 16)] : []),
+    ];
     details = {
       name: "Details",
-      columns: [
-        col("projectId", "Project", "text", 14),
-        col("name", "Name", "text", 36),
-        col("department", "Department", "text", 12),
-        col("currency", "Currency", "text", 9),
-        col("contractValue", "Contract value", "money", 16),
-        col("plannedCost", "Planned cost", "money", 16),
-        col("actualCost", "Actual cost to date", "money", 16),
-        col("variance", "Variance", "money", 16),
-        col("variancePct", "Variance %", "percent", 11),
-        col("billedToDate", "Billed to date", "money", 16),
-        col("remainingToBill", "Remaining to bill", "money", 16),
-        ...(range ? [col("billedInPeriod", "Billed in period", "money", 16)] : []),
-      ],
+      columns: detailColumns,
       rows,
+      totals: totalsByCurrency(rows, detailColumns, "projectId"),
     };
+    const figures = ["contractValue", "actualCost", "billedToDate", ...(range ? ["billedInPeriod"] : [])];
+    for (const key of figures) {
+      const label = detailColumns.find((c) => c.key === key)!.header;
+      for (const total of details.totals ?? [])
+        if (total[key]) summary.push({ label, value: total[key], kind: "money", currency: total.currency! });
+    }
     chartData = {
       name: "Chart data",
       columns: [
@@ -266,14 +279,12 @@ export function buildReportContent(request: ReportRequest, data: ReportData): Re
         ? `${period}: applied to every billing entry (by billing date) and every total; entries as recorded ${asOf}.`
         : `All billing entries as recorded ${asOf}; no period applied.`,
     );
-    const totals = new Totals();
     const byMonth = new Map<string, bigint>();
     const rows: ReportRow[] = [];
     for (const p of projects) {
       for (const e of billing.get(p.projectId) ?? []) {
         if (range && !inRange(e.billingDate, range)) continue;
         const money = toMoney(e.amountMinor, e.currency);
-        totals.add("billed", e.currency, money);
         const month = `${e.billingDate.slice(0, 7)}|${e.currency}`;
         byMonth.set(month, (byMonth.get(month) ?? 0n) + e.amountMinor);
         rows.push({
@@ -288,21 +299,23 @@ export function buildReportContent(request: ReportRequest, data: ReportData): Re
       }
     }
     summary.push({ label: "Billing entries", value: String(rows.length), kind: "number" });
-    for (const [currency, minor] of totals.entries("billed"))
-      summary.push({ label: "Billed", value: toMoney(minor, currency).amount, kind: "money", currency });
+    const detailColumns = [
+      col("projectId", "Project", "text", 14),
+      col("entryId", "Entry", "text", 40),
+      col("billingDate", "Billing date", "date", 12),
+      col("kind", "Kind", "text", 10),
+      col("description", "Description", "text", 40),
+      col("amount", "Amount", "money", 16),
+      col("currency", "Currency", "text", 9),
+    ];
     details = {
       name: "Details",
-      columns: [
-        col("projectId", "Project", "text", 14),
-        col("entryId", "Entry", "text", 40),
-        col("billingDate", "Billing date", "date", 12),
-        col("kind", "Kind", "text", 10),
-        col("description", "Description", "text", 40),
-        col("amount", "Amount", "money", 16),
-        col("currency", "Currency", "text", 9),
-      ],
+      columns: detailColumns,
       rows,
+      totals: totalsByCurrency(rows, detailColumns, "projectId"),
     };
+    for (const total of details.totals ?? [])
+      summary.push({ label: "Billed", value: total.amount!, kind: "money", currency: total.currency! });
     chartData = {
       name: "Chart data",
       columns: [col("month", "Month", "text"), col("currency", "Currency", "text"), col("amount", "Billed", "money")],

@@ -371,6 +371,7 @@ export class ReportService {
                 title: t.name,
                 columns: t.columns,
                 rows: t.rows,
+                ...(t.totals ? { totals: t.totals } : {}),
               })),
             },
             sink,

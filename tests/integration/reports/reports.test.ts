@@ -106,6 +106,10 @@ describe("asynchronous reports", () => {
     const evil = rows.find((row) => row.getCell(1).value === "PRJ-000002")!.getCell(2);
     assert.equal(evil.formula, undefined, "never a formula");
     assert.match(String(evil.text), /HYPERLINK/);
+    const totalRows = [6, 7, 8].map((n) => details.getRow(n)).filter((row) => row.getCell(1).value === "Total");
+    assert.ok(totalRows.length >= 1, "a totals row per currency below the data");
+    const currencies = totalRows.map((row) => row.getCell(4).value);
+    assert.equal(new Set(currencies).size, currencies.length, "one per currency");
     const summaryText = workbook.getWorksheet("Summary")!.getSheetValues().flat().map(String).join(" ");
     assert.match(summaryText, /1 warning: see the Warnings sheet/);
     assert.match(summaryText, /Period 2026-01-01 to 2026-12-31: applied to Billed in period only/);

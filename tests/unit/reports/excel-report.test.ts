@@ -295,6 +295,59 @@ describe("excel report: writeExcelReport", async () => {
   });
 });
 
+describe("excel report: totals", async () => {
+  const output = collector();
+  const columns: ReportColumn[] = [
+    { key: "projectId", header: "Project", kind: "text" },
+    { key: "currency", header: "Currency", kind: "text" },
+    { key: "amount", header: "Amount", kind: "money", currencyKey: "currency" },
+    { key: "hours", header: "Hours", kind: "hours" },
+  ];
+  await writeExcelReport(
+    sampleReport({
+      details: {
+        name: "Details",
+        columns,
+        rows: slowly([
+          { projectId: "PRJ-1", currency: "EUR", amount: "1000.10", hours: "1" },
+          { projectId: "PRJ-2", currency: "USD", amount: "5.00", hours: "2" },
+          { projectId: "PRJ-3", currency: "EUR", amount: "234.40", hours: "3" },
+        ]),
+        totals: [
+          { projectId: "Total", currency: "EUR", amount: "1234.50", hours: null },
+          { projectId: "Total", currency: "USD", amount: "5.00", hours: null },
+        ],
+      },
+    }),
+    output.stream,
+  );
+  const workbook = await load(output.buffer());
+  const details = workbook.getWorksheet("Details")!;
+
+  it("writes the totals rows in bold below the data and a blank row, one per currency", () => {
+    assert.equal(details.getCell("A5").value, null, "a blank row");
+    const totals = [6, 7].map((n) => details.getRow(n));
+    assert.deepEqual(
+      totals.map((row) => [row.getCell(1).value, row.getCell(2).value, row.getCell(3).value]),
+      [
+        ["Total", "EUR", 1234.5],
+        ["Total", "USD", 5],
+      ],
+    );
+    for (const row of totals) {
+      assert.equal(row.getCell(1).font?.bold, true);
+      assert.equal(row.getCell(3).font?.bold, true);
+      assert.equal(row.getCell(3).numFmt, CELL_FORMATS.money);
+      assert.equal(row.getCell(4).value, null);
+    }
+    assert.equal(details.getRow(8).getCell(1).value, null, "nothing after the totals");
+  });
+
+  it("keeps the totals out of the auto-filter (sorting the data never moves them)", () => {
+    assert.equal(details.autoFilter, "A1:D4");
+  });
+});
+
 describe("excel report: warnings", async () => {
   const output = collector();
   const warnings = ["Project PRJ-999999: not found in SAP", "=Project PRJ-1: currency unknown"];

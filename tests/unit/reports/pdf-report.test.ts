@@ -222,6 +222,10 @@ describe("PDF report: amounts", () => {
           { projectId: "PRJ-3", amount: "1500000", hours: null, currency: "JPY" },
           { projectId: "PRJ-4", amount: "1234.50", hours: "1", currency: null },
         ],
+        totals: [
+          { projectId: "Total", amount: "90071992547397.43", hours: null, currency: "EUR" },
+          { projectId: "Total", amount: "1500000", hours: null, currency: "JPY" },
+        ],
       },
     ],
   };
@@ -237,6 +241,11 @@ describe("PDF report: amounts", () => {
     assert.match(text, /PRJ-2 -12\.50 EUR 0\.0 EUR/);
     assert.match(text, /PRJ-3 1,500,000 JPY JPY/);
     assert.match(text, /PRJ-4 1,234\.50 1/, "no currency known: grouped, nothing invented");
+    assert.match(
+      text,
+      /PRJ-4[^]*Total 90,071,992,547,397\.43 EUR EUR\s*Total 1,500,000 JPY JPY/,
+      "totals per currency, last",
+    );
   });
 });
 

@@ -227,6 +227,94 @@ describe("report content: the period, decided per figure", () => {
   });
 });
 
+describe("report content: totals per currency", () => {
+  const usd = (amount: string) => ({ amount, currency: "USD" });
+  const projects = [
+    project("PRJ-000001"),
+    project("PRJ-000002", {
+      currency: "USD",
+      pricing: { model: "time_and_materials", contractValue: usd("10.01"), plannedMargin: null },
+      costs: { planned: usd("8.00"), actual: null, variance: null, variancePct: null },
+      billing: {
+        recordedEntries: 0,
+        recordedTotal: null,
+        billedToDate: usd("0.99"),
+        remainingToBill: usd("9.02"),
+        lastBillingDate: null,
+      },
+    }),
+    project("PRJ-000003", {
+      pricing: { model: "fixed_price", contractValue: eur("0.01"), plannedMargin: null },
+    }),
+    project("PRJ-000055", { currency: null }),
+  ];
+
+  it("financial summary: one totals row per currency, every money column summed exactly, never across currencies", () => {
+    const content = buildReportContent(request("financial_summary"), {
+      projects,
+      billing: new Map(),
+      notFound: [],
+      asOf: AS_OF,
+    });
+    assert.deepEqual(content.details.totals, [
+      {
+        projectId: "Total",
+        currency: "EUR",
+        contractValue: "1000000.01",
+        plannedCost: "1600000.00",
+        actualCost: "1000000.20",
+        variance: "-599999.80",
+        billedToDate: "800000.00",
+        remainingToBill: "1200000.00",
+      },
+      {
+        projectId: "Total",
+        currency: "USD",
+        contractValue: "10.01",
+        plannedCost: "8.00",
+        actualCost: null,
+        variance: null,
+        billedToDate: "0.99",
+        remainingToBill: "9.02",
+      },
+    ]);
+    assert.equal(summaryValue(content, "Contract value (EUR)"), "1000000.01", "the summary agrees with the totals");
+    assert.equal(summaryValue(content, "Contract value (USD)"), "10.01");
+  });
+
+  it("billing report: the amount totalled per currency", () => {
+    const content = buildReportContent(request("billing_report"), {
+      projects: [project("PRJ-000001")],
+      billing: new Map([
+        [
+          "PRJ-000001",
+          [
+            entry("PRJ-000001", "2026-01-01", 1n),
+            entry("PRJ-000001", "2026-01-02", 2n, "USD"),
+            entry("PRJ-000001", "2026-01-03", 999_999_999_999_999_99n),
+          ],
+        ],
+      ]),
+      notFound: [],
+      asOf: AS_OF,
+    });
+    assert.deepEqual(content.details.totals, [
+      { projectId: "Total", currency: "EUR", amount: "1000000000000000.00" },
+      { projectId: "Total", currency: "USD", amount: "0.02" },
+    ]);
+  });
+
+  it("project status has no money, so no totals", () => {
+    const content = buildReportContent(request("project_status"), {
+      projects,
+      billing: new Map(),
+      notFound: [],
+      asOf: AS_OF,
+    });
+    assert.equal(content.details.totals, undefined);
+  });
+});
+
 describe("report content in an .xlsx: the Summary says what the period applies to", () => {
   it("writes the scope lines under the title and the Billed in period column", async () => {
     const content = buildReportContent(request("financial_summary", PERIOD), {
