@@ -130,6 +130,12 @@ const HIGH_WATER_BYTES = 1024 * 1024;
 const PROGRESS_EVERY = 10_000;
 /** Fallback re-check while waiting for 'drain', in case the event never comes. */
 const DRAIN_POLL_MS = 250;
+/**
+ * Every sheet prints landscape, as wide as one page (fitToHeight 0: as many pages tall as it
+ * takes), with the sheet name and "Page n of m" in the footer.
+ */
+const PAGE_SETUP = { orientation: "landscape", fitToPage: true, fitToWidth: 1, fitToHeight: 0 } as const;
+const HEADER_FOOTER = { oddFooter: "&L&A&RPage &P of &N" } as const;
 /** Every data row's (empty) row style: one object, so exceljs registers it once, not per row. */
 const ROW_STYLE = {};
 const DEFAULT_WIDTH: Readonly<Record<CellKind, number>> = {
@@ -179,7 +185,7 @@ interface WorkbookWriter {
     on(event: "error", listener: (error: Error) => void): unknown;
     off(event: "error", listener: (error: Error) => void): unknown;
   };
-  addWorksheet(name: string, options: { views?: object[] }): SheetWriter;
+  addWorksheet(name: string, options: { views?: object[]; pageSetup?: object; headerFooter?: object }): SheetWriter;
   commit(): Promise<unknown>;
 }
 /** The PassThrough archiver reads a sheet from (readable-stream v2: no `writableLength`). */
@@ -340,7 +346,7 @@ function columnLetters(column: number): string {
  * Writes `report` as an .xlsx to `output` and ends it: a Summary sheet (title, subtitle lines,
  * label/value pairs), a Warnings sheet when there are any, then the details, chart-data and
  * extra sheets, each with a bold, frozen, auto-filtered header row and its totals rows below
- * the data. Streams: memory stays flat whatever the row count, and a slow
+ * the data; every sheet prints landscape, one page wide. Streams: memory stays flat whatever the row count, and a slow
  * `output` slows the writer down (see the top of the file). Resolves once `output` has
  * finished, with the number of data rows written (all data sheets, headers not counted);
  * `onProgress` gets the same running count every 10,000 rows and at the end. On failure
@@ -440,7 +446,7 @@ export async function writeExcelReport(
   };
 
   const writeSummary = () => {
-    const sheet = workbook.addWorksheet(SUMMARY_SHEET, {});
+    const sheet = workbook.addWorksheet(SUMMARY_SHEET, { pageSetup: PAGE_SETUP, headerFooter: HEADER_FOOTER });
     const labelOf = (item: ExcelReport["summary"][number]) =>
       item.currency ? `${item.label} (${item.currency})` : item.label;
     const labelWidth = Math.min(60, Math.max(24, ...report.summary.map((s) => labelOf(s).length + 2)));
@@ -475,6 +481,8 @@ export async function writeExcelReport(
     const columns = spec.columns;
     const sheet = workbook.addWorksheet(spec.name, {
       views: [{ state: "frozen", xSplit: 0, ySplit: 1, topLeftCell: "A2", activeCell: "A2" }],
+      pageSetup: PAGE_SETUP,
+      headerFooter: HEADER_FOOTER,
     });
     sheet.columns = columns.map((c) => ({
       width: c.width ?? Math.max(DEFAULT_WIDTH[c.kind], Math.min(50, c.header.length + 2)),

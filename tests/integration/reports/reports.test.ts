@@ -110,6 +110,8 @@ describe("asynchronous reports", () => {
     assert.ok(totalRows.length >= 1, "a totals row per currency below the data");
     const currencies = totalRows.map((row) => row.getCell(4).value);
     assert.equal(new Set(currencies).size, currencies.length, "one per currency");
+    assert.equal(details.pageSetup.orientation, "landscape");
+    assert.equal(details.pageSetup.fitToWidth, 1);
     const summaryText = workbook.getWorksheet("Summary")!.getSheetValues().flat().map(String).join(" ");
     assert.match(summaryText, /1 warning: see the Warnings sheet/);
     assert.match(summaryText, /Period 2026-01-01 to 2026-12-31: applied to Billed in period only/);

@@ -295,7 +295,7 @@ describe("excel report: writeExcelReport", async () => {
   });
 });
 
-describe("excel report: totals", async () => {
+describe("excel report: totals and page setup", async () => {
   const output = collector();
   const columns: ReportColumn[] = [
     { key: "projectId", header: "Project", kind: "text" },
@@ -345,6 +345,17 @@ describe("excel report: totals", async () => {
 
   it("keeps the totals out of the auto-filter (sorting the data never moves them)", () => {
     assert.equal(details.autoFilter, "A1:D4");
+  });
+
+  it("prints every sheet landscape, one page wide, with page numbers", () => {
+    assert.equal(workbook.worksheets.length, 4);
+    for (const sheet of workbook.worksheets) {
+      assert.equal(sheet.pageSetup.orientation, "landscape", sheet.name);
+      assert.equal(sheet.pageSetup.fitToPage, true, sheet.name);
+      assert.equal(sheet.pageSetup.fitToWidth, 1, sheet.name);
+      assert.equal(sheet.pageSetup.fitToHeight, 0, `${sheet.name}: as many pages tall as it takes`);
+      assert.equal(sheet.headerFooter.oddFooter, "&L&A&RPage &P of &N", sheet.name);
+    }
   });
 });
 
