@@ -193,6 +193,7 @@ export async function createPlatform(settings: Settings, options: PlatformOption
     db: tablesOf(db),
     clock,
     projects: gateway.projects,
+    resources: gateway.resources,
     billing: billingLedger,
     blobs,
     audit,

@@ -105,6 +105,8 @@ export interface ReportData {
   readonly notFound: readonly string[];
   /** When the figures were read, as the reader's clock shows it ("4 Dec 2026 05:00 UTC"). */
   readonly asOf: string;
+  /** People's names by resource id (read when the request includes resources). */
+  readonly resourceNames?: ReadonlyMap<string, string>;
 }
 
 const inRange = (date: string, range: { start: string; end: string }) => date >= range.start && date <= range.end;
@@ -119,7 +121,7 @@ const inRange = (date: string, range: { start: string; end: string }) => date >=
  * figures as of `asOf`, and `scope` says so instead of printing the period over them.
  */
 export function buildReportContent(request: ReportRequest, data: ReportData): ReportContent {
-  const { projects, billing, notFound, asOf } = data;
+  const { projects, billing, notFound, asOf, resourceNames = new Map<string, string>() } = data;
   const range = request.options.dateRange;
   const period = range ? `Period ${range.start} to ${range.end}` : undefined;
   const summary: SummaryItem[] = [{ label: "Projects", value: String(projects.length), kind: "number" }];
@@ -328,10 +330,14 @@ export function buildReportContent(request: ReportRequest, data: ReportData): Re
     };
   }
 
-  if (request.options.includeResources)
+  if (request.options.includeResources) {
     scope.push(
       `Resources: planned and actual hours are lifetime figures from SAP as of ${asOf}${period ? ", not limited to the period" : ""}.`,
     );
+    const planned = projects.flatMap((p) => p.resourcePlanning.assignments.map((a) => a.resourceId));
+    for (const id of [...new Set(planned)].filter((id) => id !== "" && !resourceNames.has(id)).sort())
+      warnings.push(`Resource ${id}: not found in SAP resources; shown without a name`);
+  }
   const extra: Table[] = request.options.includeResources
     ? [
         {
@@ -339,6 +345,7 @@ export function buildReportContent(request: ReportRequest, data: ReportData): Re
           columns: [
             col("projectId", "Project", "text", 14),
             col("resourceId", "Resource", "text", 10),
+            col("name", "Name", "text", 28),
             col("pep", "WBS element (PEP)", "text", 20),
             col("plannedHours", "Planned hours", "hours", 14),
             col("actualHours", "Actual hours", "hours", 14),
@@ -347,6 +354,7 @@ export function buildReportContent(request: ReportRequest, data: ReportData): Re
             p.resourcePlanning.assignments.map((a) => ({
               projectId: p.projectId,
               resourceId: a.resourceId,
+              name: resourceNames.get(a.resourceId) ?? null,
               pep: a.pep,
               plannedHours: a.plannedHours,
               actualHours: a.actualHours,

@@ -8,7 +8,7 @@ import type { Logger } from "../../foundation/logger.js";
 import type { PlatformMetrics } from "../../foundation/metrics.js";
 import type { BlobStore } from "../../ports/blob-store.js";
 import type { OutgoingMessage } from "../../ports/message-queue.js";
-import type { MergedProject, ProjectService } from "../gateway/index.js";
+import type { MergedProject, ProjectService, ResourceService } from "../gateway/index.js";
 import type { ReportsTables, ReportRequestsTable, ReportStatus } from "./reports-tables.js";
 import {
   buildReportContent,
@@ -53,6 +53,7 @@ export interface ReportServiceOptions {
   readonly clock: Clock;
   readonly db: Kysely<ReportsTables>;
   readonly projects: ProjectService;
+  readonly resources: ResourceService;
   readonly billing: BillingRepository;
   readonly blobs: BlobStore;
   readonly container: string;
@@ -310,7 +311,19 @@ export class ReportService {
         await this.#rows.update(reportId, { progress });
       }
     }
-    return { projects, billing, notFound };
+    const resourceNames = request.options.includeResources ? await this.#resourceNames() : undefined;
+    return { projects, billing, notFound, ...(resourceNames ? { resourceNames } : {}) };
+  }
+
+  /** Every person SAP knows, by resource id: one read of SAP's resources, paged through. */
+  async #resourceNames(): Promise<Map<string, string>> {
+    const names = new Map<string, string>();
+    const pageSize = 1000;
+    for (let page = 1; ; page++) {
+      const { items, total } = await this.#o.resources.listResources({ page, pageSize });
+      for (const r of items) names.set(r.resourceId, r.name);
+      if (items.length === 0 || page * pageSize >= total) return names;
+    }
   }
 
   /** Streams the file into its blob (one name per report: a rerun overwrites, never duplicates). */

@@ -7,7 +7,7 @@ import type { SettingsOf } from "../../foundation/settings.js";
 import type { BlobStore } from "../../ports/blob-store.js";
 import type { Clock } from "../../ports/clock.js";
 import type { BillingRepository } from "../billing/index.js";
-import type { ProjectService } from "../gateway/index.js";
+import type { ProjectService, ResourceService } from "../gateway/index.js";
 import { ReportService } from "./report-service.js";
 import type { REPORTS_SETTINGS } from "./reports-settings.js";
 import type { ReportsTables } from "./reports-tables.js";
@@ -17,6 +17,8 @@ export interface ReportsModuleDeps {
   readonly db: Kysely<ReportsTables>;
   readonly clock: Clock;
   readonly projects: ProjectService;
+  /** People's names beside resource ids (SAP's resources). */
+  readonly resources: ResourceService;
   readonly billing: BillingRepository;
   readonly blobs: BlobStore;
   readonly audit: AuditLog;

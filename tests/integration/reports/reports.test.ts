@@ -112,6 +112,20 @@ describe("asynchronous reports", () => {
     assert.equal(new Set(currencies).size, currencies.length, "one per currency");
     assert.equal(details.pageSetup.orientation, "landscape");
     assert.equal(details.pageSetup.fitToWidth, 1);
+    const resources = workbook.getWorksheet("Resources")!;
+    assert.deepEqual((resources.getRow(1).values as unknown[]).slice(1, 4), ["Project", "Resource", "Name"]);
+    const people = new Map<string, string>();
+    for (let page = 1, pages = 1; page <= pages; page++) {
+      const r = (await call("GET", `/api/v1/resources?pageSize=100&page=${page}`, { token: analyst })).body.data;
+      for (const item of r.items) people.set(item.resourceId, item.name);
+      pages = r.pagination.totalPages;
+    }
+    assert.ok(resources.actualRowCount > 1);
+    for (let n = 2; n <= resources.actualRowCount; n++) {
+      const [id, name] = [resources.getCell(`B${n}`).value, resources.getCell(`C${n}`).value];
+      assert.ok(typeof name === "string" && name.length > 0, `row ${n}: a name beside ${String(id)}`);
+      assert.equal(name, people.get(String(id)), "the name GET /api/v1/resources gives");
+    }
     const summaryText = workbook.getWorksheet("Summary")!.getSheetValues().flat().map(String).join(" ");
     assert.match(summaryText, /1 warning: see the Warnings sheet/);
     assert.match(summaryText, /Period 2026-01-01 to 2026-12-31: applied to Billed in period only/);

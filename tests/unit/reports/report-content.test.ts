@@ -83,6 +83,21 @@ function request(reportType: ReportType, range?: { start: string; end: string })
 }
 
 /** A summary figure by its label as the Excel Summary shows it ("Billed (EUR)"). */
+/** The content written as an .xlsx (the scope lines as the subtitle, as the service does), read back. */
+async function xlsx(content: ReportContent): Promise<ExcelJS.Workbook> {
+  const chunks: Buffer[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      chunks.push(chunk);
+      done();
+    },
+  });
+  await writeExcelReport({ ...content, subtitle: content.scope }, sink);
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(Buffer.concat(chunks) as unknown as ArrayBuffer);
+  return workbook;
+}
+
 const summaryValue = (content: ReportContent, label: string) =>
   content.summary.find((s) => (s.currency ? `${s.label} (${s.currency})` : s.label) === label)?.value;
 
@@ -315,6 +330,70 @@ describe("report content: totals per currency", () => {
   });
 });
 
+describe("report content: people's names beside resource ids", () => {
+  const withPlan = project("PRJ-000001", {
+    resourcePlanning: {
+      plannedHours: "30.0",
+      actualHours: "12.0",
+      assignments: [
+        { resourceId: "00001001", pep: "PRJ-000001.01", plannedHours: "10.0", actualHours: "4.0" },
+        { resourceId: "00001002", pep: "PRJ-000001.01", plannedHours: "10.0", actualHours: "4.0" },
+        { resourceId: "00009999", pep: "PRJ-000001.02", plannedHours: "10.0", actualHours: "4.0" },
+      ],
+    },
+  });
+  const names = new Map([
+    ["00001001", "Ana Lopez"],
+    ["00001002", "Jan de Vries"],
+  ]);
+  const withResources = (): ReportRequest => ({
+    projectIds: [],
+    reportType: "project_status",
+    options: { format: "excel", includeResources: true },
+  });
+
+  it("puts the name next to the id, and names an id SAP does not know in a warning", () => {
+    const content = buildReportContent(withResources(), {
+      projects: [withPlan],
+      billing: new Map(),
+      notFound: [],
+      asOf: AS_OF,
+      resourceNames: names,
+    });
+    const resources = content.extra.find((t) => t.name === "Resources")!;
+    assert.deepEqual(resources.columns.map((c) => c.header).slice(0, 3), ["Project", "Resource", "Name"]);
+    assert.deepEqual(
+      resources.rows.map((r) => [r.resourceId, r.name]),
+      [
+        ["00001001", "Ana Lopez"],
+        ["00001002", "Jan de Vries"],
+        ["00009999", null],
+      ],
+    );
+    assert.deepEqual(content.warnings, ["Resource 00009999: not found in SAP resources; shown without a name"]);
+  });
+
+  it("writes the names into the Resources sheet", async () => {
+    const content = buildReportContent(withResources(), {
+      projects: [withPlan],
+      billing: new Map(),
+      notFound: [],
+      asOf: AS_OF,
+      resourceNames: names,
+    });
+    const workbook = await xlsx(content);
+    const sheet = workbook.getWorksheet("Resources")!;
+    assert.deepEqual(
+      [2, 3].map((n) => [sheet.getCell(`B${n}`).value, sheet.getCell(`C${n}`).value]),
+      [
+        ["00001001", "Ana Lopez"],
+        ["00001002", "Jan de Vries"],
+      ],
+    );
+    assert.equal(sheet.getCell("C1").value, "Name");
+  });
+});
+
 describe("report content in an .xlsx: the Summary says what the period applies to", () => {
   it("writes the scope lines under the title and the Billed in period column", async () => {
     const content = buildReportContent(request("financial_summary", PERIOD), {
@@ -323,16 +402,7 @@ describe("report content in an .xlsx: the Summary says what the period applies t
       notFound: [],
       asOf: AS_OF,
     });
-    const chunks: Buffer[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        chunks.push(chunk);
-        done();
-      },
-    });
-    await writeExcelReport({ ...content, subtitle: content.scope }, sink);
-    const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load(Buffer.concat(chunks) as unknown as ArrayBuffer);
+    const workbook = await xlsx(content);
     const summary = workbook.getWorksheet("Summary")!;
     assert.equal(summary.getCell("A1").value, "Financial summary");
     assert.match(
