@@ -21,7 +21,7 @@ import type { Clock } from "../../ports/clock.js";
 import { jobMessage, type JobProtocol } from "../../foundation/job-protocol.js";
 import { ReportRepository } from "./report-repository.js";
 import { REPORTS_QUEUES } from "./reports-queues.js";
-import { formatLocalTime } from "./report-time.js";
+import { formatLocalTime, localDate } from "./report-time.js";
 
 export interface Report {
   readonly reportId: string;
@@ -153,7 +153,7 @@ export class ReportService {
     return {
       stream: await this.#o.blobs.download(this.#o.container, row.blob_name),
       contentType: CONTENT_TYPES[report.format],
-      fileName: `${report.reportType}-${reportId}.${EXTENSIONS[report.format]}`,
+      fileName: this.#fileName(report, JSON.parse(row.request_json) as ReportRequest),
     };
   }
 
@@ -278,6 +278,20 @@ export class ReportService {
       messageId: `report:${reportId}:FAILED`,
       body: { taskType: "report", taskId: reportId, status: "FAILED" },
     });
+  }
+
+  /**
+   * The name a download is saved under, saying what the report is: its type, its period (or
+   * "as-of" the local date it was generated, for a report without one) and the first 8
+   * characters of its id, e.g. financial-summary_2026-01-01_2026-12-31_1a2b3c4d.xlsx.
+   * ASCII only, so the Content-Disposition header needs no encoding.
+   */
+  #fileName(report: Report, request: ReportRequest): string {
+    const range = request.options.dateRange;
+    const when = range
+      ? `${range.start}_${range.end}`
+      : `as-of-${localDate(new Date(report.completedAt ?? report.createdAt), this.#o.timeZone)}`;
+    return `${report.reportType.replaceAll("_", "-")}_${when}_${report.reportId.slice(0, 8)}.${EXTENSIONS[report.format]}`;
   }
 
   /** An instant as the files show it: REPORT_TIME_ZONE's wall clock, the zone named. */

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { ContainerClient } from "@azure/storage-blob";
 import ExcelJS from "exceljs";
+import { ManualClock } from "../../support/manual-clock.js";
 import { apiClient, startTestHost, type TestHost, loginAs, tokenFor } from "../../support/test-host.js";
 
 let host: TestHost;
@@ -259,5 +260,81 @@ describe("asynchronous reports", () => {
       "projectIds",
       "reportType",
     ]);
+  });
+});
+
+describe("reports on a fixed clock: file names and local times", () => {
+  // 23:30 UTC on 15 March is already 16 March in Brussels (UTC+01:00 until 29 March).
+  const clock = new ManualClock("2026-03-15T23:30:00Z");
+  let fixed: TestHost;
+  let request: ReturnType<typeof apiClient>;
+  let token: string;
+
+  async function finished(reportId: string): Promise<any> {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const r = await request("GET", `/api/v1/reports/${reportId}`, { token });
+      if (["COMPLETED", "FAILED"].includes(r.body.data?.status) || Date.now() > deadline) return r.body.data;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+  }
+
+  before(async () => {
+    fixed = await startTestHost(
+      {
+        SAP_SIMULATOR_PROJECTS: "10",
+        RATE_LIMIT_PER_MINUTE: "100000",
+        RATE_LIMIT_BURST: "10000",
+        SAP_HEALTH_PROBE_INTERVAL_SECONDS: "60",
+        REPORT_TIME_ZONE: "Europe/Brussels",
+      },
+      { queuePollMs: 50, clock },
+    );
+    request = apiClient(fixed.url);
+    token = await loginAs(request);
+  });
+  after(async () => fixed?.stop());
+
+  it("names the download after the report type, its period and its id", async () => {
+    const r = await request("POST", "/api/v1/reports/generate", {
+      token,
+      body: {
+        projectIds: ["PRJ-000001"],
+        reportType: "financial_summary",
+        options: { format: "excel", dateRange: { start: "2026-01-01", end: "2026-12-31" } },
+      },
+    });
+    const done = await finished(r.body.data.reportId);
+    assert.equal(done.status, "COMPLETED", JSON.stringify(done));
+    const file = await fetch(fixed.url + done.downloadUrl, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(file.status, 200);
+    assert.equal(
+      file.headers.get("content-disposition"),
+      `attachment; filename="financial-summary_2026-01-01_2026-12-31_${done.reportId.slice(0, 8)}.xlsx"`,
+    );
+    await file.arrayBuffer();
+  });
+
+  it("without a period: 'as-of' the local date, and the file shows local times with the zone named", async () => {
+    const r = await request("POST", "/api/v1/reports/generate", {
+      token,
+      body: { projectIds: ["PRJ-000002", "PRJ-999999"], reportType: "project_status", options: { format: "pdf" } },
+    });
+    const done = await finished(r.body.data.reportId);
+    assert.equal(done.status, "COMPLETED", JSON.stringify(done));
+    assert.deepEqual(done.warnings, ["Project PRJ-999999: not found in SAP"]);
+    const file = await fetch(fixed.url + done.downloadUrl, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(
+      file.headers.get("content-disposition"),
+      `attachment; filename="project-status_as-of-2026-03-16_${done.reportId.slice(0, 8)}.pdf"`,
+    );
+    const text = await pdfText(Buffer.from(await file.arrayBuffer()));
+    assert.match(text, /Generated at: 16 Mar 2026 00:30 Europe\/ ?Brussels \(UTC\+01:00\)/);
+    assert.match(
+      text,
+      /As of 16 Mar 2026 00:30 Europe\/ ?Brussels \(UTC\+01:00\): SAP status, .* current figures; no period applied/,
+    );
+    assert.doesNotMatch(text, /Period /, "no period was asked for, none is printed");
+    assert.match(text, /Warnings .*Project PRJ-999999: not found in SAP/);
   });
 });
