@@ -43,7 +43,7 @@ export function reportsMigrations(t: ColumnTypes): Record<string, Migration> {
           .execute();
       },
     },
-    "0009_report_warnings": {
+    "0010_report_warnings": {
       async up(db: Kysely<unknown>) {
         // What a finished report could not show (a project SAP does not know, ...): a JSON array.
         await db.schema.alterTable("report_requests").addColumn("warnings_json", t.longText).execute();
