@@ -27,6 +27,7 @@ import {
 import { createEsg, type EsgRunService } from "./systems/esg/index.js";
 import {
   createGateway,
+  ProjectRepository,
   type CostCenterPlanningService,
   type ProjectService,
   type ResourceService,
@@ -206,6 +207,8 @@ export async function createPlatform(settings: Settings, options: PlatformOption
     db: tablesOf(db),
     clock,
     projects: gateway.projects,
+    projectRecords: new ProjectRepository(tablesOf(db), clock),
+    billing: billingLedger,
     blobs,
     audit,
     alerts,

@@ -28,6 +28,21 @@ const backupView = z.object({
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   completedAt: z.string().nullable(),
+  format: z.string().describe('"fip-backup/2": a manifest and one gzip CSV per section; "csv/1": one gzip CSV'),
+  cutoffAt: z.string().nullable().describe("SQL rows created after this instant are not in the backup"),
+  sections: z
+    .array(
+      z.object({
+        section: z.string(),
+        description: z.string(),
+        restorable: z.boolean(),
+        rows: z.number().int(),
+        sha256: z.string(),
+        sizeBytes: z.number().int(),
+      }),
+    )
+    .nullable()
+    .describe("What the backup holds, part by part (null until completed, and for csv/1)"),
 });
 const backupParams = z.object({ backupId: z.uuid() });
 const completedNotice = (send: SendMessage) => (m: Parameters<SendMessage>[1]) => send(QUEUES.taskCompleted, m);
@@ -37,7 +52,7 @@ export const backupsTrigger = httpFunction({
   route: "v1/backups/trigger",
   method: "POST",
   summary:
-    "Start a backup of the merged SAP + SQL dataset (all projects unless projectIds is given); 202 {backupId, status: QUEUED} (admin, finance)",
+    "Start a backup: merged projects, WBS elements, billing entries, audit log (all projects unless projectIds is given); 202 {backupId, status: QUEUED} (admin, finance)",
   tags: ["backups"],
   access: { roles: FINANCE_WRITERS },
   body: z.strictObject({ projectIds: z.array(projectCode).min(1).max(10_000).optional() }),
@@ -72,7 +87,8 @@ export const backupsGet = httpFunction({
   name: "backups-get",
   route: "v1/backups/{backupId}",
   method: "GET",
-  summary: "One backup: status, progress (0-100), metadata (admin, finance)",
+  summary:
+    "One backup: status, progress (0-100), metadata, cut-off, and each section's rows and SHA-256 (admin, finance)",
   tags: ["backups"],
   access: { roles: FINANCE_WRITERS },
   params: backupParams,
@@ -86,7 +102,7 @@ export const backupsVerify = httpFunction({
   route: "v1/backups/{backupId}/verify",
   method: "POST",
   summary:
-    "Re-read a backup and check its SHA-256, record count and schema hash now; alerts on a mismatch (admin, finance)",
+    "Re-read a backup and check the manifest's SHA-256 and every part's SHA-256, rows and columns now; alerts on a mismatch (admin, finance)",
   tags: ["backups"],
   access: { roles: FINANCE_WRITERS },
   params: backupParams,
@@ -101,16 +117,15 @@ export const backupsDownload = httpFunction({
   name: "backups-download",
   route: "v1/backups/{backupId}/download",
   method: "GET",
-  summary: "Restore drill: the backup as kept, gzip CSV (admin; audited)",
+  summary:
+    "Restore drill: the backup as kept, a tar of its manifest and gzip CSV parts (a csv/1 backup: its gzip CSV) (admin; audited)",
   tags: ["backups"],
   access: { roles: ADMIN_ONLY },
   params: backupParams,
-  response: { raw: "application/gzip" },
+  response: { raw: "application/x-tar" },
   errors: [404],
-  handler: async ({ params }, { platform, actor }) => {
-    const file = await platform.backups.downloadBackup(params.backupId, actor);
-    return fileDownload({ ...file, contentType: "application/gzip" });
-  },
+  handler: async ({ params }, { platform, actor }) =>
+    fileDownload(await platform.backups.downloadBackup(params.backupId, actor)),
 });
 
 export const backupRun = queueFunction({
@@ -129,7 +144,7 @@ export const backupRun = queueFunction({
 export const backupWeekly = timerFunction({
   name: "backup-weekly",
   schedule: "BACKUP_SCHEDULE",
-  reason: "Compliance: a full backup of the merged dataset every week, kept 7 years",
+  reason: "Compliance: a full backup (projects, WBS elements, billing entries, audit log) every week, kept 7 years",
   handler: async ({ platform, correlationId }) => {
     await platform.backups.requestBackup(null, "scheduled", { correlationId });
   },
@@ -138,7 +153,7 @@ export const backupWeekly = timerFunction({
 export const backupVerifyMonthly = timerFunction({
   name: "backup-verify-monthly",
   schedule: "BACKUP_VERIFY_SCHEDULE",
-  reason: "Prove monthly that recent backups still read back intact (SHA-256, record count, schema hash)",
+  reason: "Prove monthly that recent backups still read back intact (every part's SHA-256, rows and columns)",
   handler: async ({ platform, logger, correlationId }) => {
     const result = await platform.backups.verifyRecent(platform.settings.BACKUP_VERIFY_LOOKBACK_DAYS, {
       correlationId,

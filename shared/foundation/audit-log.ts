@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Kysely, Transaction } from "kysely";
-import type { FoundationTables } from "./sql/schema.js";
+import type { AuditLogTable, FoundationTables } from "./sql/schema.js";
 import { tablesOf } from "./sql/database.js";
 import type { Clock } from "../ports/clock.js";
 
@@ -55,6 +55,26 @@ export class AuditLog {
         created_at: this.#clock.now().toISOString(),
       })
       .execute();
+  }
+
+  /**
+   * Backups: the rows created at or before `upTo` (ISO), as stored, oldest first (creation
+   * time, then id) after `after`, at most `limit`.
+   */
+  async rowsUpTo(
+    upTo: string,
+    after: { readonly createdAt: string; readonly id: string } | null,
+    limit: number,
+  ): Promise<AuditLogTable[]> {
+    let query = this.#db.selectFrom("audit_log").selectAll().where("created_at", "<=", upTo);
+    if (after !== null)
+      query = query.where((eb) =>
+        eb.or([
+          eb("created_at", ">", after.createdAt),
+          eb.and([eb("created_at", "=", after.createdAt), eb("id", ">", after.id)]),
+        ]),
+      );
+    return query.orderBy("created_at").orderBy("id").limit(limit).execute();
   }
 
   /** Newest first. */

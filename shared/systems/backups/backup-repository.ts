@@ -23,6 +23,7 @@ export class BackupRepository {
       trigger: "manual" | "scheduled";
       requestedBy: string | null;
       projectIds: readonly string[] | null;
+      format: string;
     },
     trx?: Transaction<T>,
   ): Promise<void> {
@@ -51,6 +52,10 @@ export class BackupRepository {
         updated_at: now,
         started_at: null,
         completed_at: null,
+        format: request.format,
+        // The backup holds the SQL rows created up to its request: the cut-off.
+        cutoff_at: now,
+        sections: null,
       })
       .execute();
   }

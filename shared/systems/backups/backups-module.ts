@@ -7,7 +7,8 @@ import type { SettingsOf } from "../../foundation/settings.js";
 import type { Alerter } from "../../ports/alerter.js";
 import type { BlobStore } from "../../ports/blob-store.js";
 import type { Clock } from "../../ports/clock.js";
-import type { ProjectService } from "../gateway/index.js";
+import type { BillingRepository } from "../billing/index.js";
+import type { ProjectRepository, ProjectService } from "../gateway/index.js";
 import { BackupService } from "./backup-service.js";
 import type { BACKUPS_SETTINGS } from "./backups-settings.js";
 import type { BackupsTables } from "./backups-tables.js";
@@ -17,6 +18,9 @@ export interface BackupsModuleDeps {
   readonly db: Kysely<BackupsTables>;
   readonly clock: Clock;
   readonly projects: ProjectService;
+  /** Gateway's project records and billing's ledger: the owners of two SQL sections. */
+  readonly projectRecords: ProjectRepository;
+  readonly billing: BillingRepository;
   readonly blobs: BlobStore;
   readonly audit: AuditLog;
   readonly alerts: Alerter;
@@ -25,7 +29,11 @@ export interface BackupsModuleDeps {
   readonly jobs: JobProtocol;
 }
 
-/** Manual and weekly backups of the merged dataset, wired from the ports they need. */
-export function createBackups({ settings, ...deps }: BackupsModuleDeps): BackupService {
-  return new BackupService({ ...deps, container: settings.BACKUPS_CONTAINER });
+/** Manual and weekly backups (projects, WBS elements, billing entries, audit log), wired from the ports they need. */
+export function createBackups({ settings, projectRecords, billing, ...deps }: BackupsModuleDeps): BackupService {
+  return new BackupService({
+    ...deps,
+    owners: { projects: projectRecords, billing, audit: deps.audit },
+    container: settings.BACKUPS_CONTAINER,
+  });
 }

@@ -23,6 +23,12 @@ export interface BackupsTable {
   updated_at: string;
   started_at: string | null;
   completed_at: string | null;
+  /** "fip-backup/2" (sectioned, with a manifest); null for backups written before it (one gzip CSV). */
+  format: string | null;
+  /** SQL rows created after this instant are not in the backup (null before the sections). */
+  cutoff_at: string | null;
+  /** JSON array: each part's section, description, restorable, rows, sha256, sizeBytes. */
+  sections: string | null;
 }
 
 /** The tables this system owns, as Kysely sees them. */

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from "kysely";
-import type { BillingTables } from "./billing-tables.js";
+import type { BillingEntriesTable, BillingTables } from "./billing-tables.js";
 import { billingChecksum, type ChecksumEntry } from "../../sap/billing-checksum.js";
 import type { Clock } from "../../ports/clock.js";
 import { parseMoney } from "../../kernel/money.js";
@@ -38,6 +38,9 @@ export function billingStateOf(entries: readonly ChecksumEntry[]): BillingState 
 }
 
 type Db = Kysely<BillingTables>;
+
+/** A `billing_entries` row as a backup holds it: every column as stored, the amount as text. */
+export type BillingEntryRow = Omit<BillingEntriesTable, "amount_minor"> & { amount_minor: string };
 
 const columns = [
   "entry_id",
@@ -103,20 +106,55 @@ export class BillingRepository {
     return rows.map(toEntry);
   }
 
-  /** The ACTIVE entries of many projects at once (reconciliation checksums a range per query). */
-  async listActiveFor(projectIds: readonly string[], db: Db = this.#db): Promise<BillingEntry[]> {
+  /**
+   * The ACTIVE entries of many projects at once (reconciliation checksums a range per query);
+   * with `upTo` (ISO), only entries created at or before it (a backup's cut-off).
+   */
+  async listActiveFor(projectIds: readonly string[], db: Db = this.#db, upTo?: string): Promise<BillingEntry[]> {
     const entries: BillingEntry[] = [];
     // SQL Server allows 2,100 parameters per statement; stay well below.
     for (let i = 0; i < projectIds.length; i += 500) {
-      const rows = await db
+      let query = db
         .selectFrom("billing_entries")
         .select(columns)
         .where("project_id", "in", projectIds.slice(i, i + 500))
-        .where("status", "=", "ACTIVE")
-        .execute();
-      entries.push(...rows.map(toEntry));
+        .where("status", "=", "ACTIVE");
+      if (upTo !== undefined) query = query.where("created_at", "<=", upTo);
+      entries.push(...(await query.execute()).map(toEntry));
     }
     return entries;
+  }
+
+  /**
+   * Backups: the entries of every status created at or before `upTo` (ISO), as stored, in
+   * id order after `afterId`, at most `limit`; only those of `projectIds` (at most 500) when given.
+   */
+  async rowsUpTo(
+    upTo: string,
+    afterId: string | null,
+    limit: number,
+    projectIds?: readonly string[],
+  ): Promise<BillingEntryRow[]> {
+    let query = this.#db
+      .selectFrom("billing_entries")
+      .select([
+        "entry_id",
+        "project_id",
+        "saga_id",
+        "kind",
+        "pep",
+        sql<string>`cast(amount_minor as varchar(20))`.as("amount_minor"),
+        "currency",
+        "billing_date",
+        "description",
+        "status",
+        "created_at",
+        "updated_at",
+      ])
+      .where("created_at", "<=", upTo);
+    if (afterId !== null) query = query.where("entry_id", ">", afterId);
+    if (projectIds) query = query.where("project_id", "in", projectIds);
+    return query.orderBy("entry_id").limit(limit).execute();
   }
 
   /** Step 2 of a saga: its entries, PENDING until the saga completes. */

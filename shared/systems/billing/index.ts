@@ -4,7 +4,7 @@ export { BILLING_SETTINGS } from "./billing-settings.js";
 export { BILLING_QUEUES } from "./billing-queues.js";
 export type { BillingTables } from "./billing-tables.js";
 export { billingMigrations } from "./billing-migrations.js";
-export { BillingRepository, type BillingEntry } from "./billing-repository.js";
+export { BillingRepository, type BillingEntry, type BillingEntryRow } from "./billing-repository.js";
 export type { BillingSagaService, BillingEntryInput, ProjectLookup, Saga, StoredResponse } from "./billing-saga.js";
 export type {
   BillingReconciliation,

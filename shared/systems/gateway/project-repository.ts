@@ -18,6 +18,9 @@ export interface ProjectRecord {
   readonly version: number;
 }
 
+/** A `projects` row as a backup holds it: every column as stored, the bigint as text. */
+export type ProjectRow = Omit<ProjectsTable, "total_cost_minor"> & { total_cost_minor: string | null };
+
 /** The fields a PATCH may change; absent keys stay as they are, null clears. */
 export interface ProjectRecordChanges {
   readonly name?: string | null;
@@ -79,16 +82,38 @@ export class ProjectRepository {
     return row ? toRecord(row) : undefined;
   }
 
-  /** The SQL records of many projects at once (bulk readers), by project id. */
-  async findProjects(projectIds: readonly string[]): Promise<Map<string, ProjectRecord>> {
+  /**
+   * The SQL records of many projects at once (bulk readers), by project id; with `upTo`
+   * (ISO), only records created at or before it (a backup's cut-off).
+   */
+  async findProjects(projectIds: readonly string[], upTo?: string): Promise<Map<string, ProjectRecord>> {
     const records = new Map<string, ProjectRecord>();
     for (let i = 0; i < projectIds.length; i += IN_CHUNK) {
-      const rows = await selectRecord(this.#db.selectFrom("projects"))
-        .where("project_id", "in", projectIds.slice(i, i + IN_CHUNK))
-        .execute();
-      for (const row of rows) records.set(row.project_id, toRecord(row));
+      let query = selectRecord(this.#db.selectFrom("projects")).where(
+        "project_id",
+        "in",
+        projectIds.slice(i, i + IN_CHUNK),
+      );
+      if (upTo !== undefined) query = query.where("created_at", "<=", upTo);
+      for (const row of await query.execute()) records.set(row.project_id, toRecord(row));
     }
     return records;
+  }
+
+  /**
+   * Backups: the rows created at or before `upTo` (ISO), as stored, in id order after
+   * `afterId`, at most `limit`; only those of `projectIds` (at most 500) when given.
+   */
+  async rowsUpTo(
+    upTo: string,
+    afterId: string | null,
+    limit: number,
+    projectIds?: readonly string[],
+  ): Promise<ProjectRow[]> {
+    let query = selectRecord(this.#db.selectFrom("projects")).where("created_at", "<=", upTo);
+    if (afterId !== null) query = query.where("project_id", ">", afterId);
+    if (projectIds) query = query.where("project_id", "in", projectIds);
+    return query.orderBy("project_id").limit(limit).execute();
   }
 
   /** SQL names of these projects (those that have one), for sorting a list by name. */

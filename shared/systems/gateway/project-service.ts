@@ -216,12 +216,17 @@ export class ProjectService {
    * query each, SAP per project (`concurrency` calls at a time), merged projects handed on
    * in the page's order as soon as each is ready; `undefined` for a project SAP no longer
    * knows (removed between the listing and the read). Bypasses the cache: a backup must not fill
-   * it with a million entries or serve from it.
+   * it with a million entries or serve from it. With `upTo` (a backup's cut-off, ISO), the SQL
+   * side holds only the records and entries created at or before it.
    */
-  async *readMergedPage(projectIds: readonly string[], concurrency: number): AsyncGenerator<MergedProject | undefined> {
+  async *readMergedPage(
+    projectIds: readonly string[],
+    concurrency: number,
+    upTo?: string,
+  ): AsyncGenerator<MergedProject | undefined> {
     const [records, billing] = await Promise.all([
-      this.#o.repository.findProjects(projectIds),
-      this.#o.billing.listActiveFor(projectIds),
+      this.#o.repository.findProjects(projectIds, upTo),
+      this.#o.billing.listActiveFor(projectIds, undefined, upTo),
     ]);
     const entries = new Map<string, BillingEntry[]>();
     for (const entry of billing) {
