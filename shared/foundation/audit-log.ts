@@ -77,6 +77,27 @@ export class AuditLog {
     return query.orderBy("created_at").orderBy("id").limit(limit).execute();
   }
 
+  /** Restore: rows exactly as a backup held them, appended inside the caller's transaction. */
+  async insertRows<T>(rows: readonly AuditLogTable[], trx?: Transaction<T>): Promise<void> {
+    const db = trx ? tablesOf<FoundationTables, T>(trx) : this.#db;
+    // 200 rows x 10 columns stays below SQL Server's 2,100 parameters.
+    for (let i = 0; i < rows.length; i += 200)
+      await db
+        .insertInto("audit_log")
+        .values(rows.slice(i, i + 200))
+        .execute();
+  }
+
+  /** How many rows the log holds (a restore checks its target is empty). */
+  async count<T>(trx?: Transaction<T>): Promise<number> {
+    const db = trx ? tablesOf<FoundationTables, T>(trx) : this.#db;
+    const row = await db
+      .selectFrom("audit_log")
+      .select((eb) => eb.fn.countAll<number | string>().as("n"))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
   /** Newest first. */
   async list(filter: { action?: string; userId?: string; limit: number; offset: number }): Promise<AuditRecord[]> {
     let q = this.#db.selectFrom("audit_log").selectAll();

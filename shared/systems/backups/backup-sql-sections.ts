@@ -1,12 +1,15 @@
+import type { Transaction } from "kysely";
 import type { AuditLog } from "../../foundation/audit-log.js";
 import type { AuditLogTable } from "../../foundation/sql/schema.js";
+import { tablesOf } from "../../foundation/sql/database.js";
 import type { BillingEntryRow, BillingRepository } from "../billing/index.js";
 import type { ProjectRepository, ProjectRow } from "../gateway/index.js";
-import type { SectionName } from "./backup-sections.js";
+import type { CsvRecord } from "./backup-csv.js";
+import type { SectionColumn, SectionName } from "./backup-sections.js";
 
 /**
- * The systems that own the SQL sections, read through their own repositories: a system
- * never queries another's tables.
+ * The systems that own the SQL sections, read through their own repositories (a backup)
+ * and written through them (a restore): a system never queries another's tables.
  */
 export interface SectionOwners {
   /** Gateway: the `projects` table. */
@@ -70,3 +73,45 @@ export async function* sectionRows(
 
 /** A table's rows by column name (an interface has no index signature to say so). */
 const asRows = (rows: readonly object[]) => rows as readonly SectionRow[];
+
+/** A parsed CSV record as the section's table row: integers as numbers, the rest as text. */
+export function rowOf(columns: readonly SectionColumn[], record: CsvRecord): SectionRow {
+  if (record.length !== columns.length)
+    throw new Error(`A record has ${record.length} fields, the section has ${columns.length} columns`);
+  const row: Record<string, string | number | null> = {};
+  for (let i = 0; i < columns.length; i++) {
+    const value = record[i]!;
+    const column = columns[i]!;
+    if (value !== null && column.type === "integer") {
+      if (!/^-?\d+$/.test(value)) throw new Error(`${column.name} holds '${value}', not an integer`);
+      row[column.name] = Number(value);
+    } else row[column.name] = value;
+  }
+  return row;
+}
+
+/** Loads rows into a section's table through its owner, inside the restore's transaction. */
+export async function insertSectionRows<T>(
+  owners: SectionOwners,
+  section: SqlSectionName,
+  rows: readonly SectionRow[],
+  trx: Transaction<T>,
+): Promise<void> {
+  // The rows were checked against the section's columns (rowOf), which are the table's.
+  if (section === "project_records")
+    await owners.projects.insertRows(rows as unknown as readonly ProjectRow[], tablesOf(trx));
+  else if (section === "billing_entries")
+    await owners.billing.insertRows(rows as unknown as readonly BillingEntryRow[], tablesOf(trx));
+  else await owners.audit.insertRows(rows as unknown as readonly AuditLogTable[], trx);
+}
+
+/** How many rows a section's table holds (a restore needs them empty). */
+export async function countSectionRows<T>(
+  owners: SectionOwners,
+  section: SqlSectionName,
+  trx: Transaction<T>,
+): Promise<number> {
+  if (section === "project_records") return owners.projects.count(tablesOf(trx));
+  if (section === "billing_entries") return owners.billing.countRows(tablesOf(trx));
+  return owners.audit.count(trx);
+}
