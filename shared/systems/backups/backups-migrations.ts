@@ -37,7 +37,7 @@ export function backupsMigrations(t: ColumnTypes): Record<string, Migration> {
         await db.schema.createIndex("ix_backups_created").on("backups").column("created_at").execute();
       },
     },
-    "0009_backup_sections": {
+    "0011_backup_sections": {
       async up(db: Kysely<unknown>) {
         // Sectioned backups: the format written, the cut-off of the SQL reads, and each
         // part's rows and SHA-256 (JSON), so GET says what a backup holds without reading it.
