@@ -10,6 +10,8 @@ export interface BackupRunFigures {
   readonly peakRssMb: number;
   readonly sizeBytes: number;
   readonly status: string;
+  /** Rows per section (projects, wbs_elements, project_records, billing_entries, audit_log). */
+  readonly sections: Record<string, number>;
 }
 
 /** Peak resident set (VmHWM) since the last reset: the true peak, not a sample. */
@@ -45,6 +47,7 @@ runChild<{ projects: number }>(async ([envJson]) => {
           peakRssMb: peakRssMb(),
           sizeBytes: done.sizeBytes ?? 0,
           status: done.status,
+          sections: Object.fromEntries((done.sections ?? []).map((s) => [s.section, s.rows])),
         };
       },
     },
