@@ -9,6 +9,8 @@ export interface AccessTokenClaims {
   readonly userId: string;
   readonly username: string;
   readonly roles: readonly Role[];
+  /** Set for a Microsoft Entra ID token only: its tenant (`userId` is then the Entra object id). */
+  readonly tenantId?: string;
   /** `iat` in seconds with milliseconds: checked against the account's sessionsValidAfter. */
   readonly issuedAt?: number;
 }

@@ -10,6 +10,7 @@ import type { Clock } from "../../ports/clock.js";
 import type { SecretStore } from "../../ports/secret-store.js";
 import { AccessTokens } from "./access-tokens.js";
 import { AccountStates } from "./account-states.js";
+import { EntraTokens } from "./entra-tokens.js";
 import { IdentityService } from "./identity-service.js";
 import type { IDENTITY_SETTINGS } from "./identity-settings.js";
 import type { IdentityTables } from "./identity-tables.js";
@@ -47,6 +48,7 @@ export async function createIdentity(deps: IdentityModuleDeps): Promise<Identity
       ttlSeconds: settings.ACCESS_TOKEN_TTL_SECONDS,
       clock,
     }),
+    entraTokens: entraTokensOf(settings, clock),
     throttle: new LoginThrottle(cache, {
       maxFailures: settings.LOGIN_MAX_FAILURES,
       lockoutSeconds: settings.LOGIN_LOCKOUT_SECONDS,
@@ -87,4 +89,30 @@ async function loadSigningKey({ settings, secrets }: IdentityModuleDeps): Promis
     localGeneratedSecret(settings.DATA_DIR, "jwt-signing-key", () => randomBytes(48).toString("base64url")),
   );
   return async () => key;
+}
+
+/** Entra ID sign-in when ENTRA_TENANT_ID is set, with its audience required and its endpoints defaulted. */
+function entraTokensOf(settings: IdentityModuleDeps["settings"], clock: Clock): EntraTokens | undefined {
+  const tenantId = settings.ENTRA_TENANT_ID;
+  const audiences = settings.ENTRA_AUDIENCE ?? [];
+  if (tenantId === undefined) {
+    if (audiences.length > 0) throw new ConfigurationError(["ENTRA_AUDIENCE: set ENTRA_TENANT_ID too, or neither"]);
+    return undefined;
+  }
+  if (audiences.length === 0) {
+    throw new ConfigurationError([
+      "ENTRA_AUDIENCE: required with ENTRA_TENANT_ID (the API app registration's application ID)",
+    ]);
+  }
+  const jwksUrl = new URL(
+    settings.ENTRA_JWKS_URL ?? `https://login.microsoftonline.com/${tenantId}/discovery/v2.0/keys`,
+  );
+  // Keys fetched in clear text could be swapped on the way: https, or a test's loopback server.
+  if (jwksUrl.protocol !== "https:" && !["localhost", "127.0.0.1", "[::1]"].includes(jwksUrl.hostname)) {
+    throw new ConfigurationError(["ENTRA_JWKS_URL: must be https (http only to a loopback address)"]);
+  }
+  const issuers = settings.ENTRA_ISSUER?.length
+    ? settings.ENTRA_ISSUER
+    : [`https://login.microsoftonline.com/${tenantId}/v2.0`];
+  return new EntraTokens({ tenantId, audiences, issuers, jwksUrl, clock });
 }

@@ -5,6 +5,8 @@ import type { Actor, AuditLog } from "../../foundation/audit-log.js";
 import type { PlatformMetrics } from "../../foundation/metrics.js";
 import type { AccessTokenClaims, AccessTokens } from "./access-tokens.js";
 import type { AccountStates } from "./account-states.js";
+import { ENTRA_APP_ROLES } from "./entra-roles.js";
+import { isSignedWithRs256, type EntraTokens } from "./entra-tokens.js";
 import type { LoginThrottle } from "./login-throttle.js";
 import { assertStrongPassword } from "./password-policy.js";
 import { DUMMY_PASSWORD_HASH, hashPassword, isCurrentHash, verifyPassword } from "./passwords.js";
@@ -21,9 +23,12 @@ export interface TokenPair {
 
 /** The authenticated caller of a request. */
 export interface Principal {
+  /** The local user's id, or the Entra ID object id (`oid`) of an Entra ID principal. */
   readonly userId: string;
   readonly username: string;
   readonly roles: readonly Role[];
+  /** Set for a Microsoft Entra ID principal only: its tenant. It has no local account. */
+  readonly tenantId?: string;
 }
 
 const INVALID_CREDENTIALS = "Invalid username or password";
@@ -36,6 +41,8 @@ export interface IdentityServiceDeps {
   readonly accountStates: AccountStates;
   readonly refreshTokens: RefreshTokenStore;
   readonly accessTokens: AccessTokens;
+  /** Microsoft Entra ID access tokens, accepted beside the platform's own when configured. */
+  readonly entraTokens?: EntraTokens | undefined;
   readonly throttle: LoginThrottle;
   readonly audit: AuditLog;
   readonly refreshTokenTtlSeconds: number;
@@ -158,8 +165,15 @@ export class IdentityService {
     await this.#d.accountStates.changed(user);
   }
 
-  /** Authentication, step 1 (runHttp runs step 2 beside the rate limit): the token's signature and claims (no I/O for a token this instance verified before). */
+  /**
+   * Authentication, step 1 (runHttp runs step 2 beside the rate limit): the token's
+   * signature and claims (no I/O for a platform token this instance verified before). The
+   * header's algorithm picks the verifier: RS256 is Entra ID's, anything else is checked
+   * as the platform's HS256 token (and refused unless it is one).
+   */
   verifyAccessToken(accessToken: string): Promise<AccessTokenClaims> {
+    const entra = this.#d.entraTokens;
+    if (entra && isSignedWithRs256(accessToken)) return entra.verify(accessToken);
     return this.#d.accessTokens.verify(accessToken);
   }
 
@@ -168,6 +182,15 @@ export class IdentityService {
    * role changes apply on the next request, not at the next login (see AccountStates).
    */
   async principalOf(claims: AccessTokenClaims): Promise<Principal> {
+    // An Entra ID principal's account and roles are Entra ID's: the token holds them.
+    if (claims.tenantId !== undefined) {
+      if (claims.roles.length === 0) {
+        throw new ForbiddenError(
+          `Your Microsoft Entra ID account has none of this platform's app roles (${Object.keys(ENTRA_APP_ROLES).join(", ")}); ask an administrator to assign one`,
+        );
+      }
+      return { userId: claims.userId, username: claims.username, roles: claims.roles, tenantId: claims.tenantId };
+    }
     const state = await this.#d.accountStates.get(claims.userId);
     if (!state || state.status !== "active") throw new UnauthorizedError("The account is disabled");
     if (issuedBefore(claims, state.sessionsValidAfter)) {

@@ -1,5 +1,13 @@
 import { z } from "zod";
-import { bool, int, type SettingsCatalog } from "../../foundation/settings.js";
+import { bool, int, optionalUrl, type SettingsCatalog } from "../../foundation/settings.js";
+
+/** A comma-separated list, blanks dropped. */
+const commaList = z.string().transform((text) =>
+  text
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item !== ""),
+);
 
 /** Identity: tokens, sessions, logins and the local admin: this slice of the settings catalog (the root composes every slice). */
 export const IDENTITY_SETTINGS = {
@@ -45,6 +53,30 @@ export const IDENTITY_SETTINGS = {
     description:
       "NCRONTAB schedule (UTC) of the timer that deletes refresh tokens expired for over a day (login-throttle counters expire by themselves in the cache).",
     schema: z.string().min(1).default("0 30 3 * * *"),
+  },
+  ENTRA_TENANT_ID: {
+    scope: "platform",
+    description:
+      "Directory (tenant) ID, a GUID, whose Microsoft Entra ID access tokens are accepted beside the platform's own (app roles Platform.Admin, Platform.Finance, Platform.Analyst, Platform.Viewer; docs/systems/identity.md). Entra ID sign-in is off when unset.",
+    schema: z.guid().optional(),
+  },
+  ENTRA_AUDIENCE: {
+    scope: "platform",
+    description:
+      "Audience (aud) required of Entra ID tokens: the API app registration's application (client) ID, which v2 tokens carry; several comma-separated. Required with ENTRA_TENANT_ID.",
+    schema: commaList.optional(),
+  },
+  ENTRA_ISSUER: {
+    scope: "platform",
+    description:
+      "Issuers (iss) accepted on Entra ID tokens, comma-separated. Default: https://login.microsoftonline.com/<ENTRA_TENANT_ID>/v2.0 only; add https://sts.windows.net/<tenant>/ to accept v1 tokens, or set a sovereign cloud's issuer.",
+    schema: commaList.optional(),
+  },
+  ENTRA_JWKS_URL: {
+    scope: "platform",
+    description:
+      "Where the Entra ID signing keys are fetched (https; http only to a loopback address, for tests). Default: https://login.microsoftonline.com/<ENTRA_TENANT_ID>/discovery/v2.0/keys.",
+    schema: optionalUrl,
   },
   LOCAL_ADMIN_USERNAME: {
     scope: "local",
