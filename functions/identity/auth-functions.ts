@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ANY_ROLE, passwordSchema, usernameSchema } from "../../shared/index.js";
 import { httpFunction } from "../runtime/declarations.js";
-import { toUserView, userView } from "./user-schemas.js";
+import { meView, toMeView, toUserView, userView } from "./user-schemas.js";
 import { text } from "../runtime/schemas.js";
 
 const tokenPair = z.object({
@@ -46,7 +46,8 @@ export const authLogout = httpFunction({
   name: "auth-logout",
   route: "v1/auth/logout",
   method: "POST",
-  summary: "Revoke the session of the given refresh token, or every session of the caller when none is given",
+  summary:
+    "Revoke the session of the given refresh token, or every session of the caller when none is given (local accounts; 400 for an Entra ID token)",
   tags: ["auth"],
   access: { roles: ANY_ROLE },
   body: refreshTokenBody.partial().optional(),
@@ -60,11 +61,13 @@ export const authMe = httpFunction({
   name: "auth-me",
   route: "v1/auth/me",
   method: "GET",
-  summary: "The caller's account and roles",
+  summary: "The caller's account and roles: a local account, or a Microsoft Entra ID principal (provider entra)",
   tags: ["auth"],
   access: { roles: ANY_ROLE },
-  response: userView,
-  handler: async (_input, { platform, principal }) => ({ data: toUserView(await platform.identity.me(principal!)) }),
+  response: meView,
+  handler: async (_input, { platform, principal }) => ({
+    data: toMeView(principal!, await platform.identity.me(principal!)),
+  }),
 });
 
 export const authRegister = httpFunction({

@@ -137,6 +137,12 @@ export class IdentityService {
     actor: Actor,
   ): Promise<{ revoked_sessions: number }> {
     const { refreshTokens, audit } = this.#d;
+    if (principal.tenantId !== undefined) {
+      throw new ValidationError(
+        [{ field: "authorization", location: "header", message: "is a Microsoft Entra ID token" }],
+        "Only local accounts have sessions here; an Entra ID user signs out of Microsoft Entra ID",
+      );
+    }
     let revoked: number;
     if (refreshToken) {
       const stored = await refreshTokens.find(refreshToken);
@@ -199,8 +205,9 @@ export class IdentityService {
     return { userId: claims.userId, username: state.username, roles: state.roles };
   }
 
-  async me(principal: Principal): Promise<User> {
-    return this.#d.users.getById(principal.userId);
+  /** The caller's local account; null for an Entra ID principal, whose account is in Entra ID. */
+  async me(principal: Principal): Promise<User | null> {
+    return principal.tenantId === undefined ? this.#d.users.getById(principal.userId) : null;
   }
 
   async register(username: string, password: string, actor: Actor): Promise<User> {
