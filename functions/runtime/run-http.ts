@@ -81,7 +81,7 @@ export async function runHttp(
       declaration.rateLimited === false
         ? undefined
         : takeRateLimit(declaration, claims ? `user:${claims.userId}` : `ip:${clientIp ?? "unknown"}`, platform);
-    const account = claims && platform.identity.principalOf(claims);
+    const account = claims && platform.identity.principalOf(claims, { ipAddress: clientIp, userAgent, correlationId });
     account?.catch(() => undefined); // awaited below; not unhandled if the rate limit throws first
     rateLimit = await limiting;
     principal = await account;

@@ -32,6 +32,8 @@ export interface Principal {
 }
 
 const INVALID_CREDENTIALS = "Invalid username or password";
+/** Entra ID tokens remembered per instance as audited (about 100 bytes each). */
+const ENTRA_SIGN_INS_KEPT = 10_000;
 
 export interface IdentityServiceDeps {
   /** The time its decisions are made by (stamps, deadlines, due dates). */
@@ -53,6 +55,8 @@ export interface IdentityServiceDeps {
 /** Login, token rotation, logout, and user administration; every change is audited. */
 export class IdentityService {
   readonly #d: IdentityServiceDeps;
+  /** Entra ID tokens (object id and iat) whose sign-in this instance has audited. */
+  readonly #entraSignIns = new Set<string>();
   constructor(deps: IdentityServiceDeps) {
     this.#d = deps;
   }
@@ -186,15 +190,17 @@ export class IdentityService {
   /**
    * Step 2: the account behind verified claims. A disabled account is refused at once and
    * role changes apply on the next request, not at the next login (see AccountStates).
+   * An Entra ID principal has no account here: the token holds its roles, and its first
+   * use on this instance is audited (`auth.entra_sign_in`, naming the person).
    */
-  async principalOf(claims: AccessTokenClaims): Promise<Principal> {
-    // An Entra ID principal's account and roles are Entra ID's: the token holds them.
+  async principalOf(claims: AccessTokenClaims, actor: Actor): Promise<Principal> {
     if (claims.tenantId !== undefined) {
       if (claims.roles.length === 0) {
         throw new ForbiddenError(
           `Your Microsoft Entra ID account has none of this platform's app roles (${Object.keys(ENTRA_APP_ROLES).join(", ")}); ask an administrator to assign one`,
         );
       }
+      await this.#auditEntraSignIn(claims, actor);
       return { userId: claims.userId, username: claims.username, roles: claims.roles, tenantId: claims.tenantId };
     }
     const state = await this.#d.accountStates.get(claims.userId);
@@ -203,6 +209,23 @@ export class IdentityService {
       throw new UnauthorizedError("The session has ended; sign in again");
     }
     return { userId: claims.userId, username: state.username, roles: state.roles };
+  }
+
+  async #auditEntraSignIn(claims: AccessTokenClaims, actor: Actor): Promise<void> {
+    const token = `${claims.userId}:${claims.issuedAt}`;
+    if (this.#entraSignIns.has(token)) return;
+    await this.#d.audit.record(
+      { ...actor, userId: claims.userId },
+      {
+        action: "auth.entra_sign_in",
+        resourceType: "user",
+        resourceId: claims.userId,
+        details: { username: claims.username, tenant_id: claims.tenantId, roles: claims.roles },
+      },
+    );
+    // Bounded: past the cap the set starts over (a few repeated entries, no growth).
+    if (this.#entraSignIns.size >= ENTRA_SIGN_INS_KEPT) this.#entraSignIns.clear();
+    this.#entraSignIns.add(token);
   }
 
   /** The caller's local account; null for an Entra ID principal, whose account is in Entra ID. */

@@ -119,19 +119,31 @@ describe("Microsoft Entra ID access tokens, verified against a local JWKS, throu
     assert.equal(admin.body.error.code, "FORBIDDEN");
   });
 
-  it("an Entra admin's actions are audited under its object id", async () => {
-    const token = await entraToken({ claims: { roles: ["Platform.Admin", "Some.Other.Role"] } });
+  it("audits an Entra admin's actions under its object id, and each token's first use naming the person", async () => {
+    const ben = randomUUID();
+    const asBen = (issuedAt: number) =>
+      entraToken({
+        issuedAt,
+        claims: { oid: ben, preferred_username: "ben@contoso.example", roles: ["Platform.Admin", "Some.Other.Role"] },
+      });
+    const [first, second] = [await asBen(-20), await asBen(-10)];
     const created = await call("POST", "/api/v1/users", {
-      token,
+      token: first,
       body: { username: "made-by-entra", password: "correct-horse-battery", roles: ["viewer"] },
     });
     assert.equal(created.status, 201, JSON.stringify(created.body));
-    const audit = await call("GET", `/api/v1/audit-log?user_id=${ANA}&action=user.created`, { token });
-    assert.equal(audit.status, 200);
+    const audit = async (action: string) =>
+      (await call("GET", `/api/v1/audit-log?user_id=${ben}&action=${action}`, { token: first })).body.data.items;
     assert.deepEqual(
-      audit.body.data.items.map((i: { resource_id: string }) => i.resource_id),
+      (await audit("user.created")).map((i: { resource_id: string }) => i.resource_id),
       [created.body.data.id],
     );
+    // The first token used three times, the second once: one entry per token.
+    assert.equal((await me(second)).status, 200);
+    const signIns = await audit("auth.entra_sign_in");
+    assert.equal(signIns.length, 2, JSON.stringify(signIns));
+    assert.deepEqual(signIns[0].details, { username: "ben@contoso.example", tenant_id: TENANT, roles: ["admin"] });
+    assert.equal(signIns[0].ip_address, "127.0.0.1");
   });
 
   it("a token with none of the platform's app roles is authenticated but forbidden (403)", async () => {
