@@ -21,7 +21,13 @@ const COMMON_ERRORS: Record<number, string> = {
  */
 export function buildOpenApiDocument(declarations: readonly FunctionDeclaration[]) {
   const registry = new OpenAPIRegistry();
-  registry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
+  registry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT",
+    description:
+      "An access token from POST /api/v1/auth/login, or, when Entra ID sign-in is on, a Microsoft Entra ID access token for the platform's app registration (app roles Platform.Admin, Platform.Finance, Platform.Analyst, Platform.Viewer).",
+  });
   const errorContent = { "application/json": { schema: errorEnvelopeSchema } };
 
   for (const d of declarations) {
