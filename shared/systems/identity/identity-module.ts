@@ -92,7 +92,7 @@ async function loadSigningKey({ settings, secrets }: IdentityModuleDeps): Promis
 }
 
 /** Entra ID sign-in when ENTRA_TENANT_ID is set, with its audience required and its endpoints defaulted. */
-function entraTokensOf(settings: IdentityModuleDeps["settings"], clock: Clock): EntraTokens | undefined {
+export function entraTokensOf(settings: IdentityModuleDeps["settings"], clock: Clock): EntraTokens | undefined {
   const tenantId = settings.ENTRA_TENANT_ID;
   const audiences = settings.ENTRA_AUDIENCE ?? [];
   if (tenantId === undefined) {
