@@ -105,11 +105,16 @@ export class EntraTokens {
         throw unavailable;
       }
       if (error instanceof joseErrors.JWTExpired) throw new UnauthorizedError("The access token has expired");
+      // Which claim failed (jose: `unexpected "aud" claim value`) is what a misconfigured
+      // client needs to know, and tells the sender nothing about its own token it lacks.
+      if (error instanceof joseErrors.JWTClaimValidationFailed)
+        throw new UnauthorizedError(`The access token is invalid: ${error.message}`);
       throw new UnauthorizedError("The access token is invalid");
     }
     const claims = entraClaims.safeParse(payload);
-    if (!claims.success || claims.data.tid.toLowerCase() !== this.#tenantId)
-      throw new UnauthorizedError("The access token is invalid");
+    if (!claims.success) throw new UnauthorizedError("The access token is invalid: not an access token for this API");
+    if (claims.data.tid.toLowerCase() !== this.#tenantId)
+      throw new UnauthorizedError("The access token is invalid: it is from another tenant");
     const c = claims.data;
     return {
       userId: c.oid.toLowerCase(),

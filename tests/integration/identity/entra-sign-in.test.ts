@@ -176,6 +176,10 @@ describe("Microsoft Entra ID access tokens, verified against a local JWKS, throu
       assert.equal(r.body.error.code, "UNAUTHORIZED");
     }
     assert.match((await me(refused.expired!)).body.error.message, /expired/);
+    // What a misconfigured client needs to know.
+    assert.match((await me(refused["wrong audience"]!)).body.error.message, /"aud" claim/);
+    assert.match((await me(refused["the v1 issuer (not configured)"]!)).body.error.message, /"iss" claim/);
+    assert.match((await me(refused["an ID token (no azp)"]!)).body.error.message, /not an access token/);
   });
 
   it("refuses a token signed by a key the tenant does not publish, without refetching the keys each time", async () => {
