@@ -199,6 +199,7 @@ async function serve(
       req.headers["transfer-encoding"] !== undefined ||
       (req.headers["content-length"] !== undefined && req.headers["content-length"] !== "0");
     const request: InboundRequest = {
+      method: req.method ?? "GET",
       headers: new NodeRequestHeaders(req),
       query,
       params: match.params,

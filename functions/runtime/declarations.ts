@@ -59,6 +59,8 @@ export interface RequestHeaders {
  * a lighter one built from node:http's request, without undici's Request, Headers and AbortSignal.
  */
 export interface InboundRequest {
+  /** Upper case; OPTIONS is answered as a CORS preflight before the function runs. */
+  readonly method: string;
   readonly headers: RequestHeaders;
   readonly query: URLSearchParams;
   readonly params: Record<string, string>;

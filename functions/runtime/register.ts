@@ -80,6 +80,7 @@ export function toRegistrations(
       throw new Error(`Function name '${d.name}' is declared twice; function names must be unique in the app`);
     names.add(d.name);
   }
+  const answersPreflight = preflightRoutes(declarations);
   return declarations.map((d) => {
     switch (d.kind) {
       case "http": {
@@ -89,7 +90,8 @@ export function toRegistrations(
           name: d.name,
           options: {
             route: d.route,
-            methods: d.method === "ANY" ? [...ALL_METHODS] : [d.method],
+            methods:
+              d.method === "ANY" ? [...ALL_METHODS] : answersPreflight.has(d) ? [d.method, "OPTIONS"] : [d.method],
             authLevel: "anonymous",
             handler: (request) => serve(request),
           },
@@ -120,6 +122,23 @@ export function toRegistrations(
         };
     }
   });
+}
+
+/**
+ * The one HTTP function per route template that also accepts OPTIONS, so CORS preflights
+ * reach runHttp (which answers them the same whichever function gets them). Only one: the
+ * Functions host refuses a function whose route equals another's (case-insensitive,
+ * slashes trimmed) when their methods intersect ("The route specified conflicts with the
+ * route defined by function ..."), and GET and PATCH of one resource share a route.
+ */
+function preflightRoutes(declarations: readonly FunctionDeclaration[]): ReadonlySet<FunctionDeclaration> {
+  const byRoute = new Map<string, FunctionDeclaration>();
+  for (const d of declarations) {
+    if (d.kind !== "http") continue;
+    const key = d.route.replace(/^\/+|\/+$/g, "").toLowerCase();
+    if (!byRoute.has(key)) byRoute.set(key, d);
+  }
+  return new Set(byRoute.values());
 }
 
 export function registerAll(app: FunctionApp, registrations: readonly Registration[]): void {

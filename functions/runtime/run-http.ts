@@ -22,6 +22,7 @@ import {
   type InboundRequest,
   type RequestHeaders,
 } from "./declarations.js";
+import { addCorsHeaders, preflightResponse } from "./cors.js";
 import { errorResponse, successJson } from "./envelope.js";
 
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,100}$/;
@@ -47,14 +48,17 @@ export function clientIpOf(headers: RequestHeaders): string | undefined {
 }
 
 /**
- * Every HTTP function runs through here, in Azure and on the local host: correlation id,
- * size cap, authentication, roles, rate limit, validation, handler, envelope, metrics.
+ * Every HTTP function runs through here, in Azure and on the local host: CORS preflight,
+ * correlation id, size cap, authentication, roles, rate limit, validation, handler,
+ * envelope, CORS headers, metrics.
  */
 export async function runHttp(
   declaration: HttpFunction,
   request: InboundRequest,
   platform: Platform,
 ): Promise<HttpResponseInit> {
+  // Browsers send preflights without credentials: answered before authentication and rate limiting.
+  if (request.method.toUpperCase() === "OPTIONS") return preflightResponse(request.headers, platform.settings);
   const started = performance.now();
   const correlationId = correlationIdOf(request.headers);
   const logger = platform.logger.child({ correlation_id: correlationId, function: declaration.name });
@@ -138,6 +142,7 @@ export async function runHttp(
   headers["x-correlation-id"] = correlationId;
   headers["X-Content-Type-Options"] = "nosniff";
   if (!("Cache-Control" in headers)) headers["Cache-Control"] = "no-store";
+  addCorsHeaders(headers, request.headers, platform.settings);
   if (rateLimit) {
     headers["X-RateLimit-Limit"] = String(rateLimit.limit);
     headers["X-RateLimit-Remaining"] = String(rateLimit.remaining);

@@ -49,6 +49,31 @@ export const rateLimitOverride = z.object({
   perMinute: z.number().int().min(1).max(1_000_000),
   burst: z.number().int().min(1).max(100_000),
 });
+/** Exact browser origins, comma-separated: each as `new URL(o).origin` writes it; no `*`. */
+export const originList = z
+  .string()
+  .transform((text, ctx) => {
+    const origins = text
+      .split(",")
+      .map((o) => o.trim())
+      .filter(Boolean);
+    for (const origin of origins) {
+      let canonical: string | undefined;
+      try {
+        canonical = new URL(origin).origin;
+      } catch {
+        canonical = undefined;
+      }
+      if (origin === "*") ctx.addIssue({ code: "custom", message: "`*` is not allowed: list each origin" });
+      else if (canonical !== origin || canonical === "null")
+        ctx.addIssue({
+          code: "custom",
+          message: `'${origin}' is not an origin (scheme://host[:port], no path or trailing slash${canonical && canonical !== "null" ? `; did you mean ${canonical}?` : ""})`,
+        });
+    }
+    return origins;
+  })
+  .optional();
 export const jsonObject = <T extends z.ZodType>(schema: T) =>
   z
     .string()
@@ -135,6 +160,12 @@ export const FOUNDATION_SETTINGS = {
     scope: "platform",
     description: "Largest request body accepted; larger bodies get 413.",
     schema: int(1024, 100 * 1024 * 1024).default(1_048_576),
+  },
+  CORS_ALLOWED_ORIGINS: {
+    scope: "platform",
+    description:
+      "Comma-separated browser origins (scheme://host[:port], exact) allowed to call the API cross-origin; `*` is refused. When absent: locally the local host's own origin (http://localhost:PORT and http://127.0.0.1:PORT), in Azure none. Preflights are answered by the API itself: leave the Function App's platform CORS empty.",
+    schema: originList,
   },
   APPLICATIONINSIGHTS_CONNECTION_STRING: {
     scope: "platform",

@@ -62,9 +62,13 @@ describe("the Azure entry", () => {
       const { name: _bindingName, properties: _properties, ...t } = trigger(m);
       return { name: m.name, trigger: t };
     });
+    const preflightTaken = new Set<string>();
     const expected = functions.map((f) => {
       switch (f.kind) {
-        case "http":
+        case "http": {
+          // The first function of each route template also takes OPTIONS (CORS preflights).
+          const first = !preflightTaken.has(f.route.toLowerCase());
+          preflightTaken.add(f.route.toLowerCase());
           return {
             name: f.name,
             trigger: {
@@ -72,9 +76,15 @@ describe("the Azure entry", () => {
               direction: "in",
               authLevel: "anonymous",
               route: f.route,
-              methods: f.method === "ANY" ? ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"] : [f.method],
+              methods:
+                f.method === "ANY"
+                  ? ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+                  : first
+                    ? [f.method, "OPTIONS"]
+                    : [f.method],
             },
           };
+        }
         case "serviceBusQueue":
           return {
             name: f.name,
@@ -107,6 +117,28 @@ describe("the Azure entry", () => {
         route.startsWith("v1/") ||
           ["health", "health/ready", "metrics", "openapi.json", "docs", "docs/{asset}", "{*path}"].includes(route),
         route,
+      );
+    }
+    // What the Functions host checks at start-up: a function whose route equals another's
+    // (case-insensitive, slashes trimmed) with an intersecting method is put in error
+    // ("The route specified conflicts with the route defined by function ...").
+    const http = actual.filter((a) => a.trigger.type === "httpTrigger") as unknown as {
+      name: string;
+      trigger: { route: string; methods: string[] };
+    }[];
+    const key = (route: string) => route.replace(/^\/+|\/+$/g, "").toLowerCase();
+    for (const [i, a] of http.entries()) {
+      for (const b of http.slice(i + 1)) {
+        if (key(a.trigger.route) !== key(b.trigger.route)) continue;
+        const shared = a.trigger.methods.filter((m) => b.trigger.methods.includes(m));
+        assert.deepEqual(shared, [], `${a.name} and ${b.name} share route ${a.trigger.route} and ${shared.join()}`);
+      }
+    }
+    // Every route answers a preflight, in Azure as on the local host.
+    for (const route of new Set(http.map((a) => key(a.trigger.route)))) {
+      assert.ok(
+        http.some((a) => key(a.trigger.route) === route && a.trigger.methods.includes("OPTIONS")),
+        `no function on ${route} accepts OPTIONS`,
       );
     }
     const login = registered.find((m) => m.name === "auth-login")!;
