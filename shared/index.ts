@@ -10,6 +10,7 @@ export { describeForbiddenCharacter, findForbiddenCharacter, type ForbiddenChara
 export { createPlatform, type Platform, type PlatformOptions } from "./platform.js";
 export { createLogger, type Logger, type LogLevel, type LogSink } from "./foundation/logger.js";
 export { PlatformMetrics } from "./foundation/metrics.js";
+export { WorkSignal } from "./foundation/work-signal.js";
 export { startTelemetry } from "./foundation/telemetry.js";
 export type { Actor, AuditEntry, AuditRecord } from "./foundation/audit-log.js";
 export { DEFAULT_QUEUE_DEFINITION, type QueueDefinition } from "./foundation/queues.js";

@@ -147,6 +147,7 @@ export const backupWeekly = timerFunction({
   reason: "Compliance: a full backup (projects, WBS elements, billing entries, audit log) every week, kept 7 years",
   handler: async ({ platform, correlationId }) => {
     await platform.backups.requestBackup(null, "scheduled", { correlationId });
+    return { workSeen: true }; // a job queued: the sweeps watch it
   },
 });
 

@@ -63,8 +63,10 @@ export const sagaRecovery = timerFunction({
   schedule: "SAGA_RECOVERY_SCHEDULE",
   reason:
     "Finish or undo billing sagas a crashed process left IN_PROGRESS, and retry failed SAP compensations, by asking SAP what it holds",
+  sweep: true,
   handler: async ({ platform, logger, correlationId }) => {
     const settled = await platform.billing.recoverSagas({ correlationId });
     if (settled > 0) logger.info("Billing sagas recovered", { settled });
+    return { workSeen: settled > 0 || (await platform.billing.hasUnsettledSagas()) };
   },
 });

@@ -273,6 +273,7 @@ export const esgDailyStart = timerFunction({
   handler: async ({ platform, send, logger }) => {
     const run = await platform.esg.startScheduledRunIfDue(platform.clock.now(), esgSteps(send));
     if (run) logger.info("Daily ESG run started", { run_id: run.runId, run_date: run.runDate });
+    return { workSeen: run !== undefined };
   },
 });
 
@@ -288,7 +289,10 @@ export const esgRunMonitor = timerFunction({
   schedule: "ESG_MONITOR_SCHEDULE",
   reason:
     "Time out runs at the window's end (09:00 Central), alert on forecast overruns and failure rates, re-send steps a crash left unsent",
-  handler: async ({ platform, send }) => platform.esg.monitor(esgSteps(send), platform.clock.now()),
+  sweep: true,
+  handler: async ({ platform, send }) => ({
+    workSeen: (await platform.esg.monitor(esgSteps(send), platform.clock.now())) > 0,
+  }),
 });
 
 export const esgFileRetention = timerFunction({

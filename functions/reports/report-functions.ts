@@ -157,8 +157,10 @@ export const reportRequeue = timerFunction({
   name: "report-requeue",
   schedule: "REPORT_REQUEUE_SCHEDULE",
   reason: "Re-send report requests whose queue message never went out, and take over reports whose worker died mid-way",
+  sweep: true,
   handler: async ({ platform, send, logger }) => {
     const touched = await platform.reports.requeueStale(reportMessages(send));
     if (touched > 0) logger.info("Stale reports re-queued or failed", { reports: touched });
+    return { workSeen: touched > 0 || (await platform.reports.hasUnfinished()) };
   },
 });

@@ -135,6 +135,11 @@ export interface TimerContext {
   readonly send: SendMessage;
 }
 
+/** What a timer tells the platform: it queued work, or (a sweep) it still saw unfinished work. */
+export interface TimerOutcome {
+  readonly workSeen: boolean;
+}
+
 /** One timer-triggered function; its NCRONTAB schedule is a setting, so operators can move it. */
 export interface TimerFunction {
   readonly kind: "timer";
@@ -142,7 +147,14 @@ export interface TimerFunction {
   readonly schedule: SettingName;
   /** Why it runs when it runs. */
   readonly reason: string;
-  readonly handler: (ctx: TimerContext) => Promise<void>;
+  /**
+   * An every-minute sweep: it runs only while the work marker says there may be work, and
+   * once per SWEEPS_FULL_INTERVAL_MINUTES regardless (shared/foundation/work-signal.ts), so
+   * a quiet system's minutes send no SQL.
+   */
+  readonly sweep?: true;
+  /** `{ workSeen: true }` keeps the sweeps running (or wakes them: a job was queued). */
+  readonly handler: (ctx: TimerContext) => Promise<void | TimerOutcome>;
 }
 
 // The registry holds declarations of every parameter type; each handler saw its own types when declared.

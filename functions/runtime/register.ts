@@ -17,6 +17,7 @@ import {
   type Settings,
 } from "../../shared/index.js";
 import { runHttp } from "./run-http.js";
+import { workSignalOf } from "./work-signals.js";
 import {
   correlatedSender,
   type FunctionDeclaration,
@@ -174,6 +175,7 @@ function queueHandler(declaration: QueueFunction, platform: PlatformProvider): S
     });
     const started = performance.now();
     let status = "completed";
+    void workSignalOf(p).raise(); // a message means work the sweeps may have to finish
     try {
       const parsed = declaration.message.safeParse(message);
       if (!parsed.success) {
@@ -215,8 +217,12 @@ function timerHandler(declaration: TimerFunction, platform: PlatformProvider): T
     const p = await platform();
     const correlationId = randomUUID();
     const logger = p.logger.child({ correlation_id: correlationId, function: declaration.name });
+    if (declaration.sweep && !(await workSignalOf(p).sweepDue(declaration.name))) {
+      logger.debug("No work signalled; sweep skipped without touching SQL");
+      return;
+    }
     try {
-      await declaration.handler({
+      const outcome = await declaration.handler({
         platform: p,
         functionName: declaration.name,
         correlationId,
@@ -224,6 +230,7 @@ function timerHandler(declaration: TimerFunction, platform: PlatformProvider): T
         logger,
         send: correlatedSender(p, correlationId),
       });
+      if (outcome?.workSeen) await workSignalOf(p).raise();
       p.metrics.timerRuns.inc({ function: declaration.name, status: "succeeded" });
     } catch (error) {
       p.metrics.timerRuns.inc({ function: declaration.name, status: "failed" });

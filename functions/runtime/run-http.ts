@@ -24,6 +24,7 @@ import {
 } from "./declarations.js";
 import { addCorsHeaders, preflightResponse } from "./cors.js";
 import { errorResponse, successJson } from "./envelope.js";
+import { workSignalOf } from "./work-signals.js";
 
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
@@ -119,6 +120,8 @@ export async function runHttp(
       // Plain literals, not spreads: on V8 11 a spread plus added keys costs a fresh hidden class per request.
       actor: { userId: principal?.userId, ipAddress: clientIp, userAgent, correlationId },
     };
+    // A write may leave work for the sweeps (a job queued, a saga started): they wake up.
+    if (declaration.method !== "GET" && declaration.method !== "ANY") void workSignalOf(platform).raise();
     const outcome = await declaration.handler(input, ctx);
     response =
       "raw" in outcome

@@ -94,6 +94,12 @@ export class JobProtocol {
     return start.jobId;
   }
 
+  /** Whether any recorded message is still unsent (one row read at most): the sweeper keeps watching while one is. */
+  async hasUnsent(): Promise<boolean> {
+    const row = await this.#o.db.selectFrom("job_messages").select("message_id").limit(1).executeTakeFirst();
+    return row !== undefined;
+  }
+
   /** Step 3: sends recorded messages whose send was lost. Returns how many it sent. */
   async sweep(limit = 100): Promise<number> {
     const before = new Date(this.#o.clock.now().getTime() - this.#graceMs).toISOString();

@@ -216,6 +216,18 @@ export const FOUNDATION_SETTINGS = {
       "NCRONTAB schedule (UTC) of the job protocol's sweeper: it sends the first message of any queued job (report, backup, reconciliation run, ESG run) whose send was lost.",
     schema: z.string().min(1).default("15 * * * * *"),
   },
+  SWEEPS_QUIET_AFTER_SECONDS: {
+    scope: "platform",
+    description:
+      "The every-minute sweeps (jobs-sweep, report-requeue, saga-recovery, esg-run-monitor) touch SQL only while there was a sign of work this recently: a write request, a queue message, a timer that queued a job, or a sweep that still saw unfinished work. A quiet system leaves SQL alone, so a serverless database can auto-pause.",
+    schema: int(120, 86_400).default(600),
+  },
+  SWEEPS_FULL_INTERVAL_MINUTES: {
+    scope: "platform",
+    description:
+      "Each every-minute sweep also runs once per this interval whatever the work marker says, so work whose marker was lost (cache flushed, a process that died first) is still found; each such run wakes a paused serverless database.",
+    schema: int(5, 10_080).default(360),
+  },
   PORT: {
     scope: "local",
     description: "Port of the local host (serves http://localhost:PORT/api/...).",

@@ -313,6 +313,11 @@ export class BillingSagaService {
     return { items: rows.map(toSaga), total };
   }
 
+  /** Whether a saga is IN_PROGRESS or COMPENSATION_FAILED: the recovery timer keeps watching while one is. */
+  hasUnsettledSagas(): Promise<boolean> {
+    return this.#sagas.anyUnsettled();
+  }
+
   /**
    * The recovery timer: takes over sagas whose claim expired while IN_PROGRESS (their
    * process died) and COMPENSATION_FAILED ones, and settles each by asking SAP what it

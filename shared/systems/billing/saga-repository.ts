@@ -98,6 +98,17 @@ export class SagaRepository {
       .executeTakeFirst();
   }
 
+  /** Whether any saga is IN_PROGRESS or COMPENSATION_FAILED (one row read at most). */
+  async anyUnsettled(): Promise<boolean> {
+    const row = await this.#db
+      .selectFrom("saga_transactions")
+      .select("saga_id")
+      .where("status", "in", ["IN_PROGRESS", "COMPENSATION_FAILED"])
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
   /** Oldest first: sagas IN_PROGRESS or COMPENSATION_FAILED whose claim expired before `now`. */
   async awaitingRecovery(
     now: string,

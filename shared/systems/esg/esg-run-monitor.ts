@@ -21,9 +21,9 @@ export class EsgRunMonitor {
   /**
    * The monitor's minute: times out runs past their window (the file is still written
    * with what finished), re-sends steps a crash left unsent, and raises the early alert
-   * when the forecast passes the window's end.
+   * when the forecast passes the window's end. Returns how many runs were unfinished.
    */
-  async monitor(send: SendEsgSteps, now = this.#o.clock.now()): Promise<void> {
+  async monitor(send: SendEsgSteps, now = this.#o.clock.now()): Promise<number> {
     const runs = await this.#o.runs.unfinished();
     for (const run of runs) {
       if (ACTIVE.includes(run.status) && Date.parse(run.deadline_at) <= now.getTime()) {
@@ -69,6 +69,7 @@ export class EsgRunMonitor {
         });
       }
     }
+    return runs.length;
   }
 
   async #timeOut(run: EsgRunRow, send: SendEsgSteps): Promise<void> {

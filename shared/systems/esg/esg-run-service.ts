@@ -150,7 +150,8 @@ export class EsgRunService {
   assemble(runId: string): Promise<void> {
     return this.#file.assemble(runId);
   }
-  monitor(send: SendEsgSteps, now?: Date): Promise<void> {
+  /** The monitor's minute; returns how many runs were unfinished (the sweep keeps running while any are). */
+  monitor(send: SendEsgSteps, now?: Date): Promise<number> {
     return this.#monitor.monitor(send, now);
   }
   checkStarted(now?: Date): Promise<boolean> {

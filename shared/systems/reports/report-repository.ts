@@ -67,6 +67,17 @@ export class ReportRepository {
     );
   }
 
+  /** Whether any report is QUEUED or PROCESSING (one row read at most). */
+  async anyUnfinished(): Promise<boolean> {
+    const row = await this.#db
+      .selectFrom("report_requests")
+      .select("report_id")
+      .where("status", "in", ["QUEUED", "PROCESSING"])
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
   /** Reports QUEUED or PROCESSING with no change since `before` (ISO), at most `limit`. */
   async stale(before: string, limit: number): Promise<ReportRow[]> {
     return this.#db

@@ -243,6 +243,11 @@ export class ReportService {
    * attempt they end FAILED. A first message whose send was lost is the job protocol's
    * sweeper's. Returns how many it touched.
    */
+  /** Whether a report is still QUEUED or PROCESSING: the requeue timer keeps watching while one is. */
+  hasUnfinished(): Promise<boolean> {
+    return this.#rows.anyUnfinished();
+  }
+
   async requeueStale(messages: ReportMessages): Promise<number> {
     const cutoff = new Date(this.#o.clock.now().getTime() - this.#o.staleAfterSeconds * 1000).toISOString();
     const stale = await this.#rows.stale(cutoff, 100);
