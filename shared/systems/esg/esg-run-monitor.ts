@@ -11,6 +11,8 @@ export class EsgRunMonitor {
   readonly #o: EsgRunServiceOptions;
   readonly #steps: EsgRunSteps;
   readonly #reader: EsgRunReader;
+  /** The local date known to have its full run: the watchdog's later ticks that day need no SQL (per process). */
+  #startedRunDate: string | undefined;
 
   constructor(options: EsgRunServiceOptions, steps: EsgRunSteps, reader: EsgRunReader) {
     this.#o = options;
@@ -104,7 +106,11 @@ export class EsgRunMonitor {
   async checkStarted(now = this.#o.clock.now()): Promise<boolean> {
     if (!isStartOverdue(now, this.#o.window)) return true;
     const window = windowAt(now, this.#o.window);
-    if (await this.#o.runs.fullRunStartedOn(window.runDate)) return true;
+    if (this.#startedRunDate === window.runDate) return true;
+    if (await this.#o.runs.fullRunStartedOn(window.runDate)) {
+      this.#startedRunDate = window.runDate;
+      return true;
+    }
     await alertOnce(this.#o, `${window.runDate}:missed-start`, {
       severity: "critical",
       title: "ESG run failed to start",

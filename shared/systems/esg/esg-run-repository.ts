@@ -14,15 +14,19 @@ export class EsgRunRepository {
     this.#db = db;
   }
 
-  /** True when the date has its scheduled run, or an unfinished full run, already. */
-  async hasScheduledOrActiveFull(runDate: string): Promise<boolean> {
+  /**
+   * What stands in the way of the date's scheduled run: the scheduled run itself (it exists:
+   * never again that day), an unfinished full run (try again later), or nothing.
+   */
+  async scheduledStartBlocker(runDate: string): Promise<"scheduled" | "active-full" | undefined> {
     const existing = await this.#db
       .selectFrom("esg_runs")
-      .select("run_id")
+      .select("trigger_source")
       .where("run_date", "=", runDate)
       .where((eb) => eb.or([eb("trigger_source", "=", "SCHEDULED"), eb("active_full", "=", 1)]))
-      .executeTakeFirst();
-    return existing !== undefined;
+      .execute();
+    if (existing.some((r) => r.trigger_source === "SCHEDULED")) return "scheduled";
+    return existing.length > 0 ? "active-full" : undefined;
   }
 
   /**

@@ -29,6 +29,8 @@ export class EsgRunService {
   readonly #file: EsgFileAssembler;
   readonly #steps: EsgRunSteps;
   readonly #monitor: EsgRunMonitor;
+  /** The local date whose scheduled run exists: the timer's later ticks that day need no SQL (per process). */
+  #scheduledRunDate: string | undefined;
 
   constructor(options: EsgRunServiceOptions) {
     this.#o = Object.freeze({ ...options });
@@ -42,14 +44,24 @@ export class EsgRunService {
   /**
    * The timer's step: starts the scheduled run of the local day once the local start time
    * has come (exactly once per local day: a unique index backs the check). Returns the run
-   * when one was started now.
+   * when one was started now. Decided from the clock first: outside the start window, or
+   * once this process knows the day's run exists, no SQL is read.
    */
   async startScheduledRunIfDue(now: Date, send: SendEsgSteps): Promise<EsgRun | undefined> {
     if (!isStartDue(now, this.#o.window)) return undefined;
     const runDate = localDate(now, this.#o.window.timeZone);
-    if (await this.#o.runs.hasScheduledOrActiveFull(runDate)) return undefined;
+    if (this.#scheduledRunDate === runDate) return undefined;
+    const blocker = await this.#o.runs.scheduledStartBlocker(runDate);
+    if (blocker === "scheduled") this.#scheduledRunDate = runDate;
+    if (blocker) return undefined;
     try {
-      return await this.#createRun({ runDate, trigger: "SCHEDULED", requestedBy: null, accountIds: null }, now, send);
+      const run = await this.#createRun(
+        { runDate, trigger: "SCHEDULED", requestedBy: null, accountIds: null },
+        now,
+        send,
+      );
+      this.#scheduledRunDate = runDate;
+      return run;
     } catch (error) {
       if (error instanceof ConflictError) return undefined; // another instance started it first
       throw error;

@@ -90,3 +90,21 @@ describe("every-minute timers with work", () => {
     assert.ok((await queriesOf(["report-requeue"])) > 0, "it saw the unfinished report: the marker is back");
   });
 });
+
+describe("the ESG start and its watchdog", () => {
+  it("read SQL only until the day's run is known, then not again that day", async () => {
+    // 05:00 Central in CDT is 10:00 UTC; the schedule ticks every 5 minutes from then.
+    clock.set("2026-03-11T10:00:00Z");
+    assert.ok((await queriesOf(["esg-daily-start"])) > 0, "starts the day's run");
+    for (const at of ["10:05", "10:10", "11:55"]) {
+      clock.set(`2026-03-11T${at}:00Z`);
+      assert.equal(await queriesOf(["esg-daily-start"]), 0, `${at}: the run is known to exist`);
+    }
+    clock.set("2026-03-11T10:20:00Z"); // past the 15-minute grace: the watchdog looks once
+    assert.ok((await queriesOf(["esg-start-watchdog"])) > 0);
+    for (const at of ["10:25", "12:00", "13:55"]) {
+      clock.set(`2026-03-11T${at}:00Z`);
+      assert.equal(await queriesOf(["esg-start-watchdog"]), 0, `${at}: the start is known`);
+    }
+  });
+});
