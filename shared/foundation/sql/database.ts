@@ -21,9 +21,13 @@ export interface Database<T = unknown> {
   close(): Promise<void>;
 }
 
-/** Embedded default: one SQLite file, shared by the local host's processes (WAL mode). */
+/**
+ * Embedded default: one SQLite file, shared by the local host's processes (WAL mode).
+ * better-sqlite3 is a native, laptop-only development dependency: loaded here, never at
+ * the top of a module, so a production install (Azure) neither needs nor loads it.
+ */
 export async function openSqliteDatabase<T>(path: string, migrations: readonly MigrationSet[]): Promise<Database<T>> {
-  const { default: SqliteDatabase } = await import("better-sqlite3");
+  const { default: SqliteDatabase } = await loadBetterSqlite3();
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const handle = new SqliteDatabase(path);
   handle.pragma("journal_mode = WAL");
@@ -52,6 +56,20 @@ export async function openSqliteDatabase<T>(path: string, migrations: readonly M
   const counter = queryCounter();
   const db = new Kysely<T>({ dialect: new SqliteDialect({ database }), log: counter.log });
   return finishOpening(db, "sqlite", migrations, counter);
+}
+
+async function loadBetterSqlite3() {
+  try {
+    return await import("better-sqlite3");
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code !== "ERR_MODULE_NOT_FOUND" && code !== "MODULE_NOT_FOUND") throw error;
+    throw new Error(
+      "The embedded SQLite database needs better-sqlite3, a development dependency: install with " +
+        "`npm ci` (not --omit=dev), or set SQL_CONNECTION_STRING to use SQL Server",
+      { cause: error },
+    );
+  }
 }
 
 /**
