@@ -76,8 +76,8 @@ const redisContract = async (): Promise<[RedisBroadcast, RedisBroadcast] | { ski
   if ("skip" in started) return started;
   server = started;
   clients = [
-    await connectRedis(server.url, undefined, { commandTimeoutMs: 2000 }),
-    await connectRedis(server.url, undefined, { commandTimeoutMs: 2000 }),
+    await connectRedis(server.url, { kind: "password", password: undefined }, { commandTimeoutMs: 2000 }),
+    await connectRedis(server.url, { kind: "password", password: undefined }, { commandTimeoutMs: 2000 }),
   ];
   return [new RedisBroadcast(clients[0]!), new RedisBroadcast(clients[1]!)];
 };

@@ -158,8 +158,8 @@ contract(
     server = started;
     // Two clients, as two Function instances would have: the bucket must hold across both.
     clients = [
-      await connectRedis(server.url, undefined, { commandTimeoutMs: 2000 }),
-      await connectRedis(server.url, undefined, { commandTimeoutMs: 2000 }),
+      await connectRedis(server.url, { kind: "password", password: undefined }, { commandTimeoutMs: 2000 }),
+      await connectRedis(server.url, { kind: "password", password: undefined }, { commandTimeoutMs: 2000 }),
     ];
     await clients[0]!.flushdb();
     const limiters = [new RedisRateLimiter(clients[0]!), new RedisRateLimiter(clients[1]!)];
@@ -209,8 +209,8 @@ describe("Redis rate limiter: tokens leased by hot callers", () => {
     }
     server = started;
     clients = [
-      await connectRedis(server.url, undefined, { commandTimeoutMs: 2000 }),
-      await connectRedis(server.url, undefined, { commandTimeoutMs: 2000 }),
+      await connectRedis(server.url, { kind: "password", password: undefined }, { commandTimeoutMs: 2000 }),
+      await connectRedis(server.url, { kind: "password", password: undefined }, { commandTimeoutMs: 2000 }),
     ];
   });
   after(async () => {

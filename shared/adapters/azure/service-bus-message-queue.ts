@@ -13,7 +13,13 @@ import {
   type ReceivedMessage,
 } from "../../ports/message-queue.js";
 
-export type ServiceBusTarget = { connectionString: string } | { fullyQualifiedNamespace: string };
+/**
+ * Where the namespace is. `probeQueue`: the readiness ping peeks it, which needs only the
+ * Data Receiver role the app has per queue in Azure (the namespace properties need Manage).
+ */
+export type ServiceBusTarget = ({ connectionString: string } | { fullyQualifiedNamespace: string }) & {
+  readonly probeQueue?: string;
+};
 
 /**
  * Azure Service Bus. Sending is what the platform does in Azure (the Functions host
@@ -28,9 +34,12 @@ export class ServiceBusMessageQueue implements MessageQueue {
   /** Received messages by lock token, needed to settle them with the SDK. */
   readonly #inFlight = new Map<string, ServiceBusReceivedMessage>();
 
-  private constructor(client: ServiceBusClient, admin: ServiceBusAdministrationClient) {
+  readonly #probeQueue: string | undefined;
+
+  private constructor(client: ServiceBusClient, admin: ServiceBusAdministrationClient, probeQueue?: string) {
     this.#client = client;
     this.#admin = admin;
+    this.#probeQueue = probeQueue;
   }
 
   static async connect(target: ServiceBusTarget): Promise<ServiceBusMessageQueue> {
@@ -39,6 +48,7 @@ export class ServiceBusMessageQueue implements MessageQueue {
       return new ServiceBusMessageQueue(
         new sb.ServiceBusClient(target.connectionString),
         new sb.ServiceBusAdministrationClient(target.connectionString),
+        target.probeQueue,
       );
     }
     const { DefaultAzureCredential } = await import("@azure/identity");
@@ -46,6 +56,7 @@ export class ServiceBusMessageQueue implements MessageQueue {
     return new ServiceBusMessageQueue(
       new sb.ServiceBusClient(target.fullyQualifiedNamespace, credential),
       new sb.ServiceBusAdministrationClient(target.fullyQualifiedNamespace, credential),
+      target.probeQueue,
     );
   }
 
@@ -145,7 +156,8 @@ export class ServiceBusMessageQueue implements MessageQueue {
   }
 
   async ping(): Promise<void> {
-    await this.#admin.getNamespaceProperties();
+    if (this.#probeQueue) await this.#receiver(this.#probeQueue).peekMessages(1);
+    else await this.#admin.getNamespaceProperties();
   }
 
   async close(): Promise<void> {

@@ -1,8 +1,18 @@
+import type { TokenCredential } from "@azure/identity";
 import type { Redis } from "ioredis";
 import type { Cache, Reservation } from "../../ports/cache.js";
 import { toDecision } from "../embedded/memory-cache.js";
 import type { RateLimitDecision, RateLimitPolicy, RateLimiter } from "../../ports/rate-limiter.js";
 import { redisCommand } from "./redis-unavailable.js";
+import { EntraRedisAuth } from "./redis-entra-auth.js";
+
+/**
+ * How the client signs in (REDIS_AUTH): a password (none when undefined), or Microsoft
+ * Entra tokens from `credential` (DefaultAzureCredential when absent), renewed before expiry.
+ */
+export type RedisAuth =
+  | { readonly kind: "password"; readonly password: string | undefined }
+  | { readonly kind: "entra"; readonly credential?: TokenCredential };
 
 export interface RedisClientOptions {
   /** A command unanswered for this long fails (REDIS_COMMAND_TIMEOUT_MS). */
@@ -18,14 +28,20 @@ export interface RedisClientOptions {
  * offline queue) instead of waiting for one. Commands the client gave up on are not sent
  * again after a reconnect. The adapters turn these failures into 503 with Retry-After.
  */
-export async function connectRedis(
-  url: string,
-  password: string | undefined,
-  options: RedisClientOptions,
-): Promise<Redis> {
+export async function connectRedis(url: string, auth: RedisAuth, options: RedisClientOptions): Promise<Redis> {
   const { Redis } = await import("ioredis");
+  const entra =
+    auth.kind === "entra"
+      ? new EntraRedisAuth(auth.credential ?? new (await import("@azure/identity")).DefaultAzureCredential())
+      : undefined;
+  const signIn = entra ? await entra.signIn() : undefined;
+  const credentials = signIn
+    ? { username: signIn.username, password: signIn.password }
+    : auth.kind === "password" && auth.password
+      ? { password: auth.password }
+      : {};
   const client = new Redis(url, {
-    ...(password ? { password } : {}),
+    ...credentials,
     lazyConnect: true,
     maxRetriesPerRequest: 2,
     enableOfflineQueue: false,
@@ -36,6 +52,10 @@ export async function connectRedis(
     // Commands issued in the same tick share one round trip (rate limit + cache read per request).
     enableAutoPipelining: true,
   });
+  if (entra) {
+    entra.track(client);
+    client.once("end", () => entra.close());
+  }
   await client.connect();
   return client;
 }

@@ -92,7 +92,9 @@ describe("Redis hung or gone: 503 with Retry-After within the command timeout, n
 
   it("the adapters: cache, rate limiter and broadcast commands fail with ServiceUnavailableError while Redis is paused", async (t) => {
     if (skipped(t)) return;
-    const clients: Redis[] = [await connectRedis(redis!.url, undefined, { commandTimeoutMs: 500 })];
+    const clients: Redis[] = [
+      await connectRedis(redis!.url, { kind: "password", password: undefined }, { commandTimeoutMs: 500 }),
+    ];
     const broadcast = new RedisBroadcast(clients[0]!, "outage-test:");
     try {
       const cache = new RedisCache(clients[0]!, "outage-test:");
