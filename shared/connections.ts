@@ -56,7 +56,9 @@ export async function connect(settings: Settings, options: ConnectOptions): Prom
     : new EnvSecretStore(env);
 
   const database = settings.SQL_CONNECTION_STRING
-    ? await openMssqlDatabase<PlatformTables>(settings.SQL_CONNECTION_STRING, MIGRATIONS)
+    ? await openMssqlDatabase<PlatformTables>(settings.SQL_CONNECTION_STRING, MIGRATIONS, {
+        migrate: settings.SQL_MIGRATE_ON_START,
+      })
     : await openSqliteDatabase<PlatformTables>(join(settings.DATA_DIR, "platform.sqlite"), MIGRATIONS);
   closers.push(() => database.close());
 
@@ -64,7 +66,11 @@ export async function connect(settings: Settings, options: ConnectOptions): Prom
   let rateLimiter: RateLimiter;
   let broadcast: Broadcast;
   if (settings.REDIS_URL) {
-    const redis = await connectRedis(settings.REDIS_URL, await secrets.findSecret("redis-password"), {
+    const auth =
+      settings.REDIS_AUTH === "entra"
+        ? ({ kind: "entra" } as const)
+        : ({ kind: "password", password: await secrets.findSecret("redis-password") } as const);
+    const redis = await connectRedis(settings.REDIS_URL, auth, {
       commandTimeoutMs: settings.REDIS_COMMAND_TIMEOUT_MS,
     });
     cache = new RedisCache(redis);
@@ -84,7 +90,9 @@ export async function connect(settings: Settings, options: ConnectOptions): Prom
   // The Service Bus SDK is loaded only when chosen, as tedious is: a laptop never holds it.
   const serviceBus = async () => (await import("./adapters/azure/service-bus-message-queue.js")).ServiceBusMessageQueue;
   const queue: MessageQueue = serviceBusNamespace
-    ? await (await serviceBus()).connect({ fullyQualifiedNamespace: serviceBusNamespace })
+    ? await (
+        await serviceBus()
+      ).connect({ fullyQualifiedNamespace: serviceBusNamespace, probeQueue: queueDefinitions[0]?.name })
     : settings.ServiceBusConnection
       ? await (await serviceBus()).connect({ connectionString: settings.ServiceBusConnection })
       : await LocalMessageQueue.open(database.db, queueDefinitions);

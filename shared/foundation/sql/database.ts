@@ -3,7 +3,7 @@ import { dirname } from "node:path";
 import { Kysely, SqliteDialect, sql, type LogEvent } from "kysely";
 import { PagingMssqlDialect } from "./mssql-paging.js";
 import type { SqlDialectName } from "./schema.js";
-import { migrateToLatest, type MigrationSet } from "./migrations.js";
+import { migrateToLatest, pendingMigrations, type MigrationSet } from "./migrations.js";
 
 export type { SqlDialectName };
 
@@ -72,6 +72,14 @@ async function loadBetterSqlite3() {
   }
 }
 
+export interface OpenOptions {
+  /**
+   * Apply pending migrations (default). When false, opening fails while one is pending: in
+   * Azure the deploy step applies them (SQL_MIGRATE_ON_START=false, `npm run migrate`).
+   */
+  readonly migrate?: boolean;
+}
+
 /**
  * Azure SQL / SQL Server over tedious. tedious and tarn are loaded here, not at the top
  * of the module, so a laptop on SQLite never loads them.
@@ -79,6 +87,7 @@ async function loadBetterSqlite3() {
 export async function openMssqlDatabase<T>(
   connectionString: string,
   migrations: readonly MigrationSet[],
+  options: OpenOptions = {},
 ): Promise<Database<T>> {
   const [tedious, tarn] = await Promise.all([import("tedious"), import("tarn")]);
   const config = await toTediousConfig(parseConnectionString(connectionString));
@@ -90,7 +99,7 @@ export async function openMssqlDatabase<T>(
       tedious: { ...tedious, connectionFactory: () => new tedious.Connection(config) },
     }),
   });
-  return finishOpening(db, "mssql", migrations, counter);
+  return finishOpening(db, "mssql", migrations, counter, options);
 }
 
 /** Kysely's log hook, used only to count statements: one event each, succeeded ("query") or failed ("error"). */
@@ -107,8 +116,18 @@ async function finishOpening<T>(
   dialect: SqlDialectName,
   migrations: readonly MigrationSet[],
   counter: { count: () => number },
+  { migrate = true }: OpenOptions = {},
 ): Promise<Database<T>> {
-  await migrateToLatest(db as Kysely<unknown>, dialect, migrations);
+  if (migrate) await migrateToLatest(db as Kysely<unknown>, dialect, migrations);
+  else {
+    const pending = await pendingMigrations(db as Kysely<unknown>, dialect, migrations);
+    if (pending.length > 0) {
+      await db.destroy();
+      throw new Error(
+        `${pending.length} database migration(s) pending (${pending.join(", ")}): run \`npm run migrate\` (azd runs it after provisioning), or set SQL_MIGRATE_ON_START=true`,
+      );
+    }
+  }
   return {
     db,
     dialect,

@@ -18,17 +18,8 @@ export type ColumnTypes = ReturnType<typeof columnTypes>;
 /** One owner's migrations, built for a dialect's column types. */
 export type MigrationSet = (t: ColumnTypes) => Record<string, Migration>;
 
-/**
- * Applies every owner's migrations, at start, on SQLite and SQL Server alike. Names are
- * global (Kysely's Migrator runs them in name order); two owners using one name is a bug
- * caught here. The Migrator records what ran and takes a lock, so concurrent instances
- * apply each once.
- */
-export async function migrateToLatest(
-  db: Kysely<unknown>,
-  dialect: SqlDialectName,
-  sets: readonly MigrationSet[],
-): Promise<void> {
+/** Every owner's migrations by name; two owners using one name is a bug caught here. */
+function migrationsOf(dialect: SqlDialectName, sets: readonly MigrationSet[]): MigrationProvider {
   const t = columnTypes(dialect);
   const all: Record<string, Migration> = {};
   for (const set of sets) {
@@ -37,7 +28,21 @@ export async function migrateToLatest(
       all[name] = migration;
     }
   }
-  const provider: MigrationProvider = { getMigrations: async () => all };
+  return { getMigrations: async () => all };
+}
+
+/**
+ * Applies every owner's migrations, on SQLite and SQL Server alike: at start (locally, or
+ * with SQL_MIGRATE_ON_START) or at deploy time (`npm run migrate`). Names are global
+ * (Kysely's Migrator runs them in name order). The Migrator records what ran and takes a
+ * lock, so concurrent runs apply each once.
+ */
+export async function migrateToLatest(
+  db: Kysely<unknown>,
+  dialect: SqlDialectName,
+  sets: readonly MigrationSet[],
+): Promise<void> {
+  const provider = migrationsOf(dialect, sets);
   const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
   const failed = results?.find((r) => r.status === "Error");
   if (error || failed) {
@@ -45,4 +50,17 @@ export async function migrateToLatest(
       `Database migration ${failed?.migrationName ?? ""} failed: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
+}
+
+/**
+ * The names of the migrations not yet applied. Reads only (the migration table), so an
+ * identity without DDL rights can tell that the deploy-time step was skipped.
+ */
+export async function pendingMigrations(
+  db: Kysely<unknown>,
+  dialect: SqlDialectName,
+  sets: readonly MigrationSet[],
+): Promise<string[]> {
+  const migrations = await new Migrator({ db, provider: migrationsOf(dialect, sets) }).getMigrations();
+  return migrations.filter((m) => m.executedAt === undefined).map((m) => m.name);
 }
