@@ -1,11 +1,13 @@
-// Writes the files generated from the catalog of settings and queues (run after
+// Writes the files generated from the catalog of settings, secrets and queues (run after
 // `npm run build`): docs/configuration.md; the `systemSettings` parameter of
 // infra/bicep/main.parameters.json (one object per owner, each value mapped from the azd
-// environment variable of the same name); infra/bicep/queues.json (the Service Bus queues).
+// environment variable of the same name); infra/bicep/queues.json (the Service Bus queues);
+// the sections of docs/infrastructure.md between `<!-- generated:NAME -->` markers (queues,
+// secrets, settings, and the role assignments of infra/bicep/roles.json, which rbac.bicep loads).
 // `node scripts/catalog-files.mjs` rewrites them; `--check` fails when one is stale, and a
 // unit test runs the same check. So a new setting or queue needs no hand edit in Bicep.
 import { readFileSync, writeFileSync } from "node:fs";
-import { QUEUE_DEFINITIONS, SETTING_SLICES } from "../dist/shared/catalog.js";
+import { QUEUE_DEFINITIONS, SECRETS, SETTING_SLICES } from "../dist/shared/catalog.js";
 
 const OWNERS = {
   foundation: ["Platform", "shared/foundation/settings.ts"],
@@ -75,12 +77,10 @@ export function configurationDoc() {
     "`SAP_ADAPTER` must be `node-rfc`.",
     "",
     "Secrets are read by Key Vault name through `KEY_VAULT_URL` (cached for",
-    "`SECRET_CACHE_TTL_SECONDS`): `jwt-signing-key`, `metrics-scrape-token`, `redis-password`,",
-    "`smtp-password`, `alert-slack-webhook-url`, `alert-webhook-url`,",
-    "`alert-pagerduty-routing-key`, the ESG partner keys and file keys, and for",
-    "`SAP_ADAPTER=node-rfc` the RFC logon `sap-rfc-user`, `sap-rfc-password`, `sap-rfc-host`,",
-    "`sap-rfc-sysnr`, `sap-rfc-client`. Without Key Vault each is read from the setting of the",
-    "same name in UPPER_SNAKE case (the `local` rows below).",
+    "`SECRET_CACHE_TTL_SECONDS`): " + SECRETS.map((x) => `\`${x.name}\``).join(", ") + ".",
+    "Each is declared on its local fallback setting (the `local` row of the same name in",
+    "UPPER_SNAKE case, read when there is no Key Vault); docs/infrastructure.md says who sets",
+    "each in Azure.",
   ];
   for (const [owner, slice] of Object.entries(SETTING_SLICES)) {
     const [title, file] = OWNERS[owner] ?? [
@@ -111,6 +111,81 @@ export function configurationDoc() {
   return out.join("\n") + "\n";
 }
 
+const cell = (text) => String(text).replace(/\|/g, "\\|");
+const table = (head, rows) =>
+  [
+    `| ${head.join(" | ")} |`,
+    `| ${head.map(() => "---").join(" | ")} |`,
+    ...rows.map((r) => `| ${r.map(cell).join(" | ")} |`),
+  ].join("\n");
+
+/** The generated sections of docs/infrastructure.md, by marker name. */
+export function infrastructureSections() {
+  const roles = JSON.parse(readFileSync(rolesPath, "utf8"));
+  const who = { app: "App identity", deployer: "Deployer (`AZURE_PRINCIPAL_ID`)" };
+  const scopeName = {
+    storage: "Storage account",
+    serviceBusQueue: "Each Service Bus queue",
+    keyVault: "Key Vault",
+    applicationInsights: "Application Insights",
+  };
+  const settings = Object.entries(SETTING_SLICES).flatMap(([owner, slice]) =>
+    Object.entries(slice).map(([name, spec]) => ({ owner, name, spec })),
+  );
+  return {
+    queues: table(
+      ["Queue", "maxDeliveryCount", "lockDuration"],
+      JSON.parse(queuesFile()).map((q) => [`\`${q.name}\``, q.maxDeliveryCount, q.lockDuration]),
+    ),
+    roles: table(
+      ["Principal", "Scope", "Role", "Why"],
+      [
+        ...roles.assignments.map((a) => [
+          who[a.principal],
+          scopeName[a.scope] ?? a.scope,
+          roles.roles[a.role].name,
+          a.why,
+        ]),
+        ...roles.dataPlane.map((d) => [who[d.principal], d.scope, d.grant, "data plane, not Azure RBAC"]),
+      ],
+    ),
+    secrets: table(
+      ["Secret", "Owner", "Set by", "Needed when", "Local fallback"],
+      SECRETS.map(({ name, owner, setting, spec }) => [
+        `\`${name}\``,
+        owner,
+        spec.secret.setBy === "generated"
+          ? `postprovision hook (${spec.secret.randomBytes} random bytes, base64) when absent`
+          : "**operator**",
+        spec.secret.neededWhen,
+        `\`${setting}\``,
+      ]),
+    ),
+    "wired-settings": table(
+      ["Setting", "Description"],
+      settings.filter((s) => s.spec.azure === "wired").map((s) => [`\`${s.name}\``, s.spec.description]),
+    ),
+    "local-settings": table(
+      ["Setting", "Owner", "Description"],
+      settings.filter((s) => s.spec.scope === "local").map((s) => [`\`${s.name}\``, s.owner, s.spec.description]),
+    ),
+  };
+}
+
+/** docs/infrastructure.md with every `<!-- generated:NAME -->` ... `<!-- end:NAME -->` section rewritten. */
+export function infrastructureDoc(current = readFileSync(infrastructurePath, "utf8")) {
+  const sections = infrastructureSections();
+  let text = current;
+  for (const [name, body] of Object.entries(sections)) {
+    const pattern = new RegExp(`(<!-- generated:${name} [^>]*-->)[\\s\\S]*?(<!-- end:${name} -->)`);
+    if (!pattern.test(text)) throw new Error(`docs/infrastructure.md lacks the markers of the ${name} section`);
+    text = text.replace(pattern, (_, open, close) => `${open}\n${body}\n${close}`);
+  }
+  return text;
+}
+
+const rolesPath = new URL("../infra/bicep/roles.json", import.meta.url);
+const infrastructurePath = new URL("../docs/infrastructure.md", import.meta.url);
 const parametersPath = new URL("../infra/bicep/main.parameters.json", import.meta.url);
 const docPath = new URL("../docs/configuration.md", import.meta.url);
 const queuesPath = new URL("../infra/bicep/queues.json", import.meta.url);
@@ -120,6 +195,7 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split("/").pop()
     [docPath, configurationDoc()],
     [parametersPath, parametersFile()],
     [queuesPath, queuesFile()],
+    [infrastructurePath, infrastructureDoc()],
   ];
   for (const [path, text] of files) {
     if (!process.argv.includes("--check")) writeFileSync(path, text);

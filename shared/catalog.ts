@@ -1,7 +1,13 @@
 // The root registries: every system's slice of settings, queues, tables and migrations,
 // joined here. A new system adds one line to each (see docs/architecture.md).
 import { PLATFORM_QUEUES, type QueueDefinition } from "./foundation/queues.js";
-import { FOUNDATION_SETTINGS, joinSlices, loadSettingsFrom, type SettingsOf } from "./foundation/settings.js";
+import {
+  FOUNDATION_SETTINGS,
+  joinSlices,
+  loadSettingsFrom,
+  secretsOf,
+  type SettingsOf,
+} from "./foundation/settings.js";
 import { foundationMigrations } from "./foundation/sql/foundation-migrations.js";
 import type { MigrationSet } from "./foundation/sql/migrations.js";
 import type { FoundationTables } from "./foundation/sql/schema.js";
@@ -30,6 +36,13 @@ export const SETTING_SLICES = {
  * `local.settings.sample.json` and `infra/bicep/` are checked against it by a test.
  */
 export const SETTINGS = joinSlices(SETTING_SLICES);
+
+/**
+ * Every Key Vault secret the code reads (by name, through the SecretStore), declared on its
+ * local fallback setting. docs/infrastructure.md and the postprovision hook use this list;
+ * a test checks that the code reads exactly these names.
+ */
+export const SECRETS = secretsOf(SETTING_SLICES);
 
 export type SettingName = keyof typeof SETTINGS;
 export type Settings = SettingsOf<typeof SETTINGS> & {

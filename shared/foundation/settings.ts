@@ -18,6 +18,39 @@ export interface SettingSpec {
    * `{ value }` — the value Azure needs where the default is for laptops.
    */
   readonly azure?: "wired" | { readonly value: string };
+  /**
+   * On a `local` setting that stands in for a Key Vault secret: the secret of the same name
+   * in kebab case (JWT_SIGNING_KEY -> jwt-signing-key), which the code reads through the
+   * SecretStore. docs/infrastructure.md and the postprovision hook list these.
+   */
+  readonly secret?: SecretSpec;
+}
+
+/** Who puts a Key Vault secret there, and when it is needed. */
+export interface SecretSpec {
+  /**
+   * `generated`: the postprovision hook writes `randomBytes` random bytes, base64, when the
+   * secret is absent; `operator`: set by hand when `neededWhen` applies.
+   */
+  readonly setBy: "generated" | "operator";
+  readonly neededWhen: string;
+  readonly randomBytes?: number;
+}
+
+/** The Key Vault secret a `local` fallback setting stands in for. */
+export function secretNameOf(settingName: string): string {
+  return settingName.toLowerCase().replace(/_/g, "-");
+}
+
+/** Every Key Vault secret the slices declare, with its owner and fallback setting. */
+export function secretsOf(
+  slices: Record<string, SettingsCatalog>,
+): readonly { name: string; owner: string; setting: string; spec: SettingSpec & { secret: SecretSpec } }[] {
+  return Object.entries(slices).flatMap(([owner, slice]) =>
+    Object.entries(slice).flatMap(([setting, spec]) =>
+      spec.secret ? [{ name: secretNameOf(setting), owner, setting, spec: { ...spec, secret: spec.secret } }] : [],
+    ),
+  );
 }
 
 /** Every setting a slice reads, by name. */
@@ -113,6 +146,13 @@ export const FOUNDATION_SETTINGS = {
       "Azure SQL / SQL Server connection string (ADO style: Server, Database, Authentication, User Id, Password, Encrypt). When absent, an embedded SQLite file in DATA_DIR is used. Required in Azure.",
     schema: optionalText,
   },
+  SQL_MIGRATE_ON_START: {
+    scope: "platform",
+    azure: { value: "false" },
+    description:
+      "Apply pending database migrations when the app starts. In Azure false: `npm run migrate` applies them at deploy time (the postprovision hook) as the deploying Entra user, so the app's identity needs no DDL right; the app then refuses to start while a migration is pending.",
+    schema: bool.default(true),
+  },
   BLOB_SERVICE_URL: {
     scope: "platform",
     azure: "wired",
@@ -131,8 +171,15 @@ export const FOUNDATION_SETTINGS = {
     scope: "platform",
     azure: "wired",
     description:
-      "Redis URL (rediss://host:10000) for the cache, rate limits, login throttling and the account-change broadcast (pub/sub); the password comes from the secret redis-password. When absent, in-process versions are used. Required in Azure.",
+      "Redis URL (rediss://host:10000) for the cache, rate limits, login throttling and the account-change broadcast (pub/sub); how it authenticates: REDIS_AUTH. When absent, in-process versions are used. Required in Azure.",
     schema: optionalText,
+  },
+  REDIS_AUTH: {
+    scope: "platform",
+    azure: { value: "entra" },
+    description:
+      "How the Redis client signs in: password (the secret redis-password, or none when it is absent) or entra (a Microsoft Entra token for the managed identity, AZURE_CLIENT_ID, user name = its object id, renewed before it expires; Azure Managed Redis with access keys disabled, as Bicep deploys it).",
+    schema: z.enum(["password", "entra"]).default("password"),
   },
   REDIS_COMMAND_TIMEOUT_MS: {
     scope: "platform",
@@ -252,32 +299,41 @@ export const FOUNDATION_SETTINGS = {
   },
   METRICS_SCRAPE_TOKEN: {
     scope: "local",
+    secret: { setBy: "operator", neededWhen: "a Prometheus scraper reads /api/metrics (optional)" },
     description:
       "Local fallback of the Key Vault secret metrics-scrape-token: a bearer token that may read /api/metrics (admin JWTs may too).",
     schema: z.string().min(16).optional(),
   },
   REDIS_PASSWORD: {
     scope: "local",
+    secret: {
+      setBy: "operator",
+      neededWhen: "REDIS_AUTH=password (not with the Bicep-deployed Redis, which uses Entra ID)",
+    },
     description: "Local fallback of the Key Vault secret redis-password.",
     schema: optionalText,
   },
   SMTP_PASSWORD: {
     scope: "local",
+    secret: { setBy: "operator", neededWhen: "SMTP_USER is set" },
     description: "Local fallback of the Key Vault secret smtp-password.",
     schema: optionalText,
   },
   ALERT_SLACK_WEBHOOK_URL: {
     scope: "local",
+    secret: { setBy: "operator", neededWhen: "alerts go to Slack (optional)" },
     description: "Local fallback of the Key Vault secret alert-slack-webhook-url (Slack-compatible incoming webhook).",
     schema: optionalUrl,
   },
   ALERT_WEBHOOK_URL: {
     scope: "local",
+    secret: { setBy: "operator", neededWhen: "alerts go to a JSON webhook (optional)" },
     description: "Local fallback of the Key Vault secret alert-webhook-url (generic JSON webhook).",
     schema: optionalUrl,
   },
   ALERT_PAGERDUTY_ROUTING_KEY: {
     scope: "local",
+    secret: { setBy: "operator", neededWhen: "alerts go to PagerDuty (optional)" },
     description:
       "Local fallback of the Key Vault secret alert-pagerduty-routing-key (an Events API v2 integration key).",
     schema: optionalText,

@@ -155,26 +155,31 @@ export const SAP_SETTINGS = {
   },
   SAP_RFC_USER: {
     scope: "local",
+    secret: { setBy: "operator", neededWhen: "SAP_ADAPTER=node-rfc" },
     description: "Local fallback of the Key Vault secret sap-rfc-user (RFC logon user).",
     schema: optionalText,
   },
   SAP_RFC_PASSWORD: {
     scope: "local",
+    secret: { setBy: "operator", neededWhen: "SAP_ADAPTER=node-rfc" },
     description: "Local fallback of the Key Vault secret sap-rfc-password.",
     schema: optionalText,
   },
   SAP_RFC_HOST: {
     scope: "local",
+    secret: { setBy: "operator", neededWhen: "SAP_ADAPTER=node-rfc" },
     description: "Local fallback of the Key Vault secret sap-rfc-host (application server host, ashost).",
     schema: optionalText,
   },
   SAP_RFC_SYSNR: {
     scope: "local",
+    secret: { setBy: "operator", neededWhen: "SAP_ADAPTER=node-rfc" },
     description: "Local fallback of the Key Vault secret sap-rfc-sysnr (system number).",
     schema: optionalText,
   },
   SAP_RFC_CLIENT: {
     scope: "local",
+    secret: { setBy: "operator", neededWhen: "SAP_ADAPTER=node-rfc" },
     description: "Local fallback of the Key Vault secret sap-rfc-client (SAP client, e.g. 100).",
     schema: optionalText,
   },

@@ -225,34 +225,43 @@ export const ESG_SETTINGS = {
   },
   ESG_ACCOUNTS_API_KEY: {
     scope: "local",
+    secret: { setBy: "operator", neededWhen: "ESG_API_AUTH=api-key (the default) and the partner URLs are set" },
     description:
       "Local fallback of the Key Vault secret esg-accounts-api-key; the local host generates one for its simulator when absent.",
     schema: optionalText,
   },
   ESG_RATINGS_API_KEY: {
     scope: "local",
+    secret: { setBy: "operator", neededWhen: "ESG_API_AUTH=api-key (the default) and the partner URLs are set" },
     description:
       "Local fallback of the Key Vault secret esg-ratings-api-key; the local host generates one for its simulator when absent.",
     schema: optionalText,
   },
   ESG_OAUTH_CLIENT_ID: {
     scope: "local",
+    secret: { setBy: "operator", neededWhen: "ESG_API_AUTH=oauth" },
     description: "Local fallback of the Key Vault secret esg-oauth-client-id.",
     schema: optionalText,
   },
   ESG_OAUTH_CLIENT_SECRET: {
     scope: "local",
+    secret: { setBy: "operator", neededWhen: "ESG_API_AUTH=oauth" },
     description: "Local fallback of the Key Vault secret esg-oauth-client-secret.",
     schema: optionalText,
   },
   ESG_FILE_ENCRYPTION_PREVIOUS_KEYS: {
     scope: "local",
+    secret: {
+      setBy: "operator",
+      neededWhen: "after a rotation of esg-file-encryption-key, until older files are past retention",
+    },
     description:
       "Local fallback of the Key Vault secret esg-file-encryption-previous-keys: keys rotated out (comma-separated, base64), kept so older files still decrypt.",
     schema: optionalText,
   },
   ESG_FILE_ENCRYPTION_KEY: {
     scope: "local",
+    secret: { setBy: "generated", neededWhen: "always (ESG files are encrypted with it)", randomBytes: 32 },
     description:
       "Local fallback of the Key Vault secret esg-file-encryption-key (32 random bytes, base64). When absent locally, one is generated once into DATA_DIR.",
     schema: optionalText,

@@ -90,6 +90,7 @@ export const IDENTITY_SETTINGS = {
   },
   JWT_SIGNING_KEY: {
     scope: "local",
+    secret: { setBy: "generated", neededWhen: "always", randomBytes: 48 },
     description:
       "Local fallback of the Key Vault secret jwt-signing-key (HS256 key, at least 32 bytes). When absent locally, a random key is generated once into DATA_DIR.",
     schema: z.string().min(32).optional(),
