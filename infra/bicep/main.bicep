@@ -3,7 +3,8 @@ targetScope = 'subscription'
 // Finance integration platform: Azure Functions (Flex Consumption, Node.js 22) with
 // Service Bus, Azure SQL, Azure Managed Redis, Blob Storage, Key Vault and Application
 // Insights. Every connection from the app is identity-based (one user-assigned identity).
-// See docs/infrastructure.md for deployment and the one-time operator steps.
+// azd runs scripts/postprovision.mjs after provisioning (SQL user, migrations, generated
+// secrets); see docs/infrastructure.md.
 
 // ---------------------------------------------------------------------------
 // Environment
@@ -26,7 +27,7 @@ param location string
 @description('Optional. Resource group name; defaults to rg-<environmentName>.')
 param resourceGroupName string = ''
 
-@description('Object id of the user or service principal running azd. Gets Key Vault Secrets Officer (to set operator secrets) and is the default Azure SQL Entra administrator. When empty, no role is assigned and sqlAdminObjectId must be set.')
+@description('Object id of the user or service principal running azd. Gets Key Vault Secrets Officer (the postprovision hook writes the generated secrets) and is the default Azure SQL Entra administrator (the hook creates the app\'s database user and runs the migrations). When empty, no role is assigned and sqlAdminObjectId must be set.')
 param principalId string = deployer().objectId
 
 @description('Kind of principal in principalId.')
@@ -71,6 +72,9 @@ param logAnalyticsName string = ''
 @description('Optional. Application Insights name override.')
 param applicationInsightsName string = ''
 
+@description('Optional. Virtual network name override.')
+param virtualNetworkName string = ''
+
 // ---------------------------------------------------------------------------
 // Sizing
 // ---------------------------------------------------------------------------
@@ -83,10 +87,10 @@ param applicationInsightsName string = ''
 ])
 param instanceMemoryMB int = 2048
 
-@description('Maximum number of instances the Flex Consumption app scales out to.')
+@description('Maximum number of instances the Flex Consumption app scales out to. Each instance holds up to SAP_MAX_CONCURRENT_CALLS RFC connections, so SAP sees at most maximumInstanceCount x SAP_MAX_CONCURRENT_CALLS (10 x 10 = 100 by default); agree the product with the SAP basis team before raising either.')
 @minValue(1)
 @maxValue(1000)
-param maximumInstanceCount int = 100
+param maximumInstanceCount int = 10
 
 @description('Storage replication SKU. The backups container keeps data for 7 years; use a zone/geo-redundant SKU where the region offers it.')
 @allowed([
@@ -120,6 +124,9 @@ param sqlAutoPauseDelayMinutes int = 60
 @description('Application Insights local (instrumentation-key-only) authentication off: ingestion then needs an Entra token (APPLICATIONINSIGHTS_AUTHENTICATION_STRING for the host, a TokenCredential for the OpenTelemetry distro).')
 param applicationInsightsDisableLocalAuth bool = true
 
+@description('E-mail address the alert rules notify (Azure Monitor action group); empty = rules without a receiver. azd maps it from AZURE_ALERT_EMAIL.')
+param alertEmailAddress string = ''
+
 @description('Log Analytics retention in days.')
 @minValue(30)
 @maxValue(730)
@@ -143,23 +150,6 @@ param sqlAdminLogin string = ''
   'Application'
 ])
 param sqlAdminPrincipalType string = ''
-
-// ---------------------------------------------------------------------------
-// Secrets written to Key Vault
-// ---------------------------------------------------------------------------
-
-@secure()
-@minLength(32)
-@description('HS256 JWT signing key (at least 32 characters), stored as the Key Vault secret jwt-signing-key. azd maps it from AZURE_JWT_SIGNING_KEY.')
-param jwtSigningKey string
-
-@secure()
-@description('Optional bearer token (at least 16 characters) that may read /api/metrics, stored as metrics-scrape-token when not empty. azd maps it from AZURE_METRICS_SCRAPE_TOKEN.')
-param metricsScrapeToken string = ''
-
-@secure()
-@description('AES-256 key of the ESG files (32 random bytes, base64: `openssl rand -base64 32`), stored as esg-file-encryption-key when not empty. azd maps it from AZURE_ESG_FILE_ENCRYPTION_KEY. Rotate by adding a new version only after old files are re-encrypted or past retention.')
-param esgFileEncryptionKey string = ''
 
 // ---------------------------------------------------------------------------
 // Platform settings (app settings of the Function App)
@@ -212,7 +202,7 @@ resource rg 'Microsoft.Resources/resourceGroups@2021-04-01' = {
 // ---------------------------------------------------------------------------
 
 // The one identity the app uses for storage, Service Bus, Key Vault, SQL and telemetry.
-module apiUserAssignedIdentity 'br/public:avm/res/managed-identity/user-assigned-identity:0.4.1' = {
+module apiUserAssignedIdentity 'br/public:avm/res/managed-identity/user-assigned-identity:0.5.0' = {
   name: 'apiUserAssignedIdentity'
   scope: rg
   params: {
@@ -222,7 +212,7 @@ module apiUserAssignedIdentity 'br/public:avm/res/managed-identity/user-assigned
   }
 }
 
-module logAnalytics 'br/public:avm/res/operational-insights/workspace:0.11.1' = {
+module logAnalytics 'br/public:avm/res/operational-insights/workspace:0.12.1' = {
   name: 'loganalytics'
   scope: rg
   params: {
@@ -264,6 +254,16 @@ module appServicePlan 'br/public:avm/res/web/serverfarm:0.1.1' = {
 // Data and messaging
 // ---------------------------------------------------------------------------
 
+module network 'app/network.bicep' = {
+  name: 'network'
+  scope: rg
+  params: {
+    name: !empty(virtualNetworkName) ? virtualNetworkName : '${abbrs.networkVirtualNetworks}${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
 module storage 'app/storage.bicep' = {
   name: 'storage'
   scope: rg
@@ -297,9 +297,6 @@ module keyVault 'app/keyvault.bicep' = {
     name: !empty(keyVaultName) ? keyVaultName : '${abbrs.keyVaultVaults}${resourceToken}'
     location: location
     tags: tags
-    jwtSigningKey: jwtSigningKey
-    metricsScrapeToken: metricsScrapeToken
-    esgFileEncryptionKey: esgFileEncryptionKey
   }
 }
 
@@ -311,7 +308,7 @@ module redis 'app/redis.bicep' = {
     location: location
     tags: tags
     skuName: redisSkuName
-    keyVaultName: keyVault.outputs.name
+    appPrincipalId: apiUserAssignedIdentity.outputs.principalId
   }
 }
 
@@ -329,6 +326,7 @@ module sql 'app/sql.bicep' = {
     skuName: sqlSkuName
     maxVCores: sqlMaxVCores
     autoPauseDelayMinutes: sqlAutoPauseDelayMinutes
+    appSubnetId: network.outputs.appSubnetId
   }
 }
 
@@ -342,11 +340,29 @@ module rbac 'app/rbac.bicep' = {
   params: {
     storageAccountName: storage.outputs.name
     serviceBusNamespaceName: serviceBus.outputs.name
+    serviceBusQueueNames: serviceBus.outputs.queueNames
     keyVaultName: keyVault.outputs.name
     applicationInsightsName: monitoring.outputs.name
     managedIdentityPrincipalId: apiUserAssignedIdentity.outputs.principalId
     deployerPrincipalId: principalId
     deployerPrincipalType: principalType
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Alerts and workbook
+// ---------------------------------------------------------------------------
+
+module alerts 'app/monitoring.bicep' = {
+  name: 'alerts'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    actionGroupName: '${abbrs.insightsActionGroups}${resourceToken}'
+    alertEmailAddress: alertEmailAddress
+    applicationInsightsId: monitoring.outputs.resourceId
+    serviceBusNamespaceId: serviceBus.outputs.id
   }
 }
 
@@ -365,6 +381,7 @@ module api 'app/api.bicep' = {
     appServicePlanId: appServicePlan.outputs.resourceId
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
+    virtualNetworkSubnetId: network.outputs.appSubnetId
     identityId: apiUserAssignedIdentity.outputs.resourceId
     identityClientId: apiUserAssignedIdentity.outputs.clientId
     storageAccountName: storage.outputs.name

@@ -23,8 +23,11 @@ param appServicePlanId string
 @description('Instance memory size in MB.')
 param instanceMemoryMB int = 2048
 
-@description('Maximum number of instances.')
-param maximumInstanceCount int = 100
+@description('Maximum number of instances (each holds up to SAP_MAX_CONCURRENT_CALLS RFC connections).')
+param maximumInstanceCount int = 10
+
+@description('Resource id of the subnet the app joins (regional VNet integration; Azure SQL admits this subnet).')
+param virtualNetworkSubnetId string
 
 @description('Resource id of the app\'s user-assigned managed identity.')
 param identityId string
@@ -101,6 +104,7 @@ module functionApp 'br/public:avm/res/web/site:0.15.1' = {
     location: location
     tags: union(tags, { 'azd-service-name': serviceName })
     serverFarmResourceId: appServicePlanId
+    virtualNetworkSubnetId: virtualNetworkSubnetId
     managedIdentities: {
       systemAssigned: false
       userAssignedResourceIds: [

@@ -1,9 +1,7 @@
 // Key Vault (RBAC authorization) holding the secrets the app reads at run time through the SDK.
-// Created here: jwt-signing-key; metrics-scrape-token and esg-file-encryption-key (only when a value is given).
-// Created by redis.bicep: redis-password.
-// Set by operators by hand: smtp-password, alert-slack-webhook-url, alert-webhook-url,
-// alert-pagerduty-routing-key, esg-file-encryption-previous-keys (after a rotation), esg-accounts-api-key, esg-ratings-api-key (or esg-oauth-client-id
-// and esg-oauth-client-secret).
+// No secret value passes through Bicep: the postprovision hook (scripts/postprovision.mjs)
+// generates the ones that can be generated, and operators set the others; the list, with who
+// sets each, is generated into docs/infrastructure.md from the settings slices.
 
 @description('Key Vault name (3-24 characters).')
 param name string
@@ -13,19 +11,6 @@ param location string = resourceGroup().location
 
 @description('Tags applied to the vault.')
 param tags object = {}
-
-@secure()
-@minLength(32)
-@description('HMAC key used to sign the platform\'s JWTs; stored as the secret jwt-signing-key.')
-param jwtSigningKey string
-
-@secure()
-@description('Bearer token the metrics scraper must present (at least 16 characters); stored as metrics-scrape-token when not empty.')
-param metricsScrapeToken string = ''
-
-@secure()
-@description('AES-256 key of the ESG files, 32 random bytes base64; stored as esg-file-encryption-key when not empty.')
-param esgFileEncryptionKey string = ''
 
 resource keyVault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   name: name
@@ -46,33 +31,6 @@ resource keyVault 'Microsoft.KeyVault/vaults@2023-07-01' = {
       defaultAction: 'Allow'
       bypass: 'AzureServices'
     }
-  }
-}
-
-resource jwtSigningKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
-  parent: keyVault
-  name: 'jwt-signing-key'
-  properties: {
-    value: jwtSigningKey
-    contentType: 'text/plain'
-  }
-}
-
-resource metricsScrapeTokenSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(metricsScrapeToken)) {
-  parent: keyVault
-  name: 'metrics-scrape-token'
-  properties: {
-    value: metricsScrapeToken
-    contentType: 'text/plain'
-  }
-}
-
-resource esgFileEncryptionKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(esgFileEncryptionKey)) {
-  parent: keyVault
-  name: 'esg-file-encryption-key'
-  properties: {
-    value: esgFileEncryptionKey
-    contentType: 'text/plain'
   }
 }
 

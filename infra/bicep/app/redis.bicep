@@ -1,7 +1,8 @@
 // Azure Managed Redis (Microsoft.Cache/redisEnterprise). Azure Cache for Redis
 // (Microsoft.Cache/redis) is being retired and is deliberately not used.
-// The database access key goes straight into Key Vault (secret redis-password);
-// it never appears in app settings or deployment outputs.
+// Entra ID only: access keys are disabled and the app's managed identity gets the
+// `default` access policy; the app authenticates with a token (REDIS_AUTH=entra), user name
+// = the identity's object id, and re-authenticates before the token expires.
 
 @description('Azure Managed Redis cluster name.')
 param name string
@@ -15,10 +16,10 @@ param tags object = {}
 @description('Azure Managed Redis SKU.')
 param skuName string = 'Balanced_B0'
 
-@description('Name of the existing Key Vault that receives the redis-password secret.')
-param keyVaultName string
+@description('Object (principal) id of the managed identity that may use the database.')
+param appPrincipalId string
 
-resource redisCluster 'Microsoft.Cache/redisEnterprise@2025-04-01' = {
+resource redisCluster 'Microsoft.Cache/redisEnterprise@2025-07-01' = {
   name: name
   location: location
   tags: tags
@@ -32,7 +33,7 @@ resource redisCluster 'Microsoft.Cache/redisEnterprise@2025-04-01' = {
 }
 
 // Azure Managed Redis supports a single database, and it must be named 'default'.
-resource redisDatabase 'Microsoft.Cache/redisEnterprise/databases@2025-04-01' = {
+resource redisDatabase 'Microsoft.Cache/redisEnterprise/databases@2025-07-01' = {
   parent: redisCluster
   name: 'default'
   properties: {
@@ -42,25 +43,24 @@ resource redisDatabase 'Microsoft.Cache/redisEnterprise/databases@2025-04-01' = 
     // OSSCluster would require a cluster-aware client. Fixed at creation time.
     clusteringPolicy: 'EnterpriseCluster'
     evictionPolicy: 'NoEviction' // rate-limit buckets and locks must not be evicted silently
-    accessKeysAuthentication: 'Enabled' // the new-database default is Disabled; the app authenticates with the key
+    accessKeysAuthentication: 'Disabled' // Entra ID only
   }
 }
 
-resource keyVault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
-  name: keyVaultName
-}
-
-resource redisPasswordSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
-  parent: keyVault
-  name: 'redis-password'
+// The built-in `default` access policy (all data commands) for the app's identity.
+resource appAccessPolicy 'Microsoft.Cache/redisEnterprise/databases/accessPolicyAssignments@2025-07-01' = {
+  parent: redisDatabase
+  name: guid(redisDatabase.id, appPrincipalId, 'default')
   properties: {
-    value: redisDatabase.listKeys().primaryKey
-    contentType: 'text/plain'
+    accessPolicyName: 'default'
+    user: {
+      objectId: appPrincipalId
+    }
   }
 }
 
 output name string = redisCluster.name
 output hostName string = redisCluster.properties.hostName
 output port int = 10000
-@description('Connection URL without credentials; the password is the Key Vault secret redis-password.')
+@description('Connection URL without credentials (the app signs in with its managed identity).')
 output url string = 'rediss://${redisCluster.properties.hostName}:10000'

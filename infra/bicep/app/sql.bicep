@@ -1,7 +1,9 @@
 // Azure SQL logical server with Microsoft Entra-only authentication and one
 // General Purpose serverless database. No SQL logins or passwords exist anywhere:
-// the app connects as its user-assigned managed identity (see docs/infrastructure.md
-// for the one-time CREATE USER ... FROM EXTERNAL PROVIDER).
+// the app connects as its user-assigned managed identity, whose contained user the
+// postprovision hook creates (scripts/postprovision.mjs). The app is admitted by its
+// VNet-integration subnet (virtual network rule), not by the allow-all-Azure firewall rule;
+// the hook opens the deployer's own IP for the duration of its run only.
 
 @description('Logical server name.')
 param serverName string
@@ -33,6 +35,9 @@ param maxVCores int = 1
 @description('Minutes of inactivity before the database pauses; -1 disables auto-pause.')
 param autoPauseDelayMinutes int = 60
 
+@description('Resource id of the subnet the Function App is integrated into (service endpoint Microsoft.Sql).')
+param appSubnetId string
+
 @description('Maximum data size in bytes.')
 param maxSizeBytes int = 34359738368 // 32 GB
 
@@ -55,14 +60,14 @@ resource sqlServer 'Microsoft.Sql/servers@2023-08-01' = {
   }
 }
 
-// 0.0.0.0 - 0.0.0.0 is the documented rule for "Allow Azure services and resources to access this server".
-// The Flex Consumption app has no fixed outbound IP, so it relies on this rule (or on VNet integration).
-resource allowAzureServices 'Microsoft.Sql/servers/firewallRules@2023-08-01' = {
+// Only the app's subnet. No "Allow Azure services" (0.0.0.0) rule: that would admit
+// every Azure tenant's resources, leaving Entra authentication as the only barrier.
+resource appSubnetRule 'Microsoft.Sql/servers/virtualNetworkRules@2023-08-01' = {
   parent: sqlServer
-  name: 'AllowAllWindowsAzureIps'
+  name: 'function-app-subnet'
   properties: {
-    startIpAddress: '0.0.0.0'
-    endIpAddress: '0.0.0.0'
+    virtualNetworkSubnetId: appSubnetId
+    ignoreMissingVnetServiceEndpoint: false
   }
 }
 

@@ -1,0 +1,189 @@
+// azd `postprovision` hook (azure.yaml): runs on the deployer's machine after `azd provision`
+// (and inside `azd up`, before the code is deployed), with the azd environment's values and
+// main.bicep's outputs exported as environment variables. It
+//   1. writes the Key Vault secrets that can be generated, when absent (never overwrites);
+//   2. opens the SQL server's firewall to this machine's public IP for its own run only;
+//   3. applies the database migrations as the deploying Entra user (`npm run migrate`);
+//   4. creates the app identity's contained database user with least privilege
+//      (db_datareader, db_datawriter, EXECUTE; no DDL: the app never migrates in Azure);
+//   5. prints the secrets and settings that only an operator can supply.
+// Needs: Node 20+, `npm ci` done, Azure CLI signed in (`az login`) as the SQL Entra admin
+// with Key Vault Secrets Officer on the vault (Bicep grants both to the deploying principal).
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+
+const root = new URL("../", import.meta.url).pathname;
+const env = process.env;
+
+function need(name) {
+  if (!env[name])
+    throw new Error(`${name} is not set: run this through azd (azd provision / azd up), which exports it`);
+  return env[name];
+}
+
+function az(args, { quiet = false } = {}) {
+  return execFileSync("az", [...args, "--only-show-errors"], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", quiet ? "ignore" : "inherit"],
+  }).trim();
+}
+
+/** Retries while a fresh role assignment propagates (Azure RBAC takes up to a few minutes). */
+async function withRetry(what, action, attempts = 10) {
+  for (let i = 1; ; i++) {
+    try {
+      return await action();
+    } catch (error) {
+      if (i >= attempts) throw error;
+      console.log(`  ${what} failed (attempt ${i}/${attempts}); retrying in 30 s while role assignments propagate`);
+      await sleep(30_000);
+    }
+  }
+}
+
+function secretExists(vault, name) {
+  try {
+    az(["keyvault", "secret", "show", "--vault-name", vault, "--name", name, "--query", "id", "-o", "tsv"], {
+      quiet: true,
+    });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Writes through a 0600 temp file, so the value never appears on a command line. */
+function setSecret(vault, name, value) {
+  const dir = mkdtempSync(join(tmpdir(), "postprovision-"));
+  const file = join(dir, "value");
+  try {
+    writeFileSync(file, value, { mode: 0o600 });
+    az([
+      "keyvault",
+      "secret",
+      "set",
+      "--vault-name",
+      vault,
+      "--name",
+      name,
+      "--file",
+      file,
+      "--encoding",
+      "utf-8",
+      "--content-type",
+      "text/plain",
+      "-o",
+      "none",
+    ]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function generateSecrets(vault, secrets) {
+  console.log(`Key Vault ${vault}: generated secrets`);
+  for (const { name, spec } of secrets.filter((s) => s.spec.secret.setBy === "generated")) {
+    await withRetry(`secret ${name}`, async () => {
+      if (secretExists(vault, name)) return console.log(`  ${name}: present, kept`);
+      setSecret(vault, name, randomBytes(spec.secret.randomBytes).toString("base64"));
+      console.log(`  ${name}: generated (${spec.secret.randomBytes} random bytes, base64)`);
+    });
+  }
+}
+
+async function publicIp() {
+  const response = await globalThis.fetch("https://api.ipify.org");
+  if (!response.ok) throw new Error(`Could not learn this machine's public IP (${response.status})`);
+  return (await response.text()).trim();
+}
+
+/** The contained user of the app's identity, with the grants roles.json lists and nothing more. */
+function appUserStatements(identityName, grants) {
+  if (!/^[A-Za-z0-9_-]+$/.test(identityName)) throw new Error(`Unexpected identity name ${identityName}`);
+  const user = `[${identityName}]`;
+  return [
+    `IF DATABASE_PRINCIPAL_ID(N'${identityName}') IS NULL CREATE USER ${user} FROM EXTERNAL PROVIDER`,
+    ...grants.sqlRoles.map((role) => `ALTER ROLE ${role} ADD MEMBER ${user}`),
+    ...grants.sqlGrants.map((right) => `GRANT ${right} TO ${user}`),
+    // Earlier versions of these steps made the identity db_ddladmin; take that back.
+    `IF IS_ROLEMEMBER(N'db_ddladmin', N'${identityName}') = 1 ALTER ROLE db_ddladmin DROP MEMBER ${user}`,
+  ];
+}
+
+async function prepareDatabase() {
+  const resourceGroup = need("AZURE_RESOURCE_GROUP");
+  const server = need("AZURE_SQL_SERVER");
+  const identityName = need("AZURE_MANAGED_IDENTITY_NAME");
+  const roles = JSON.parse(readFileSync(join(root, "infra/bicep/roles.json"), "utf8"));
+  const grants = roles.dataPlane.find((d) => d.sqlRoles);
+  const { deployConnectionString, migrate } = await import("./migrate.mjs");
+  const { sql } = await import("kysely");
+
+  const ip = await publicIp();
+  const rule = `azd-postprovision-${ip.replace(/[.:]/g, "-")}`;
+  console.log(`SQL server ${server}: opening the firewall to ${ip} for this run (rule ${rule})`);
+  az([
+    "sql",
+    "server",
+    "firewall-rule",
+    "create",
+    "-g",
+    resourceGroup,
+    "-s",
+    server,
+    "-n",
+    rule,
+    "--start-ip-address",
+    ip,
+    "--end-ip-address",
+    ip,
+    "-o",
+    "none",
+  ]);
+  try {
+    const database = await withRetry("connecting to SQL", () => migrate(deployConnectionString()), 4);
+    try {
+      console.log("  migrations applied");
+      for (const statement of appUserStatements(identityName, grants)) await sql.raw(statement).execute(database.db);
+      console.log(`  contained user ${identityName}: ${[...grants.sqlRoles, ...grants.sqlGrants].join(", ")}`);
+    } finally {
+      await database.close();
+    }
+  } finally {
+    az(["sql", "server", "firewall-rule", "delete", "-g", resourceGroup, "-s", server, "-n", rule, "-o", "none"]);
+    console.log(`  firewall rule ${rule} removed`);
+  }
+}
+
+function reportManualSteps(vault, secrets, slices) {
+  console.log("\nTo be supplied by an operator (only where the feature is used):");
+  for (const { name, spec } of secrets.filter((s) => s.spec.secret.setBy === "operator")) {
+    if (!secretExists(vault, name)) console.log(`  secret ${name}: needed when ${spec.secret.neededWhen}`);
+  }
+  console.log(`  set one with: az keyvault secret set --vault-name ${vault} --name <name> --file <file>`);
+  const unset = Object.values(slices)
+    .flatMap((slice) => Object.entries(slice))
+    .filter(
+      ([, spec]) => spec.scope === "platform" && !spec.azure && spec.schema.safeParse(undefined).data === undefined,
+    )
+    .filter(([name]) => !env[name]);
+  for (const [name, spec] of unset) console.log(`  setting ${name}: ${spec.description}`);
+  console.log("  set one with: azd env set <NAME> <value> && azd provision");
+}
+
+if (!existsSync(join(root, "node_modules"))) {
+  console.error("postprovision: run `npm ci` first (the hook uses the project's SQL driver and catalog)");
+  process.exit(1);
+}
+if (!existsSync(join(root, "dist/shared/catalog.js"))) {
+  execFileSync("npm", ["run", "build"], { cwd: root, stdio: "inherit" });
+}
+const { SECRETS, SETTING_SLICES } = await import("../dist/shared/catalog.js");
+const vault = need("AZURE_KEY_VAULT_NAME");
+await generateSecrets(vault, SECRETS);
+await prepareDatabase();
+reportManualSteps(vault, SECRETS, SETTING_SLICES);
