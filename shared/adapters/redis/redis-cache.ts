@@ -56,7 +56,21 @@ export async function connectRedis(url: string, auth: RedisAuth, options: RedisC
     entra.track(client);
     client.once("end", () => entra.close());
   }
-  await client.connect();
+  // A refused sign-in (a wrong password, a token for another identity) stops the attempt
+  // with Redis' own reason, instead of a client left retrying in the background.
+  let refused: Error | undefined;
+  const onError = (error: Error) => {
+    if (/WRONGPASS|NOAUTH|NOPERM/.test(error.message)) refused = error;
+  };
+  client.on("error", onError);
+  try {
+    await client.connect();
+  } catch (error) {
+    client.disconnect();
+    throw refused ?? error;
+  } finally {
+    client.off("error", onError);
+  }
   return client;
 }
 

@@ -25,6 +25,13 @@ export async function entraSignIn(credential: TokenCredential): Promise<RedisSig
   return { username: claims.oid, password: token.token, expiresAt: token.expiresOnTimestamp };
 }
 
+const signIns = new WeakMap<Redis, EntraRedisAuth>();
+
+/** The Entra sign-in that keeps `client` authenticated, if it uses one. */
+export function entraSignInOf(client: Redis): EntraRedisAuth | undefined {
+  return signIns.get(client);
+}
+
 /**
  * Keeps Redis clients signed in with Microsoft Entra tokens (REDIS_AUTH=entra): before the
  * token expires, a new one is fetched, sent with AUTH on every ready connection, and put in
@@ -53,6 +60,7 @@ export class EntraRedisAuth {
   /** Signs `client` in on every (re)connect from now on, and its duplicates too. */
   track(client: Redis): Redis {
     this.#clients.add(client);
+    signIns.set(client, this);
     if (this.#current) Object.assign(client.options, this.#credentials(this.#current));
     const duplicate = client.duplicate.bind(client);
     client.duplicate = (override) => this.track(duplicate(override));
