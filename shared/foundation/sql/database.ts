@@ -21,12 +21,24 @@ export interface Database<T = unknown> {
   close(): Promise<void>;
 }
 
+export interface OpenOptions {
+  /**
+   * Apply pending migrations (default). When false, opening fails while one is pending: in
+   * Azure the deploy step applies them (SQL_MIGRATE_ON_START=false, `npm run migrate`).
+   */
+  readonly migrate?: boolean;
+}
+
 /**
  * Embedded default: one SQLite file, shared by the local host's processes (WAL mode).
  * better-sqlite3 is a native, laptop-only development dependency: loaded here, never at
  * the top of a module, so a production install (Azure) neither needs nor loads it.
  */
-export async function openSqliteDatabase<T>(path: string, migrations: readonly MigrationSet[]): Promise<Database<T>> {
+export async function openSqliteDatabase<T>(
+  path: string,
+  migrations: readonly MigrationSet[],
+  options: OpenOptions = {},
+): Promise<Database<T>> {
   const { default: SqliteDatabase } = await loadBetterSqlite3();
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const handle = new SqliteDatabase(path);
@@ -55,7 +67,7 @@ export async function openSqliteDatabase<T>(path: string, migrations: readonly M
   };
   const counter = queryCounter();
   const db = new Kysely<T>({ dialect: new SqliteDialect({ database }), log: counter.log });
-  return finishOpening(db, "sqlite", migrations, counter);
+  return finishOpening(db, "sqlite", migrations, counter, options);
 }
 
 async function loadBetterSqlite3() {
@@ -70,14 +82,6 @@ async function loadBetterSqlite3() {
       { cause: error },
     );
   }
-}
-
-export interface OpenOptions {
-  /**
-   * Apply pending migrations (default). When false, opening fails while one is pending: in
-   * Azure the deploy step applies them (SQL_MIGRATE_ON_START=false, `npm run migrate`).
-   */
-  readonly migrate?: boolean;
 }
 
 /**
