@@ -9,7 +9,7 @@
 //   5. prints the secrets and settings that only an operator can supply.
 // Needs: Node 20+, `npm ci` done, Azure CLI signed in (`az login`) as the SQL Entra admin
 // with Key Vault Secrets Officer on the vault (Bicep grants both to the deploying principal).
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -32,28 +32,43 @@ function az(args, { quiet = false } = {}) {
   }).trim();
 }
 
-/** Retries while a fresh role assignment propagates (Azure RBAC takes up to a few minutes). */
+/** Retries while a fresh role assignment or firewall rule takes effect (up to a few minutes). */
 async function withRetry(what, action, attempts = 10) {
   for (let i = 1; ; i++) {
     try {
       return await action();
     } catch (error) {
       if (i >= attempts) throw error;
-      console.log(`  ${what} failed (attempt ${i}/${attempts}); retrying in 30 s while role assignments propagate`);
+      const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
+      console.log(`  ${what} failed (attempt ${i}/${attempts}: ${reason}); retrying in 30 s`);
       await sleep(30_000);
     }
   }
 }
 
+/** True or false only when Key Vault says so: an unclear answer must never lead to overwriting a key. */
 function secretExists(vault, name) {
-  try {
-    az(["keyvault", "secret", "show", "--vault-name", vault, "--name", name, "--query", "id", "-o", "tsv"], {
-      quiet: true,
-    });
-    return true;
-  } catch {
-    return false;
-  }
+  const shown = spawnSync(
+    "az",
+    [
+      "keyvault",
+      "secret",
+      "show",
+      "--vault-name",
+      vault,
+      "--name",
+      name,
+      "--query",
+      "id",
+      "-o",
+      "tsv",
+      "--only-show-errors",
+    ],
+    { encoding: "utf8" },
+  );
+  if (shown.status === 0) return true;
+  if (/SecretNotFound|was not found/i.test(shown.stderr)) return false;
+  throw new Error(`Could not tell whether secret ${name} exists: ${shown.stderr.trim() || shown.error?.message}`);
 }
 
 /** Writes through a 0600 temp file, so the value never appears on a command line. */
@@ -95,7 +110,9 @@ async function generateSecrets(vault, secrets) {
   }
 }
 
+/** This machine's public IP as Azure SQL sees it (SQL_FIREWALL_IP overrides, e.g. behind a proxy). */
 async function publicIp() {
+  if (env.SQL_FIREWALL_IP) return env.SQL_FIREWALL_IP;
   const response = await globalThis.fetch("https://api.ipify.org");
   if (!response.ok) throw new Error(`Could not learn this machine's public IP (${response.status})`);
   return (await response.text()).trim();
