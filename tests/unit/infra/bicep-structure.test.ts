@@ -47,20 +47,18 @@ function block(text: string, start: number): { body: string; keys: string[] } {
     if (c === "}" || c === "]" || c === ")") depth--;
     if (depth === 0) {
       const body = text.slice(start + 1, i);
+      // A key is a `name:` at the start of a line that begins at depth 0 (its value may open a block).
       const keys: string[] = [];
       let d = 0;
       let s = false;
-      let line = "";
-      for (const ch of body + "\n") {
-        if (ch === "\n") {
-          const m = d === 0 ? /^\s*([A-Za-z_][\w]*)\s*:/.exec(line) : null;
-          if (m) keys.push(m[1]!);
+      for (const line of body.split("\n")) {
+        const m = d === 0 && !s ? /^\s*([A-Za-z_]\w*)\s*:/.exec(line) : null;
+        if (m) keys.push(m[1]!);
+        for (const ch of line) {
+          if (ch === "'") s = !s;
+          else if (!s && "{[(".includes(ch)) d++;
+          else if (!s && "}])".includes(ch)) d--;
         }
-        if (ch === "'") s = !s;
-        if (!s && "{[(".includes(ch)) d++;
-        if (!s && "}])".includes(ch)) d--;
-        line = ch === "\n" ? "" : line + ch;
-        if (ch === "\n" && d < 0) d = 0;
       }
       return { body, keys };
     }
