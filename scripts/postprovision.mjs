@@ -119,7 +119,7 @@ async function publicIp() {
 }
 
 /** The contained user of the app's identity, with the grants roles.json lists and nothing more. */
-function appUserStatements(identityName, grants) {
+export function appUserStatements(identityName, grants) {
   if (!/^[A-Za-z0-9_-]+$/.test(identityName)) throw new Error(`Unexpected identity name ${identityName}`);
   const user = `[${identityName}]`;
   return [
@@ -192,15 +192,17 @@ function reportManualSteps(vault, secrets, slices) {
   console.log("  set one with: azd env set <NAME> <value> && azd provision");
 }
 
-if (!existsSync(join(root, "node_modules"))) {
-  console.error("postprovision: run `npm ci` first (the hook uses the project's SQL driver and catalog)");
-  process.exit(1);
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split("/").pop())) {
+  if (!existsSync(join(root, "node_modules"))) {
+    console.error("postprovision: run `npm ci` first (the hook uses the project's SQL driver and catalog)");
+    process.exit(1);
+  }
+  if (!existsSync(join(root, "dist/shared/catalog.js"))) {
+    execFileSync("npm", ["run", "build"], { cwd: root, stdio: "inherit" });
+  }
+  const { SECRETS, SETTING_SLICES } = await import("../dist/shared/catalog.js");
+  const vault = need("AZURE_KEY_VAULT_NAME");
+  await generateSecrets(vault, SECRETS);
+  await prepareDatabase();
+  reportManualSteps(vault, SECRETS, SETTING_SLICES);
 }
-if (!existsSync(join(root, "dist/shared/catalog.js"))) {
-  execFileSync("npm", ["run", "build"], { cwd: root, stdio: "inherit" });
-}
-const { SECRETS, SETTING_SLICES } = await import("../dist/shared/catalog.js");
-const vault = need("AZURE_KEY_VAULT_NAME");
-await generateSecrets(vault, SECRETS);
-await prepareDatabase();
-reportManualSteps(vault, SECRETS, SETTING_SLICES);
