@@ -13,7 +13,7 @@ export const SAP_SETTINGS = {
   SAP_MAX_CONCURRENT_CALLS: {
     scope: "platform",
     description:
-      "Most RFC calls one instance runs against SAP at once (also the RFC connection pool size). Further calls wait up to SAP_ADMISSION_TIMEOUT_MS, then get 503 SAP_BUSY. SAP sees at most this times the maximum instance count.",
+      "Most RFC calls one instance runs against SAP at once (also the RFC connection pool size). Further calls wait up to SAP_ADMISSION_TIMEOUT_MS, then get 503 SAP_BUSY. SAP sees at most this times the maximum instance count (Bicep maximumInstanceCount, default 10: 100 RFC connections with the defaults); agree the product with the SAP basis team.",
     schema: int(1, 200).default(10),
   },
   SAP_ADMISSION_TIMEOUT_MS: {
