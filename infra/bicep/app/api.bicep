@@ -105,6 +105,9 @@ module functionApp 'br/public:avm/res/web/site:0.15.1' = {
     tags: union(tags, { 'azd-service-name': serviceName })
     serverFarmResourceId: appServicePlanId
     virtualNetworkSubnetId: virtualNetworkSubnetId
+    // All outbound traffic leaves through the subnet, so calls to Azure SQL's public endpoint
+    // carry the subnet's service endpoint and match the server's virtual network rule.
+    vnetRouteAllEnabled: true
     managedIdentities: {
       systemAssigned: false
       userAssignedResourceIds: [
