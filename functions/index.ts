@@ -1,6 +1,6 @@
 import { app } from "./azure-functions.js";
 import { createPlatform, loadSettings, startTelemetry, type Platform } from "../shared/index.js";
-import { functions } from "./catalog.js";
+import { functionsFor } from "./catalog.js";
 import { registerAll, toRegistrations } from "./runtime/register.js";
 
 /**
@@ -22,4 +22,5 @@ const getPlatform = () => {
 
 // Report and backup downloads return streams: let the worker stream them instead of buffering.
 app.setup({ enableHttpStream: true });
-registerAll(app, toRegistrations(functions, settings, getPlatform));
+// Only the enabled systems' functions (ENABLED_SYSTEMS) and the platform's own.
+registerAll(app, toRegistrations(functionsFor(settings.ENABLED_SYSTEMS), settings, getPlatform));

@@ -17,7 +17,7 @@ import {
   type Clock,
 } from "../shared/index.js";
 import { seedSimulatedProjectRecords } from "../shared/local.js";
-import { functions as appFunctions } from "../functions/catalog.js";
+import { functionsFor } from "../functions/catalog.js";
 import type { FunctionDeclaration, InboundRequest, RequestHeaders } from "../functions/runtime/declarations.js";
 import { errorResponse } from "../functions/runtime/envelope.js";
 import { toRegistrations, type Registration } from "../functions/runtime/register.js";
@@ -31,7 +31,7 @@ import { TimerScheduler } from "./timer-scheduler.js";
 export interface LocalHostOptions {
   /** Settings source; defaults to process.env. */
   readonly env?: NodeJS.ProcessEnv;
-  /** The functions to host; defaults to the app's catalog plus the local-only simulator controls. */
+  /** The functions to host; defaults to the enabled systems' (as in Azure) plus the local-only simulator controls. */
   readonly declarations?: readonly FunctionDeclaration[];
   /** Extra queue definitions (tests' own queues). */
   readonly extraQueues?: readonly QueueDefinition[];
@@ -89,14 +89,14 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       ...(options.clock ? { clock: options.clock } : {}),
     });
     await seedLocalAdmin(platform, settings);
-    if (platform.simulators.sap) {
+    if (platform.simulators.sap && settings.ENABLED_SYSTEMS.includes("gateway")) {
       const seeded = await seedSimulatedProjectRecords(platform);
       if (seeded > 0)
         platform.logger.info("Seeded SQL project records for the simulated SAP projects", { projects: seeded });
     }
     const ready = platform;
     const registrations = toRegistrations(
-      options.declarations ?? [...simulators.flatMap((s) => s.functions), ...appFunctions],
+      options.declarations ?? [...simulators.flatMap((s) => s.functions), ...functionsFor(settings.ENABLED_SYSTEMS)],
       settings,
       async () => ready,
     );
@@ -191,7 +191,7 @@ async function serve(
     const match = router.match(req.method ?? "GET", pathname);
     if (!match) {
       // Outside /api: the Functions host answers 404 without a body too.
-      res.writeHead(404).end();
+      res.writeHead(404, settings.DEMO_MODE ? { "X-Demo-Mode": "true" } : {}).end();
       return;
     }
     // HTTP/1.1: without Content-Length or Transfer-Encoding there is no body to wait for.
@@ -249,6 +249,7 @@ async function serve(
         "X-Content-Type-Options": "nosniff",
         "Cache-Control": "no-store",
         Connection: "close",
+        ...(settings.DEMO_MODE ? { "X-Demo-Mode": "true" } : {}),
       });
     }
     res.end(JSON.stringify(mapped.body));

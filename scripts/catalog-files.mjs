@@ -11,6 +11,7 @@ import { QUEUE_DEFINITIONS, SECRETS, SETTING_SLICES } from "../dist/shared/catal
 
 const OWNERS = {
   foundation: ["Platform", "shared/foundation/settings.ts"],
+  deployment: ["Deployment (systems switched on, demo mode)", "shared/foundation/deployment-settings.ts"],
   sap: ["SAP connection", "shared/sap/sap-settings.ts"],
 };
 const defaultOf = (schema) => {
@@ -74,7 +75,7 @@ export function configurationDoc() {
     "`local.settings.sample.json` and the Bicep parameters list every setting. Start-up fails",
     "with one message naming every missing or invalid setting; in Azure (detected by",
     "`WEBSITE_INSTANCE_ID`) settings that would select an embedded default are required, and",
-    "`SAP_ADAPTER` must be `node-rfc`.",
+    "`SAP_ADAPTER` must be `node-rfc` unless `DEMO_MODE=true`.",
     "",
     "Secrets are read by Key Vault name through `KEY_VAULT_URL` (cached for",
     "`SECRET_CACHE_TTL_SECONDS`): " + SECRETS.map((x) => `\`${x.name}\``).join(", ") + ".",

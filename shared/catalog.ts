@@ -8,10 +8,11 @@ import {
   secretsOf,
   type SettingsOf,
 } from "./foundation/settings.js";
+import { DEPLOYMENT_SETTINGS, type SystemName } from "./foundation/deployment-settings.js";
 import { foundationMigrations } from "./foundation/sql/foundation-migrations.js";
 import type { MigrationSet } from "./foundation/sql/migrations.js";
 import type { FoundationTables } from "./foundation/sql/schema.js";
-import { SAP_SETTINGS, sapAzureProblems } from "./sap/sap-settings.js";
+import { SAP_SETTINGS, sapSettingsProblems } from "./sap/sap-settings.js";
 import { BACKUPS_QUEUES, BACKUPS_SETTINGS, backupsMigrations, type BackupsTables } from "./systems/backups/index.js";
 import { BILLING_QUEUES, BILLING_SETTINGS, billingMigrations, type BillingTables } from "./systems/billing/index.js";
 import { ESG_QUEUES, ESG_SETTINGS, esgMigrations, type EsgTables } from "./systems/esg/index.js";
@@ -22,6 +23,7 @@ import { REPORTS_QUEUES, REPORTS_SETTINGS, reportsMigrations, type ReportsTables
 /** Each owner's slice of the settings, in the order the configuration docs list them. */
 export const SETTING_SLICES = {
   foundation: FOUNDATION_SETTINGS,
+  deployment: DEPLOYMENT_SETTINGS,
   sap: SAP_SETTINGS,
   identity: IDENTITY_SETTINGS,
   gateway: GATEWAY_SETTINGS,
@@ -52,7 +54,34 @@ export type Settings = SettingsOf<typeof SETTINGS> & {
 
 /** Parses the environment once against every slice; one error names every problem. */
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
-  return loadSettingsFrom(SETTINGS, [sapAzureProblems], env);
+  return loadSettingsFrom(SETTINGS, [sapSettingsProblems, enabledSystemsProblems], env);
+}
+
+/**
+ * The systems each system calls at run time (not tables it only reads): every one signs
+ * its callers in through identity, and billing, reports and backups read projects through
+ * gateway's service (SAP merged with SQL). ENABLED_SYSTEMS must hold what its systems need.
+ */
+export const SYSTEM_NEEDS: Readonly<Record<SystemName, readonly SystemName[]>> = {
+  identity: [],
+  gateway: ["identity"],
+  billing: ["identity", "gateway"],
+  reports: ["identity", "gateway"],
+  backups: ["identity", "gateway"],
+  esg: ["identity"],
+};
+
+/** Systems that call SAP (through gateway's projects or their own RFCs); without them SAP is not used. */
+export const SAP_SYSTEMS: readonly SystemName[] = ["gateway", "billing"];
+
+function enabledSystemsProblems(settings: Pick<Settings, "ENABLED_SYSTEMS">): string[] {
+  const enabled = settings.ENABLED_SYSTEMS;
+  return enabled.flatMap((system) => {
+    const missing = SYSTEM_NEEDS[system].filter((needed) => !enabled.includes(needed));
+    return missing.length > 0
+      ? [`ENABLED_SYSTEMS: ${system} needs ${missing.join(" and ")}; add ${missing.join(", ")} or leave ${system} out`]
+      : [];
+  });
 }
 
 /** Every Service Bus queue the platform uses. */

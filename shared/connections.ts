@@ -20,6 +20,8 @@ import { openMssqlDatabase, openSqliteDatabase, type Database } from "./foundati
 import type { SapRfcClient } from "./ports/sap-rfc.js";
 import { NodeRfcSapClient, loadNodeRfc } from "./adapters/sap/node-rfc-client.js";
 import { SapSimulator } from "./adapters/sap/sap-simulator.js";
+import { LazySapClient } from "./sap/lazy-sap-client.js";
+import type { Logger } from "./foundation/logger.js";
 import { MIGRATIONS, QUEUE_DEFINITIONS, type PlatformTables, type Settings } from "./catalog.js";
 
 /**
@@ -75,7 +77,10 @@ export async function connect(settings: Settings, options: ConnectOptions): Prom
     });
     cache = new RedisCache(redis);
     rateLimiter = new RedisRateLimiter(redis);
-    broadcast = new RedisBroadcast(redis);
+    // No interval in a serverless worker: requests drive the subscriber's heartbeat there.
+    broadcast = new RedisBroadcast(redis, undefined, {
+      heartbeat: settings.runningInAzure ? "on-demand" : "interval",
+    });
   } else {
     cache = new InProcessCache();
     rateLimiter = new InProcessRateLimiter();
@@ -127,10 +132,12 @@ export async function connect(settings: Settings, options: ConnectOptions): Prom
 }
 
 /**
- * SAP over node-rfc (loaded lazily: the package and SAP's NW RFC SDK are optional, and
- * their absence stops the start with a message saying so) or the seeded simulator.
+ * SAP over node-rfc or the seeded simulator. node-rfc connects lazily, on first use: the
+ * package and SAP's NW RFC SDK are optional and the sap-rfc-* secrets may be absent, and
+ * then only SAP-backed routes and jobs fail (503, the breaker marks SAP down, readiness
+ * shows it) while everything else starts and serves.
  */
-export async function connectSap(settings: Settings, secrets: SecretStore, clock: Clock): Promise<SapRfcClient> {
+export function connectSap(settings: Settings, secrets: SecretStore, clock: Clock, logger: Logger): SapRfcClient {
   if (settings.SAP_ADAPTER === "simulator") {
     return new SapSimulator({
       clock,
@@ -147,7 +154,8 @@ export async function connectSap(settings: Settings, secrets: SecretStore, clock
         listBillingChanges: settings.SAP_RFC_FUNCTION_LIST_BILLING_CHANGES,
         billingChecksums: settings.SAP_RFC_FUNCTION_BILLING_CHECKSUMS,
       },
-      stateFile: join(settings.DATA_DIR, "sap-simulator-billing.jsonl"),
+      // In Azure (DEMO_MODE) postings stay in memory: the deployed package is read-only.
+      ...(settings.runningInAzure ? {} : { stateFile: join(settings.DATA_DIR, "sap-simulator-billing.jsonl") }),
       controls: {
         down: settings.SAP_SIMULATOR_DOWN,
         latencyMs: settings.SAP_SIMULATOR_LATENCY_MS,
@@ -156,6 +164,14 @@ export async function connectSap(settings: Settings, secrets: SecretStore, clock
       },
     });
   }
+  return new LazySapClient(
+    () => connectNodeRfc(settings, secrets),
+    (error) => logger.error("SAP connection could not be opened; SAP counts as down until it can", { error }),
+  );
+}
+
+/** One node-rfc connection pool, from the sap-rfc-* secrets (read when SAP is first used). */
+async function connectNodeRfc(settings: Settings, secrets: SecretStore): Promise<SapRfcClient> {
   const names = ["sap-rfc-user", "sap-rfc-password", "sap-rfc-host", "sap-rfc-sysnr", "sap-rfc-client"] as const;
   const values = await Promise.all(names.map((n) => secrets.findSecret(n)));
   const missing = names.filter((_, i) => values[i] === undefined);

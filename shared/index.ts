@@ -2,7 +2,17 @@
  * The shared domain package's public entry: `functions/` and the local host import from
  * here only (a dependency rule checks it).
  */
-export { SETTINGS, loadSettings, QUEUES, QUEUE_DEFINITIONS, type Settings, type SettingName } from "./catalog.js";
+export {
+  SETTINGS,
+  loadSettings,
+  QUEUES,
+  QUEUE_DEFINITIONS,
+  SYSTEM_NEEDS,
+  SAP_SYSTEMS,
+  type Settings,
+  type SettingName,
+} from "./catalog.js";
+export { SYSTEM_NAMES, type SystemName } from "./foundation/deployment-settings.js";
 export { ConfigurationError, type SettingScope } from "./foundation/settings.js";
 export * from "./kernel/errors.js";
 export * from "./kernel/roles.js";

@@ -16,7 +16,7 @@ import { tablesOf, type Database } from "./foundation/sql/database.js";
 import { GuardedSapClient } from "./sap/guarded-sap-client.js";
 import { SapAvailability } from "./sap/sap-availability.js";
 import { SapSimulator } from "./adapters/sap/sap-simulator.js";
-import type { PlatformTables, Settings } from "./catalog.js";
+import { SAP_SYSTEMS, type PlatformTables, type Settings } from "./catalog.js";
 import { createBackups, type BackupService } from "./systems/backups/index.js";
 import {
   BillingRepository,
@@ -135,7 +135,8 @@ export async function createPlatform(settings: Settings, options: PlatformOption
       : {}),
   });
 
-  const sapClient = await connectSap(settings, secrets, clock);
+  // Connected on first use: SAP absent or unreachable affects only what needs it.
+  const sapClient = connectSap(settings, secrets, clock, logger);
   closers.push(() => sapClient.close());
   metrics.onCollect(async () => metrics.sapConnectionPoolSize.set(sapClient.openConnections()));
   // The probe pings through the guarded client, which in turn consults the availability.
@@ -148,6 +149,8 @@ export async function createPlatform(settings: Settings, options: PlatformOption
     ping: () => sap.ping(),
     probeIntervalSeconds: settings.SAP_HEALTH_PROBE_INTERVAL_SECONDS,
     failureThreshold: settings.SAP_CIRCUIT_FAILURE_THRESHOLD,
+    // No interval in a serverless worker: calls and the sap-probe timer drive it there.
+    drive: settings.runningInAzure ? "on-demand" : "interval",
   });
   const sap: GuardedSapClient = new GuardedSapClient({
     client: sapClient,
@@ -161,7 +164,9 @@ export async function createPlatform(settings: Settings, options: PlatformOption
       Math.max(1000, settings.SAP_HEALTH_PROBE_INTERVAL_SECONDS * 500),
     ),
   });
-  sapAvailability.start();
+  // Probed only when an enabled system calls SAP.
+  const sapInUse = settings.ENABLED_SYSTEMS.some((system) => SAP_SYSTEMS.includes(system));
+  if (sapInUse) sapAvailability.start();
   closers.push(async () => sapAvailability.stop());
   // Billing's ledger first: the gateway shows its entries, and billing's saga asks the
   // gateway's projects (through its own ProjectLookup), so neither system imports the other's internals both ways.
@@ -241,10 +246,16 @@ export async function createPlatform(settings: Settings, options: PlatformOption
       adapter: adapters.secrets,
       check: async () => void (await secrets.findSecret("jwt-signing-key")),
     },
-    { name: "sap", adapter: adapters.sap, check: () => sap.ping() },
+    // Not essential: while SAP is down its routes answer 503 and everything else serves.
+    ...(sapInUse ? [{ name: "sap", adapter: adapters.sap, check: () => sap.ping(), essential: false }] : []),
   ];
 
-  logger.info("Platform started", { adapters, running_in_azure: settings.runningInAzure });
+  logger.info("Platform started", {
+    adapters,
+    running_in_azure: settings.runningInAzure,
+    enabled_systems: settings.ENABLED_SYSTEMS,
+    ...(settings.DEMO_MODE ? { demo: true } : {}),
+  });
   return {
     settings,
     clock,

@@ -29,11 +29,15 @@ export const healthReady = httpFunction({
   route: "health/ready",
   method: "GET",
   summary:
-    "Readiness: each dependency in use with status and latency; when one is down, 503 SERVICE_UNAVAILABLE with the same list in error.details (no auth)",
+    "Readiness: each dependency in use with status and latency, and whether this is a demo deployment. `degraded` (200) when only a dependency some routes need is down (SAP: its routes answer 503, the rest serve); when an essential one is down, 503 SERVICE_UNAVAILABLE with the same view in error.details (no auth)",
   tags: ["system"],
   access: { public: true },
   rateLimited: false,
-  response: z.object({ status: z.literal("ready"), dependencies: z.array(dependencyView) }),
+  response: z.object({
+    status: z.enum(["ready", "degraded"]),
+    demo: z.boolean(),
+    dependencies: z.array(dependencyView),
+  }),
   errors: [503],
   handler: async (_input, { platform, logger }) => {
     const report = await platform.readiness();
@@ -44,11 +48,16 @@ export const healthReady = httpFunction({
       status,
       latency_ms,
     }));
-    if (report.status === "ready") return { data: { status: "ready" as const, dependencies } };
+    const demo = platform.settings.DEMO_MODE;
+    if (report.status === "ready") return { data: { status: "ready" as const, demo, dependencies } };
     const down = report.dependencies.filter((d) => d.status === "down");
-    logger.warn("Not ready", { down: down.map((d) => ({ name: d.name, adapter: d.adapter, error: d.error })) });
+    logger.warn(report.status === "degraded" ? "Degraded" : "Not ready", {
+      down: down.map((d) => ({ name: d.name, adapter: d.adapter, error: d.error })),
+    });
+    if (report.status === "degraded") return { data: { status: "degraded" as const, demo, dependencies } };
     throw new ServiceUnavailableError(`Not ready: ${down.map((d) => d.name).join(", ")} down`, READY_RETRY_SECONDS, {
       status: "not_ready",
+      demo,
       dependencies,
     });
   },

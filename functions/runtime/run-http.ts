@@ -144,6 +144,8 @@ export async function runHttp(
   const headers: Record<string, string> = Object.assign({}, response.headers as Record<string, string>);
   headers["x-correlation-id"] = correlationId;
   headers["X-Content-Type-Options"] = "nosniff";
+  // A trial deployment says so on every answer, so nobody mistakes its data for real data.
+  if (platform.settings.DEMO_MODE) headers["X-Demo-Mode"] = "true";
   if (!("Cache-Control" in headers)) headers["Cache-Control"] = "no-store";
   addCorsHeaders(headers, request.headers, platform.settings);
   if (rateLimit) {

@@ -5,6 +5,11 @@ export interface DependencyCheck {
   /** Which adapter is in use (sqlite, mssql, redis, in-process, ...). */
   readonly adapter: string;
   readonly check: () => Promise<void>;
+  /**
+   * False for a dependency only some routes and jobs need (SAP): while it is down the
+   * instance still serves everything else, so readiness says `degraded`, not `not_ready`.
+   */
+  readonly essential?: boolean;
 }
 
 export interface DependencyReport {
@@ -17,7 +22,8 @@ export interface DependencyReport {
 }
 
 export interface ReadinessReport {
-  readonly status: "ready" | "not_ready";
+  /** `degraded`: only non-essential dependencies are down (their routes answer 503, the rest serve). */
+  readonly status: "ready" | "degraded" | "not_ready";
   readonly dependencies: readonly DependencyReport[];
 }
 
@@ -43,5 +49,7 @@ export async function checkReadiness(checks: readonly DependencyCheck[], timeout
       }
     }),
   );
-  return { status: dependencies.every((d) => d.status === "up") ? "ready" : "not_ready", dependencies };
+  const down = checks.filter((_, i) => dependencies[i]!.status === "down");
+  const status = down.length === 0 ? "ready" : down.every((c) => c.essential === false) ? "degraded" : "not_ready";
+  return { status, dependencies };
 }

@@ -374,8 +374,14 @@ function foundationAzureProblems(raw: Readonly<Record<string, string | undefined
   return problems;
 }
 
-/** A slice's own rule for Azure, given the parsed values (the SAP slice refuses its simulator). */
-export type AzureRule<C extends SettingsCatalog> = (settings: SettingsOf<C>) => readonly string[];
+/**
+ * A rule across settings, given the parsed values and where the app runs (the SAP slice
+ * refuses its simulator in Azure outside demo mode; the root checks the enabled systems).
+ */
+export type SettingsRule<C extends SettingsCatalog> = (
+  settings: SettingsOf<C>,
+  where: { readonly runningInAzure: boolean },
+) => readonly string[];
 
 /**
  * Parses the environment once against a catalog (the root passes every slice). Empty
@@ -384,7 +390,7 @@ export type AzureRule<C extends SettingsCatalog> = (settings: SettingsOf<C>) => 
  */
 export function loadSettingsFrom<C extends SettingsCatalog>(
   catalog: C,
-  azureRules: readonly AzureRule<C>[],
+  rules: readonly SettingsRule<C>[],
   env: NodeJS.ProcessEnv,
 ): SettingsOf<C> & { readonly runningInAzure: boolean } {
   const raw: Record<string, string | undefined> = {};
@@ -398,10 +404,9 @@ export function loadSettingsFrom<C extends SettingsCatalog>(
     ? []
     : parsed.error.issues.map((i) => `${String(i.path[0] ?? "?")}: ${i.message}`);
   const runningInAzure = Boolean(env.WEBSITE_INSTANCE_ID);
-  if (runningInAzure) {
-    problems.push(...foundationAzureProblems(raw));
-    if (parsed.success) for (const rule of azureRules) problems.push(...rule(parsed.data as SettingsOf<C>));
-  }
+  if (runningInAzure) problems.push(...foundationAzureProblems(raw));
+  if (parsed.success)
+    for (const rule of rules) problems.push(...rule(parsed.data as SettingsOf<C>, { runningInAzure }));
   if (problems.length > 0 || !parsed.success) throw new ConfigurationError(problems);
   return { ...(parsed.data as SettingsOf<C>), runningInAzure };
 }

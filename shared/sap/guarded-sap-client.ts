@@ -56,7 +56,7 @@ export class GuardedSapClient {
     notFound?: { what: string; id: string },
   ): Promise<RfcResult> {
     const { availability, metrics, client } = this.#options;
-    availability.assertAvailable();
+    await availability.ensureAvailable();
     const waitStarted = performance.now();
     const release = await this.#gate.acquire(this.#options.admissionTimeoutMs);
     metrics.sapAdmissionWait.observe((performance.now() - waitStarted) / 1000);

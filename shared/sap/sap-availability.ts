@@ -25,6 +25,13 @@ export interface SapAvailabilityOptions {
   readonly ping: () => Promise<void>;
   readonly probeIntervalSeconds: number;
   readonly failureThreshold: number;
+  /**
+   * `interval` (a laptop, a long-lived worker): `start()` ticks every second.
+   * `on-demand` (Azure's serverless workers, where no interval should run): a call reads
+   * the shared state first when it is over a second old, probing when this instance wins
+   * the interval, and a timer function ticks too, so an idle app still notices.
+   */
+  readonly drive?: "interval" | "on-demand";
 }
 
 const STATE_KEY = "sap:availability";
@@ -46,6 +53,8 @@ export class SapAvailability {
   #consecutiveFailures = 0;
   #timer: NodeJS.Timeout | undefined;
   #ticking = false;
+  /** When this instance last read the shared state (real time, as the probe intervals). */
+  #tickedAt = 0;
 
   constructor(options: SapAvailabilityOptions) {
     this.#options = Object.freeze({ ...options });
@@ -92,10 +101,24 @@ export class SapAvailability {
     }
   }
 
+  /** `assertAvailable` on an up-to-date state: what every SAP-backed read checks first. */
+  async ensureAvailable(): Promise<void> {
+    await this.refresh();
+    this.assertAvailable();
+  }
+
+  /** Before a call, on demand: the shared state when the last read is over a tick old. */
+  async refresh(): Promise<void> {
+    if (this.#options.drive === "on-demand" && Date.now() - this.#tickedAt >= this.#tickMs) await this.tick();
+  }
+
+  get #tickMs(): number {
+    return Math.min(1000, this.#options.probeIntervalSeconds * 1000);
+  }
+
   start(): void {
-    if (this.#timer) return;
-    const tickMs = Math.min(1000, this.#options.probeIntervalSeconds * 1000);
-    this.#timer = setInterval(() => void this.tick(), tickMs);
+    if (this.#timer || this.#options.drive === "on-demand") return;
+    this.#timer = setInterval(() => void this.tick(), this.#tickMs);
     this.#timer.unref();
     void this.tick();
   }
@@ -109,6 +132,7 @@ export class SapAvailability {
   async tick(): Promise<void> {
     if (this.#ticking) return;
     this.#ticking = true;
+    this.#tickedAt = Date.now();
     try {
       const { cache, probeIntervalSeconds } = this.#options;
       const interval = Math.floor(Date.now() / (probeIntervalSeconds * 1000));

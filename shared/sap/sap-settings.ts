@@ -7,7 +7,7 @@ export const SAP_SETTINGS = {
     scope: "platform",
     azure: { value: "node-rfc" },
     description:
-      "How SAP is reached: node-rfc (a real system over RFC; needs the node-rfc package and SAP's NW RFC SDK, credentials from the sap-rfc-* secrets) or simulator (the seeded embedded SAP). Must be node-rfc in Azure.",
+      "How SAP is reached: node-rfc (a real system over RFC; needs the node-rfc package and SAP's NW RFC SDK, credentials from the sap-rfc-* secrets, connected on first use) or simulator (the seeded embedded SAP). Must be node-rfc in Azure unless DEMO_MODE=true; refused with DEMO_MODE. While SAP cannot be reached only SAP-backed routes and jobs fail (503 with Retry-After).",
     schema: z.enum(["simulator", "node-rfc"]).default("simulator"),
   },
   SAP_MAX_CONCURRENT_CALLS: {
@@ -31,6 +31,12 @@ export const SAP_SETTINGS = {
     description:
       "How often RFC_PING probes SAP (one instance per interval, the state shared through the cache). SAP going down or coming back is noticed within about two intervals.",
     schema: int(1, 300).default(5),
+  },
+  SAP_HEALTH_PROBE_SCHEDULE: {
+    scope: "platform",
+    description:
+      "NCRONTAB schedule (UTC) of the sap-probe timer, which probes SAP while nobody calls it. In Azure it replaces the per-second check of a long-running process (there calls also refresh the state on demand); locally it adds to it.",
+    schema: z.string().min(1).default("0 * * * * *"),
   },
   SAP_CIRCUIT_FAILURE_THRESHOLD: {
     scope: "platform",
@@ -185,9 +191,17 @@ export const SAP_SETTINGS = {
   },
 } as const satisfies SettingsCatalog;
 
-/** Azure talks to the real SAP only: the simulator is for laptops and tests. */
-export function sapAzureProblems(settings: SettingsOf<typeof SAP_SETTINGS>): string[] {
-  return settings.SAP_ADAPTER === "node-rfc"
-    ? []
-    : ["SAP_ADAPTER: must be node-rfc in Azure (the simulator is for laptops and tests)"];
+/**
+ * Azure talks to the real SAP only (the simulator is for laptops and tests) unless the
+ * deployment is a demo; a demo never talks to a real SAP, wherever it runs.
+ */
+export function sapSettingsProblems(
+  settings: SettingsOf<typeof SAP_SETTINGS> & { readonly DEMO_MODE: boolean },
+  { runningInAzure }: { readonly runningInAzure: boolean },
+): string[] {
+  if (settings.DEMO_MODE && settings.SAP_ADAPTER === "node-rfc")
+    return ["DEMO_MODE: refused with SAP_ADAPTER=node-rfc (a demo runs on the seeded SAP simulator, never a real SAP)"];
+  if (runningInAzure && !settings.DEMO_MODE && settings.SAP_ADAPTER !== "node-rfc")
+    return ["SAP_ADAPTER: must be node-rfc in Azure (the simulator is for laptops, tests and DEMO_MODE=true)"];
+  return [];
 }

@@ -23,10 +23,24 @@ export class RedisBroadcast implements Broadcast {
   #heartbeat: NodeJS.Timeout | undefined;
   #subscribed = false;
   #heardAt = 0;
+  /** When the unanswered on-demand ping (if any) was sent. */
+  #pingedAt = 0;
+  readonly #heartbeatMode: "interval" | "on-demand";
 
-  constructor(publisher: Redis, prefix = "fip:broadcast:") {
+  /**
+   * `heartbeat`: `interval` pings every second from a timer (a long-running process);
+   * `on-demand` (Azure's serverless workers, where no interval should run) pings when the
+   * subscription's liveness is asked (every authenticated request) and the last answer is
+   * over a second old, reconnecting when a ping stays unanswered too long.
+   */
+  constructor(
+    publisher: Redis,
+    prefix = "fip:broadcast:",
+    { heartbeat = "interval" }: { heartbeat?: "interval" | "on-demand" } = {},
+  ) {
     this.#publisher = publisher;
     this.#prefix = prefix;
+    this.#heartbeatMode = heartbeat;
   }
 
   async publish(topic: string, message: string): Promise<void> {
@@ -36,12 +50,16 @@ export class RedisBroadcast implements Broadcast {
   async subscribe(topic: string, listener: BroadcastListener): Promise<Subscription> {
     const subscriber = await this.#connect();
     const listeners = this.#listeners.get(topic) ?? new Set<BroadcastListener>();
-    if (listeners.size === 0) await redisCommand(subscriber.subscribe(this.#prefix + topic));
+    // Not connected yet (Redis slow or down at start): the `ready` handler subscribes every
+    // topic once it can, and the subscription is not live until then.
+    if (listeners.size === 0 && subscriber.status === "ready")
+      await redisCommand(subscriber.subscribe(this.#prefix + topic));
     listeners.add(listener);
     this.#listeners.set(topic, listeners);
     const broadcast = this;
     return {
       get live() {
+        if (broadcast.#heartbeatMode === "on-demand") broadcast.#beatOnDemand();
         return broadcast.#live();
       },
     };
@@ -89,7 +107,9 @@ export class RedisBroadcast implements Broadcast {
         () => undefined,
       );
     });
-    await subscriber.connect();
+    // A failure is not thrown: Redis down must not stop the start; ioredis keeps reconnecting.
+    await subscriber.connect().catch(() => undefined);
+    if (this.#heartbeatMode === "on-demand") return subscriber;
     this.#heartbeat = setInterval(() => {
       if (subscriber.status !== "ready") return;
       if (this.#subscribed && !this.#live()) {
@@ -104,6 +124,23 @@ export class RedisBroadcast implements Broadcast {
     }, HEARTBEAT_MS);
     this.#heartbeat.unref();
     return subscriber;
+  }
+
+  #beatOnDemand(): void {
+    const subscriber = this.#subscriber;
+    if (!subscriber || subscriber.status !== "ready" || !this.#subscribed) return;
+    const now = Date.now();
+    if (this.#pingedAt > this.#heardAt) {
+      // A ping went unanswered: past the limit the link is dead; reconnect (close resets the listeners).
+      if (now - this.#pingedAt >= SILENCE_LIMIT_MS) subscriber.disconnect(true);
+      return;
+    }
+    if (now - this.#heardAt < HEARTBEAT_MS) return;
+    this.#pingedAt = now;
+    subscriber.ping().then(
+      () => (this.#heardAt = Date.now()),
+      () => undefined,
+    );
   }
 
   #resetAll(): void {

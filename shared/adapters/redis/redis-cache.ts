@@ -56,8 +56,10 @@ export async function connectRedis(url: string, auth: RedisAuth, options: RedisC
     entra.track(client);
     client.once("end", () => entra.close());
   }
-  // A refused sign-in (a wrong password, a token for another identity) stops the attempt
-  // with Redis' own reason, instead of a client left retrying in the background.
+  // A refused sign-in (a wrong password, a token for another identity) stops the start
+  // with Redis' own reason: that is configuration, not an outage. Redis merely down is
+  // waited for but not required: until it answers, commands fail at once (503 with
+  // Retry-After) while ioredis keeps reconnecting.
   let refused: Error | undefined;
   const onError = (error: Error) => {
     if (/WRONGPASS|NOAUTH|NOPERM/.test(error.message)) refused = error;
@@ -65,9 +67,11 @@ export async function connectRedis(url: string, auth: RedisAuth, options: RedisC
   client.on("error", onError);
   try {
     await client.connect();
-  } catch (error) {
-    client.disconnect();
-    throw refused ?? error;
+  } catch {
+    if (refused) {
+      client.disconnect();
+      throw refused;
+    }
   } finally {
     client.off("error", onError);
   }

@@ -96,7 +96,7 @@ export class ProjectService {
    * without JSON.parse and JSON.stringify, which were a tenth of a cached read's CPU.
    */
   async getProjectJson(projectId: string): Promise<ProjectJson> {
-    this.#o.sap.availability.assertAvailable();
+    await this.#o.sap.availability.ensureAvailable();
     const cached = decodeCached(await this.#o.cache.get(projectCacheKey(projectId)));
     if (cached !== undefined) {
       this.#o.metrics.cacheHits.inc({ cache_type: "project" });
@@ -111,7 +111,7 @@ export class ProjectService {
   }
 
   async listProjects(query: ProjectListQuery): Promise<ProjectPage> {
-    this.#o.sap.availability.assertAvailable();
+    await this.#o.sap.availability.ensureAvailable();
     const result = await this.#o.sap.call(this.#o.functions.listProjects, {
       IV_FILTER: SAP_FILTER[query.filter],
       IV_VALUE: query.value ?? "",

@@ -86,3 +86,43 @@ describe("settings", () => {
     assert.equal(azure.runningInAzure, true);
   });
 });
+
+describe("DEMO_MODE", () => {
+  const azure = {
+    WEBSITE_INSTANCE_ID: "abc",
+    SQL_CONNECTION_STRING:
+      "Server=tcp:x.database.windows.net,1433;Database=db;Authentication=Active Directory Managed Identity",
+    BLOB_SERVICE_URL: "https://acct.blob.core.windows.net",
+    ServiceBusConnection__fullyQualifiedNamespace: "ns.servicebus.windows.net",
+    REDIS_URL: "rediss://cache:10000",
+    KEY_VAULT_URL: "https://kv.vault.azure.net",
+  };
+  const problemsOf = (env: NodeJS.ProcessEnv): string[] => {
+    try {
+      loadSettings(env);
+      return [];
+    } catch (error) {
+      assert.ok(error instanceof ConfigurationError);
+      return [...error.problems];
+    }
+  };
+
+  it("is off by default, and allows the SAP simulator in Azure only when on", () => {
+    assert.equal(loadSettings({}).DEMO_MODE, false);
+    assert.deepEqual(
+      problemsOf({ ...azure, SAP_ADAPTER: "simulator" }).map((p) => p.split(":")[0]),
+      ["SAP_ADAPTER"],
+    );
+    const demo = loadSettings({ ...azure, SAP_ADAPTER: "simulator", DEMO_MODE: "true" });
+    assert.equal(demo.DEMO_MODE, true);
+    assert.equal(demo.SAP_ADAPTER, "simulator");
+  });
+
+  it("is refused together with a real SAP, in Azure and locally", () => {
+    for (const env of [{ ...azure }, {}]) {
+      const problems = problemsOf({ ...env, SAP_ADAPTER: "node-rfc", DEMO_MODE: "true" });
+      assert.equal(problems.length, 1, problems.join("; "));
+      assert.match(problems[0]!, /^DEMO_MODE: refused with SAP_ADAPTER=node-rfc/);
+    }
+  });
+});
