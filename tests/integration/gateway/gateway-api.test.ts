@@ -302,9 +302,14 @@ describe("SAP + SQL read gateway, through HTTP on the local host", () => {
     assert.equal(down.status, 200);
     assert.equal(down.body.data.down, true);
 
-    await waitFor("readiness to report SAP down", async () => (await call("GET", "/api/health/ready")).status === 503);
+    // SAP is not essential: the instance still serves everything else, so readiness is degraded (200), not 503.
+    await waitFor(
+      "readiness to report SAP down",
+      async () => (await call("GET", "/api/health/ready")).body.data?.status === "degraded",
+    );
     const ready = await call("GET", "/api/health/ready");
-    assert.equal(ready.body.error.details.dependencies.find((d: any) => d.name === "sap").status, "down");
+    assert.equal(ready.status, 200);
+    assert.equal(ready.body.data.dependencies.find((d: any) => d.name === "sap").status, "down");
     for (const path of [
       "/api/v1/projects/PRJ-000003",
       "/api/v1/projects?filter=all",
@@ -323,7 +328,10 @@ describe("SAP + SQL read gateway, through HTTP on the local host", () => {
       "SAP-backed endpoints to answer again",
       async () => (await call("GET", "/api/v1/projects/PRJ-000003", { token: viewer })).status === 200,
     );
-    assert.equal((await call("GET", "/api/health/ready")).status, 200);
+    await waitFor(
+      "readiness to report SAP up",
+      async () => (await call("GET", "/api/health/ready")).body.data?.status === "ready",
+    );
     assert.equal((await call("GET", "/api/v1/resources", { token: viewer })).status, 200);
   });
 

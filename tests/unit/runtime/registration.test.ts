@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import Module, { createRequire } from "node:module";
 import { describe, it } from "node:test";
-import { functions } from "../../../functions/catalog.js";
+import { functions, functionsFor, systemFunctions } from "../../../functions/catalog.js";
 import { loadSettings } from "../../../shared/index.js";
 
 interface CoreBinding {
@@ -19,11 +19,15 @@ interface CoreMetadata {
  * `@azure/functions-core` (which only exists inside the worker) stubbed to record what
  * gets registered.
  */
-async function loadEntryAsTheWorkerWould(): Promise<CoreMetadata[]> {
+/** Where the stub records; @azure/functions keeps the first core it finds, so a second load records here too. */
+let recording: CoreMetadata[] = [];
+
+async function loadEntryAsTheWorkerWould(query = ""): Promise<CoreMetadata[]> {
   const registered: CoreMetadata[] = [];
+  recording = registered;
   const core = {
     registerFunction: (metadata: CoreMetadata) => {
-      registered.push(metadata);
+      recording.push(metadata);
       return { dispose() {} };
     },
     setProgrammingModel: () => {},
@@ -46,7 +50,8 @@ async function loadEntryAsTheWorkerWould(): Promise<CoreMetadata[]> {
 
   const require = createRequire(import.meta.url);
   const pkg = require("../../../../package.json") as { main: string };
-  await import(new URL(`../../../../${pkg.main}`, import.meta.url).href);
+  // A query loads the entry afresh (ES modules are cached by URL), its own imports shared.
+  await import(new URL(`../../../../${pkg.main}${query}`, import.meta.url).href);
   return registered;
 }
 
@@ -143,5 +148,25 @@ describe("the Azure entry", () => {
     }
     const login = registered.find((m) => m.name === "auth-login")!;
     assert.equal(Object.values(login.bindings).find((b) => b.direction === "out")?.type, "http");
+  });
+
+  it("registers only the systems ENABLED_SYSTEMS names, and the platform's own functions", async () => {
+    const before = process.env.ENABLED_SYSTEMS;
+    process.env.ENABLED_SYSTEMS = "identity,esg";
+    try {
+      const names = (await loadEntryAsTheWorkerWould("?enabled=identity,esg")).map((m) => m.name);
+      assert.deepEqual(
+        names,
+        functionsFor(["identity", "esg"]).map((f) => f.name),
+      );
+      for (const system of ["gateway", "billing", "reports", "backups"] as const)
+        for (const f of systemFunctions[system]) assert.ok(!names.includes(f.name), `${system}: ${f.name}`);
+      for (const name of ["auth-login", "esg-runs-list", "health", "health-ready", "metrics", "jobs-sweep"])
+        assert.ok(names.includes(name), name);
+      assert.ok(!names.includes("sap-probe"), "no system calls SAP, so SAP is not probed");
+    } finally {
+      if (before === undefined) delete process.env.ENABLED_SYSTEMS;
+      else process.env.ENABLED_SYSTEMS = before;
+    }
   });
 });
