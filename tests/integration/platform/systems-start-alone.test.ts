@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ConfigurationError } from "../../../shared/index.js";
-import { apiClient, loginAs, startTestHost } from "../../support/test-host.js";
+import { apiClient, freePort, loginAs, startTestHost } from "../../support/test-host.js";
 
 /**
  * SAP absent or down affects only what needs SAP: liveness, sign-in, ESG and reports of
@@ -41,6 +41,26 @@ describe("each system starts on its own", () => {
 
   it("starts with SAP_ADAPTER=node-rfc and no SAP secrets (nor node-rfc), SAP counted down", async () => {
     await expectOnlySapRoutesFail({ SAP_ADAPTER: "node-rfc" }, "node-rfc");
+  });
+});
+
+describe("Redis down at start", () => {
+  it("starts anyway: liveness 200, readiness names the cache, requests that need it 503 with Retry-After", async () => {
+    // Nothing listens there: every connection is refused, as with Redis down.
+    const host = await startTestHost({ REDIS_URL: `redis://127.0.0.1:${await freePort()}` }, { timers: false });
+    try {
+      const call = apiClient(host.url);
+      assert.equal((await call("GET", "/api/health")).status, 200);
+      const ready = await call("GET", "/api/health/ready");
+      assert.equal(ready.status, 503);
+      const cache = ready.body.error.details.dependencies.find((d: { name: string }) => d.name === "cache");
+      assert.deepEqual({ adapter: cache.adapter, status: cache.status }, { adapter: "redis", status: "down" });
+      const login = await call("POST", "/api/v1/auth/login", { body: { username: "admin", password: "x" } });
+      assert.equal(login.status, 503);
+      assert.ok(Number(login.headers.get("retry-after")) > 0, "Retry-After");
+    } finally {
+      await host.stop();
+    }
   });
 });
 
