@@ -71,7 +71,9 @@ contract(
 
 let server: RedisServer | undefined;
 let clients: Redis[] = [];
-const redisContract = async (): Promise<[RedisBroadcast, RedisBroadcast] | { skip: string }> => {
+const redisContract = async (
+  heartbeat: "interval" | "on-demand" = "interval",
+): Promise<[RedisBroadcast, RedisBroadcast] | { skip: string }> => {
   const started = await startRedis();
   if ("skip" in started) return started;
   server = started;
@@ -79,14 +81,19 @@ const redisContract = async (): Promise<[RedisBroadcast, RedisBroadcast] | { ski
     await connectRedis(server.url, { kind: "password", password: undefined }, { commandTimeoutMs: 2000 }),
     await connectRedis(server.url, { kind: "password", password: undefined }, { commandTimeoutMs: 2000 }),
   ];
-  return [new RedisBroadcast(clients[0]!), new RedisBroadcast(clients[1]!)];
+  return [
+    new RedisBroadcast(clients[0]!, undefined, { heartbeat }),
+    new RedisBroadcast(clients[1]!, undefined, { heartbeat }),
+  ];
 };
 const closeRedis = async () => {
   clients.forEach((c) => c.disconnect());
   clients = [];
   await server?.stop();
 };
-contract("Redis (real redis-server)", redisContract, closeRedis);
+contract("Redis (real redis-server)", () => redisContract(), closeRedis);
+// As in Azure: no interval; the subscriber is pinged when its liveness is asked.
+contract("Redis, heartbeat on demand", () => redisContract("on-demand"), closeRedis);
 
 describe("Redis broadcast when the subscriber's connection is lost", () => {
   let pair: [RedisBroadcast, RedisBroadcast] | undefined;
@@ -127,5 +134,31 @@ describe("Redis broadcast when the subscriber's connection is lost", () => {
     await clients[0]!.client("PAUSE", 4500, "ALL");
     await until(() => !subscription.live, "the silence was noticed", 4500);
     await until(() => subscription.live, "live again once Redis answers", 5000);
+  });
+});
+
+describe("Redis broadcast with the heartbeat on demand (Azure: no interval)", () => {
+  let pair: [RedisBroadcast, RedisBroadcast] | undefined;
+  let skip: string | undefined;
+  before(async () => {
+    const opened = await redisContract("on-demand");
+    if ("skip" in opened) skip = opened.skip;
+    else pair = opened;
+  });
+  after(async () => {
+    await pair?.[0].close();
+    await pair?.[1].close();
+    await closeRedis();
+  });
+
+  it("is not live while Redis does not answer the pings its readers send, then live again", async (t) => {
+    if (skip) return t.skip(skip);
+    const [, two] = pair!;
+    const subscription = await two.subscribe("heartbeat-topic", recorder());
+    assert.equal(subscription.live, true);
+    await clients[0]!.client("PAUSE", 4500, "ALL");
+    // Each read of `live` is what a request does; it sends the ping that goes unanswered.
+    await until(() => !subscription.live, "the silence was noticed", 4500);
+    await until(() => subscription.live, "live again once Redis answers", 8000);
   });
 });
