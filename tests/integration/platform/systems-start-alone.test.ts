@@ -4,8 +4,8 @@ import { ConfigurationError } from "../../../shared/index.js";
 import { apiClient, freePort, loginAs, startTestHost } from "../../support/test-host.js";
 
 /**
- * SAP absent or down affects only what needs SAP: liveness, sign-in, ESG and reports of
- * SQL data answer 200, readiness shows SAP down (degraded, 200), SAP-backed routes 503.
+ * SAP absent or down affects only what needs SAP: liveness, sign-in, users, ESG, and the
+ * lists of reports and backups (SQL data) answer 200, readiness shows SAP down (degraded, 200), SAP-backed routes 503.
  */
 async function expectOnlySapRoutesFail(env: Record<string, string>, adapter: string): Promise<void> {
   const host = await startTestHost(env, { timers: false });
@@ -24,6 +24,8 @@ async function expectOnlySapRoutesFail(env: Record<string, string>, adapter: str
     const token = await loginAs(call);
     assert.equal((await call("GET", "/api/v1/esg/runs", { token })).status, 200);
     assert.equal((await call("GET", "/api/v1/reports", { token })).status, 200);
+    assert.equal((await call("GET", "/api/v1/backups", { token })).status, 200);
+    assert.equal((await call("GET", "/api/v1/users", { token })).status, 200);
 
     const projects = await call("GET", "/api/v1/projects", { token });
     assert.equal(projects.status, 503, JSON.stringify(projects.body));
