@@ -17,6 +17,8 @@ const OWNERS = {
 const defaultOf = (schema) => {
   const r = schema.safeParse(undefined);
   if (!r.success || r.data === undefined) return "";
+  // A list setting (ENABLED_SYSTEMS) is written as the comma text it is parsed from.
+  if (Array.isArray(r.data)) return r.data.join(",");
   return typeof r.data === "object" ? JSON.stringify(r.data) : String(r.data);
 };
 
