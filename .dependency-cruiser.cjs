@@ -12,8 +12,15 @@ module.exports = {
       name: "functions-use-the-shared-entry",
       comment: "functions/ reaches the domain only through shared/index.ts.",
       severity: "error",
-      from: { path: "^functions/" },
+      from: { path: "^functions/", pathNot: "^functions/main\\.ts$" },
       to: { path: "^shared/", pathNot: "^shared/index\\.ts$" },
+    },
+    {
+      name: "azure-entry-imports-only-telemetry",
+      comment: "The Azure entry starts telemetry before the app is imported: shared/index.ts would load the app first.",
+      severity: "error",
+      from: { path: "^functions/main\\.ts$" },
+      to: { path: "^shared/", pathNot: "^shared/foundation/telemetry\\.ts$" },
     },
     {
       name: "local-host-uses-the-shared-entry",

@@ -3,3 +3,5 @@
 import azureFunctions from "@azure/functions";
 
 export const { app, HttpRequest, InvocationContext } = azureFunctions;
+/** The whole module, for the OpenTelemetry instrumentation that hooks it (functions/main.ts). */
+export { azureFunctions };

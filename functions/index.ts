@@ -1,15 +1,15 @@
 import { app } from "./azure-functions.js";
-import { createPlatform, loadSettings, startTelemetry, type Platform } from "../shared/index.js";
+import { createPlatform, loadSettings, type Platform } from "../shared/index.js";
 import { functionsFor } from "./catalog.js";
 import { registerAll, toRegistrations } from "./runtime/register.js";
 
 /**
- * The Azure Functions entry (package.json `main`). Settings are validated before any
- * registration, so a misconfigured app fails at start with one message naming every
- * problem; the platform itself is built on the first invocation and shared after that.
+ * The Azure Functions app, imported by the entry (functions/main.ts) once telemetry has
+ * started. Settings are validated before any registration, so a misconfigured app fails
+ * at start with one message naming every problem; the platform itself is built on the
+ * first invocation and shared after that.
  */
 const settings = loadSettings(process.env);
-void startTelemetry(settings.APPLICATIONINSIGHTS_CONNECTION_STRING, settings.runningInAzure);
 
 let platform: Promise<Platform> | undefined;
 const getPlatform = () => {

@@ -79,7 +79,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     const settings = loadSettings(env);
     if (settings.runningInAzure) {
       throw new ConfigurationError([
-        "The local host does not run in Azure (WEBSITE_INSTANCE_ID is set); Azure runs functions/index.js",
+        "The local host does not run in Azure (WEBSITE_INSTANCE_ID is set); Azure runs functions/main.js",
       ]);
     }
     platform = await createPlatform(settings, {

@@ -21,7 +21,6 @@ export { createPlatform, type Platform, type PlatformOptions } from "./platform.
 export { createLogger, type Logger, type LogLevel, type LogSink } from "./foundation/logger.js";
 export { PlatformMetrics } from "./foundation/metrics.js";
 export { WorkSignal } from "./foundation/work-signal.js";
-export { startTelemetry } from "./foundation/telemetry.js";
 export type { Actor, AuditEntry, AuditRecord } from "./foundation/audit-log.js";
 export { DEFAULT_QUEUE_DEFINITION, type QueueDefinition } from "./foundation/queues.js";
 export { LocalMessageQueue, MessageLockLostError } from "./adapters/embedded/local-message-queue.js";
