@@ -134,7 +134,7 @@ export const backupRun = queueFunction({
   message: z.strictObject({ backupId: z.uuid() }),
   handler: async ({ backupId }, { platform, send, isLastDelivery }) => {
     await platform.jobs.deliver(
-      isLastDelivery,
+      { kind: "backup", jobId: backupId, isLastDelivery },
       () => platform.backups.runBackup(backupId, completedNotice(send)),
       (reason) => platform.backups.failBackup(backupId, reason, completedNotice(send)),
     );

@@ -177,7 +177,7 @@ export const reconciliationRun = queueFunction({
   message: z.strictObject({ runId: z.uuid() }),
   handler: async ({ runId }, { platform, logger, isLastDelivery }) =>
     platform.jobs.deliver(
-      isLastDelivery,
+      { kind: "reconciliation", jobId: runId, isLastDelivery },
       async () => {
         const run = await platform.reconciliation.runPass(runId);
         logger.info("Reconciliation pass finished", {

@@ -146,7 +146,7 @@ export const reportGenerate = queueFunction({
   handler: async ({ reportId }, { platform, send, isLastDelivery }) => {
     // Never left PROCESSING: on the message's last delivery the report ends FAILED.
     await platform.jobs.deliver(
-      isLastDelivery,
+      { kind: "report", jobId: reportId, isLastDelivery },
       () => platform.reports.generate(reportId, reportMessages(send)),
       (reason) => platform.reports.failReport(reportId, reason, reportMessages(send)),
     );

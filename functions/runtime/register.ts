@@ -204,10 +204,13 @@ function queueHandler(declaration: QueueFunction, platform: PlatformProvider): S
         throw new NonRetriableError("VALIDATION_ERROR", error.message, error.details);
       throw error;
     } finally {
-      p.metrics.messageProcessingDuration.observe(
-        { queue: declaration.queue.name, status },
-        (performance.now() - started) / 1000,
-      );
+      const seconds = (performance.now() - started) / 1000;
+      p.metrics.messageProcessingDuration.observe({ queue: declaration.queue.name, status }, seconds);
+      logger.info("Queue message processed", {
+        queue: declaration.queue.name,
+        outcome: status,
+        duration_ms: Math.round(seconds * 1000),
+      });
     }
   };
 }
@@ -221,6 +224,8 @@ function timerHandler(declaration: TimerFunction, platform: PlatformProvider): T
       logger.debug("No work signalled; sweep skipped without touching SQL");
       return;
     }
+    const started = performance.now();
+    let status = "succeeded";
     try {
       const outcome = await declaration.handler({
         platform: p,
@@ -231,11 +236,13 @@ function timerHandler(declaration: TimerFunction, platform: PlatformProvider): T
         send: correlatedSender(p, correlationId),
       });
       if (outcome?.workSeen) await workSignalOf(p).raise();
-      p.metrics.timerRuns.inc({ function: declaration.name, status: "succeeded" });
     } catch (error) {
-      p.metrics.timerRuns.inc({ function: declaration.name, status: "failed" });
+      status = "failed";
       logger.error("Timer run failed", { error });
       throw error;
+    } finally {
+      p.metrics.timerRuns.inc({ function: declaration.name, status });
+      logger.info("Timer run finished", { outcome: status, duration_ms: Math.round(performance.now() - started) });
     }
   };
 }

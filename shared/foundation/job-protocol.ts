@@ -22,6 +22,16 @@ export function jobMessage(jobId: string, body: unknown, actor: { readonly corre
   return { messageId: jobId, body, ...(actor.correlationId ? { correlationId: actor.correlationId } : {}) };
 }
 
+/** One delivery of a job's message, as `deliver` runs and logs it. */
+export interface JobDelivery {
+  /** The job's kind and id, as its creator returned them (`JobStart`). */
+  readonly kind: string;
+  readonly jobId: string;
+  readonly isLastDelivery: boolean;
+  /** What this message does for the job when it is one of several (an ESG run's "batch step"). */
+  readonly step?: string;
+}
+
 /** Sends a job's message; the platform queue unless the caller routes its own sends (ESG's steps). */
 export type JobSend = (queue: QueueDefinition, message: OutgoingMessage) => Promise<void>;
 
@@ -83,6 +93,7 @@ export class JobProtocol {
       if (send) await send(start.queue, start.message);
       else await this.#o.queue.send(start.queue.name, start.message);
       await this.#sent(start.message.messageId);
+      this.#o.logger.info("Job queued", { job_kind: start.kind, job_id: start.jobId, queue: start.queue.name });
     } catch (error) {
       // The job is durable and its message recorded: the sweeper sends it.
       this.#o.logger.warn("Job message not sent; the sweeper will send it", {
@@ -128,22 +139,35 @@ export class JobProtocol {
   }
 
   /**
-   * Step 4: runs one delivery of a job's message. When it fails on the last delivery,
-   * `fail` records that (with the reason) before the error returns the message to the
-   * queue to be dead-lettered.
+   * Step 4: runs one delivery of a job's message, between "Job started" and "Job finished"
+   * info lines (kind, id, outcome, duration). When it fails on the last delivery, `fail`
+   * records that (with the reason) before the error returns the message to the queue to
+   * be dead-lettered.
    */
   async deliver(
-    isLastDelivery: boolean,
+    delivery: JobDelivery,
     work: () => Promise<void>,
     fail: (reason: string) => Promise<void>,
-    what = "worker",
   ): Promise<void> {
+    const job = {
+      job_kind: delivery.kind,
+      job_id: delivery.jobId,
+      ...(delivery.step ? { job_step: delivery.step } : {}),
+    };
+    const started = performance.now();
+    let outcome = "succeeded";
+    this.#o.logger.info("Job started", job);
     try {
       await work();
     } catch (error) {
-      if (isLastDelivery)
-        await fail(`${what} failed on its last delivery: ${error instanceof Error ? error.message : String(error)}`);
+      outcome = delivery.isLastDelivery ? "failed" : "retrying";
+      if (delivery.isLastDelivery)
+        await fail(
+          `${delivery.step ?? "worker"} failed on its last delivery: ${error instanceof Error ? error.message : String(error)}`,
+        );
       throw error;
+    } finally {
+      this.#o.logger.info("Job finished", { ...job, outcome, duration_ms: Math.round(performance.now() - started) });
     }
   }
 

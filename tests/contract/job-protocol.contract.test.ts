@@ -41,6 +41,7 @@ describe("the job protocol", () => {
   let queue: MessageQueue & { down: boolean };
   let jobs: JobProtocol;
   let n = 0;
+  const lines: Record<string, unknown>[] = [];
 
   before(async () => {
     database = await openSqliteDatabase<PlatformTables>(join(dir.path, "jobs.sqlite"), MIGRATIONS);
@@ -48,7 +49,12 @@ describe("the job protocol", () => {
     await sql`create table test_jobs (job_id varchar(36) primary key, status varchar(20) not null)`.execute(db);
     local = await LocalMessageQueue.open(database.db, [QUEUE]);
     queue = withOutage(local);
-    jobs = new JobProtocol({ db: tablesOf(database.db), queue, clock, logger: createLogger("error", {}) });
+    jobs = new JobProtocol({
+      db: tablesOf(database.db),
+      queue,
+      clock,
+      logger: createLogger("info", {}, (line) => void lines.push(JSON.parse(line) as Record<string, unknown>)),
+    });
   });
   after(async () => {
     await database.close();
@@ -159,21 +165,78 @@ describe("the job protocol", () => {
     const work = async () => {
       throw new Error("SAP timed out");
     };
+    const delivery = (isLastDelivery: boolean, step?: string) => ({
+      kind: "test",
+      jobId: "job-x",
+      isLastDelivery,
+      ...(step ? { step } : {}),
+    });
     await assert.rejects(
-      jobs.deliver(false, work, async (reason) => void failures.push(reason)),
+      jobs.deliver(delivery(false), work, async (reason) => void failures.push(reason)),
       /SAP timed out/,
     );
     assert.equal(failures.length, 0, "a delivery that is not the last is retried, not failed");
     await assert.rejects(
-      jobs.deliver(true, work, async (reason) => void failures.push(reason), "batch step"),
+      jobs.deliver(delivery(true, "batch step"), work, async (reason) => void failures.push(reason)),
       /SAP timed out/,
     );
     assert.deepEqual(failures, ["batch step failed on its last delivery: SAP timed out"]);
     await jobs.deliver(
-      true,
+      delivery(true),
       async () => undefined,
       async (reason) => void failures.push(reason),
     );
     assert.equal(failures.length, 1, "a delivery that succeeds records nothing");
+  });
+
+  it("logs each delivery's start and finish at info: kind, id, outcome and duration", async () => {
+    lines.length = 0;
+    const delivery = { kind: "test", jobId: "job-logged", isLastDelivery: false };
+    await jobs.deliver(
+      delivery,
+      async () => undefined,
+      async () => undefined,
+    );
+    await assert.rejects(
+      jobs.deliver(
+        delivery,
+        async () => {
+          throw new Error("SAP timed out");
+        },
+        async () => undefined,
+      ),
+    );
+    await assert.rejects(
+      jobs.deliver(
+        { ...delivery, isLastDelivery: true },
+        async () => {
+          throw new Error("SAP timed out");
+        },
+        async () => undefined,
+      ),
+    );
+    const jobLines = lines.filter((l) => l.job_id === "job-logged");
+    assert.deepEqual(
+      jobLines.map((l) => [l.level, l.message, l.job_kind, l.outcome]),
+      [
+        ["info", "Job started", "test", undefined],
+        ["info", "Job finished", "test", "succeeded"],
+        ["info", "Job started", "test", undefined],
+        ["info", "Job finished", "test", "retrying"],
+        ["info", "Job started", "test", undefined],
+        ["info", "Job finished", "test", "failed"],
+      ],
+    );
+    for (const finished of jobLines.filter((l) => l.message === "Job finished"))
+      assert.equal(typeof finished.duration_ms, "number");
+  });
+
+  it("logs a job's message once it is queued", async () => {
+    lines.length = 0;
+    const jobId = await submit();
+    assert.deepEqual(
+      lines.filter((l) => l.message === "Job queued").map((l) => [l.level, l.job_kind, l.job_id, l.queue]),
+      [["info", "test", jobId, QUEUE.name]],
+    );
   });
 });

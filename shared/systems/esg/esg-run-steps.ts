@@ -32,7 +32,7 @@ export class EsgRunSteps {
   async handleStep(step: EsgStep, send: SendEsgSteps, isLastDelivery: boolean): Promise<void> {
     // On the last delivery, settle what the message stood for, so the run never hangs.
     await this.#o.jobs.deliver(
-      isLastDelivery,
+      { kind: "esg-run", jobId: step.runId, isLastDelivery, step: `${step.step} step` },
       async () => {
         if (step.step === "list") await this.listAccounts(step.runId, send);
         else if (step.step === "batch") await this.processBatch(step.runId, step.batchNo, send);
@@ -42,7 +42,6 @@ export class EsgRunSteps {
         step.step === "batch"
           ? this.#failBatch(step.runId, step.batchNo, reason, send)
           : this.failRun(step.runId, reason),
-      `${step.step} step`,
     );
   }
 
