@@ -240,7 +240,8 @@ async function serve(
     // Outside the pipeline (an unparseable request target): the same envelope and headers.
     const correlationId = randomUUID();
     const mapped = errorResponse(error, correlationId);
-    if (mapped.status >= 500) platform.logger.error("Local host failed to serve a request", { error });
+    if (mapped.status >= 500)
+      platform.logger.error("Local host failed to serve a request", { error, correlation_id: correlationId });
     if (!res.headersSent) {
       res.writeHead(mapped.status, {
         ...mapped.headers,

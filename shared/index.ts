@@ -18,7 +18,7 @@ export * from "./kernel/errors.js";
 export * from "./kernel/roles.js";
 export { describeForbiddenCharacter, findForbiddenCharacter, type ForbiddenCharacter } from "./kernel/text.js";
 export { createPlatform, type Platform, type PlatformOptions } from "./platform.js";
-export { createLogger, type Logger, type LogLevel, type LogSink } from "./foundation/logger.js";
+export { createLogger, withLogFields, type Logger, type LogLevel, type LogSink } from "./foundation/logger.js";
 export { PlatformMetrics } from "./foundation/metrics.js";
 export { WorkSignal } from "./foundation/work-signal.js";
 export type { Actor, AuditEntry, AuditRecord } from "./foundation/audit-log.js";

@@ -12,6 +12,7 @@ import {
   ConfigurationError,
   NonRetriableError,
   ValidationError,
+  withLogFields,
   type Platform,
   type SettingName,
   type Settings,
@@ -167,51 +168,54 @@ function queueHandler(declaration: QueueFunction, platform: PlatformProvider): S
         : context.invocationId;
     const deliveryCount = Number(meta.deliveryCount ?? 1);
     const correlationId = typeof meta.correlationId === "string" && meta.correlationId ? meta.correlationId : messageId;
-    const logger = p.logger.child({
+    const logger = p.logger;
+    const fields = {
       correlation_id: correlationId,
       function: declaration.name,
       message_id: messageId,
       delivery_count: deliveryCount,
-    });
-    const started = performance.now();
-    let status = "completed";
+    };
     void workSignalOf(p).raise(); // a message means work the sweeps may have to finish
-    try {
-      const parsed = declaration.message.safeParse(message);
-      if (!parsed.success) {
-        const fields = parsed.error.issues.map((i) => `${i.path.join(".") || "message"}: ${i.message}`);
-        throw new NonRetriableError("VALIDATION_ERROR", `Invalid message: ${fields.join("; ")}`, { fields });
+    return withLogFields(fields, async () => {
+      const started = performance.now();
+      let status = "completed";
+      try {
+        const parsed = declaration.message.safeParse(message);
+        if (!parsed.success) {
+          const fields = parsed.error.issues.map((i) => `${i.path.join(".") || "message"}: ${i.message}`);
+          throw new NonRetriableError("VALIDATION_ERROR", `Invalid message: ${fields.join("; ")}`, { fields });
+        }
+        await declaration.handler(parsed.data, {
+          platform: p,
+          functionName: declaration.name,
+          messageId,
+          correlationId,
+          deliveryCount,
+          isLastDelivery: deliveryCount >= declaration.queue.maxDeliveryCount,
+          logger,
+          send: correlatedSender(p, correlationId),
+        });
+      } catch (error) {
+        status = error instanceof NonRetriableError ? "rejected" : "failed";
+        logger.error(
+          status === "rejected"
+            ? "Message rejected; it will be dead-lettered"
+            : "Message processing failed; it will be retried",
+          { error },
+        );
+        if (error instanceof ValidationError)
+          throw new NonRetriableError("VALIDATION_ERROR", error.message, error.details);
+        throw error;
+      } finally {
+        const seconds = (performance.now() - started) / 1000;
+        p.metrics.messageProcessingDuration.observe({ queue: declaration.queue.name, status }, seconds);
+        logger.info("Queue message processed", {
+          queue: declaration.queue.name,
+          outcome: status,
+          duration_ms: Math.round(seconds * 1000),
+        });
       }
-      await declaration.handler(parsed.data, {
-        platform: p,
-        functionName: declaration.name,
-        messageId,
-        correlationId,
-        deliveryCount,
-        isLastDelivery: deliveryCount >= declaration.queue.maxDeliveryCount,
-        logger,
-        send: correlatedSender(p, correlationId),
-      });
-    } catch (error) {
-      status = error instanceof NonRetriableError ? "rejected" : "failed";
-      logger.error(
-        status === "rejected"
-          ? "Message rejected; it will be dead-lettered"
-          : "Message processing failed; it will be retried",
-        { error },
-      );
-      if (error instanceof ValidationError)
-        throw new NonRetriableError("VALIDATION_ERROR", error.message, error.details);
-      throw error;
-    } finally {
-      const seconds = (performance.now() - started) / 1000;
-      p.metrics.messageProcessingDuration.observe({ queue: declaration.queue.name, status }, seconds);
-      logger.info("Queue message processed", {
-        queue: declaration.queue.name,
-        outcome: status,
-        duration_ms: Math.round(seconds * 1000),
-      });
-    }
+    });
   };
 }
 
@@ -219,31 +223,33 @@ function timerHandler(declaration: TimerFunction, platform: PlatformProvider): T
   return async (timer: Timer) => {
     const p = await platform();
     const correlationId = randomUUID();
-    const logger = p.logger.child({ correlation_id: correlationId, function: declaration.name });
-    if (declaration.sweep && !(await workSignalOf(p).sweepDue(declaration.name))) {
-      logger.debug("No work signalled; sweep skipped without touching SQL");
-      return;
-    }
-    const started = performance.now();
-    let status = "succeeded";
-    try {
-      const outcome = await declaration.handler({
-        platform: p,
-        functionName: declaration.name,
-        correlationId,
-        isPastDue: Boolean(timer?.isPastDue),
-        logger,
-        send: correlatedSender(p, correlationId),
-      });
-      if (outcome?.workSeen) await workSignalOf(p).raise();
-    } catch (error) {
-      status = "failed";
-      logger.error("Timer run failed", { error });
-      throw error;
-    } finally {
-      p.metrics.timerRuns.inc({ function: declaration.name, status });
-      logger.info("Timer run finished", { outcome: status, duration_ms: Math.round(performance.now() - started) });
-    }
+    const logger = p.logger;
+    return withLogFields({ correlation_id: correlationId, function: declaration.name }, async () => {
+      if (declaration.sweep && !(await workSignalOf(p).sweepDue(declaration.name))) {
+        logger.debug("No work signalled; sweep skipped without touching SQL");
+        return;
+      }
+      const started = performance.now();
+      let status = "succeeded";
+      try {
+        const outcome = await declaration.handler({
+          platform: p,
+          functionName: declaration.name,
+          correlationId,
+          isPastDue: Boolean(timer?.isPastDue),
+          logger,
+          send: correlatedSender(p, correlationId),
+        });
+        if (outcome?.workSeen) await workSignalOf(p).raise();
+      } catch (error) {
+        status = "failed";
+        logger.error("Timer run failed", { error });
+        throw error;
+      } finally {
+        p.metrics.timerRuns.inc({ function: declaration.name, status });
+        logger.info("Timer run finished", { outcome: status, duration_ms: Math.round(performance.now() - started) });
+      }
+    });
   };
 }
 

@@ -9,6 +9,7 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
   hasAnyRole,
+  withLogFields,
   type FieldIssue,
   type Platform,
   type AccessTokenClaims,
@@ -51,18 +52,31 @@ export function clientIpOf(headers: RequestHeaders): string | undefined {
 /**
  * Every HTTP function runs through here, in Azure and on the local host: CORS preflight,
  * correlation id, size cap, authentication, roles, rate limit, validation, handler,
- * envelope, CORS headers, metrics.
+ * envelope, CORS headers, metrics. Every line logged while it runs, by the domain too,
+ * carries the correlation id.
  */
-export async function runHttp(
+export function runHttp(
   declaration: HttpFunction,
   request: InboundRequest,
   platform: Platform,
 ): Promise<HttpResponseInit> {
   // Browsers send preflights without credentials: answered before authentication and rate limiting.
-  if (request.method.toUpperCase() === "OPTIONS") return preflightResponse(request.headers, platform.settings);
-  const started = performance.now();
+  if (request.method.toUpperCase() === "OPTIONS")
+    return Promise.resolve(preflightResponse(request.headers, platform.settings));
   const correlationId = correlationIdOf(request.headers);
-  const logger = platform.logger.child({ correlation_id: correlationId, function: declaration.name });
+  return withLogFields({ correlation_id: correlationId, function: declaration.name }, () =>
+    pipeline(declaration, request, platform, correlationId),
+  );
+}
+
+async function pipeline(
+  declaration: HttpFunction,
+  request: InboundRequest,
+  platform: Platform,
+  correlationId: string,
+): Promise<HttpResponseInit> {
+  const started = performance.now();
+  const logger = platform.logger;
   const clientIp = clientIpOf(request.headers);
   const userAgent = request.headers.get("user-agent") ?? undefined;
   let rateLimit: RateLimitDecision | undefined;
