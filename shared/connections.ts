@@ -102,11 +102,15 @@ export async function connect(settings: Settings, options: ConnectOptions): Prom
       ? await (await serviceBus()).connect({ connectionString: settings.ServiceBusConnection })
       : await LocalMessageQueue.open(database.db, queueDefinitions);
   closers.push(() => queue.close());
-  metrics.onCollect(async () => {
-    for (const q of queueDefinitions) {
-      metrics.queueDepth.set({ queue: q.name }, await queue.countActive(q.name));
-    }
-  });
+  // Scrapes only: in Azure, Service Bus reports its queues' depths to Azure Monitor itself.
+  metrics.onCollect(
+    async () => {
+      for (const q of queueDefinitions) {
+        metrics.queueDepth.set({ queue: q.name }, await queue.countActive(q.name));
+      }
+    },
+    { exported: false },
+  );
 
   const blobTarget = settings.BLOB_SERVICE_URL
     ? { serviceUrl: settings.BLOB_SERVICE_URL }

@@ -1,8 +1,42 @@
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { metrics as openTelemetry, type Histogram as OtelHistogram, type Observable } from "@opentelemetry/api";
+import { Counter, Gauge, Histogram, Registry, type HistogramConfiguration, type LabelValues } from "prom-client";
+
+const METER = "finance-platform";
+
+/** A Prometheus histogram whose observations are also recorded on the OpenTelemetry meter. */
+class ExportedHistogram<T extends string> {
+  readonly #prometheus: Histogram<T>;
+  readonly #otel: OtelHistogram;
+  constructor(configuration: HistogramConfiguration<T>) {
+    this.#prometheus = new Histogram(configuration);
+    this.#otel = openTelemetry.getMeter(METER).createHistogram(configuration.name, {
+      description: configuration.help,
+      ...(configuration.buckets ? { advice: { explicitBucketBoundaries: configuration.buckets } } : {}),
+    });
+  }
+  observe(value: number): void;
+  observe(labels: LabelValues<T>, value: number): void;
+  observe(labelsOrValue: LabelValues<T> | number, value?: number): void {
+    if (typeof labelsOrValue === "number") {
+      this.#prometheus.observe(labelsOrValue);
+      this.#otel.record(labelsOrValue);
+    } else {
+      this.#prometheus.observe(labelsOrValue, value!);
+      this.#otel.record(value!, labelsOrValue);
+    }
+  }
+}
 
 /**
- * The platform's Prometheus metrics, with the names seed 000 uses. One instance per
- * process; label values are bounded (route templates, never raw paths or user ids).
+ * The platform's metrics, with the names seed 000 uses. One instance per process; label
+ * values are bounded (route templates, never raw paths or user ids).
+ *
+ * prom-client holds them for `/api/metrics` (Prometheus scrapes, locally). The same
+ * metrics, under the same names, are reported through the OpenTelemetry metrics API,
+ * which the Azure Monitor distro exports when telemetry runs (a no-op otherwise):
+ * histograms record each observation, and counters and gauges are read from prom-client
+ * at each export (counters as cumulative totals, which the SDK turns into the increments
+ * Azure Monitor takes).
  */
 export class PlatformMetrics {
   readonly registry = new Registry();
@@ -12,7 +46,7 @@ export class PlatformMetrics {
     labelNames: ["endpoint", "method", "status"] as const,
     registers: [this.registry],
   });
-  readonly apiRequestDuration = new Histogram({
+  readonly apiRequestDuration = new ExportedHistogram({
     name: "api_request_duration_seconds",
     help: "API request duration by route template",
     labelNames: ["endpoint"] as const,
@@ -61,7 +95,7 @@ export class PlatformMetrics {
     labelNames: ["queue"] as const,
     registers: [this.registry],
   });
-  readonly messageProcessingDuration = new Histogram({
+  readonly messageProcessingDuration = new ExportedHistogram({
     name: "message_processing_duration_seconds",
     help: "Queue message processing time by queue and outcome",
     labelNames: ["queue", "status"] as const,
@@ -103,7 +137,7 @@ export class PlatformMetrics {
     labelNames: ["channel"] as const,
     registers: [this.registry],
   });
-  readonly sapRfcCallDuration = new Histogram({
+  readonly sapRfcCallDuration = new ExportedHistogram({
     name: "sap_rfc_call_duration_seconds",
     help: "SAP RFC call duration",
     labelNames: ["function_name"] as const,
@@ -121,7 +155,7 @@ export class PlatformMetrics {
     help: "Number of active SAP RFC connections",
     registers: [this.registry],
   });
-  readonly sapAdmissionWait = new Histogram({
+  readonly sapAdmissionWait = new ExportedHistogram({
     name: "sap_admission_wait_seconds",
     help: "Time RFC calls waited for a free slot under SAP_MAX_CONCURRENT_CALLS",
     buckets: [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
@@ -143,14 +177,14 @@ export class PlatformMetrics {
     labelNames: ["report_type", "status"] as const,
     registers: [this.registry],
   });
-  readonly reportGenerationDuration = new Histogram({
+  readonly reportGenerationDuration = new ExportedHistogram({
     name: "report_generation_duration_seconds",
     help: "Report generation time",
     labelNames: ["report_type"] as const,
     buckets: [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600],
     registers: [this.registry],
   });
-  readonly reportSize = new Histogram({
+  readonly reportSize = new ExportedHistogram({
     name: "report_size_bytes",
     help: "Report file size",
     labelNames: ["report_type"] as const,
@@ -163,7 +197,7 @@ export class PlatformMetrics {
     labelNames: ["status"] as const,
     registers: [this.registry],
   });
-  readonly backupDuration = new Histogram({
+  readonly backupDuration = new ExportedHistogram({
     name: "backup_duration_seconds",
     help: "Backup execution time",
     buckets: [1, 5, 15, 60, 300, 900, 1800, 3600],
@@ -175,16 +209,52 @@ export class PlatformMetrics {
     registers: [this.registry],
   });
 
-  /** Callbacks run before each scrape to sample gauges such as queue depth. */
-  readonly #collectors: (() => Promise<void>)[] = [];
+  /** Callbacks run before each scrape or export to sample gauges such as queue depth. */
+  readonly #collectors: { run: () => Promise<void>; exported: boolean }[] = [];
 
-  onCollect(collector: () => Promise<void>): void {
-    this.#collectors.push(collector);
+  constructor() {
+    const meter = openTelemetry.getMeter(METER);
+    const read = this.registry
+      .getMetricsAsArray()
+      .flatMap((m) =>
+        m instanceof Counter || m instanceof Gauge
+          ? [{ metric: m as Counter | Gauge, name: m.name, help: m.help }]
+          : [],
+      )
+      .map(({ metric, name, help }) => {
+        const options = { description: help };
+        const observable: Observable =
+          metric instanceof Counter
+            ? meter.createObservableCounter(name, options)
+            : meter.createObservableGauge(name, options);
+        return { metric, observable };
+      });
+    meter.addBatchObservableCallback(
+      async (result) => {
+        await this.#collect(true);
+        for (const { metric, observable } of read) {
+          for (const { value, labels } of (await metric.get()).values) result.observe(observable, value, labels);
+        }
+      },
+      read.map((r) => r.observable),
+    );
+  }
+
+  /**
+   * Adds a sampler run before each scrape and, unless `exported` is false, before each
+   * export to Azure Monitor (every minute in each instance: keep those cheap).
+   */
+  onCollect(collector: () => Promise<void>, options: { exported?: boolean } = {}): void {
+    this.#collectors.push({ run: collector, exported: options.exported ?? true });
   }
 
   async render(): Promise<string> {
-    await Promise.allSettled(this.#collectors.map((c) => c()));
+    await this.#collect(false);
     return this.registry.metrics();
+  }
+
+  async #collect(forExport: boolean): Promise<void> {
+    await Promise.allSettled(this.#collectors.filter((c) => !forExport || c.exported).map((c) => c.run()));
   }
 
   get contentType(): string {
