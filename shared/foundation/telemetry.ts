@@ -36,7 +36,13 @@ export async function startTelemetry(env: NodeJS.ProcessEnv): Promise<boolean> {
   const credential = env.WEBSITE_INSTANCE_ID
     ? new (await import("@azure/identity")).DefaultAzureCredential()
     : undefined;
-  useAzureMonitor({ azureMonitorExporterOptions: { connectionString, ...(credential ? { credential } : {}) } });
+  // The host reports each request; the worker receives it again from the host on a local
+  // HTTP proxy (HTTP streaming), which must not show as a second request.
+  const http = { enabled: true, disableIncomingRequestInstrumentation: true };
+  useAzureMonitor({
+    azureMonitorExporterOptions: { connectionString, ...(credential ? { credential } : {}) },
+    instrumentationOptions: { http },
+  });
   // The distro covers http, the Azure SDKs and redis (not ioredis); the cache and SQL drivers are added here.
   registerInstrumentations({ instrumentations: [new IORedisInstrumentation(), new TediousInstrumentation()] });
   await waitForAllMessagesAcknowledged(); // the hook knows every instrumented module before the app loads
