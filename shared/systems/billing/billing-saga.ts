@@ -148,6 +148,16 @@ export class BillingSagaService {
       throw error;
     }
 
+    return this.#logged(sagaId, "post", () => this.#runPost(sagaId, projectId, entries, now, actor));
+  }
+
+  async #runPost(
+    sagaId: string,
+    projectId: string,
+    entries: readonly BillingEntryInput[],
+    now: string,
+    actor: Actor,
+  ): Promise<StoredResponse> {
     const rows: BillingEntry[] = entries.map((e, i) => ({
       ...e,
       entryId: `${sagaId}-${i + 1}`,
@@ -331,7 +341,9 @@ export class BillingSagaService {
       // Claim it, so a second instance running the same timer leaves it alone.
       if (!(await this.#sagas.claim(saga.saga_id, now, this.#claimUntil()))) continue;
       try {
-        await this.#recover(saga.saga_id, saga.project_id, saga.status, saga.step, actor);
+        await this.#logged(saga.saga_id, "recovery", () =>
+          this.#recover(saga.saga_id, saga.project_id, saga.status, saga.step, actor),
+        );
         settled++;
       } catch (error) {
         this.#o.logger.warn("Saga recovery attempt failed; the next run retries", { saga_id: saga.saga_id, error });
@@ -369,6 +381,25 @@ export class BillingSagaService {
       await this.#complete(sagaId, projectId, sapResult, actor);
     } else {
       await this.#undoSql(sagaId, projectId, "ROLLED_BACK", "SAP holds no posting under this saga's reference", actor);
+    }
+  }
+
+  /**
+   * One run of a saga between "Job started" and "Job finished" info lines, as queued jobs
+   * are logged (job_kind billing-saga): outcome succeeded, refused (an error answer: rolled
+   * back or failed) or error (thrown: left for recovery, or retried by the next recovery run).
+   */
+  async #logged<T extends StoredResponse | void>(sagaId: string, step: string, run: () => Promise<T>): Promise<T> {
+    const job = { job_kind: "billing-saga", job_id: sagaId, job_step: step };
+    const started = performance.now();
+    let outcome = "error";
+    this.#o.logger.info("Job started", job);
+    try {
+      const result = await run();
+      outcome = result && result.status >= 400 ? "refused" : "succeeded";
+      return result;
+    } finally {
+      this.#o.logger.info("Job finished", { ...job, outcome, duration_ms: Math.round(performance.now() - started) });
     }
   }
 

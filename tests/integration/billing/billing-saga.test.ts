@@ -22,6 +22,14 @@ async function currencyOf(projectId: string): Promise<string> {
   return (await call("GET", `/api/v1/projects/${projectId}`, { token: admin })).body.data.currency as string;
 }
 
+/** The saga's job lines the host logged: message, step, outcome, correlation id. */
+function sagaLines(sagaId: string): unknown[][] {
+  return host.logs
+    .entries()
+    .filter((l) => l.job_kind === "billing-saga" && l.job_id === sagaId)
+    .map((l) => [l.message, l.job_step, l.outcome, l.correlation_id]);
+}
+
 /** `key: null` sends no Idempotency-Key. */
 function post(projectId: string, body: unknown, key: string | null = randomUUID()) {
   return call("POST", `/api/v1/projects/${projectId}/billing`, {
@@ -81,6 +89,10 @@ describe("billing writes through the SAGA", () => {
       ["1250.50", "-200.00"],
     );
     assert.ok(sapDocument);
+    assert.deepEqual(sagaLines(sagaId), [
+      ["Job started", "post", undefined, first.headers.get("x-correlation-id")],
+      ["Job finished", "post", "succeeded", first.headers.get("x-correlation-id")],
+    ]);
 
     const after = (await call("GET", "/api/v1/projects/PRJ-000011", { token: admin })).body.data;
     assert.equal(after.billing.recordedEntries, project.billing.recordedEntries + 2, "the next read shows the write");
@@ -192,6 +204,7 @@ describe("billing writes through the SAGA", () => {
       const s = await saga(sagaId);
       assert.equal(s.status, "ROLLED_BACK");
       assert.match(s.error, /SAP refused/);
+      assert.deepEqual(sagaLines(sagaId).at(-1)?.slice(0, 3), ["Job finished", "post", "refused"]);
       assert.deepEqual(await billingOf("PRJ-000013"), before);
       assert.equal(sap.billing.postingsFor(sagaId), undefined);
       const listed = await call("GET", "/api/v1/sagas?status=ROLLED_BACK&projectId=PRJ-000013", { token: admin });
