@@ -218,7 +218,7 @@ export const FOUNDATION_SETTINGS = {
     scope: "platform",
     azure: "wired",
     description:
-      "Application Insights connection string. When set, traces, requests and metrics go to Azure Monitor through the OpenTelemetry distro.",
+      "Application Insights connection string. When set, traces, logs (linked to each invocation's operation) and the platform's metrics go to Azure Monitor through the OpenTelemetry distro, started before the app loads; unset (locally), telemetry is off and logs are JSON lines on stdout.",
     schema: optionalText,
   },
   SMTP_HOST: {
