@@ -169,14 +169,14 @@ function queueHandler(declaration: QueueFunction, platform: PlatformProvider): S
     const deliveryCount = Number(meta.deliveryCount ?? 1);
     const correlationId = typeof meta.correlationId === "string" && meta.correlationId ? meta.correlationId : messageId;
     const logger = p.logger;
-    const fields = {
+    const scope = {
       correlation_id: correlationId,
       function: declaration.name,
       message_id: messageId,
       delivery_count: deliveryCount,
     };
     void workSignalOf(p).raise(); // a message means work the sweeps may have to finish
-    return withLogFields(fields, async () => {
+    return withLogFields(scope, async () => {
       const started = performance.now();
       let status = "completed";
       try {
