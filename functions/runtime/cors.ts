@@ -8,7 +8,7 @@ const METHODS = "GET, POST, PUT, PATCH, DELETE";
 const ALLOWED_HEADERS = "Authorization, Content-Type, If-Match, Idempotency-Key, X-Correlation-Id";
 /** Response headers a browser script may read besides the simple ones. */
 const EXPOSED_HEADERS =
-  "X-Correlation-Id, Retry-After, ETag, Location, Content-Disposition, Idempotency-Key, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset";
+  "X-Correlation-Id, Retry-After, ETag, Location, Content-Disposition, Idempotency-Key, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, X-Demo-Mode";
 /** How long a browser may reuse a preflight's answer (Chromium caps it at 2 hours). */
 const MAX_AGE_SECONDS = "7200";
 

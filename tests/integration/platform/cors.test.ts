@@ -73,7 +73,7 @@ describe("CORS on actual responses", () => {
     assert.equal(r.headers.get("access-control-allow-origin"), FRONT_END);
     assert.match(r.headers.get("vary")!, /\bOrigin\b/);
     const exposed = r.headers.get("access-control-expose-headers")!.toLowerCase().split(/,\s*/);
-    for (const h of ["x-correlation-id", "retry-after", "etag", "location", "x-ratelimit-remaining"])
+    for (const h of ["x-correlation-id", "retry-after", "etag", "location", "x-ratelimit-remaining", "x-demo-mode"])
       assert.ok(exposed.includes(h), h);
   });
 
