@@ -50,8 +50,10 @@ async function loadEntryAsTheWorkerWould(query = ""): Promise<CoreMetadata[]> {
 
   const require = createRequire(import.meta.url);
   const pkg = require("../../../../package.json") as { main: string };
-  // A query loads the entry afresh (ES modules are cached by URL), its own imports shared.
-  await import(new URL(`../../../../${pkg.main}${query}`, import.meta.url).href);
+  // A query loads the app module afresh (ES modules are cached by URL; the entry, main.js,
+  // imports ./index.js without one, so it is index.js that must be loaded anew).
+  const module = query ? "dist/functions/index.js" : pkg.main;
+  await import(new URL(`../../../../${module}${query}`, import.meta.url).href);
   return registered;
 }
 
