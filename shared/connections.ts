@@ -45,6 +45,8 @@ export interface Connections {
 export interface ConnectOptions {
   readonly env: NodeJS.ProcessEnv;
   readonly metrics: PlatformMetrics;
+  /** Connection trouble that does not stop the start (Redis down) is logged here. */
+  readonly logger: Logger;
   /** Each connection pushes its close here; the platform closes them in reverse. */
   readonly closers: (() => Promise<void>)[];
   /** Extra queues (tests) besides the catalog. */
@@ -52,7 +54,7 @@ export interface ConnectOptions {
 }
 
 export async function connect(settings: Settings, options: ConnectOptions): Promise<Connections> {
-  const { env, metrics, closers } = options;
+  const { env, metrics, logger, closers } = options;
   const secrets: SecretStore = settings.KEY_VAULT_URL
     ? new KeyVaultSecretStore(settings.KEY_VAULT_URL, settings.SECRET_CACHE_TTL_SECONDS)
     : new EnvSecretStore(env);
@@ -72,14 +74,18 @@ export async function connect(settings: Settings, options: ConnectOptions): Prom
       settings.REDIS_AUTH === "entra"
         ? ({ kind: "entra" } as const)
         : ({ kind: "password", password: await secrets.findSecret("redis-password") } as const);
+    const onConnectionError = (connection: "commands" | "subscriber") => (error: Error) =>
+      logger.warn("Redis connection error; cache-backed work answers 503 until it reconnects", { connection, error });
     const redis = await connectRedis(settings.REDIS_URL, auth, {
       commandTimeoutMs: settings.REDIS_COMMAND_TIMEOUT_MS,
+      onConnectionError: onConnectionError("commands"),
     });
     cache = new RedisCache(redis);
     rateLimiter = new RedisRateLimiter(redis);
     // No interval in a serverless worker: requests drive the subscriber's heartbeat there.
     broadcast = new RedisBroadcast(redis, undefined, {
       heartbeat: settings.runningInAzure ? "on-demand" : "interval",
+      onConnectionError: onConnectionError("subscriber"),
     });
   } else {
     cache = new InProcessCache();

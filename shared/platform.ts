@@ -95,6 +95,7 @@ export async function createPlatform(settings: Settings, options: PlatformOption
   const { secrets, database, cache, rateLimiter, broadcast, queue, blobs, adapters } = await connect(settings, {
     env,
     metrics,
+    logger,
     closers,
     ...(options.extraQueues ? { extraQueues: options.extraQueues } : {}),
   });

@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import type { Broadcast, BroadcastListener, Subscription } from "../../ports/broadcast.js";
-import { redisCommand } from "./redis-unavailable.js";
+import { redisCommand, reportConnectionErrors } from "./redis-unavailable.js";
 
 /** The subscriber pings this often... */
 const HEARTBEAT_MS = 1000;
@@ -26,6 +26,7 @@ export class RedisBroadcast implements Broadcast {
   /** When the unanswered on-demand ping (if any) was sent. */
   #pingedAt = 0;
   readonly #heartbeatMode: "interval" | "on-demand";
+  readonly #onConnectionError: ((error: Error) => void) | undefined;
 
   /**
    * `heartbeat`: `interval` pings every second from a timer (a long-running process);
@@ -36,11 +37,15 @@ export class RedisBroadcast implements Broadcast {
   constructor(
     publisher: Redis,
     prefix = "fip:broadcast:",
-    { heartbeat = "interval" }: { heartbeat?: "interval" | "on-demand" } = {},
+    {
+      heartbeat = "interval",
+      onConnectionError,
+    }: { heartbeat?: "interval" | "on-demand"; onConnectionError?: (error: Error) => void } = {},
   ) {
     this.#publisher = publisher;
     this.#prefix = prefix;
     this.#heartbeatMode = heartbeat;
+    this.#onConnectionError = onConnectionError;
   }
 
   async publish(topic: string, message: string): Promise<void> {
@@ -85,6 +90,7 @@ export class RedisBroadcast implements Broadcast {
       enableAutoPipelining: false,
     });
     this.#subscriber = subscriber;
+    reportConnectionErrors(subscriber, this.#onConnectionError);
     subscriber.on("message", (channel: string, message: string) => {
       this.#heardAt = Date.now();
       for (const listener of this.#listeners.get(channel.slice(this.#prefix.length)) ?? []) listener.message(message);

@@ -3,7 +3,7 @@ import type { Redis } from "ioredis";
 import type { Cache, Reservation } from "../../ports/cache.js";
 import { toDecision } from "../embedded/memory-cache.js";
 import type { RateLimitDecision, RateLimitPolicy, RateLimiter } from "../../ports/rate-limiter.js";
-import { redisCommand } from "./redis-unavailable.js";
+import { redisCommand, reportConnectionErrors } from "./redis-unavailable.js";
 import { EntraRedisAuth } from "./redis-entra-auth.js";
 
 /**
@@ -17,6 +17,8 @@ export type RedisAuth =
 export interface RedisClientOptions {
   /** A command unanswered for this long fails (REDIS_COMMAND_TIMEOUT_MS). */
   readonly commandTimeoutMs: number;
+  /** Hears connection errors (for the log), each distinct one once until Redis is ready again. */
+  readonly onConnectionError?: (error: Error) => void;
 }
 
 /**
@@ -52,6 +54,7 @@ export async function connectRedis(url: string, auth: RedisAuth, options: RedisC
     // Commands issued in the same tick share one round trip (rate limit + cache read per request).
     enableAutoPipelining: true,
   });
+  reportConnectionErrors(client, options.onConnectionError);
   if (entra) {
     entra.track(client);
     client.once("end", () => entra.close());

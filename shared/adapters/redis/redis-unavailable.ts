@@ -1,3 +1,4 @@
+import type { Redis } from "ioredis";
 import { ServiceUnavailableError } from "../../kernel/errors.js";
 
 /** What a caller is told to wait before retrying while Redis is unreachable (reconnects take a few seconds). */
@@ -34,4 +35,19 @@ export async function redisCommand<T>(command: Promise<T>): Promise<T> {
   } catch (error) {
     throw redisFailure(error);
   }
+}
+
+/**
+ * Listens to a client's `error` events, which ioredis otherwise prints to stderr as
+ * "Unhandled error event" on every reconnect attempt, and passes each distinct error on
+ * once until the connection is ready again, so an outage logs one line, not one a second.
+ */
+export function reportConnectionErrors(client: Redis, report: ((error: Error) => void) | undefined): void {
+  let last: string | undefined;
+  client.on("error", (error: Error) => {
+    if (error.message === last) return;
+    last = error.message;
+    report?.(error);
+  });
+  client.on("ready", () => (last = undefined));
 }

@@ -48,9 +48,25 @@ describe("each system starts on its own", () => {
 
 describe("Redis down at start", () => {
   it("starts anyway: liveness 200, readiness names the cache, requests that need it 503 with Retry-After", async () => {
+    // ioredis prints "Unhandled error event" on every reconnect when no one listens for errors.
+    const printed: string[] = [];
+    const consoleError = console.error;
+    console.error = (...args: unknown[]) => void printed.push(args.map(String).join(" "));
     // Nothing listens there: every connection is refused, as with Redis down.
-    const host = await startTestHost({ REDIS_URL: `redis://127.0.0.1:${await freePort()}` }, { timers: false });
+    const host = await startTestHost({ REDIS_URL: `redis://127.0.0.1:${await freePort()}` }, { timers: false }).finally(
+      () => (console.error = consoleError),
+    );
     try {
+      const outage = host.logs
+        .entries()
+        .filter((e) => e.level === "warn" && String(e.message).startsWith("Redis connection error"));
+      assert.ok(outage.length >= 1, "the outage is logged as a warning");
+      const messages = outage.map((e) => `${String(e.connection)}: ${JSON.stringify(e.error)}`);
+      assert.equal(new Set(messages).size, messages.length, "each distinct error once, not once per reconnect");
+      assert.deepEqual(
+        printed.filter((p) => p.includes("Unhandled error event")),
+        [],
+      );
       const call = apiClient(host.url);
       assert.equal((await call("GET", "/api/health")).status, 200);
       const ready = await call("GET", "/api/health/ready");
