@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isTimeZone } from "../kernel/zoned-time.js";
 
 /**
  * Where a setting applies.
@@ -77,6 +78,9 @@ export const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "
 export const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 export const optionalText = z.string().trim().min(1).optional();
 export const optionalUrl = z.url().optional();
+/** An IANA time zone Intl knows; `example` names one in the error. */
+export const timeZone = (example: string) =>
+  z.string().refine(isTimeZone, `must be an IANA time zone such as ${example} or UTC`);
 
 export const rateLimitOverride = z.object({
   perMinute: z.number().int().min(1).max(1_000_000),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { int, optionalText, optionalUrl, type SettingsCatalog } from "../../foundation/settings.js";
+import { int, optionalText, optionalUrl, timeZone, type SettingsCatalog } from "../../foundation/settings.js";
 
 /** The daily ESG file: this slice of the settings catalog (the root composes every slice). */
 export const ESG_SETTINGS = {
@@ -7,17 +7,7 @@ export const ESG_SETTINGS = {
     scope: "platform",
     description:
       "IANA time zone of the daily ESG run's start and window (seed 001: Central Time). Timers fire in UTC; the code decides when it is the local start.",
-    schema: z
-      .string()
-      .refine((tz) => {
-        try {
-          new Intl.DateTimeFormat("en", { timeZone: tz });
-          return true;
-        } catch {
-          return false;
-        }
-      }, "must be an IANA time zone such as America/Chicago")
-      .default("America/Chicago"),
+    schema: timeZone("America/Chicago").default("America/Chicago"),
   },
   ESG_DAILY_START_TIME: {
     scope: "platform",

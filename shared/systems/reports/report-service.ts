@@ -21,7 +21,8 @@ import type { Clock } from "../../ports/clock.js";
 import { jobMessage, type JobProtocol } from "../../foundation/job-protocol.js";
 import { ReportRepository } from "./report-repository.js";
 import { REPORTS_QUEUES } from "./reports-queues.js";
-import { formatLocalTime, localDate } from "./report-time.js";
+import { localDate } from "../../kernel/zoned-time.js";
+import { formatLocalTime } from "./report-time.js";
 
 export interface Report {
   readonly reportId: string;

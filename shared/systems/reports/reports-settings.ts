@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { int, type SettingsCatalog } from "../../foundation/settings.js";
+import { int, timeZone, type SettingsCatalog } from "../../foundation/settings.js";
 
 /** Reports: this slice of the settings catalog (the root composes every slice). */
 export const REPORTS_SETTINGS = {
@@ -24,17 +24,7 @@ export const REPORTS_SETTINGS = {
     scope: "platform",
     description:
       "IANA time zone in which reports show times (generated, requested, as of), with the zone named; UTC by default.",
-    schema: z
-      .string()
-      .refine((tz) => {
-        try {
-          new Intl.DateTimeFormat("en", { timeZone: tz });
-          return true;
-        } catch {
-          return false;
-        }
-      }, "must be an IANA time zone such as Europe/Brussels or UTC")
-      .default("UTC"),
+    schema: timeZone("Europe/Brussels").default("UTC"),
   },
   REPORTS_CONTAINER: {
     scope: "platform",

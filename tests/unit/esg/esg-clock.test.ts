@@ -1,14 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { CronExpressionParser } from "cron-parser";
-import {
-  isStartDue,
-  isStartOverdue,
-  localDate,
-  windowFor,
-  zonedTime,
-  type DailyWindow,
-} from "../../../shared/systems/esg/esg-clock.js";
+import { isStartDue, isStartOverdue, windowFor, type DailyWindow } from "../../../shared/systems/esg/esg-clock.js";
+import { localDate, zonedTime } from "../../../shared/kernel/zoned-time.js";
 import { SETTINGS } from "../../../shared/index.js";
 
 const central: DailyWindow = { timeZone: "America/Chicago", startTime: "05:00", windowMinutes: 240, graceMinutes: 15 };

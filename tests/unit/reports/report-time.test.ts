@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { formatLocalTime, localDate } from "../../../shared/systems/reports/report-time.js";
+import { formatLocalTime } from "../../../shared/systems/reports/report-time.js";
+import { localDate } from "../../../shared/kernel/zoned-time.js";
 
 describe("report times", () => {
   it("names UTC plainly, under any of its names", () => {
