@@ -7,6 +7,7 @@ import { RedisBroadcast } from "../../shared/adapters/redis/redis-broadcast.js";
 import { connectRedis } from "../../shared/adapters/redis/redis-cache.js";
 import type { Broadcast, BroadcastListener } from "../../shared/ports/broadcast.js";
 import { startRedis, type RedisServer } from "../support/redis-server.js";
+import { eventually } from "../support/eventually.js";
 
 /** What a listener saw. */
 function recorder(): BroadcastListener & { messages: string[]; resets: number } {
@@ -15,14 +16,6 @@ function recorder(): BroadcastListener & { messages: string[]; resets: number } 
     message: (text: string) => void seen.messages.push(text),
     reset: () => void seen.resets++,
   });
-}
-
-async function until(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 /** Two instances: what one publishes, every subscriber of the topic on the other receives. */
@@ -50,9 +43,10 @@ function contract(
       assert.equal(subscription.live, true);
       await one.publish("account-changed", "user-1");
       await two.publish("account-changed", "user-2");
-      await until(
-        () => onTwo.messages.length === 2 && onOne.messages.length === 2,
+      await eventually(
         "both instances received both messages",
+        () => onTwo.messages.length === 2 && onOne.messages.length === 2,
+        { timeoutMs: 5000, intervalMs: 10 },
       );
       assert.deepEqual(onTwo.messages, ["user-1", "user-2"]);
       assert.deepEqual(otherTopic.messages, []);
@@ -116,13 +110,17 @@ describe("Redis broadcast when the subscriber's connection is lost", () => {
     const subscription = await two.subscribe("account-changed", listener);
     // Redis drops every pub/sub connection, as a failover or a network cut does.
     await clients[0]!.client("KILL", "TYPE", "pubsub");
-    await until(() => listener.resets >= 1, "the listener was reset");
-    await until(
-      () => subscription.live && listener.resets >= 2,
+    await eventually("the listener was reset", () => listener.resets >= 1, { timeoutMs: 5000, intervalMs: 10 });
+    await eventually(
       "subscribed again, and reset again for what was sent meanwhile",
+      () => subscription.live && listener.resets >= 2,
+      { timeoutMs: 5000, intervalMs: 10 },
     );
     await one.publish("account-changed", "after-reconnect");
-    await until(() => listener.messages.includes("after-reconnect"), "a message after the reconnect arrived");
+    await eventually("a message after the reconnect arrived", () => listener.messages.includes("after-reconnect"), {
+      timeoutMs: 5000,
+      intervalMs: 10,
+    });
   });
 
   it("is not live while Redis does not answer, though the connection looks open", async (t) => {
@@ -132,8 +130,8 @@ describe("Redis broadcast when the subscriber's connection is lost", () => {
     assert.equal(subscription.live, true);
     // Redis stops answering every client for 4.5 s without closing a connection.
     await clients[0]!.client("PAUSE", 4500, "ALL");
-    await until(() => !subscription.live, "the silence was noticed", 4500);
-    await until(() => subscription.live, "live again once Redis answers", 5000);
+    await eventually("the silence was noticed", () => !subscription.live, { timeoutMs: 4500, intervalMs: 10 });
+    await eventually("live again once Redis answers", () => subscription.live, { timeoutMs: 5000, intervalMs: 10 });
   });
 });
 
@@ -158,7 +156,7 @@ describe("Redis broadcast with the heartbeat on demand (Azure: no interval)", ()
     assert.equal(subscription.live, true);
     await clients[0]!.client("PAUSE", 4500, "ALL");
     // Each read of `live` is what a request does; it sends the ping that goes unanswered.
-    await until(() => !subscription.live, "the silence was noticed", 4500);
-    await until(() => subscription.live, "live again once Redis answers", 8000);
+    await eventually("the silence was noticed", () => !subscription.live, { timeoutMs: 4500, intervalMs: 10 });
+    await eventually("live again once Redis answers", () => subscription.live, { timeoutMs: 8000, intervalMs: 10 });
   });
 });

@@ -5,6 +5,7 @@ import { after, before, describe, it } from "node:test";
 import { ContainerClient } from "@azure/storage-blob";
 import { parseTarHeader } from "../../../shared/systems/backups/index.js";
 import { apiClient, startTestHost, type TestHost, loginAs, tokenFor } from "../../support/test-host.js";
+import { eventually } from "../../support/eventually.js";
 
 const SECTION_NAMES = ["projects", "wbs_elements", "project_records", "billing_entries", "audit_log"];
 const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
@@ -43,14 +44,16 @@ let finance: string;
 
 const container = () => new ContainerClient(host.platform.settings.BLOB_CONNECTION_STRING!, "backups");
 
-async function waitFor(backupId: string, statuses: string[], seen: number[] = []): Promise<any> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const b = (await call("GET", `/api/v1/backups/${backupId}`, { token: finance })).body.data;
-    seen.push(b.progress);
-    if (statuses.includes(b.status) || Date.now() > deadline) return b;
-    await new Promise((r) => setTimeout(r, 20));
-  }
+function waitFor(backupId: string, statuses: string[], seen: number[] = []): Promise<any> {
+  return eventually(
+    `backup ${backupId} to be ${statuses.join(" or ")}`,
+    async () => {
+      const b = (await call("GET", `/api/v1/backups/${backupId}`, { token: finance })).body.data;
+      seen.push(b.progress);
+      return statuses.includes(b.status) && b;
+    },
+    { timeoutMs: 30_000, intervalMs: 20 },
+  );
 }
 
 async function alerts(): Promise<number> {

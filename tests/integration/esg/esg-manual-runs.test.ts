@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { apiClient, loginAs, startTestHost, type TestHost } from "../../support/test-host.js";
 import { ManualClock } from "../../support/manual-clock.js";
+import { eventually } from "../../support/eventually.js";
 
 /**
  * Manual runs of named accounts (POST /api/v1/esg/runs with accountIds) beside the daily
@@ -13,14 +14,15 @@ let call: ReturnType<typeof apiClient>;
 let admin: string;
 const clock = new ManualClock("2026-07-14T15:30:00Z");
 
-async function waitForRun(runId: string): Promise<any> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const r = await call("GET", `/api/v1/esg/runs/${runId}`, { token: admin });
-    if (["COMPLETED", "TIMED_OUT", "FAILED"].includes(r.body.data?.status)) return r.body.data;
-    if (Date.now() > deadline) throw new Error(`run ${runId} still ${r.body.data?.status}`);
-    await new Promise((res) => setTimeout(res, 50));
-  }
+function waitForRun(runId: string): Promise<any> {
+  return eventually(
+    `run ${runId} to finish`,
+    async () => {
+      const r = await call("GET", `/api/v1/esg/runs/${runId}`, { token: admin });
+      return ["COMPLETED", "TIMED_OUT", "FAILED"].includes(r.body.data?.status) && r.body.data;
+    },
+    { timeoutMs: 60_000 },
+  );
 }
 
 /** The alerts the host logged about one run. */
@@ -34,13 +36,11 @@ const alertsOf = (runId: string) =>
     });
 
 /** A run's alerts are raised just after it is marked finished: wait for the first. */
-async function waitForAlerts(runId: string): Promise<ReturnType<typeof alertsOf>> {
-  const deadline = Date.now() + 10_000;
-  while (alertsOf(runId).length === 0) {
-    if (Date.now() > deadline) throw new Error(`no alert about run ${runId}`);
-    await new Promise((res) => setTimeout(res, 20));
-  }
-  return alertsOf(runId);
+function waitForAlerts(runId: string): Promise<ReturnType<typeof alertsOf>> {
+  return eventually(`an alert about run ${runId}`, () => alertsOf(runId).length > 0 && alertsOf(runId), {
+    timeoutMs: 10_000,
+    intervalMs: 20,
+  });
 }
 
 /** `alerts_raised_total` by source and severity, from the Prometheus text. */

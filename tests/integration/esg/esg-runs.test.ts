@@ -3,6 +3,7 @@ import { after, before, describe, it } from "node:test";
 import { buffer } from "node:stream/consumers";
 import { apiClient, startTestHost, type TestHost, loginAs } from "../../support/test-host.js";
 import { ESG_FILE_COLUMNS, loadSettings } from "../../../shared/index.js";
+import { eventually } from "../../support/eventually.js";
 
 let host: TestHost;
 let call: ReturnType<typeof apiClient>;
@@ -18,14 +19,15 @@ async function userToken(username: string, roles: string[]) {
     .access_token as string;
 }
 
-async function waitForRun(runId: string, statuses = ["COMPLETED", "TIMED_OUT", "FAILED"]): Promise<any> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const r = await call("GET", `/api/v1/esg/runs/${runId}`, { token: admin });
-    if (statuses.includes(r.body.data?.status)) return r.body.data;
-    if (Date.now() > deadline) throw new Error(`run ${runId} still ${r.body.data?.status}`);
-    await new Promise((res) => setTimeout(res, 100));
-  }
+function waitForRun(runId: string, statuses = ["COMPLETED", "TIMED_OUT", "FAILED"]): Promise<any> {
+  return eventually(
+    `run ${runId} to be ${statuses.join(" or ")}`,
+    async () => {
+      const r = await call("GET", `/api/v1/esg/runs/${runId}`, { token: admin });
+      return statuses.includes(r.body.data?.status) && r.body.data;
+    },
+    { timeoutMs: 60_000, intervalMs: 100 },
+  );
 }
 
 async function csv(

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { apiClient, startTestHost, type TestHost, loginAs, tokenFor } from "../../support/test-host.js";
+import { eventually } from "../../support/eventually.js";
 
 let host: TestHost;
 let call: ReturnType<typeof apiClient>;
@@ -11,15 +12,6 @@ async function metric(name: string, labels: string): Promise<number> {
   const text = (await call("GET", "/api/metrics", { token: admin })).body as string;
   const line = text.split("\n").find((l) => l.startsWith(`${name}{`) && l.includes(labels));
   return line ? Number(line.split(" ").pop()) : 0;
-}
-
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 8000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.fail(`timed out waiting for ${what}`);
 }
 
 const fieldsOf = (body: any) => (body.error.details.fields as { field: string }[]).map((f) => f.field);
@@ -303,7 +295,7 @@ describe("SAP + SQL read gateway, through HTTP on the local host", () => {
     assert.equal(down.body.data.down, true);
 
     // SAP is not essential: the instance still serves everything else, so readiness is degraded (200), not 503.
-    await waitFor(
+    await eventually(
       "readiness to report SAP down",
       async () => (await call("GET", "/api/health/ready")).body.data?.status === "degraded",
     );
@@ -316,7 +308,10 @@ describe("SAP + SQL read gateway, through HTTP on the local host", () => {
       "/api/v1/resources",
       "/api/v1/cost-centers/planning?year=2025",
     ]) {
-      await waitFor(`${path} to answer 503`, async () => (await call("GET", path, { token: viewer })).status === 503);
+      await eventually(
+        `${path} to answer 503`,
+        async () => (await call("GET", path, { token: viewer })).status === 503,
+      );
       const r = await call("GET", path, { token: viewer });
       assert.equal(r.body.error.code, "SAP_UNAVAILABLE", path);
       assert.ok(Number(r.headers.get("retry-after")) >= 1, path);
@@ -324,11 +319,11 @@ describe("SAP + SQL read gateway, through HTTP on the local host", () => {
     assert.equal(await metric("alerts_raised_total", 'source="sap",severity="critical"'), 1);
 
     await call("PUT", "/api/local/simulators/sap", { token: admin, body: { down: false } });
-    await waitFor(
+    await eventually(
       "SAP-backed endpoints to answer again",
       async () => (await call("GET", "/api/v1/projects/PRJ-000003", { token: viewer })).status === 200,
     );
-    await waitFor(
+    await eventually(
       "readiness to report SAP up",
       async () => (await call("GET", "/api/health/ready")).body.data?.status === "ready",
     );

@@ -5,6 +5,7 @@ import { functions } from "../../../functions/catalog.js";
 import { httpFunction, queueFunction, type MessageContext } from "../../../functions/runtime/declarations.js";
 import { ANY_ROLE } from "../../../shared/index.js";
 import { apiClient, startTestHost, type TestHost, loginAs } from "../../support/test-host.js";
+import { eventually } from "../../support/eventually.js";
 
 const flakyQueue = { name: "test-flaky", maxDeliveryCount: 3, lockDurationSeconds: 30 };
 /** A lock far shorter than the work: only renewal keeps the message from a second delivery. */
@@ -53,20 +54,6 @@ const enqueueHandler = httpFunction({
   },
 });
 
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe("Service Bus-triggered functions on the local host's durable queue", () => {
   let host: TestHost;
   before(async () => {
@@ -88,8 +75,8 @@ describe("Service Bus-triggered functions on the local host's durable queue", ()
       body: { id: "m-flaky", failTimes: 2 },
       correlationId: "corr-42",
     });
-    await until("three deliveries", () => (deliveries.get("m-flaky")?.length === 3 ? true : undefined));
-    await until("the queue to drain", async () =>
+    await eventually("three deliveries", () => (deliveries.get("m-flaky")?.length === 3 ? true : undefined));
+    await eventually("the queue to drain", async () =>
       (await host.platform.queue.countActive(flakyQueue.name)) === 0 ? true : undefined,
     );
     assert.deepEqual(deliveries.get("m-flaky"), [1, 2, 3]);
@@ -99,7 +86,7 @@ describe("Service Bus-triggered functions on the local host's durable queue", ()
 
   it("renews the lock while a handler runs longer than it, as the Functions host does", async () => {
     await host.platform.queue.send(slowQueue.name, { messageId: "m-slow", body: { id: "m-slow" } });
-    await until("the slow message to complete", async () =>
+    await eventually("the slow message to complete", async () =>
       slowDeliveries.length > 0 && (await host.platform.queue.countActive(slowQueue.name)) === 0 ? true : undefined,
     );
     assert.deepEqual(slowDeliveries, [1], "delivered once, though the work took over three locks");
@@ -109,7 +96,7 @@ describe("Service Bus-triggered functions on the local host's durable queue", ()
 
   it("dead-letters a message past the max delivery count", async () => {
     await host.platform.queue.send(flakyQueue.name, { messageId: "m-poison", body: { id: "m-poison", failTimes: 99 } });
-    const dead = await until("the dead letter", async () =>
+    const dead = await eventually("the dead letter", async () =>
       (await host.platform.queue.peekDeadLetters(flakyQueue.name, 10)).find((m) => m.messageId === "m-poison"),
     );
     assert.deepEqual(deliveries.get("m-poison"), [1, 2, 3]);
@@ -124,7 +111,7 @@ describe("Service Bus-triggered functions on the local host's durable queue", ()
       messageId: "m-invalid",
       body: { id: "m-invalid", failTimes: "two", extra: true },
     });
-    const dead = await until("the dead letter", async () =>
+    const dead = await eventually("the dead letter", async () =>
       (await host.platform.queue.peekDeadLetters(flakyQueue.name, 10)).find((m) => m.messageId === "m-invalid"),
     );
     assert.equal(dead.deadLetterReason, "VALIDATION_ERROR");
@@ -136,7 +123,7 @@ describe("Service Bus-triggered functions on the local host's durable queue", ()
   it("drops a second message with the same id (de-duplication)", async () => {
     await host.platform.queue.send(flakyQueue.name, { messageId: "m-dup", body: { id: "m-dup", failTimes: 0 } });
     await host.platform.queue.send(flakyQueue.name, { messageId: "m-dup", body: { id: "m-dup", failTimes: 0 } });
-    await until("one delivery", () => (deliveries.get("m-dup")?.length === 1 ? true : undefined));
+    await eventually("one delivery", () => (deliveries.get("m-dup")?.length === 1 ? true : undefined));
     await new Promise((r) => setTimeout(r, 300));
     assert.deepEqual(deliveries.get("m-dup"), [1]);
   });
@@ -150,7 +137,7 @@ describe("Service Bus-triggered functions on the local host's durable queue", ()
       headers: { "x-correlation-id": "req-77" },
     });
     assert.equal(r.status, 202);
-    await until("the worker", () => (deliveries.get("m-http") ? true : undefined));
+    await eventually("the worker", () => (deliveries.get("m-http") ? true : undefined));
     assert.equal(correlations.get("m-http"), "req-77");
   });
 });

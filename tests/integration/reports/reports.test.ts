@@ -4,6 +4,7 @@ import { ContainerClient } from "@azure/storage-blob";
 import ExcelJS from "exceljs";
 import { ManualClock } from "../../support/manual-clock.js";
 import { apiClient, startTestHost, type TestHost, loginAs, tokenFor } from "../../support/test-host.js";
+import { eventually } from "../../support/eventually.js";
 
 let host: TestHost;
 let call: ReturnType<typeof apiClient>;
@@ -11,13 +12,15 @@ let admin: string;
 let analyst: string;
 let other: string;
 
-async function waitForStatus(reportId: string, token: string, statuses: string[]): Promise<any> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const r = await call("GET", `/api/v1/reports/${reportId}`, { token });
-    if (statuses.includes(r.body.data?.status) || Date.now() > deadline) return r.body.data;
-    await new Promise((res) => setTimeout(res, 100));
-  }
+function waitForStatus(reportId: string, token: string, statuses: string[]): Promise<any> {
+  return eventually(
+    `report ${reportId} to be ${statuses.join(" or ")}`,
+    async () => {
+      const r = await call("GET", `/api/v1/reports/${reportId}`, { token });
+      return statuses.includes(r.body.data?.status) && r.body.data;
+    },
+    { timeoutMs: 20_000, intervalMs: 100 },
+  );
 }
 
 async function download(path: string, token: string): Promise<{ status: number; type: string | null; bytes: Buffer }> {
