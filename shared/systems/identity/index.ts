@@ -3,6 +3,7 @@ export { createIdentity } from "./identity-module.js";
 export { IDENTITY_SETTINGS } from "./identity-settings.js";
 export type { IdentityTables } from "./identity-tables.js";
 export { identityMigrations } from "./identity-migrations.js";
+export { bootstrapFirstAdmin, FIRST_ADMIN_ACTOR, type FirstAdminOutcome } from "./first-admin.js";
 export type { IdentityService, Principal, TokenPair } from "./identity-service.js";
 export type { AccessTokenClaims } from "./access-tokens.js";
 export {

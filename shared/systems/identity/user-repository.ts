@@ -86,6 +86,12 @@ export class UserRepository {
     return row && { user: toUser(row), passwordHash: row.password_hash };
   }
 
+  /** Whether some active user holds the role (roles are a JSON column: checked here, not in SQL). */
+  async anyActiveWithRole(role: Role): Promise<boolean> {
+    const rows = await this.#db.selectFrom("users").select("roles").where("status", "=", "active").execute();
+    return rows.some((row) => storedRolesSchema.parse(JSON.parse(row.roles)).includes(role));
+  }
+
   async create(input: { username: string; passwordHash: string; roles: readonly Role[] }): Promise<User> {
     const now = this.#clock.now().toISOString();
     const username = input.username.toLowerCase();
