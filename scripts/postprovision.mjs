@@ -6,7 +6,9 @@
 //   3. applies the database migrations as the deploying Entra user (`npm run migrate`);
 //   4. creates the app identity's contained database user with least privilege
 //      (db_datareader, db_datawriter, EXECUTE; no DDL: the app never migrates in Azure);
-//   5. prints the secrets and settings that only an operator can supply.
+//   5. creates the first local admin when the database has no active admin, its generated
+//      password stored in Key Vault as `initial-admin-password` (never replaced afterwards);
+//   6. prints the secrets and settings that only an operator can supply.
 // Needs: Node 20+, `npm ci` done, Azure CLI signed in (`az login`) as the SQL Entra admin
 // with Key Vault Secrets Officer on the vault (Bicep grants both to the deploying principal).
 import { execFileSync, spawnSync } from "node:child_process";
@@ -131,7 +133,51 @@ export function appUserStatements(identityName, grants) {
   ];
 }
 
-async function prepareDatabase() {
+/** Key Vault secret holding the first admin's generated password (read by operators, not the app). */
+export const ADMIN_PASSWORD_SECRET = "initial-admin-password";
+
+/** The first admin's username: azd env AZURE_ADMIN_USERNAME, else `admin`. */
+export function firstAdminUsername(environment = env) {
+  return environment.AZURE_ADMIN_USERNAME?.trim() || "admin";
+}
+
+/** 24 random bytes, base64url: 32 characters (192 bits). */
+export function generateAdminPassword() {
+  return randomBytes(24).toString("base64url");
+}
+
+/**
+ * The first admin, when the database has no active one (identity decides). The password is
+ * generated and stored (storePassword) only then, and before the user exists, so a failed
+ * store leaves no admin whose password nobody knows. With an admin, nothing is stored.
+ */
+export async function ensureFirstAdmin(db, { username, storePassword }) {
+  const { bootstrapFirstAdmin } = await import("../dist/shared/systems/identity/index.js");
+  const { systemClock } = await import("../dist/shared/ports/clock.js");
+  return bootstrapFirstAdmin({
+    db,
+    clock: systemClock,
+    username,
+    password: async () => {
+      const password = generateAdminPassword();
+      await storePassword(password);
+      return password;
+    },
+  });
+}
+
+function reportFirstAdmin(vault, result) {
+  if (result.outcome === "exists") {
+    return console.log(`  first admin: an active admin exists, none created (${ADMIN_PASSWORD_SECRET} left as is)`);
+  }
+  console.log(
+    `  first admin '${result.username}' created; its password is the Key Vault secret ${ADMIN_PASSWORD_SECRET}:`,
+  );
+  console.log(`    az keyvault secret show --vault-name ${vault} --name ${ADMIN_PASSWORD_SECRET} --query value -o tsv`);
+  console.log(`  after signing in (POST /api/v1/auth/login), change it: PUT /api/v1/users/${result.userId}/password`);
+}
+
+async function prepareDatabase(vault) {
   const resourceGroup = need("AZURE_RESOURCE_GROUP");
   const server = need("AZURE_SQL_SERVER");
   const identityName = need("AZURE_MANAGED_IDENTITY_NAME");
@@ -167,6 +213,12 @@ async function prepareDatabase() {
       console.log("  migrations applied");
       for (const statement of appUserStatements(identityName, grants)) await sql.raw(statement).execute(database.db);
       console.log(`  contained user ${identityName}: ${[...grants.sqlRoles, ...grants.sqlGrants].join(", ")}`);
+      const admin = await ensureFirstAdmin(database.db, {
+        username: firstAdminUsername(),
+        storePassword: (password) =>
+          withRetry(`secret ${ADMIN_PASSWORD_SECRET}`, async () => setSecret(vault, ADMIN_PASSWORD_SECRET, password)),
+      });
+      reportFirstAdmin(vault, admin);
     } finally {
       await database.close();
     }
@@ -203,6 +255,6 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split("/").pop()
   const { SECRETS, SETTING_SLICES } = await import("../dist/shared/catalog.js");
   const vault = need("AZURE_KEY_VAULT_NAME");
   await generateSecrets(vault, SECRETS);
-  await prepareDatabase();
+  await prepareDatabase(vault);
   reportManualSteps(vault, SECRETS, SETTING_SLICES);
 }
