@@ -141,9 +141,14 @@ export function firstAdminUsername(environment = env) {
   return environment.AZURE_ADMIN_USERNAME?.trim() || "admin";
 }
 
-/** 24 random bytes, base64url: 32 characters (192 bits). */
-export function generateAdminPassword() {
-  return randomBytes(24).toString("base64url");
+/** 24 random bytes, base64url: 32 characters (192 bits), without the username in it. */
+export function generateAdminPassword(username) {
+  // The password policy refuses a password holding the username (1 in ~1,500 draws for a
+  // three-letter name): draw again rather than fail the hook.
+  for (;;) {
+    const password = randomBytes(24).toString("base64url");
+    if (!password.toLowerCase().includes(username.toLowerCase())) return password;
+  }
 }
 
 /**
@@ -159,7 +164,7 @@ export async function ensureFirstAdmin(db, { username, storePassword }) {
     clock: systemClock,
     username,
     password: async () => {
-      const password = generateAdminPassword();
+      const password = generateAdminPassword(username);
       await storePassword(password);
       return password;
     },
