@@ -1,0 +1,13 @@
+// The invoices system: UBL intake and validation (EN 16931 / Peppol BIS Billing 3.0).
+export {
+  implementedRuleIds,
+  ruleSetFor,
+  validateInvoiceXml,
+  EN16931_CUSTOMIZATION,
+  PEPPOL_BIS3_CUSTOMIZATION,
+  type RuleSet,
+  type ValidateOptions,
+  type ValidationReport,
+} from "./validation/validate.js";
+export { LANGUAGES, type BusinessTerm, type Finding, type Language, type Severity } from "./validation/rule-engine.js";
+export { parseXml, XmlRefusedError, type XmlElement, type XmlLimits } from "./validation/safe-xml.js";
