@@ -3,6 +3,7 @@ export {
   implementedRuleIds,
   ruleSetFor,
   validateInvoiceXml,
+  validateUblElement,
   EN16931_CUSTOMIZATION,
   PEPPOL_BIS3_CUSTOMIZATION,
   type RuleSet,
