@@ -449,19 +449,19 @@ export const EN16931_RULES: readonly Rule[] = [
       fr: "Le montant à payer doit être égal au total TVA comprise moins le montant déjà payé plus l'arrondi.",
     },
   ),
+  // BR-CO-25 as in release 1.3.14 (Invoice only: //cbc:DueDate or //cac:PaymentTerms/cbc:Note).
+  // CEN removed it from the UBL and CII Schematron in April 2026 (eInvoicing-EN16931 #477);
+  // Peppol BIS 3.0 still bundles 1.3.14, so it stays in both rule sets until they move on.
   at(
     "BR-CO-25",
     [bt("BT-115", "Amount due for payment"), bt("BT-9", "Payment due date"), bt("BT-20", "Payment terms")],
-    "cac:LegalMonetaryTotal/cbc:PayableAmount",
-    (doc) => all(doc.root, "cac:LegalMonetaryTotal/cbc:PayableAmount"),
+    "/Invoice/cac:LegalMonetaryTotal/cbc:PayableAmount",
+    (doc) => (doc.kind === "Invoice" ? all(doc.root, "cac:LegalMonetaryTotal/cbc:PayableAmount") : []),
     (payable, doc) => {
       const value = decimalOf(payable);
       if (!value || compare(value, ZERO) <= 0) return undefined;
-      const dueDate =
-        doc.kind === "Invoice"
-          ? first(doc.root, "cbc:DueDate")
-          : first(doc.root, "cac:PaymentMeans/cbc:PaymentDueDate");
-      return dueDate || first(doc.root, "cac:PaymentTerms/cbc:Note") ? undefined : { at: payable };
+      const hasTerms = descendants(doc.root, "cac:PaymentTerms").some((terms) => first(terms, "cbc:Note"));
+      return descendants(doc.root, "cbc:DueDate").length > 0 || hasTerms ? undefined : { at: payable };
     },
     {
       en: "When an amount is due, the invoice must give a payment due date or payment terms.",
