@@ -469,6 +469,7 @@ export const EN16931_RULES: readonly Rule[] = [
       fr: "Lorsqu'un montant est dû, la facture doit indiquer une date d'échéance ou des conditions de paiement.",
     },
   ),
+  ...standardRatedDocumentRules(),
   ...vatRateRules(),
   at(
     "BR-S-08",
@@ -590,6 +591,117 @@ export const EN16931_RULES: readonly Rule[] = [
     },
   ),
 ];
+
+/** BR-S-01..04 and BR-S-10: standard-rated content needs a breakdown and a seller VAT id. */
+function standardRatedDocumentRules(): Rule[] {
+  const isS = (category: XmlElement) => textOf(category, "cbc:ID") === "S";
+  const isVat = (category: XmlElement) => textOf(category, "cac:TaxScheme/cbc:ID").toUpperCase() === "VAT";
+  const sellerVatId = (doc: UblDocument) =>
+    descendants(doc.root, "cac:AccountingSupplierParty").some((p) =>
+      first(p, "cac:Party/cac:PartyTaxScheme/cbc:CompanyID"),
+    ) ||
+    descendants(doc.root, "cac:TaxRepresentativeParty").some((p) =>
+      all(p, "cac:PartyTaxScheme").some((scheme) => isVat(scheme) && first(scheme, "cbc:CompanyID")),
+    );
+  const sellerTerms = [
+    bt("BT-31", "Seller VAT identifier"),
+    bt("BT-32", "Seller tax registration identifier"),
+    bt("BT-63", "Seller tax representative VAT identifier"),
+  ];
+  const vatIdMessages = (what: Messages): Messages => ({
+    en: `${what.en} requires the seller's VAT identifier or that of the seller's tax representative.`,
+    nl: `${what.nl} vereist het btw-nummer van de verkoper of van diens fiscaal vertegenwoordiger.`,
+    fr: `${what.fr} exige le numéro de TVA du vendeur ou de son représentant fiscal.`,
+  });
+  const allowanceChargeVatId = (charge: boolean): Rule => ({
+    id: charge ? "BR-S-04" : "BR-S-03",
+    severity: "fatal",
+    terms: [
+      charge
+        ? bt("BT-102", "Document level charge VAT category code")
+        : bt("BT-95", "Document level allowance VAT category code"),
+      ...sellerTerms,
+    ],
+    context: "/Invoice | /CreditNote",
+    messages: vatIdMessages(
+      charge
+        ? { en: "A standard-rated charge", nl: "Een toeslag tegen standaardtarief", fr: "Des frais au taux normal" }
+        : {
+            en: "A standard-rated allowance",
+            nl: "Een korting tegen standaardtarief",
+            fr: "Une remise au taux normal",
+          },
+    ),
+    check: (doc) => {
+      const used = descendants(doc.root, "cac:AllowanceCharge")
+        .filter((ac) => indicator(ac) === charge)
+        .some((ac) => all(ac, "cac:TaxCategory").some((c) => isS(c) && isVat(c)));
+      return used && !sellerVatId(doc) ? [{ at: doc.root }] : [];
+    },
+  });
+  return [
+    {
+      id: "BR-S-01",
+      severity: "fatal",
+      terms: [bt("BG-23", "VAT breakdown"), bt("BT-118", "VAT category code")],
+      context: "/Invoice | /CreditNote",
+      messages: {
+        en: "Standard-rated lines, allowances or charges need a standard-rated VAT breakdown, and a standard-rated breakdown needs them.",
+        nl: "Lijnen, kortingen of toeslagen tegen standaardtarief vereisen een btw-uitsplitsing tegen standaardtarief, en omgekeerd.",
+        fr: "Des lignes, remises ou frais au taux normal exigent une ventilation de TVA au taux normal, et inversement.",
+      },
+      check: (doc) => {
+        const used =
+          descendants(doc.root, "cac:AllowanceCharge").some((ac) => all(ac, "cac:TaxCategory").some(isS)) ||
+          descendants(doc.root, "cac:ClassifiedTaxCategory").some(isS);
+        const breakdown = all(doc.root, "cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory").some(isS);
+        return used === breakdown
+          ? []
+          : [
+              {
+                at: doc.root,
+                expected: used ? "a breakdown for S" : "no breakdown for S",
+                found: breakdown ? "a breakdown for S" : "none",
+              },
+            ];
+      },
+    },
+    {
+      id: "BR-S-02",
+      severity: "fatal",
+      terms: [bt("BT-151", "Invoiced item VAT category code"), ...sellerTerms],
+      context: "/Invoice | /CreditNote",
+      messages: vatIdMessages({
+        en: "A standard-rated invoice line",
+        nl: "Een factuurlijn tegen standaardtarief",
+        fr: "Une ligne au taux normal",
+      }),
+      check: (doc) => {
+        const categories = descendants(doc.root, "cac:ClassifiedTaxCategory").filter(isS);
+        if (categories.length === 0) return [];
+        // As the Schematron: S items outside the VAT scheme do not satisfy the first branch.
+        return categories.some(isVat) && sellerVatId(doc) ? [] : [{ at: doc.root }];
+      },
+    },
+    allowanceChargeVatId(false),
+    allowanceChargeVatId(true),
+    at(
+      "BR-S-10",
+      [bt("BT-120", "VAT exemption reason text"), bt("BT-121", "VAT exemption reason code")],
+      "cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cbc:ID = 'S']",
+      (doc) => vatCategories(all(doc.root, "cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory"), "S"),
+      (category) => {
+        const reason = first(category, "cbc:TaxExemptionReason") ?? first(category, "cbc:TaxExemptionReasonCode");
+        return reason ? { at: reason } : undefined;
+      },
+      {
+        en: "A standard-rated VAT breakdown may not give a VAT exemption reason.",
+        nl: "Een btw-uitsplitsing tegen standaardtarief mag geen reden van vrijstelling vermelden.",
+        fr: "Une ventilation de TVA au taux normal ne peut pas indiquer de motif d'exonération.",
+      },
+    ),
+  ];
+}
 
 /** BR-S-05/06/07: a standard-rated line, allowance or charge has a rate above zero. */
 function vatRateRules(): Rule[] {
