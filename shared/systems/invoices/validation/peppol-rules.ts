@@ -7,9 +7,12 @@ import { all, first, textOf } from "./ubl-document.js";
 
 const bt = (id: string, name: string): BusinessTerm => ({ id, name });
 
-/** The Schematron's `$profile`: the process number, or "Unknown" (its `matches` is unanchored). */
+/**
+ * The Schematron's `$profile`: the process number, or "Unknown". Its `matches` is unanchored
+ * and its dots are unescaped; both are kept so verdicts stay comparable.
+ */
 function profile(profileId: string): string {
-  const match = /urn:fdc:peppol\.eu:2017:poacc:billing:([0-9]{2}):1\.0/.exec(profileId);
+  const match = /urn:fdc:peppol.eu:2017:poacc:billing:([0-9]{2}):1.0/.exec(profileId);
   return match ? match[1]! : "Unknown";
 }
 
@@ -32,14 +35,18 @@ export const PEPPOL_RULES: readonly Rule[] = [
     terms: [bt("BT-22", "Invoice note")],
     context: "/Invoice | /CreditNote",
     messages: {
-      en: "A Peppol invoice may carry at most one note at document level.",
-      nl: "Een Peppol-factuur mag hoogstens één opmerking op documentniveau bevatten.",
-      fr: "Une facture Peppol ne peut contenir qu'une seule note au niveau du document.",
+      en: "A Peppol invoice may carry at most one note at document level, unless seller and buyer are both German.",
+      nl: "Een Peppol-factuur mag hoogstens één opmerking op documentniveau bevatten, tenzij verkoper en koper beide Duits zijn.",
+      fr: "Une facture Peppol ne peut contenir qu'une seule note au niveau du document, sauf si vendeur et acheteur sont tous deux allemands.",
     },
-    check: (doc) =>
-      all(doc.root, "cbc:Note")
-        .slice(1)
-        .map((note) => ({ at: note, expected: "at most 1 note", found: `${all(doc.root, "cbc:Note").length} notes` })),
+    check: (doc) => {
+      const notes = all(doc.root, "cbc:Note");
+      // Since 3.0.18 a German seller and buyer (by postal country) may give several notes.
+      const country = (party: string) =>
+        textOf(doc.root, `${party}/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode`).toUpperCase();
+      if (country("cac:AccountingSupplierParty") === "DE" && country("cac:AccountingCustomerParty") === "DE") return [];
+      return notes.slice(1).map((note) => ({ at: note, expected: "at most 1 note", found: `${notes.length} notes` }));
+    },
   },
   {
     id: "PEPPOL-EN16931-R003",
