@@ -75,6 +75,21 @@ describe("safe XML intake", () => {
     assert.equal(validateInvoiceXml("<Invoice><cbc:ID>1</cbc:ID>").findings[0]!.ruleId, "XML-MALFORMED");
   });
 
+  it("refuses bytes that are not UTF-8 and a declared encoding other than UTF-8", () => {
+    const latin1 = Uint8Array.from([
+      ...new TextEncoder().encode(`${UBL_OPEN}<cbc:ID>`),
+      0xe9,
+      ...new TextEncoder().encode("</cbc:ID></Invoice>"),
+    ]);
+    assert.match(validateInvoiceXml(latin1).findings[0]!.message, /not valid UTF-8/);
+    const declared = `<?xml version="1.0" encoding="ISO-8859-1"?>${UBL_OPEN}</Invoice>`;
+    assert.match(validateInvoiceXml(declared).findings[0]!.message, /ISO-8859-1/);
+    assert.notEqual(
+      validateInvoiceXml(`<?xml version="1.0" encoding="utf-8"?>${UBL_OPEN}</Invoice>`).findings[0]?.ruleId,
+      "XML-MALFORMED",
+    );
+  });
+
   it("decodes predefined entities, character references and CDATA, and keeps line numbers", () => {
     const root = parseXml(
       `<?xml version="1.0"?>\n<r xmlns="urn:a">\n  <n a="x &amp; y">A&lt;B &#233;&#x41;<![CDATA[<raw>]]></n>\n</r>`,

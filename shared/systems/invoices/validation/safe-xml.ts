@@ -54,8 +54,19 @@ export function xmlText(input: Uint8Array | string, limits: XmlLimits = DEFAULT_
   if (size > limits.maxBytes) {
     throw new XmlRefusedError("too-large", `document of ${size} bytes exceeds the limit of ${limits.maxBytes}`, 1);
   }
-  const text = typeof input === "string" ? input : new TextDecoder("utf-8", { fatal: false }).decode(input);
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  let text: string;
+  try {
+    text = typeof input === "string" ? input : new TextDecoder("utf-8", { fatal: true }).decode(input);
+  } catch {
+    throw new XmlRefusedError("malformed", "the document is not valid UTF-8", 1);
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  // UBL invoices travel in UTF-8 (Peppol requires it); another declared encoding would be misread.
+  const encoding = /^<\?xml[^>]*?\sencoding\s*=\s*["']([^"']+)["']/.exec(text)?.[1];
+  if (encoding !== undefined && !/^utf-?8$/i.test(encoding)) {
+    throw new XmlRefusedError("malformed", `encoding '${encoding}' is not supported; invoices must be UTF-8`, 1);
+  }
+  return text;
 }
 
 export function parseXml(input: Uint8Array | string, limits: XmlLimits = DEFAULT_XML_LIMITS): XmlElement {
