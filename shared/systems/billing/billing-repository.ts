@@ -137,20 +137,7 @@ export class BillingRepository {
   ): Promise<BillingEntryRow[]> {
     let query = this.#db
       .selectFrom("billing_entries")
-      .select([
-        "entry_id",
-        "project_id",
-        "saga_id",
-        "kind",
-        "pep",
-        sql<string>`cast(amount_minor as varchar(20))`.as("amount_minor"),
-        "currency",
-        "billing_date",
-        "description",
-        "status",
-        "created_at",
-        "updated_at",
-      ])
+      .select([...columns, "updated_at"])
       .where("created_at", "<=", upTo);
     if (afterId !== null) query = query.where("entry_id", ">", afterId);
     if (projectIds) query = query.where("project_id", "in", projectIds);
