@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { sql } from "kysely";
 import { apiClient, startTestHost, type TestHost, loginAs } from "../../support/test-host.js";
+import { eventually } from "../../support/eventually.js";
 
 let host: TestHost;
 let call: ReturnType<typeof apiClient>;
@@ -251,6 +252,13 @@ describe("billing writes through the SAGA", () => {
       sap.setControls({ failFunctions: [] });
       await failSqlActivation(false);
     }
+    // The failed reversals may have opened SAP's circuit; recovery asks SAP, so it runs once
+    // the probe has closed it again, as the every-minute timer would.
+    await eventually("SAP to be available again", async () => {
+      const ready = await call("GET", "/api/health/ready");
+      const sapCheck = ready.body.data?.dependencies?.find((d: { name: string }) => d.name === "sap");
+      return sapCheck?.status === "up";
+    });
     await host.timers.run("saga-recovery");
     const s = await saga(sagaId);
     assert.equal(s.status, "ROLLED_BACK");
