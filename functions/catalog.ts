@@ -17,6 +17,7 @@ export const systemFunctions: Readonly<Record<SystemName, readonly FunctionDecla
   reports: reportsFunctions,
   backups: backupsFunctions,
   esg: esgFunctions,
+  invoices: [],
 };
 
 /**

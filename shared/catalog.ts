@@ -18,6 +18,7 @@ import { BILLING_QUEUES, BILLING_SETTINGS, billingMigrations, type BillingTables
 import { ESG_QUEUES, ESG_SETTINGS, esgMigrations, type EsgTables } from "./systems/esg/index.js";
 import { GATEWAY_SETTINGS, gatewayMigrations, type GatewayTables } from "./systems/gateway/index.js";
 import { IDENTITY_SETTINGS, identityMigrations, type IdentityTables } from "./systems/identity/index.js";
+import { INVOICES_SETTINGS } from "./systems/invoices/index.js";
 import { REPORTS_QUEUES, REPORTS_SETTINGS, reportsMigrations, type ReportsTables } from "./systems/reports/index.js";
 
 /** Each owner's slice of the settings, in the order the configuration docs list them. */
@@ -31,6 +32,7 @@ export const SETTING_SLICES = {
   reports: REPORTS_SETTINGS,
   backups: BACKUPS_SETTINGS,
   esg: ESG_SETTINGS,
+  invoices: INVOICES_SETTINGS,
 } as const;
 
 /**
@@ -69,6 +71,7 @@ export const SYSTEM_NEEDS: Readonly<Record<SystemName, readonly SystemName[]>> =
   reports: ["identity", "gateway"],
   backups: ["identity", "gateway"],
   esg: ["identity"],
+  invoices: ["identity"],
 };
 
 /** Systems that call SAP (through gateway's projects or their own RFCs); without them SAP is not used. */

@@ -1,4 +1,5 @@
 // The invoices system: UBL intake and validation (EN 16931 / Peppol BIS Billing 3.0).
+export { INVOICES_SETTINGS } from "./invoices-settings.js";
 export {
   implementedRuleIds,
   ruleSetFor,
