@@ -191,6 +191,45 @@ export class PlatformMetrics {
     buckets: [10_000, 100_000, 1_000_000, 10_000_000, 50_000_000, 200_000_000],
     registers: [this.registry],
   });
+  readonly invoiceProcessing = new Counter({
+    name: "invoice_processing_total",
+    help: "Invoices that finished forwarding to Clearfacts, by outcome (sent, failed, duplicate, held)",
+    labelNames: ["outcome"] as const,
+    registers: [this.registry],
+  });
+  readonly invoiceProcessingDuration = new ExportedHistogram({
+    name: "invoice_processing_duration_seconds",
+    help: "Time to validate, archive and forward one invoice, by outcome",
+    labelNames: ["outcome"] as const,
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+    registers: [this.registry],
+  });
+  readonly externalApiCalls = new Counter({
+    name: "external_api_calls_total",
+    help: "Calls to outside APIs (clearfacts, invoice-source), by HTTP status, or timeout / network when none came back",
+    labelNames: ["api", "status"] as const,
+    registers: [this.registry],
+  });
+  readonly externalApiCallDuration = new ExportedHistogram({
+    name: "external_api_call_duration_seconds",
+    help: "Duration of calls to outside APIs (clearfacts, invoice-source), timeouts included",
+    labelNames: ["api"] as const,
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30, 60, 120],
+    registers: [this.registry],
+  });
+  readonly invoiceJobs = new Counter({
+    name: "invoice_jobs_total",
+    help: "Invoice forwarding jobs finished, by job type (scheduled, manual, replay) and final status",
+    labelNames: ["job_type", "status"] as const,
+    registers: [this.registry],
+  });
+  readonly invoiceJobDuration = new ExportedHistogram({
+    name: "invoice_job_duration_seconds",
+    help: "Invoice forwarding job time from start to its last invoice, by job type",
+    labelNames: ["job_type"] as const,
+    buckets: [1, 5, 15, 60, 300, 900, 1800, 3600, 7200, 14_400],
+    registers: [this.registry],
+  });
   readonly backupsCompleted = new Counter({
     name: "backups_completed_total",
     help: "Total backups",

@@ -87,3 +87,42 @@ describe("platform metrics through OpenTelemetry (exported to Azure Monitor when
     assert.equal(remoteSamples, 1);
   });
 });
+
+describe("invoice forwarding metrics on /api/metrics", () => {
+  it("shows invoice, outside API and job counts and durations once observed, with their labels", async () => {
+    const platform = new PlatformMetrics();
+    const before = await platform.render();
+    assert.doesNotMatch(before, /^invoice_processing_total\{/m, "a counter shows no series before it counts");
+
+    platform.invoiceProcessing.inc({ outcome: "sent" });
+    platform.invoiceProcessing.inc({ outcome: "sent" });
+    platform.invoiceProcessing.inc({ outcome: "duplicate" });
+    platform.invoiceProcessingDuration.observe({ outcome: "sent" }, 0.2);
+    platform.externalApiCalls.inc({ api: "clearfacts", status: "429" });
+    platform.externalApiCalls.inc({ api: "clearfacts", status: "timeout" });
+    platform.externalApiCalls.inc({ api: "invoice-source", status: "200" });
+    platform.externalApiCallDuration.observe({ api: "clearfacts" }, 60);
+    platform.invoiceJobs.inc({ job_type: "scheduled", status: "completed" });
+    platform.invoiceJobs.inc({ job_type: "replay", status: "failed" });
+    platform.invoiceJobDuration.observe({ job_type: "scheduled" }, 95);
+
+    const text = await platform.render();
+    assert.match(text, /^# HELP invoice_processing_total Invoices that finished forwarding/m);
+    assert.match(text, /^invoice_processing_total\{outcome="sent"\} 2$/m);
+    assert.match(text, /^invoice_processing_total\{outcome="duplicate"\} 1$/m);
+    assert.match(text, /^invoice_processing_duration_seconds_count\{outcome="sent"\} 1$/m);
+    assert.match(text, /^invoice_processing_duration_seconds_bucket\{le="0.25",outcome="sent"\} 1$/m);
+    assert.match(text, /^external_api_calls_total\{api="clearfacts",status="429"\} 1$/m);
+    assert.match(text, /^external_api_calls_total\{api="clearfacts",status="timeout"\} 1$/m);
+    assert.match(text, /^external_api_calls_total\{api="invoice-source",status="200"\} 1$/m);
+    assert.match(
+      text,
+      /^external_api_call_duration_seconds_bucket\{le="30",api="clearfacts"\} 0$/m,
+      "a call that hit the default 60 s Clearfacts timeout is not counted as faster",
+    );
+    assert.match(text, /^external_api_call_duration_seconds_bucket\{le="60",api="clearfacts"\} 1$/m);
+    assert.match(text, /^invoice_jobs_total\{job_type="scheduled",status="completed"\} 1$/m);
+    assert.match(text, /^invoice_jobs_total\{job_type="replay",status="failed"\} 1$/m);
+    assert.match(text, /^invoice_job_duration_seconds_sum\{job_type="scheduled"\} 95$/m);
+  });
+});
