@@ -106,6 +106,9 @@ param storageSkuName string = 'Standard_LRS'
 @description('Apply the 7-year WORM policy on the backups container. Set to false after an operator has locked the policy (see docs/infrastructure.md); the policy itself stays.')
 param applyBackupsImmutabilityPolicy bool = true
 
+@description('Apply the WORM policy (INVOICES_ARCHIVE_RETENTION_DAYS) on the invoice originals container. Set to false after an operator has locked the policy (see docs/infrastructure.md); the policy itself stays.')
+param applyInvoiceArchiveImmutabilityPolicy bool = true
+
 @description('Azure Managed Redis SKU.')
 param redisSkuName string = 'Balanced_B0'
 
@@ -276,6 +279,9 @@ module storage 'app/storage.bicep' = {
     applyBackupsImmutabilityPolicy: applyBackupsImmutabilityPolicy
     backupsContainerName: platformSettings.BACKUPS_CONTAINER
     reportsContainerName: platformSettings.REPORTS_CONTAINER
+    applyInvoiceArchiveImmutabilityPolicy: applyInvoiceArchiveImmutabilityPolicy
+    invoiceArchiveContainerName: platformSettings.INVOICES_ARCHIVE_CONTAINER
+    invoiceArchiveRetentionDays: int(platformSettings.INVOICES_ARCHIVE_RETENTION_DAYS)
   }
 }
 

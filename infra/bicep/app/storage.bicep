@@ -28,6 +28,9 @@ param deploymentContainerName string
 @description('Apply the backups immutability policy. Set to false once the policy has been locked by an operator: a locked policy can only be extended, and a redeploy of the same policy may then be refused. The policy stays in place when this is false.')
 param applyBackupsImmutabilityPolicy bool = true
 
+@description('Apply the invoice archive immutability policy. Set to false once the policy has been locked by an operator (as for backups); the policy stays in place when this is false.')
+param applyInvoiceArchiveImmutabilityPolicy bool = true
+
 @description('Days after which non-current blob versions are deleted in the containers that are not WORM-protected (deployment package, reports, esg-files).')
 @minValue(1)
 param noncurrentVersionRetentionDays int = 30
@@ -37,6 +40,14 @@ param backupsContainerName string = 'backups'
 
 @description('Container for generated reports (the app setting REPORTS_CONTAINER).')
 param reportsContainerName string = 'reports'
+
+@description('Container for the received UBL invoice originals (the app setting INVOICES_ARCHIVE_CONTAINER): write once, WORM for invoiceArchiveRetentionDays.')
+param invoiceArchiveContainerName string = 'invoice-originals'
+
+@description('Days each archived UBL original stays immutable (the app setting INVOICES_ARCHIVE_RETENTION_DAYS; 3650 = 10 years, the Belgian retention period for invoices).')
+@minValue(365)
+@maxValue(36500)
+param invoiceArchiveRetentionDays int = 3650
 
 var esgFilesContainerName = 'esg-files'
 
@@ -106,6 +117,25 @@ resource backupsImmutabilityPolicy 'Microsoft.Storage/storageAccounts/blobServic
   }
 }
 
+// Received UBL invoice originals, the source of replays: the app uploads each once
+// (create-only, never overwrite) and no one can change or delete it before its retention ends.
+resource invoiceArchiveContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobService
+  name: invoiceArchiveContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+resource invoiceArchiveImmutabilityPolicy 'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies@2023-05-01' = if (applyInvoiceArchiveImmutabilityPolicy) {
+  parent: invoiceArchiveContainer
+  name: 'default'
+  properties: {
+    immutabilityPeriodSinceCreationInDays: invoiceArchiveRetentionDays
+    allowProtectedAppendWrites: false
+  }
+}
+
 resource reportsContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
   parent: blobService
   name: reportsContainerName
@@ -170,5 +200,6 @@ output primaryBlobEndpoint string = storageAccount.properties.primaryEndpoints.b
 output blobServiceUrl string = 'https://${storageAccount.name}.blob.${environment().suffixes.storage}'
 output deploymentContainerName string = deploymentContainer.name
 output backupsContainerName string = backupsContainer.name
+output invoiceArchiveContainerName string = invoiceArchiveContainer.name
 output reportsContainerName string = reportsContainer.name
 output esgFilesContainerName string = esgFilesContainer.name

@@ -91,6 +91,30 @@ function paramsOf(file: string): { name: string; required: boolean }[] {
   }));
 }
 
+interface Resource {
+  readonly symbol: string;
+  readonly type: string;
+  readonly apiVersion: string;
+  readonly condition: string | undefined;
+  readonly body: string;
+}
+
+function resourcesOf(file: string): Resource[] {
+  const text = code(read(file));
+  return [...text.matchAll(/^resource (\w+) '([^'@]+)@([^']+)' = (?:if \(([^\n]*)\) )?\{/gm)].map((m) => ({
+    symbol: m[1]!,
+    type: m[2]!,
+    apiVersion: m[3]!,
+    condition: m[4],
+    body: block(text, m.index + m[0].length - 1).body,
+  }));
+}
+
+/** The value of `key:` at the top level of a resource body (or of its `properties`). */
+function valueOf(body: string, key: string): string | undefined {
+  return new RegExp(`^\\s*${key}: (.+)$`, "m").exec(body)?.[1]?.trim();
+}
+
 describe("the Bicep templates hang together (structural check; az bicep build is the deployer's)", () => {
   const modules = bicepFiles.flatMap(modulesOf);
 
@@ -143,5 +167,65 @@ describe("the Bicep templates hang together (structural check; az bicep build is
     const deployed = [...wired, ...Object.values(systemSettings).flatMap((o) => Object.keys(o))];
     for (const name of deployed) assert.ok(name in SETTINGS || host.test(name), `${name} is not a declared setting`);
     assert.match(api, /appSettingsKeyValuePairs: union\(platformSettings, wiredSettings\)/);
+  });
+
+  it("keeps received invoice originals in a WORM container whose days are INVOICES_ARCHIVE_RETENTION_DAYS", () => {
+    const resources = resourcesOf("infra/bicep/app/storage.bicep");
+    const container = resources.find(
+      (r) =>
+        r.type === "Microsoft.Storage/storageAccounts/blobServices/containers" &&
+        valueOf(r.body, "name") === "invoiceArchiveContainerName",
+    );
+    assert.ok(container, "a container named by invoiceArchiveContainerName");
+    assert.equal(valueOf(container.body, "publicAccess"), "'None'");
+
+    const policy = resources.find(
+      (r) =>
+        r.type === "Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies" &&
+        valueOf(r.body, "parent") === container.symbol,
+    );
+    assert.ok(policy, "a time-based immutability policy on that container");
+    assert.ok(policy.apiVersion >= "2019-06-01", `immutabilityPolicies@${policy.apiVersion}`);
+    assert.equal(valueOf(policy.body, "name"), "'default'");
+    assert.equal(valueOf(policy.body, "immutabilityPeriodSinceCreationInDays"), "invoiceArchiveRetentionDays");
+    assert.equal(valueOf(policy.body, "allowProtectedAppendWrites"), "false", "an original is never appended to");
+    assert.equal(policy.condition, "applyInvoiceArchiveImmutabilityPolicy", "switched off only once locked");
+
+    const storage = modulesOf("infra/bicep/main.bicep").find((m) => m.path === "app/storage.bicep");
+    assert.ok(storage?.params.includes("invoiceArchiveRetentionDays"));
+    const main = code(read("infra/bicep/main.bicep"));
+    assert.match(main, /^\s+invoiceArchiveContainerName: platformSettings\.INVOICES_ARCHIVE_CONTAINER$/m);
+    // App settings reach Bicep as text (azd substitutes them into main.parameters.json).
+    assert.match(main, /^\s+invoiceArchiveRetentionDays: int\(platformSettings\.INVOICES_ARCHIVE_RETENTION_DAYS\)$/m);
+    assert.match(main, /^\s+applyInvoiceArchiveImmutabilityPolicy: applyInvoiceArchiveImmutabilityPolicy$/m);
+    const parameters = JSON.parse(read("infra/bicep/main.parameters.json")) as {
+      parameters: Record<string, { value: unknown }> & {
+        systemSettings: { value: Record<string, Record<string, string>> };
+      };
+    };
+    assert.equal(
+      parameters.parameters.applyInvoiceArchiveImmutabilityPolicy?.value,
+      "${APPLY_INVOICES_ARCHIVE_IMMUTABILITY_POLICY=true}",
+    );
+    const invoices = parameters.parameters.systemSettings.value.invoices!;
+    assert.equal(invoices.INVOICES_ARCHIVE_CONTAINER, "${INVOICES_ARCHIVE_CONTAINER=invoice-originals}");
+    assert.equal(invoices.INVOICES_ARCHIVE_RETENTION_DAYS, "${INVOICES_ARCHIVE_RETENTION_DAYS=3650}");
+
+    // Bicep refuses no retention the app accepts and accepts none it refuses.
+    const storageText = code(read("infra/bicep/app/storage.bicep"));
+    const bounds = /@minValue\((\d+)\)\s*@maxValue\((\d+)\)\s*param invoiceArchiveRetentionDays int = (\d+)/.exec(
+      storageText,
+    );
+    assert.ok(bounds, "invoiceArchiveRetentionDays has @minValue, @maxValue and a default");
+    const [min, max, fallback] = bounds.slice(1).map(Number) as [number, number, number];
+    const schema = SETTINGS.INVOICES_ARCHIVE_RETENTION_DAYS.schema;
+    assert.equal(schema.parse(undefined), fallback);
+    for (const days of [min, max]) assert.ok(schema.safeParse(String(days)).success, `${days} days`);
+    for (const days of [min - 1, max + 1]) assert.ok(!schema.safeParse(String(days)).success, `${days} days`);
+
+    // The lifecycle rule that expires old versions must not reach into a WORM container.
+    const lifecycle = resources.find((r) => r.type === "Microsoft.Storage/storageAccounts/managementPolicies");
+    assert.ok(lifecycle);
+    assert.doesNotMatch(lifecycle.body, /invoiceArchiveContainerName|backupsContainerName/);
   });
 });
