@@ -18,7 +18,12 @@ import { BILLING_QUEUES, BILLING_SETTINGS, billingMigrations, type BillingTables
 import { ESG_QUEUES, ESG_SETTINGS, esgMigrations, type EsgTables } from "./systems/esg/index.js";
 import { GATEWAY_SETTINGS, gatewayMigrations, type GatewayTables } from "./systems/gateway/index.js";
 import { IDENTITY_SETTINGS, identityMigrations, type IdentityTables } from "./systems/identity/index.js";
-import { INVOICES_SETTINGS } from "./systems/invoices/index.js";
+import {
+  INVOICES_QUEUES,
+  INVOICES_SETTINGS,
+  invoicesMigrations,
+  type InvoicesTables,
+} from "./systems/invoices/index.js";
 import { REPORTS_QUEUES, REPORTS_SETTINGS, reportsMigrations, type ReportsTables } from "./systems/reports/index.js";
 
 /** Each owner's slice of the settings, in the order the configuration docs list them. */
@@ -94,6 +99,7 @@ export const QUEUES = {
   ...REPORTS_QUEUES,
   ...BACKUPS_QUEUES,
   ...ESG_QUEUES,
+  ...INVOICES_QUEUES,
 } as const satisfies Record<string, QueueDefinition>;
 
 export const QUEUE_DEFINITIONS: readonly QueueDefinition[] = Object.values(QUEUES);
@@ -105,7 +111,8 @@ export type PlatformTables = FoundationTables &
   BillingTables &
   ReportsTables &
   BackupsTables &
-  EsgTables;
+  EsgTables &
+  InvoicesTables;
 
 /** Every owner's migrations (names are global; the migrator runs them in name order). */
 export const MIGRATIONS: readonly MigrationSet[] = [
@@ -116,4 +123,5 @@ export const MIGRATIONS: readonly MigrationSet[] = [
   reportsMigrations,
   backupsMigrations,
   esgMigrations,
+  invoicesMigrations,
 ];

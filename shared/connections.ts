@@ -22,6 +22,14 @@ import { NodeRfcSapClient, loadNodeRfc } from "./adapters/sap/node-rfc-client.js
 import { SapSimulator } from "./adapters/sap/sap-simulator.js";
 import { LazySapClient } from "./sap/lazy-sap-client.js";
 import type { Logger } from "./foundation/logger.js";
+import { PartnerCredentials } from "./foundation/partner-http.js";
+import type { AccountingPlatform } from "./ports/accounting-platform.js";
+import {
+  ClearfactsClient,
+  oidcClientCredentials,
+  personalAccessToken,
+  type ClearfactsClientOptions,
+} from "./adapters/clearfacts/clearfacts-client.js";
 import { MIGRATIONS, QUEUE_DEFINITIONS, type PlatformTables, type Settings } from "./catalog.js";
 
 /**
@@ -199,5 +207,44 @@ async function connectNodeRfc(settings: Settings, secrets: SecretStore): Promise
     credentials: { user: user!, passwd: passwd!, ashost: ashost!, sysnr: sysnr!, client: client! },
     poolSize: settings.SAP_MAX_CONCURRENT_CALLS,
     timeoutMs: settings.SAP_RFC_TIMEOUT_MS,
+  });
+}
+
+/**
+ * Clearfacts, when CLEARFACTS_API_URL names it: a personal access token (the default) or
+ * OIDC client credentials. `lookup` answers whether a lost upload arrived; only the local
+ * simulator can (Clearfacts documents no such query), so in Azure a lost answer is held.
+ */
+export function connectClearfacts(
+  settings: Settings,
+  secrets: SecretStore,
+  lookup?: ClearfactsClientOptions["lookup"],
+): AccountingPlatform | undefined {
+  if (!settings.CLEARFACTS_API_URL) return undefined;
+  let authorization: () => Promise<string>;
+  let onUnauthorized: (() => void) | undefined;
+  if (settings.CLEARFACTS_AUTH === "oidc") {
+    if (!settings.CLEARFACTS_OIDC_TOKEN_URL)
+      throw new ConfigurationError(["CLEARFACTS_OIDC_TOKEN_URL: required with CLEARFACTS_AUTH=oidc"]);
+    const credentials = new PartnerCredentials(
+      {
+        kind: "oauth-client-credentials",
+        tokenUrl: settings.CLEARFACTS_OIDC_TOKEN_URL,
+        clientIdSecret: "clearfacts-oidc-client-id",
+        clientSecretSecret: "clearfacts-oidc-client-secret",
+      },
+      secrets,
+    );
+    authorization = oidcClientCredentials(credentials);
+    onUnauthorized = () => credentials.invalidate();
+  } else {
+    authorization = personalAccessToken(secrets, "clearfacts-access-token");
+  }
+  return new ClearfactsClient({
+    url: settings.CLEARFACTS_API_URL,
+    timeoutMs: settings.CLEARFACTS_TIMEOUT_MS,
+    authorization,
+    ...(onUnauthorized ? { onUnauthorized } : {}),
+    ...(lookup ? { lookup } : {}),
   });
 }

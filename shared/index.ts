@@ -85,3 +85,13 @@ export {
   type EsgHistoryEntry,
   type EsgSummary,
 } from "./systems/esg/index.js";
+export {
+  LANGUAGES,
+  forwardMessageId,
+  type ForwardMessage,
+  type InvoiceDetail,
+  type InvoiceView,
+  type JobSends,
+  type JobView,
+  type Language,
+} from "./systems/invoices/index.js";

@@ -34,7 +34,9 @@ import {
 } from "./systems/gateway/index.js";
 import { createIdentity, type IdentityService } from "./systems/identity/index.js";
 import { createReports, type ReportService } from "./systems/reports/index.js";
-import { connect, connectSap } from "./connections.js";
+import { createInvoices, type InvoiceService } from "./systems/invoices/index.js";
+import type { UploadLookup } from "./ports/accounting-platform.js";
+import { connect, connectClearfacts, connectSap } from "./connections.js";
 
 /** Everything the functions need, built once per process from settings. */
 export interface Platform {
@@ -63,6 +65,7 @@ export interface Platform {
   readonly reports: ReportService;
   readonly backups: BackupService;
   readonly esg: EsgRunService;
+  readonly invoices: InvoiceService;
   /** The embedded simulators, when chosen (the local host steers them at run time). */
   readonly simulators: { readonly sap?: SapSimulator };
   /** Which adapter serves each port, for logs and readiness. */
@@ -79,6 +82,8 @@ export interface PlatformOptions {
   readonly extraQueues?: readonly QueueDefinition[];
   /** The time services decide by; the system clock unless a test or replay moves it. */
   readonly clock?: Clock;
+  /** Whether a lost Clearfacts upload arrived: the local host asks its simulator (Clearfacts itself cannot be asked). */
+  readonly clearfactsLookup?: (ref: { vatNumber: string; fileName: string }) => Promise<UploadLookup>;
 }
 
 /**
@@ -237,6 +242,20 @@ export async function createPlatform(settings: Settings, options: PlatformOption
     jobs,
   });
 
+  const invoices = createInvoices({
+    settings,
+    db: tablesOf(db),
+    clock,
+    blobs,
+    accounting: connectClearfacts(settings, secrets, options.clearfactsLookup),
+    source: undefined,
+    audit,
+    alerts,
+    metrics,
+    logger,
+    jobs,
+  });
+
   const checks: DependencyCheck[] = [
     { name: "sql", adapter: adapters.sql, check: () => database.ping() },
     { name: "cache", adapter: adapters.cache, check: () => cache.ping() },
@@ -281,6 +300,7 @@ export async function createPlatform(settings: Settings, options: PlatformOption
     backups,
     reconciliation: billing.reconciliation,
     esg,
+    invoices,
     simulators: sapClient instanceof SapSimulator ? { sap: sapClient } : {},
     adapters,
     readiness: () => checkReadiness(checks),

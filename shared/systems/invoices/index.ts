@@ -13,3 +13,11 @@ export {
 } from "./validation/validate.js";
 export { LANGUAGES, type BusinessTerm, type Finding, type Language, type Severity } from "./validation/rule-engine.js";
 export { parseXml, XmlRefusedError, type XmlElement, type XmlLimits } from "./validation/safe-xml.js";
+export { createInvoices, type InvoiceService } from "./invoices-module.js";
+export { INVOICES_QUEUES } from "./invoices-queues.js";
+export { invoicesMigrations } from "./invoices-migrations.js";
+export type { InvoicesTables } from "./invoices-tables.js";
+export type { ForwardMessage, SendForward } from "./invoice-forwarding.js";
+export type { JobSends } from "./invoice-jobs.js";
+export { forwardMessageId } from "./invoice-jobs.js";
+export type { InvoiceDetail, InvoiceView, JobView, JobError, UploadView } from "./invoice-views.js";

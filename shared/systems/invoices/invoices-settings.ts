@@ -39,8 +39,14 @@ export const INVOICES_SETTINGS = {
   INVOICES_MAX_ATTEMPTS: {
     scope: "platform",
     description:
-      "Forwarding attempts of one invoice (Clearfacts 429/5xx/timeouts, retried with exponential backoff from 30 s, or Clearfacts' Retry-After) before it ends failed.",
+      "Forwarding attempts of one invoice (Clearfacts 429/5xx/timeouts, retried with exponential backoff from INVOICES_RETRY_BASE_SECONDS, or Clearfacts' Retry-After when longer) before it ends failed.",
     schema: int(1, 20).default(6),
+  },
+  INVOICES_RETRY_BASE_SECONDS: {
+    scope: "platform",
+    description:
+      "Delay before an invoice's second forwarding attempt; each further attempt waits twice as long, at most 30 minutes.",
+    schema: int(1, 3600).default(30),
   },
   INVOICES_MAX_UBL_BYTES: {
     scope: "platform",
