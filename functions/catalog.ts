@@ -5,6 +5,7 @@ import { billingFunctions } from "./billing/index.js";
 import { esgFunctions } from "./esg/index.js";
 import { gatewayFunctions } from "./gateway/index.js";
 import { identityFunctions } from "./identity/index.js";
+import { invoicesFunctions } from "./invoices/index.js";
 import { platformFunctions, sapProbe } from "./platform/index.js";
 import { reportsFunctions } from "./reports/index.js";
 import type { FunctionDeclaration } from "./runtime/declarations.js";
@@ -17,7 +18,7 @@ export const systemFunctions: Readonly<Record<SystemName, readonly FunctionDecla
   reports: reportsFunctions,
   backups: backupsFunctions,
   esg: esgFunctions,
-  invoices: [],
+  invoices: invoicesFunctions,
 };
 
 /**
