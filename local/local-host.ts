@@ -204,8 +204,8 @@ async function serve(
       query,
       params: match.params,
       malformedParams: match.malformedParams,
-      // Read only if the pipeline asks (after authentication), and never past the cap.
-      arrayBuffer: hasBody ? lazyBody(req, settings.MAX_BODY_BYTES + 1) : async () => new ArrayBuffer(0),
+      // Read only if the pipeline asks (after authentication), and never past its cap.
+      arrayBuffer: hasBody ? lazyBody(req, settings.MAX_BODY_BYTES) : async () => new ArrayBuffer(0),
     };
     const response = await match.registration.serve(request);
     const outHeaders = (response.headers ?? {}) as Record<string, string>;
@@ -302,11 +302,11 @@ class NodeRequestHeaders implements RequestHeaders {
   }
 }
 
-/** The body as the pipeline reads it: once, on first ask. */
-function lazyBody(req: IncomingMessage, max: number): () => Promise<ArrayBuffer> {
+/** The body as the pipeline reads it: once, on first ask, up to one byte past its limit (MAX_BODY_BYTES unless given). */
+function lazyBody(req: IncomingMessage, defaultLimit: number): (limit?: number) => Promise<ArrayBuffer> {
   let reading: Promise<Buffer> | undefined;
-  return async () => {
-    const body = await (reading ??= readCapped(req, max));
+  return async (limit = defaultLimit) => {
+    const body = await (reading ??= readCapped(req, limit + 1));
     return body.buffer.slice(body.byteOffset, body.byteOffset + body.length) as ArrayBuffer;
   };
 }

@@ -11,6 +11,7 @@ import {
   type QueueDefinition,
   type Role,
   type SettingName,
+  type Settings,
 } from "../../shared/index.js";
 
 /** Sends to a queue with this invocation's correlation id (unless the message has one). */
@@ -66,19 +67,52 @@ export interface InboundRequest {
   readonly params: Record<string, string>;
   /** Route parameters whose percent-encoding did not decode (the local host's router names them). */
   readonly malformedParams?: readonly string[];
-  /** The body, read only when the pipeline asks for it (after authentication). */
-  arrayBuffer(): Promise<ArrayBuffer>;
+  /**
+   * The body, read only when the pipeline asks for it (after authentication). A host that
+   * streams stops after `limit + 1` bytes (the pipeline answers 413); the Functions
+   * HttpRequest ignores `limit`.
+   */
+  arrayBuffer(limit?: number): Promise<ArrayBuffer>;
 }
 
-export interface HttpInput<TParams, TQuery, TBody> {
+/** Settings that hold a number (a byte cap, say), by name. */
+export type NumericSettingName = { [K in SettingName]: Settings[K] extends number ? K : never }[SettingName];
+
+/**
+ * A file body: the bytes sent raw as one of `mediaTypes`, or one part of multipart/form-data
+ * (functions/runtime/file-body.ts).
+ */
+export interface FileBody {
+  /** Accepted media types, without parameters (`application/xml`); a multipart part may also be application/octet-stream. */
+  readonly mediaTypes: readonly string[];
+  /** The largest file accepted in bytes, or the setting that holds it (the OpenAPI document names it). */
+  readonly maxBytes: number | NumericSettingName;
+  /** The multipart part holding the file; `file` when absent. */
+  readonly field?: string;
+}
+
+/** What a function declaring `file` receives. */
+export interface UploadedFile {
+  readonly bytes: Buffer;
+  /** The sender's file name without any directory, or null when none was sent. */
+  readonly fileName: string | null;
+  /** As sent, parameters included (`text/xml; charset=utf-8`); a multipart part's own type. */
+  readonly contentType: string;
+  /** The form's other (short, text) parts; empty for a raw body. */
+  readonly fields: Readonly<Record<string, string>>;
+}
+
+export interface HttpInput<TParams, TQuery, TBody, TFile = unknown> {
   readonly params: TParams;
   readonly query: TQuery;
   readonly body: TBody;
+  /** Present exactly when the function declares `file`. */
+  readonly file: TFile;
   readonly headers: RequestHeaders;
 }
 
 /** One HTTP function: trigger options, contract and handler, declared once. */
-export interface HttpFunction<TParams = unknown, TQuery = unknown, TBody = unknown, TData = unknown> {
+export interface HttpFunction<TParams = unknown, TQuery = unknown, TBody = unknown, TData = unknown, TFile = unknown> {
   readonly kind: "http";
   readonly name: string;
   /** Route under the host's `api/` prefix, Azure template syntax (`v1/users/{userId}`). */
@@ -92,13 +126,16 @@ export interface HttpFunction<TParams = unknown, TQuery = unknown, TBody = unkno
   readonly rateLimited?: boolean;
   readonly params?: z.ZodType<TParams>;
   readonly query?: z.ZodType<TQuery>;
+  /** A JSON body; a function declares this or `file`, never both. */
   readonly body?: z.ZodType<TBody>;
+  /** A file body (raw or multipart) instead of JSON. */
+  readonly file?: FileBody;
   /** Schema of `data` in the success envelope; `raw` for unenveloped responses. */
   readonly response: z.ZodType<TData> | { readonly raw: string };
   readonly successStatus?: number;
   /** Extra documented error statuses besides the ones every function can return. */
   readonly errors?: readonly number[];
-  readonly handler: (input: HttpInput<TParams, TQuery, TBody>, ctx: HttpContext) => Promise<HttpOutcome<TData>>;
+  readonly handler: (input: HttpInput<TParams, TQuery, TBody, TFile>, ctx: HttpContext) => Promise<HttpOutcome<TData>>;
 }
 
 export interface MessageContext {
@@ -159,7 +196,7 @@ export interface TimerFunction {
 
 // The registry holds declarations of every parameter type; each handler saw its own types when declared.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type FunctionDeclaration = HttpFunction<any, any, any, any> | QueueFunction<any> | TimerFunction;
+export type FunctionDeclaration = HttpFunction<any, any, any, any, any> | QueueFunction<any> | TimerFunction;
 
 export function correlatedSender(platform: Platform, correlationId: string): SendMessage {
   return (queue, messages) => {
@@ -171,10 +208,18 @@ export function correlatedSender(platform: Platform, correlationId: string): Sen
   };
 }
 
-/** Typed constructor, so each declaration's handler sees its own parsed types. */
+/** Typed constructor, so each declaration's handler sees its own parsed types (and `file` when declared). */
+export function httpFunction<TParams = undefined, TQuery = undefined, TData = unknown>(
+  declaration: Omit<HttpFunction<TParams, TQuery, undefined, TData, UploadedFile>, "kind" | "body" | "file"> & {
+    readonly file: FileBody;
+  },
+): HttpFunction<TParams, TQuery, undefined, TData, UploadedFile>;
 export function httpFunction<TParams = undefined, TQuery = undefined, TBody = undefined, TData = unknown>(
-  declaration: Omit<HttpFunction<TParams, TQuery, TBody, TData>, "kind">,
-): HttpFunction<TParams, TQuery, TBody, TData> {
+  declaration: Omit<HttpFunction<TParams, TQuery, TBody, TData, undefined>, "kind" | "file">,
+): HttpFunction<TParams, TQuery, TBody, TData, undefined>;
+export function httpFunction(
+  declaration: Omit<Extract<FunctionDeclaration, { kind: "http" }>, "kind">,
+): Extract<FunctionDeclaration, { kind: "http" }> {
   return { kind: "http", ...declaration };
 }
 

@@ -81,6 +81,8 @@ export function toRegistrations(
     if (names.has(d.name))
       throw new Error(`Function name '${d.name}' is declared twice; function names must be unique in the app`);
     names.add(d.name);
+    if (d.kind === "http" && d.body && d.file)
+      throw new Error(`Function '${d.name}' declares both a JSON body and a file body; it takes one or the other`);
   }
   const answersPreflight = preflightRoutes(declarations);
   return declarations.map((d) => {

@@ -25,6 +25,7 @@ import {
 } from "./declarations.js";
 import { addCorsHeaders, preflightResponse } from "./cors.js";
 import { errorResponse, successJson } from "./envelope.js";
+import { readFileBody } from "./file-body.js";
 import { workSignalOf } from "./work-signals.js";
 
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,100}$/;
@@ -114,6 +115,7 @@ async function pipeline(
       throw new ForbiddenError(`This action requires one of the roles: ${declaration.access.roles.join(", ")}`);
     }
     const body = declaration.body ? await readJsonBody(request, platform.settings.MAX_BODY_BYTES) : undefined;
+    const file = declaration.file ? await readFileBody(request, declaration.file, platform.settings) : undefined;
     const input = {
       params: parse(declaration.params, request.params, "path"),
       query: parse(
@@ -122,6 +124,7 @@ async function pipeline(
         "query",
       ),
       body: parse(declaration.body, body, "body"),
+      file,
       headers: request.headers,
     };
     const ctx: HttpContext = {
@@ -226,7 +229,7 @@ const MAX_JSON_DEPTH = 32;
 async function readJsonBody(request: InboundRequest, limit: number): Promise<unknown> {
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > limit) throw new PayloadTooLargeError(limit);
-  const bytes = Buffer.from(await request.arrayBuffer());
+  const bytes = Buffer.from(await request.arrayBuffer(limit));
   if (bytes.length > limit) throw new PayloadTooLargeError(limit);
   if (bytes.length === 0) return undefined;
   if (!isJsonMediaType(request.headers.get("content-type"))) throw new UnsupportedMediaTypeError("application/json");
