@@ -1,6 +1,6 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from "@asteasolutions/zod-to-openapi";
 import { z } from "zod";
-import type { FunctionDeclaration, HttpFunction } from "../runtime/declarations.js";
+import type { FileBody, FunctionDeclaration, HttpFunction } from "../runtime/declarations.js";
 import { errorEnvelopeSchema, successEnvelopeSchema } from "../runtime/envelope.js";
 
 const COMMON_ERRORS: Record<number, string> = {
@@ -44,10 +44,11 @@ export function buildOpenApiDocument(declarations: readonly FunctionDeclaration[
       },
     };
     const statuses = new Set<number>([...(http.errors ?? []), 429]);
-    if (http.params || http.query || http.body) statuses.add(400);
-    if (http.body) [413, 415].forEach((s) => statuses.add(s));
+    if (http.params || http.query || http.body || http.file) statuses.add(400);
+    if (http.body || http.file) [413, 415].forEach((s) => statuses.add(s));
     if (!("public" in http.access)) [401, 403].forEach((s) => statuses.add(s));
-    for (const s of statuses) responses[s] = { description: COMMON_ERRORS[s] ?? "Error", content: errorContent };
+    const errorText = http.file ? { ...COMMON_ERRORS, ...fileErrors(http.file) } : COMMON_ERRORS;
+    for (const s of statuses) responses[s] = { description: errorText[s] ?? "Error", content: errorContent };
 
     const access = "public" in http.access ? "No authentication." : `Roles: ${http.access.roles.join(", ")}.`;
     registry.registerPath({
@@ -62,6 +63,7 @@ export function buildOpenApiDocument(declarations: readonly FunctionDeclaration[
         ...(http.params ? { params: http.params as z.ZodObject } : {}),
         ...(http.query ? { query: http.query as z.ZodObject } : {}),
         ...(http.body ? { body: { content: { "application/json": { schema: http.body } } } } : {}),
+        ...(http.file ? { body: fileRequestBody(http.file) } : {}),
       },
       responses,
     });
@@ -77,4 +79,37 @@ export function buildOpenApiDocument(declarations: readonly FunctionDeclaration[
     },
     servers: [{ url: "/" }],
   });
+}
+
+/** The cap as a reader sees it: bytes, or the setting that holds them. */
+function capText(file: FileBody): string {
+  return typeof file.maxBytes === "number" ? `${file.maxBytes} bytes` : `${file.maxBytes} bytes (a setting)`;
+}
+
+/** A file body: the bytes sent raw as one of its media types, or as one multipart/form-data part. */
+function fileRequestBody(file: FileBody) {
+  const field = file.field ?? "file";
+  const binary = { type: "string" as const, format: "binary" };
+  return {
+    required: true,
+    description: `The file (at most ${capText(file)}): the bytes as the body, with an optional Content-Disposition naming the file, or the multipart/form-data part \`${field}\` (typed ${[...file.mediaTypes, "application/octet-stream"].join(", ")}) next to short text fields.`,
+    content: {
+      ...Object.fromEntries(file.mediaTypes.map((type) => [type, { schema: binary }])),
+      "multipart/form-data": {
+        schema: {
+          type: "object" as const,
+          properties: { [field]: binary },
+          required: [field],
+          additionalProperties: { type: "string" as const },
+        },
+      },
+    },
+  };
+}
+
+function fileErrors(file: FileBody): Record<number, string> {
+  return {
+    413: `The file is larger than ${capText(file)}`,
+    415: `The body is not sent as one of ${[...file.mediaTypes, "multipart/form-data"].join(", ")}`,
+  };
 }
