@@ -31,7 +31,7 @@ export async function readFileBody(request: InboundRequest, file: FileBody, sett
   if (bytes.length > bodyLimit) throw new PayloadTooLargeError(limit);
   if (bytes.length === 0) throw required(field);
   if (type === MULTIPART) return fromMultipart(bytes, contentType, file, field, limit);
-  if (!file.mediaTypes.includes(type)) throw unsupported(file);
+  if (!accepts(file, type)) throw unsupported(file);
   return {
     bytes,
     fileName: fileNameOf(request.headers.get("content-disposition")),
@@ -73,7 +73,7 @@ async function fromMultipart(
   if (!part || part.size === 0) throw required(field);
   if (part.size > limit) throw new PayloadTooLargeError(limit);
   const type = mediaTypeOf(part.type);
-  if (type !== OCTET_STREAM && !file.mediaTypes.includes(type)) throw unsupported(file);
+  if (type !== OCTET_STREAM && !accepts(file, type)) throw unsupported(file);
   return {
     bytes: Buffer.from(await part.arrayBuffer()),
     fileName: cleanFileName(part.name),
@@ -111,6 +111,10 @@ function cleanFileName(name: string): string | null {
   // eslint-disable-next-line no-control-regex
   const base = basename(name.replace(/[\u0000-\u001f\u007f]/g, "")).trim();
   return base && base !== "." && base !== ".." ? base.slice(0, 255) : null;
+}
+
+function accepts(file: FileBody, type: string): boolean {
+  return file.mediaTypes.some((accepted) => accepted.toLowerCase() === type);
 }
 
 function unsupported(file: FileBody): UnsupportedMediaTypeError {
