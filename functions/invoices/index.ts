@@ -15,11 +15,15 @@ import {
   invoicesRequeue,
   invoicesSchedulePause,
   invoicesScheduleResume,
+  invoicesUpload,
+  invoicesValidate,
 } from "./invoice-functions.js";
 
 /** Invoices: intake, manual and scheduled forwarding jobs, replay, and the workers and timers behind them. */
 export const invoicesFunctions: readonly FunctionDeclaration[] = [
   invoicesProcess,
+  invoicesValidate,
+  invoicesUpload,
   invoiceJobsList,
   invoiceJobsGet,
   invoicesList,

@@ -1,15 +1,20 @@
+import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import {
   ADMIN_ONLY,
   ANY_ROLE,
   FINANCE_WRITERS,
+  ForbiddenError,
+  LANGUAGES,
   QUEUES,
   forwardMessageId,
+  type Language,
   type JobSends,
   type JobView,
 } from "../../shared/index.js";
 import { httpFunction, queueFunction, timerFunction, type SendMessage } from "../runtime/declarations.js";
 import { fileDownload } from "../runtime/file-download.js";
+import { text } from "../runtime/schemas.js";
 import { paging } from "../runtime/pagination.js";
 
 /** The seed's API is snake_case; its lists page the same way. */
@@ -156,7 +161,11 @@ export const invoicesProcess = httpFunction({
   body: z
     .strictObject({
       force_processing: z.boolean().default(false),
-      invoice_ids: z.array(z.string().trim().min(1).max(200)).min(1).max(1000).optional(),
+      invoice_ids: z
+        .array(text({ max: 200 }))
+        .min(1)
+        .max(1000)
+        .optional(),
     })
     .default({ force_processing: false }),
   response: startedView,
@@ -284,6 +293,74 @@ export const invoicesReplay = httpFunction({
   }),
 });
 
+const UBL_TYPES = ["application/xml", "text/xml"];
+
+/** The first of English, Dutch and French the caller accepts (by q-value), English otherwise. */
+export function languageOf(acceptLanguage: string | null): Language {
+  const ranked = (acceptLanguage ?? "")
+    .split(",")
+    .map((part, index) => {
+      const [tag = "", ...params] = part.trim().split(";");
+      const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+      return { primary: tag.trim().toLowerCase().split("-")[0]!, q: q ? Number(q.slice(2)) : 1, index };
+    })
+    .filter((entry) => entry.q > 0 && !Number.isNaN(entry.q))
+    .sort((a, b) => b.q - a.q || a.index - b.index);
+  const match = ranked.find((entry) => (LANGUAGES as readonly string[]).includes(entry.primary));
+  return (match?.primary as Language | undefined) ?? "en";
+}
+
+export const invoicesUpload = httpFunction({
+  name: "invoices-upload",
+  route: "v1/invoices",
+  method: "POST",
+  summary:
+    "Upload one UBL invoice (raw XML, or multipart field `file`); it is archived, validated and recorded pending for the next job. 201 with its validation report; 200 when this upload was seen before",
+  tags: ["invoices"],
+  access: { roles: FINANCE_WRITERS },
+  query: z.object({ invoice_type: z.enum(["PURCHASE", "SALE"]).optional() }),
+  file: { mediaTypes: UBL_TYPES, maxBytes: "INVOICES_MAX_UBL_BYTES" },
+  response: invoiceDetail,
+  successStatus: 201,
+  handler: async ({ query, file }, { platform, actor }) => {
+    const { invoice, created } = await platform.invoices.receive(
+      {
+        content: file.bytes,
+        source: "upload",
+        // Each upload is its own transport: a second upload of one invoice is a duplicate at forwarding.
+        sourceRef: randomUUID(),
+        fileName: file.fileName,
+        ...(query.invoice_type ? { invoiceType: query.invoice_type } : {}),
+      },
+      actor,
+    );
+    return { data: invoice, status: created ? 201 : 200, headers: { Location: `/api/v1/invoices/${invoice.id}` } };
+  },
+});
+
+export const invoicesValidate = httpFunction({
+  name: "invoices-validate",
+  route: "v1/invoices/validate",
+  method: "POST",
+  summary:
+    "Validate a UBL invoice against EN 16931 and Peppol BIS Billing 3.0 without recording or forwarding it; findings in English, Dutch or French by Accept-Language (roles: INVOICES_VALIDATE_ROLES)",
+  tags: ["invoices"],
+  access: { roles: ANY_ROLE },
+  file: { mediaTypes: UBL_TYPES, maxBytes: "INVOICES_MAX_UBL_BYTES" },
+  response: validationReport,
+  errors: [403],
+  handler: async ({ file, headers }, { platform, principal }) => {
+    const allowed = platform.settings.INVOICES_VALIDATE_ROLES;
+    if (!principal!.roles.some((role) => allowed.includes(role)))
+      throw new ForbiddenError(`Validating invoices needs one of the roles ${allowed.join(", ")}`);
+    const language = languageOf(headers.get("accept-language"));
+    return {
+      data: platform.invoices.validate(file.bytes, language),
+      headers: { "Content-Language": language, Vary: "Accept-Language" },
+    };
+  },
+});
+
 const scheduleState = z.object({ schedule_paused: z.boolean() });
 
 export const invoicesSchedulePause = httpFunction({
@@ -370,9 +447,10 @@ export const invoicesInbound = queueFunction({
   name: "invoices-inbound",
   queue: QUEUES.invoicesInbound,
   message: z.strictObject({
-    ubl: z.string().min(1).describe("The UBL document, as XML text"),
-    file_name: z.string().trim().min(1).max(255).optional(),
-    source_ref: z.string().trim().min(1).max(200).optional(),
+    // The UBL document as XML text; intake caps its size (INVOICES_MAX_UBL_BYTES).
+    ubl: text({ max: 10 * 1024 * 1024, multiline: true, trim: false }),
+    file_name: text({ max: 255 }).optional(),
+    source_ref: text({ max: 200 }).optional(),
     invoice_type: z.enum(["PURCHASE", "SALE"]).optional(),
   }),
   handler: async (message, { platform, messageId, logger }) => {

@@ -1,0 +1,237 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { ClearfactsSimulator } from "../../../local/simulators/clearfacts-partner.js";
+import { eventually } from "../../support/eventually.js";
+import { apiClient, loginAs, startTestHost, tokenFor, type TestHost } from "../../support/test-host.js";
+import { ublInvoice, type TestInvoice } from "../../support/ubl-invoice.js";
+
+let host: TestHost;
+let clearfacts: ClearfactsSimulator;
+let call: ReturnType<typeof apiClient>;
+let admin: string;
+let viewer: string;
+
+const TOKEN = "t".repeat(80);
+
+async function upload(invoice: TestInvoice, token = admin, fileName = `${invoice.number}.xml`) {
+  return call("POST", "/api/v1/invoices", {
+    token,
+    rawBody: ublInvoice(invoice),
+    headers: { "content-type": "application/xml", "content-disposition": `attachment; filename="${fileName}"` },
+  });
+}
+
+async function process(body: unknown = {}) {
+  const r = await call("POST", "/api/v1/invoices/process", { token: admin, body });
+  assert.equal(r.status, 202, JSON.stringify(r.body));
+  return r.body.data.job_id as string;
+}
+
+function finished(jobId: string): Promise<any> {
+  return eventually(
+    `invoice job ${jobId} to finish`,
+    async () => {
+      const r = await call("GET", `/api/v1/invoices/jobs/${jobId}`, { token: admin });
+      return ["completed", "failed"].includes(r.body.data?.status) && r.body.data;
+    },
+    { timeoutMs: 30_000, intervalMs: 100 },
+  );
+}
+
+async function invoice(id: string): Promise<any> {
+  return (await call("GET", `/api/v1/invoices/${id}`, { token: admin })).body.data;
+}
+
+describe("invoice forwarding to Clearfacts", () => {
+  before(async () => {
+    clearfacts = await ClearfactsSimulator.start({ tokens: [TOKEN] });
+    host = await startTestHost(
+      {
+        ENABLED_SYSTEMS: "identity,invoices",
+        CLEARFACTS_API_URL: clearfacts.url,
+        CLEARFACTS_ACCESS_TOKEN: TOKEN,
+        INVOICES_RETRY_BASE_SECONDS: "1",
+        INVOICES_MAX_ATTEMPTS: "4",
+        RATE_LIMIT_PER_MINUTE: "100000",
+        RATE_LIMIT_BURST: "10000",
+      },
+      { queuePollMs: 50, timers: false },
+    );
+    call = apiClient(host.url);
+    admin = await loginAs(call);
+    viewer = await tokenFor(call, admin, "invoice-viewer", ["viewer"]);
+  });
+
+  after(async () => {
+    await host?.stop();
+    await clearfacts?.close();
+  });
+
+  it("forwards a valid invoice once; refuses an invalid one by rule and business term; catches a resend and a reused number", async () => {
+    const first = await upload({ number: "INV-A-1" });
+    assert.equal(first.status, 201, JSON.stringify(first.body));
+    assert.equal(first.body.data.status, "pending");
+    assert.equal(first.body.data.valid, true);
+    assert.equal(first.body.data.payable_amount, "121");
+    const a = first.body.data.id as string;
+    const job1 = await finished(await process({ invoice_ids: ["INV-A-1"] }));
+    assert.deepEqual(job1.results, { total_invoices: 1, processed: 1, failed: 0, duplicates: 0, held: 0 });
+    assert.equal((await invoice(a)).status, "sent");
+
+    const invalid = await upload({ number: "INV-B-1", invalid: true });
+    assert.equal(invalid.status, 201);
+    assert.equal(invalid.body.data.valid, false);
+    assert.ok(invalid.body.data.validation.findings.some((f: any) => f.ruleId === "BR-CO-15"));
+    // The same invoice again under another file name, and another document reusing A's number.
+    const resend = await upload({ number: "INV-A-1" }, admin, "resent-copy.xml");
+    const reused = await upload({ number: "INV-A-1", net: "200.00" });
+
+    const job2 = await finished(await process());
+    assert.equal(job2.status, "completed");
+    assert.deepEqual(job2.results, { total_invoices: 3, processed: 0, failed: 2, duplicates: 1, held: 0 });
+    const byRef = new Map(job2.errors.map((e: any) => [e.invoice_ref, e]));
+    const refused: any = byRef.get(invalid.body.data.id);
+    assert.equal(refused.code, "VALIDATION_FAILED");
+    assert.match(refused.error, /BR-CO-15 \(BT-112 /);
+    assert.equal((byRef.get(reused.body.data.id) as any).code, "INVOICE_NUMBER_REUSED");
+    const dup = await invoice(resend.body.data.id);
+    assert.equal(dup.status, "duplicate");
+    assert.equal(dup.duplicate_of, a);
+    assert.equal(clearfacts.uploads.length, 1, "only the first invoice reached Clearfacts");
+    assert.equal(clearfacts.uploads[0]!.vatNumber, "BE0202239951", "a purchase is filed under the buyer");
+  });
+
+  it("retries a Clearfacts outage with backoff and recovers with nothing sent twice", async () => {
+    const before = clearfacts.uploads.length;
+    clearfacts.setControls({ serverErrorRate: 1 });
+    const d = (await upload({ number: "INV-D-1" })).body.data.id as string;
+    const jobId = await process({ invoice_ids: [d] });
+    await eventually(
+      "two refused attempts",
+      async () => (await invoice(d)).forwarding_attempts.filter((u: any) => u.state === "refused").length >= 2,
+      { timeoutMs: 20_000, intervalMs: 100 },
+    );
+    const waiting = await invoice(d);
+    assert.equal(waiting.status, "pending");
+    assert.equal(waiting.error.code, "EXTERNAL_API_ERROR");
+    clearfacts.setControls({ serverErrorRate: 0 });
+    const job = await finished(jobId);
+    assert.deepEqual(job.results, { total_invoices: 1, processed: 1, failed: 0, duplicates: 0, held: 0 });
+    assert.equal(clearfacts.uploads.length, before + 1);
+    const sent = await invoice(d);
+    assert.equal(sent.status, "sent");
+    assert.ok(sent.forwarding_attempts.at(-1).state === "accepted");
+  });
+
+  it("fails an invoice whose retries run out, with the seed's EXTERNAL_API_ERROR details", async () => {
+    clearfacts.setControls({ serverErrorRate: 1 });
+    const e = (await upload({ number: "INV-E-1" })).body.data.id as string;
+    const job = await finished(await process({ invoice_ids: [e] }));
+    clearfacts.setControls({ serverErrorRate: 0 });
+    assert.deepEqual(job.results, { total_invoices: 1, processed: 0, failed: 1, duplicates: 0, held: 0 });
+    const [error] = job.errors;
+    assert.equal(error.code, "EXTERNAL_API_ERROR");
+    assert.equal(error.details.status_code, 500);
+    assert.equal(error.details.retry_count, 4);
+    assert.equal(error.details.api_endpoint, clearfacts.url);
+    assert.equal((await invoice(e)).status, "failed");
+  });
+
+  it("holds an invoice whose answer was lost when Clearfacts cannot be asked, and replays it on request", async () => {
+    clearfacts.setControls({ answerLostRate: 1 });
+    const h = (await upload({ number: "INV-H-1" })).body.data.id as string;
+    const job = await finished(await process({ invoice_ids: [h] }));
+    clearfacts.setControls({ answerLostRate: 0 });
+    assert.deepEqual(job.results, { total_invoices: 1, processed: 0, failed: 0, duplicates: 0, held: 1 });
+    const held = await invoice(h);
+    assert.equal(held.status, "held");
+    assert.equal(held.error.code, "UPLOAD_OUTCOME_UNKNOWN");
+    assert.equal(clearfacts.uploadsOf(held.file_name), 1, "kept by Clearfacts, not re-sent blindly");
+
+    // A person checked Clearfacts and asks for it again: sent deliberately, audited.
+    const replay = await call("POST", `/api/v1/invoices/${h}/replay`, { token: admin });
+    assert.equal(replay.status, 202);
+    const replayed = await finished(replay.body.data.job_id);
+    assert.equal(replayed.job_type, "replay");
+    assert.deepEqual(replayed.results, { total_invoices: 1, processed: 1, failed: 0, duplicates: 0, held: 0 });
+    assert.equal(clearfacts.uploadsOf(held.file_name), 2);
+    const after = await invoice(h);
+    assert.equal(after.status, "sent");
+    assert.equal(after.forwarding_attempts.at(-1).forced, true);
+    const audit = await host.platform.database.db
+      .selectFrom("audit_log")
+      .select("action")
+      .where("resource_id", "=", h)
+      .execute();
+    assert.ok(audit.some((a) => a.action === "invoice.force_sent"));
+  });
+
+  it("serves the archived original byte for byte, to finance and admins only", async () => {
+    const document = ublInvoice({ number: "INV-O-1" });
+    const created = await call("POST", "/api/v1/invoices", {
+      token: admin,
+      rawBody: document,
+      headers: { "content-type": "application/xml" },
+    });
+    const id = created.body.data.id as string;
+    const r = await fetch(`${host.url}/api/v1/invoices/${id}/ubl`, { headers: { authorization: `Bearer ${admin}` } });
+    assert.equal(r.status, 200);
+    assert.equal(await r.text(), document);
+    const denied = await call("GET", `/api/v1/invoices/${id}/ubl`, { token: viewer });
+    assert.equal(denied.status, 403);
+    const notUploaded = await upload({ number: "INV-O-2" }, viewer);
+    assert.equal(notUploaded.status, 403);
+  });
+
+  it("validates without recording, in English, Dutch or French by Accept-Language", async () => {
+    const document = ublInvoice({ number: "INV-V-1", invalid: true });
+    const messages: Record<string, string> = {};
+    for (const [header, language] of [
+      ["nl-BE,nl;q=0.9", "nl"],
+      ["fr-BE, en;q=0.5", "fr"],
+      ["de", "en"],
+    ] as const) {
+      const r = await call("POST", "/api/v1/invoices/validate", {
+        token: viewer,
+        rawBody: document,
+        headers: { "content-type": "text/xml; charset=utf-8", "accept-language": header },
+      });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.equal(r.headers.get("content-language"), language);
+      assert.equal(r.body.data.valid, false);
+      messages[language] = r.body.data.findings.find((f: any) => f.ruleId === "BR-CO-15").message;
+    }
+    assert.notEqual(messages.nl, messages.en);
+    assert.notEqual(messages.fr, messages.en);
+    assert.notEqual(messages.fr, messages.nl);
+    const listed = await call("GET", "/api/v1/invoices?page_size=100", { token: admin });
+    assert.ok(!listed.body.data.items.some((i: any) => i.invoice_id === "INV-V-1"), "validation records nothing");
+  });
+
+  it("takes UBL documents from the invoices-inbound queue, once per source reference", async () => {
+    const message = {
+      messageId: "inbound-1",
+      body: {
+        ubl: ublInvoice({ number: "INV-Q-1" }),
+        file_name: "q1.xml",
+        invoice_type: "SALE",
+        source_ref: "ERP-77",
+      },
+    };
+    await host.platform.queue.send("invoices-inbound", message);
+    await host.platform.queue.send("invoices-inbound", { ...message, messageId: "inbound-1-again" });
+    const found = await eventually(
+      "the queued invoice",
+      async () => {
+        const r = await call("GET", "/api/v1/invoices?status=pending&page_size=100", { token: admin });
+        return r.body.data.items.find((i: any) => i.invoice_id === "INV-Q-1");
+      },
+      { timeoutMs: 10_000, intervalMs: 100 },
+    );
+    assert.equal(found.source, "queue");
+    assert.equal(found.vat_number, "BE0123456749", "a sale is filed under the seller");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const all = await call("GET", "/api/v1/invoices?page_size=100", { token: admin });
+    assert.equal(all.body.data.items.filter((i: any) => i.invoice_id === "INV-Q-1").length, 1);
+  });
+});
