@@ -6,6 +6,7 @@ import {
   invoiceJobsList,
   invoicesConfiguration,
   invoicesDaily,
+  invoicesDigest,
   invoicesGet,
   invoicesInbound,
   invoicesList,
@@ -37,5 +38,6 @@ export const invoicesFunctions: readonly FunctionDeclaration[] = [
   invoiceForward,
   invoicesInbound,
   invoicesDaily,
+  invoicesDigest,
   invoicesRequeue,
 ];

@@ -482,6 +482,16 @@ export const invoicesDaily = timerFunction({
   },
 });
 
+export const invoicesDigest = timerFunction({
+  name: "invoices-digest",
+  schedule: "INVOICES_DIGEST_SCHEDULE",
+  reason: "Sends the daily digest of invoice forwarding (jobs, outcomes, invoices waiting for a person) to Slack",
+  handler: async ({ platform, logger }) => {
+    const totals = await platform.invoices.digest();
+    logger.info("Invoice digest sent", totals);
+  },
+});
+
 export const invoicesRequeue = timerFunction({
   name: "invoices-requeue",
   schedule: "INVOICES_REQUEUE_SCHEDULE",

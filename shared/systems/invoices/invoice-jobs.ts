@@ -276,6 +276,41 @@ export class InvoiceJobs {
     await this.#o.rows.updateJob(jobId, { notified_at: this.#o.clock.now().toISOString() });
   }
 
+  /**
+   * The daily digest through the alert channels (Slack): the last 24 hours' jobs and what
+   * they did, and the invoices waiting for a person (failed, held). Answers what it sent.
+   */
+  async digest(): Promise<{ jobs: number; sent: number; failed: number; duplicates: number; held: number }> {
+    const now = this.#o.clock.now();
+    const from = new Date(now.getTime() - 24 * 3600_000).toISOString();
+    const jobs = await this.#o.rows.jobsFinishedBetween(from, now.toISOString());
+    const sum = (key: "processed" | "failed" | "duplicates" | "held") => jobs.reduce((n, j) => n + j[key], 0);
+    const totals = {
+      jobs: jobs.length,
+      sent: sum("processed"),
+      failed: sum("failed"),
+      duplicates: sum("duplicates"),
+      held: sum("held"),
+    };
+    const waiting = await this.#o.rows.countByStatus();
+    const failedJobs = jobs.filter((j) => j.status === "failed").length;
+    const needPerson = (waiting.failed ?? 0) + (waiting.held ?? 0);
+    await this.#o.alerts.raise({
+      source: "invoice-forwarding",
+      severity: failedJobs > 0 || totals.failed > 0 || totals.held > 0 ? "warning" : "info",
+      title: "Invoice forwarding: daily digest",
+      message:
+        `Last 24 hours: ${totals.jobs} jobs (${failedJobs} failed); invoices ${totals.sent} sent, ${totals.failed} failed, ` +
+        `${totals.duplicates} duplicates, ${totals.held} held. Waiting for a person: ${waiting.failed ?? 0} failed, ` +
+        `${waiting.held ?? 0} held; ${waiting.pending ?? 0} pending for the next run.`,
+      details: { ...totals, failed_jobs: failedJobs, waiting, link: "/api/v1/invoices?status=failed" },
+      dedupKey: `invoice-digest:${now.toISOString().slice(0, 10)}`,
+    });
+    if (needPerson > 0)
+      this.#o.logger.warn("Invoices wait for a person", { failed: waiting.failed ?? 0, held: waiting.held ?? 0 });
+    return totals;
+  }
+
   async getJob(jobId: string): Promise<JobRow> {
     const job = await this.#o.rows.findJob(jobId);
     if (!job) throw new NotFoundError("Invoice job", jobId);

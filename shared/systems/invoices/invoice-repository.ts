@@ -329,6 +329,16 @@ export class InvoiceRepository {
       .execute();
   }
 
+  /** Invoices by status (all of them: a digest shows what waits for a person). */
+  async countByStatus(): Promise<Partial<Record<InvoiceStatus, number>>> {
+    const rows = await this.#db
+      .selectFrom("invoices")
+      .select((eb) => ["status", eb.fn.countAll<number | string>().as("n")])
+      .groupBy("status")
+      .execute();
+    return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+  }
+
   // ---- job items ------------------------------------------------------------------------
 
   /** Adds the invoices to the job (an item already there is kept: a redelivered step adds nothing twice). */

@@ -152,6 +152,10 @@ export class InvoiceService {
     return this.#jobs.sweep(sends);
   }
 
+  digest(): ReturnType<InvoiceJobs["digest"]> {
+    return this.#jobs.digest();
+  }
+
   hasUnfinished(): Promise<boolean> {
     return this.#jobs.hasUnfinished();
   }

@@ -24,6 +24,12 @@ export const INVOICES_SETTINGS = {
       "NCRONTAB schedule (UTC) of the timer that starts the daily forwarding job; it must cover the local start in both UTC offsets (00:00 UTC in CEST, 01:00 UTC in CET) and a few hours after, so a host that was down at the start still runs the day's job. The job starts once per local day, never before the start time.",
     schema: z.string().min(1).default("0 */5 0-5 * * *"),
   },
+  INVOICES_DIGEST_SCHEDULE: {
+    scope: "platform",
+    description:
+      "NCRONTAB schedule (UTC) of the daily digest sent through the alert channels (Slack): the last 24 hours' jobs and invoices by outcome, and the invoices waiting for a person.",
+    schema: z.string().min(1).default("0 0 7 * * *"),
+  },
   INVOICES_REQUEUE_SCHEDULE: {
     scope: "platform",
     description:

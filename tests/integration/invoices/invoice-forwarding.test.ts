@@ -234,4 +234,26 @@ describe("invoice forwarding to Clearfacts", () => {
     const all = await call("GET", "/api/v1/invoices?page_size=100", { token: admin });
     assert.equal(all.body.data.items.filter((i: any) => i.invoice_id === "INV-Q-1").length, 1);
   });
+
+  it("tells Slack how each job ended, with its counts and a link, and sends a daily digest", async () => {
+    const alerts = () =>
+      host.logs
+        .entries()
+        .filter((e) => typeof e.message === "string" && e.message.startsWith("ALERT "))
+        .map((e) => e as { message: string; alert: { severity: string; message: string; details: any } });
+    const jobNotices = alerts().filter((a) => a.message.startsWith("ALERT Invoice manual job"));
+    assert.ok(jobNotices.length >= 4, "one notice per finished job");
+    const withProblems = jobNotices.find((a) => a.alert.details.failed > 0)!;
+    assert.equal(withProblems.alert.severity, "warning");
+    assert.match(withProblems.alert.details.link, /^\/api\/v1\/invoices\/jobs\/[0-9a-f-]{36}$/);
+    assert.match(withProblems.alert.message, /\d+ invoices: \d+ sent, \d+ failed, \d+ duplicates, \d+ held/);
+
+    await host.timers.run("invoices-digest");
+    const digest = alerts().find((a) => a.message === "ALERT Invoice forwarding: daily digest");
+    assert.ok(digest, "digest sent");
+    const d = digest.alert.details;
+    assert.ok(d.jobs >= 5);
+    assert.ok(d.sent >= 3 && d.failed >= 3 && d.duplicates >= 1);
+    assert.ok(d.waiting.failed >= 3, "invoices waiting for a person are counted");
+  });
 });
