@@ -38,8 +38,27 @@ export class InvoiceSourceUnavailableError extends Error {
     message: string,
     readonly apiEndpoint: string,
     readonly statusCode: number | undefined,
+    /** What the source asked for with Retry-After (429/503), when it did. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = "InvoiceSourceUnavailableError";
+  }
+}
+
+/**
+ * The source refused us or answered outside its protocol (401/403: a wrong or missing key;
+ * another 4xx; an answer too large or not the documented shape): retrying will not help
+ * until someone changes a setting, a secret or the source.
+ */
+export class InvoiceSourceRefusedError extends Error {
+  constructor(
+    message: string,
+    readonly apiEndpoint: string,
+    readonly statusCode: number | undefined,
+    readonly reason: "auth" | "protocol",
+  ) {
+    super(message);
+    this.name = "InvoiceSourceRefusedError";
   }
 }
