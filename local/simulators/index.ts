@@ -1,12 +1,18 @@
 // Every simulator the local host runs, one line each.
+import { clearfactsSimulator } from "./clearfacts.js";
+import type { ClearfactsSimulator } from "./clearfacts-partner.js";
 import { esgSimulator } from "./esg.js";
 import type { EsgSimulators } from "./esg-partners.js";
+import { invoiceSourceSimulator } from "./invoice-source.js";
+import type { InvoiceSourceSimulator } from "./invoice-source-partner.js";
 import type { RunningSimulator } from "./local-simulator.js";
 import { sapSimulator } from "./sap.js";
 
 /** What tests and benchmarks can steer directly, by simulator. */
 export interface SimulatorHandles {
   readonly esg?: EsgSimulators;
+  readonly invoiceSource?: InvoiceSourceSimulator;
+  readonly clearfacts?: ClearfactsSimulator;
 }
 
 /** Starts every simulator (each decides from `env` whether it is needed). */
@@ -19,7 +25,18 @@ export async function startSimulators(
     running.push(sap);
     const esg = await esgSimulator.start(env);
     running.push(esg);
-    return { handles: { ...(esg.handle ? { esg: esg.handle } : {}) }, running };
+    const invoiceSource = await invoiceSourceSimulator.start(env);
+    running.push(invoiceSource);
+    const clearfacts = await clearfactsSimulator.start(env);
+    running.push(clearfacts);
+    return {
+      handles: {
+        ...(esg.handle ? { esg: esg.handle } : {}),
+        ...(invoiceSource.handle ? { invoiceSource: invoiceSource.handle } : {}),
+        ...(clearfacts.handle ? { clearfacts: clearfacts.handle } : {}),
+      },
+      running,
+    };
   } catch (error) {
     await Promise.all(running.map((r) => r.close()));
     throw error;

@@ -112,6 +112,17 @@ export const INVOICES_SETTINGS = {
       "Local fallback of the Key Vault secret invoice-source-api-key (bearer token of the invoice source system); the local host generates one for its simulator when absent.",
     schema: optionalText,
   },
+  INVOICE_SOURCE_SIMULATOR_INVOICES: {
+    scope: "local",
+    description:
+      "Invoices the local invoice source simulator seeds (at least 8: among them one invalid, one resend under a new id and one other document under a reused number).",
+    schema: int(8, 100_000).default(25),
+  },
+  INVOICE_SOURCE_SIMULATOR_SEED: {
+    scope: "local",
+    description: "Seed of the local invoice source simulator's deterministic invoices.",
+    schema: int(0, 2_147_483_647).default(1),
+  },
   CLEARFACTS_API_URL: {
     scope: "platform",
     description:
