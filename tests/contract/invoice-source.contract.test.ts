@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { InvoiceSourceClient } from "../../shared/adapters/invoice-source/invoice-source-client.js";
 import {
@@ -157,6 +159,38 @@ describe("Invoice source adapter against the simulator over HTTP", () => {
     // A page that fits is read.
     const small = await client({ maxResponseBytes: 20_000 }).listSince(null, null, 1);
     assert.equal(small.invoices.length, 1);
+  });
+
+  it("stops reading a streamed answer without Content-Length once it passes the cap", async () => {
+    let written = 0;
+    const endless = createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      const chunk = `{"invoices":[${" ".repeat(4096)}`;
+      const pump = () => {
+        while (written < 10_000_000 && res.write(chunk)) written += chunk.length;
+        if (written >= 10_000_000) res.end();
+      };
+      res.on("drain", pump);
+      res.on("close", () => res.off("drain", pump));
+      pump();
+    });
+    await new Promise<void>((resolve) => endless.listen(0, "127.0.0.1", resolve));
+    try {
+      const error = await new InvoiceSourceClient({
+        baseUrl: `http://127.0.0.1:${(endless.address() as AddressInfo).port}`,
+        timeoutMs: 5_000,
+        apiKey: async () => KEY,
+        maxResponseBytes: 50_000,
+      })
+        .listSince(null, null, 10)
+        .catch((e: unknown) => e);
+      assert.ok(error instanceof InvoiceSourceRefusedError, String(error));
+      assert.match(error.message, /larger than 50000 bytes/);
+      assert.ok(written < 10_000_000, `the server could write only ${written} bytes`);
+    } finally {
+      endless.closeAllConnections();
+      await new Promise((resolve) => endless.close(resolve));
+    }
   });
 
   it("answers a bad request (a cursor it never gave) with a permanent protocol error", async () => {
