@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { EnvSecretStore } from "../../shared/adapters/azure/secrets.js";
 import { ClearfactsClient, personalAccessToken } from "../../shared/adapters/clearfacts/clearfacts-client.js";
-import { InvoiceSourceClient, apiKeyFromSecrets } from "../../shared/adapters/invoice-source/invoice-source-client.js";
+import { connectInvoiceSource } from "../../shared/adapters/invoice-source/invoice-source-client.js";
+import { loadSettings } from "../../shared/index.js";
 import { clearfactsSimulator } from "../../local/simulators/clearfacts.js";
 import { invoiceSourceSimulator } from "../../local/simulators/invoice-source.js";
 import { SIMULATED_BUYER } from "../../local/simulators/invoice-source-partner.js";
@@ -32,11 +33,10 @@ describe("The local host's invoice source and Clearfacts simulators", () => {
       );
 
       const secrets = new EnvSecretStore(env);
-      const page = await new InvoiceSourceClient({
-        baseUrl: env.INVOICE_SOURCE_API_URL,
-        timeoutMs: 2_000,
-        apiKey: apiKeyFromSecrets(secrets),
-      }).listSince(null, null, 100);
+      const statuses: string[] = [];
+      const client = connectInvoiceSource(loadSettings(env), secrets, (status) => statuses.push(status));
+      const page = await client!.listSince(null, null, 100);
+      assert.deepEqual(statuses, ["200"]);
       assert.equal(page.invoices.length, 9);
 
       const receipt = await new ClearfactsClient({
@@ -69,6 +69,8 @@ describe("The local host's invoice source and Clearfacts simulators", () => {
     assert.equal(env.INVOICE_SOURCE_API_KEY, undefined);
     assert.equal(env.CLEARFACTS_ACCESS_TOKEN, undefined);
     assert.equal(env.CLEARFACTS_API_URL, "https://api.clearfacts.be/graphql");
+    assert.ok(connectInvoiceSource(loadSettings(env), new EnvSecretStore(env)));
+    assert.equal(connectInvoiceSource(loadSettings({}), new EnvSecretStore({})), undefined);
     await Promise.all([source.close(), clearfacts.close()]);
   });
 });
