@@ -23,6 +23,7 @@ import { errorResponse } from "../functions/runtime/envelope.js";
 import { toRegistrations, type Registration } from "../functions/runtime/register.js";
 import { readAzuriteConfig, startAzurite, type AzuriteConfig, type RunningAzurite } from "./azurite.js";
 import { startSimulators, type SimulatorHandles } from "./simulators/index.js";
+import { uploadLookupOf } from "./simulators/clearfacts.js";
 import type { RunningSimulator } from "./simulators/local-simulator.js";
 import { QueueDriver } from "./queue-driver.js";
 import { Router } from "./router.js";
@@ -87,6 +88,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       ...(options.logSink ? { logSink: options.logSink } : {}),
       ...(options.extraQueues ? { extraQueues: options.extraQueues } : {}),
       ...(options.clock ? { clock: options.clock } : {}),
+      ...(started.handles.clearfacts ? { clearfactsLookup: uploadLookupOf(started.handles.clearfacts) } : {}),
     });
     await seedLocalAdmin(platform, settings);
     if (platform.simulators.sap && settings.ENABLED_SYSTEMS.includes("gateway")) {

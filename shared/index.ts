@@ -35,6 +35,7 @@ export type { Cache } from "./ports/cache.js";
 export type { RateLimiter, RateLimitDecision, RateLimitPolicy } from "./ports/rate-limiter.js";
 export type { BlobStore, BlobProperties } from "./ports/blob-store.js";
 export type { Alert, Alerter, AlertSeverity } from "./ports/alerter.js";
+export type { UploadLookup } from "./ports/accounting-platform.js";
 export type { SecretStore } from "./ports/secret-store.js";
 export type { Clock } from "./ports/clock.js";
 export type { ReadinessReport, DependencyReport } from "./foundation/readiness.js";

@@ -36,6 +36,7 @@ import { createIdentity, type IdentityService } from "./systems/identity/index.j
 import { createReports, type ReportService } from "./systems/reports/index.js";
 import { createInvoices, type InvoiceService } from "./systems/invoices/index.js";
 import type { UploadLookup } from "./ports/accounting-platform.js";
+import { connectInvoiceSource } from "./adapters/invoice-source/invoice-source-client.js";
 import { connect, connectClearfacts, connectSap } from "./connections.js";
 
 /** Everything the functions need, built once per process from settings. */
@@ -248,7 +249,10 @@ export async function createPlatform(settings: Settings, options: PlatformOption
     clock,
     blobs,
     accounting: connectClearfacts(settings, secrets, options.clearfactsLookup),
-    source: undefined,
+    source: connectInvoiceSource(settings, secrets, (status, seconds) => {
+      metrics.externalApiCalls.inc({ api: "invoice-source", status });
+      metrics.externalApiCallDuration.observe({ api: "invoice-source" }, seconds);
+    }),
     audit,
     alerts,
     metrics,

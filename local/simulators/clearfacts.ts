@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
-import { ADMIN_ONLY, ConflictError, loadSettings } from "../../shared/index.js";
+import { ADMIN_ONLY, ConflictError, loadSettings, type UploadLookup } from "../../shared/index.js";
 import { httpFunction } from "../../functions/runtime/declarations.js";
 import { ClearfactsSimulator } from "./clearfacts-partner.js";
 import type { LocalSimulator } from "./local-simulator.js";
@@ -18,6 +18,21 @@ async function startIfNeeded(env: NodeJS.ProcessEnv): Promise<ClearfactsSimulato
   const simulator = await ClearfactsSimulator.start({ tokens: [env.CLEARFACTS_ACCESS_TOKEN] });
   env.CLEARFACTS_API_URL = simulator.url;
   return simulator;
+}
+
+/**
+ * What only a simulator can answer: whether a document whose answer was lost arrived. The
+ * local host gives it to the forwarding job, so a lost answer is reconciled, not held.
+ */
+export function uploadLookupOf(
+  simulator: ClearfactsSimulator,
+): (ref: { vatNumber: string; fileName: string }) => Promise<UploadLookup> {
+  return async (ref) => {
+    const upload = simulator.findUpload(ref);
+    return upload
+      ? { status: "found", receipt: { uuid: upload.uuid, amountOfPages: upload.amountOfPages } }
+      : { status: "absent" };
+  };
 }
 
 const controlsView = z.object({

@@ -7,7 +7,7 @@ import { ConflictError, NotFoundError } from "../../kernel/errors.js";
 import { localDate, zonedTime } from "../../kernel/zoned-time.js";
 import type { Alerter } from "../../ports/alerter.js";
 import type { Clock } from "../../ports/clock.js";
-import type { InvoiceSource } from "../../ports/invoice-source.js";
+import { InvoiceSourceRefusedError, type InvoiceSource } from "../../ports/invoice-source.js";
 import type { ForwardMessage, SendForward } from "./invoice-forwarding.js";
 import type { InvoiceIntake } from "./invoice-intake.js";
 import type { InvoiceRepository, JobRow } from "./invoice-repository.js";
@@ -150,7 +150,14 @@ export class InvoiceJobs {
         refs = [...new Set(found.map((r) => r.id))];
         notFound = requested.filter((id) => !found.some((r) => r.id === id || r.invoice_id === id));
       } else {
-        await this.#pullFromSource();
+        try {
+          await this.#pullFromSource();
+        } catch (error) {
+          // Credentials or protocol refused: repeating will not help, so the job ends now.
+          if (!(error instanceof InvoiceSourceRefusedError)) throw error;
+          await this.failJob(jobId, `The invoice source system refused the listing: ${error.message}`);
+          return;
+        }
         refs = (await rows.pendingNotInAJob(MAX_INVOICES_PER_JOB)).map((r) => r.id);
       }
       const done = await rows.inTransaction(async (trx) => {

@@ -1,17 +1,17 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { ClearfactsSimulator } from "../../../local/simulators/clearfacts-partner.js";
+import type { ClearfactsSimulator } from "../../../local/simulators/clearfacts-partner.js";
+import type { InvoiceSourceSimulator } from "../../../local/simulators/invoice-source-partner.js";
 import { eventually } from "../../support/eventually.js";
 import { apiClient, loginAs, startTestHost, tokenFor, type TestHost } from "../../support/test-host.js";
 import { ublInvoice, type TestInvoice } from "../../support/ubl-invoice.js";
 
 let host: TestHost;
 let clearfacts: ClearfactsSimulator;
+let source: InvoiceSourceSimulator;
 let call: ReturnType<typeof apiClient>;
 let admin: string;
 let viewer: string;
-
-const TOKEN = "t".repeat(80);
 
 async function upload(invoice: TestInvoice, token = admin, fileName = `${invoice.number}.xml`) {
   return call("POST", "/api/v1/invoices", {
@@ -44,12 +44,11 @@ async function invoice(id: string): Promise<any> {
 
 describe("invoice forwarding to Clearfacts", () => {
   before(async () => {
-    clearfacts = await ClearfactsSimulator.start({ tokens: [TOKEN] });
+    // The local host starts the invoice source and Clearfacts simulators itself.
     host = await startTestHost(
       {
         ENABLED_SYSTEMS: "identity,invoices",
-        CLEARFACTS_API_URL: clearfacts.url,
-        CLEARFACTS_ACCESS_TOKEN: TOKEN,
+        INVOICE_SOURCE_SIMULATOR_INVOICES: "12",
         INVOICES_RETRY_BASE_SECONDS: "1",
         INVOICES_MAX_ATTEMPTS: "4",
         RATE_LIMIT_PER_MINUTE: "100000",
@@ -57,6 +56,8 @@ describe("invoice forwarding to Clearfacts", () => {
       },
       { queuePollMs: 50, timers: false },
     );
+    clearfacts = host.simulators.clearfacts!;
+    source = host.simulators.invoiceSource!;
     call = apiClient(host.url);
     admin = await loginAs(call);
     viewer = await tokenFor(call, admin, "invoice-viewer", ["viewer"]);
@@ -64,7 +65,25 @@ describe("invoice forwarding to Clearfacts", () => {
 
   after(async () => {
     await host?.stop();
-    await clearfacts?.close();
+  });
+
+  it("forwards the source system's invoices: the invalid one refused, the resend a duplicate, the reused number flagged", async () => {
+    const job = await finished(await process());
+    assert.equal(job.status, "completed");
+    assert.deepEqual(job.results, { total_invoices: 12, processed: 9, failed: 2, duplicates: 1, held: 0 });
+    const codes = job.errors.map((e: any) => e.code).sort();
+    assert.deepEqual(codes, ["INVOICE_NUMBER_REUSED", "VALIDATION_FAILED"]);
+    assert.match(job.errors.find((e: any) => e.code === "VALIDATION_FAILED").error, /BR-CO-15 \(BT-112 /);
+    assert.equal(clearfacts.uploads.length, 9);
+    const listed = await call("GET", "/api/v1/invoices?page_size=100", { token: admin });
+    const resend = listed.body.data.items.find((i: any) => i.source_ref === source.planted.resend.id);
+    const original = listed.body.data.items.find((i: any) => i.source_ref === source.planted.resend.of);
+    assert.deepEqual([resend.status, original.status].sort(), ["duplicate", "sent"]);
+
+    // The next run takes only what the source received since: nothing twice.
+    const again = await finished(await process());
+    assert.equal(again.results.total_invoices, 0);
+    assert.equal(clearfacts.uploads.length, 9);
   });
 
   it("forwards a valid invoice once; refuses an invalid one by rule and business term; catches a resend and a reused number", async () => {
@@ -97,8 +116,9 @@ describe("invoice forwarding to Clearfacts", () => {
     const dup = await invoice(resend.body.data.id);
     assert.equal(dup.status, "duplicate");
     assert.equal(dup.duplicate_of, a);
-    assert.equal(clearfacts.uploads.length, 1, "only the first invoice reached Clearfacts");
-    assert.equal(clearfacts.uploads[0]!.vatNumber, "BE0202239951", "a purchase is filed under the buyer");
+    const aFile = (await invoice(a)).file_name;
+    assert.equal(clearfacts.uploadsOf(aFile), 1, "only the first invoice reached Clearfacts");
+    assert.equal(clearfacts.uploads.at(-1)!.vatNumber, "BE0202239951", "a purchase is filed under the buyer");
   });
 
   it("retries a Clearfacts outage with backoff and recovers with nothing sent twice", async () => {
@@ -133,36 +153,51 @@ describe("invoice forwarding to Clearfacts", () => {
     assert.equal(error.code, "EXTERNAL_API_ERROR");
     assert.equal(error.details.status_code, 500);
     assert.equal(error.details.retry_count, 4);
-    assert.equal(error.details.api_endpoint, clearfacts.url);
+    assert.equal(error.details.api_endpoint, host.platform.settings.CLEARFACTS_API_URL);
     assert.equal((await invoice(e)).status, "failed");
   });
 
-  it("holds an invoice whose answer was lost when Clearfacts cannot be asked, and replays it on request", async () => {
+  it("reconciles an upload whose answer was lost instead of sending it again", async () => {
     clearfacts.setControls({ answerLostRate: 1 });
-    const h = (await upload({ number: "INV-H-1" })).body.data.id as string;
-    const job = await finished(await process({ invoice_ids: [h] }));
+    const l = (await upload({ number: "INV-L-1" })).body.data.id as string;
+    const job = await finished(await process({ invoice_ids: [l] }));
     clearfacts.setControls({ answerLostRate: 0 });
-    assert.deepEqual(job.results, { total_invoices: 1, processed: 0, failed: 0, duplicates: 0, held: 1 });
-    const held = await invoice(h);
-    assert.equal(held.status, "held");
-    assert.equal(held.error.code, "UPLOAD_OUTCOME_UNKNOWN");
-    assert.equal(clearfacts.uploadsOf(held.file_name), 1, "kept by Clearfacts, not re-sent blindly");
+    assert.deepEqual(job.results, { total_invoices: 1, processed: 1, failed: 0, duplicates: 0, held: 0 });
+    const sent = await invoice(l);
+    assert.equal(sent.status, "sent");
+    assert.equal(clearfacts.uploadsOf(sent.file_name), 1, "found at Clearfacts, not re-sent");
+    assert.deepEqual(
+      sent.forwarding_attempts.map((u: any) => u.state),
+      ["accepted"],
+    );
+  });
 
-    // A person checked Clearfacts and asks for it again: sent deliberately, audited.
-    const replay = await call("POST", `/api/v1/invoices/${h}/replay`, { token: admin });
+  it("replays an invoice from its archived original under its original file name (admin, audited)", async () => {
+    const r = (await upload({ number: "INV-R-1" })).body.data.id as string;
+    await finished(await process({ invoice_ids: [r] }));
+    const fileName = (await invoice(r)).file_name;
+    assert.equal(clearfacts.uploadsOf(fileName), 1);
+    const denied = await call("POST", `/api/v1/invoices/${r}/replay`, { token: viewer });
+    assert.equal(denied.status, 403);
+
+    const replay = await call("POST", `/api/v1/invoices/${r}/replay`, { token: admin });
     assert.equal(replay.status, 202);
     const replayed = await finished(replay.body.data.job_id);
     assert.equal(replayed.job_type, "replay");
     assert.deepEqual(replayed.results, { total_invoices: 1, processed: 1, failed: 0, duplicates: 0, held: 0 });
-    assert.equal(clearfacts.uploadsOf(held.file_name), 2);
-    const after = await invoice(h);
-    assert.equal(after.status, "sent");
+    assert.equal(clearfacts.uploadsOf(fileName), 2, "sent again, deliberately");
+    const original = await (
+      await fetch(`${host.url}/api/v1/invoices/${r}/ubl`, { headers: { authorization: `Bearer ${admin}` } })
+    ).text();
+    assert.equal(Buffer.from(clearfacts.uploads.at(-1)!.content).toString("utf8"), original);
+    const after = await invoice(r);
     assert.equal(after.forwarding_attempts.at(-1).forced, true);
     const audit = await host.platform.database.db
       .selectFrom("audit_log")
       .select("action")
-      .where("resource_id", "=", h)
+      .where("resource_id", "=", r)
       .execute();
+    assert.ok(audit.some((a) => a.action === "invoice.replay_requested"));
     assert.ok(audit.some((a) => a.action === "invoice.force_sent"));
   });
 
@@ -252,8 +287,8 @@ describe("invoice forwarding to Clearfacts", () => {
     const digest = alerts().find((a) => a.message === "ALERT Invoice forwarding: daily digest");
     assert.ok(digest, "digest sent");
     const d = digest.alert.details;
-    assert.ok(d.jobs >= 5);
-    assert.ok(d.sent >= 3 && d.failed >= 3 && d.duplicates >= 1);
-    assert.ok(d.waiting.failed >= 3, "invoices waiting for a person are counted");
+    assert.ok(d.jobs >= 6);
+    assert.ok(d.sent >= 12 && d.failed >= 4 && d.duplicates >= 2);
+    assert.ok(d.waiting.failed >= 4, "invoices waiting for a person are counted");
   });
 });
