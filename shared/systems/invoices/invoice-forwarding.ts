@@ -89,7 +89,14 @@ export class InvoiceForwarding {
       return;
     }
     const started = performance.now();
-    const finish = await this.#decide(job, item, invoice, send);
+    let finish: Finish | undefined;
+    try {
+      finish = await this.#decide(job, item, invoice, send);
+    } catch (error) {
+      // The redelivery (or the next attempt) may take the item at once; a record left `sending` is reconciled then.
+      await rows.releaseLease(item.job_id, item.invoice_ref);
+      throw error;
+    }
     if (finish) {
       await this.#finish(item, finish);
       this.#o.metrics.invoiceProcessing.inc({ outcome: finish.outcome });

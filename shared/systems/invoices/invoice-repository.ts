@@ -429,6 +429,15 @@ export class InvoiceRepository {
     return Number(result.numUpdatedRows) === 1;
   }
 
+  async releaseLease(jobId: string, invoiceRef: string): Promise<void> {
+    await this.#db
+      .updateTable("invoice_job_items")
+      .set({ leased_until: null, updated_at: this.#now() })
+      .where("job_id", "=", jobId)
+      .where("invoice_ref", "=", invoiceRef)
+      .execute();
+  }
+
   /** The item waits for attempt `attempts` at `nextAttemptAt`; the lease ends. */
   async scheduleRetry(
     jobId: string,

@@ -39,8 +39,8 @@ export const INVOICES_SETTINGS = {
   INVOICES_STALE_AFTER_SECONDS: {
     scope: "platform",
     description:
-      "An invoice of a running job with no progress this long has its forwarding message re-sent (under the same message id, so a message still queued is not doubled); longer than the invoices-forward lock duration.",
-    schema: int(60, 86_400).default(600),
+      "An invoice of a running job with no progress this long has its forwarding message re-sent under the same message id (a message still queued is not doubled). Keep it longer than Service Bus' 10-minute duplicate detection window, or the re-send of a lost message is dropped too.",
+    schema: int(60, 86_400).default(900),
   },
   INVOICES_MAX_ATTEMPTS: {
     scope: "platform",
