@@ -19,6 +19,7 @@ export const systemFunctions: Readonly<Record<SystemName, readonly FunctionDecla
   backups: backupsFunctions,
   esg: esgFunctions,
   invoices: invoicesFunctions,
+  budgets: [],
 };
 
 /**

@@ -14,6 +14,7 @@ import type { MigrationSet } from "./foundation/sql/migrations.js";
 import type { FoundationTables } from "./foundation/sql/schema.js";
 import { SAP_SETTINGS, sapSettingsProblems } from "./sap/sap-settings.js";
 import { BACKUPS_QUEUES, BACKUPS_SETTINGS, backupsMigrations, type BackupsTables } from "./systems/backups/index.js";
+import { BUDGETS_SETTINGS, budgetsMigrations, type BudgetsTables } from "./systems/budgets/index.js";
 import { BILLING_QUEUES, BILLING_SETTINGS, billingMigrations, type BillingTables } from "./systems/billing/index.js";
 import { ESG_QUEUES, ESG_SETTINGS, esgMigrations, type EsgTables } from "./systems/esg/index.js";
 import { GATEWAY_SETTINGS, gatewayMigrations, type GatewayTables } from "./systems/gateway/index.js";
@@ -38,6 +39,7 @@ export const SETTING_SLICES = {
   backups: BACKUPS_SETTINGS,
   esg: ESG_SETTINGS,
   invoices: INVOICES_SETTINGS,
+  budgets: BUDGETS_SETTINGS,
 } as const;
 
 /**
@@ -77,6 +79,7 @@ export const SYSTEM_NEEDS: Readonly<Record<SystemName, readonly SystemName[]>> =
   backups: ["identity", "gateway"],
   esg: ["identity"],
   invoices: ["identity"],
+  budgets: ["identity"],
 };
 
 /** Systems that call SAP (through gateway's projects or their own RFCs); without them SAP is not used. */
@@ -112,7 +115,8 @@ export type PlatformTables = FoundationTables &
   ReportsTables &
   BackupsTables &
   EsgTables &
-  InvoicesTables;
+  InvoicesTables &
+  BudgetsTables;
 
 /** Every owner's migrations (names are global; the migrator runs them in name order). */
 export const MIGRATIONS: readonly MigrationSet[] = [
@@ -124,4 +128,5 @@ export const MIGRATIONS: readonly MigrationSet[] = [
   backupsMigrations,
   esgMigrations,
   invoicesMigrations,
+  budgetsMigrations,
 ];

@@ -1,0 +1,4 @@
+// The budgets system's public face: other systems, the root and functions/ reach it here only.
+export { BUDGETS_SETTINGS } from "./budgets-settings.js";
+export { budgetsMigrations } from "./budgets-migrations.js";
+export type { BudgetsTables } from "./budgets-tables.js";
