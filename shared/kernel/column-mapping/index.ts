@@ -1,0 +1,18 @@
+// Column mapping over an already-parsed table, shared by the budget
+// import (#19) and the analytics import (#20): each brings its own target catalogue.
+export { BUDGET_TARGETS } from "./budget-targets.js";
+export { MAX_COLUMNS } from "./column-profile.js";
+export { type MappingOptions, proposeMappings } from "./column-mapper.js";
+export { editDistance, normalizeHeader } from "./header-text.js";
+export { applyLearnedMapping, headerShapeKey, type LearnedMapping } from "./learned-mapping.js";
+export type {
+  ColumnMapping,
+  Language,
+  MappingProposal,
+  ParsedTable,
+  TargetCatalogue,
+  TargetField,
+  UnmappedColumn,
+  ValueKind,
+} from "./targets.js";
+export { isAmountLike, isCurrencyCode, isDateLike, isPeriodLike } from "./value-shapes.js";
