@@ -1,8 +1,16 @@
-// Column mapping over an already-parsed table, shared by the budget
+// Column mapping and file-type detection over an already-parsed table, shared by the budget
 // import (#19) and the analytics import (#20): each brings its own target catalogue.
+export { analyzeBudgetColumns, type BudgetColumnAnalysis } from "./budget-analysis.js";
 export { BUDGET_TARGETS } from "./budget-targets.js";
 export { MAX_COLUMNS } from "./column-profile.js";
 export { type MappingOptions, proposeMappings } from "./column-mapper.js";
+export {
+  detectFileType,
+  FILE_TYPE_THRESHOLD,
+  type FileType,
+  type FileTypeDetection,
+  type FileVerdict,
+} from "./file-type.js";
 export { editDistance, normalizeHeader } from "./header-text.js";
 export { applyLearnedMapping, headerShapeKey, type LearnedMapping } from "./learned-mapping.js";
 export type {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import {
+  analyzeBudgetColumns,
   applyLearnedMapping,
   BUDGET_TARGETS,
   headerShapeKey,
@@ -82,5 +83,25 @@ describe("learned mapping", () => {
     });
     assert.equal(proposal.learnedFrom, undefined);
     assert.equal(proposal.mappings.find((m) => m.sourceColumn === "Budget")?.targetField, "budgetedAmount");
+  });
+
+  it("does not make a payroll file acceptable", () => {
+    const learned: LearnedMapping = {
+      importId: "imp_7",
+      mappings: [
+        { sourceColumn: "Department", targetField: "department" },
+        { sourceColumn: "Gross Pay", targetField: "budgetedAmount" },
+      ],
+    };
+    const analysis = analyzeBudgetColumns(
+      {
+        headers: ["Employee Name", "Department", "Gross Pay", "SSN"],
+        rows: [["Jane Doe", "Sales", "5,000.00", "123-45-6789"]],
+      },
+      { learned },
+    );
+    assert.equal(analysis.learnedFrom, "imp_7");
+    assert.equal(analysis.fileTypeDetection.likelyFileType, "payroll");
+    assert.equal(analysis.canProceed, false);
   });
 });
