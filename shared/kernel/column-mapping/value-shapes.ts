@@ -14,8 +14,9 @@ const ISO_4217 = new Set(
   ).split(" "),
 );
 
-/** An ISO 4217 code, any case ("eur" is a careless EUR). */
-export const isCurrencyCode = (text: string) => text.length === 3 && ISO_4217.has(text.toUpperCase());
+/** An ISO 4217 code in upper or lower case ("eur" is a careless EUR; "All" and "Top" are words). */
+export const isCurrencyCode = (text: string) =>
+  text.length === 3 && (text === text.toUpperCase() || text === text.toLowerCase()) && ISO_4217.has(text.toUpperCase());
 
 const CURRENCY_SYMBOL = "[$€£¥₹₩₽₺₪฿₫₦₱]";
 /** A currency given as its symbol alone, as some spreadsheets do. */
@@ -131,8 +132,8 @@ export function isCodeLike(text: string): boolean {
 }
 
 /** Words rather than a number, date or code: "Engineering", "Travel & Events". */
-export const isTextLike = (text: string) =>
-  /\p{L}/u.test(text) && !isAmountLike(text) && !isDateLike(text) && !isPeriodLike(text);
+export const isTextLike = (text: string): boolean =>
+  /\p{L}/u.test(text) && !isAmountLike(text) && !isDateLike(text) && !isPeriodLike(text) && !isIbanLike(text);
 
 /** IBAN with a valid mod-97 check digit (spaces allowed). */
 export function isIbanLike(text: string): boolean {

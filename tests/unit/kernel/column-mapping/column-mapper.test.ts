@@ -124,6 +124,33 @@ describe("column mapping: messy real-world headers", () => {
     assert.match(mappingOf(budget({ headers: ["20 Budget"], rows: [["5"]] }), "20 Budget")!.reason, /'20' ignored/);
   });
 
+  it("maps a ledger-style budget, departments found from their names alone", () => {
+    const proposal = budget({
+      headers: ["Cost Center", "Cost Center Name", "Account", "Account Description", "Period", "Budget", "Currency"],
+      rows: [
+        ["4100", "Marketing EMEA", "6100", "Travel", "2024-01", "1,000.00", "EUR"],
+        ["4200", "Sales", "6200", "Software", "2024-01", "2,000.00", "EUR"],
+        ["4300", "Finance", "6300", "Audit fees", "2024-02", "3,000.00", "EUR"],
+      ],
+    });
+    assert.deepEqual(
+      proposal.mappings.map((m) => [m.sourceColumn, m.targetField]),
+      [
+        ["Cost Center", "costCenter"],
+        ["Cost Center Name", "department"],
+        ["Account Description", "subCategory"],
+        ["Period", "fiscalPeriod"],
+        ["Budget", "budgetedAmount"],
+        ["Currency", "currency"],
+      ],
+    );
+    assert.equal(
+      mappingOf(proposal, "Cost Center Name")!.reason,
+      "header 'Cost Center Name' names no field; 100% of sample values match known departments, like department",
+    );
+    assert.match(proposal.unmapped[0]!.reason, /^best guess subCategory \(0\.6\) went to 'Account Description' \(1\)$/);
+  });
+
   it("maps a column with no telling header from its values, with lower confidence", () => {
     const proposal = budget({
       headers: ["Department", "Col2", "Col3", "Col4"],

@@ -67,6 +67,7 @@ describe("value shapes", () => {
     assert.equal(isCurrencyCode("EUR"), true);
     assert.equal(isCurrencyCode("usd"), true);
     assert.equal(isCurrencyCode("ABC"), false);
+    assert.equal(isCurrencyCode("Top"), false);
     assert.equal(isIbanLike("GB82 WEST 1234 5698 7654 32"), true);
     assert.equal(isIbanLike("GB83 WEST 1234 5698 7654 32"), false);
   });
