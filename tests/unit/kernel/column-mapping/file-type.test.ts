@@ -90,6 +90,22 @@ describe("file-type detection", () => {
     assert.equal(german.canProceed, false);
   });
 
+  it("refuses short registers that name only their essentials", () => {
+    const invoices = detectFileType({
+      headers: ["Customer", "Invoice No", "Date", "Amount", "Tax"],
+      rows: [["Acme", "2024-001", "2024-01-05", "100.00", "21.00"]],
+    });
+    assert.equal(invoices.fileTypeDetection.likelyFileType, "invoice");
+    const expenses = detectFileType({
+      headers: ["Employee", "Date", "Description", "Amount"],
+      rows: [["J. Doe", "2024-03-02", "Taxi to client", "32.50"]],
+    });
+    assert.equal(expenses.fileTypeDetection.likelyFileType, "expenses");
+    const payroll = detectFileType({ headers: ["Name", "Salary"], rows: [["Jane Doe", "5000"]] });
+    assert.equal(payroll.fileTypeDetection.likelyFileType, "payroll");
+    for (const verdict of [invoices, expenses, payroll]) assert.equal(verdict.canProceed, false);
+  });
+
   it("accepts a budget that merely has a date and a category, and one with a salary line header", () => {
     const verdict = detectFileType({
       headers: ["Department", "Category", "Date", "Salary Budget", "Currency"],
@@ -101,7 +117,7 @@ describe("file-type detection", () => {
 
   it("warns, but proceeds, when a budget hides personal data or few budget columns", () => {
     const verdict = detectFileType({
-      headers: ["Department", "Budget", "Account"],
+      headers: ["Department", "Budget", "Bank Details"],
       rows: [
         ["Sales", "100", "GB82 WEST 1234 5698 7654 32"],
         ["HR", "200", "DE89370400440532013000"],
@@ -111,7 +127,7 @@ describe("file-type detection", () => {
     assert.equal(verdict.fileTypeDetection.containsPersonalData, true);
     assert.deepEqual(verdict.fileTypeDetection.warnings, [
       "Few budget columns were recognised (budget confidence 0.4; not found: subCategory, fiscalPeriod, currency).",
-      "Columns 'Account' hold personal data (IBANs or social security numbers).",
+      "Columns 'Bank Details' hold personal data (IBANs or social security numbers).",
     ]);
   });
 });
