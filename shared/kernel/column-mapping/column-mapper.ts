@@ -41,7 +41,7 @@ interface PreparedTarget {
   readonly known?: ReadonlySet<string>;
 }
 
-export function prepareTargets(catalogue: TargetCatalogue): PreparedTarget[] {
+function prepareTargets(catalogue: TargetCatalogue): PreparedTarget[] {
   return catalogue.map((target) => ({
     target,
     names: [
@@ -97,7 +97,7 @@ function headerReason(column: ColumnProfile, field: string, match: NamedMatch): 
 }
 
 /** The evidence that `column` holds `prepared.target`, or undefined when there is none. */
-export function scoreColumn(column: ColumnProfile, prepared: PreparedTarget): Candidate | undefined {
+function scoreColumn(column: ColumnProfile, prepared: PreparedTarget): Candidate | undefined {
   const { target } = prepared;
   const n = column.samples.length;
   const fit = column.fit[target.kind];
@@ -178,10 +178,6 @@ export function proposeMappings(
   const columnOf = new Map(pairs.map(([ci, ti]) => [ti, ci]));
   const assigned = new Set(pairs.map(([ci]) => ci));
 
-  const unmapped: UnmappedColumn[] = columns
-    .filter((c) => !assigned.has(c.index))
-    .map((column) => ({ sourceColumn: column.header, columnIndex: column.index, reason: unmappedReason(column) }));
-
   function unmappedReason(column: ColumnProfile): string {
     if (column.samples.length === 0 && column.normalized === "") return `${column.label} is blank`;
     let best = -1;
@@ -198,6 +194,10 @@ export function proposeMappings(
     }
     return `best guess ${field} (${candidate.confidence}) is below the ${minConfidence} threshold`;
   }
+
+  const unmapped: UnmappedColumn[] = columns
+    .filter((c) => !assigned.has(c.index))
+    .map((column) => ({ sourceColumn: column.header, columnIndex: column.index, reason: unmappedReason(column) }));
 
   const mapped = new Set(mappings.map((m) => m.targetField));
   return {

@@ -1,6 +1,7 @@
 // A customer's confirmed mapping, remembered by the shape of the headers it was made for and
 // proposed first (confidence 1) when a file of that shape comes back.
 import { createHash } from "node:crypto";
+import { MAX_COLUMNS } from "./column-profile.js";
 import { yearlessHeader } from "./header-text.js";
 import type { ColumnMapping, TargetCatalogue } from "./targets.js";
 
@@ -41,7 +42,7 @@ export function applyLearnedMapping(
   learned: LearnedMapping,
   catalogue?: TargetCatalogue,
 ): ColumnMapping[] | undefined {
-  if (learned.mappings.length === 0) return undefined;
+  if (learned.mappings.length === 0 || learned.mappings.length > MAX_COLUMNS) return undefined;
   const fields = catalogue ? new Set(catalogue.map((t) => t.name)) : undefined;
   const columns = new Set<number>();
   const targets = new Set<string>();

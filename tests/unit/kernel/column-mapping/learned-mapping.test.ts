@@ -28,6 +28,14 @@ describe("header-shape key", () => {
     assert.equal(headerShapeKey(["Owner", "Line", "FY2018 Budget", "Ccy"]), key);
   });
 
+  it("stays the same across releases, or every stored mapping would be forgotten", () => {
+    // SHA-256 of ["budget","currency","department"] as JSON.
+    assert.equal(
+      headerShapeKey(["Department", "FY2024 Budget", "Currency"]),
+      "hs1:d0ab64db2b974c5c86c723c9d8b81096a8f41d3ef4c277eb2b6661dfb8aaf609",
+    );
+  });
+
   it("differs when a column is added, removed or renamed", () => {
     const key = headerShapeKey(["Owner", "Line", "Budget"]);
     assert.notEqual(headerShapeKey(["Owner", "Line", "Budget", "Notes"]), key);
