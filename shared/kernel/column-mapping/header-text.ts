@@ -80,9 +80,16 @@ export interface HeaderMatch {
   readonly ignored: readonly string[];
 }
 
+/** "amounts", "costes", "categories" for "amount", "coste", "category" (EN/ES/FR/NL plural -s). */
+const isPlural = (word: string, singular: string) =>
+  singular.length >= 3 &&
+  (word === `${singular}s` ||
+    word === `${singular}es` ||
+    (singular.endsWith("y") && word === `${singular.slice(0, -1)}ies`));
+
 /** Does `word` equal `aliasWord` within the typo budget of the shorter one? Returns edits or -1. */
 function wordEdits(word: string, aliasWord: string): number {
-  if (word === aliasWord) return 0;
+  if (word === aliasWord || isPlural(word, aliasWord)) return 0;
   // A different digit is a different column ("level7" is not a typo of "level1").
   if (/\d/.test(word) || /\d/.test(aliasWord)) return -1;
   const allowed = typoBudget(Math.min(word.length, aliasWord.length));

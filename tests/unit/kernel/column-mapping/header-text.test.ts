@@ -53,6 +53,14 @@ describe("matching a header with an alias", () => {
     assert.equal(match("Costcenter", "cost center")?.kind, "exact");
   });
 
+  it("takes a plural for its singular", () => {
+    assert.equal(match("Line Items", "line item")?.kind, "exact");
+    assert.equal(match("Categories", "category")?.kind, "exact");
+    assert.equal(match("Amounts", "amount")?.kind, "exact");
+    assert.equal(match("Costes", "coste")?.kind, "exact");
+    assert.equal(match("Item", "items"), undefined);
+  });
+
   it("scores a longer header containing the alias below an exact match", () => {
     const contains = match("Cost Center Name", "cost center");
     assert.equal(contains?.kind, "contains");
