@@ -247,6 +247,39 @@ describe("column mapping: messy real-world headers", () => {
     for (let i = 0; i < 5; i++) assert.equal(JSON.stringify(budget(table)), first);
   });
 
+  it("keeps its promises on arbitrary tables", () => {
+    // Deterministic pseudo-random tables (LCG) of header words, shapes and junk.
+    let seed = 7;
+    const next = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    const pick = <T>(list: readonly T[]) => list[next(list.length)]!;
+    const words = ["Budget", "Dept", "Période", "Währung", "Col", "Amount", "", "Q1", "Name", "Ω", "FY2017", "cc"];
+    const cells = [
+      "1,234.50",
+      "(3)",
+      "-",
+      "EUR",
+      "Sales",
+      "2024-01",
+      "",
+      "Jane Doe",
+      "x".repeat(500),
+      "\u0000",
+      "Q1 2024",
+    ];
+    for (let round = 0; round < 40; round++) {
+      const width = 1 + next(12);
+      const headers = Array.from({ length: width }, () => `${pick(words)} ${pick(words)}`.trim());
+      const rows = Array.from({ length: next(8) }, () => Array.from({ length: next(width + 2) }, () => pick(cells)));
+      const proposal = budget({ headers, rows });
+      assertEachTargetOnce(proposal);
+      assert.equal(proposal.mappings.length + proposal.unmapped.length, width);
+      for (const m of proposal.mappings) assert.ok(m.confidence >= 0.3 && m.confidence <= 1, JSON.stringify(m));
+      const mapped = new Set(proposal.mappings.map((m) => m.targetField));
+      const missing = BUDGET_TARGETS.filter((t) => t.required && !mapped.has(t.name)).map((t) => t.name);
+      assert.deepEqual(proposal.missingRequired, missing);
+    }
+  });
+
   it("refuses a table too wide to map", () => {
     const headers = Array.from({ length: 513 }, (_, i) => `c${i}`);
     assert.throws(() => budget({ headers, rows: [] }), /too many columns/);
