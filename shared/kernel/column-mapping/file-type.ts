@@ -206,7 +206,6 @@ interface TypeScore {
   readonly score: number;
   /** Labels of the columns that matched, in column order. */
   readonly columns: readonly string[];
-  readonly matchedGroups: ReadonlySet<string>;
 }
 
 /** Each column counts for one group at most (the best total), so "Invoice Date" is not also the number. */
@@ -240,8 +239,15 @@ function scoreType(signature: (typeof PREPARED)[number], columns: readonly Colum
       .map(([ci]) => ci)
       .sort((a, b) => a - b)
       .map((ci) => columns[ci]!.label),
-    matchedGroups,
   };
+}
+
+/** How much the file looks like a budget: the mean confidence of the required budget fields (0 if missing). */
+function meanRequiredConfidence(proposal: MappingProposal): number {
+  const required = BUDGET_TARGETS.filter((t) => t.required);
+  const confidenceOf = (name: string) => proposal.mappings.find((m) => m.targetField === name)?.confidence ?? 0;
+  const total = required.reduce((sum, t) => sum + confidenceOf(t.name), 0);
+  return Math.round((total / required.length) * 100) / 100;
 }
 
 const quoteList = (labels: readonly string[]) => labels.map((l) => `'${l}'`).join(", ");
@@ -257,16 +263,7 @@ export function detectFileType(
 ): FileVerdict {
   const columns = profileColumns(table, sampleRows);
   const proposal = budgetProposal ?? proposeMappings(table, BUDGET_TARGETS, { sampleRows });
-  const required = BUDGET_TARGETS.filter((t) => t.required);
-  const budgetConfidence =
-    Math.round(
-      (required.reduce(
-        (sum, t) => sum + (proposal.mappings.find((m) => m.targetField === t.name)?.confidence ?? 0),
-        0,
-      ) /
-        required.length) *
-        100,
-    ) / 100;
+  const budgetConfidence = meanRequiredConfidence(proposal);
 
   const scores = PREPARED.map((signature) => scoreType(signature, columns));
   // The strongest other type; payroll first among equals, as it is the one that must not be kept.
