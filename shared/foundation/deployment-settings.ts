@@ -2,7 +2,16 @@ import { z } from "zod";
 import { bool, type SettingsCatalog } from "./settings.js";
 
 /** The business systems, by the names ENABLED_SYSTEMS takes (each is `shared/systems/<name>/`). */
-export const SYSTEM_NAMES = ["identity", "gateway", "billing", "reports", "backups", "esg", "invoices", "budgets"] as const;
+export const SYSTEM_NAMES = [
+  "identity",
+  "gateway",
+  "billing",
+  "reports",
+  "backups",
+  "esg",
+  "invoices",
+  "budgets",
+] as const;
 export type SystemName = (typeof SYSTEM_NAMES)[number];
 
 const systemList = z
