@@ -1,0 +1,158 @@
+// CSV text to raw rows with csv-parse. What the library lacks is written here: choosing the
+// delimiter (its delimiter_auto counts every character and fails on quoted fields), and
+// telling a text file that is no table from one that is.
+import { CsvError } from "csv-parse";
+import { parse } from "csv-parse/sync";
+import { TabularError } from "./tabular-error.js";
+import type { TabularLimits } from "./types.js";
+import type { RawRow } from "./table-shape.js";
+
+const DELIMITERS = [",", ";", "\t", "|"] as const;
+
+/** Enough lines to see the table's shape below a few title rows. */
+const SAMPLE_CHARS = 64 * 1024;
+
+export interface CsvRows {
+  readonly delimiter: string;
+  readonly rows: RawRow[];
+}
+
+export function readCsvRows(text: string, limits: TabularLimits): CsvRows {
+  refuseNonText(text);
+  // One line ending throughout: csv-parse counts a CRLF inside a quoted field as two lines,
+  // which would put the row numbers of everything after it off by one.
+  const normalised = text.replace(/\r\n?/g, "\n");
+  const delimiter = detectDelimiter(normalised);
+  const rows: RawRow[] = [];
+  let previousEnd = 0;
+  try {
+    parse(normalised, {
+      delimiter,
+      relax_column_count: true,
+      relax_quotes: true,
+      max_record_size: limits.maxCellChars * Math.min(limits.maxColumns, 64),
+      on_record: (record: string[], context) => {
+        const line = previousEnd + 1;
+        previousEnd = context.lines;
+        rows.push({ cells: checkedCells(record, line, limits), line });
+        // Header and title rows are few; blank rows are never counted as data, so this cap
+        // only stops a runaway read early; the exact check is on data rows later.
+        if (rows.length > limits.maxRows * 2 + 1000) throw tooManyRows(limits);
+        return null;
+      },
+    });
+  } catch (error) {
+    if (error instanceof TabularError) throw error;
+    if (error instanceof CsvError) throw csvProblem(error, limits);
+    throw error;
+  }
+  return { delimiter, rows };
+}
+
+function checkedCells(record: string[], line: number, limits: TabularLimits): string[] {
+  let width = record.length;
+  while (width > 0 && record[width - 1]!.trim() === "") width--;
+  if (width > limits.maxColumns) {
+    throw new TabularError(
+      "TOO_MANY_COLUMNS",
+      `Line ${line} has ${width} columns; at most ${limits.maxColumns} are allowed.`,
+      {
+        line,
+        limit: limits.maxColumns,
+      },
+    );
+  }
+  const cells = record.slice(0, width).map((cell) => cell.trim());
+  for (const cell of cells) {
+    if (cell.length > limits.maxCellChars) {
+      throw new TabularError(
+        "CELL_TOO_LONG",
+        `A cell on line ${line} is longer than ${limits.maxCellChars} characters.`,
+        {
+          line,
+          limit: limits.maxCellChars,
+        },
+      );
+    }
+  }
+  return cells;
+}
+
+export const tooManyRows = (limits: TabularLimits) =>
+  new TabularError("TOO_MANY_ROWS", `The file has more than ${limits.maxRows} data rows.`, { limit: limits.maxRows });
+
+function csvProblem(error: CsvError, limits: TabularLimits): TabularError {
+  const line = (error as CsvError & { lines?: number }).lines;
+  if (error.code === "CSV_MAX_RECORD_SIZE") {
+    return new TabularError("CELL_TOO_LONG", `Line ${line} holds a record that is too long.`, {
+      line,
+      limit: limits.maxCellChars,
+    });
+  }
+  if (error.code === "CSV_QUOTE_NOT_CLOSED") {
+    return new TabularError("CORRUPT_FILE", "A quoted field is never closed: the file ends inside quotes.", { line });
+  }
+  return new TabularError("CORRUPT_FILE", `The file is not valid CSV near line ${line}.`, { line });
+}
+
+/**
+ * Text with NULs or many control characters is binary that happened to decode; real CSV
+ * has tabs and line breaks and little else below U+0020. Markup is named so the user knows
+ * what they sent (web "Excel" exports are often HTML).
+ */
+function refuseNonText(text: string): void {
+  const sample = text.slice(0, SAMPLE_CHARS);
+  let controls = 0;
+  for (let i = 0; i < sample.length; i++) {
+    const code = sample.charCodeAt(i);
+    if (code === 0) throw notTabular();
+    if (
+      (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d && code !== 0x0c) ||
+      code === 0x7f ||
+      code === 0xfffd
+    )
+      controls++;
+  }
+  if (controls > sample.length / 100) throw notTabular();
+  if (/^\s*<(!doctype\s+html|html|\?xml)/i.test(sample)) {
+    throw new TabularError(
+      "NOT_TABULAR",
+      "The file is an HTML or XML document, not CSV or Excel; save it as .xlsx or .csv.",
+    );
+  }
+}
+
+const notTabular = () =>
+  new TabularError("NOT_TABULAR", "The file is neither CSV nor an Excel workbook (.xlsx): it holds binary data.");
+
+/**
+ * The delimiter that splits the sample into the most rows of one common width (two columns
+ * or more); ties go to the wider table, then to the order of DELIMITERS. Each candidate is
+ * parsed with csv-parse so delimiters inside quoted fields are not counted.
+ */
+export function detectDelimiter(text: string): string {
+  let sample = text.slice(0, SAMPLE_CHARS);
+  if (sample.length < text.length) sample = sample.slice(0, Math.max(sample.lastIndexOf("\n"), 0));
+  let best = { delimiter: DELIMITERS[0] as string, rows: 0, width: 0 };
+  for (const delimiter of DELIMITERS) {
+    const widths = new Map<number, number>();
+    try {
+      parse(sample, {
+        delimiter,
+        relax_column_count: true,
+        relax_quotes: true,
+        on_record: (record: string[]) => {
+          const width = record.length;
+          if (width >= 2) widths.set(width, (widths.get(width) ?? 0) + 1);
+          return null;
+        },
+      });
+    } catch {
+      continue; // a quote this delimiter cannot make sense of: not the delimiter
+    }
+    for (const [width, rows] of widths) {
+      if (rows > best.rows || (rows === best.rows && width > best.width)) best = { delimiter, rows, width };
+    }
+  }
+  return best.delimiter;
+}
