@@ -75,7 +75,7 @@ async function readXlsx(bytes: Uint8Array, options: ReadTabularOptions): Promise
     }
     throw new TabularError("NOT_TABULAR", "The file is a zip archive, not an Excel workbook (.xlsx) or CSV.");
   }
-  verifyInflatedSizes(bytes, entries, options.limits);
+  verifyInflatedSizes(bytes, entries);
   const workbook = await readWorkbookRows(bytes, options.limits);
   const warnings = [...workbook.warnings];
   const shapes = workbook.sheets.map((s) => ({ name: s.name, shape: shapeSheet(s.name, s.rows, options.limits) }));

@@ -10,7 +10,10 @@ export interface TabularLimits {
   readonly maxCellChars: number;
   /** Entries of an xlsx (zip) archive. */
   readonly maxZipEntries: number;
-  /** Bytes all entries of an xlsx archive inflate to, together. */
+  /**
+   * Bytes all entries of an xlsx archive inflate to, together. exceljs holds the whole
+   * workbook as objects, several times the XML's size, so this is what bounds its memory.
+   */
   readonly maxInflatedBytes: number;
 }
 
@@ -20,7 +23,7 @@ export const DEFAULT_TABULAR_LIMITS: TabularLimits = {
   maxColumns: 200,
   maxCellChars: 10_000,
   maxZipEntries: 1_000,
-  maxInflatedBytes: 250 * 1024 * 1024,
+  maxInflatedBytes: 100 * 1024 * 1024,
 };
 
 /** One table: the header row found, and the data rows under it as displayed text. */

@@ -82,7 +82,7 @@ export function listZipEntries(bytes: Uint8Array, limits: TabularLimits): ZipEnt
 }
 
 /** Inflates every entry with output capped at its declared size, and discards the result. */
-export function verifyInflatedSizes(bytes: Uint8Array, entries: readonly ZipEntry[], limits: TabularLimits): void {
+export function verifyInflatedSizes(bytes: Uint8Array, entries: readonly ZipEntry[]): void {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (const entry of entries) {
     const at = entry.localHeaderOffset;
@@ -99,7 +99,12 @@ export function verifyInflatedSizes(bytes: Uint8Array, entries: readonly ZipEntr
     try {
       inflateRawSync(data, { maxOutputLength: Math.max(entry.uncompressedSize, 1) });
     } catch (error) {
-      if ((error as { code?: string }).code === "ERR_BUFFER_TOO_LARGE") throw inflatesTooMuch(limits);
+      if ((error as { code?: string }).code === "ERR_BUFFER_TOO_LARGE") {
+        throw new TabularError(
+          "ZIP_BOMB",
+          `The workbook part '${entry.name}' inflates to more than the ${entry.uncompressedSize} bytes it declares.`,
+        );
+      }
       throw corrupt(`'${entry.name}' cannot be inflated`);
     }
   }
