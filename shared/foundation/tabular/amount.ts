@@ -3,7 +3,10 @@
 export type DecimalSeparator = "." | ",";
 
 export type AmountResult =
-  /** `value` is a plain decimal ("-1234.50") or null for a blank cell; `currency` a code found beside it. */
+  /**
+   * `value` is a plain decimal ("-1234.50") or null for a blank cell; `currency` a three-letter
+   * code found beside it, not checked against ISO 4217 (see isKnownCurrency in kernel/money).
+   */
   { readonly value: string | null; readonly currency?: string } | { readonly error: string };
 
 export interface AmountOptions {
