@@ -132,6 +132,15 @@ describe("reading CSV", () => {
     assert.deepEqual(sheet.rowNumbers, [6]);
   });
 
+  it("skips key-value rows above the header and takes years as headers", async () => {
+    const text =
+      "Company,ACME Corp\nScenario,Budget\n\nDepartment,Cost centre,2023,2024\nIT,CC-1,100,110\nHR,CC-2,50,55\n";
+    const sheet = only(await read(utf8(text)));
+    assert.equal(sheet.headerRowIndex, 3);
+    assert.deepEqual(sheet.headers, ["Department", "Cost centre", "2023", "2024"]);
+    assert.deepEqual(sheet.rows[1], ["HR", "CC-2", "50", "55"]);
+  });
+
   it("joins a two-row header, carrying a group label over the columns it spans", async () => {
     const text = "Department,FY2017,,FY2018,\n,Budget,Actual,Budget,Actual\nIT,100,90,120,\nHR,50,55,60,61\n";
     const sheet = only(await read(utf8(text)));
