@@ -2,15 +2,16 @@
 // delimiter (its delimiter_auto counts every character and fails on quoted fields), and
 // telling a text file that is no table from one that is.
 import { CsvError } from "csv-parse";
-import { parse } from "csv-parse/sync";
+import { parse, type Options } from "csv-parse/sync";
 import { TabularError } from "./tabular-error.js";
 import type { TabularLimits } from "./types.js";
 import type { RawRow } from "./table-shape.js";
 
 const DELIMITERS = [",", ";", "\t", "|"] as const;
 
-/** Enough lines to see the table's shape below a few title rows. */
+/** Enough text to tell binary from text, and lines to see the table's shape below a few title rows. */
 const SAMPLE_CHARS = 64 * 1024;
+const SAMPLE_LINES = 200;
 
 export interface CsvRows {
   readonly delimiter: string;
@@ -19,34 +20,69 @@ export interface CsvRows {
 
 export function readCsvRows(text: string, limits: TabularLimits): CsvRows {
   refuseNonText(text);
-  // One line ending throughout: csv-parse counts a CRLF inside a quoted field as two lines,
-  // which would put the row numbers of everything after it off by one.
-  const normalised = text.replace(/\r\n?/g, "\n");
-  const delimiter = detectDelimiter(normalised);
-  const rows: RawRow[] = [];
-  let previousEnd = 0;
+  const normalised = normaliseLineEndings(text);
+  const { delimiter, width } = detectDelimiter(normalised);
+  // Header and title rows are few and blank rows never count as data, so this cap only
+  // stops a runaway read early; the exact check is on the data rows.
+  const rowCap = limits.maxRows * 2 + 1000;
   try {
-    parse(normalised, {
-      delimiter,
-      relax_column_count: true,
-      relax_quotes: true,
-      max_record_size: limits.maxCellChars * Math.min(limits.maxColumns, 64),
-      on_record: (record: string[], context) => {
-        const line = previousEnd + 1;
-        previousEnd = context.lines;
-        rows.push({ cells: checkedCells(record, line, limits), line });
-        // Header and title rows are few; blank rows are never counted as data, so this cap
-        // only stops a runaway read early; the exact check is on data rows later.
-        if (rows.length > limits.maxRows * 2 + 1000) throw tooManyRows(limits);
-        return null;
-      },
-    });
+    const records = parse(widthRecord(delimiter, width) + normalised, csvOptions(delimiter, limits));
+    const toRow = recordReader(limits);
+    const rows: RawRow[] = [];
+    for (const record of records) {
+      const row = toRow(record);
+      if (row === null) continue;
+      rows.push(row);
+      if (rows.length > rowCap) throw tooManyRows(limits);
+    }
+    return { delimiter, rows };
   } catch (error) {
-    if (error instanceof TabularError) throw error;
-    if (error instanceof CsvError) throw csvProblem(error, limits);
-    throw error;
+    throw asTabularError(error, limits);
   }
-  return { delimiter, rows };
+}
+
+/**
+ * One line ending throughout: csv-parse counts a CRLF inside a quoted field as two lines,
+ * which would put the row numbers of everything after it off by one.
+ */
+export const normaliseLineEndings = (text: string) => text.replace(/\r\n?/g, "\n");
+
+/**
+ * A blank record of the table's usual width, put before the text. csv-parse takes the first
+ * record's width as the expected one and, even with relax_column_count, builds an Error (with
+ * its stack) for every record of another width: after a one-cell title row that is every
+ * row, a hundred times slower. recordReader drops this record (it is line 0).
+ */
+export const widthRecord = (delimiter: string, width: number) => `${delimiter.repeat(Math.max(width, 1) - 1)}\n`;
+
+export const csvOptions = (delimiter: string, limits: TabularLimits): Options => ({
+  delimiter,
+  relax_column_count: true,
+  relax_quotes: true,
+  max_record_size: limits.maxCellChars * Math.min(limits.maxColumns, 64),
+});
+
+/**
+ * Turns records into RawRows numbered by their first line, dropping the width record (line
+ * 0). The line is counted here, not taken from csv-parse's on_record context, which costs
+ * more than the parse itself: each record starts one line after the previous one, plus
+ * the line breaks inside its quoted fields.
+ */
+export function recordReader(limits: TabularLimits): (record: string[]) => RawRow | null {
+  let nextLine = 0;
+  return (record) => {
+    const line = nextLine;
+    nextLine = line + 1;
+    for (const field of record) {
+      for (let at = field.indexOf("\n"); at >= 0; at = field.indexOf("\n", at + 1)) nextLine++;
+    }
+    return line === 0 ? null : { cells: checkedCells(record, line, limits), line };
+  };
+}
+
+export function asTabularError(error: unknown, limits: TabularLimits): unknown {
+  if (error instanceof CsvError) return csvProblem(error, limits);
+  return error;
 }
 
 function checkedCells(record: string[], line: number, limits: TabularLimits): string[] {
@@ -100,7 +136,7 @@ function csvProblem(error: CsvError, limits: TabularLimits): TabularError {
  * has tabs and line breaks and little else below U+0020. Markup is named so the user knows
  * what they sent (web "Excel" exports are often HTML).
  */
-function refuseNonText(text: string): void {
+export function refuseNonText(text: string): void {
   const sample = text.slice(0, SAMPLE_CHARS);
   let controls = 0;
   for (let i = 0; i < sample.length; i++) {
@@ -126,14 +162,21 @@ const notTabular = () =>
   new TabularError("NOT_TABULAR", "The file is neither CSV nor an Excel workbook (.xlsx): it holds binary data.");
 
 /**
- * The delimiter that splits the sample into the most rows of one common width (two columns
- * or more); ties go to the wider table, then to the order of DELIMITERS. Each candidate is
- * parsed with csv-parse so delimiters inside quoted fields are not counted.
+ * The delimiter that splits the first lines into the most rows of one common width (two
+ * columns or more); ties go to the wider table, then to the order of DELIMITERS. Each
+ * candidate is parsed with csv-parse so delimiters inside quoted fields are not counted.
+ * Returns the table's width too (1 when no delimiter splits anything).
  */
-export function detectDelimiter(text: string): string {
+export function detectDelimiter(text: string): { delimiter: string; width: number } {
   let sample = text.slice(0, SAMPLE_CHARS);
-  if (sample.length < text.length) sample = sample.slice(0, Math.max(sample.lastIndexOf("\n"), 0));
-  let best = { delimiter: DELIMITERS[0] as string, rows: 0, width: 0 };
+  let end = -1;
+  for (let lines = 0; lines < SAMPLE_LINES; lines++) {
+    const next = sample.indexOf("\n", end + 1);
+    if (next < 0) break;
+    end = next;
+  }
+  if (end >= 0 && (sample.length < text.length || end < sample.length - 1)) sample = sample.slice(0, end);
+  let best = { delimiter: DELIMITERS[0] as string, rows: 0, width: 1 };
   for (const delimiter of DELIMITERS) {
     const widths = new Map<number, number>();
     try {
@@ -154,5 +197,5 @@ export function detectDelimiter(text: string): string {
       if (rows > best.rows || (rows === best.rows && width > best.width)) best = { delimiter, rows, width };
     }
   }
-  return best.delimiter;
+  return { delimiter: best.delimiter, width: best.width };
 }
