@@ -1,7 +1,8 @@
 // The one reader of uploaded tables (CSV or xlsx), shared by every import: bytes in, the
 // header row and data rows of each sheet out, or a TabularError naming what is wrong.
 import { readCsvRows } from "./csv-reader.js";
-import { shapeSheet, type SheetShape } from "./table-shape.js";
+import { noTableError, shapeSheet, type SheetShape } from "./table-shape.js";
+import { sniffFormat } from "./sniff.js";
 import { TabularError } from "./tabular-error.js";
 import { decodeText } from "./text-decoding.js";
 import type { TabularFile, TabularLimits, TabularSheet } from "./types.js";
@@ -9,6 +10,7 @@ import { readWorkbookRows } from "./xlsx-reader.js";
 import { listZipEntries, verifyInflatedSizes } from "./zip-guard.js";
 
 export { inferDecimalSeparator, parseAmount } from "./amount.js";
+export { streamCsv, type CsvStream, type TabularRow } from "./csv-stream.js";
 export type { AmountOptions, AmountResult, DecimalSeparator } from "./amount.js";
 export { TabularError, type TabularProblem } from "./tabular-error.js";
 export { DEFAULT_TABULAR_LIMITS } from "./types.js";
@@ -20,29 +22,14 @@ export interface ReadTabularOptions {
   readonly limits: TabularLimits;
 }
 
-const startsWith = (bytes: Uint8Array, magic: readonly number[]) => magic.every((b, i) => bytes[i] === b);
-const ZIP = [0x50, 0x4b, 0x03, 0x04];
-const EMPTY_ZIP = [0x50, 0x4b, 0x05, 0x06];
-const PDF = [0x25, 0x50, 0x44, 0x46, 0x2d];
-const OLE2 = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
-
 export async function readTabular(bytes: Uint8Array, options: ReadTabularOptions): Promise<TabularFile> {
   const { limits } = options;
-  if (bytes.length === 0) throw new TabularError("EMPTY_FILE", "The file is empty.");
   if (bytes.length > limits.maxBytes) {
     throw new TabularError("FILE_TOO_LARGE", `The file is larger than ${limits.maxBytes} bytes.`, {
       limit: limits.maxBytes,
     });
   }
-  if (startsWith(bytes, ZIP) || startsWith(bytes, EMPTY_ZIP)) return readXlsx(bytes, options);
-  if (startsWith(bytes, PDF))
-    throw new TabularError("NOT_TABULAR", "The file is a PDF, not CSV or an Excel workbook (.xlsx).");
-  if (startsWith(bytes, OLE2)) {
-    throw new TabularError(
-      "UNSUPPORTED_FORMAT",
-      "The file is an Excel 97-2003 workbook (.xls) or a password-protected one; save it as .xlsx or CSV without a password.",
-    );
-  }
+  if (sniffFormat(bytes) === "zip") return readXlsx(bytes, options);
   return readCsv(bytes, options);
 }
 
@@ -101,21 +88,5 @@ function tableOrThrow(shapes: readonly SheetShape[], warnings: string[], unit: "
     warnings.push(...shape.warnings);
   }
   if (tables.length > 0) return tables;
-  const headerOnly = shapes.find((s) => s.kind === "header-only");
-  if (headerOnly) {
-    throw new TabularError(
-      "HEADER_ONLY",
-      `The file has a header row (${unit} ${headerOnly.headerLine}) but no data rows under it.`,
-    );
-  }
-  if (shapes.some((s) => s.kind === "no-header")) {
-    throw new TabularError(
-      "NO_HEADER_ROW",
-      "No header row was found: the first 50 rows hold no row that names the columns (for example Department, Period, Amount).",
-    );
-  }
-  throw new TabularError(
-    "EMPTY_FILE",
-    unit === "line" ? "The file has no rows." : "Every sheet of the workbook is empty.",
-  );
+  throw noTableError(shapes, unit);
 }

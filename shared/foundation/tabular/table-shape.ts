@@ -20,10 +20,30 @@ export type SheetShape =
   | { readonly kind: "header-only"; readonly headerLine: number }
   | { readonly kind: "no-header" };
 
-export function shapeSheet(name: string | null, raw: readonly RawRow[], limits: TabularLimits): SheetShape {
-  const filled = raw.map((row, index) => ({ row, index })).filter(({ row }) => row.cells.some((c) => c !== ""));
-  if (filled.length === 0) return { kind: "empty" };
-  const headerAt = filled.findIndex(
+/** A non-blank raw row and its index among all raw rows. */
+export interface FilledRow {
+  readonly row: RawRow;
+  readonly index: number;
+}
+
+export interface HeaderFound {
+  /** Index in the filled rows of the (first) header row. */
+  readonly at: number;
+  /** 1 or 2 header rows. */
+  readonly depth: 1 | 2;
+  /** The header labels, two rows joined; blanks not yet named. */
+  readonly labels: string[];
+}
+
+export const filledRows = (raw: readonly RawRow[]): FilledRow[] =>
+  raw.map((row, index) => ({ row, index })).filter(({ row }) => row.cells.some((c) => c !== ""));
+
+/** Rows findHeader may look at: the scan window and the rows showing the data's shape below it. */
+export const HEADER_LOOKAHEAD = HEADER_SCAN_ROWS + SHAPE_ROWS + 2;
+
+/** The header among the first filled rows (HEADER_LOOKAHEAD of them suffice), or null. */
+export function findHeader(filled: readonly FilledRow[]): HeaderFound | null {
+  const at = filled.findIndex(
     ({ row }, i) =>
       i < HEADER_SCAN_ROWS &&
       looksLikeHeader(
@@ -31,17 +51,27 @@ export function shapeSheet(name: string | null, raw: readonly RawRow[], limits: 
         filled.slice(i + 1, i + 1 + SHAPE_ROWS).map((f) => f.row),
       ),
   );
-  if (headerAt < 0) return { kind: "no-header" };
-  const header = filled[headerAt]!;
-  const next = filled[headerAt + 1];
+  if (at < 0) return null;
+  const header = filled[at]!;
+  const next = filled[at + 1];
   const twoRows =
     next !== undefined &&
     next.index === header.index + 1 &&
     labelsNumberColumns(
       next.row,
-      filled.slice(headerAt + 2, headerAt + 2 + SHAPE_ROWS).map((f) => f.row),
+      filled.slice(at + 2, at + 2 + SHAPE_ROWS).map((f) => f.row),
     );
-  const data = filled.slice(headerAt + (twoRows ? 2 : 1));
+  const labels = twoRows ? joinHeaderRows(header.row.cells, next.row.cells) : header.row.cells;
+  return { at, depth: twoRows ? 2 : 1, labels };
+}
+
+export function shapeSheet(name: string | null, raw: readonly RawRow[], limits: TabularLimits): SheetShape {
+  const filled = filledRows(raw);
+  if (filled.length === 0) return { kind: "empty" };
+  const found = findHeader(filled);
+  if (found === null) return { kind: "no-header" };
+  const header = filled[found.at]!;
+  const data = filled.slice(found.at + found.depth);
   if (data.length === 0) return { kind: "header-only", headerLine: header.row.line };
   if (data.length > limits.maxRows) {
     throw new TabularError("TOO_MANY_ROWS", `The file has more than ${limits.maxRows} data rows.`, {
@@ -49,7 +79,7 @@ export function shapeSheet(name: string | null, raw: readonly RawRow[], limits: 
     });
   }
 
-  const labels = twoRows ? joinHeaderRows(header.row.cells, next.row.cells) : header.row.cells;
+  const { labels } = found;
   const width = data.reduce((widest, { row }) => Math.max(widest, row.cells.length), labels.length);
   const warnings: string[] = [];
   const headers = nameColumns(labels, width, warnings);
@@ -121,7 +151,7 @@ function joinHeaderRows(upper: readonly string[], lower: readonly string[]): str
 }
 
 /** Blank headers become "Column N" and repeats "Name (2)", so every column has its own name. */
-function nameColumns(labels: readonly string[], width: number, warnings: string[]): string[] {
+export function nameColumns(labels: readonly string[], width: number, warnings: string[]): string[] {
   const seen = new Set<string>();
   const headers: string[] = [];
   for (let c = 0; c < width; c++) {
@@ -140,4 +170,25 @@ function nameColumns(labels: readonly string[], width: number, warnings: string[
     headers.push(header);
   }
   return headers;
+}
+
+/** The error for a file none of whose sheets holds a table: header-only beats header-less beats empty. */
+export function noTableError(shapes: readonly SheetShape[], unit: "line" | "row"): TabularError {
+  const headerOnly = shapes.find((s) => s.kind === "header-only");
+  if (headerOnly) {
+    return new TabularError(
+      "HEADER_ONLY",
+      `The file has a header row (${unit} ${headerOnly.headerLine}) but no data rows under it.`,
+    );
+  }
+  if (shapes.some((s) => s.kind === "no-header")) {
+    return new TabularError(
+      "NO_HEADER_ROW",
+      "No header row was found: the first 50 rows hold no row that names the columns (for example Department, Period, Amount).",
+    );
+  }
+  return new TabularError(
+    "EMPTY_FILE",
+    unit === "line" ? "The file has no rows." : "Every sheet of the workbook is empty.",
+  );
 }

@@ -18,30 +18,45 @@ const BOMS: readonly { readonly bytes: readonly number[]; readonly encoding: str
 /** chardet's names for the West European single-byte code pages, all read as windows-1252. */
 const WESTERN = new Set(["ISO-8859-1", "ISO-8859-15", "windows-1252"]);
 
-export function decodeText(bytes: Uint8Array): DecodedText {
+/** The encoding a text file is in, and how many bytes of byte-order mark to skip. */
+export interface TextEncodingChoice {
+  readonly encoding: string;
+  readonly bomLength: number;
+  readonly warnings: string[];
+}
+
+/**
+ * Chooses the encoding from the file's first bytes. `complete` says the bytes are the whole
+ * file; otherwise a multi-byte character cut at the end is not taken as invalid UTF-8.
+ */
+export function chooseEncoding(head: Uint8Array, complete: boolean): TextEncodingChoice {
   for (const bom of BOMS) {
-    if (bom.bytes.every((b, i) => bytes[i] === b)) {
-      return {
-        text: iconv.decode(Buffer.from(bytes.subarray(bom.bytes.length)), bom.encoding),
-        encoding: bom.encoding,
-        warnings: [],
-      };
-    }
+    if (bom.bytes.every((b, i) => head[i] === b))
+      return { encoding: bom.encoding, bomLength: bom.bytes.length, warnings: [] };
   }
-  const utf16 = utf16ByNulPattern(bytes);
+  const utf16 = utf16ByNulPattern(head);
   if (utf16) {
     return {
-      text: iconv.decode(Buffer.from(bytes), utf16),
       encoding: utf16,
+      bomLength: 0,
       warnings: [`The file has no byte-order mark; it was read as ${utf16.toUpperCase()}.`],
     };
   }
   try {
-    return { text: new TextDecoder("utf-8", { fatal: true }).decode(bytes), encoding: "utf-8", warnings: [] };
+    new TextDecoder("utf-8", { fatal: true }).decode(head, { stream: !complete });
+    return { encoding: "utf-8", bomLength: 0, warnings: [] };
   } catch {
-    // Not UTF-8: a legacy code page, guessed below.
+    return guessLegacy(head);
   }
-  return decodeLegacy(bytes);
+}
+
+export function decodeText(bytes: Uint8Array): DecodedText {
+  const { encoding, bomLength, warnings } = chooseEncoding(bytes, true);
+  return {
+    text: iconv.decode(Buffer.from(bytes.subarray(bomLength)), encoding, { stripBOM: false }),
+    encoding,
+    warnings,
+  };
 }
 
 /**
@@ -70,14 +85,14 @@ function utf16ByNulPattern(bytes: Uint8Array): "utf-16le" | "utf-16be" | null {
  * A guess outside the Western family is taken only when chardet is fairly sure of it, since
  * short Western texts are often scored as Central European or Turkish.
  */
-function decodeLegacy(bytes: Uint8Array): DecodedText {
+function guessLegacy(bytes: Uint8Array): TextEncodingChoice {
   const [best] = chardet.analyse(bytes);
   const western =
     best === undefined || WESTERN.has(best.name) || best.confidence < 50 || !iconv.encodingExists(best.name);
   const encoding = western ? "windows-1252" : best.name.toLowerCase();
   return {
-    text: iconv.decode(Buffer.from(bytes), encoding),
     encoding,
+    bomLength: 0,
     warnings: [`The file is not UTF-8; it was read as ${encoding}. Check that accented letters look right.`],
   };
 }
