@@ -118,7 +118,9 @@ export const tooManyRows = (limits: TabularLimits) =>
   new TabularError("TOO_MANY_ROWS", `The file has more than ${limits.maxRows} data rows.`, { limit: limits.maxRows });
 
 function csvProblem(error: CsvError, limits: TabularLimits): TabularError {
-  const line = (error as CsvError & { lines?: number }).lines;
+  // csv-parse counts the width record too.
+  const counted = (error as CsvError & { lines?: number }).lines;
+  const line = counted === undefined ? undefined : counted - 1;
   if (error.code === "CSV_MAX_RECORD_SIZE") {
     return new TabularError("CELL_TOO_LONG", `Line ${line} holds a record that is too long.`, {
       line,

@@ -203,7 +203,11 @@ describe("reading CSV", () => {
     await assert.rejects(readSmall(body), { problem: "TOO_MANY_ROWS", code: "PAYLOAD_TOO_LARGE" });
     await assert.doesNotReject(readSmall("A,B\n" + "x,1\n".repeat(3)));
     await assert.rejects(readSmall("A,B,C,D,E\n1,2,3,4,5\n"), { problem: "TOO_MANY_COLUMNS" });
-    await assert.rejects(readSmall("A,B\nx,12345678901\n"), { problem: "CELL_TOO_LONG" });
+    await assert.rejects(readSmall("A,B\nx,12345678901\n"), { problem: "CELL_TOO_LONG", message: /on line 2 / });
+    await assert.rejects(readSmall(`A,B\nx,1\n\ny,"${"z".repeat(100)}"\n`), {
+      problem: "CELL_TOO_LONG",
+      message: /^Line 4 holds a record that is too long/,
+    });
     await assert.rejects(readSmall("A,B\n" + "x,1\n".repeat(60)), { problem: "FILE_TOO_LARGE" });
   });
 });
