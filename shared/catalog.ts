@@ -14,7 +14,12 @@ import type { MigrationSet } from "./foundation/sql/migrations.js";
 import type { FoundationTables } from "./foundation/sql/schema.js";
 import { SAP_SETTINGS, sapSettingsProblems } from "./sap/sap-settings.js";
 import { BACKUPS_QUEUES, BACKUPS_SETTINGS, backupsMigrations, type BackupsTables } from "./systems/backups/index.js";
-import { BUDGETS_SETTINGS, budgetsMigrations, type BudgetsTables } from "./systems/budgets/index.js";
+import {
+  BUDGETS_SETTINGS,
+  budgetsMigrations,
+  type BudgetImportTables,
+  type BudgetsTables,
+} from "./systems/budgets/index.js";
 import { BILLING_QUEUES, BILLING_SETTINGS, billingMigrations, type BillingTables } from "./systems/billing/index.js";
 import { ESG_QUEUES, ESG_SETTINGS, esgMigrations, type EsgTables } from "./systems/esg/index.js";
 import { GATEWAY_SETTINGS, gatewayMigrations, type GatewayTables } from "./systems/gateway/index.js";
@@ -116,7 +121,8 @@ export type PlatformTables = FoundationTables &
   BackupsTables &
   EsgTables &
   InvoicesTables &
-  BudgetsTables;
+  BudgetsTables &
+  BudgetImportTables;
 
 /** Every owner's migrations (names are global; the migrator runs them in name order). */
 export const MIGRATIONS: readonly MigrationSet[] = [

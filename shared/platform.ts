@@ -35,6 +35,7 @@ import {
 import { createIdentity, type IdentityService } from "./systems/identity/index.js";
 import { createReports, type ReportService } from "./systems/reports/index.js";
 import { createInvoices, type InvoiceService } from "./systems/invoices/index.js";
+import { createBudgetImports, type BudgetImports } from "./systems/budgets/index.js";
 import type { UploadLookup } from "./ports/accounting-platform.js";
 import { connectInvoiceSource } from "./adapters/invoice-source/invoice-source-client.js";
 import { connect, connectClearfacts, connectSap } from "./connections.js";
@@ -67,6 +68,7 @@ export interface Platform {
   readonly backups: BackupService;
   readonly esg: EsgRunService;
   readonly invoices: InvoiceService;
+  readonly budgetImports: BudgetImports;
   /** The embedded simulators, when chosen (the local host steers them at run time). */
   readonly simulators: { readonly sap?: SapSimulator };
   /** Which adapter serves each port, for logs and readiness. */
@@ -260,6 +262,8 @@ export async function createPlatform(settings: Settings, options: PlatformOption
     jobs,
   });
 
+  const budgetImports = createBudgetImports({ settings, db: tablesOf(db), clock, blobs, audit, logger });
+
   const checks: DependencyCheck[] = [
     { name: "sql", adapter: adapters.sql, check: () => database.ping() },
     { name: "cache", adapter: adapters.cache, check: () => cache.ping() },
@@ -305,6 +309,7 @@ export async function createPlatform(settings: Settings, options: PlatformOption
     reconciliation: billing.reconciliation,
     esg,
     invoices,
+    budgetImports,
     simulators: sapClient instanceof SapSimulator ? { sap: sapClient } : {},
     adapters,
     readiness: () => checkReadiness(checks),

@@ -110,5 +110,98 @@ export function budgetsMigrations(t: ColumnTypes): Record<string, Migration> {
           .execute();
       },
     },
+    "0014_budget_imports": {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable("budget_files")
+          .addColumn("file_id", "varchar(36)", (c) => c.primaryKey())
+          .addColumn("customer_id", "varchar(64)", (c) => c.notNull())
+          .addColumn("content_sha256", "varchar(64)", (c) => c.notNull())
+          .addColumn("file_name", t.unicode(255), (c) => c.notNull())
+          .addColumn("size_bytes", "integer", (c) => c.notNull())
+          .addColumn("blob_name", "varchar(200)")
+          .addColumn("format", "varchar(10)", (c) => c.notNull())
+          .addColumn("likely_type", "varchar(20)", (c) => c.notNull())
+          .addColumn("can_proceed", "integer", (c) => c.notNull())
+          .addColumn("verdict_json", t.longText, (c) => c.notNull())
+          .addColumn("header_key", "varchar(80)", (c) => c.notNull())
+          .addColumn("status", "varchar(20)", (c) => c.notNull())
+          .addColumn("created_by", "varchar(36)")
+          .addColumn("created_at", t.timestamp, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex("ix_budget_files_hash")
+          .on("budget_files")
+          .columns(["customer_id", "content_sha256"])
+          .execute();
+
+        await db.schema
+          .createTable("budget_imports")
+          .addColumn("import_id", "varchar(36)", (c) => c.primaryKey())
+          .addColumn("customer_id", "varchar(64)", (c) => c.notNull())
+          .addColumn("user_id", "varchar(36)")
+          .addColumn("file_id", "varchar(36)")
+          .addColumn("file_name", t.unicode(255), (c) => c.notNull())
+          .addColumn("source_type", "varchar(20)", (c) => c.notNull())
+          .addColumn("status", "varchar(20)", (c) => c.notNull())
+          .addColumn("mapping_json", t.longText, (c) => c.notNull())
+          .addColumn("header_key", "varchar(80)")
+          .addColumn("total_rows", "integer", (c) => c.notNull())
+          .addColumn("success_rows", "integer", (c) => c.notNull())
+          .addColumn("error_rows", "integer", (c) => c.notNull())
+          .addColumn("diff_json", t.longText)
+          .addColumn("error_message", t.longText)
+          .addColumn("created_at", t.timestamp, (c) => c.notNull())
+          .addColumn("completed_at", t.timestamp)
+          .addColumn("committed_by", "varchar(36)")
+          .execute();
+        await db.schema
+          .createIndex("ix_budget_imports_customer")
+          .on("budget_imports")
+          .columns(["customer_id", "created_at"])
+          .execute();
+        await db.schema.createIndex("ix_budget_imports_file").on("budget_imports").columns(["file_id"]).execute();
+
+        await db.schema
+          .createTable("budget_import_lines")
+          .addColumn("import_id", "varchar(36)", (c) => c.notNull())
+          .addColumn("line_key", t.unicode(600), (c) => c.notNull())
+          .addColumn("department", t.unicode(200), (c) => c.notNull())
+          .addColumn("sub_category", t.unicode(200), (c) => c.notNull())
+          .addColumn("fiscal_period", "varchar(40)", (c) => c.notNull())
+          .addColumn("cost_center", t.unicode(100), (c) => c.notNull())
+          .addColumn("currency", "varchar(3)", (c) => c.notNull())
+          .addColumn("amount_minor", "bigint", (c) => c.notNull())
+          .addColumn("row_number", "integer", (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex("ix_budget_import_lines")
+          .on("budget_import_lines")
+          .columns(["import_id", "line_key"])
+          .execute();
+
+        await db.schema
+          .createTable("budget_import_errors")
+          .addColumn("import_id", "varchar(36)", (c) => c.notNull())
+          .addColumn("seq", "integer", (c) => c.notNull())
+          .addColumn("row_number", "integer", (c) => c.notNull())
+          .addColumn("column_name", t.unicode(200), (c) => c.notNull())
+          .addColumn("value", t.unicode(500), (c) => c.notNull())
+          .addColumn("message", t.unicode(500), (c) => c.notNull())
+          .addPrimaryKeyConstraint("pk_budget_import_errors", ["import_id", "seq"])
+          .execute();
+
+        await db.schema
+          .createTable("budget_learned_mappings")
+          .addColumn("customer_id", "varchar(64)", (c) => c.notNull())
+          .addColumn("header_key", "varchar(80)", (c) => c.notNull())
+          .addColumn("version", "integer", (c) => c.notNull())
+          .addColumn("mapping_json", t.longText, (c) => c.notNull())
+          .addColumn("import_id", "varchar(36)", (c) => c.notNull())
+          .addColumn("created_at", t.timestamp, (c) => c.notNull())
+          .addPrimaryKeyConstraint("pk_budget_learned_mappings", ["customer_id", "header_key", "version"])
+          .execute();
+      },
+    },
   };
 }

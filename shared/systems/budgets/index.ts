@@ -2,3 +2,6 @@
 export { BUDGETS_SETTINGS } from "./budgets-settings.js";
 export { budgetsMigrations } from "./budgets-migrations.js";
 export type { BudgetsTables } from "./budgets-tables.js";
+export { createBudgetImports } from "./budget-imports-module.js";
+export type { BudgetImports, AnalyzeResult, ImportDiff, ImportView, Caller } from "./budget-imports.js";
+export type { BudgetImportTables } from "./budget-import-tables.js";

@@ -1,0 +1,223 @@
+import { z } from "zod";
+import { ANY_ROLE, FINANCE_WRITERS, ValidationError, type Principal } from "../../shared/index.js";
+import { httpFunction } from "../runtime/declarations.js";
+import { paging } from "../runtime/pagination.js";
+import { text } from "../runtime/schemas.js";
+
+/** The seed's budget API is camelCase; its lists page the same way. */
+const paged = paging("camelCase");
+
+const customerId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, "must be a customer id");
+
+const callerOf = (principal: Principal | undefined, actor: object) => ({
+  ...actor,
+  userId: principal!.userId,
+  isAdmin: principal!.roles.includes("admin"),
+});
+
+const mapping = z.object({
+  sourceColumn: z.string(),
+  columnIndex: z.number().int(),
+  targetField: z.string(),
+  confidence: z.number(),
+  reason: z.string(),
+});
+
+const importView = z.object({
+  importId: z.string(),
+  customerId: z.string(),
+  fileName: z.string(),
+  sourceType: z.string(),
+  status: z.enum(["dry_run", "awaiting_approval", "completed", "failed"]),
+  imported: z.number().int(),
+  stats: z.object({ totalRows: z.number().int(), successRows: z.number().int(), errorRows: z.number().int() }),
+  errors: z.array(
+    z.object({ rowNumber: z.number().int(), column: z.string(), value: z.string(), message: z.string() }),
+  ),
+  diffSummary: z
+    .object({
+      added: z.number().int(),
+      changed: z.number().int(),
+      removed: z.number().int(),
+      unchanged: z.number().int(),
+    })
+    .nullable(),
+  createdAt: z.string(),
+  completedAt: z.string().nullable(),
+});
+
+const BUDGET_FILE_TYPES = [
+  "text/csv",
+  "text/plain",
+  "application/csv",
+  "application/vnd.ms-excel",
+  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+  "application/octet-stream",
+];
+
+export const excelAnalyze = httpFunction({
+  name: "excel-analyze",
+  route: "v1/excel/analyze",
+  method: "POST",
+  summary:
+    "Analyze a budget file (multipart `file`, CSV or XLSX, and `customerId`): headers, sample rows, proposed column mappings with confidence and reason (the customer's learned mapping first), the file type judged from its content, and a fileId for the import; payroll is refused and not kept",
+  tags: ["budgets"],
+  access: { roles: FINANCE_WRITERS },
+  query: z.object({ customerId: customerId.optional() }),
+  file: { mediaTypes: BUDGET_FILE_TYPES, maxBytes: "BUDGETS_MAX_FILE_BYTES" },
+  response: z.object({
+    fileId: z.string().nullable(),
+    fileName: z.string(),
+    totalRows: z.number().int(),
+    headers: z.array(z.string()),
+    sampleRows: z.array(z.array(z.string())),
+    mappings: z.array(mapping),
+    missingRequired: z.array(z.string()),
+    learnedFrom: z.string().nullable(),
+    fileTypeDetection: z.object({
+      likelyFileType: z.enum(["budget", "payroll", "expenses", "invoice"]),
+      confidence: z.number(),
+      budgetConfidence: z.number(),
+      warnings: z.array(z.string()),
+    }),
+    canProceed: z.boolean(),
+    duplicateOf: z.object({ importId: z.string(), fileName: z.string(), importedAt: z.string().nullable() }).nullable(),
+    purged: z.boolean(),
+  }),
+  errors: [404, 413],
+  handler: async ({ query, file }, { platform, principal, actor }) => {
+    const id = query.customerId ?? file.fields.customerId;
+    const parsed = customerId.safeParse(id);
+    if (!parsed.success) throw new ValidationError([{ field: "customerId", message: "is required (a customer id)" }]);
+    return {
+      data: await platform.budgetImports.analyze(
+        { bytes: file.bytes, fileName: file.fileName },
+        parsed.data,
+        callerOf(principal, actor),
+      ),
+    };
+  },
+});
+
+export const excelImport = httpFunction({
+  name: "excel-import",
+  route: "v1/excel/import",
+  method: "POST",
+  summary:
+    "Import an analyzed file with the confirmed mappings: every row validated, all or nothing; a first import commits at once, a re-import waits for its diff to be approved (POST /v1/imports/{importId}/commit); dryRun only checks",
+  tags: ["budgets"],
+  access: { roles: FINANCE_WRITERS },
+  body: z.strictObject({
+    customerId,
+    userId: z.string().optional().describe("Accepted for the seed's clients; the caller's own id is recorded"),
+    fileName: text({ max: 255 }).optional(),
+    fileId: z.uuid(),
+    mappings: z
+      .array(z.strictObject({ sourceColumn: text({ max: 200 }), targetField: text({ max: 50 }) }))
+      .min(1)
+      .max(50),
+    dryRun: z.boolean().default(false),
+  }),
+  response: importView,
+  successStatus: 201,
+  errors: [404, 409],
+  handler: async ({ body }, { platform, principal, actor }) => ({
+    data: await platform.budgetImports.import(
+      {
+        customerId: body.customerId,
+        fileId: body.fileId,
+        mappings: body.mappings,
+        dryRun: body.dryRun,
+        ...(body.fileName ? { fileName: body.fileName } : {}),
+      },
+      callerOf(principal, actor),
+    ),
+  }),
+});
+
+const importRef = z.object({ importId: z.uuid() });
+const diffLine = z.object({
+  department: z.string(),
+  subCategory: z.string(),
+  fiscalPeriod: z.string(),
+  costCenter: z.string(),
+  currency: z.string(),
+  amount: z.string(),
+});
+
+export const importDiff = httpFunction({
+  name: "imports-diff",
+  route: "v1/imports/{importId}/diff",
+  method: "GET",
+  summary: "Budget lines the import adds, changes (old → new amount) and removes against the customer's current budget",
+  tags: ["budgets"],
+  access: { roles: ANY_ROLE },
+  params: importRef,
+  query: z.object({ customerId }),
+  response: z.object({
+    added: z.array(diffLine),
+    changed: z.array(diffLine.extend({ oldAmount: z.string() })),
+    removed: z.array(diffLine),
+    unchanged: z.number().int(),
+  }),
+  errors: [404],
+  handler: async ({ params, query }, { platform, principal, actor }) => ({
+    data: await platform.budgetImports.diff(query.customerId, params.importId, callerOf(principal, actor)),
+  }),
+});
+
+export const importCommit = httpFunction({
+  name: "imports-commit",
+  route: "v1/imports/{importId}/commit",
+  method: "POST",
+  summary: "Approve a re-import's diff: the customer's budget becomes the import's lines, in one transaction (audited)",
+  tags: ["budgets"],
+  access: { roles: FINANCE_WRITERS },
+  params: importRef,
+  body: z.strictObject({ customerId }),
+  response: importView,
+  errors: [404, 409],
+  handler: async ({ params, body }, { platform, principal, actor }) => ({
+    data: await platform.budgetImports.commit(body.customerId, params.importId, callerOf(principal, actor)),
+  }),
+});
+
+export const importsHistory = httpFunction({
+  name: "imports-history",
+  route: "v1/imports/history",
+  method: "GET",
+  summary: "A customer's imports, newest first, each with its row errors (row, column, value, message)",
+  tags: ["budgets"],
+  access: { roles: ANY_ROLE },
+  query: paged.query.extend({ customerId, limit: z.coerce.number().int().min(1).max(100).optional() }),
+  response: z.object({ imports: z.array(importView), pagination: paged.view }),
+  errors: [404],
+  handler: async ({ query }, { platform, principal, actor }) => {
+    // The seed's `limit` is a page size.
+    const pageSize = query.limit ?? query.pageSize;
+    const { items, total } = await platform.budgetImports.history(
+      query.customerId,
+      query.page,
+      pageSize,
+      callerOf(principal, actor),
+    );
+    const page = paged.pageOf(items, { page: query.page, pageSize, total });
+    return { data: { imports: page.items, pagination: page.pagination } };
+  },
+});
+
+export const importGet = httpFunction({
+  name: "imports-get",
+  route: "v1/imports/{importId}",
+  method: "GET",
+  summary: "One import with its status, counts, errors and diff summary",
+  tags: ["budgets"],
+  access: { roles: ANY_ROLE },
+  params: importRef,
+  query: z.object({ customerId }),
+  response: importView,
+  errors: [404],
+  handler: async ({ params, query }, { platform, principal, actor }) => ({
+    data: await platform.budgetImports.getImport(query.customerId, params.importId, callerOf(principal, actor)),
+  }),
+});
