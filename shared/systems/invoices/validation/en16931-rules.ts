@@ -4,97 +4,31 @@
  * code. Arithmetic mirrors the Schematron exactly: `round(x * 100) div 100` (halves
  * towards +infinity) for totals, and the ±1 tolerance of BR-S-08/09.
  */
-import { abs, add, compare, formatDecimal, mul, roundHalfUp, shift, sub, sum, ZERO, type Decimal } from "./decimal.js";
-import type { BusinessTerm, Language, Rule, Violation } from "./rule-engine.js";
+import { abs, compare, formatDecimal, mul, roundHalfUp, shift, sub, ZERO } from "./decimal.js";
+import type { Rule, Violation } from "./rule-engine.js";
+import {
+  amount,
+  at,
+  bt,
+  documentAllowanceCharges,
+  equals,
+  filled,
+  inCodeList,
+  indicator,
+  lines,
+  minus,
+  plus,
+  required,
+  round2,
+  shown,
+  total,
+  totals,
+  vatCategories,
+  type Messages,
+} from "./rule-helpers.js";
 import type { XmlElement } from "./safe-xml.js";
 import { all, decimalOf, descendants, first, textOf, type UblDocument } from "./ubl-document.js";
-
-const bt = (id: string, name: string): BusinessTerm => ({ id, name });
-type Messages = Readonly<Record<Language, string>>;
-
-/** A rule whose context is the document root and which fails when `present` is false. */
-function required(id: string, terms: BusinessTerm[], present: (root: XmlElement) => boolean, messages: Messages): Rule {
-  return {
-    id,
-    severity: "fatal",
-    terms,
-    context: "/Invoice | /CreditNote",
-    messages,
-    check: (doc) => (present(doc.root) ? [] : [{ at: doc.root }]),
-  };
-}
-
-/** A rule checked at each element a context function yields. */
-function at(
-  id: string,
-  terms: BusinessTerm[],
-  context: string,
-  contexts: (doc: UblDocument) => XmlElement[],
-  test: (el: XmlElement, doc: UblDocument) => Violation | undefined,
-  messages: Messages,
-): Rule {
-  return {
-    id,
-    severity: "fatal",
-    terms,
-    context,
-    messages,
-    check: (doc) => contexts(doc).flatMap((el) => test(el, doc) ?? []),
-  };
-}
-
-const filled = (path: string) => (root: XmlElement) => textOf(root, path) !== "";
-const lines = (doc: UblDocument) => all(doc.root, doc.kind === "Invoice" ? "cac:InvoiceLine" : "cac:CreditNoteLine");
-const totals = (doc: UblDocument) => all(doc.root, "cac:LegalMonetaryTotal");
-
-/** xs:boolean lexical forms; undefined for anything else. */
-function indicator(el: XmlElement): boolean | undefined {
-  const value = textOf(el, "cbc:ChargeIndicator");
-  return value === "true" || value === "1" ? true : value === "false" || value === "0" ? false : undefined;
-}
-const documentAllowanceCharges = (doc: UblDocument, charge: boolean) =>
-  all(doc.root, "cac:AllowanceCharge").filter((ac) => indicator(ac) === charge);
-
-/** Sum of decimals, or the text of the first value that is not a decimal. */
-function total(elements: (XmlElement | undefined)[]): Decimal | string {
-  const values: Decimal[] = [];
-  for (const el of elements) {
-    const value = decimalOf(el);
-    if (!value) return `'${el?.text.trim() ?? ""}' is not a number`;
-    values.push(value);
-  }
-  return sum(values);
-}
-
-function shown(el: XmlElement | undefined): string {
-  if (!el) return "(absent)";
-  const value = decimalOf(el);
-  return value ? formatDecimal(value) : `'${el.text.trim()}'`;
-}
-
-/** Compares a stated amount with the amount the rule computes; a violation when they differ. */
-function equals(stated: XmlElement | undefined, expected: Decimal | string, atEl: XmlElement): Violation | undefined {
-  const found = decimalOf(stated);
-  if (typeof expected === "string") return { at: stated ?? atEl, expected, found: shown(stated) };
-  if (found && compare(found, expected) === 0) return undefined;
-  return { at: stated ?? atEl, expected: formatDecimal(expected), found: shown(stated) };
-}
-
-const round2 = (value: Decimal | string): Decimal | string =>
-  typeof value === "string" ? value : roundHalfUp(value, 2);
-const plus = (a: Decimal | string, b: Decimal | string): Decimal | string =>
-  typeof a === "string" ? a : typeof b === "string" ? b : add(a, b);
-const minus = (a: Decimal | string, b: Decimal | string): Decimal | string =>
-  typeof a === "string" ? a : typeof b === "string" ? b : sub(a, b);
-const amount = (parent: XmlElement, path: string): Decimal | string => total([first(parent, path)]);
-
-/** Tax categories with this code in the VAT scheme (normalize-space, upper-case scheme id). */
-function vatCategories(elements: XmlElement[], code: string): XmlElement[] {
-  return elements.filter(
-    (category) =>
-      textOf(category, "cbc:ID") === code && textOf(category, "cac:TaxScheme/cbc:ID").toUpperCase() === "VAT",
-  );
-}
+import { VAT_CATEGORY_RULES } from "./vat-category-rules.js";
 
 function percentGreaterThanZero(category: XmlElement): Violation | undefined {
   const percent = decimalOf(first(category, "cbc:Percent"));
@@ -119,11 +53,6 @@ const CURRENCIES = new Set(
 );
 /** UNCL5305 subset that EN 16931 allows (BR-CL-17/18). */
 const VAT_CATEGORIES = new Set(["AE", "L", "M", "E", "S", "Z", "G", "O", "K", "B"]);
-
-function inCodeList(el: XmlElement, codes: ReadonlySet<string>): Violation | undefined {
-  const value = el.text.replace(/\s+/g, " ").trim();
-  return !value.includes(" ") && codes.has(value) ? undefined : { at: el, found: `'${el.text.trim()}'` };
-}
 
 export const EN16931_RULES: readonly Rule[] = [
   required("BR-01", [bt("BT-24", "Specification identifier")], filled("cbc:CustomizationID"), {
@@ -471,6 +400,7 @@ export const EN16931_RULES: readonly Rule[] = [
   ),
   ...standardRatedDocumentRules(),
   ...vatRateRules(),
+  ...VAT_CATEGORY_RULES,
   at(
     "BR-S-08",
     [

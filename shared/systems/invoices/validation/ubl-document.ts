@@ -77,8 +77,23 @@ export function decimalOf(el: XmlElement | undefined): Decimal | undefined {
   return el ? parseDecimalText(el.text) : undefined;
 }
 
-/** Every descendant (document order) with that namespace and local name: XPath `//x`. */
-export function descendants(from: XmlElement, name: string): XmlElement[] {
+/**
+ * `//x` lookups per element and name, remembered: dozens of rules ask for the same
+ * descendants, and a 4,000-line invoice should be walked once per name, not once per rule.
+ * The tree is never changed after parsing, so the cache cannot go stale.
+ */
+const descendantCache = new WeakMap<XmlElement, Map<string, readonly XmlElement[]>>();
+
+/** Every descendant (document order) with that namespace and local name: XPath `//x`. Do not mutate. */
+export function descendants(from: XmlElement, name: string): readonly XmlElement[] {
+  let byName = descendantCache.get(from);
+  if (!byName) descendantCache.set(from, (byName = new Map<string, readonly XmlElement[]>()));
+  let found = byName.get(name);
+  if (!found) byName.set(name, (found = walkDescendants(from, name)));
+  return found;
+}
+
+function walkDescendants(from: XmlElement, name: string): XmlElement[] {
   const [ns, local] = step(name);
   const found: XmlElement[] = [];
   const walk = (el: XmlElement): void => {

@@ -1,0 +1,110 @@
+/**
+ * Small builders and XPath-like helpers shared by the rule families: a rule is data plus a
+ * check, and these keep each check close to the Schematron expression it mirrors.
+ */
+import { add, compare, formatDecimal, roundHalfUp, sub, sum, type Decimal } from "./decimal.js";
+import type { BusinessTerm, Language, Rule, Violation } from "./rule-engine.js";
+import type { XmlElement } from "./safe-xml.js";
+import { all, decimalOf, first, textOf, type UblDocument } from "./ubl-document.js";
+
+export const bt = (id: string, name: string): BusinessTerm => ({ id, name });
+export type Messages = Readonly<Record<Language, string>>;
+
+/** A rule whose context is the document root and which fails when `present` is false. */
+export function required(
+  id: string,
+  terms: BusinessTerm[],
+  present: (root: XmlElement) => boolean,
+  messages: Messages,
+): Rule {
+  return {
+    id,
+    severity: "fatal",
+    terms,
+    context: "/Invoice | /CreditNote",
+    messages,
+    check: (doc) => (present(doc.root) ? [] : [{ at: doc.root }]),
+  };
+}
+
+/** A rule checked at each element a context function yields. */
+export function at(
+  id: string,
+  terms: BusinessTerm[],
+  context: string,
+  contexts: (doc: UblDocument) => XmlElement[],
+  test: (el: XmlElement, doc: UblDocument) => Violation | undefined,
+  messages: Messages,
+): Rule {
+  return {
+    id,
+    severity: "fatal",
+    terms,
+    context,
+    messages,
+    check: (doc) => contexts(doc).flatMap((el) => test(el, doc) ?? []),
+  };
+}
+
+export const filled = (path: string) => (root: XmlElement) => textOf(root, path) !== "";
+export const lines = (doc: UblDocument) =>
+  all(doc.root, doc.kind === "Invoice" ? "cac:InvoiceLine" : "cac:CreditNoteLine");
+export const totals = (doc: UblDocument) => all(doc.root, "cac:LegalMonetaryTotal");
+
+/** xs:boolean lexical forms; undefined for anything else. */
+export function indicator(el: XmlElement): boolean | undefined {
+  const value = textOf(el, "cbc:ChargeIndicator");
+  return value === "true" || value === "1" ? true : value === "false" || value === "0" ? false : undefined;
+}
+export const documentAllowanceCharges = (doc: UblDocument, charge: boolean) =>
+  all(doc.root, "cac:AllowanceCharge").filter((ac) => indicator(ac) === charge);
+
+/** Sum of decimals, or the text of the first value that is not a decimal. */
+export function total(elements: (XmlElement | undefined)[]): Decimal | string {
+  const values: Decimal[] = [];
+  for (const el of elements) {
+    const value = decimalOf(el);
+    if (!value) return `'${el?.text.trim() ?? ""}' is not a number`;
+    values.push(value);
+  }
+  return sum(values);
+}
+
+export function shown(el: XmlElement | undefined): string {
+  if (!el) return "(absent)";
+  const value = decimalOf(el);
+  return value ? formatDecimal(value) : `'${el.text.trim()}'`;
+}
+
+/** Compares a stated amount with the amount the rule computes; a violation when they differ. */
+export function equals(
+  stated: XmlElement | undefined,
+  expected: Decimal | string,
+  atEl: XmlElement,
+): Violation | undefined {
+  const found = decimalOf(stated);
+  if (typeof expected === "string") return { at: stated ?? atEl, expected, found: shown(stated) };
+  if (found && compare(found, expected) === 0) return undefined;
+  return { at: stated ?? atEl, expected: formatDecimal(expected), found: shown(stated) };
+}
+
+export const round2 = (value: Decimal | string): Decimal | string =>
+  typeof value === "string" ? value : roundHalfUp(value, 2);
+export const plus = (a: Decimal | string, b: Decimal | string): Decimal | string =>
+  typeof a === "string" ? a : typeof b === "string" ? b : add(a, b);
+export const minus = (a: Decimal | string, b: Decimal | string): Decimal | string =>
+  typeof a === "string" ? a : typeof b === "string" ? b : sub(a, b);
+export const amount = (parent: XmlElement, path: string): Decimal | string => total([first(parent, path)]);
+
+/** Tax categories with this code in the VAT scheme (normalize-space, upper-case scheme id). */
+export function vatCategories(elements: XmlElement[], code: string): XmlElement[] {
+  return elements.filter(
+    (category) =>
+      textOf(category, "cbc:ID") === code && textOf(category, "cac:TaxScheme/cbc:ID").toUpperCase() === "VAT",
+  );
+}
+
+export function inCodeList(el: XmlElement, codes: ReadonlySet<string>): Violation | undefined {
+  const value = el.text.replace(/\s+/g, " ").trim();
+  return !value.includes(" ") && codes.has(value) ? undefined : { at: el, found: `'${el.text.trim()}'` };
+}
