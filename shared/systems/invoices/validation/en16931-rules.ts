@@ -13,7 +13,6 @@ import {
   documentAllowanceCharges,
   equals,
   filled,
-  inCodeList,
   indicator,
   lines,
   minus,
@@ -29,6 +28,7 @@ import {
 import type { XmlElement } from "./safe-xml.js";
 import { all, decimalOf, descendants, first, textOf, type UblDocument } from "./ubl-document.js";
 import { VAT_CATEGORY_RULES } from "./vat-category-rules.js";
+import { CODE_LIST_RULES } from "./code-list-rules.js";
 
 function percentGreaterThanZero(category: XmlElement): Violation | undefined {
   const percent = decimalOf(first(category, "cbc:Percent"));
@@ -39,20 +39,6 @@ function percentGreaterThanZero(category: XmlElement): Violation | undefined {
     found: shown(first(category, "cbc:Percent")),
   };
 }
-
-const CURRENCIES = new Set(
-  (
-    "AED AFN ALL AMD AOA ARS AUD AWG AZN BAM BBD BDT BHD BIF BMD BND BOB BOV BRL BSD BTN BWP BYN BZD CAD CDF CHE " +
-    "CHF CHW CLF CLP CNH CNY COP COU CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD " +
-    "GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP " +
-    "LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MXV MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB " +
-    "PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STD SVC SYP SZL THB " +
-    "TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD USN UYI UYU UYW UZS VES VED VND VUV WST XAF XAG XAU XBA XBB XBC " +
-    "XBD XCD XCG XDR XOF XPD XPF XPT XSU XTS XUA XXX YER ZAR ZMW ZWG"
-  ).split(" "),
-);
-/** UNCL5305 subset that EN 16931 allows (BR-CL-17/18). */
-const VAT_CATEGORIES = new Set(["AE", "L", "M", "E", "S", "Z", "G", "O", "K", "B"]);
 
 export const EN16931_RULES: readonly Rule[] = [
   required("BR-01", [bt("BT-24", "Specification identifier")], filled("cbc:CustomizationID"), {
@@ -484,42 +470,7 @@ export const EN16931_RULES: readonly Rule[] = [
       fr: "Le montant de TVA au taux normal doit être égal à la base imposable multipliée par le taux.",
     },
   ),
-  at(
-    "BR-CL-04",
-    [bt("BT-5", "Invoice currency code")],
-    "cbc:DocumentCurrencyCode",
-    (doc) => all(doc.root, "cbc:DocumentCurrencyCode"),
-    (el) => inCodeList(el, CURRENCIES),
-    {
-      en: "The invoice currency must be an ISO 4217 currency code.",
-      nl: "De factuurmunt moet een ISO 4217-muntcode zijn.",
-      fr: "La devise de la facture doit être un code ISO 4217.",
-    },
-  ),
-  at(
-    "BR-CL-17",
-    [bt("BT-118", "VAT category code"), bt("BT-95", "Document level allowance VAT category code")],
-    "cac:TaxCategory/cbc:ID",
-    (doc) => descendants(doc.root, "cac:TaxCategory").flatMap((c) => all(c, "cbc:ID")),
-    (el) => inCodeList(el, VAT_CATEGORIES),
-    {
-      en: "The VAT category must be one of the UNCL5305 codes AE, L, M, E, S, Z, G, O, K, B.",
-      nl: "De btw-categorie moet een van de UNCL5305-codes AE, L, M, E, S, Z, G, O, K, B zijn.",
-      fr: "La catégorie de TVA doit être l'un des codes UNCL5305 AE, L, M, E, S, Z, G, O, K, B.",
-    },
-  ),
-  at(
-    "BR-CL-18",
-    [bt("BT-151", "Invoiced item VAT category code")],
-    "cac:ClassifiedTaxCategory/cbc:ID",
-    (doc) => descendants(doc.root, "cac:ClassifiedTaxCategory").flatMap((c) => all(c, "cbc:ID")),
-    (el) => inCodeList(el, VAT_CATEGORIES),
-    {
-      en: "The item's VAT category must be one of the UNCL5305 codes AE, L, M, E, S, Z, G, O, K, B.",
-      nl: "De btw-categorie van het artikel moet een van de UNCL5305-codes AE, L, M, E, S, Z, G, O, K, B zijn.",
-      fr: "La catégorie de TVA de l'article doit être l'un des codes UNCL5305 AE, L, M, E, S, Z, G, O, K, B.",
-    },
-  ),
+  ...CODE_LIST_RULES,
 ];
 
 /** BR-S-01..04 and BR-S-10: standard-rated content needs a breakdown and a seller VAT id. */

@@ -103,8 +103,3 @@ export function vatCategories(elements: XmlElement[], code: string): XmlElement[
       textOf(category, "cbc:ID") === code && textOf(category, "cac:TaxScheme/cbc:ID").toUpperCase() === "VAT",
   );
 }
-
-export function inCodeList(el: XmlElement, codes: ReadonlySet<string>): Violation | undefined {
-  const value = el.text.replace(/\s+/g, " ").trim();
-  return !value.includes(" ") && codes.has(value) ? undefined : { at: el, found: `'${el.text.trim()}'` };
-}
