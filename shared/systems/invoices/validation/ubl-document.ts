@@ -53,18 +53,40 @@ function step(name: string): [string, string] {
   return [ns, name.slice(colon + 1)];
 }
 
+/** Parsed paths, remembered: rules ask for the same few paths on every line. */
+const pathCache = new Map<string, readonly (readonly [string, string])[]>();
+
+function steps(path: string): readonly (readonly [string, string])[] {
+  let parsed = pathCache.get(path);
+  if (!parsed) pathCache.set(path, (parsed = path.split("/").map(step)));
+  return parsed;
+}
+
 /** All elements reached by a relative path of prefixed names ("cac:Party/cbc:EndpointID"). */
 export function all(from: XmlElement, path: string): XmlElement[] {
   let current = [from];
-  for (const name of path.split("/")) {
-    const [ns, local] = step(name);
-    current = current.flatMap((el) => el.children.filter((c) => c.ns === ns && c.local === local));
+  for (const [ns, local] of steps(path)) {
+    const next: XmlElement[] = [];
+    for (const el of current) for (const c of el.children) if (c.local === local && c.ns === ns) next.push(c);
+    current = next;
   }
   return current;
 }
 
+/** The first element (document order) reached by the path, without collecting the others. */
 export function first(from: XmlElement, path: string): XmlElement | undefined {
-  return all(from, path)[0];
+  const parsed = steps(path);
+  const find = (el: XmlElement, depth: number): XmlElement | undefined => {
+    if (depth === parsed.length) return el;
+    const [ns, local] = parsed[depth]!;
+    for (const c of el.children) {
+      if (c.local !== local || c.ns !== ns) continue;
+      const found = find(c, depth + 1);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  return find(from, 0);
 }
 
 /** XPath normalize-space() of the first match, "" when absent. */
@@ -78,32 +100,36 @@ export function decimalOf(el: XmlElement | undefined): Decimal | undefined {
 }
 
 /**
- * `//x` lookups per element and name, remembered: dozens of rules ask for the same
- * descendants, and a 4,000-line invoice should be walked once per name, not once per rule.
- * The tree is never changed after parsing, so the cache cannot go stale.
+ * `//x` lookups: the first one on an element indexes its whole subtree by name in one walk,
+ * so dozens of rules asking for descendants cost one pass over a 4,000-line invoice, not
+ * one per rule. The tree is never changed after parsing, so the index cannot go stale.
  */
-const descendantCache = new WeakMap<XmlElement, Map<string, readonly XmlElement[]>>();
+type SubtreeIndex = Map<string, Map<string, XmlElement[]>>; // namespace -> local name -> elements
+const descendantIndex = new WeakMap<XmlElement, SubtreeIndex>();
+const NONE: readonly XmlElement[] = [];
 
 /** Every descendant (document order) with that namespace and local name: XPath `//x`. Do not mutate. */
 export function descendants(from: XmlElement, name: string): readonly XmlElement[] {
-  let byName = descendantCache.get(from);
-  if (!byName) descendantCache.set(from, (byName = new Map<string, readonly XmlElement[]>()));
-  let found = byName.get(name);
-  if (!found) byName.set(name, (found = walkDescendants(from, name)));
-  return found;
+  let index = descendantIndex.get(from);
+  if (!index) descendantIndex.set(from, (index = indexSubtree(from)));
+  const [ns, local] = steps(name)[0]!;
+  return index.get(ns)?.get(local) ?? NONE;
 }
 
-function walkDescendants(from: XmlElement, name: string): XmlElement[] {
-  const [ns, local] = step(name);
-  const found: XmlElement[] = [];
+function indexSubtree(from: XmlElement): SubtreeIndex {
+  const index: SubtreeIndex = new Map();
   const walk = (el: XmlElement): void => {
     for (const child of el.children) {
-      if (child.ns === ns && child.local === local) found.push(child);
+      let byLocal = index.get(child.ns);
+      if (!byLocal) index.set(child.ns, (byLocal = new Map<string, XmlElement[]>()));
+      const list = byLocal.get(child.local);
+      if (list) list.push(child);
+      else byLocal.set(child.local, [child]);
       walk(child);
     }
   };
   walk(from);
-  return found;
+  return index;
 }
 
 /** An XPath from the document root with positions, e.g. /Invoice/cac:InvoiceLine[2]/cbc:LineExtensionAmount. */
