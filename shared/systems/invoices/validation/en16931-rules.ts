@@ -14,6 +14,7 @@ import {
   equals,
   filled,
   indicator,
+  lineItemVatCategories,
   lines,
   minus,
   plus,
@@ -591,11 +592,7 @@ function vatRateRules(): Rule[] {
       "BR-S-05",
       [bt("BT-152", "Invoiced item VAT rate")],
       "cac:InvoiceLine/cac:Item/cac:ClassifiedTaxCategory[cbc:ID = 'S']",
-      (doc) =>
-        vatCategories(
-          lines(doc).flatMap((l) => all(l, "cac:Item/cac:ClassifiedTaxCategory")),
-          "S",
-        ),
+      (doc) => lineItemVatCategories(doc, "S"),
       (category) => percentGreaterThanZero(category),
       {
         en: "A standard-rated invoice line must have a VAT rate greater than zero.",

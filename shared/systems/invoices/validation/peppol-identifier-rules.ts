@@ -17,7 +17,7 @@ import {
 import type { Rule, Severity } from "./rule-engine.js";
 import { bt, type Messages } from "./rule-helpers.js";
 import type { XmlElement } from "./safe-xml.js";
-import { descendants, NS, type UblDocument } from "./ubl-document.js";
+import { all, descendants, type UblDocument } from "./ubl-document.js";
 
 const TERMS = [
   bt("BT-29", "Seller identifier"),
@@ -33,9 +33,7 @@ function identifiers(doc: UblDocument, scheme: string, endpointsOnly: boolean): 
   const withScheme = (el: XmlElement) => el.attributes.get("schemeID") === scheme;
   const found = descendants(doc.root, "cbc:EndpointID").filter(withScheme);
   if (endpointsOnly) return found;
-  const partyIds = descendants(doc.root, "cbc:ID").filter(
-    (el) => el.parent?.ns === NS.cac && el.parent.local === "PartyIdentification" && withScheme(el),
-  );
+  const partyIds = descendants(doc.root, "cac:PartyIdentification").flatMap((p) => all(p, "cbc:ID").filter(withScheme));
   return [...found, ...partyIds, ...descendants(doc.root, "cbc:CompanyID").filter(withScheme)];
 }
 

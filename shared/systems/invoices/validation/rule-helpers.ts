@@ -5,7 +5,7 @@
 import { add, compare, formatDecimal, roundHalfUp, sub, sum, type Decimal } from "./decimal.js";
 import type { BusinessTerm, Language, Rule, Violation } from "./rule-engine.js";
 import type { XmlElement } from "./safe-xml.js";
-import { all, decimalOf, first, textOf, type UblDocument } from "./ubl-document.js";
+import { all, decimalOf, descendants, first, NS, textOf, type UblDocument } from "./ubl-document.js";
 
 export const bt = (id: string, name: string): BusinessTerm => ({ id, name });
 export type Messages = Readonly<Record<Language, string>>;
@@ -102,4 +102,42 @@ export function vatCategories(elements: XmlElement[], code: string): XmlElement[
     (category) =>
       textOf(category, "cbc:ID") === code && textOf(category, "cac:TaxScheme/cbc:ID").toUpperCase() === "VAT",
   );
+}
+
+/**
+ * VAT-scheme categories anywhere in the document (`//name`), grouped by code and remembered
+ * per document: six families ask the same question of every line's category.
+ */
+const categoryIndex = new WeakMap<XmlElement, Map<string, Map<string, XmlElement[]>>>();
+export function vatCategoriesAnywhere(doc: UblDocument, name: string, code: string): readonly XmlElement[] {
+  let byName = categoryIndex.get(doc.root);
+  if (!byName) categoryIndex.set(doc.root, (byName = new Map<string, Map<string, XmlElement[]>>()));
+  let byCode = byName.get(name);
+  if (!byCode) {
+    byName.set(name, (byCode = new Map<string, XmlElement[]>()));
+    for (const category of descendants(doc.root, name)) {
+      if (textOf(category, "cac:TaxScheme/cbc:ID").toUpperCase() !== "VAT") continue;
+      const key = textOf(category, "cbc:ID");
+      const list = byCode.get(key);
+      if (list) list.push(category);
+      else byCode.set(key, [category]);
+    }
+  }
+  return byCode.get(code) ?? [];
+}
+
+/** The VAT categories of the items of this document's lines (`cac:InvoiceLine/cac:Item/cac:ClassifiedTaxCategory`). */
+export function lineItemVatCategories(doc: UblDocument, code: string): XmlElement[] {
+  const lineName = doc.kind === "Invoice" ? "InvoiceLine" : "CreditNoteLine";
+  return vatCategoriesAnywhere(doc, "cac:ClassifiedTaxCategory", code).filter((c) => {
+    const item = c.parent;
+    const line = item?.parent;
+    return (
+      item?.ns === NS.cac &&
+      item.local === "Item" &&
+      line?.parent === doc.root &&
+      line.ns === NS.cac &&
+      line.local === lineName
+    );
+  });
 }

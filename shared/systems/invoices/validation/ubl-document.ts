@@ -95,8 +95,14 @@ export function textOf(from: XmlElement | undefined, path?: string): string {
   return el ? el.text.replace(/\s+/g, " ").trim() : "";
 }
 
+/** Parsed amounts, remembered: several rules read every line's net amount. */
+const decimalCache = new WeakMap<XmlElement, Decimal | null>();
+
 export function decimalOf(el: XmlElement | undefined): Decimal | undefined {
-  return el ? parseDecimalText(el.text) : undefined;
+  if (!el) return undefined;
+  let value = decimalCache.get(el);
+  if (value === undefined) decimalCache.set(el, (value = parseDecimalText(el.text) ?? null));
+  return value ?? undefined;
 }
 
 /**

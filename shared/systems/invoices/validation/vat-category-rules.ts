@@ -18,6 +18,8 @@ import {
   plus,
   shown,
   total,
+  lineItemVatCategories,
+  vatCategoriesAnywhere,
   type Messages,
 } from "./rule-helpers.js";
 import type { XmlElement } from "./safe-xml.js";
@@ -254,7 +256,7 @@ function familyRules(f: Family): Rule[] {
       check: (doc) => {
         const used =
           n === 2
-            ? inCategory(descendants(doc.root, "cac:ClassifiedTaxCategory")).length > 0
+            ? vatCategoriesAnywhere(doc, "cac:ClassifiedTaxCategory", f.code).length > 0
             : categoryAllowanceCharges(doc, n === 4).length > 0;
         return used && !partiesSatisfied(doc, f.parties) ? [{ at: doc.root }] : [];
       },
@@ -294,8 +296,8 @@ function familyRules(f: Family): Rule[] {
       },
       check: (doc) => {
         const used =
-          inCategory(descendants(doc.root, "cac:TaxCategory")).length > 0 ||
-          inCategory(descendants(doc.root, "cac:ClassifiedTaxCategory")).length > 0;
+          vatCategoriesAnywhere(doc, "cac:TaxCategory", f.code).length > 0 ||
+          vatCategoriesAnywhere(doc, "cac:ClassifiedTaxCategory", f.code).length > 0;
         const count = breakdownCategories(doc).length;
         return used && count !== 1 ? [{ at: doc.root, expected: "1 breakdown", found: `${count}` }] : [];
       },
@@ -307,7 +309,7 @@ function familyRules(f: Family): Rule[] {
       id(5),
       [bt("BT-152", "Invoiced item VAT rate")],
       `cac:InvoiceLine/cac:Item/cac:ClassifiedTaxCategory[cbc:ID = '${f.code}']`,
-      (doc) => inCategory(lines(doc).flatMap((l) => all(l, "cac:Item/cac:ClassifiedTaxCategory"))),
+      (doc) => lineItemVatCategories(doc, f.code),
       rateTest,
       {
         en: `An invoice line in VAT category ${en} ${rateDemand.en}.`,
