@@ -3,6 +3,7 @@
  * OpenPEPPOL Schematron and written here. They run on top of the EN 16931 rules.
  */
 import { compare, parseDecimalText, ZERO } from "./decimal.js";
+import { PEPPOL_CODE_RULES, profile } from "./peppol-code-rules.js";
 import { PEPPOL_IDENTIFIER_RULES } from "./peppol-identifier-rules.js";
 import { PEPPOL_LINE_RULES } from "./peppol-line-rules.js";
 import type { Rule, Violation } from "./rule-engine.js";
@@ -11,15 +12,6 @@ import type { XmlElement } from "./safe-xml.js";
 import { all, descendants, first, NS, textOf } from "./ubl-document.js";
 
 const normalized = (el: XmlElement | undefined) => (el ? el.text.replace(/\s+/g, " ").trim() : "");
-
-/**
- * The Schematron's `$profile`: the process number, or "Unknown". Its `matches` is unanchored
- * and its dots are unescaped; both are kept so verdicts stay comparable.
- */
-function profile(profileId: string): string {
-  const match = /urn:fdc:peppol.eu:2017:poacc:billing:([0-9]{2}):1.0/.exec(profileId);
-  return match ? match[1]! : "Unknown";
-}
 
 /** The amounts R051 judges by name; cbc:TaxAmount is judged by where it sits. */
 const CURRENCY_AMOUNTS = [
@@ -300,5 +292,6 @@ export const PEPPOL_RULES: readonly Rule[] = [
     },
   },
   ...PEPPOL_LINE_RULES,
+  ...PEPPOL_CODE_RULES,
   ...PEPPOL_IDENTIFIER_RULES,
 ];
