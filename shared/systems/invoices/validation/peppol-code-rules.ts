@@ -1,11 +1,21 @@
 /**
  * Peppol BIS 3 rules on document type codes per profile, dates and exemption reason codes
- * (PEPPOL-EN16931-P01xx, F001), learnt from the OpenPEPPOL Schematron.
+ * (PEPPOL-EN16931-P01xx, F001) and Peppol's own code lists (CL001..CL008), learnt from the
+ * OpenPEPPOL Schematron. Its code-list tests are `some $code in $LIST satisfies x = $code`:
+ * attributes compared as written, element text after normalize-space.
  */
-import type { Rule } from "./rule-engine.js";
+import {
+  ATTACHMENT_MIME_TYPES,
+  PEPPOL_EAS_SCHEMES,
+  PEPPOL_ISO_4217_CURRENCIES,
+  UNCL_5189_ALLOWANCE_REASONS,
+  UNCL_7161_CHARGE_REASONS,
+  UNTDID_2005_VAT_POINT,
+} from "./code-lists.js";
+import type { BusinessTerm, Rule, Violation } from "./rule-engine.js";
 import { at, bt, type Messages } from "./rule-helpers.js";
 import type { XmlElement } from "./safe-xml.js";
-import { descendants, first, textOf, type UblDocument } from "./ubl-document.js";
+import { all, descendants, first, textOf, type UblDocument } from "./ubl-document.js";
 
 /**
  * The Schematron's `$profile`: the process number, or "Unknown". Its `matches` is unanchored
@@ -66,6 +76,132 @@ const typeCodeMessages = (what: Messages): Messages => ({
   nl: `${what.nl} is niet toegelaten in factuurproces 01.`,
   fr: `${what.fr} n'est pas admis dans le processus de facturation 01.`,
 });
+
+const AMOUNTS = [
+  "cbc:Amount",
+  "cbc:BaseAmount",
+  "cbc:PriceAmount",
+  "cbc:TaxAmount",
+  "cbc:TaxableAmount",
+  "cbc:LineExtensionAmount",
+  "cbc:TaxExclusiveAmount",
+  "cbc:TaxInclusiveAmount",
+  "cbc:AllowanceTotalAmount",
+  "cbc:ChargeTotalAmount",
+  "cbc:PrepaidAmount",
+  "cbc:PayableRoundingAmount",
+  "cbc:PayableAmount",
+];
+
+function listRule(
+  id: string,
+  terms: BusinessTerm[],
+  context: string,
+  select: (doc: UblDocument) => XmlElement[],
+  value: (el: XmlElement) => string,
+  codes: ReadonlySet<string>,
+  messages: Messages,
+): Rule {
+  return at(
+    id,
+    terms,
+    context,
+    select,
+    (el): Violation | undefined => (codes.has(value(el)) ? undefined : { at: el, found: `'${value(el)}'` }),
+    messages,
+  );
+}
+
+const attribute = (name: string) => (el: XmlElement) => el.attributes.get(name) ?? "";
+const withAttribute = (name: string) => (el: XmlElement) => el.attributes.has(name);
+/** `cac:AllowanceCharge[cbc:ChargeIndicator = 'x']`: the indicator's text exactly as written. */
+const reasonCodes = (doc: UblDocument, indicator: "true" | "false") =>
+  descendants(doc.root, "cac:AllowanceCharge")
+    .filter((ac) => all(ac, "cbc:ChargeIndicator").some((i) => i.text === indicator))
+    .flatMap((ac) => all(ac, "cbc:AllowanceChargeReasonCode"));
+
+function codeListRules(): Rule[] {
+  return [
+    listRule(
+      "PEPPOL-EN16931-CL001",
+      [bt("BT-125", "Attached document")],
+      "cbc:EmbeddedDocumentBinaryObject[@mimeCode]",
+      (doc) => descendants(doc.root, "cbc:EmbeddedDocumentBinaryObject").filter(withAttribute("mimeCode")),
+      attribute("mimeCode"),
+      ATTACHMENT_MIME_TYPES,
+      {
+        en: "An attached document must be PDF, PNG, JPEG, CSV, XLSX or ODS (mimeCode).",
+        nl: "Een bijgevoegd document moet PDF, PNG, JPEG, CSV, XLSX of ODS zijn (mimeCode).",
+        fr: "Un document joint doit être au format PDF, PNG, JPEG, CSV, XLSX ou ODS (mimeCode).",
+      },
+    ),
+    listRule(
+      "PEPPOL-EN16931-CL002",
+      [bt("BT-98", "Document level allowance reason code")],
+      "cac:AllowanceCharge[cbc:ChargeIndicator = 'false']/cbc:AllowanceChargeReasonCode",
+      (doc) => reasonCodes(doc, "false"),
+      normalized,
+      UNCL_5189_ALLOWANCE_REASONS,
+      {
+        en: "An allowance reason code must be one of the UNCL 5189 codes Peppol allows.",
+        nl: "Een redencode van een korting moet een van de door Peppol toegelaten UNCL 5189-codes zijn.",
+        fr: "Un code de motif de remise doit être l'un des codes UNCL 5189 admis par Peppol.",
+      },
+    ),
+    listRule(
+      "PEPPOL-EN16931-CL003",
+      [bt("BT-105", "Document level charge reason code")],
+      "cac:AllowanceCharge[cbc:ChargeIndicator = 'true']/cbc:AllowanceChargeReasonCode",
+      (doc) => reasonCodes(doc, "true"),
+      normalized,
+      UNCL_7161_CHARGE_REASONS,
+      {
+        en: "A charge reason code must be an UNCL 7161 code.",
+        nl: "Een redencode van een toeslag moet een UNCL 7161-code zijn.",
+        fr: "Un code de motif de frais doit être un code UNCL 7161.",
+      },
+    ),
+    listRule(
+      "PEPPOL-EN16931-CL006",
+      [bt("BT-8", "Value added tax point date code")],
+      "cac:InvoicePeriod/cbc:DescriptionCode",
+      (doc) => descendants(doc.root, "cac:InvoicePeriod").flatMap((p) => all(p, "cbc:DescriptionCode")),
+      normalized,
+      UNTDID_2005_VAT_POINT,
+      {
+        en: "The invoice period description code must be 3, 35 or 432 (UNCL 2005).",
+        nl: "De omschrijvingscode van de factuurperiode moet 3, 35 of 432 zijn (UNCL 2005).",
+        fr: "Le code de description de la période de facturation doit être 3, 35 ou 432 (UNCL 2005).",
+      },
+    ),
+    listRule(
+      "PEPPOL-EN16931-CL007",
+      [bt("BT-5", "Invoice currency code")],
+      AMOUNTS.join(" | "),
+      (doc) => AMOUNTS.flatMap((name) => descendants(doc.root, name)),
+      attribute("currencyID"),
+      PEPPOL_ISO_4217_CURRENCIES,
+      {
+        en: "Every amount's currencyID must be an ISO 4217 currency code.",
+        nl: "De currencyID van elk bedrag moet een ISO 4217-muntcode zijn.",
+        fr: "Le currencyID de chaque montant doit être un code de devise ISO 4217.",
+      },
+    ),
+    listRule(
+      "PEPPOL-EN16931-CL008",
+      [bt("BT-34", "Seller electronic address"), bt("BT-49", "Buyer electronic address")],
+      "cbc:EndpointID[@schemeID]",
+      (doc) => descendants(doc.root, "cbc:EndpointID").filter(withAttribute("schemeID")),
+      attribute("schemeID"),
+      PEPPOL_EAS_SCHEMES,
+      {
+        en: "The scheme of an electronic address must be one Peppol accepts (e.g. 0208 for a Belgian enterprise number).",
+        nl: "Het schema van een elektronisch adres moet door Peppol aanvaard zijn (bv. 0208 voor een Belgisch ondernemingsnummer).",
+        fr: "Le schéma d'une adresse électronique doit être accepté par Peppol (p. ex. 0208 pour un numéro d'entreprise belge).",
+      },
+    ),
+  ];
+}
 
 export const PEPPOL_CODE_RULES: readonly Rule[] = [
   at(
@@ -142,4 +278,5 @@ export const PEPPOL_CODE_RULES: readonly Rule[] = [
       },
     ),
   ),
+  ...codeListRules(),
 ];
