@@ -30,6 +30,7 @@ import type { XmlElement } from "./safe-xml.js";
 import { all, decimalOf, descendants, first, textOf, type UblDocument } from "./ubl-document.js";
 import { VAT_CATEGORY_RULES } from "./vat-category-rules.js";
 import { CODE_LIST_RULES } from "./code-list-rules.js";
+import { DECIMALS_AND_PRESENCE_RULES } from "./decimals-and-presence-rules.js";
 
 function percentGreaterThanZero(category: XmlElement): Violation | undefined {
   const percent = decimalOf(first(category, "cbc:Percent"));
@@ -388,6 +389,7 @@ export const EN16931_RULES: readonly Rule[] = [
   ...standardRatedDocumentRules(),
   ...vatRateRules(),
   ...VAT_CATEGORY_RULES,
+  ...DECIMALS_AND_PRESENCE_RULES,
   at(
     "BR-S-08",
     [
