@@ -1,12 +1,13 @@
 /**
- * EN 16931 presence rules (BR-CO-03, 04, 18..24, 26) and the two-decimal rules (BR-DEC-*),
+ * EN 16931 presence rules (BR-CO-03, 04, 09, 18..24, 26) and the two-decimal rules (BR-DEC-*),
  * learnt from the CEN Schematron 1.3.16. BR-DEC counts the characters after the first "."
  * of the amount as written (`string-length(substring-after(x, '.')) <= 2`).
  */
+import { VAT_PREFIX_LIST } from "./code-lists.js";
 import type { BusinessTerm, Rule } from "./rule-engine.js";
 import { at, bt, documentAllowanceCharges, indicator, lines, required, totals, type Messages } from "./rule-helpers.js";
 import type { XmlElement } from "./safe-xml.js";
-import { all, first, textOf, type UblDocument } from "./ubl-document.js";
+import { all, descendants, first, textOf, type UblDocument } from "./ubl-document.js";
 
 const isVat = (el: XmlElement) => textOf(el, "cac:TaxScheme/cbc:ID").toUpperCase() === "VAT";
 const lineAllowanceCharges = (doc: UblDocument, charge: boolean) =>
@@ -100,6 +101,29 @@ export const DECIMALS_AND_PRESENCE_RULES: readonly Rule[] = [
       en: "Each invoice line must give the item's VAT category.",
       nl: "Elke factuurlijn moet de btw-categorie van het artikel vermelden.",
       fr: "Chaque ligne de facture doit indiquer la catégorie de TVA de l'article.",
+    },
+  ),
+  at(
+    "BR-CO-09",
+    [
+      bt("BT-31", "Seller VAT identifier"),
+      bt("BT-63", "Seller tax representative VAT identifier"),
+      bt("BT-48", "Buyer VAT identifier"),
+    ],
+    "//cac:PartyTaxScheme[cac:TaxScheme/cbc:ID = 'VAT']",
+    (doc) => descendants(doc.root, "cac:PartyTaxScheme").filter(isVat),
+    (scheme) => {
+      // As written in the Schematron: the first two characters of the text, searched in the
+      // space-separated list (so an empty or one-letter identifier is not caught).
+      const prefix = (first(scheme, "cbc:CompanyID")?.text ?? "").slice(0, 2);
+      return VAT_PREFIX_LIST.includes(prefix)
+        ? undefined
+        : { at: first(scheme, "cbc:CompanyID") ?? scheme, found: `'${prefix}'` };
+    },
+    {
+      en: "A VAT identifier must start with the ISO 3166-1 code of its country (EL for Greece).",
+      nl: "Een btw-nummer moet beginnen met de ISO 3166-1-code van zijn land (EL voor Griekenland).",
+      fr: "Un numéro de TVA doit commencer par le code ISO 3166-1 de son pays (EL pour la Grèce).",
     },
   ),
   required(
