@@ -31,7 +31,7 @@ async function analyze(bytes: Buffer, fileName: string, customer = "acme", token
     headers: { authorization: `Bearer ${token}` },
     body: form,
   });
-  return { status: r.status, body: (await r.json()) };
+  return { status: r.status, body: await r.json() };
 }
 
 function confirmed(analysis: any) {
