@@ -44,13 +44,19 @@ describe("the daily invoice job at 02:00 Europe/Brussels", () => {
     assert.equal(await fireAt("2026-01-15T00:55:00Z"), 1, "01:55 CET is too early");
     assert.equal(await fireAt("2026-01-15T01:00:00Z"), 2, "02:00 CET");
     const [latest] = await scheduledJobs();
-    await eventually(
+    const done = await eventually(
       "the scheduled job to finish",
-      async () =>
-        (await call("GET", `/api/v1/invoices/jobs/${latest.job_id}`, { token: admin })).body.data.status ===
-        "completed",
-      { timeoutMs: 10_000, intervalMs: 100 },
+      async () => {
+        const job = (await call("GET", `/api/v1/invoices/jobs/${latest.job_id}`, { token: admin })).body.data;
+        return job.status === "completed" && job;
+      },
+      { timeoutMs: 20_000, intervalMs: 100 },
     );
+    // The first day's job took the source simulator's invoices and forwarded them.
+    const first = (await scheduledJobs()).at(-1);
+    const firstJob = (await call("GET", `/api/v1/invoices/jobs/${first.job_id}`, { token: admin })).body.data;
+    assert.ok(firstJob.results.total_invoices > 0 && firstJob.results.processed > 0, JSON.stringify(firstJob.results));
+    assert.equal(done.job_type, "scheduled");
   });
 
   it("does not start while paused, and starts again once resumed (admin only, audited)", async () => {
