@@ -106,15 +106,17 @@ const isNumberLike = (cell: string) =>
 const isLabel = (cell: string) => cell !== "" && (!isNumberLike(cell) || YEAR.test(cell));
 
 /**
- * A header row names most of the columns the rows below it use (a title row names one), and
- * its cells are nearly all text, not amounts or dates.
+ * A header row names most of the columns the rows below it use (a title row names one), with
+ * at least two different names, and its cells are nearly all text, not amounts or dates.
  */
 function looksLikeHeader(row: RawRow, below: readonly RawRow[]): boolean {
   const nonBlank = row.cells.filter((c) => c !== "").length;
   const labels = row.cells.filter(isLabel).length;
   const extent = below.length > 0 ? Math.max(...below.map((r) => r.cells.length)) : row.cells.length;
-  const needed = extent <= 1 ? 1 : Math.max(2, Math.ceil(extent * 0.6));
-  return nonBlank >= needed && labels >= nonBlank * 0.8;
+  if (extent <= 1) return nonBlank === 1 && labels === 1;
+  // A title merged across the table reads as one text repeated in every cell: not headers.
+  const distinct = new Set(row.cells.filter((c) => c !== "")).size;
+  return nonBlank >= Math.max(2, Math.ceil(extent * 0.6)) && distinct >= 2 && labels >= nonBlank * 0.8;
 }
 
 /**

@@ -17,6 +17,7 @@ const budgetWorkbook = () =>
   workbookBytes((workbook) => {
     const budget = workbook.addWorksheet("Budget 2017");
     budget.getCell("A1").value = "Budget 2017 – ACME Corp";
+    budget.mergeCells("A1:D1");
     budget.getCell("A2").value = "Confidential";
     budget.getCell("A4").value = "Department";
     budget.mergeCells("A4:A5");
@@ -53,7 +54,7 @@ async function rejects(bytes: Uint8Array, problem: string, message: RegExp, smal
 }
 
 describe("reading xlsx", () => {
-  it("finds the header under title rows and joins a merged two-row header", async () => {
+  it("finds the header under a merged title and joins a merged two-row header", async () => {
     const file = await readTabular(await budgetWorkbook(), { limits, fileName: "budget.csv" });
     assert.equal(file.format, "xlsx");
     assert.equal(file.encoding, null);
