@@ -34,7 +34,11 @@ export interface TabularSheet {
   readonly headerRowIndex: number;
   /** One per column, never empty and unique: a blank header becomes "Column N", a repeat "Name (2)". */
   readonly headers: string[];
-  /** Data rows, blank rows left out; each has exactly headers.length trimmed cells. */
+  /**
+   * Data rows, blank rows left out; each has exactly headers.length trimmed cells. In xlsx a
+   * number cell reads as a plain decimal ("-1234.5", Excel's 15 digits), a date cell as
+   * "2024-01-31", a formula cell as its saved result: parse xlsx amounts with "." as decimal.
+   */
   readonly rows: string[][];
   /** For each data row, its 1-based line (CSV) or row (xlsx) number in the original file. */
   readonly rowNumbers: number[];

@@ -172,6 +172,11 @@ describe("reading CSV", () => {
 
   it("refuses empty, blank, header-only and header-less files with a clear message", async () => {
     await rejects(new Uint8Array(0), "EMPTY_FILE", /empty/);
+    // A DomainError the HTTP layer answers with 400, naming the upload field.
+    await assert.rejects(read(new Uint8Array(0)), {
+      code: "VALIDATION_ERROR",
+      details: { problem: "EMPTY_FILE", field: "file" },
+    });
     await rejects(utf8("\r\n \r\n"), "EMPTY_FILE", /no text/);
     await rejects(new Uint8Array([0xef, 0xbb, 0xbf]), "EMPTY_FILE", /no text/);
     await rejects(
