@@ -48,7 +48,7 @@ describe("streaming CSV", () => {
   });
 
   it("streams a file far larger than the head it decides from", async () => {
-    const count = 50_000;
+    const count = 20_000; // about 420 KB, past the 256 KB head
     async function* lines(): AsyncGenerator<Uint8Array> {
       yield Buffer.from("Budget export\nDepartment,Period,Amount\n");
       for (let i = 0; i < count; i += 1000) {
@@ -84,5 +84,32 @@ describe("streaming CSV", () => {
     const unclosed = Buffer.from("Dept,Amount\n" + "IT,1\n".repeat(100) + 'HR,"2\n');
     const stream = await streamCsv(chunked(unclosed, 5), { limits });
     await assert.rejects(collect(stream.rows), { problem: "CORRUPT_FILE" });
+  });
+
+  it("fails the iteration when the source fails mid-way, and closes the source when the reader stops", async () => {
+    const sourceState = { closed: false };
+    async function* source(failAt: number): AsyncGenerator<Uint8Array> {
+      try {
+        yield Buffer.from("Dept,Amount\n");
+        for (let i = 0; i < 1000; i++) {
+          if (i === failAt) throw new Error("the blob read broke");
+          yield Buffer.from(`IT,${"x".repeat(195)}\n`.repeat(50)); // 10 KB, past the 256 KB head by chunk 26
+        }
+      } finally {
+        sourceState.closed = true;
+      }
+    }
+    const big = { limits: { ...limits, maxRows: 1_000_000 } };
+    const failing = await streamCsv(source(30), big);
+    await assert.rejects(collect(failing.rows), /the blob read broke/);
+    sourceState.closed = false;
+    const stopped = await streamCsv(source(-1), big);
+    let read = 0;
+    for await (const row of stopped.rows) {
+      assert.equal(row.cells[0], "IT");
+      if (++read === 10) break;
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(sourceState.closed, true);
   });
 });
