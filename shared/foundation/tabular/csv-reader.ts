@@ -22,24 +22,32 @@ export function readCsvRows(text: string, limits: TabularLimits): CsvRows {
   refuseNonText(text);
   const normalised = normaliseLineEndings(text);
   const { delimiter, width } = detectDelimiter(normalised);
-  // Header and title rows are few and blank rows never count as data, so this cap only
-  // stops a runaway read early; the exact check is on the data rows.
-  const rowCap = limits.maxRows * 2 + 1000;
+  const rowCap = rawRowCap(limits);
+  // Refused before parsing: csv-parse builds a costly Error for each record of another width
+  // than the first (blank lines too), so a flood of short lines would otherwise cost minutes.
+  let lines = 0;
+  for (let at = normalised.indexOf("\n"); at >= 0 && lines <= rowCap; at = normalised.indexOf("\n", at + 1)) lines++;
+  if (lines > rowCap) throw tooManyRows(limits);
   try {
     const records = parse(widthRecord(delimiter, width) + normalised, csvOptions(delimiter, limits));
     const toRow = recordReader(limits);
     const rows: RawRow[] = [];
     for (const record of records) {
       const row = toRow(record);
-      if (row === null) continue;
-      rows.push(row);
-      if (rows.length > rowCap) throw tooManyRows(limits);
+      if (row !== null) rows.push(row);
     }
     return { delimiter, rows };
   } catch (error) {
     throw asTabularError(error, limits);
   }
 }
+
+/**
+ * Records (blank and title rows included) read before giving up: header and title rows are
+ * few and blank rows never count as data, so this only stops a runaway read early; the exact
+ * check is on the data rows. It also bounds csv-parse's cost on ragged input.
+ */
+const rawRowCap = (limits: TabularLimits) => limits.maxRows * 2 + 1000;
 
 /**
  * One line ending throughout: csv-parse counts a CRLF inside a quoted field as two lines,
@@ -69,8 +77,11 @@ export const csvOptions = (delimiter: string, limits: TabularLimits): Options =>
  * the line breaks inside its quoted fields.
  */
 export function recordReader(limits: TabularLimits): (record: string[]) => RawRow | null {
+  const rowCap = rawRowCap(limits);
   let nextLine = 0;
+  let count = 0;
   return (record) => {
+    if (++count > rowCap + 1) throw tooManyRows(limits);
     const line = nextLine;
     nextLine = line + 1;
     for (const field of record) {

@@ -39,6 +39,11 @@ export interface CsvStream {
   readonly rows: AsyncIterable<TabularRow>;
 }
 
+const fileTooLarge = (limits: TabularLimits) =>
+  new TabularError("FILE_TOO_LARGE", `The file is larger than ${limits.maxBytes} bytes.`, { limit: limits.maxBytes });
+
+const PIECE_CHARS = 16 * 1024;
+
 /** Bytes read before deciding the encoding and delimiter. */
 const HEAD_BYTES = 256 * 1024;
 
@@ -60,6 +65,7 @@ export async function streamCsv(
     headParts.push(Buffer.from(next.value));
     headLength += next.value.length;
   }
+  if (headLength > limits.maxBytes) throw fileTooLarge(limits);
   const head = Buffer.concat(headParts);
   if (sniffFormat(head) === "zip") {
     throw new TabularError("UNSUPPORTED_FORMAT", "An Excel workbook is read whole (readTabular), not streamed.");
@@ -76,6 +82,7 @@ export async function streamCsv(
     head.subarray(bomLength),
     ended ? null : chunks,
     encoding,
+    { bytesLeft: limits.maxBytes - headLength, limits },
   );
   pipeline(Readable.from(text), parser, () => {});
   const records = parser[Symbol.asyncIterator]() as AsyncIterator<string[]>;
@@ -96,13 +103,19 @@ export async function streamCsv(
   // Enough rows to find the header the way readTabular does.
   const buffered: RawRow[] = [];
   let done = false;
-  while (filledRows(buffered).length < HEADER_LOOKAHEAD) {
-    const next = await nextRecord();
-    if (next.done) {
-      done = true;
-      break;
+  try {
+    for (let filledCount = 0; filledCount < HEADER_LOOKAHEAD;) {
+      const next = await nextRecord();
+      if (next.done) {
+        done = true;
+        break;
+      }
+      buffered.push(next.value);
+      if (next.value.cells.some((c) => c !== "")) filledCount++;
     }
-    buffered.push(next.value);
+  } catch (error) {
+    parser.destroy();
+    throw error;
   }
   const filled = filledRows(buffered);
   const found = filled.length === 0 ? null : findHeader(filled);
@@ -151,6 +164,7 @@ async function* decodedText(
   first: Uint8Array,
   rest: AsyncIterator<Uint8Array> | null,
   encoding: string,
+  budget: { bytesLeft: number; readonly limits: TabularLimits },
 ): AsyncGenerator<string> {
   const decoder = iconv.getDecoder(encoding, { stripBOM: false });
   let carriedCr = false;
@@ -160,12 +174,19 @@ async function* decodedText(
     if (carriedCr) all = all.slice(0, -1);
     return normaliseLineEndings(all);
   };
+  // csv-parse parses a written piece whole before the row cap can stop it: small pieces
+  // bound the work done past the cap.
+  function* pieces(text: string): Generator<string> {
+    for (let at = 0; at < text.length; at += PIECE_CHARS) yield text.slice(at, at + PIECE_CHARS);
+  }
   try {
-    yield prefix + normalised(decoder.write(Buffer.from(first)));
+    yield* pieces(prefix + normalised(decoder.write(Buffer.from(first))));
     while (rest) {
       const next = await rest.next();
       if (next.done) break;
-      yield normalised(decoder.write(Buffer.from(next.value)));
+      budget.bytesLeft -= next.value.length;
+      if (budget.bytesLeft < 0) throw fileTooLarge(budget.limits);
+      yield* pieces(normalised(decoder.write(Buffer.from(next.value))));
     }
     yield normalised(decoder.end() ?? "") + (carriedCr ? "\n" : "");
   } finally {

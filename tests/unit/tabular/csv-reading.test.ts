@@ -208,6 +208,13 @@ describe("reading CSV", () => {
     await assert.rejects(readSmall(body), { problem: "TOO_MANY_ROWS", code: "PAYLOAD_TOO_LARGE" });
     await assert.doesNotReject(readSmall("A,B\n" + "x,1\n".repeat(3)));
     await assert.rejects(readSmall("A,B,C,D,E\n1,2,3,4,5\n"), { problem: "TOO_MANY_COLUMNS" });
+    // Lines are counted before parsing: a flood of blank lines is refused up front.
+    await assert.rejects(
+      readTabular(utf8("A,B\nx,1\n" + "\n".repeat(500_000)), { limits: { ...limits, maxRows: 10 } }),
+      {
+        problem: "TOO_MANY_ROWS",
+      },
+    );
     await assert.rejects(readSmall("A,B\nx,12345678901\n"), { problem: "CELL_TOO_LONG", message: /on line 2 / });
     await assert.rejects(readSmall(`A,B\nx,1\n\ny,"${"z".repeat(100)}"\n`), {
       problem: "CELL_TOO_LONG",

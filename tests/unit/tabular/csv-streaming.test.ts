@@ -81,6 +81,17 @@ describe("streaming CSV", () => {
       limits: { ...limits, maxRows: 5 },
     });
     await assert.rejects(collect(tooMany.rows), { problem: "TOO_MANY_ROWS" });
+    const huge = await streamCsv(chunked(Buffer.from("Dept,Amount\n" + "IT,1\n".repeat(200_000)), 64 * 1024), {
+      limits: { ...limits, maxBytes: 500_000, maxRows: 1_000_000 },
+    });
+    await assert.rejects(collect(huge.rows), { problem: "FILE_TOO_LARGE", code: "PAYLOAD_TOO_LARGE" });
+    const blankLines = Buffer.from("\n".repeat(2_000) + "Dept,Amount\nIT,1\n");
+    const late = await streamCsv(chunked(blankLines, 1024), { limits });
+    assert.deepEqual(await collect(late.rows), [{ cells: ["IT", "1"], line: 2_002 }]);
+    // A flood of blank lines stops at twice maxRows (plus 1000) records, not at the end.
+    const flood = chunked(Buffer.from("Dept,Amount\nIT,1\n" + "\n".repeat(300_000)), 64 * 1024);
+    const flooded = streamCsv(flood, { limits: { ...limits, maxRows: 100 } }).then((s) => collect(s.rows));
+    await assert.rejects(flooded, { problem: "TOO_MANY_ROWS" });
     const unclosed = Buffer.from("Dept,Amount\n" + "IT,1\n".repeat(100) + 'HR,"2\n');
     const stream = await streamCsv(chunked(unclosed, 5), { limits });
     await assert.rejects(collect(stream.rows), { problem: "CORRUPT_FILE" });
