@@ -2,7 +2,13 @@ import { createHash, randomUUID } from "node:crypto";
 import { buffer } from "node:stream/consumers";
 import type { Actor, AuditLog } from "../../foundation/audit-log.js";
 import type { Logger } from "../../foundation/logger.js";
-import { parseAmount, readTabular, type TabularLimits, type TabularSheet } from "../../foundation/tabular/index.js";
+import {
+  inferDecimalSeparator,
+  parseAmount,
+  readTabular,
+  type TabularLimits,
+  type TabularSheet,
+} from "../../foundation/tabular/index.js";
 import {
   analyzeBudgetColumns,
   BUDGET_TARGETS,
@@ -344,6 +350,10 @@ export class BudgetImports {
       return index === undefined ? "" : (row[index] ?? "").trim();
     };
     const header = (field: string) => sheet.headers[columns.get(field) ?? -1] ?? field;
+    // The column's own convention decides "1.234": 1234 in a column that writes "12.500,00".
+    const amountColumn = columns.get("budgetedAmount");
+    const separator =
+      amountColumn === undefined ? null : inferDecimalSeparator(sheet.rows.map((r) => r[amountColumn] ?? ""));
     sheet.rows.forEach((row, i) => {
       const rowNumber = sheet.rowNumbers[i] ?? i + 1;
       const problems: RowError[] = [];
@@ -356,7 +366,7 @@ export class BudgetImports {
       else if (fiscalPeriod.length > 40) fail("fiscalPeriod", fiscalPeriod, "is not a fiscal period (too long)");
       const currencyText = cell(row, "currency").toUpperCase();
       const amountText = cell(row, "budgetedAmount");
-      const parsed = parseAmount(amountText);
+      const parsed = parseAmount(amountText, separator ? { decimalSeparator: separator } : {});
       let currency = currencyText || this.#o.defaultCurrency;
       if ("error" in parsed) fail("budgetedAmount", amountText, parsed.error);
       else if (parsed.value === null) fail("budgetedAmount", amountText, "amount is empty");

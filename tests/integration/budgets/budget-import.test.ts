@@ -120,7 +120,8 @@ describe("budget files: analyze, import, diff and commit", () => {
         "Departamento;Subcategoría;Período;Monto aprobado;Moneda",
         'Ingeniería;Software;2025-01;"13.000,00";EUR',
         'Ventas;Viajes;2025-01;"8.000,50";EUR',
-        'Finanzas;Auditoría;2025-03;"2.000,00";EUR',
+        // "2.000" alone could be two or two thousand; the column's "13.000,00" says which.
+        "Finanzas;Auditoría;2025-03;2.000;EUR",
       ].join("\r\n"),
       "latin1",
     );
@@ -143,8 +144,8 @@ describe("budget files: analyze, import, diff and commit", () => {
       ["Márketing"],
     );
     assert.deepEqual(
-      diff.added.map((c: any) => c.department),
-      ["Finanzas"],
+      diff.added.map((c: any) => [c.department, c.amount]),
+      [["Finanzas", "2000.00"]],
     );
     assert.equal(
       (await budgetLines()).find((l) => l.department === "Ingeniería")!.budgeted_minor.toString(),

@@ -53,7 +53,7 @@ describe("the daily invoice job at 02:00 Europe/Brussels", () => {
       { timeoutMs: 20_000, intervalMs: 100 },
     );
     // The first day's job took the source simulator's invoices and forwarded them.
-    const first = (await scheduledJobs()).at(-1);
+    const first = (await scheduledJobs()).find((j) => j.created_at.startsWith("2026-07-02"));
     const firstJob = (await call("GET", `/api/v1/invoices/jobs/${first.job_id}`, { token: admin })).body.data;
     assert.ok(firstJob.results.total_invoices > 0 && firstJob.results.processed > 0, JSON.stringify(firstJob.results));
     assert.equal(done.job_type, "scheduled");
