@@ -230,6 +230,18 @@ export class PlatformMetrics {
     buckets: [1, 5, 15, 60, 300, 900, 1800, 3600, 7200, 14_400],
     registers: [this.registry],
   });
+  readonly budgetCheckRequests = new Counter({
+    name: "budget_check_requests_total",
+    help: "Budget checks answered, by outcome (auto_approved, manual, refused, no_budget)",
+    labelNames: ["outcome"] as const,
+    registers: [this.registry],
+  });
+  readonly budgetCheckDuration = new ExportedHistogram({
+    name: "budget_check_duration_seconds",
+    help: "Time to answer a budget check, from the parsed request to the decision",
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [this.registry],
+  });
   readonly backupsCompleted = new Counter({
     name: "backups_completed_total",
     help: "Total backups",
