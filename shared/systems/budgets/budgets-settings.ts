@@ -31,4 +31,31 @@ export const BUDGETS_SETTINGS = {
       .regex(/^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$/)
       .default("budget-files"),
   },
+  BUDGETS_AUTO_APPROVAL_THRESHOLD: {
+    scope: "platform",
+    description:
+      "Largest purchase (a decimal amount in the budget line's own currency) a budget check auto-approves when no approval rule of the customer matches.",
+    schema: z
+      .string()
+      .regex(/^\d{1,15}(\.\d{1,3})?$/, "must be a plain decimal amount such as 1000 or 2500.50")
+      .default("1000"),
+  },
+  BUDGETS_OVER_BUDGET: {
+    scope: "platform",
+    description:
+      "What a request over the remaining budget does when no approval rule matches: stop (refuse), warn (allow, never auto-approve, say so) or ignore.",
+    schema: z.enum(["stop", "warn", "ignore"]).default("stop"),
+  },
+  BUDGETS_WARN_PERCENT: {
+    scope: "platform",
+    description:
+      "Utilization (percent of the budgeted amount, this request included) from which a budget check carries a warning, when no approval rule matches.",
+    schema: z.coerce.number().int().min(1).max(1000).default(80),
+  },
+  BUDGETS_SPLIT_WINDOW_HOURS: {
+    scope: "platform",
+    description:
+      "Split-purchase window: one requester's reservations for the same supplier or department within these hours are added up against the auto-approval threshold.",
+    schema: z.coerce.number().int().min(1).max(8760).default(72),
+  },
 } as const satisfies SettingsCatalog;
