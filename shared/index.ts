@@ -96,3 +96,14 @@ export {
   type JobView,
   type Language,
 } from "./systems/invoices/index.js";
+export type {
+  BudgetCaller,
+  BudgetService,
+  BudgetView,
+  CheckAnswer,
+  CustomerView,
+  LineRef,
+  ReservationAnswer,
+  ReservationView,
+  RuleView,
+} from "./systems/budgets/index.js";

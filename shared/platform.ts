@@ -36,6 +36,7 @@ import { createIdentity, type IdentityService } from "./systems/identity/index.j
 import { createReports, type ReportService } from "./systems/reports/index.js";
 import { createInvoices, type InvoiceService } from "./systems/invoices/index.js";
 import { createBudgetImports, type BudgetImports } from "./systems/budgets/index.js";
+import { createBudgets, type BudgetService } from "./systems/budgets/index.js";
 import type { UploadLookup } from "./ports/accounting-platform.js";
 import { connectInvoiceSource } from "./adapters/invoice-source/invoice-source-client.js";
 import { connect, connectClearfacts, connectSap } from "./connections.js";
@@ -69,6 +70,7 @@ export interface Platform {
   readonly esg: EsgRunService;
   readonly invoices: InvoiceService;
   readonly budgetImports: BudgetImports;
+  readonly budgets: BudgetService;
   /** The embedded simulators, when chosen (the local host steers them at run time). */
   readonly simulators: { readonly sap?: SapSimulator };
   /** Which adapter serves each port, for logs and readiness. */
@@ -263,6 +265,7 @@ export async function createPlatform(settings: Settings, options: PlatformOption
   });
 
   const budgetImports = createBudgetImports({ settings, db: tablesOf(db), clock, blobs, audit, logger });
+  const budgets = createBudgets({ settings, db: tablesOf(db), clock, audit, metrics, logger });
 
   const checks: DependencyCheck[] = [
     { name: "sql", adapter: adapters.sql, check: () => database.ping() },
@@ -310,6 +313,7 @@ export async function createPlatform(settings: Settings, options: PlatformOption
     esg,
     invoices,
     budgetImports,
+    budgets,
     simulators: sapClient instanceof SapSimulator ? { sap: sapClient } : {},
     adapters,
     readiness: () => checkReadiness(checks),

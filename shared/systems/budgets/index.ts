@@ -5,3 +5,15 @@ export type { BudgetsTables } from "./budgets-tables.js";
 export { createBudgetImports } from "./budget-imports-module.js";
 export type { BudgetImports, AnalyzeResult, ImportDiff, ImportView, Caller } from "./budget-imports.js";
 export type { BudgetImportTables } from "./budget-import-tables.js";
+export {
+  createBudgets,
+  type BudgetService,
+  type CheckRequest,
+  type LineRef,
+  type ReservationAnswer,
+  type ReservationRequest,
+  type RuleInput,
+} from "./budgets-module.js";
+export { CustomerAccess, inScope, type BudgetCaller, type CustomerScope } from "./customer-access.js";
+export type { NewBudgetLine } from "./budget-repository.js";
+export type { BudgetView, CheckAnswer, CustomerView, ReservationView, RuleView } from "./budget-check-views.js";
