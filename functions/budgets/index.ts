@@ -1,5 +1,20 @@
 import type { FunctionDeclaration } from "../runtime/declarations.js";
 import {
+  budgetCheck,
+  budgetReservationsActual,
+  budgetReservationsCommit,
+  budgetReservationsCreate,
+  budgetReservationsGet,
+  budgetReservationsRelease,
+  budgetRulesCreate,
+  budgetRulesDelete,
+  budgetRulesList,
+  budgetRulesUpdate,
+  budgetsBalance,
+  budgetsGet,
+  budgetsList,
+} from "./budget-check-functions.js";
+import {
   excelAnalyze,
   excelImport,
   importCommit,
@@ -7,13 +22,41 @@ import {
   importGet,
   importsHistory,
 } from "./budget-import-functions.js";
+import {
+  customersCreate,
+  customersGet,
+  customersList,
+  customerUsersBind,
+  customerUsersUnbind,
+} from "./customer-functions.js";
 
-/** Budgets: analyze and import budget files, review a re-import's diff, commit, history. */
+/**
+ * Budgets: customers and isolation; budget files analyzed, imported, diffed and committed;
+ * budget lines, checks, approval rules and reservations.
+ */
 export const budgetsFunctions: readonly FunctionDeclaration[] = [
+  customersCreate,
+  customersList,
+  customersGet,
+  customerUsersBind,
+  customerUsersUnbind,
   excelAnalyze,
   excelImport,
   importsHistory,
   importDiff,
   importCommit,
   importGet,
+  budgetCheck,
+  budgetsList,
+  budgetsGet,
+  budgetsBalance,
+  budgetRulesList,
+  budgetRulesCreate,
+  budgetRulesUpdate,
+  budgetRulesDelete,
+  budgetReservationsCreate,
+  budgetReservationsGet,
+  budgetReservationsRelease,
+  budgetReservationsCommit,
+  budgetReservationsActual,
 ];
