@@ -264,8 +264,16 @@ export async function createPlatform(settings: Settings, options: PlatformOption
     jobs,
   });
 
-  const budgetImports = createBudgetImports({ settings, db: tablesOf(db), clock, blobs, audit, logger });
   const budgets = createBudgets({ settings, db: tablesOf(db), clock, audit, metrics, logger });
+  const budgetImports = createBudgetImports({
+    settings,
+    db: tablesOf(db),
+    clock,
+    blobs,
+    audit,
+    logger,
+    access: budgets.customerAccess,
+  });
 
   const checks: DependencyCheck[] = [
     { name: "sql", adapter: adapters.sql, check: () => database.ping() },

@@ -1,19 +1,15 @@
 import { z } from "zod";
-import { ANY_ROLE, FINANCE_WRITERS, ValidationError, type Principal } from "../../shared/index.js";
-import { httpFunction } from "../runtime/declarations.js";
+import { ANY_ROLE, FINANCE_WRITERS, ValidationError } from "../../shared/index.js";
+import { httpFunction, type HttpContext } from "../runtime/declarations.js";
 import { paging } from "../runtime/pagination.js";
 import { text } from "../runtime/schemas.js";
+import { callerOf, customerId } from "./customer-functions.js";
 
 /** The seed's budget API is camelCase; its lists page the same way. */
 const paged = paging("camelCase");
 
-const customerId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, "must be a customer id");
-
-const callerOf = (principal: Principal | undefined, actor: object) => ({
-  ...actor,
-  userId: principal!.userId,
-  isAdmin: principal!.roles.includes("admin"),
-});
+/** The caller as customer isolation sees it, with the request's audit details. */
+const importCaller = (ctx: Pick<HttpContext, "principal" | "actor">) => ({ ...ctx.actor, ...callerOf(ctx) });
 
 const mapping = z.object({
   sourceColumn: z.string(),
@@ -85,15 +81,15 @@ export const excelAnalyze = httpFunction({
     purged: z.boolean(),
   }),
   errors: [404, 413],
-  handler: async ({ query, file }, { platform, principal, actor }) => {
+  handler: async ({ query, file }, ctx) => {
     const id = query.customerId ?? file.fields.customerId;
     const parsed = customerId.safeParse(id);
     if (!parsed.success) throw new ValidationError([{ field: "customerId", message: "is required (a customer id)" }]);
     return {
-      data: await platform.budgetImports.analyze(
+      data: await ctx.platform.budgetImports.analyze(
         { bytes: file.bytes, fileName: file.fileName },
         parsed.data,
-        callerOf(principal, actor),
+        importCaller(ctx),
       ),
     };
   },
@@ -109,7 +105,8 @@ export const excelImport = httpFunction({
   access: { roles: FINANCE_WRITERS },
   body: z.strictObject({
     customerId,
-    userId: z.string().optional().describe("Accepted for the seed's clients; the caller's own id is recorded"),
+    // Accepted for the seed's clients; the caller's own id is recorded.
+    userId: text({ max: 100 }).optional(),
     fileName: text({ max: 255 }).optional(),
     fileId: z.uuid(),
     mappings: z
@@ -121,8 +118,8 @@ export const excelImport = httpFunction({
   response: importView,
   successStatus: 201,
   errors: [404, 409],
-  handler: async ({ body }, { platform, principal, actor }) => ({
-    data: await platform.budgetImports.import(
+  handler: async ({ body }, ctx) => ({
+    data: await ctx.platform.budgetImports.import(
       {
         customerId: body.customerId,
         fileId: body.fileId,
@@ -130,7 +127,7 @@ export const excelImport = httpFunction({
         dryRun: body.dryRun,
         ...(body.fileName ? { fileName: body.fileName } : {}),
       },
-      callerOf(principal, actor),
+      importCaller(ctx),
     ),
   }),
 });
@@ -161,8 +158,8 @@ export const importDiff = httpFunction({
     unchanged: z.number().int(),
   }),
   errors: [404],
-  handler: async ({ params, query }, { platform, principal, actor }) => ({
-    data: await platform.budgetImports.diff(query.customerId, params.importId, callerOf(principal, actor)),
+  handler: async ({ params, query }, ctx) => ({
+    data: await ctx.platform.budgetImports.diff(query.customerId, params.importId, importCaller(ctx)),
   }),
 });
 
@@ -177,8 +174,8 @@ export const importCommit = httpFunction({
   body: z.strictObject({ customerId }),
   response: importView,
   errors: [404, 409],
-  handler: async ({ params, body }, { platform, principal, actor }) => ({
-    data: await platform.budgetImports.commit(body.customerId, params.importId, callerOf(principal, actor)),
+  handler: async ({ params, body }, ctx) => ({
+    data: await ctx.platform.budgetImports.commit(body.customerId, params.importId, importCaller(ctx)),
   }),
 });
 
@@ -192,14 +189,14 @@ export const importsHistory = httpFunction({
   query: paged.query.extend({ customerId, limit: z.coerce.number().int().min(1).max(100).optional() }),
   response: z.object({ imports: z.array(importView), pagination: paged.view }),
   errors: [404],
-  handler: async ({ query }, { platform, principal, actor }) => {
+  handler: async ({ query }, ctx) => {
     // The seed's `limit` is a page size.
     const pageSize = query.limit ?? query.pageSize;
-    const { items, total } = await platform.budgetImports.history(
+    const { items, total } = await ctx.platform.budgetImports.history(
       query.customerId,
       query.page,
       pageSize,
-      callerOf(principal, actor),
+      importCaller(ctx),
     );
     const page = paged.pageOf(items, { page: query.page, pageSize, total });
     return { data: { imports: page.items, pagination: page.pagination } };
@@ -217,7 +214,7 @@ export const importGet = httpFunction({
   query: z.object({ customerId }),
   response: importView,
   errors: [404],
-  handler: async ({ params, query }, { platform, principal, actor }) => ({
-    data: await platform.budgetImports.getImport(query.customerId, params.importId, callerOf(principal, actor)),
+  handler: async ({ params, query }, ctx) => ({
+    data: await ctx.platform.budgetImports.getImport(query.customerId, params.importId, importCaller(ctx)),
   }),
 });

@@ -44,25 +44,6 @@ export class BudgetImportRepository {
     return this.#db.transaction().execute((trx) => work(new BudgetImportRepository(trx, this.#clock)));
   }
 
-  /** Whether the user may act for the customer: admins for any customer that exists, others when bound to it. */
-  async mayAccess(customerId: string, user: { userId: string; isAdmin: boolean }): Promise<boolean> {
-    if (user.isAdmin) {
-      const customer = await this.#db
-        .selectFrom("customers")
-        .select("customer_id")
-        .where("customer_id", "=", customerId)
-        .executeTakeFirst();
-      return customer !== undefined;
-    }
-    const bound = await this.#db
-      .selectFrom("customer_users")
-      .select("customer_id")
-      .where("customer_id", "=", customerId)
-      .where("user_id", "=", user.userId)
-      .executeTakeFirst();
-    return bound !== undefined;
-  }
-
   async insertFile(row: Insertable<BudgetFilesTable>): Promise<void> {
     await this.#db.insertInto("budget_files").values(row).execute();
   }

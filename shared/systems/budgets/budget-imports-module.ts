@@ -9,6 +9,7 @@ import { BudgetImports } from "./budget-imports.js";
 import type { BudgetImportTables } from "./budget-import-tables.js";
 import type { BUDGETS_SETTINGS } from "./budgets-settings.js";
 import type { BudgetsTables } from "./budgets-tables.js";
+import type { CustomerAccess } from "./customer-access.js";
 
 export interface BudgetImportsDeps {
   readonly settings: SettingsOf<typeof BUDGETS_SETTINGS>;
@@ -17,6 +18,7 @@ export interface BudgetImportsDeps {
   readonly blobs: BlobStore;
   readonly audit: AuditLog;
   readonly logger: Logger;
+  readonly access: CustomerAccess;
 }
 
 /** Budget files: analyze, import, diff, commit and history, wired from the ports they need. */

@@ -22,13 +22,12 @@ import type { Clock } from "../../ports/clock.js";
 import { BudgetImportRepository, type ImportRow, type RowError, type StagedLine } from "./budget-import-repository.js";
 import type { BudgetImportTables } from "./budget-import-tables.js";
 import type { BudgetsTables } from "./budgets-tables.js";
+import { lineKey } from "./budget-repository.js";
+import type { BudgetCaller, CustomerAccess } from "./customer-access.js";
 import type { Kysely } from "kysely";
 
-/** Who is asking: their id and whether they are an admin (customer isolation). */
-export interface Caller extends Actor {
-  readonly userId: string;
-  readonly isAdmin: boolean;
-}
+/** Who is asking: the signed-in caller (customer isolation) with the request's audit details. */
+export type Caller = BudgetCaller & Actor;
 
 export interface AnalyzeResult {
   readonly fileId: string | null;
@@ -99,6 +98,8 @@ export interface BudgetImportsOptions {
   readonly container: string;
   readonly limits: TabularLimits;
   readonly defaultCurrency: string;
+  /** Customer isolation, shared with the rest of the budgets system. */
+  readonly access: CustomerAccess;
 }
 
 const SAMPLE_ROWS = 10;
@@ -337,7 +338,7 @@ export class BudgetImports {
 
   async #access(customerId: string, caller: Caller): Promise<void> {
     // Another customer's id is "not found", never a hint that it exists.
-    if (!(await this.#rows.mayAccess(customerId, caller))) throw new NotFoundError("Customer", customerId);
+    await this.#o.access.assert(caller, customerId);
   }
 
   /** Every row checked; a line's amount in integer minor units of its currency. */
@@ -386,16 +387,16 @@ export class BudgetImports {
       }
       const subCategory = cell(row, "subCategory");
       const costCenter = cell(row, "costCenter");
-      const lineKey = [department, subCategory, fiscalPeriod, costCenter].map((p) => p.toLowerCase()).join("|");
-      const earlier = seen.get(lineKey);
+      const key = lineKey(department, subCategory, fiscalPeriod, costCenter);
+      const earlier = seen.get(key);
       if (problems.length === 0 && earlier !== undefined)
         fail("department", department, `the same budget line as row ${earlier}`);
       if (problems.length > 0 || amountMinor === undefined) {
         errors.push(...problems);
         return;
       }
-      seen.set(lineKey, rowNumber);
-      lines.push({ lineKey, department, subCategory, fiscalPeriod, costCenter, currency, amountMinor, rowNumber });
+      seen.set(key, rowNumber);
+      lines.push({ lineKey: key, department, subCategory, fiscalPeriod, costCenter, currency, amountMinor, rowNumber });
     });
     return { lines, errors };
   }
