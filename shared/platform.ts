@@ -272,6 +272,7 @@ export async function createPlatform(settings: Settings, options: PlatformOption
     blobs,
     audit,
     logger,
+    metrics,
     access: budgets.customerAccess,
   });
 

@@ -242,6 +242,36 @@ export class PlatformMetrics {
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
     registers: [this.registry],
   });
+  readonly budgetImportsStarted = new Counter({
+    name: "budget_import_started_total",
+    help: "Budget imports started (dry runs included), by source type",
+    labelNames: ["source_type"] as const,
+    registers: [this.registry],
+  });
+  readonly budgetImportsSucceeded = new Counter({
+    name: "budget_import_succeeded_total",
+    help: "Budget imports whose lines were staged without error (committed at once, awaiting approval or dry run)",
+    labelNames: ["source_type", "status"] as const,
+    registers: [this.registry],
+  });
+  readonly budgetImportsFailed = new Counter({
+    name: "budget_import_failed_total",
+    help: "Budget imports refused for row errors (nothing imported)",
+    labelNames: ["source_type"] as const,
+    registers: [this.registry],
+  });
+  readonly budgetImportDuration = new ExportedHistogram({
+    name: "budget_import_duration_seconds",
+    help: "Time from an import request to its lines staged (and committed for a first import)",
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+    registers: [this.registry],
+  });
+  readonly fileTypeWarnings = new Counter({
+    name: "file_type_warning_total",
+    help: "Analyzed budget files judged not to be budgets, by the type detected (payroll, expenses, invoice)",
+    labelNames: ["likely_type"] as const,
+    registers: [this.registry],
+  });
   readonly backupsCompleted = new Counter({
     name: "backups_completed_total",
     help: "Total backups",

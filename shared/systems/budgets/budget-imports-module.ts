@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { AuditLog } from "../../foundation/audit-log.js";
 import type { Logger } from "../../foundation/logger.js";
+import type { PlatformMetrics } from "../../foundation/metrics.js";
 import type { SettingsOf } from "../../foundation/settings.js";
 import { DEFAULT_TABULAR_LIMITS } from "../../foundation/tabular/index.js";
 import type { BlobStore } from "../../ports/blob-store.js";
@@ -18,6 +19,7 @@ export interface BudgetImportsDeps {
   readonly blobs: BlobStore;
   readonly audit: AuditLog;
   readonly logger: Logger;
+  readonly metrics: PlatformMetrics;
   readonly access: CustomerAccess;
 }
 

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { buffer } from "node:stream/consumers";
 import type { Actor, AuditLog } from "../../foundation/audit-log.js";
 import type { Logger } from "../../foundation/logger.js";
+import type { PlatformMetrics } from "../../foundation/metrics.js";
 import {
   inferDecimalSeparator,
   parseAmount,
@@ -95,6 +96,7 @@ export interface BudgetImportsOptions {
   readonly blobs: BlobStore;
   readonly audit: AuditLog;
   readonly logger: Logger;
+  readonly metrics: PlatformMetrics;
   readonly container: string;
   readonly limits: TabularLimits;
   readonly defaultCurrency: string;
@@ -134,6 +136,7 @@ export class BudgetImports {
     const learned = await this.#rows.latestLearned(customerId, analyzeBudgetColumns(sheet).headerShapeKey);
     const analysis = analyzeBudgetColumns(sheet, learned ? { learned } : {});
     const { containsPersonalData, ...detection } = analysis.fileTypeDetection;
+    if (!analysis.canProceed) this.#o.metrics.fileTypeWarnings.inc({ likely_type: detection.likelyFileType });
     const fileId = randomUUID();
     const now = this.#o.clock.now().toISOString();
     let blobName: string | null = null;
@@ -196,6 +199,9 @@ export class BudgetImports {
       throw new ConflictError(`This file looks like a ${file.likely_type} file, not a budget; it cannot be imported`, {
         likely_type: file.likely_type,
       });
+    const started = performance.now();
+    const sourceType = file.format === "xlsx" ? "excel" : "csv";
+    this.#o.metrics.budgetImportsStarted.inc({ source_type: sourceType });
     const bytes = await buffer(await this.#o.blobs.download(this.#o.container, file.blob_name));
     const sheet = bestSheet((await readTabular(bytes, { fileName: file.file_name, limits: this.#o.limits })).sheets);
     const columns = checkMappings(request.mappings, sheet.headers);
@@ -221,7 +227,7 @@ export class BudgetImports {
         user_id: caller.userId,
         file_id: file.file_id,
         file_name: (request.fileName ?? file.file_name).slice(0, 255),
-        source_type: file.format === "xlsx" ? "excel" : "csv",
+        source_type: sourceType,
         status,
         mapping_json: JSON.stringify(request.mappings),
         header_key: file.header_key,
@@ -238,6 +244,9 @@ export class BudgetImports {
       if (status === "completed")
         await this.#commitIn(rows, importId, request.customerId, lines, current, file.header_key);
     });
+    if (status === "failed") this.#o.metrics.budgetImportsFailed.inc({ source_type: sourceType });
+    else this.#o.metrics.budgetImportsSucceeded.inc({ source_type: sourceType, status });
+    this.#o.metrics.budgetImportDuration.observe((performance.now() - started) / 1000);
     await this.#o.audit.record(caller, {
       action: `budget.import_${status}`,
       resourceType: "budget_import",

@@ -259,4 +259,14 @@ describe("budget files: analyze, import, diff and commit", () => {
     const empty = await analyze(Buffer.alloc(0), "empty.csv");
     assert.equal(empty.status, 400);
   });
+
+  it("counts imports by outcome and files refused by type in the metrics", async () => {
+    const r = await fetch(`${host.url}/api/metrics`, { headers: { authorization: `Bearer ${admin}` } });
+    const text = await r.text();
+    assert.match(text, /file_type_warning_total\{likely_type="payroll"\} 1/);
+    assert.match(text, /budget_import_failed_total\{source_type="csv"\} 1/);
+    assert.match(text, /budget_import_succeeded_total\{source_type="csv",status="completed"\} 1/);
+    assert.match(text, /budget_import_succeeded_total\{source_type="csv",status="awaiting_approval"\} 1/);
+    assert.match(text, /budget_import_duration_seconds_count 3/);
+  });
 });
