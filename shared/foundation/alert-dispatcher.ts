@@ -57,7 +57,8 @@ export class AlertDispatcher implements Alerter {
     if (slackUrl) deliveries.push(["slack", postJson(slackUrl, toSlack(alert))]);
     if (webhookUrl)
       deliveries.push(["webhook", postJson(webhookUrl, { ...alert, raised_at: this.#clock.now().toISOString() })]);
-    if (pagerDutyKey)
+    // An info notice (a job that went well, a digest) is news for Slack or e-mail, not an incident to page someone for.
+    if (pagerDutyKey && alert.severity !== "info")
       deliveries.push([
         "pagerduty",
         postJson(this.#pagerDutyEventsUrl, toPagerDuty(alert, pagerDutyKey, this.#clock.now())),

@@ -125,6 +125,25 @@ describe("alerts: log and metric always, webhooks and e-mail when configured", (
     assert.equal(event.payload.timestamp, "2031-02-03T04:05:06.000Z", "stamped by the platform clock");
   });
 
+  it("pages PagerDuty for warnings and critical alerts only, never for an info notice", async () => {
+    const alerts = new AlertDispatcher({
+      clock,
+      logger: createLogger("error", {}, () => undefined),
+      metrics: new PlatformMetrics(),
+      secrets: new EnvSecretStore({ ALERT_PAGERDUTY_ROUTING_KEY: "routing-key-2" }),
+      pagerDutyEventsUrl: `${webUrl}/v2/enqueue-info`,
+    });
+    await alerts.raise({ source: "invoice-forwarding", severity: "info", title: "Job completed", message: "3 sent" });
+    assert.equal(posts.filter((p) => p.path === "/v2/enqueue-info").length, 0);
+    await alerts.raise({
+      source: "invoice-forwarding",
+      severity: "warning",
+      title: "Job completed",
+      message: "1 failed",
+    });
+    assert.equal(posts.filter((p) => p.path === "/v2/enqueue-info").length, 1);
+  });
+
   it("logs and counts a failing channel without throwing at the caller", async () => {
     const lines: string[] = [];
     const metrics = new PlatformMetrics();
