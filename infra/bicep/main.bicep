@@ -282,6 +282,8 @@ module storage 'app/storage.bicep' = {
     applyInvoiceArchiveImmutabilityPolicy: applyInvoiceArchiveImmutabilityPolicy
     invoiceArchiveContainerName: platformSettings.INVOICES_ARCHIVE_CONTAINER
     invoiceArchiveRetentionDays: int(platformSettings.INVOICES_ARCHIVE_RETENTION_DAYS)
+    budgetFilesContainerName: platformSettings.BUDGETS_FILES_CONTAINER
+    esgFilesContainerName: platformSettings.ESG_FILES_CONTAINER
   }
 }
 

@@ -49,7 +49,11 @@ param invoiceArchiveContainerName string = 'invoice-originals'
 @maxValue(36500)
 param invoiceArchiveRetentionDays int = 3650
 
-var esgFilesContainerName = 'esg-files'
+@description('Container for analyzed budget files kept for their import (the app setting BUDGETS_FILES_CONTAINER); payroll files are never stored.')
+param budgetFilesContainerName string = 'budget-files'
+
+@description('Container for the daily ESG files (the app setting ESG_FILES_CONTAINER).')
+param esgFilesContainerName string = 'esg-files'
 
 resource storageAccount 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: name
@@ -139,6 +143,14 @@ resource invoiceArchiveImmutabilityPolicy 'Microsoft.Storage/storageAccounts/blo
 resource reportsContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
   parent: blobService
   name: reportsContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+resource budgetFilesContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobService
+  name: budgetFilesContainerName
   properties: {
     publicAccess: 'None'
   }

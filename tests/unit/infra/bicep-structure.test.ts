@@ -169,6 +169,19 @@ describe("the Bicep templates hang together (structural check; az bicep build is
     assert.match(api, /appSettingsKeyValuePairs: union\(platformSettings, wiredSettings\)/);
   });
 
+  it("creates the container each *_CONTAINER setting names, from that setting", () => {
+    const main = code(read("infra/bicep/main.bicep"));
+    const storage = code(read("infra/bicep/app/storage.bicep"));
+    const containerSettings = Object.keys(SETTINGS).filter((name) => name.endsWith("_CONTAINER"));
+    assert.ok(containerSettings.length >= 5, containerSettings.join(", "));
+    for (const setting of containerSettings) {
+      const passed = new RegExp(`^\\s+(\\w+): platformSettings\\.${setting}$`, "m").exec(main);
+      assert.ok(passed, `main.bicep passes ${setting} to the storage module`);
+      assert.match(storage, new RegExp(`^param ${passed[1]} string`, "m"), `storage.bicep takes ${passed[1]}`);
+      assert.match(storage, new RegExp(`^\\s+name: ${passed[1]}$`, "m"), `storage.bicep creates ${passed[1]}`);
+    }
+  });
+
   it("keeps received invoice originals in a WORM container whose days are INVOICES_ARCHIVE_RETENTION_DAYS", () => {
     const resources = resourcesOf("infra/bicep/app/storage.bicep");
     const container = resources.find(
