@@ -23,6 +23,13 @@ export const CONFIGURATION_KEYS = {
   },
 } as const;
 
+/** A requested id the job could not take, reported in its errors. */
+export interface SkippedId {
+  readonly invoice_id: string;
+  readonly code: "NOT_FOUND" | "IN_ANOTHER_JOB";
+  readonly error: string;
+}
+
 /** Invoices one job gathers at most; what is left waits for the next run. */
 export const MAX_INVOICES_PER_JOB = 10_000;
 
@@ -91,7 +98,7 @@ export class InvoiceJobs {
           triggered_by: actor.userId ?? null,
           force_processing: request.forceProcessing ? 1 : 0,
           requested_ids_json: request.invoiceIds ? JSON.stringify(request.invoiceIds) : null,
-          not_found_json: null,
+          skipped_json: null,
           total_invoices: 0,
           processed: 0,
           failed: 0,
@@ -144,11 +151,23 @@ export class InvoiceJobs {
     if (!job.collected_at) {
       const requested = job.requested_ids_json ? (JSON.parse(job.requested_ids_json) as string[]) : undefined;
       let refs: string[];
-      let notFound: string[] = [];
+      let skipped: SkippedId[] = [];
       if (requested) {
         const found = await rows.findByIdsOrNumbers(requested);
-        refs = [...new Set(found.map((r) => r.id))];
-        notFound = requested.filter((id) => !found.some((r) => r.id === id || r.invoice_id === id));
+        // One job at a time per invoice: two jobs forwarding it at once could both upload it.
+        const busy = await rows.busyElsewhere(
+          found.map((r) => r.id),
+          jobId,
+        );
+        refs = [...new Set(found.filter((r) => !busy.has(r.id)).map((r) => r.id))];
+        skipped = requested.flatMap((id): SkippedId[] => {
+          const matches = found.filter((r) => r.id === id || r.invoice_id === id);
+          if (matches.length === 0)
+            return [{ invoice_id: id, code: "NOT_FOUND", error: "No invoice has this id or number" }];
+          return matches.some((r) => busy.has(r.id))
+            ? [{ invoice_id: id, code: "IN_ANOTHER_JOB", error: "Another unfinished job is forwarding this invoice" }]
+            : [];
+        });
       } else {
         try {
           await this.#pullFromSource();
@@ -162,19 +181,19 @@ export class InvoiceJobs {
       }
       const done = await rows.inTransaction(async (trx) => {
         await trx.addItems(jobId, refs);
-        const total = (await trx.countItems(jobId)) + notFound.length;
+        const total = (await trx.countItems(jobId)) + skipped.length;
         await trx.updateJob(jobId, {
           total_invoices: total,
-          failed: notFound.length,
-          not_found_json: notFound.length > 0 ? JSON.stringify(notFound) : null,
+          failed: skipped.length,
+          skipped_json: skipped.length > 0 ? JSON.stringify(skipped) : null,
           collected_at: this.#o.clock.now().toISOString(),
         });
-        return total === notFound.length && (await trx.completeJob(jobId, "completed"));
+        return total === skipped.length && (await trx.completeJob(jobId, "completed"));
       });
       this.#o.logger.info("Invoice job gathered its invoices", {
         job_id: jobId,
         invoices: refs.length,
-        not_found: notFound.length,
+        skipped: skipped.length,
       });
       if (done) await this.notifyFinished(jobId);
     }

@@ -91,6 +91,19 @@ export class InvoiceRepository {
       .execute();
   }
 
+  /** Of these invoices, the ones an unfinished job other than `jobId` is forwarding. */
+  async busyElsewhere(refs: readonly string[], jobId: string): Promise<Set<string>> {
+    if (refs.length === 0) return new Set();
+    const rows = await this.#db
+      .selectFrom("invoice_job_items")
+      .select("invoice_ref")
+      .where("invoice_ref", "in", refs)
+      .where("job_id", "<>", jobId)
+      .where("outcome", "is", null)
+      .execute();
+    return new Set(rows.map((r) => r.invoice_ref));
+  }
+
   /** Pending invoices no unfinished job is forwarding already, oldest first. */
   async pendingNotInAJob(limit: number): Promise<InvoiceRow[]> {
     return this.#db
@@ -497,7 +510,7 @@ export class InvoiceRepository {
       .execute();
     const job = await this.#db
       .selectFrom("invoice_jobs")
-      .select(["processed", "failed", "duplicates", "held", "collected_at", "total_invoices", "not_found_json"])
+      .select(["processed", "failed", "duplicates", "held", "collected_at", "total_invoices"])
       .where("job_id", "=", jobId)
       .executeTakeFirstOrThrow();
     return { counted: true, jobDone: job.collected_at !== null && countedOf(job) >= job.total_invoices };

@@ -1,6 +1,7 @@
 /** How jobs, invoices and uploads read on the API (the seed's snake_case shapes). */
 import type { ValidationReport } from "./validation/validate.js";
 import type { InvoiceRow, ItemRow, JobRow, UploadRow } from "./invoice-repository.js";
+import type { SkippedId } from "./invoice-jobs.js";
 
 export interface JobView {
   readonly job_id: string;
@@ -61,7 +62,7 @@ export function jobView(job: JobRow): JobView {
   };
 }
 
-/** The seed's errors[]: each invoice that failed or was held, plus requested ids that matched nothing. */
+/** The seed's errors[]: each invoice that failed or was held, plus requested ids the job could not take. */
 export function jobErrors(job: JobRow, items: readonly (ItemRow & { invoice_id: string | null })[]): JobError[] {
   const errors: JobError[] = items
     .filter((i) => i.outcome === "failed" || i.outcome === "held")
@@ -73,13 +74,13 @@ export function jobErrors(job: JobRow, items: readonly (ItemRow & { invoice_id: 
       details: i.error_details ? (JSON.parse(i.error_details) as unknown) : null,
       timestamp: i.finished_at ?? i.updated_at,
     }));
-  const notFound = job.not_found_json ? (JSON.parse(job.not_found_json) as string[]) : [];
-  for (const id of notFound) {
+  const skipped = job.skipped_json ? (JSON.parse(job.skipped_json) as SkippedId[]) : [];
+  for (const s of skipped) {
     errors.push({
-      invoice_id: id,
+      invoice_id: s.invoice_id,
       invoice_ref: null,
-      code: "NOT_FOUND",
-      error: "No invoice has this id or number",
+      code: s.code,
+      error: s.error,
       details: null,
       timestamp: job.started_at ?? job.created_at,
     });

@@ -17,7 +17,7 @@ export function invoicesMigrations(t: ColumnTypes): Record<string, Migration> {
           .addColumn("triggered_by", "varchar(36)")
           .addColumn("force_processing", "integer", (c) => c.notNull().defaultTo(0))
           .addColumn("requested_ids_json", t.longText)
-          .addColumn("not_found_json", t.longText)
+          .addColumn("skipped_json", t.longText)
           .addColumn("total_invoices", "integer", (c) => c.notNull().defaultTo(0))
           .addColumn("processed", "integer", (c) => c.notNull().defaultTo(0))
           .addColumn("failed", "integer", (c) => c.notNull().defaultTo(0))

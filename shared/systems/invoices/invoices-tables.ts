@@ -22,8 +22,8 @@ export interface InvoiceJobsTable {
   force_processing: number;
   /** The manual run's invoice_ids, JSON; null for "everything pending". */
   requested_ids_json: string | null;
-  /** Requested ids no invoice matched, JSON; reported as errors. */
-  not_found_json: string | null;
+  /** Requested ids the job could not take (no such invoice, or another job forwarding it), JSON [{invoice_id, code, error}]; reported as errors. */
+  skipped_json: string | null;
   total_invoices: number;
   processed: number;
   failed: number;

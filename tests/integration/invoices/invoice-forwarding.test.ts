@@ -201,6 +201,26 @@ describe("invoice forwarding to Clearfacts", () => {
     assert.ok(audit.some((a) => a.action === "invoice.force_sent"));
   });
 
+  it("never lets two jobs forward one invoice at once, and names ids it cannot take", async () => {
+    const x = (await upload({ number: "INV-X-1" })).body.data.id as string;
+    clearfacts.setControls({ latencyMs: 1500 });
+    const first = await process({ invoice_ids: [x] });
+    await eventually("the first job to hold the invoice", async () => (await invoice(x)).job_id === first, {
+      timeoutMs: 10_000,
+      intervalMs: 20,
+    });
+    const second = await finished(await process({ invoice_ids: [x, "NO-SUCH-INVOICE"] }));
+    clearfacts.setControls({ latencyMs: 0 });
+    assert.deepEqual(second.results, { total_invoices: 2, processed: 0, failed: 2, duplicates: 0, held: 0 });
+    assert.deepEqual(
+      second.errors.map((e: any) => [e.invoice_id, e.code]).sort(),
+      [["INV-X-1", "IN_ANOTHER_JOB"].map((v, i) => (i === 0 ? x : v)), ["NO-SUCH-INVOICE", "NOT_FOUND"]].sort(),
+    );
+    const done = await finished(first);
+    assert.equal(done.results.processed, 1);
+    assert.equal(clearfacts.uploadsOf((await invoice(x)).file_name), 1);
+  });
+
   it("serves the archived original byte for byte, to finance and admins only", async () => {
     const document = ublInvoice({ number: "INV-O-1" });
     const created = await call("POST", "/api/v1/invoices", {
