@@ -22,7 +22,7 @@ import {
   VATEX_REASONS,
 } from "./code-lists.js";
 import type { BusinessTerm, Rule, Violation } from "./rule-engine.js";
-import { bt, indicator, type Messages } from "./rule-helpers.js";
+import { AMOUNTS, bt, indicator, type Messages } from "./rule-helpers.js";
 import type { XmlElement } from "./safe-xml.js";
 import { all, descendants, NS, type UblDocument } from "./ubl-document.js";
 
@@ -81,22 +81,6 @@ function codeRule(
 }
 
 const inList = (codes: ReadonlySet<string>) => (value: string) => listed(value, codes);
-
-const AMOUNTS = [
-  "cbc:Amount",
-  "cbc:BaseAmount",
-  "cbc:PriceAmount",
-  "cbc:TaxAmount",
-  "cbc:TaxableAmount",
-  "cbc:LineExtensionAmount",
-  "cbc:TaxExclusiveAmount",
-  "cbc:TaxInclusiveAmount",
-  "cbc:AllowanceTotalAmount",
-  "cbc:ChargeTotalAmount",
-  "cbc:PrepaidAmount",
-  "cbc:PayableRoundingAmount",
-  "cbc:PayableAmount",
-];
 
 const icd = (what: Messages): Messages => ({
   en: `The scheme of ${what.en} must be an ISO 6523 ICD code.`,

@@ -13,7 +13,7 @@ import {
   UNTDID_2005_VAT_POINT,
 } from "./code-lists.js";
 import type { BusinessTerm, Rule, Violation } from "./rule-engine.js";
-import { at, bt, type Messages } from "./rule-helpers.js";
+import { AMOUNTS, at, bt, type Messages } from "./rule-helpers.js";
 import type { XmlElement } from "./safe-xml.js";
 import { all, descendants, first, textOf, type UblDocument } from "./ubl-document.js";
 
@@ -76,22 +76,6 @@ const typeCodeMessages = (what: Messages): Messages => ({
   nl: `${what.nl} is niet toegelaten in factuurproces 01.`,
   fr: `${what.fr} n'est pas admis dans le processus de facturation 01.`,
 });
-
-const AMOUNTS = [
-  "cbc:Amount",
-  "cbc:BaseAmount",
-  "cbc:PriceAmount",
-  "cbc:TaxAmount",
-  "cbc:TaxableAmount",
-  "cbc:LineExtensionAmount",
-  "cbc:TaxExclusiveAmount",
-  "cbc:TaxInclusiveAmount",
-  "cbc:AllowanceTotalAmount",
-  "cbc:ChargeTotalAmount",
-  "cbc:PrepaidAmount",
-  "cbc:PayableRoundingAmount",
-  "cbc:PayableAmount",
-];
 
 function listRule(
   id: string,

@@ -141,3 +141,20 @@ export function lineItemVatCategories(doc: UblDocument, code: string): XmlElemen
     );
   });
 }
+
+/** The UBL amount elements that carry a currencyID: the currency code-list rules of EN 16931 and Peppol read them all. */
+export const AMOUNTS = [
+  "cbc:Amount",
+  "cbc:BaseAmount",
+  "cbc:PriceAmount",
+  "cbc:TaxAmount",
+  "cbc:TaxableAmount",
+  "cbc:LineExtensionAmount",
+  "cbc:TaxExclusiveAmount",
+  "cbc:TaxInclusiveAmount",
+  "cbc:AllowanceTotalAmount",
+  "cbc:ChargeTotalAmount",
+  "cbc:PrepaidAmount",
+  "cbc:PayableRoundingAmount",
+  "cbc:PayableAmount",
+];
