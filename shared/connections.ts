@@ -24,6 +24,12 @@ import { LazySapClient } from "./sap/lazy-sap-client.js";
 import type { Logger } from "./foundation/logger.js";
 import { PartnerCredentials } from "./foundation/partner-http.js";
 import type { AccountingPlatform } from "./ports/accounting-platform.js";
+import type { InvoiceSource } from "./ports/invoice-source.js";
+import {
+  InvoiceSourceClient,
+  apiKeyFromSecrets,
+  type InvoiceSourceClientOptions,
+} from "./adapters/invoice-source/invoice-source-client.js";
 import {
   ClearfactsClient,
   oidcClientCredentials,
@@ -246,5 +252,23 @@ export function connectClearfacts(
     authorization,
     ...(onUnauthorized ? { onUnauthorized } : {}),
     ...(lookup ? { lookup } : {}),
+  });
+}
+
+/**
+ * The adapter when INVOICE_SOURCE_API_URL names a source system, with its key from the
+ * secret store; undefined without one (jobs then forward uploaded and queued invoices only).
+ */
+export function connectInvoiceSource(
+  settings: Pick<Settings, "INVOICE_SOURCE_API_URL" | "INVOICE_SOURCE_TIMEOUT_MS">,
+  secrets: SecretStore,
+  onCall?: InvoiceSourceClientOptions["onCall"],
+): InvoiceSource | undefined {
+  if (!settings.INVOICE_SOURCE_API_URL) return undefined;
+  return new InvoiceSourceClient({
+    baseUrl: settings.INVOICE_SOURCE_API_URL,
+    timeoutMs: settings.INVOICE_SOURCE_TIMEOUT_MS,
+    apiKey: apiKeyFromSecrets(secrets),
+    ...(onCall ? { onCall } : {}),
   });
 }

@@ -38,8 +38,7 @@ import { createInvoices, type InvoiceService } from "./systems/invoices/index.js
 import { createBudgetImports, type BudgetImports } from "./systems/budgets/index.js";
 import { createBudgets, type BudgetService } from "./systems/budgets/index.js";
 import type { UploadLookup } from "./ports/accounting-platform.js";
-import { connectInvoiceSource } from "./adapters/invoice-source/invoice-source-client.js";
-import { connect, connectClearfacts, connectSap } from "./connections.js";
+import { connect, connectClearfacts, connectInvoiceSource, connectSap } from "./connections.js";
 
 /** Everything the functions need, built once per process from settings. */
 export interface Platform {

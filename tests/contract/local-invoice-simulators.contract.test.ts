@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { EnvSecretStore } from "../../shared/adapters/azure/secrets.js";
 import { ClearfactsClient, personalAccessToken } from "../../shared/adapters/clearfacts/clearfacts-client.js";
-import { connectInvoiceSource } from "../../shared/adapters/invoice-source/invoice-source-client.js";
+import { connectInvoiceSource } from "../../shared/connections.js";
 import { loadSettings } from "../../shared/index.js";
 import { clearfactsSimulator } from "../../local/simulators/clearfacts.js";
 import { invoiceSourceSimulator } from "../../local/simulators/invoice-source.js";

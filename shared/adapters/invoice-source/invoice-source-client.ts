@@ -190,21 +190,3 @@ async function readCapped(response: Response, cap: number): Promise<Uint8Array |
     chunks.push(value);
   }
 }
-
-/**
- * The adapter when INVOICE_SOURCE_API_URL names a source system, with its key from the
- * secret store; undefined without one (jobs then forward uploaded and queued invoices only).
- */
-export function connectInvoiceSource(
-  settings: { readonly INVOICE_SOURCE_API_URL?: string | undefined; readonly INVOICE_SOURCE_TIMEOUT_MS: number },
-  secrets: SecretStore,
-  onCall?: InvoiceSourceClientOptions["onCall"],
-): InvoiceSource | undefined {
-  if (!settings.INVOICE_SOURCE_API_URL) return undefined;
-  return new InvoiceSourceClient({
-    baseUrl: settings.INVOICE_SOURCE_API_URL,
-    timeoutMs: settings.INVOICE_SOURCE_TIMEOUT_MS,
-    apiKey: apiKeyFromSecrets(secrets),
-    ...(onCall ? { onCall } : {}),
-  });
-}
