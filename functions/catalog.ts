@@ -2,6 +2,7 @@
 import { SAP_SYSTEMS, SYSTEM_NAMES, type SystemName } from "../shared/index.js";
 import { backupsFunctions } from "./backups/index.js";
 import { billingFunctions } from "./billing/index.js";
+import { analyticsFunctions } from "./analytics/index.js";
 import { budgetsFunctions } from "./budgets/index.js";
 import { esgFunctions } from "./esg/index.js";
 import { gatewayFunctions } from "./gateway/index.js";
@@ -21,6 +22,7 @@ export const systemFunctions: Readonly<Record<SystemName, readonly FunctionDecla
   esg: esgFunctions,
   invoices: invoicesFunctions,
   budgets: budgetsFunctions,
+  analytics: analyticsFunctions,
 };
 
 /**

@@ -13,6 +13,7 @@ import { foundationMigrations } from "./foundation/sql/foundation-migrations.js"
 import type { MigrationSet } from "./foundation/sql/migrations.js";
 import type { FoundationTables } from "./foundation/sql/schema.js";
 import { SAP_SETTINGS, sapSettingsProblems } from "./sap/sap-settings.js";
+import { ANALYTICS_SETTINGS, analyticsMigrations, type AnalyticsTables } from "./systems/analytics/index.js";
 import { BACKUPS_QUEUES, BACKUPS_SETTINGS, backupsMigrations, type BackupsTables } from "./systems/backups/index.js";
 import {
   BUDGETS_SETTINGS,
@@ -45,6 +46,7 @@ export const SETTING_SLICES = {
   esg: ESG_SETTINGS,
   invoices: INVOICES_SETTINGS,
   budgets: BUDGETS_SETTINGS,
+  analytics: ANALYTICS_SETTINGS,
 } as const;
 
 /**
@@ -85,6 +87,7 @@ export const SYSTEM_NEEDS: Readonly<Record<SystemName, readonly SystemName[]>> =
   esg: ["identity"],
   invoices: ["identity"],
   budgets: ["identity"],
+  analytics: ["identity"],
 };
 
 /** Systems that call SAP (through gateway's projects or their own RFCs); without them SAP is not used. */
@@ -122,7 +125,8 @@ export type PlatformTables = FoundationTables &
   EsgTables &
   InvoicesTables &
   BudgetsTables &
-  BudgetImportTables;
+  BudgetImportTables &
+  AnalyticsTables;
 
 /** Every owner's migrations (names are global; the migrator runs them in name order). */
 export const MIGRATIONS: readonly MigrationSet[] = [
@@ -135,4 +139,5 @@ export const MIGRATIONS: readonly MigrationSet[] = [
   esgMigrations,
   invoicesMigrations,
   budgetsMigrations,
+  analyticsMigrations,
 ];

@@ -107,3 +107,10 @@ export type {
   ReservationView,
   RuleView,
 } from "./systems/budgets/index.js";
+export {
+  DIMENSIONS,
+  isDimension,
+  type AnalyticsService,
+  type Dimension,
+  type ExpenseFilter,
+} from "./systems/analytics/index.js";

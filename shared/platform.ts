@@ -35,6 +35,7 @@ import {
 import { createIdentity, type IdentityService } from "./systems/identity/index.js";
 import { createReports, type ReportService } from "./systems/reports/index.js";
 import { createInvoices, type InvoiceService } from "./systems/invoices/index.js";
+import { createAnalytics, type AnalyticsService } from "./systems/analytics/index.js";
 import { createBudgetImports, type BudgetImports } from "./systems/budgets/index.js";
 import { createBudgets, type BudgetService } from "./systems/budgets/index.js";
 import type { UploadLookup } from "./ports/accounting-platform.js";
@@ -70,6 +71,7 @@ export interface Platform {
   readonly invoices: InvoiceService;
   readonly budgetImports: BudgetImports;
   readonly budgets: BudgetService;
+  readonly analytics: AnalyticsService;
   /** The embedded simulators, when chosen (the local host steers them at run time). */
   readonly simulators: { readonly sap?: SapSimulator };
   /** Which adapter serves each port, for logs and readiness. */
@@ -274,6 +276,7 @@ export async function createPlatform(settings: Settings, options: PlatformOption
     metrics,
     access: budgets.customerAccess,
   });
+  const analytics = createAnalytics({ settings, db: tablesOf(db), clock, metrics, logger });
 
   const checks: DependencyCheck[] = [
     { name: "sql", adapter: adapters.sql, check: () => database.ping() },
@@ -322,6 +325,7 @@ export async function createPlatform(settings: Settings, options: PlatformOption
     invoices,
     budgetImports,
     budgets,
+    analytics,
     simulators: sapClient instanceof SapSimulator ? { sap: sapClient } : {},
     adapters,
     readiness: () => checkReadiness(checks),

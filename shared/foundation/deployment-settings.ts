@@ -11,6 +11,7 @@ export const SYSTEM_NAMES = [
   "esg",
   "invoices",
   "budgets",
+  "analytics",
 ] as const;
 export type SystemName = (typeof SYSTEM_NAMES)[number];
 

@@ -4,6 +4,9 @@ import type { SqlDialectName } from "./schema.js";
 /** Column types that differ between SQLite and SQL Server. */
 export function columnTypes(dialect: SqlDialectName) {
   return {
+    dialect,
+    /** A surrogate key the database numbers (SQLite rowid; SQL Server identity). */
+    autoId: dialect === "mssql" ? sql`bigint identity(1,1)` : sql`integer`,
     /** Unbounded text (JSON documents). */
     longText: dialect === "mssql" ? sql`nvarchar(max)` : sql`text`,
     /** ISO-8601 UTC timestamp. */

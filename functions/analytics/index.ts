@@ -1,0 +1,4 @@
+import type { FunctionDeclaration } from "../runtime/declarations.js";
+
+/** Analytics: exploration, anomalies, root-cause analysis, charts and chat over finance_expense. */
+export const analyticsFunctions: readonly FunctionDeclaration[] = [];

@@ -1,0 +1,84 @@
+import { sql, type Kysely, type Migration } from "kysely";
+import type { ColumnTypes } from "../../foundation/sql/migrations.js";
+
+/**
+ * The analytics system's migrations (names are global and ordered: the root merges every
+ * system's set). Append new migrations; never edit one that has shipped.
+ */
+export function analyticsMigrations(t: ColumnTypes): Record<string, Migration> {
+  return {
+    "0015_finance_expense": {
+      async up(db: Kysely<unknown>) {
+        const text = (length: number) => t.unicode(length);
+        await db.schema
+          .createTable("finance_expense")
+          .addColumn("id", t.autoId, (c) => (t.dialect === "mssql" ? c.notNull() : c.primaryKey()))
+          .addColumn("posting_period", "integer", (c) => c.notNull())
+          .addColumn("ledger", "varchar(50)")
+          .addColumn("company_code", "varchar(10)", (c) => c.notNull())
+          .addColumn("company_code_currency_key", "varchar(3)", (c) => c.notNull())
+          .addColumn("company_code_currency_value_minor", "bigint", (c) => c.notNull())
+          .addColumn("debit_credit_ind", "char(1)", (c) => c.notNull())
+          .addColumn("amount_minor", "bigint", (c) => c.notNull())
+          .addColumn("account_type", "varchar(50)")
+          .addColumn("region", text(100))
+          .addColumn("profit_center_id", "varchar(20)")
+          .addColumn("profit_center_name", text(200))
+          .addColumn("cost_center_id", "varchar(20)")
+          .addColumn("cost_center_name", text(200))
+          .addColumn("directorate", text(100))
+          .addColumn("entity", text(100))
+          .addColumn("remapping_directorate", text(100))
+          .addColumn("functional_area", "varchar(50)")
+          .addColumn("functional_area_name", text(200))
+          .addColumn("general_ledger_account", "varchar(20)")
+          .addColumn("general_ledger_account_name", text(200))
+          .addColumn("general_ledger_fiscal_year", "integer", (c) => c.notNull())
+          .addColumn("fund", "varchar(50)")
+          .addColumn("supplier", text(400))
+          .addColumn("reference", text(400))
+          .addColumn("document_header_text", text(400))
+          .addColumn("po_description", text(400))
+          .addColumn("transaction", text(100))
+          .addColumn("level_1", text(100))
+          .addColumn("level_7", text(100))
+          .addColumn("status", "varchar(50)")
+          .addColumn("month_year", "varchar(7)", (c) => c.notNull())
+          .addColumn("row_fingerprint", "varchar(64)", (c) => c.notNull())
+          .addColumn("import_id", "varchar(36)")
+          .addColumn("loaded_at", t.timestamp, (c) => c.notNull())
+          .execute();
+        // Azure SQL: the fact table is read by scans and aggregates, so a clustered
+        // columnstore index holds it and the key is a nonclustered b-tree beside it.
+        if (t.dialect === "mssql") {
+          await sql`alter table finance_expense add constraint pk_finance_expense primary key nonclustered (id)`.execute(
+            db,
+          );
+          await sql`create clustered columnstore index cci_finance_expense on finance_expense`.execute(db);
+        }
+        await db.schema
+          .createIndex("ux_finance_expense_fingerprint")
+          .on("finance_expense")
+          .columns(["row_fingerprint"])
+          .unique()
+          .execute();
+        await db.schema
+          .createIndex("ix_finance_expense_period")
+          .on("finance_expense")
+          .columns(["general_ledger_fiscal_year", "posting_period"])
+          .execute();
+        await db.schema
+          .createIndex("ix_finance_expense_cost_center")
+          .on("finance_expense")
+          .columns(["cost_center_id", "directorate"])
+          .execute();
+        await db.schema
+          .createIndex("ix_finance_expense_functional_area")
+          .on("finance_expense")
+          .columns(["functional_area", "amount_minor"])
+          .execute();
+        await db.schema.createIndex("ix_finance_expense_import").on("finance_expense").columns(["import_id"]).execute();
+      },
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import type { Generated } from "kysely";
+
+/**
+ * One posted expense line (the seed's `finance_expense`). Money is exact: the document
+ * currency value in minor units as posted (always ≥ 0) and `amount_minor`, signed by the
+ * debit/credit indicator (S = debit, +; H = credit, −). `month_year` is the fiscal period
+ * key `YYYY-PP` (PP 01–16; 13–16 are SAP special periods).
+ */
+export interface FinanceExpenseTable {
+  id: Generated<number>;
+  posting_period: number;
+  ledger: string | null;
+  company_code: string;
+  company_code_currency_key: string;
+  company_code_currency_value_minor: number;
+  debit_credit_ind: "S" | "H";
+  amount_minor: number;
+  account_type: string | null;
+  region: string | null;
+  profit_center_id: string | null;
+  profit_center_name: string | null;
+  cost_center_id: string | null;
+  cost_center_name: string | null;
+  directorate: string | null;
+  entity: string | null;
+  remapping_directorate: string | null;
+  functional_area: string | null;
+  functional_area_name: string | null;
+  general_ledger_account: string | null;
+  general_ledger_account_name: string | null;
+  general_ledger_fiscal_year: number;
+  fund: string | null;
+  supplier: string | null;
+  reference: string | null;
+  document_header_text: string | null;
+  po_description: string | null;
+  transaction: string | null;
+  level_1: string | null;
+  level_7: string | null;
+  status: string | null;
+  month_year: string;
+  /** SHA-256 of the row's business content: a re-import adds nothing twice. */
+  row_fingerprint: string;
+  /** The import that brought the row (null for the seeded dataset). */
+  import_id: string | null;
+  loaded_at: string;
+}
+
+export interface AnalyticsTables {
+  finance_expense: FinanceExpenseTable;
+}
