@@ -16,10 +16,12 @@ import { SAP_SETTINGS, sapSettingsProblems } from "./sap/sap-settings.js";
 import { ANALYTICS_SETTINGS, analyticsMigrations, type AnalyticsTables } from "./systems/analytics/index.js";
 import { BACKUPS_QUEUES, BACKUPS_SETTINGS, backupsMigrations, type BackupsTables } from "./systems/backups/index.js";
 import {
+  BUDGETS_QUEUES,
   BUDGETS_SETTINGS,
   budgetsMigrations,
   type BudgetImportTables,
   type BudgetsTables,
+  type BudgetWebhookTables,
 } from "./systems/budgets/index.js";
 import { BILLING_QUEUES, BILLING_SETTINGS, billingMigrations, type BillingTables } from "./systems/billing/index.js";
 import { ESG_QUEUES, ESG_SETTINGS, esgMigrations, type EsgTables } from "./systems/esg/index.js";
@@ -111,6 +113,7 @@ export const QUEUES = {
   ...BACKUPS_QUEUES,
   ...ESG_QUEUES,
   ...INVOICES_QUEUES,
+  ...BUDGETS_QUEUES,
 } as const satisfies Record<string, QueueDefinition>;
 
 export const QUEUE_DEFINITIONS: readonly QueueDefinition[] = Object.values(QUEUES);
@@ -126,6 +129,7 @@ export type PlatformTables = FoundationTables &
   InvoicesTables &
   BudgetsTables &
   BudgetImportTables &
+  BudgetWebhookTables &
   AnalyticsTables;
 
 /** Every owner's migrations (names are global; the migrator runs them in name order). */

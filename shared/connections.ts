@@ -25,6 +25,8 @@ import type { Logger } from "./foundation/logger.js";
 import { PartnerCredentials } from "./foundation/partner-http.js";
 import type { AccountingPlatform } from "./ports/accounting-platform.js";
 import type { InvoiceSource } from "./ports/invoice-source.js";
+import type { WebhookSender } from "./ports/webhook-sender.js";
+import { HttpWebhookSender } from "./adapters/webhooks/http-webhook-sender.js";
 import {
   InvoiceSourceClient,
   apiKeyFromSecrets,
@@ -270,5 +272,16 @@ export function connectInvoiceSource(
     timeoutMs: settings.INVOICE_SOURCE_TIMEOUT_MS,
     apiKey: apiKeyFromSecrets(secrets),
     ...(onCall ? { onCall } : {}),
+  });
+}
+
+/**
+ * The one webhook sender (customers' receivers are outside systems too): every URL is held
+ * to public addresses, except hosts BUDGETS_WEBHOOK_PRIVATE_HOSTS lists (the local receiver).
+ */
+export function connectWebhookSender(settings: Settings): WebhookSender {
+  const allowed = new Set(settings.BUDGETS_WEBHOOK_PRIVATE_HOSTS);
+  return new HttpWebhookSender({
+    mayBePrivate: (url) => allowed.has(url.hostname.toLowerCase()) || allowed.has(url.host.toLowerCase()),
   });
 }

@@ -114,3 +114,11 @@ export {
   type Dimension,
   type ExpenseFilter,
 } from "./systems/analytics/index.js";
+export { BUDGET_WEBHOOK_EVENTS, type DeliveryView, type WebhookView } from "./systems/budgets/index.js";
+export {
+  signWebhook,
+  verifyWebhook,
+  WEBHOOK_EVENT_HEADER,
+  WEBHOOK_ID_HEADER,
+  WEBHOOK_SIGNATURE_HEADER,
+} from "./kernel/webhook-signature.js";

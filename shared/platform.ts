@@ -38,8 +38,9 @@ import { createInvoices, type InvoiceService } from "./systems/invoices/index.js
 import { createAnalytics, type AnalyticsService } from "./systems/analytics/index.js";
 import { createBudgetImports, type BudgetImports } from "./systems/budgets/index.js";
 import { createBudgets, type BudgetService } from "./systems/budgets/index.js";
+import { createBudgetWebhooks, type BudgetWebhooks } from "./systems/budgets/index.js";
 import type { UploadLookup } from "./ports/accounting-platform.js";
-import { connect, connectClearfacts, connectInvoiceSource, connectSap } from "./connections.js";
+import { connect, connectClearfacts, connectInvoiceSource, connectSap, connectWebhookSender } from "./connections.js";
 
 /** Everything the functions need, built once per process from settings. */
 export interface Platform {
@@ -72,6 +73,7 @@ export interface Platform {
   readonly budgetImports: BudgetImports;
   readonly budgets: BudgetService;
   readonly analytics: AnalyticsService;
+  readonly budgetWebhooks: BudgetWebhooks;
   /** The embedded simulators, when chosen (the local host steers them at run time). */
   readonly simulators: { readonly sap?: SapSimulator };
   /** Which adapter serves each port, for logs and readiness. */
@@ -266,6 +268,19 @@ export async function createPlatform(settings: Settings, options: PlatformOption
   });
 
   const budgets = createBudgets({ settings, db: tablesOf(db), clock, audit, metrics, logger });
+  const budgetWebhooks = createBudgetWebhooks({
+    settings,
+    db: tablesOf(db),
+    clock,
+    secrets,
+    sender: connectWebhookSender(settings),
+    jobs,
+    alerts,
+    audit,
+    logger,
+    metrics,
+    access: budgets.customerAccess,
+  });
   const budgetImports = createBudgetImports({
     settings,
     db: tablesOf(db),
@@ -275,6 +290,7 @@ export async function createPlatform(settings: Settings, options: PlatformOption
     logger,
     metrics,
     access: budgets.customerAccess,
+    onFinished: (trx, importId) => budgetWebhooks.importFinishedIn(trx, importId),
   });
   const analytics = createAnalytics({ settings, db: tablesOf(db), clock, metrics, logger });
 
@@ -326,6 +342,7 @@ export async function createPlatform(settings: Settings, options: PlatformOption
     budgetImports,
     budgets,
     analytics,
+    budgetWebhooks,
     simulators: sapClient instanceof SapSimulator ? { sap: sapClient } : {},
     adapters,
     readiness: () => checkReadiness(checks),

@@ -23,6 +23,13 @@ import {
   importsHistory,
 } from "./budget-import-functions.js";
 import {
+  budgetWebhookDeliver,
+  webhookDeliveriesList,
+  webhooksCreate,
+  webhooksDelete,
+  webhooksList,
+} from "./budget-webhook-functions.js";
+import {
   customersCreate,
   customersGet,
   customersList,
@@ -32,7 +39,7 @@ import {
 
 /**
  * Budgets: customers and isolation; budget files analyzed, imported, diffed and committed;
- * budget lines, checks, approval rules and reservations.
+ * budget lines, checks, approval rules and reservations; signed webhooks of import outcomes.
  */
 export const budgetsFunctions: readonly FunctionDeclaration[] = [
   customersCreate,
@@ -59,4 +66,9 @@ export const budgetsFunctions: readonly FunctionDeclaration[] = [
   budgetReservationsRelease,
   budgetReservationsCommit,
   budgetReservationsActual,
+  webhooksCreate,
+  webhooksList,
+  webhookDeliveriesList,
+  webhooksDelete,
+  budgetWebhookDeliver,
 ];

@@ -7,12 +7,15 @@ import { invoiceSourceSimulator } from "./invoice-source.js";
 import type { InvoiceSourceSimulator } from "./invoice-source-partner.js";
 import type { RunningSimulator } from "./local-simulator.js";
 import { sapSimulator } from "./sap.js";
+import { webhookReceiverSimulator } from "./webhook-receiver.js";
+import type { WebhookReceiverSimulator } from "./webhook-receiver-partner.js";
 
 /** What tests and benchmarks can steer directly, by simulator. */
 export interface SimulatorHandles {
   readonly esg?: EsgSimulators;
   readonly invoiceSource?: InvoiceSourceSimulator;
   readonly clearfacts?: ClearfactsSimulator;
+  readonly webhookReceiver?: WebhookReceiverSimulator;
 }
 
 /** Starts every simulator (each decides from `env` whether it is needed). */
@@ -29,11 +32,14 @@ export async function startSimulators(
     running.push(invoiceSource);
     const clearfacts = await clearfactsSimulator.start(env);
     running.push(clearfacts);
+    const webhookReceiver = await webhookReceiverSimulator.start(env);
+    running.push(webhookReceiver);
     return {
       handles: {
         ...(esg.handle ? { esg: esg.handle } : {}),
         ...(invoiceSource.handle ? { invoiceSource: invoiceSource.handle } : {}),
         ...(clearfacts.handle ? { clearfacts: clearfacts.handle } : {}),
+        ...(webhookReceiver.handle ? { webhookReceiver: webhookReceiver.handle } : {}),
       },
       running,
     };

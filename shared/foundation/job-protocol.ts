@@ -74,21 +74,36 @@ export class JobProtocol {
   async submit(create: (trx: Transaction<unknown>) => Promise<JobStart>, send?: JobSend): Promise<string> {
     const start = await this.#o.db.transaction().execute(async (trx) => {
       const started = await create(trx as unknown as Transaction<unknown>);
-      const m = started.message;
-      await tablesOf<FoundationTables, FoundationTables>(trx)
-        .insertInto("job_messages")
-        .values({
-          message_id: m.messageId,
-          queue: started.queue.name,
-          job_kind: started.kind,
-          job_id: started.jobId,
-          body: JSON.stringify(m.body ?? null),
-          correlation_id: m.correlationId ?? null,
-          created_at: this.#o.clock.now().toISOString(),
-        })
-        .execute();
+      await this.record<FoundationTables>(trx, started);
       return started;
     });
+    await this.dispatch(start, send);
+    return start.jobId;
+  }
+
+  /**
+   * Step 1 inside a transaction the caller already holds, for work that an earlier change
+   * causes (a finished import's webhooks): the message is recorded with that change.
+   * Call `dispatch` once the transaction committed; if that never happens, the sweeper sends it.
+   */
+  async record<DB>(trx: Kysely<DB>, start: JobStart): Promise<void> {
+    const m = start.message;
+    await tablesOf<FoundationTables, DB>(trx)
+      .insertInto("job_messages")
+      .values({
+        message_id: m.messageId,
+        queue: start.queue.name,
+        job_kind: start.kind,
+        job_id: start.jobId,
+        body: JSON.stringify(m.body ?? null),
+        correlation_id: m.correlationId ?? null,
+        created_at: this.#o.clock.now().toISOString(),
+      })
+      .execute();
+  }
+
+  /** Step 2 for a recorded message: sent, then its outbox row deleted; a failure is left to the sweeper. */
+  async dispatch(start: JobStart, send?: JobSend): Promise<void> {
     try {
       if (send) await send(start.queue, start.message);
       else await this.#o.queue.send(start.queue.name, start.message);
@@ -102,7 +117,6 @@ export class JobProtocol {
         error,
       });
     }
-    return start.jobId;
   }
 
   /** Whether any recorded message is still unsent (one row read at most): the sweeper keeps watching while one is. */

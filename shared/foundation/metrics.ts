@@ -266,6 +266,24 @@ export class PlatformMetrics {
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
     registers: [this.registry],
   });
+  readonly budgetWebhooksSent = new Counter({
+    name: "budget_webhook_sent_total",
+    help: "Budget webhook deliveries the receiver accepted (2xx), by event",
+    labelNames: ["event"] as const,
+    registers: [this.registry],
+  });
+  readonly budgetWebhooksFailed = new Counter({
+    name: "budget_webhook_failed_total",
+    help: "Budget webhook deliveries given up, by event and reason (rejected: a 4xx; retries_exhausted; refused_address; worker)",
+    labelNames: ["event", "reason"] as const,
+    registers: [this.registry],
+  });
+  readonly budgetWebhookRetries = new Counter({
+    name: "budget_webhook_retried_total",
+    help: "Budget webhook attempts that failed and were scheduled again (network error, 5xx, 429), by event",
+    labelNames: ["event"] as const,
+    registers: [this.registry],
+  });
   readonly fileTypeWarnings = new Counter({
     name: "file_type_warning_total",
     help: "Analyzed budget files judged not to be budgets, by the type detected (payroll, expenses, invoice)",

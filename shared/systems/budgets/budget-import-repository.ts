@@ -40,6 +40,11 @@ export class BudgetImportRepository {
     return this.#clock.now().toISOString();
   }
 
+  /** This connection (the transaction, inside inTransaction), for rows another part writes with an import. */
+  get db(): Db {
+    return this.#db;
+  }
+
   async inTransaction<T>(work: (rows: BudgetImportRepository) => Promise<T>): Promise<T> {
     return this.#db.transaction().execute((trx) => work(new BudgetImportRepository(trx, this.#clock)));
   }

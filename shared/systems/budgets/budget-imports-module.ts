@@ -6,7 +6,7 @@ import type { SettingsOf } from "../../foundation/settings.js";
 import { DEFAULT_TABULAR_LIMITS } from "../../foundation/tabular/index.js";
 import type { BlobStore } from "../../ports/blob-store.js";
 import type { Clock } from "../../ports/clock.js";
-import { BudgetImports } from "./budget-imports.js";
+import { BudgetImports, type BudgetImportsOptions } from "./budget-imports.js";
 import type { BudgetImportTables } from "./budget-import-tables.js";
 import type { BUDGETS_SETTINGS } from "./budgets-settings.js";
 import type { BudgetsTables } from "./budgets-tables.js";
@@ -21,6 +21,7 @@ export interface BudgetImportsDeps {
   readonly logger: Logger;
   readonly metrics: PlatformMetrics;
   readonly access: CustomerAccess;
+  readonly onFinished?: BudgetImportsOptions["onFinished"];
 }
 
 /** Budget files: analyze, import, diff, commit and history, wired from the ports they need. */

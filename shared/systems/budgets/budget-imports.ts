@@ -102,6 +102,8 @@ export interface BudgetImportsOptions {
   readonly defaultCurrency: string;
   /** Customer isolation, shared with the rest of the budgets system. */
   readonly access: CustomerAccess;
+  /** Told in the transaction that ends an import completed or failed (webhooks); runs its answer after commit. */
+  readonly onFinished?: <T>(trx: Kysely<T>, importId: string) => Promise<() => Promise<void>>;
 }
 
 const SAMPLE_ROWS = 10;
@@ -220,6 +222,7 @@ export class BudgetImports {
         : firstImport
           ? "completed"
           : "awaiting_approval";
+    let afterCommit = async () => {};
     await this.#rows.inTransaction(async (rows) => {
       await rows.insertImport({
         import_id: importId,
@@ -243,7 +246,10 @@ export class BudgetImports {
       await rows.stage(importId, lines, errors);
       if (status === "completed")
         await this.#commitIn(rows, importId, request.customerId, lines, current, file.header_key);
+      if ((status === "completed" || status === "failed") && this.#o.onFinished)
+        afterCommit = await this.#o.onFinished(rows.db, importId);
     });
+    await afterCommit();
     if (status === "failed") this.#o.metrics.budgetImportsFailed.inc({ source_type: sourceType });
     else this.#o.metrics.budgetImportsSucceeded.inc({ source_type: sourceType, status });
     this.#o.metrics.budgetImportDuration.observe((performance.now() - started) / 1000);
@@ -272,6 +278,7 @@ export class BudgetImports {
     if (!row) throw new NotFoundError("Import", importId);
     if (row.status !== "awaiting_approval")
       throw new ConflictError(`Import ${importId} is ${row.status}; only an import awaiting approval can be committed`);
+    let afterCommit = async () => {};
     await this.#rows.inTransaction(async (rows) => {
       // Only one commit wins: the status moves first, under the transaction.
       const moved = await rows.updateImport(importId, {
@@ -282,7 +289,9 @@ export class BudgetImports {
       if (moved !== 1) throw new ConflictError(`Import ${importId} was committed meanwhile`);
       const lines = (await rows.stagedLines(importId)).map(toStaged);
       await this.#commitIn(rows, importId, customerId, lines, await rows.currentLines(customerId), row.header_key);
+      if (this.#o.onFinished) afterCommit = await this.#o.onFinished(rows.db, importId);
     });
+    await afterCommit();
     await this.#o.audit.record(caller, {
       action: "budget.import_committed",
       resourceType: "budget_import",

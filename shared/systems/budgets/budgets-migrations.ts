@@ -1,5 +1,6 @@
 import type { Kysely, Migration } from "kysely";
 import type { ColumnTypes } from "../../foundation/sql/migrations.js";
+import { budgetWebhookMigrations } from "./budget-webhook-migrations.js";
 
 /**
  * The budgets system's migrations (names are global and ordered: the root merges every
@@ -7,6 +8,7 @@ import type { ColumnTypes } from "../../foundation/sql/migrations.js";
  */
 export function budgetsMigrations(t: ColumnTypes): Record<string, Migration> {
   return {
+    ...budgetWebhookMigrations(t),
     "0013_budgets": {
       async up(db: Kysely<unknown>) {
         await db.schema

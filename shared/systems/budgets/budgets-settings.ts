@@ -1,8 +1,10 @@
 import { z } from "zod";
 import { int, type SettingsCatalog } from "../../foundation/settings.js";
+import { BUDGET_WEBHOOK_SETTINGS } from "./budget-webhook-settings.js";
 
 /** Budget sync: this slice of the settings catalog (the root composes every slice). */
 export const BUDGETS_SETTINGS = {
+  ...BUDGET_WEBHOOK_SETTINGS,
   BUDGETS_DEFAULT_CURRENCY: {
     scope: "platform",
     description:

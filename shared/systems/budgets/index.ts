@@ -17,3 +17,8 @@ export {
 export { CustomerAccess, inScope, type BudgetCaller, type CustomerScope } from "./customer-access.js";
 export type { NewBudgetLine } from "./budget-repository.js";
 export type { BudgetView, CheckAnswer, CustomerView, ReservationView, RuleView } from "./budget-check-views.js";
+export { BUDGETS_QUEUES } from "./budgets-queues.js";
+export { createBudgetWebhooks } from "./budget-webhooks-module.js";
+export type { BudgetWebhooks, DeliveryView, WebhookDeliveryMessage, WebhookView } from "./budget-webhooks.js";
+export type { BudgetWebhookTables } from "./budget-webhook-tables.js";
+export { BUDGET_WEBHOOK_EVENTS, type BudgetWebhookEvent } from "./budget-webhook-tables.js";

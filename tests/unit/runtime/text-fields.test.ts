@@ -109,6 +109,8 @@ describe("free text at the edge", () => {
       "budget-rules-create body.subCategory",
       "budget-rules-update body.department",
       "budget-rules-update body.subCategory",
+      "budget-webhooks-create body.description",
+      "budget-webhooks-create body.url",
       "budgets-list query.department",
       "customers-create body.name",
       "excel-import body.fileName",
