@@ -189,6 +189,43 @@ describe("the job protocol", () => {
     assert.equal(failures.length, 1, "a delivery that succeeds records nothing");
   });
 
+  it("records a message inside the caller's own transaction: rolled back with it, or swept when never dispatched", async () => {
+    const start = (jobId: string) => ({
+      kind: "test",
+      jobId,
+      queue: QUEUE,
+      message: { messageId: jobId, body: { jobId } },
+    });
+    await assert.rejects(
+      db.transaction().execute(async (trx) => {
+        await trx.insertInto("test_jobs").values({ job_id: "job-caused-1", status: "DONE" }).execute();
+        await jobs.record<TestJobs>(trx, start("job-caused-1"));
+        throw new Error("the change that causes it failed");
+      }),
+    );
+    assert.deepEqual(await outbox(), [], "no message without the change");
+    // Committed, then the process died before dispatch: the sweeper sends it.
+    await db.transaction().execute(async (trx) => {
+      await trx.insertInto("test_jobs").values({ job_id: "job-caused-2", status: "DONE" }).execute();
+      await jobs.record<TestJobs>(trx, start("job-caused-2"));
+    });
+    assert.deepEqual(await outbox(), ["job-caused-2"]);
+    clock.advance(6_000);
+    assert.equal(await jobs.sweep(), 1);
+    assert.deepEqual(
+      (await received()).map((m) => m.id),
+      ["job-caused-2"],
+    );
+    // Dispatched at once: sent, outbox cleared.
+    await db.transaction().execute((trx) => jobs.record<TestJobs>(trx, start("job-caused-3")));
+    await jobs.dispatch(start("job-caused-3"));
+    assert.deepEqual(await outbox(), []);
+    assert.deepEqual(
+      (await received()).map((m) => m.id),
+      ["job-caused-3"],
+    );
+  });
+
   it("logs each delivery's start and finish at info: kind, id, outcome and duration", async () => {
     lines.length = 0;
     const delivery = { kind: "test", jobId: "job-logged", isLastDelivery: false };
