@@ -57,7 +57,9 @@ export class HttpWebhookSender implements WebhookSender {
     const options: RequestOptions = {
       method: "POST",
       headers: { ...request.headers, "content-length": String(Buffer.byteLength(request.body)) },
+      // `timeout` catches a silent socket; the signal bounds the whole exchange (a slow drip too).
       timeout: request.timeoutMs,
+      signal: AbortSignal.timeout(request.timeoutMs),
       ...(checked ? { lookup: publicOnlyLookup(this.#resolve) } : {}),
     };
     const send = url.protocol === "https:" ? httpsRequest : httpRequest;

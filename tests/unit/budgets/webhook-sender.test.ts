@@ -49,4 +49,18 @@ describe("the webhook sender's address checks", () => {
     assert.equal(await open.refusal(`http://127.0.0.1:${port}/`), undefined);
     assert.deepEqual(await open.post(request(`http://127.0.0.1:${port}/`)), { kind: "answered", status: 200 });
   });
+
+  it("counts a receiver that does not answer in time as a network error (retried)", async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const silentPort = (silent.address() as AddressInfo).port;
+    try {
+      const open = new HttpWebhookSender({ mayBePrivate: () => true });
+      const posted = await open.post({ ...request(`http://127.0.0.1:${silentPort}/`), timeoutMs: 200 });
+      assert.equal(posted.kind, "network");
+    } finally {
+      silent.closeAllConnections();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
 });
