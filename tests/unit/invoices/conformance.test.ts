@@ -13,6 +13,7 @@ import {
   validateUblElement,
   type XmlElement,
 } from "../../../shared/systems/invoices/index.js";
+import { applyEdits, MUTATION_SETS } from "./conformance-mutations.js";
 
 const TESTSET_NS = "http://difi.no/xsd/vefa/validator/1.0";
 const CASES = fileURLToPath(new URL("../../../../tests/unit/invoices/conformance/", import.meta.url));
@@ -34,6 +35,22 @@ function expectations(test: XmlElement): Expectation[] {
   );
 }
 
+function mismatchesOf(document: XmlElement, expected: readonly Expectation[]): string[] {
+  const report = validateUblElement(document);
+  const mismatches: string[] = [];
+  for (const { kind, ruleId } of expected) {
+    const fired = report.findings.filter((f) => f.ruleId === ruleId);
+    if (kind === "success" && fired.length > 0) {
+      mismatches.push(
+        `${ruleId} fired: ${fired.map((f) => `${f.xpath} ${f.expected ?? ""}/${f.found ?? ""}`).join("; ")}`,
+      );
+    }
+    if (kind === "error" && !fired.some((f) => f.severity === "fatal")) mismatches.push(`${ruleId} did not fire`);
+    if (kind === "warning" && !fired.some((f) => f.severity === "warning")) mismatches.push(`${ruleId} did not warn`);
+  }
+  return mismatches;
+}
+
 const files = readdirSync(CASES)
   .filter((f) => f.endsWith(".xml"))
   .sort();
@@ -51,22 +68,26 @@ describe("conformance cases (official testSet format)", () => {
         const document = test.children.find((c) => c.ns !== TESTSET_NS);
         assert.ok(document, "the test holds a document");
         assert.ok(expected.length > 0, "the test names at least one rule");
-        const report = validateUblElement(document);
-        const mismatches: string[] = [];
-        for (const { kind, ruleId } of expected) {
-          const fired = report.findings.filter((f) => f.ruleId === ruleId);
-          if (kind === "success" && fired.length > 0) {
-            mismatches.push(
-              `${ruleId} fired: ${fired.map((f) => `${f.xpath} ${f.expected ?? ""}/${f.found ?? ""}`).join("; ")}`,
-            );
-          }
-          if (kind === "error" && !fired.some((f) => f.severity === "fatal")) mismatches.push(`${ruleId} did not fire`);
-          if (kind === "warning" && !fired.some((f) => f.severity === "warning"))
-            mismatches.push(`${ruleId} did not warn`);
-        }
-        assert.deepEqual(mismatches, []);
+        assert.deepEqual(mismatchesOf(document, expected), []);
       });
     });
+  }
+
+  for (const set of MUTATION_SETS) {
+    const cases = [{ description: "the base document", edits: [], success: set.passes }, ...set.cases];
+    for (const c of cases) {
+      const expected: Expectation[] = [
+        ...(c.success ?? []).map((ruleId) => ({ kind: "success" as const, ruleId })),
+        ...(c.error ?? []).map((ruleId) => ({ kind: "error" as const, ruleId })),
+        ...(c.warning ?? []).map((ruleId) => ({ kind: "warning" as const, ruleId })),
+      ];
+      for (const { kind, ruleId } of expected) covered.set(ruleId, (covered.get(ruleId) ?? new Set()).add(kind));
+      it(`${set.name}: ${c.description}`, () => {
+        assert.ok(expected.length > 0, "the case names at least one rule");
+        const document = parseXml(applyEdits(set.base, c.edits));
+        assert.deepEqual(mismatchesOf(document, expected), []);
+      });
+    }
   }
 
   it("covers every implemented rule with at least one passing and one failing case", () => {

@@ -31,6 +31,7 @@ import { all, decimalOf, descendants, first, textOf, type UblDocument } from "./
 import { VAT_CATEGORY_RULES } from "./vat-category-rules.js";
 import { CODE_LIST_RULES } from "./code-list-rules.js";
 import { DECIMALS_AND_PRESENCE_RULES } from "./decimals-and-presence-rules.js";
+import { BUSINESS_GROUP_RULES } from "./business-group-rules.js";
 
 function percentGreaterThanZero(category: XmlElement): Violation | undefined {
   const percent = decimalOf(first(category, "cbc:Percent"));
@@ -390,6 +391,7 @@ export const EN16931_RULES: readonly Rule[] = [
   ...vatRateRules(),
   ...VAT_CATEGORY_RULES,
   ...DECIMALS_AND_PRESENCE_RULES,
+  ...BUSINESS_GROUP_RULES,
   at(
     "BR-S-08",
     [
