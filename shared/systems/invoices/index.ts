@@ -12,6 +12,8 @@ export {
   type ValidationReport,
 } from "./validation/validate.js";
 export { LANGUAGES, type BusinessTerm, type Finding, type Language, type Severity } from "./validation/rule-engine.js";
+/** The forbidden-element table of the UBL-CR rules: the conformance cases are generated from it. */
+export { FORBIDDEN_ELEMENTS } from "./validation/ubl-syntax-table.js";
 export { parseXml, XmlRefusedError, type XmlElement, type XmlLimits } from "./validation/safe-xml.js";
 export { createInvoices, type InvoiceService } from "./invoices-module.js";
 export { INVOICES_QUEUES } from "./invoices-queues.js";

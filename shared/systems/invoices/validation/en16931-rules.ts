@@ -32,6 +32,7 @@ import { VAT_CATEGORY_RULES } from "./vat-category-rules.js";
 import { CODE_LIST_RULES } from "./code-list-rules.js";
 import { DECIMALS_AND_PRESENCE_RULES } from "./decimals-and-presence-rules.js";
 import { BUSINESS_GROUP_RULES } from "./business-group-rules.js";
+import { UBL_SYNTAX_RULES } from "./ubl-syntax-rules.js";
 
 function percentGreaterThanZero(category: XmlElement): Violation | undefined {
   const percent = decimalOf(first(category, "cbc:Percent"));
@@ -392,6 +393,7 @@ export const EN16931_RULES: readonly Rule[] = [
   ...VAT_CATEGORY_RULES,
   ...DECIMALS_AND_PRESENCE_RULES,
   ...BUSINESS_GROUP_RULES,
+  ...UBL_SYNTAX_RULES,
   at(
     "BR-S-08",
     [
