@@ -889,4 +889,169 @@ export const STRUCTURE_CASES: MutationSet = {
   ],
 };
 
-export const MUTATION_SETS: readonly MutationSet[] = [BUSINESS_GROUP_CASES, FORBIDDEN_ELEMENT_CASES, STRUCTURE_CASES];
+/** The full invoice with every standard-rated 21 % category moved to another code and rate. */
+function recategorised(code: string, rate: string, vat: string, withVat: string): string {
+  return FULL_INVOICE.replaceAll(
+    "<cbc:ID>S</cbc:ID><cbc:Percent>21</cbc:Percent>",
+    `<cbc:ID>${code}</cbc:ID><cbc:Percent>${rate}</cbc:Percent>`,
+  )
+    .replaceAll(">33.60<", `>${vat}<`)
+    .replaceAll(">193.60<", `>${withVat}<`);
+}
+
+function regionalVatSet(
+  prefix: "BR-AF" | "BR-AG",
+  code: "L" | "M",
+  rate: string,
+  vat: string,
+  withVat: string,
+): MutationSet {
+  const cat = `<cbc:ID>${code}</cbc:ID><cbc:Percent>${rate}</cbc:Percent>`;
+  const id = (n: number) => `${prefix}-${String(n).padStart(2, "0")}`;
+  return {
+    name: `${prefix} (category ${code})`,
+    base: recategorised(code, rate, vat, withVat),
+    passes: [...range(1, 10, `${prefix}-`), ...range(1, 10, "BR-S-"), "BR-CO-17"],
+    cases: [
+      {
+        description: "lines in the category without a breakdown for it",
+        edits: [
+          [
+            `${cat}${VAT_S}</cac:TaxCategory>\n    </cac:TaxSubtotal>`,
+            `<cbc:ID>E</cbc:ID>${VAT_S}</cac:TaxCategory>\n    </cac:TaxSubtotal>`,
+          ],
+        ],
+        error: [id(1)],
+      },
+      {
+        description: "no seller tax identifier",
+        edits: [
+          [`<cac:PartyTaxScheme><cbc:CompanyID>BE0123456749</cbc:CompanyID>${VAT_S}</cac:PartyTaxScheme>`, ""],
+          [`<cac:PartyTaxScheme><cbc:CompanyID>FR12345678901</cbc:CompanyID>${VAT_S}</cac:PartyTaxScheme>`, ""],
+        ],
+        error: [id(2), id(3), id(4)],
+      },
+      {
+        description: "a line rate below zero",
+        edits: [
+          [
+            `<cbc:Name>Licence</cbc:Name><cac:ClassifiedTaxCategory>${cat}`,
+            `<cbc:Name>Licence</cbc:Name><cac:ClassifiedTaxCategory><cbc:ID>${code}</cbc:ID><cbc:Percent>-1</cbc:Percent>`,
+          ],
+        ],
+        error: [id(5)],
+        success: [id(6), id(7)],
+      },
+      {
+        description: "an allowance and a charge without a rate",
+        edits: [
+          [
+            `<cbc:Amount currencyID="EUR">10.00</cbc:Amount>\n    <cac:TaxCategory>${cat}`,
+            `<cbc:Amount currencyID="EUR">10.00</cbc:Amount>\n    <cac:TaxCategory><cbc:ID>${code}</cbc:ID>`,
+          ],
+          [
+            `<cbc:Amount currencyID="EUR">20.00</cbc:Amount>\n    <cac:TaxCategory>${cat}`,
+            `<cbc:Amount currencyID="EUR">20.00</cbc:Amount>\n    <cac:TaxCategory><cbc:ID>${code}</cbc:ID>`,
+          ],
+        ],
+        error: [id(6), id(7)],
+        success: [id(5)],
+      },
+      {
+        description: "a zero rate is allowed",
+        edits: [
+          [
+            `<cbc:Name>Licence</cbc:Name><cac:ClassifiedTaxCategory>${cat}`,
+            `<cbc:Name>Licence</cbc:Name><cac:ClassifiedTaxCategory><cbc:ID>${code}</cbc:ID><cbc:Percent>0</cbc:Percent>`,
+          ],
+        ],
+        success: [id(5)],
+      },
+      {
+        description: "a taxable amount that is not the sum at its rate",
+        edits: [
+          [
+            `<cbc:TaxableAmount currencyID="EUR">160.00</cbc:TaxableAmount>`,
+            `<cbc:TaxableAmount currencyID="EUR">159.00</cbc:TaxableAmount>`,
+          ],
+        ],
+        error: [id(8)],
+        success: [id(9)],
+      },
+      {
+        description: "a VAT amount that is not taxable amount times rate",
+        edits: [
+          [
+            `<cbc:TaxAmount currencyID="EUR">${vat}</cbc:TaxAmount>\n      <cac:TaxCategory>`,
+            `<cbc:TaxAmount currencyID="EUR">99.00</cbc:TaxAmount>\n      <cac:TaxCategory>`,
+          ],
+        ],
+        error: [id(9)],
+        success: [id(8)],
+      },
+      {
+        description: "an exemption reason in the breakdown",
+        edits: [
+          [
+            `${cat}${VAT_S}</cac:TaxCategory>\n    </cac:TaxSubtotal>`,
+            `${cat}<cbc:TaxExemptionReason>none</cbc:TaxExemptionReason>${VAT_S}</cac:TaxCategory>\n    </cac:TaxSubtotal>`,
+          ],
+        ],
+        error: [id(10)],
+      },
+    ],
+  };
+}
+
+const SPLIT_PAYMENT_BASE = recategorised("B", "21", "33.60", "193.60")
+  .replaceAll(
+    "<cbc:IdentificationCode>BE</cbc:IdentificationCode>",
+    "<cbc:IdentificationCode>IT</cbc:IdentificationCode>",
+  )
+  .replaceAll(
+    "<cbc:IdentificationCode>FR</cbc:IdentificationCode>",
+    "<cbc:IdentificationCode>IT</cbc:IdentificationCode>",
+  )
+  .replaceAll(
+    "<cbc:IdentificationCode>NL</cbc:IdentificationCode>",
+    "<cbc:IdentificationCode>IT</cbc:IdentificationCode>",
+  );
+
+export const SPLIT_PAYMENT_CASES: MutationSet = {
+  name: "BR-B (split payment)",
+  base: SPLIT_PAYMENT_BASE,
+  passes: ["BR-B-01", "BR-B-02"],
+  cases: [
+    {
+      description: "a foreign address",
+      edits: [
+        [
+          "<cbc:CityName>Leuven</cbc:CityName><cac:Country><cbc:IdentificationCode>IT",
+          "<cbc:CityName>Leuven</cbc:CityName><cac:Country><cbc:IdentificationCode>BE",
+        ],
+      ],
+      error: ["BR-B-01"],
+      success: ["BR-B-02"],
+    },
+    {
+      description: "a standard-rated line beside split payment",
+      edits: [
+        [
+          "<cbc:Name>Licence</cbc:Name><cac:ClassifiedTaxCategory><cbc:ID>B</cbc:ID>",
+          "<cbc:Name>Licence</cbc:Name><cac:ClassifiedTaxCategory><cbc:ID>S</cbc:ID>",
+        ],
+      ],
+      error: ["BR-B-02"],
+      success: ["BR-B-01"],
+    },
+  ],
+};
+
+export const MUTATION_SETS: readonly MutationSet[] = [
+  BUSINESS_GROUP_CASES,
+  FORBIDDEN_ELEMENT_CASES,
+  STRUCTURE_CASES,
+  regionalVatSet("BR-AF", "L", "7", "11.20", "171.20"),
+  regionalVatSet("BR-AG", "M", "4", "6.40", "166.40"),
+  SPLIT_PAYMENT_CASES,
+];

@@ -29,6 +29,7 @@ import {
 import type { XmlElement } from "./safe-xml.js";
 import { all, decimalOf, descendants, first, textOf, type UblDocument } from "./ubl-document.js";
 import { VAT_CATEGORY_RULES } from "./vat-category-rules.js";
+import { IGIC_IPSI_SPLIT_PAYMENT_RULES } from "./vat-igic-ipsi-split-rules.js";
 import { CODE_LIST_RULES } from "./code-list-rules.js";
 import { DECIMALS_AND_PRESENCE_RULES } from "./decimals-and-presence-rules.js";
 import { BUSINESS_GROUP_RULES } from "./business-group-rules.js";
@@ -391,6 +392,7 @@ export const EN16931_RULES: readonly Rule[] = [
   ...standardRatedDocumentRules(),
   ...vatRateRules(),
   ...VAT_CATEGORY_RULES,
+  ...IGIC_IPSI_SPLIT_PAYMENT_RULES,
   ...DECIMALS_AND_PRESENCE_RULES,
   ...BUSINESS_GROUP_RULES,
   ...UBL_SYNTAX_RULES,

@@ -20,10 +20,10 @@ export interface RuleSet {
 export const EN16931_CUSTOMIZATION = "urn:cen.eu:en16931:2017";
 export const PEPPOL_BIS3_CUSTOMIZATION = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0";
 
-export const EN16931_RULE_SET: RuleSet = { id: "EN16931", version: "1.3.14-subset.10", rules: EN16931_RULES };
+export const EN16931_RULE_SET: RuleSet = { id: "EN16931", version: "1.3.14-subset.11", rules: EN16931_RULES };
 export const PEPPOL_RULE_SET: RuleSet = {
   id: "PEPPOL-BIS-BILLING-3.0",
-  version: "3.0.18-subset.10",
+  version: "3.0.18-subset.11",
   rules: [...EN16931_RULES, ...PEPPOL_RULES],
 };
 
