@@ -235,8 +235,11 @@ export const BUSINESS_GROUP_RULES: readonly Rule[] = [
     "cac:InvoiceLine | cac:CreditNoteLine",
     lines,
     (line) =>
-      [...all(line, "cbc:InvoicedQuantity"), ...all(line, "cbc:CreditedQuantity")].some((q) =>
-        q.attributes.has("unitCode"),
+      line.children.some(
+        (q) =>
+          q.ns === NS.cbc &&
+          (q.local === "InvoicedQuantity" || q.local === "CreditedQuantity") &&
+          q.attributes.has("unitCode"),
       ),
     msg(
       "Each invoice line's quantity must have a unit of measure (unitCode).",

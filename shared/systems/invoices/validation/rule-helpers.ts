@@ -42,13 +42,27 @@ export function at(
     terms,
     context,
     messages,
-    check: (doc) => contexts(doc).flatMap((el) => test(el, doc) ?? []),
+    check: (doc) => {
+      // A loop, not flatMap: most of the thousands of contexts pass, and need no array each.
+      const violations: Violation[] = [];
+      for (const el of contexts(doc)) {
+        const violation = test(el, doc);
+        if (violation) violations.push(violation);
+      }
+      return violations;
+    },
   };
 }
 
 export const filled = (path: string) => (root: XmlElement) => textOf(root, path) !== "";
-export const lines = (doc: UblDocument) =>
-  all(doc.root, doc.kind === "Invoice" ? "cac:InvoiceLine" : "cac:CreditNoteLine");
+/** The document's lines, found once per document: dozens of rules ask. Do not mutate. */
+const lineCache = new WeakMap<XmlElement, XmlElement[]>();
+export function lines(doc: UblDocument): XmlElement[] {
+  let found = lineCache.get(doc.root);
+  if (!found)
+    lineCache.set(doc.root, (found = all(doc.root, doc.kind === "Invoice" ? "cac:InvoiceLine" : "cac:CreditNoteLine")));
+  return found;
+}
 export const totals = (doc: UblDocument) => all(doc.root, "cac:LegalMonetaryTotal");
 
 /** xs:boolean lexical forms; undefined for anything else. */

@@ -40,7 +40,8 @@ function parsePath(path: string): ParsedPath {
 const key = (el: XmlElement) => `${el.ns}|${el.local}`;
 
 interface TrieNode {
-  readonly next: Map<string, TrieNode>;
+  /** Children by namespace, then local name: no string is built per visited element. */
+  readonly next: Map<string, Map<string, TrieNode>>;
   /** Rules this node's element (or its attribute) breaks. */
   readonly ends: { readonly id: string; readonly attribute?: string }[];
 }
@@ -51,8 +52,13 @@ const crId = (n: number) => `UBL-CR-${String(n).padStart(3, "0")}`;
 /** Root-relative forbidden paths as one trie; the line steps share one node. */
 const ROOT_TRIE = node();
 const LINE_NODE = node();
-ROOT_TRIE.next.set(`${NS.cac}|InvoiceLine`, LINE_NODE);
-ROOT_TRIE.next.set(`${NS.cac}|CreditNoteLine`, LINE_NODE);
+ROOT_TRIE.next.set(
+  NS.cac,
+  new Map([
+    ["InvoiceLine", LINE_NODE],
+    ["CreditNoteLine", LINE_NODE],
+  ]),
+);
 const ANYWHERE: { id: string; path: ParsedPath }[] = [];
 
 for (const [n, path] of FORBIDDEN_ELEMENTS) {
@@ -67,8 +73,11 @@ for (const [n, path] of FORBIDDEN_ELEMENTS) {
       at = LINE_NODE;
       continue;
     }
-    let next = at.next.get(step);
-    if (!next) at.next.set(step, (next = node()));
+    const [ns, local] = step.split("|") as [string, string];
+    let byLocal = at.next.get(ns);
+    if (!byLocal) at.next.set(ns, (byLocal = new Map<string, TrieNode>()));
+    let next = byLocal.get(local);
+    if (!next) byLocal.set(local, (next = node()));
     at = next;
   }
   at.ends.push({ id: crId(n), ...(parsed.attribute ? { attribute: parsed.attribute } : {}) });
@@ -89,7 +98,7 @@ function forbiddenFound(doc: UblDocument): Map<string, XmlElement> {
   const hits = new Map<string, XmlElement>();
   const walk = (el: XmlElement, at: TrieNode): void => {
     for (const child of el.children) {
-      const next = at.next.get(key(child));
+      const next = at.next.get(child.ns)?.get(child.local);
       if (!next) continue;
       for (const end of next.ends) {
         if (hits.has(end.id)) continue;
@@ -161,6 +170,21 @@ const root = (doc: UblDocument) => [doc.root];
 const anywhere = (name: string) => (doc: UblDocument) => descendants(doc.root, name);
 const isVat = (el: XmlElement) => textOf(el, "cac:TaxScheme/cbc:ID").toUpperCase() === "VAT";
 
+/** `count(path)` without building the node set: the line rules run on every line. */
+function countAt(
+  el: XmlElement,
+  steps: readonly (readonly [string, string])[],
+  depth: number,
+  filter: (el: XmlElement) => boolean,
+): number {
+  if (depth === steps.length) return filter(el) ? 1 : 0;
+  const [ns, local] = steps[depth]!;
+  let n = 0;
+  for (const child of el.children)
+    if (child.local === local && child.ns === ns) n += countAt(child, steps, depth + 1, filter);
+  return n;
+}
+
 /** `count(path) <= max` (or `= exactly`), with an optional filter on what is counted. */
 function atMost(
   id: string,
@@ -176,13 +200,14 @@ function atMost(
       ? { en: "once", nl: "één keer", fr: "une fois" }
       : { en: `${max} times`, nl: `${max} keer`, fr: `${max} fois` };
   const where = context === "/Invoice | /CreditNote" ? "" : ` (${context})`;
+  const parsed = parsePath(path).steps.map((step) => step.split("|") as [string, string]);
   return rule(
     id,
     "fatal",
     context,
     contexts,
     (el) => {
-      const count = all(el, path).filter(filter).length;
+      const count = countAt(el, parsed, 0, filter);
       if (exactly ? count === max : count <= max) return undefined;
       return { at: el, expected: exactly ? `exactly ${max}` : `at most ${max}`, found: String(count) };
     },
@@ -505,10 +530,11 @@ function dataTypeFindings(doc: UblDocument): Map<string, XmlElement[]> {
   };
   // `not(ancestor::cac:Price/cac:AllowanceCharge)`: inside a price that has an allowance, amounts are not judged.
   const walk = (el: XmlElement, inDiscountedPrice: boolean): void => {
-    for (const [name] of el.attributes) {
-      const id = ATTRIBUTE_RULE.get(name);
-      if (id && !(name === "name" && el.ns === NS.cbc && el.local === "PaymentMeansCode")) add(id, el);
-    }
+    if (el.attributes.size > 0)
+      for (const name of el.attributes.keys()) {
+        const id = ATTRIBUTE_RULE.get(name);
+        if (id && !(name === "name" && el.ns === NS.cbc && el.local === "PaymentMeansCode")) add(id, el);
+      }
     if (el.local.endsWith("Amount") && !el.local.endsWith("PriceAmount") && !inDiscountedPrice) {
       const dot = el.text.indexOf(".");
       if (dot >= 0 && el.text.length - dot - 1 > 2) add("UBL-DT-01", el);

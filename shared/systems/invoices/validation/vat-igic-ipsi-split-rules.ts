@@ -6,9 +6,21 @@
  */
 import { abs, compare, formatDecimal, mul, roundHalfUp, shift, sub, ZERO, type Decimal } from "./decimal.js";
 import type { Rule, Violation } from "./rule-engine.js";
-import { at, bt, indicator, lines, minus, plus, shown, total, type Messages } from "./rule-helpers.js";
+import {
+  at,
+  bt,
+  indicator,
+  lineItemVatCategories,
+  lines,
+  minus,
+  plus,
+  shown,
+  total,
+  vatCategoriesAnywhere,
+  type Messages,
+} from "./rule-helpers.js";
 import type { XmlElement } from "./safe-xml.js";
-import { all, decimalOf, descendants, first, textOf, type UblDocument } from "./ubl-document.js";
+import { all, decimalOf, descendants, first, NS, textOf, type UblDocument } from "./ubl-document.js";
 
 const isVat = (el: XmlElement) => textOf(el, "cac:TaxScheme/cbc:ID").toUpperCase() === "VAT";
 const ONE: Decimal = { units: 1n, scale: 0 };
@@ -35,12 +47,13 @@ const FAMILIES: readonly Family[] = [
 function familyRules({ code, prefix, label }: Family): Rule[] {
   const id = (n: number) => `${prefix}-${String(n).padStart(2, "0")}`;
   const inFamily = (c: XmlElement) => textOf(c, "cbc:ID") === code && isVat(c);
+  // From the per-document index of VAT categories by code: these rules run on every document.
   const allowanceChargeCategories = (doc: UblDocument, charge?: boolean) =>
-    descendants(doc.root, "cac:AllowanceCharge")
-      .filter((ac) => charge === undefined || indicator(ac) === charge)
-      .flatMap((ac) => all(ac, "cac:TaxCategory"))
-      .filter(inFamily);
-  const lineCategories = (doc: UblDocument) => descendants(doc.root, "cac:ClassifiedTaxCategory").filter(inFamily);
+    vatCategoriesAnywhere(doc, "cac:TaxCategory", code).filter((c) => {
+      const ac = c.parent;
+      return ac?.ns === NS.cac && ac.local === "AllowanceCharge" && (charge === undefined || indicator(ac) === charge);
+    });
+  const lineCategories = (doc: UblDocument) => vatCategoriesAnywhere(doc, "cac:ClassifiedTaxCategory", code);
   const breakdown = (doc: UblDocument) => all(doc.root, "cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory");
   const sellerTaxId = (doc: UblDocument) =>
     descendants(doc.root, "cac:AccountingSupplierParty").some((p) =>
@@ -167,15 +180,7 @@ function familyRules({ code, prefix, label }: Family): Rule[] {
       chargeWhat,
       bt("BT-102", "Document level charge VAT category code"),
     ),
-    rateRule(
-      5,
-      (doc) =>
-        lines(doc)
-          .flatMap((l) => all(l, "cac:Item/cac:ClassifiedTaxCategory"))
-          .filter(inFamily),
-      lineWhat,
-      bt("BT-152", "Invoiced item VAT rate"),
-    ),
+    rateRule(5, (doc) => lineItemVatCategories(doc, code), lineWhat, bt("BT-152", "Invoiced item VAT rate")),
     rateRule(
       6,
       (doc) => allowanceChargeCategories(doc, false),
@@ -274,7 +279,7 @@ function familyRules({ code, prefix, label }: Family): Rule[] {
 /** BR-B-01/02 compare the category code as written (`cbc:ID = 'B'`), in any tax scheme. */
 function splitPaymentRules(): Rule[] {
   const coded = (elements: readonly XmlElement[], code: string) =>
-    elements.some((c) => all(c, "cbc:ID").some((i) => i.text === code));
+    elements.some((c) => c.children.some((i) => i.local === "ID" && i.ns === NS.cbc && i.text === code));
   const usesB = (doc: UblDocument) =>
     coded(descendants(doc.root, "cac:TaxCategory"), "B") ||
     coded(descendants(doc.root, "cac:ClassifiedTaxCategory"), "B");
