@@ -54,72 +54,69 @@ const reason = (ac: XmlElement) =>
 const vatCategoryCode = (ac: XmlElement) => vatCategoryOf(ac).some((c) => first(c, "cbc:ID"));
 
 /** The allowance/charge groups: amount, VAT category (document level only), reason. */
+interface AllowanceChargeGroup {
+  readonly context: string;
+  readonly select: (doc: UblDocument) => XmlElement[];
+  readonly what: Messages;
+  readonly amount: readonly [string, BusinessTerm];
+  readonly category?: readonly [string, BusinessTerm];
+  readonly reason: readonly [string, BusinessTerm];
+}
+
 function allowanceChargeRules(): Rule[] {
-  const groups = [
+  const groups: AllowanceChargeGroup[] = [
     {
-      ids: ["BR-31", "BR-32", "BR-33"],
       context: "/Invoice/cac:AllowanceCharge[cbc:ChargeIndicator = false()]",
-      select: (doc: UblDocument) => documentAllowanceCharges(doc, false),
-      terms: [
-        bt("BT-92", "Document level allowance amount"),
-        bt("BT-95", "Document level allowance VAT category code"),
-        bt("BT-97", "Document level allowance reason"),
-      ],
+      select: (doc) => documentAllowanceCharges(doc, false),
       what: msg("A document level allowance", "Een korting op documentniveau", "Une remise au niveau du document"),
+      amount: ["BR-31", bt("BT-92", "Document level allowance amount")],
+      category: ["BR-32", bt("BT-95", "Document level allowance VAT category code")],
+      reason: ["BR-33", bt("BT-97", "Document level allowance reason")],
     },
     {
-      ids: ["BR-36", "BR-37", "BR-38"],
       context: "/Invoice/cac:AllowanceCharge[cbc:ChargeIndicator = true()]",
-      select: (doc: UblDocument) => documentAllowanceCharges(doc, true),
-      terms: [
-        bt("BT-99", "Document level charge amount"),
-        bt("BT-102", "Document level charge VAT category code"),
-        bt("BT-104", "Document level charge reason"),
-      ],
+      select: (doc) => documentAllowanceCharges(doc, true),
       what: msg("A document level charge", "Een toeslag op documentniveau", "Des frais au niveau du document"),
+      amount: ["BR-36", bt("BT-99", "Document level charge amount")],
+      category: ["BR-37", bt("BT-102", "Document level charge VAT category code")],
+      reason: ["BR-38", bt("BT-104", "Document level charge reason")],
     },
     {
-      ids: ["BR-41", "", "BR-42"],
       context: "//cac:InvoiceLine/cac:AllowanceCharge[cbc:ChargeIndicator = false()]",
-      select: (doc: UblDocument) => lineAllowanceCharges(doc, false),
-      terms: [bt("BT-136", "Invoice line allowance amount"), bt("", ""), bt("BT-139", "Invoice line allowance reason")],
+      select: (doc) => lineAllowanceCharges(doc, false),
       what: msg("An invoice line allowance", "Een korting op lijnniveau", "Une remise de ligne"),
+      amount: ["BR-41", bt("BT-136", "Invoice line allowance amount")],
+      reason: ["BR-42", bt("BT-139", "Invoice line allowance reason")],
     },
     {
-      ids: ["BR-43", "", "BR-44"],
       context: "//cac:InvoiceLine/cac:AllowanceCharge[cbc:ChargeIndicator = true()]",
-      select: (doc: UblDocument) => lineAllowanceCharges(doc, true),
-      terms: [bt("BT-141", "Invoice line charge amount"), bt("", ""), bt("BT-144", "Invoice line charge reason")],
+      select: (doc) => lineAllowanceCharges(doc, true),
       what: msg("An invoice line charge", "Een toeslag op lijnniveau", "Des frais de ligne"),
+      amount: ["BR-43", bt("BT-141", "Invoice line charge amount")],
+      reason: ["BR-44", bt("BT-144", "Invoice line charge reason")],
     },
   ];
-  return groups.flatMap(({ ids, context, select, terms, what }) => {
-    const [amountId, categoryId, reasonId] = ids as [string, string, string];
-    const [amountTerm, categoryTerm, reasonTerm] = terms as [BusinessTerm, BusinessTerm, BusinessTerm];
-    const rules = [
-      rule(amountId, [amountTerm], context, select, (ac) => first(ac, "cbc:Amount") !== undefined, {
-        en: `${what.en} must have an amount.`,
-        nl: `${what.nl} moet een bedrag hebben.`,
-        fr: `${what.fr} doit avoir un montant.`,
-      }),
-      rule(reasonId, [reasonTerm], context, select, reason, {
-        en: `${what.en} must give a reason or a reason code.`,
-        nl: `${what.nl} moet een reden of een redencode vermelden.`,
-        fr: `${what.fr} doit indiquer un motif ou un code de motif.`,
-      }),
-    ];
-    if (categoryId)
-      rules.splice(
-        1,
-        0,
-        rule(categoryId, [categoryTerm], context, select, vatCategoryCode, {
-          en: `${what.en} must have a VAT category code.`,
-          nl: `${what.nl} moet een btw-categoriecode hebben.`,
-          fr: `${what.fr} doit avoir un code de catégorie de TVA.`,
-        }),
-      );
-    return rules;
-  });
+  return groups.flatMap(({ context, select, what, amount, category, reason: reasonRule }) => [
+    rule(amount[0], [amount[1]], context, select, (ac) => first(ac, "cbc:Amount") !== undefined, {
+      en: `${what.en} must have an amount.`,
+      nl: `${what.nl} moet een bedrag hebben.`,
+      fr: `${what.fr} doit avoir un montant.`,
+    }),
+    ...(category
+      ? [
+          rule(category[0], [category[1]], context, select, vatCategoryCode, {
+            en: `${what.en} must have a VAT category code.`,
+            nl: `${what.nl} moet een btw-categoriecode hebben.`,
+            fr: `${what.fr} doit avoir un code de catégorie de TVA.`,
+          }),
+        ]
+      : []),
+    rule(reasonRule[0], [reasonRule[1]], context, select, reason, {
+      en: `${what.en} must give a reason or a reason code.`,
+      nl: `${what.nl} moet een reden of een redencode vermelden.`,
+      fr: `${what.fr} doit indiquer un motif ou un code de motif.`,
+    }),
+  ]);
 }
 
 const subtotals = (doc: UblDocument) => descendants(doc.root, "cac:TaxSubtotal").filter((s) => childOf(s, "TaxTotal"));
