@@ -291,6 +291,7 @@ export async function createPlatform(settings: Settings, options: PlatformOption
     metrics,
     access: budgets.customerAccess,
     onFinished: (trx, importId) => budgetWebhooks.importFinishedIn(trx, importId),
+    jobs,
   });
   const analytics = createAnalytics({ settings, db: tablesOf(db), clock, metrics, logger });
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { ANY_ROLE, FINANCE_WRITERS, ValidationError } from "../../shared/index.js";
-import { httpFunction, type HttpContext } from "../runtime/declarations.js";
+import { ANY_ROLE, FINANCE_WRITERS, QUEUES, ValidationError } from "../../shared/index.js";
+import { httpFunction, queueFunction, type HttpContext } from "../runtime/declarations.js";
 import { paging } from "../runtime/pagination.js";
 import { text } from "../runtime/schemas.js";
 import { callerOf, customerId } from "./customer-functions.js";
@@ -24,7 +24,7 @@ const importView = z.object({
   customerId: z.string(),
   fileName: z.string(),
   sourceType: z.string(),
-  status: z.enum(["dry_run", "awaiting_approval", "completed", "failed"]),
+  status: z.enum(["queued", "processing", "dry_run", "awaiting_approval", "completed", "failed"]),
   imported: z.number().int(),
   stats: z.object({ totalRows: z.number().int(), successRows: z.number().int(), errorRows: z.number().int() }),
   errors: z.array(
@@ -38,6 +38,13 @@ const importView = z.object({
       unchanged: z.number().int(),
     })
     .nullable(),
+  progress: z.object({
+    rowsRead: z.number().int(),
+    rowsStaged: z.number().int(),
+    totalRows: z.number().int().nullable(),
+    percent: z.number().int().nullable(),
+  }),
+  statusUrl: z.string(),
   createdAt: z.string(),
   completedAt: z.string().nullable(),
 });
@@ -95,41 +102,69 @@ export const excelAnalyze = httpFunction({
   },
 });
 
+/** A cell of an inline row as a spreadsheet client sends it. */
+const inlineCell = z.union([text({ max: 1000, min: 0 }), z.number(), z.boolean(), z.null()]);
+
 export const excelImport = httpFunction({
   name: "excel-import",
   route: "v1/excel/import",
   method: "POST",
   summary:
-    "Import an analyzed file with the confirmed mappings: every row validated, all or nothing; a first import commits at once, a re-import waits for its diff to be approved (POST /v1/imports/{importId}/commit); dryRun only checks",
+    "Import an analyzed file (fileId) or a small table inline (rows, the header row first; at most BUDGETS_INLINE_MAX_ROWS, 413 past it) with the confirmed mappings: every row validated, all or nothing; a first import commits at once, a re-import waits for its diff to be approved (POST /v1/imports/{importId}/commit); dryRun only checks. A file of BUDGETS_QUEUED_IMPORT_MIN_BYTES or more is imported as a job: 202 with the import queued, its statusUrl (GET /v1/imports/{importId}) shows the progress",
   tags: ["budgets"],
   access: { roles: FINANCE_WRITERS },
-  body: z.strictObject({
-    customerId,
-    // Accepted for the seed's clients; the caller's own id is recorded.
-    userId: text({ max: 100 }).optional(),
-    fileName: text({ max: 255 }).optional(),
-    fileId: z.uuid(),
-    mappings: z
-      .array(z.strictObject({ sourceColumn: text({ max: 200 }), targetField: text({ max: 50 }) }))
-      .min(1)
-      .max(50),
-    dryRun: z.boolean().default(false),
-  }),
+  body: z
+    .strictObject({
+      customerId,
+      // Accepted for the seed's clients; the caller's own id is recorded.
+      userId: text({ max: 100 }).optional(),
+      fileName: text({ max: 255 }).optional(),
+      fileId: z.uuid().optional(),
+      // Bounded by MAX_BODY_BYTES; the row cap is BUDGETS_INLINE_MAX_ROWS (413, naming it).
+      rows: z.array(z.array(inlineCell).max(200)).min(2).optional(),
+      mappings: z
+        .array(z.strictObject({ sourceColumn: text({ max: 200 }), targetField: text({ max: 50 }) }))
+        .min(1)
+        .max(50),
+      dryRun: z.boolean().default(false),
+    })
+    .refine((b) => (b.fileId === undefined) !== (b.rows === undefined), {
+      message: "send either fileId (an analyzed file) or rows (a small table inline), not both",
+      path: ["fileId"],
+    }),
   response: importView,
   successStatus: 201,
-  errors: [404, 409],
-  handler: async ({ body }, ctx) => ({
-    data: await ctx.platform.budgetImports.import(
-      {
-        customerId: body.customerId,
-        fileId: body.fileId,
-        mappings: body.mappings,
-        dryRun: body.dryRun,
-        ...(body.fileName ? { fileName: body.fileName } : {}),
-      },
-      importCaller(ctx),
-    ),
-  }),
+  errors: [404, 409, 413],
+  handler: async ({ body }, ctx) => {
+    const common = {
+      customerId: body.customerId,
+      mappings: body.mappings,
+      dryRun: body.dryRun,
+      ...(body.fileName ? { fileName: body.fileName } : {}),
+    };
+    const imports = ctx.platform.budgetImports;
+    const view = body.rows
+      ? await imports.importRows({ ...common, rows: body.rows }, importCaller(ctx))
+      : await imports.import({ ...common, fileId: body.fileId! }, importCaller(ctx));
+    // Queued: accepted, not done; the status link shows how far it got.
+    return view.status === "queued"
+      ? { data: view, status: 202, headers: { location: view.statusUrl } }
+      : { data: view };
+  },
+});
+
+export const budgetImportRun = queueFunction({
+  name: "budget-import-run",
+  queue: QUEUES.budgetImports,
+  message: z.strictObject({ importId: z.uuid() }),
+  handler: async ({ importId }, { platform, isLastDelivery }) => {
+    // Never left queued or processing: on the message's last delivery the import ends failed.
+    await platform.jobs.deliver(
+      { kind: "budget-import", jobId: importId, isLastDelivery },
+      () => platform.budgetImports.runImportJob(importId),
+      (reason) => platform.budgetImports.failImportJob(importId, reason),
+    );
+  },
 });
 
 const importRef = z.object({ importId: z.uuid() });

@@ -15,6 +15,7 @@ import {
   budgetsList,
 } from "./budget-check-functions.js";
 import {
+  budgetImportRun,
   excelAnalyze,
   excelImport,
   importCommit,
@@ -49,6 +50,7 @@ export const budgetsFunctions: readonly FunctionDeclaration[] = [
   customerUsersUnbind,
   excelAnalyze,
   excelImport,
+  budgetImportRun,
   importsHistory,
   importDiff,
   importCommit,

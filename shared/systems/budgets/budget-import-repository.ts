@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Selectable } from "kysely";
+import { sql, type Insertable, type Kysely, type Selectable } from "kysely";
 import { selectPage } from "../../foundation/sql/paging.js";
 import type { Clock } from "../../ports/clock.js";
 import type { BudgetImportTables, BudgetFilesTable, BudgetImportsTable } from "./budget-import-tables.js";
@@ -17,7 +17,34 @@ export interface StagedLine {
   readonly currency: string;
   readonly amountMinor: bigint;
   readonly rowNumber: number;
+  /** The id the line gets if the commit adds it. */
+  readonly budgetId?: string;
 }
+
+/** What staging a file's lines left, counted in SQL over the staged lines. */
+export interface StagedCounts {
+  readonly staged: number;
+  /** Staged lines whose line the budget has now (not removed). */
+  readonly matched: number;
+  /** Of those, the ones whose amount or currency differs. */
+  readonly changed: number;
+  /** The budget's lines now (not removed). */
+  readonly current: number;
+}
+
+/** A staged line whose budget line an earlier row of the same import already set. */
+export interface DuplicateLine {
+  readonly row_number: number;
+  readonly department: string;
+  readonly first_row: number;
+}
+
+/**
+ * Rows per multi-row INSERT: SQL Server takes at most 2,100 parameters a statement, so
+ * ten columns a staged line allow 200 lines.
+ */
+const LINES_PER_INSERT = 200;
+const ERRORS_PER_INSERT = 300;
 
 export interface RowError {
   readonly rowNumber: number;
@@ -45,7 +72,9 @@ export class BudgetImportRepository {
     return this.#db;
   }
 
+  /** Runs `work` in a transaction; within one already (an inline import), in that one. */
   async inTransaction<T>(work: (rows: BudgetImportRepository) => Promise<T>): Promise<T> {
+    if (this.#db.isTransaction) return work(this);
     return this.#db.transaction().execute((trx) => work(new BudgetImportRepository(trx, this.#clock)));
   }
 
@@ -153,12 +182,18 @@ export class BudgetImportRepository {
     );
   }
 
-  async stage(importId: string, lines: readonly StagedLine[], errors: readonly RowError[]): Promise<void> {
-    for (let i = 0; i < lines.length; i += 500) {
+  /** Stages lines and row errors; errors are numbered from `firstSeq`. */
+  async stage(
+    importId: string,
+    lines: readonly StagedLine[],
+    errors: readonly RowError[],
+    firstSeq = 1,
+  ): Promise<void> {
+    for (let i = 0; i < lines.length; i += LINES_PER_INSERT) {
       await this.#db
         .insertInto("budget_import_lines")
         .values(
-          lines.slice(i, i + 500).map((l) => ({
+          lines.slice(i, i + LINES_PER_INSERT).map((l) => ({
             import_id: importId,
             line_key: l.lineKey,
             department: l.department,
@@ -168,17 +203,18 @@ export class BudgetImportRepository {
             currency: l.currency,
             amount_minor: l.amountMinor.toString(),
             row_number: l.rowNumber,
+            budget_id: l.budgetId ?? null,
           })),
         )
         .execute();
     }
-    for (let i = 0; i < errors.length; i += 500) {
+    for (let i = 0; i < errors.length; i += ERRORS_PER_INSERT) {
       await this.#db
         .insertInto("budget_import_errors")
         .values(
-          errors.slice(i, i + 500).map((e, n) => ({
+          errors.slice(i, i + ERRORS_PER_INSERT).map((e, n) => ({
             import_id: importId,
-            seq: i + n + 1,
+            seq: firstSeq + i + n,
             row_number: e.rowNumber,
             column_name: e.column.slice(0, 200),
             value: e.value.slice(0, 500),
@@ -187,6 +223,110 @@ export class BudgetImportRepository {
         )
         .execute();
     }
+  }
+
+  /**
+   * A delivery takes a queued or processing import: its attempt number goes up (fencing out
+   * an older delivery still running) and what an earlier attempt staged is dropped. Answers
+   * the attempt, or undefined when the import has finished (a redelivered message).
+   */
+  async startAttempt(importId: string): Promise<number | undefined> {
+    return this.inTransaction(async (rows) => {
+      const now = rows.#now();
+      const moved = await rows.#db
+        .updateTable("budget_imports")
+        .set((eb) => ({
+          status: "processing",
+          attempts: eb("attempts", "+", 1),
+          rows_read: 0,
+          rows_staged: 0,
+          started_at: now,
+          updated_at: now,
+        }))
+        .where("import_id", "=", importId)
+        .where("status", "in", ["queued", "processing"])
+        .executeTakeFirst();
+      if (Number(moved.numUpdatedRows) !== 1) return undefined;
+      await rows.#db.deleteFrom("budget_import_lines").where("import_id", "=", importId).execute();
+      await rows.#db.deleteFrom("budget_import_errors").where("import_id", "=", importId).execute();
+      const row = await rows.findImport("all", importId);
+      return row!.attempts;
+    });
+  }
+
+  /** Moves the current attempt's import to its outcome; 0 when a newer attempt took it over. */
+  async finishAttempt(
+    importId: string,
+    attempt: number,
+    changes: Partial<Omit<BudgetImportsTable, "import_id">>,
+  ): Promise<number> {
+    const result = await this.#db
+      .updateTable("budget_imports")
+      .set(changes)
+      .where("import_id", "=", importId)
+      .where("attempts", "=", attempt)
+      .where("status", "=", "processing")
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  /** Drops a failed import's staged lines (its errors stay to be read). */
+  async clearStaged(importId: string): Promise<void> {
+    await this.#db.deleteFrom("budget_import_lines").where("import_id", "=", importId).execute();
+  }
+
+  /** Records progress; 0 when a newer attempt took the import over. */
+  async progress(importId: string, attempt: number, rowsRead: number, rowsStaged: number): Promise<number> {
+    const result = await this.#db
+      .updateTable("budget_imports")
+      .set({ rows_read: rowsRead, rows_staged: rowsStaged, updated_at: this.#now() })
+      .where("import_id", "=", importId)
+      .where("attempts", "=", attempt)
+      .where("status", "=", "processing")
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  /** Staged lines setting a budget line an earlier row of the import set already. */
+  async duplicateLines(importId: string, limit: number): Promise<DuplicateLine[]> {
+    const { rows } = await sql<DuplicateLine>`
+      select l.row_number, l.department,
+        (select min(f.row_number) from budget_import_lines f
+          where f.import_id = l.import_id and f.line_key = l.line_key) as first_row
+      from budget_import_lines l
+      where l.import_id = ${importId}
+        and exists (select 1 from budget_import_lines e
+          where e.import_id = l.import_id and e.line_key = l.line_key and e.row_number < l.row_number)
+      order by l.row_number`.execute(this.#db);
+    return rows.slice(0, limit).map((r) => ({
+      row_number: Number(r.row_number),
+      department: r.department,
+      first_row: Number(r.first_row),
+    }));
+  }
+
+  /** The staged lines against the customer's budget now, counted in SQL (a million lines never come back). */
+  async stagedCounts(importId: string, customerId: string): Promise<StagedCounts> {
+    const { rows } = await sql<{ staged: number; matched: number; changed: number; current: number }>`
+      select
+        (select count(*) from budget_import_lines where import_id = ${importId}) as staged,
+        (select count(*) from budget_import_lines l inner join budgets b
+          on b.customer_id = ${customerId} and b.line_key = l.line_key and b.removed_at is null
+          where l.import_id = ${importId}) as matched,
+        (select count(*) from budget_import_lines l inner join budgets b
+          on b.customer_id = ${customerId} and b.line_key = l.line_key and b.removed_at is null
+          where l.import_id = ${importId}
+            and (b.budgeted_minor <> l.amount_minor or b.currency <> l.currency)) as changed,
+        (select count(*) from budgets where customer_id = ${customerId} and removed_at is null) as current`.execute(
+      this.#db,
+    );
+    const r = rows[0]!;
+    return {
+      staged: Number(r.staged),
+      matched: Number(r.matched),
+      changed: Number(r.changed),
+      current: Number(r.current),
+    };
   }
 
   async stagedLines(importId: string) {
@@ -227,80 +367,57 @@ export class BudgetImportRepository {
       .execute();
   }
 
-  /** Sets the customer's budget to the staged lines: adds, changes and removes, in the caller's transaction. */
-  async applyLines(
-    customerId: string,
-    importId: string,
-    source: string,
-    lines: readonly StagedLine[],
-    current: readonly { budget_id: string; line_key: string }[],
-    newId: () => string,
-  ): Promise<void> {
+  /**
+   * Sets the customer's budget to the import's staged lines, in the caller's transaction and
+   * in three set-based statements: lines the budget has (removed ones come back under their
+   * old id: documents may point at them) take the staged amount; new lines are added under
+   * the id staged with them; lines the import lacks are removed.
+   */
+  async applyStaged(customerId: string, importId: string, source: string, newId: () => string): Promise<void> {
     const now = this.#now();
-    const existing = new Map(current.map((c) => [c.line_key, c.budget_id]));
-    const keep = new Set<string>();
-    for (const line of lines) {
-      keep.add(line.lineKey);
-      const budgetId = existing.get(line.lineKey);
-      if (budgetId) {
+    // Lines staged before 0016 have no id for a new line yet.
+    for (;;) {
+      const unnamed = await this.#db
+        .selectFrom("budget_import_lines")
+        .select("row_number")
+        .where("import_id", "=", importId)
+        .where("budget_id", "is", null)
+        .limit(500)
+        .execute();
+      if (unnamed.length === 0) break;
+      for (const u of unnamed)
         await this.#db
-          .updateTable("budgets")
-          .set({
-            budgeted_minor: line.amountMinor.toString(),
-            currency: line.currency,
-            import_id: importId,
-            source,
-            updated_at: now,
-          })
-          .where("budget_id", "=", budgetId)
+          .updateTable("budget_import_lines")
+          .set({ budget_id: newId() })
+          .where("import_id", "=", importId)
+          .where("row_number", "=", u.row_number)
           .execute();
-        continue;
-      }
-      // A line removed by an earlier import comes back under its old id (documents may point at it).
-      const revived = await this.#db
-        .updateTable("budgets")
-        .set({
-          budgeted_minor: line.amountMinor.toString(),
-          currency: line.currency,
-          import_id: importId,
-          source,
-          updated_at: now,
-          removed_at: null,
-        })
-        .where("customer_id", "=", customerId)
-        .where("line_key", "=", line.lineKey)
-        .executeTakeFirst();
-      if (Number(revived.numUpdatedRows) > 0) continue;
-      await this.#db
-        .insertInto("budgets")
-        .values({
-          budget_id: newId(),
-          customer_id: customerId,
-          department: line.department,
-          sub_category: line.subCategory,
-          fiscal_period: line.fiscalPeriod,
-          cost_center: line.costCenter,
-          line_key: line.lineKey,
-          currency: line.currency,
-          budgeted_minor: line.amountMinor.toString(),
-          committed_minor: "0",
-          reserved_minor: "0",
-          actual_minor: "0",
-          source,
-          import_id: importId,
-          created_at: now,
-          updated_at: now,
-          removed_at: null,
-        })
-        .execute();
     }
-    const removed = current.filter((c) => !keep.has(c.line_key)).map((c) => c.budget_id);
-    for (let i = 0; i < removed.length; i += 500) {
-      await this.#db
-        .updateTable("budgets")
-        .set({ budgeted_minor: "0", removed_at: now, updated_at: now, import_id: importId })
-        .where("budget_id", "in", removed.slice(i, i + 500))
-        .execute();
-    }
+    await sql`
+      update budgets set
+        budgeted_minor = (select l.amount_minor from budget_import_lines l
+          where l.import_id = ${importId} and l.line_key = budgets.line_key),
+        currency = (select l.currency from budget_import_lines l
+          where l.import_id = ${importId} and l.line_key = budgets.line_key),
+        import_id = ${importId}, source = ${source}, updated_at = ${now}, removed_at = null
+      where customer_id = ${customerId}
+        and exists (select 1 from budget_import_lines l
+          where l.import_id = ${importId} and l.line_key = budgets.line_key)`.execute(this.#db);
+    await sql`
+      insert into budgets (budget_id, customer_id, department, sub_category, fiscal_period, cost_center,
+        line_key, currency, budgeted_minor, committed_minor, reserved_minor, actual_minor, source,
+        import_id, created_at, updated_at, removed_at)
+      select l.budget_id, ${customerId}, l.department, l.sub_category, l.fiscal_period, l.cost_center,
+        l.line_key, l.currency, l.amount_minor, 0, 0, 0, ${source}, ${importId}, ${now}, ${now}, null
+      from budget_import_lines l
+      where l.import_id = ${importId}
+        and not exists (select 1 from budgets b where b.customer_id = ${customerId} and b.line_key = l.line_key)`.execute(
+      this.#db,
+    );
+    await sql`
+      update budgets set budgeted_minor = 0, removed_at = ${now}, updated_at = ${now}, import_id = ${importId}
+      where customer_id = ${customerId} and removed_at is null
+        and not exists (select 1 from budget_import_lines l
+          where l.import_id = ${importId} and l.line_key = budgets.line_key)`.execute(this.#db);
   }
 }

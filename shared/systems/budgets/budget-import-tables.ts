@@ -13,12 +13,15 @@ export interface BudgetFilesTable {
   /** The analyze answer's fileTypeDetection, JSON. */
   verdict_json: string;
   header_key: string;
+  /** Data rows analyze counted; null for files analyzed before it was kept. */
+  row_count: number | null;
   status: "analyzed" | "purged";
   created_by: string | null;
   created_at: string;
 }
 
-export type BudgetImportStatus = "dry_run" | "awaiting_approval" | "completed" | "failed";
+/** queued and processing: a large file's import running as a job (BUDGETS_QUEUED_IMPORT_MIN_BYTES). */
+export type BudgetImportStatus = "queued" | "processing" | "dry_run" | "awaiting_approval" | "completed" | "failed";
 
 /** The seed's ImportHistory, with the mapping used and the staged diff's counts. */
 export interface BudgetImportsTable {
@@ -40,6 +43,15 @@ export interface BudgetImportsTable {
   created_at: string;
   completed_at: string | null;
   committed_by: string | null;
+  /** 1: only check and count, never commit. */
+  dry_run: number;
+  /** Deliveries that started the job; the current one's number fences out an older one still running. */
+  attempts: number;
+  /** Progress of the current attempt: rows read from the file, lines staged. */
+  rows_read: number;
+  rows_staged: number;
+  started_at: string | null;
+  updated_at: string | null;
 }
 
 /** A budget line as the import will set it, staged until the import is committed. */
@@ -53,6 +65,8 @@ export interface BudgetImportLinesTable {
   currency: string;
   amount_minor: string | number | bigint;
   row_number: number;
+  /** The id the line gets if the commit adds it (the budget keeps an existing line's id). */
+  budget_id: string | null;
 }
 
 /** One problem of one row: row number, column, value, message. */

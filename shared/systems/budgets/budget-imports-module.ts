@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { AuditLog } from "../../foundation/audit-log.js";
+import type { JobProtocol } from "../../foundation/job-protocol.js";
 import type { Logger } from "../../foundation/logger.js";
 import type { PlatformMetrics } from "../../foundation/metrics.js";
 import type { SettingsOf } from "../../foundation/settings.js";
@@ -22,6 +23,7 @@ export interface BudgetImportsDeps {
   readonly metrics: PlatformMetrics;
   readonly access: CustomerAccess;
   readonly onFinished?: BudgetImportsOptions["onFinished"];
+  readonly jobs: JobProtocol;
 }
 
 /** Budget files: analyze, import, diff, commit and history, wired from the ports they need. */
@@ -35,5 +37,7 @@ export function createBudgetImports({ settings, ...deps }: BudgetImportsDeps): B
       maxRows: settings.BUDGETS_MAX_ROWS,
     },
     defaultCurrency: settings.BUDGETS_DEFAULT_CURRENCY,
+    queuedMinBytes: settings.BUDGETS_QUEUED_IMPORT_MIN_BYTES,
+    inlineMaxRows: settings.BUDGETS_INLINE_MAX_ROWS,
   });
 }

@@ -1,29 +1,30 @@
 import { createHash, randomUUID } from "node:crypto";
-import { buffer } from "node:stream/consumers";
 import type { Actor, AuditLog } from "../../foundation/audit-log.js";
+import { jobMessage, type JobProtocol } from "../../foundation/job-protocol.js";
 import type { Logger } from "../../foundation/logger.js";
 import type { PlatformMetrics } from "../../foundation/metrics.js";
-import {
-  inferDecimalSeparator,
-  parseAmount,
-  readTabular,
-  type TabularLimits,
-  type TabularSheet,
-} from "../../foundation/tabular/index.js";
-import {
-  analyzeBudgetColumns,
-  BUDGET_TARGETS,
-  type ColumnMapping,
-  type FileTypeDetection,
-} from "../../kernel/column-mapping/index.js";
-import { ConflictError, NotFoundError, ValidationError } from "../../kernel/errors.js";
-import { currencyExponent, isKnownCurrency, parseDecimal, toMoney } from "../../kernel/money.js";
+import { tablesOf } from "../../foundation/sql/database.js";
+import { readTabular, streamCsv, type TabularLimits, type TabularSheet } from "../../foundation/tabular/index.js";
+import { sniffFormat } from "../../foundation/tabular/sniff.js";
+import { analyzeBudgetColumns, type ColumnMapping, type FileTypeDetection } from "../../kernel/column-mapping/index.js";
+import { ConflictError, DomainError, NotFoundError } from "../../kernel/errors.js";
+import { toMoney } from "../../kernel/money.js";
 import type { BlobStore } from "../../ports/blob-store.js";
 import type { Clock } from "../../ports/clock.js";
 import { BudgetImportRepository, type ImportRow, type RowError, type StagedLine } from "./budget-import-repository.js";
+import {
+  bestSheet,
+  checkMappings,
+  closeRows,
+  fileRows,
+  pieces,
+  RowChecker,
+  sheetRows,
+  type RowSource,
+} from "./budget-import-rows.js";
 import type { BudgetImportTables } from "./budget-import-tables.js";
+import { BUDGETS_QUEUES } from "./budgets-queues.js";
 import type { BudgetsTables } from "./budgets-tables.js";
-import { lineKey } from "./budget-repository.js";
 import type { BudgetCaller, CustomerAccess } from "./customer-access.js";
 import type { Kysely } from "kysely";
 
@@ -60,6 +61,15 @@ export interface ImportRequest {
   readonly dryRun: boolean;
 }
 
+/** The seed's inline import: the rows in the body (the header row first), for small tables only. */
+export interface RowsImportRequest {
+  readonly customerId: string;
+  readonly fileName?: string;
+  readonly mappings: readonly { readonly sourceColumn: string; readonly targetField: string }[];
+  readonly rows: readonly (readonly (string | number | boolean | null)[])[];
+  readonly dryRun: boolean;
+}
+
 export interface ImportDiff {
   readonly added: readonly DiffLine[];
   readonly changed: readonly (DiffLine & { readonly oldAmount: string })[];
@@ -86,6 +96,15 @@ export interface ImportView {
   readonly stats: { readonly totalRows: number; readonly successRows: number; readonly errorRows: number };
   readonly errors: readonly { rowNumber: number; column: string; value: string; message: string }[];
   readonly diffSummary: { added: number; changed: number; removed: number; unchanged: number } | null;
+  /** A queued import's progress: rows read and lines staged so far, percent when the row count is known. */
+  readonly progress: {
+    readonly rowsRead: number;
+    readonly rowsStaged: number;
+    readonly totalRows: number | null;
+    readonly percent: number | null;
+  };
+  /** Where the import's status is read (GET). */
+  readonly statusUrl: string;
   readonly createdAt: string;
   readonly completedAt: string | null;
 }
@@ -102,19 +121,44 @@ export interface BudgetImportsOptions {
   readonly defaultCurrency: string;
   /** Customer isolation, shared with the rest of the budgets system. */
   readonly access: CustomerAccess;
+  readonly jobs: JobProtocol;
   /** Told in the transaction that ends an import completed or failed (webhooks); runs its answer after commit. */
   readonly onFinished?: <T>(trx: Kysely<T>, importId: string) => Promise<() => Promise<void>>;
+  /** Files of at least this many bytes import as a queued job. */
+  readonly queuedMinBytes: number;
+  /** Most rows an inline (`rows`) import may send. */
+  readonly inlineMaxRows: number;
+}
+
+/** The budget-imports queue's message, validated like a body by the queue function. */
+export interface BudgetImportMessage {
+  readonly importId: string;
 }
 
 const SAMPLE_ROWS = 10;
 /** Errors shown with an import (all are stored). */
 const SHOWN_ERRORS = 100;
+/** Rows analyze reads of a streamed (large) CSV to propose its mapping; the rest are only counted. */
+const ANALYZE_SAMPLE_ROWS = 1_000;
+/** Rows staged per batch: one small transaction and one progress update each. */
+const STAGE_BATCH = 2_000;
+
+/** A newer delivery took the import over; this one stops without touching it. */
+class SupersededAttempt extends Error {}
 
 /**
  * Budget files (seed 004): analyze proposes a mapping (the customer's learned one first) and
  * judges the file's type from its content; payroll is never kept. Import validates every row
  * and stages the lines; a first import commits at once, a re-import waits for its diff to be
  * approved. Committing replaces the customer's budget in one transaction.
+ *
+ * Every import takes one path: rows checked one at a time, staged in batches, duplicates
+ * and the diff counted in SQL, then committed in one transaction. A small file (or inline
+ * rows) runs it within the request, in one transaction; a file of
+ * BUDGETS_QUEUED_IMPORT_MIN_BYTES or more runs it as a job (the job protocol), streamed
+ * from storage, staging outside the commit so its progress shows. A delivery that dies
+ * anywhere leaves the budget as it was; the next delivery starts the staging again (its
+ * attempt number fences the old one out) and a finished import is never run twice.
  */
 export class BudgetImports {
   readonly #o: BudgetImportsOptions;
@@ -133,8 +177,7 @@ export class BudgetImports {
     await this.#access(customerId, caller);
     const fileName = file.fileName ?? "upload";
     const sha256 = createHash("sha256").update(file.bytes).digest("hex");
-    const tabular = await readTabular(file.bytes, { fileName, limits: this.#o.limits });
-    const sheet = bestSheet(tabular.sheets);
+    const { format, sheet } = await this.#analyzedSheet(file.bytes, fileName);
     const learned = await this.#rows.latestLearned(customerId, analyzeBudgetColumns(sheet).headerShapeKey);
     const analysis = analyzeBudgetColumns(sheet, learned ? { learned } : {});
     const { containsPersonalData, ...detection } = analysis.fileTypeDetection;
@@ -156,11 +199,12 @@ export class BudgetImports {
       file_name: fileName.slice(0, 255),
       size_bytes: file.bytes.byteLength,
       blob_name: blobName,
-      format: tabular.format,
+      format,
       likely_type: detection.likelyFileType,
       can_proceed: analysis.canProceed ? 1 : 0,
       verdict_json: JSON.stringify(detection),
       header_key: analysis.headerShapeKey,
+      row_count: sheet.totalRows,
       status: containsPersonalData ? "purged" : "analyzed",
       created_by: caller.userId,
       created_at: now,
@@ -191,6 +235,11 @@ export class BudgetImports {
     };
   }
 
+  /**
+   * Imports an analyzed file. Below BUDGETS_QUEUED_IMPORT_MIN_BYTES it runs within the
+   * request and answers the finished import; from it on it is queued and answers the
+   * import `queued` (its statusUrl shows the progress).
+   */
   async import(request: ImportRequest, caller: Caller): Promise<ImportView> {
     await this.#access(request.customerId, caller);
     const file = await this.#rows.findFile(request.customerId, request.fileId);
@@ -201,65 +250,339 @@ export class BudgetImports {
       throw new ConflictError(`This file looks like a ${file.likely_type} file, not a budget; it cannot be imported`, {
         likely_type: file.likely_type,
       });
-    const started = performance.now();
-    const sourceType = file.format === "xlsx" ? "excel" : "csv";
-    this.#o.metrics.budgetImportsStarted.inc({ source_type: sourceType });
-    const bytes = await buffer(await this.#o.blobs.download(this.#o.container, file.blob_name));
-    const sheet = bestSheet((await readTabular(bytes, { fileName: file.file_name, limits: this.#o.limits })).sheets);
-    const columns = checkMappings(request.mappings, sheet.headers);
-    const { lines, errors } = this.#readLines(sheet, columns);
+    const source = await fileRows(
+      await this.#o.blobs.download(this.#o.container, file.blob_name),
+      file.format,
+      file.file_name,
+      this.#o.limits,
+    );
+    // The mapping is checked against the header now, so a wrong one is a 400, never a failed job.
+    let columns: ReadonlyMap<string, number>;
+    try {
+      columns = checkMappings(request.mappings, source.headers);
+    } catch (error) {
+      await closeRows(source);
+      throw error;
+    }
+    const row = {
+      customerId: request.customerId,
+      fileId: file.file_id,
+      fileName: (request.fileName ?? file.file_name).slice(0, 255),
+      sourceType: file.format === "xlsx" ? "excel" : "csv",
+      mappings: request.mappings,
+      headerKey: file.header_key,
+      dryRun: request.dryRun,
+    };
+    if (file.size_bytes >= this.#o.queuedMinBytes) {
+      await closeRows(source);
+      return this.#queue(row, caller);
+    }
+    return this.#runInline(row, source, columns, caller);
+  }
 
-    const importId = randomUUID();
+  /** The seed's inline import: the body's rows (header row first) take the same checks and staging as a file. */
+  async importRows(request: RowsImportRequest, caller: Caller): Promise<ImportView> {
+    await this.#access(request.customerId, caller);
+    const dataRows = request.rows.length - 1;
+    if (dataRows > this.#o.inlineMaxRows)
+      throw new DomainError(
+        "PAYLOAD_TOO_LARGE",
+        `An inline import takes at most ${this.#o.inlineMaxRows} rows (BUDGETS_INLINE_MAX_ROWS); this one has ${dataRows}. Upload the file through /api/v1/excel/analyze instead.`,
+        { limit_rows: this.#o.inlineMaxRows, setting: "BUDGETS_INLINE_MAX_ROWS" },
+      );
+    const text = (cell: string | number | boolean | null) => (cell === null ? "" : String(cell).trim());
+    const [header = [], ...body] = request.rows;
+    const headers = header.map(text);
+    const source = sheetRows("rows", {
+      name: null,
+      headerRowIndex: 0,
+      headers,
+      rows: body.map((r) => r.map(text)),
+      // Row 1 is the header row, as a file's line 1 would be.
+      rowNumbers: body.map((_, i) => i + 2),
+      totalRows: body.length,
+    });
+    const columns = checkMappings(request.mappings, headers);
+    return this.#runInline(
+      {
+        customerId: request.customerId,
+        fileId: null,
+        fileName: (request.fileName ?? "inline rows").slice(0, 255),
+        sourceType: "rows",
+        mappings: request.mappings,
+        headerKey: null,
+        dryRun: request.dryRun,
+      },
+      source,
+      columns,
+      caller,
+    );
+  }
+
+  /** The budget-imports queue's worker: runs the queued import once; a finished one is left alone. */
+  async runImportJob(importId: string): Promise<void> {
+    const attempt = await this.#rows.startAttempt(importId);
+    if (attempt === undefined) return;
+    const row = (await this.#rows.findImport("all", importId))!;
+    const file = row.file_id ? await this.#rows.findFile(row.customer_id, row.file_id) : undefined;
+    if (!file?.blob_name) {
+      await this.failImportJob(importId, "The import's file is no longer stored");
+      return;
+    }
+    this.#o.logger.info("Budget import started", { import_id: importId, attempt, customer_id: row.customer_id });
+    const source = await fileRows(
+      await this.#o.blobs.download(this.#o.container, file.blob_name),
+      file.format,
+      file.file_name,
+      this.#o.limits,
+    );
+    const mappings = JSON.parse(row.mapping_json) as ImportRequest["mappings"];
+    try {
+      const outcome = await this.#run(this.#rows, row, attempt, source, checkMappings(mappings, source.headers));
+      await this.#ran(row, outcome, { userId: row.user_id ?? undefined });
+    } catch (error) {
+      if (error instanceof SupersededAttempt) {
+        this.#o.logger.warn("Budget import taken over by a newer delivery", { import_id: importId, attempt });
+        return;
+      }
+      throw error;
+    }
+  }
+
+  /** The job's last delivery failed: the import ends failed with the reason; the budget is untouched. */
+  async failImportJob(importId: string, reason: string): Promise<void> {
+    const row = await this.#rows.findImport("all", importId);
+    if (!row || (row.status !== "queued" && row.status !== "processing")) return;
     const now = this.#o.clock.now().toISOString();
-    const current = await this.#rows.currentLines(request.customerId);
-    const diff = diffOf(lines, current);
-    const errorRows = new Set(errors.map((e) => e.rowNumber)).size;
-    const firstImport = current.length === 0;
-    const status = request.dryRun
-      ? "dry_run"
-      : errors.length > 0
-        ? "failed"
-        : firstImport
-          ? "completed"
-          : "awaiting_approval";
     let afterCommit = async () => {};
-    await this.#rows.inTransaction(async (rows) => {
-      await rows.insertImport({
-        import_id: importId,
-        customer_id: request.customerId,
-        user_id: caller.userId,
-        file_id: file.file_id,
-        file_name: (request.fileName ?? file.file_name).slice(0, 255),
-        source_type: sourceType,
-        status,
-        mapping_json: JSON.stringify(request.mappings),
-        header_key: file.header_key,
-        total_rows: sheet.totalRows,
-        success_rows: sheet.totalRows - errorRows,
-        error_rows: errorRows,
-        diff_json: JSON.stringify(summary(diff)),
-        error_message: errors.length > 0 ? `${errors.length} problems in ${errorRows} rows; nothing imported` : null,
-        created_at: now,
-        completed_at: status === "completed" || status === "failed" ? now : null,
-        committed_by: status === "completed" ? caller.userId : null,
+    const moved = await this.#rows.inTransaction(async (rows) => {
+      const n = await rows.updateImport(importId, {
+        status: "failed",
+        error_message: reason.slice(0, 2000),
+        completed_at: now,
+        updated_at: now,
       });
-      await rows.stage(importId, lines, errors);
-      if (status === "completed")
-        await this.#commitIn(rows, importId, request.customerId, lines, current, file.header_key);
-      if ((status === "completed" || status === "failed") && this.#o.onFinished)
-        afterCommit = await this.#o.onFinished(rows.db, importId);
+      await rows.clearStaged(importId);
+      if (n === 1 && this.#o.onFinished) afterCommit = await this.#o.onFinished(rows.db, importId);
+      return n;
     });
     await afterCommit();
-    if (status === "failed") this.#o.metrics.budgetImportsFailed.inc({ source_type: sourceType });
-    else this.#o.metrics.budgetImportsSucceeded.inc({ source_type: sourceType, status });
-    this.#o.metrics.budgetImportDuration.observe((performance.now() - started) / 1000);
-    await this.#o.audit.record(caller, {
+    if (moved === 1) {
+      this.#o.metrics.budgetImportsFailed.inc({ source_type: row.source_type });
+      await this.#finished({ ...row, status: "failed" }, { userId: row.user_id ?? undefined });
+    }
+  }
+
+  /** Records the import `queued` and its message together (the job protocol); the worker does the rest. */
+  async #queue(request: NewImport, caller: Caller): Promise<ImportView> {
+    const importId = await this.#o.jobs.submit(async (trx) => {
+      const importId = randomUUID();
+      const rows = new BudgetImportRepository(tablesOf(trx), this.#o.clock);
+      await rows.insertImport(this.#newImport(importId, request, caller, "queued"));
+      await this.#o.audit.record(
+        caller,
+        {
+          action: "budget.import_queued",
+          resourceType: "budget_import",
+          resourceId: importId,
+          details: { customer_id: request.customerId, file_id: request.fileId },
+        },
+        trx,
+      );
+      const message: BudgetImportMessage = { importId };
+      return {
+        kind: "budget-import",
+        jobId: importId,
+        queue: BUDGETS_QUEUES.budgetImports,
+        message: jobMessage(importId, message, caller),
+      };
+    });
+    this.#o.metrics.budgetImportsStarted.inc({ source_type: request.sourceType });
+    return this.getImport(request.customerId, importId, caller);
+  }
+
+  /** A small import within the request, in one transaction: a failure anywhere leaves nothing behind. */
+  async #runInline(
+    request: NewImport,
+    source: RowSource,
+    columns: ReadonlyMap<string, number>,
+    caller: Caller,
+  ): Promise<ImportView> {
+    const importId = randomUUID();
+    this.#o.metrics.budgetImportsStarted.inc({ source_type: request.sourceType });
+    let ran: { row: ImportRow; outcome: RunOutcome };
+    try {
+      // Nothing else may use the connection meanwhile (SQLite has one): audit comes after.
+      ran = await this.#rows.inTransaction(async (rows) => {
+        await rows.insertImport({ ...this.#newImport(importId, request, caller, "processing"), attempts: 1 });
+        const row = (await rows.findImport("all", importId))!;
+        return { row, outcome: await this.#run(rows, row, 1, source, columns) };
+      });
+    } finally {
+      await closeRows(source);
+    }
+    await this.#ran(ran.row, ran.outcome, caller);
+    return this.getImport(request.customerId, importId, caller);
+  }
+
+  #newImport(importId: string, request: NewImport, caller: Caller, status: "queued" | "processing") {
+    const now = this.#o.clock.now().toISOString();
+    return {
+      import_id: importId,
+      customer_id: request.customerId,
+      user_id: caller.userId,
+      file_id: request.fileId,
+      file_name: request.fileName,
+      source_type: request.sourceType,
+      status,
+      mapping_json: JSON.stringify(
+        request.mappings.map((m) => ({ sourceColumn: m.sourceColumn, targetField: m.targetField })),
+      ),
+      header_key: request.headerKey,
+      total_rows: 0,
+      success_rows: 0,
+      error_rows: 0,
+      diff_json: null,
+      error_message: null,
+      created_at: now,
+      completed_at: null,
+      committed_by: null,
+      dry_run: request.dryRun ? 1 : 0,
+      attempts: 0,
+      rows_read: 0,
+      rows_staged: 0,
+      started_at: status === "processing" ? now : null,
+      updated_at: now,
+    };
+  }
+
+  /**
+   * The one import path: rows checked and staged in batches (each batch with its progress,
+   * fenced by the attempt), duplicates and the diff counted in SQL, then the outcome and,
+   * for a first import, the commit in one transaction.
+   */
+  async #run(
+    rows: BudgetImportRepository,
+    row: ImportRow,
+    attempt: number,
+    source: RowSource,
+    columns: ReadonlyMap<string, number>,
+  ): Promise<RunOutcome> {
+    const started = performance.now();
+    const importId = row.import_id;
+    const { checker, rows: input } = await RowChecker.open(source, columns, this.#o.defaultCurrency);
+    let read = 0;
+    let staged = 0;
+    let errorRows = 0;
+    let errorCount = 0;
+    let lines: StagedLine[] = [];
+    let errors: RowError[] = [];
+    const flush = async () => {
+      const batch = { lines, errors, firstSeq: errorCount - errors.length + 1 };
+      lines = [];
+      errors = [];
+      await rows.inTransaction(async (trx) => {
+        await trx.stage(importId, batch.lines, batch.errors, batch.firstSeq);
+        if ((await trx.progress(importId, attempt, read, staged)) !== 1) throw new SupersededAttempt();
+      });
+    };
+    for await (const r of input) {
+      read++;
+      const checked = checker.check(r.cells, r.line);
+      if ("line" in checked) {
+        lines.push({ ...checked.line, budgetId: randomUUID() });
+        staged++;
+      } else {
+        errors.push(...checked.problems);
+        errorCount += checked.problems.length;
+        errorRows++;
+      }
+      if (lines.length + errors.length >= STAGE_BATCH) await flush();
+    }
+    // A line set twice: every later row is an error naming the first.
+    for (const d of await rows.duplicateLines(importId, Number.MAX_SAFE_INTEGER)) {
+      errors.push({
+        rowNumber: d.row_number,
+        column: checker.header("department"),
+        value: d.department,
+        message: `the same budget line as row ${d.first_row}`,
+      });
+      errorCount++;
+      errorRows++;
+      if (errors.length >= STAGE_BATCH) await flush();
+    }
+    await flush();
+
+    const counts = await rows.stagedCounts(importId, row.customer_id);
+    const diff = {
+      added: counts.staged - counts.matched,
+      changed: counts.changed,
+      removed: counts.current - counts.matched,
+      unchanged: counts.matched - counts.changed,
+    };
+    const status =
+      row.dry_run === 1
+        ? "dry_run"
+        : errorCount > 0
+          ? "failed"
+          : counts.current === 0
+            ? "completed"
+            : "awaiting_approval";
+    const now = this.#o.clock.now().toISOString();
+    let afterCommit: (() => Promise<void>) | undefined;
+    await rows.inTransaction(async (trx) => {
+      // Only the current attempt finishes the import: the status moves first, fenced.
+      const moved = await trx.finishAttempt(importId, attempt, {
+        status,
+        total_rows: read,
+        success_rows: read - errorRows,
+        error_rows: errorRows,
+        rows_read: read,
+        rows_staged: staged,
+        diff_json: JSON.stringify(diff),
+        error_message: errorCount > 0 ? `${errorCount} problems in ${errorRows} rows; nothing imported` : null,
+        completed_at: status === "completed" || status === "failed" ? now : null,
+        committed_by: status === "completed" ? row.user_id : null,
+        updated_at: now,
+      });
+      if (moved !== 1) throw new SupersededAttempt();
+      if (status === "completed") await this.#commitIn(trx, importId, row.customer_id, row.header_key);
+      if ((status === "completed" || status === "failed") && this.#o.onFinished)
+        afterCommit = await this.#o.onFinished(trx.db, importId);
+    });
+    return {
+      status,
+      lines: staged,
+      errors: errorCount,
+      seconds: (performance.now() - started) / 1000,
+      ...(afterCommit ? { afterCommit } : {}),
+    };
+  }
+
+  /** Metrics, audit and the finish hook of a run, once its transaction has ended. */
+  async #ran(row: ImportRow, outcome: RunOutcome, actor: Actor): Promise<void> {
+    const { status } = outcome;
+    await outcome.afterCommit?.();
+    if (status === "failed") this.#o.metrics.budgetImportsFailed.inc({ source_type: row.source_type });
+    else this.#o.metrics.budgetImportsSucceeded.inc({ source_type: row.source_type, status });
+    this.#o.metrics.budgetImportDuration.observe(outcome.seconds);
+    await this.#o.audit.record(actor, {
       action: `budget.import_${status}`,
       resourceType: "budget_import",
-      resourceId: importId,
-      details: { customer_id: request.customerId, lines: lines.length, errors: errors.length },
+      resourceId: row.import_id,
+      details: { customer_id: row.customer_id, lines: outcome.lines, errors: outcome.errors },
     });
-    return this.getImport(request.customerId, importId, caller);
+    await this.#finished({ ...row, status }, actor);
+  }
+
+  /** Every import that ends (completed, failed, dry run, awaiting approval) passes here once. */
+  async #finished(row: Pick<ImportRow, "import_id" | "customer_id" | "status">, actor: Actor): Promise<void> {
+    this.#o.logger.info("Budget import finished", {
+      import_id: row.import_id,
+      customer_id: row.customer_id,
+      status: row.status,
+      user_id: actor.userId,
+    });
   }
 
   /** Lines the staged import adds, changes and removes against the customer's budget now. */
@@ -287,8 +610,7 @@ export class BudgetImports {
         committed_by: caller.userId,
       });
       if (moved !== 1) throw new ConflictError(`Import ${importId} was committed meanwhile`);
-      const lines = (await rows.stagedLines(importId)).map(toStaged);
-      await this.#commitIn(rows, importId, customerId, lines, await rows.currentLines(customerId), row.header_key);
+      await this.#commitIn(rows, importId, customerId, row.header_key);
       if (this.#o.onFinished) afterCommit = await this.#o.onFinished(rows.db, importId);
     });
     await afterCommit();
@@ -323,13 +645,37 @@ export class BudgetImports {
     rows: BudgetImportRepository,
     importId: string,
     customerId: string,
-    lines: readonly StagedLine[],
-    current: Awaited<ReturnType<BudgetImportRepository["currentLines"]>>,
     headerKey: string | null,
   ): Promise<void> {
-    await rows.applyLines(customerId, importId, "import", lines, current, () => randomUUID());
+    await rows.applyStaged(customerId, importId, "import", () => randomUUID());
     const mapping = await rows.findImport([customerId], importId);
     if (headerKey && mapping) await rows.learn(customerId, headerKey, mapping.mapping_json, importId);
+  }
+
+  /**
+   * The table analyze judges: the whole file, or for a CSV of BUDGETS_QUEUED_IMPORT_MIN_BYTES
+   * or more its first rows streamed (the rest only counted), so a million rows never sit in
+   * memory as cells.
+   */
+  async #analyzedSheet(bytes: Uint8Array, fileName: string): Promise<{ format: "csv" | "xlsx"; sheet: TabularSheet }> {
+    if (bytes.byteLength < this.#o.queuedMinBytes || sniffFormat(bytes) === "zip") {
+      const tabular = await readTabular(bytes, { fileName, limits: this.#o.limits });
+      return { format: tabular.format, sheet: bestSheet(tabular.sheets) };
+    }
+    const csv = await streamCsv(pieces(bytes), { limits: this.#o.limits });
+    const rows: string[][] = [];
+    const rowNumbers: number[] = [];
+    let totalRows = 0;
+    for await (const row of csv.rows) {
+      if (totalRows++ < ANALYZE_SAMPLE_ROWS) {
+        rows.push(row.cells);
+        rowNumbers.push(row.line);
+      }
+    }
+    return {
+      format: "csv",
+      sheet: { name: null, headerRowIndex: csv.headerRowIndex, headers: csv.headers, rows, rowNumbers, totalRows },
+    };
   }
 
   async #view(row: ImportRow): Promise<ImportView> {
@@ -349,8 +695,28 @@ export class BudgetImports {
         message: e.message,
       })),
       diffSummary: diff,
+      progress: await this.#progress(row),
+      statusUrl: `/api/v1/imports/${row.import_id}?customerId=${encodeURIComponent(row.customer_id)}`,
       createdAt: row.created_at,
       completedAt: row.completed_at,
+    };
+  }
+
+  async #progress(row: ImportRow): Promise<ImportView["progress"]> {
+    const file = row.file_id ? await this.#rows.findFile(row.customer_id, row.file_id) : undefined;
+    const finished = row.status !== "queued" && row.status !== "processing";
+    const totalRows = finished ? row.total_rows : (file?.row_count ?? null);
+    return {
+      rowsRead: row.rows_read,
+      rowsStaged: row.rows_staged,
+      totalRows,
+      percent: finished
+        ? 100
+        : totalRows
+          ? Math.min(99, Math.floor((row.rows_read * 100) / totalRows))
+          : row.status === "queued"
+            ? 0
+            : null,
     };
   }
 
@@ -358,96 +724,27 @@ export class BudgetImports {
     // Another customer's id is "not found", never a hint that it exists.
     await this.#o.access.assert(caller, customerId);
   }
-
-  /** Every row checked; a line's amount in integer minor units of its currency. */
-  #readLines(sheet: TabularSheet, columns: ReadonlyMap<string, number>): { lines: StagedLine[]; errors: RowError[] } {
-    const lines: StagedLine[] = [];
-    const errors: RowError[] = [];
-    const seen = new Map<string, number>();
-    const cell = (row: readonly string[], field: string) => {
-      const index = columns.get(field);
-      return index === undefined ? "" : (row[index] ?? "").trim();
-    };
-    const header = (field: string) => sheet.headers[columns.get(field) ?? -1] ?? field;
-    // The column's own convention decides "1.234": 1234 in a column that writes "12.500,00".
-    const amountColumn = columns.get("budgetedAmount");
-    const separator =
-      amountColumn === undefined ? null : inferDecimalSeparator(sheet.rows.map((r) => r[amountColumn] ?? ""));
-    sheet.rows.forEach((row, i) => {
-      const rowNumber = sheet.rowNumbers[i] ?? i + 1;
-      const problems: RowError[] = [];
-      const fail = (field: string, value: string, message: string) =>
-        problems.push({ rowNumber, column: header(field), value, message });
-      const department = cell(row, "department");
-      if (!department) fail("department", "", "department is empty");
-      const fiscalPeriod = cell(row, "fiscalPeriod");
-      if (!fiscalPeriod) fail("fiscalPeriod", "", "fiscal period is empty");
-      else if (fiscalPeriod.length > 40) fail("fiscalPeriod", fiscalPeriod, "is not a fiscal period (too long)");
-      const currencyText = cell(row, "currency").toUpperCase();
-      const amountText = cell(row, "budgetedAmount");
-      const parsed = parseAmount(amountText, separator ? { decimalSeparator: separator } : {});
-      let currency = currencyText || this.#o.defaultCurrency;
-      if ("error" in parsed) fail("budgetedAmount", amountText, parsed.error);
-      else if (parsed.value === null) fail("budgetedAmount", amountText, "amount is empty");
-      else if (!currencyText && parsed.currency) currency = parsed.currency;
-      if (!isKnownCurrency(currency)) fail("currency", currencyText, `'${currency}' is not an ISO 4217 currency`);
-      let amountMinor: bigint | undefined;
-      if (!("error" in parsed) && parsed.value !== null && isKnownCurrency(currency)) {
-        try {
-          amountMinor = parseDecimal(parsed.value, currencyExponent(currency));
-        } catch {
-          fail(
-            "budgetedAmount",
-            amountText,
-            `has more decimals than ${currency} allows (${currencyExponent(currency)})`,
-          );
-        }
-      }
-      const subCategory = cell(row, "subCategory");
-      const costCenter = cell(row, "costCenter");
-      const key = lineKey(department, subCategory, fiscalPeriod, costCenter);
-      const earlier = seen.get(key);
-      if (problems.length === 0 && earlier !== undefined)
-        fail("department", department, `the same budget line as row ${earlier}`);
-      if (problems.length > 0 || amountMinor === undefined) {
-        errors.push(...problems);
-        return;
-      }
-      seen.set(key, rowNumber);
-      lines.push({ lineKey: key, department, subCategory, fiscalPeriod, costCenter, currency, amountMinor, rowNumber });
-    });
-    return { lines, errors };
-  }
 }
 
-/** The sheet an import reads: the one with the most rows (a workbook's notes sheet loses). */
-function bestSheet(sheets: readonly TabularSheet[]): TabularSheet {
-  const sheet = [...sheets].sort((a, b) => b.totalRows - a.totalRows)[0];
-  if (!sheet) throw new ValidationError([{ field: "file", message: "holds no table" }]);
-  return sheet;
+/** How one run of the import path ended. */
+interface RunOutcome {
+  readonly status: ImportRow["status"];
+  readonly lines: number;
+  readonly errors: number;
+  readonly seconds: number;
+  /** The finish hook's follow-up, run once the finishing transaction has committed. */
+  readonly afterCommit?: () => Promise<void>;
 }
 
-/** Target field → column index; 400 naming the field for an unknown column or a target mapped twice. */
-function checkMappings(mappings: ImportRequest["mappings"], headers: readonly string[]): ReadonlyMap<string, number> {
-  const targets = new Set(BUDGET_TARGETS.map((t) => t.name));
-  const columns = new Map<string, number>();
-  const issues: { field: string; message: string }[] = [];
-  mappings.forEach((m, i) => {
-    const index = headers.indexOf(m.sourceColumn);
-    if (index < 0)
-      issues.push({ field: `mappings[${i}].sourceColumn`, message: `the file has no column '${m.sourceColumn}'` });
-    if (!targets.has(m.targetField))
-      issues.push({ field: `mappings[${i}].targetField`, message: `must be one of ${[...targets].join(", ")}` });
-    else if (columns.has(m.targetField))
-      issues.push({ field: `mappings[${i}].targetField`, message: `${m.targetField} is mapped twice` });
-    else if (index >= 0) columns.set(m.targetField, index);
-  });
-  // A line needs these; sub-category and cost center may be absent, currency has a default.
-  for (const target of ["department", "fiscalPeriod", "budgetedAmount"])
-    if (!columns.has(target) && !issues.some((i) => i.message.includes(target)))
-      issues.push({ field: "mappings", message: `${target} must be mapped` });
-  if (issues.length > 0) throw new ValidationError(issues);
-  return columns;
+/** An import about to be recorded, from a file or inline rows. */
+interface NewImport {
+  readonly customerId: string;
+  readonly fileId: string | null;
+  readonly fileName: string;
+  readonly sourceType: string;
+  readonly mappings: ImportRequest["mappings"];
+  readonly headerKey: string | null;
+  readonly dryRun: boolean;
 }
 
 function toStaged(l: {
@@ -516,13 +813,4 @@ function diffOf(
       amount: toMoney(BigInt(c.budgeted_minor), c.currency).amount,
     }));
   return { added, changed, removed, unchanged };
-}
-
-function summary(diff: ImportDiff) {
-  return {
-    added: diff.added.length,
-    changed: diff.changed.length,
-    removed: diff.removed.length,
-    unchanged: diff.unchanged,
-  };
 }

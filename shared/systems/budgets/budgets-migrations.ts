@@ -205,5 +205,32 @@ export function budgetsMigrations(t: ColumnTypes): Record<string, Migration> {
           .execute();
       },
     },
+    // Large files import as a queued job: its request, attempt (the fence a redelivery
+    // bumps) and progress live on the import row; staged lines carry the id a new budget
+    // line will get, so the commit is set-based; analyze keeps the file's row count.
+    "0016_budget_import_jobs": {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .alterTable("budget_imports")
+          .addColumn("dry_run", "integer", (c) => c.notNull().defaultTo(0))
+          .execute();
+        await db.schema
+          .alterTable("budget_imports")
+          .addColumn("attempts", "integer", (c) => c.notNull().defaultTo(0))
+          .execute();
+        await db.schema
+          .alterTable("budget_imports")
+          .addColumn("rows_read", "integer", (c) => c.notNull().defaultTo(0))
+          .execute();
+        await db.schema
+          .alterTable("budget_imports")
+          .addColumn("rows_staged", "integer", (c) => c.notNull().defaultTo(0))
+          .execute();
+        await db.schema.alterTable("budget_imports").addColumn("started_at", t.timestamp).execute();
+        await db.schema.alterTable("budget_imports").addColumn("updated_at", t.timestamp).execute();
+        await db.schema.alterTable("budget_files").addColumn("row_count", "integer").execute();
+        await db.schema.alterTable("budget_import_lines").addColumn("budget_id", "varchar(36)").execute();
+      },
+    },
   };
 }

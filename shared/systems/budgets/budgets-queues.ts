@@ -7,4 +7,6 @@ export const BUDGETS_QUEUES = {
    * beyond the first cover a crashed worker; the attempt count lives on the delivery row.
    */
   budgetWebhooks: { name: "budget-webhooks", maxDeliveryCount: 5, lockDurationSeconds: 60 },
+  // A million-row import takes tens of seconds; the lock outlasts it (Service Bus allows 5 minutes).
+  budgetImports: { name: "budget-imports", maxDeliveryCount: 5, lockDurationSeconds: 300 },
 } as const satisfies Record<string, QueueDefinition>;

@@ -24,6 +24,18 @@ export const BUDGETS_SETTINGS = {
     description: "Most data rows a budget file may have (413 past it).",
     schema: int(1, 1_000_000).default(200_000),
   },
+  BUDGETS_QUEUED_IMPORT_MIN_BYTES: {
+    scope: "platform",
+    description:
+      "Budget files of at least this many bytes import as a queued job (POST /api/v1/excel/import answers 202 with the import's status link, GET /api/v1/imports/{importId} shows its progress); smaller ones import within the request.",
+    schema: int(1, 200 * 1024 * 1024).default(1024 * 1024),
+  },
+  BUDGETS_INLINE_MAX_ROWS: {
+    scope: "platform",
+    description:
+      "Most rows POST /api/v1/excel/import accepts inline in its body (`rows`, the header row first); more answer 413: upload the file through /api/v1/excel/analyze instead.",
+    schema: int(1, 10_000).default(1_000),
+  },
   BUDGETS_FILES_CONTAINER: {
     scope: "platform",
     description:

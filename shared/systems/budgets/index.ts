@@ -1,9 +1,18 @@
 // The budgets system's public face: other systems, the root and functions/ reach it here only.
 export { BUDGETS_SETTINGS } from "./budgets-settings.js";
+export { BUDGETS_QUEUES } from "./budgets-queues.js";
 export { budgetsMigrations } from "./budgets-migrations.js";
 export type { BudgetsTables } from "./budgets-tables.js";
 export { createBudgetImports } from "./budget-imports-module.js";
-export type { BudgetImports, AnalyzeResult, ImportDiff, ImportView, Caller } from "./budget-imports.js";
+export type {
+  BudgetImports,
+  AnalyzeResult,
+  BudgetImportMessage,
+  ImportDiff,
+  ImportView,
+  Caller,
+  RowsImportRequest,
+} from "./budget-imports.js";
 export type { BudgetImportTables } from "./budget-import-tables.js";
 export {
   createBudgets,
@@ -17,7 +26,6 @@ export {
 export { CustomerAccess, inScope, type BudgetCaller, type CustomerScope } from "./customer-access.js";
 export type { NewBudgetLine } from "./budget-repository.js";
 export type { BudgetView, CheckAnswer, CustomerView, ReservationView, RuleView } from "./budget-check-views.js";
-export { BUDGETS_QUEUES } from "./budgets-queues.js";
 export { createBudgetWebhooks } from "./budget-webhooks-module.js";
 export type { BudgetWebhooks, DeliveryView, WebhookDeliveryMessage, WebhookView } from "./budget-webhooks.js";
 export type { BudgetWebhookTables } from "./budget-webhook-tables.js";

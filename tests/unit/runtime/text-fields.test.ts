@@ -116,6 +116,7 @@ describe("free text at the edge", () => {
       "excel-import body.fileName",
       "excel-import body.mappings[].sourceColumn",
       "excel-import body.mappings[].targetField",
+      "excel-import body.rows[][]",
       "excel-import body.userId",
       "invoices-inbound message.file_name",
       "invoices-inbound message.source_ref",
