@@ -20,6 +20,7 @@ import {
   BUDGETS_SETTINGS,
   budgetsMigrations,
   type BudgetImportTables,
+  type BudgetSourceTables,
   type BudgetsTables,
   type BudgetWebhookTables,
 } from "./systems/budgets/index.js";
@@ -130,6 +131,7 @@ export type PlatformTables = FoundationTables &
   BudgetsTables &
   BudgetImportTables &
   BudgetWebhookTables &
+  BudgetSourceTables &
   AnalyticsTables;
 
 /** Every owner's migrations (names are global; the migrator runs them in name order). */

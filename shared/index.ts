@@ -96,6 +96,7 @@ export {
   type JobView,
   type Language,
 } from "./systems/invoices/index.js";
+export { sshFingerprint } from "./adapters/budget-sources/index.js";
 export type {
   BudgetCaller,
   BudgetService,
@@ -106,6 +107,7 @@ export type {
   ReservationAnswer,
   ReservationView,
   RuleView,
+  SourceInput,
 } from "./systems/budgets/index.js";
 export {
   DIMENSIONS,

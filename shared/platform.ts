@@ -39,6 +39,8 @@ import { createAnalytics, type AnalyticsService } from "./systems/analytics/inde
 import { createBudgetImports, type BudgetImports } from "./systems/budgets/index.js";
 import { createBudgets, type BudgetService } from "./systems/budgets/index.js";
 import { createBudgetWebhooks, type BudgetWebhooks } from "./systems/budgets/index.js";
+import { createBudgetSources, type BudgetSources } from "./systems/budgets/index.js";
+import { budgetFileSources } from "./adapters/budget-sources/index.js";
 import type { UploadLookup } from "./ports/accounting-platform.js";
 import { connect, connectClearfacts, connectInvoiceSource, connectSap, connectWebhookSender } from "./connections.js";
 
@@ -74,6 +76,7 @@ export interface Platform {
   readonly budgets: BudgetService;
   readonly analytics: AnalyticsService;
   readonly budgetWebhooks: BudgetWebhooks;
+  readonly budgetSources: BudgetSources;
   /** The embedded simulators, when chosen (the local host steers them at run time). */
   readonly simulators: { readonly sap?: SapSimulator };
   /** Which adapter serves each port, for logs and readiness. */
@@ -294,6 +297,23 @@ export async function createPlatform(settings: Settings, options: PlatformOption
     jobs,
   });
   const analytics = createAnalytics({ settings, db: tablesOf(db), clock, metrics, logger });
+  const budgetSources = createBudgetSources({
+    settings,
+    db: tablesOf(db),
+    clock,
+    secrets,
+    alerts,
+    audit,
+    logger,
+    access: budgets.customerAccess,
+    imports: budgetImports,
+    open: budgetFileSources({
+      blobs,
+      ...(settings.BUDGETS_S3_ENDPOINT ? { s3Endpoint: settings.BUDGETS_S3_ENDPOINT } : {}),
+      sheetsApiUrl: settings.BUDGETS_SHEETS_API_URL,
+      allowUnpinnedSftp: !settings.runningInAzure && settings.BUDGETS_SFTP_ALLOW_UNPINNED,
+    }),
+  });
 
   const checks: DependencyCheck[] = [
     { name: "sql", adapter: adapters.sql, check: () => database.ping() },
@@ -344,6 +364,7 @@ export async function createPlatform(settings: Settings, options: PlatformOption
     budgets,
     analytics,
     budgetWebhooks,
+    budgetSources,
     simulators: sapClient instanceof SapSimulator ? { sap: sapClient } : {},
     adapters,
     readiness: () => checkReadiness(checks),

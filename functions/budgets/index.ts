@@ -31,6 +31,15 @@ import {
   webhooksList,
 } from "./budget-webhook-functions.js";
 import {
+  budgetSourceFiles,
+  budgetSourcesCreate,
+  budgetSourcesDelete,
+  budgetSourcesGet,
+  budgetSourcesList,
+  budgetSourcesPoll,
+  budgetSourcesUpdate,
+} from "./budget-source-functions.js";
+import {
   customersCreate,
   customersGet,
   customersList,
@@ -40,7 +49,8 @@ import {
 
 /**
  * Budgets: customers and isolation; budget files analyzed, imported, diffed and committed;
- * budget lines, checks, approval rules and reservations; signed webhooks of import outcomes.
+ * budget lines, checks, approval rules and reservations; signed webhooks of import outcomes;
+ * data sources and their poll.
  */
 export const budgetsFunctions: readonly FunctionDeclaration[] = [
   customersCreate,
@@ -73,4 +83,11 @@ export const budgetsFunctions: readonly FunctionDeclaration[] = [
   webhookDeliveriesList,
   webhooksDelete,
   budgetWebhookDeliver,
+  budgetSourcesList,
+  budgetSourcesCreate,
+  budgetSourcesGet,
+  budgetSourcesUpdate,
+  budgetSourcesDelete,
+  budgetSourceFiles,
+  budgetSourcesPoll,
 ];

@@ -1,4 +1,6 @@
 // Every simulator the local host runs, one line each.
+import { budgetSftpSimulator } from "./budget-sftp.js";
+import type { BudgetSftpServer } from "./budget-sftp-server.js";
 import { clearfactsSimulator } from "./clearfacts.js";
 import type { ClearfactsSimulator } from "./clearfacts-partner.js";
 import { esgSimulator } from "./esg.js";
@@ -16,6 +18,7 @@ export interface SimulatorHandles {
   readonly invoiceSource?: InvoiceSourceSimulator;
   readonly clearfacts?: ClearfactsSimulator;
   readonly webhookReceiver?: WebhookReceiverSimulator;
+  readonly budgetSftp?: BudgetSftpServer;
 }
 
 /** Starts every simulator (each decides from `env` whether it is needed). */
@@ -34,12 +37,15 @@ export async function startSimulators(
     running.push(clearfacts);
     const webhookReceiver = await webhookReceiverSimulator.start(env);
     running.push(webhookReceiver);
+    const budgetSftp = await budgetSftpSimulator.start(env);
+    running.push(budgetSftp);
     return {
       handles: {
         ...(esg.handle ? { esg: esg.handle } : {}),
         ...(invoiceSource.handle ? { invoiceSource: invoiceSource.handle } : {}),
         ...(clearfacts.handle ? { clearfacts: clearfacts.handle } : {}),
         ...(webhookReceiver.handle ? { webhookReceiver: webhookReceiver.handle } : {}),
+        ...(budgetSftp.handle ? { budgetSftp: budgetSftp.handle } : {}),
       },
       running,
     };

@@ -232,5 +232,80 @@ export function budgetsMigrations(t: ColumnTypes): Record<string, Migration> {
         await db.schema.alterTable("budget_import_lines").addColumn("budget_id", "varchar(36)").execute();
       },
     },
+    "0018_budget_sources": {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable("budget_sources")
+          .addColumn("source_id", "varchar(36)", (c) => c.primaryKey())
+          .addColumn("customer_id", "varchar(64)", (c) => c.notNull())
+          .addColumn("name", t.unicode(200), (c) => c.notNull())
+          .addColumn("source_type", "varchar(10)", (c) => c.notNull())
+          .addColumn("config_json", t.longText, (c) => c.notNull())
+          .addColumn("secrets_json", t.longText, (c) => c.notNull())
+          .addColumn("schedule", "varchar(100)", (c) => c.notNull())
+          .addColumn("enabled", "integer", (c) => c.notNull())
+          .addColumn("next_due_at", t.timestamp, (c) => c.notNull())
+          .addColumn("lease_until", t.timestamp)
+          .addColumn("last_polled_at", t.timestamp)
+          .addColumn("last_status", "varchar(10)")
+          .addColumn("last_error", t.unicode(500))
+          .addColumn("failure_alerted_at", t.timestamp)
+          .addColumn("created_at", t.timestamp, (c) => c.notNull())
+          .addColumn("updated_at", t.timestamp, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex("ix_budget_sources_customer")
+          .on("budget_sources")
+          .columns(["customer_id"])
+          .execute();
+        await db.schema
+          .createIndex("ix_budget_sources_due")
+          .on("budget_sources")
+          .columns(["enabled", "next_due_at"])
+          .execute();
+
+        await db.schema
+          .createTable("budget_source_files")
+          .addColumn("row_id", "varchar(36)", (c) => c.primaryKey())
+          .addColumn("source_id", "varchar(36)", (c) => c.notNull())
+          .addColumn("customer_id", "varchar(64)", (c) => c.notNull())
+          .addColumn("version_key", "varchar(64)", (c) => c.notNull())
+          .addColumn("remote_path", t.unicode(1000), (c) => c.notNull())
+          .addColumn("size_bytes", "bigint", (c) => c.notNull())
+          .addColumn("modified_at", "varchar(30)", (c) => c.notNull())
+          .addColumn("content_sha256", "varchar(64)", (c) => c.notNull())
+          .addColumn("status", "varchar(10)", (c) => c.notNull())
+          .addColumn("reason", t.unicode(500))
+          .addColumn("likely_type", "varchar(20)")
+          .addColumn("file_id", "varchar(36)")
+          .addColumn("import_id", "varchar(36)")
+          .addColumn("seen_at", t.timestamp, (c) => c.notNull())
+          .execute();
+        // One row per version: a second poll (or instance) cannot record the same file twice.
+        await db.schema
+          .createIndex("ux_budget_source_files_version")
+          .on("budget_source_files")
+          .columns(["source_id", "version_key"])
+          .unique()
+          .execute();
+        await db.schema
+          .createIndex("ix_budget_source_files_content")
+          .on("budget_source_files")
+          .columns(["source_id", "content_sha256"])
+          .execute();
+
+        await db.schema
+          .createTable("budget_source_failures")
+          .addColumn("source_id", "varchar(36)", (c) => c.notNull())
+          .addColumn("failed_at", t.timestamp, (c) => c.notNull())
+          .addColumn("message", t.unicode(500), (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex("ix_budget_source_failures")
+          .on("budget_source_failures")
+          .columns(["source_id", "failed_at"])
+          .execute();
+      },
+    },
   };
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { int, type SettingsCatalog } from "../../foundation/settings.js";
+import { bool, int, optionalUrl, type SettingsCatalog } from "../../foundation/settings.js";
 import { BUDGET_WEBHOOK_SETTINGS } from "./budget-webhook-settings.js";
 
 /** Budget sync: this slice of the settings catalog (the root composes every slice). */
@@ -71,5 +71,46 @@ export const BUDGETS_SETTINGS = {
     description:
       "Split-purchase window: one requester's reservations for the same supplier or department within these hours are added up against the auto-approval threshold.",
     schema: z.coerce.number().int().min(1).max(8760).default(72),
+  },
+  BUDGETS_SOURCE_POLL_SCHEDULE: {
+    scope: "platform",
+    description:
+      "NCRONTAB schedule (UTC) of the timer that polls customers' budget data sources (SFTP, Blob, S3, Sheets) whose own cron schedule is due.",
+    schema: z.string().min(1).default("0 */5 * * * *"),
+  },
+  BUDGETS_SOURCE_LEASE_SECONDS: {
+    scope: "platform",
+    description:
+      "How long one instance holds a budget data source while polling it; another instance takes it over only after this (a crashed poll).",
+    schema: int(60, 3600).default(900),
+  },
+  BUDGETS_S3_ENDPOINT: {
+    scope: "platform",
+    description:
+      "An S3-compatible endpoint URL for S3 budget sources (path-style); unset uses AWS S3 in each source's region.",
+    schema: optionalUrl,
+  },
+  BUDGETS_SHEETS_API_URL: {
+    scope: "platform",
+    description: "Base URL of the Google Sheets API v4 read by Sheets budget sources.",
+    schema: z.url().default("https://sheets.googleapis.com"),
+  },
+  BUDGETS_SFTP_ALLOW_UNPINNED: {
+    scope: "local",
+    description:
+      "Local only: lets an SFTP budget source connect without a pinned host key fingerprint. Never honoured in Azure, where every SFTP source must pin its host key.",
+    schema: bool.default(false),
+  },
+  BUDGETS_SFTP_SIMULATOR_ROOT: {
+    scope: "local",
+    description:
+      "Folder the local SFTP simulator serves to budget sources (user `budgets`); empty: a new temporary folder per run.",
+    schema: z.string().default(""),
+  },
+  BUDGETS_SFTP_SIMULATOR_PASSWORD: {
+    scope: "local",
+    description:
+      "Local only: password of the SFTP simulator's user `budgets`; a local SFTP source names it as the secret budgets-sftp-simulator-password. Generated per run when empty.",
+    schema: z.string().default(""),
   },
 } as const satisfies SettingsCatalog;

@@ -14,6 +14,16 @@ export type {
   RowsImportRequest,
 } from "./budget-imports.js";
 export type { BudgetImportTables } from "./budget-import-tables.js";
+export { createBudgetSources } from "./budget-sources-module.js";
+export type {
+  BudgetSources,
+  PollSummary,
+  SourceFileView,
+  SourceInput,
+  SourceSettings,
+  SourceView,
+} from "./budget-sources.js";
+export type { BudgetSourceTables } from "./budget-source-tables.js";
 export {
   createBudgets,
   type BudgetService,

@@ -111,6 +111,8 @@ describe("free text at the edge", () => {
       "budget-rules-update body.subCategory",
       "budget-webhooks-create body.description",
       "budget-webhooks-create body.url",
+      "budget-sources-create body.name",
+      "budget-sources-update body.name",
       "budgets-list query.department",
       "customers-create body.name",
       "excel-import body.fileName",
