@@ -5,6 +5,9 @@ export interface LoadTarget {
   readonly name: string;
   readonly url: string;
   readonly headers?: Record<string, string>;
+  /** GET when absent; a POST sends `body` (JSON) with every request. */
+  readonly method?: "GET" | "POST";
+  readonly body?: string;
 }
 
 export interface LoadResult {
@@ -42,6 +45,8 @@ export async function load(
         pipelining: 1,
         timeout: 10,
         ...(target.headers ? { headers: target.headers } : {}),
+        ...(target.method ? { method: target.method } : {}),
+        ...(target.body !== undefined ? { body: target.body } : {}),
       },
       (error: unknown, r: autocannon.Result) =>
         error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(r),
