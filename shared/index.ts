@@ -114,3 +114,11 @@ export {
   type Dimension,
   type ExpenseFilter,
 } from "./systems/analytics/index.js";
+// Analytics data and exploration (h-analytics-data).
+export {
+  ANALYTICS_IMPORTERS,
+  ANALYTICS_READERS,
+  GRANULARITIES,
+  PLANTED,
+  type Granularity,
+} from "./systems/analytics/index.js";

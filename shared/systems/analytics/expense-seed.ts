@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import type { SqlDialectName } from "../../foundation/sql/database.js";
 import type { AnalyticsTables, FinanceExpenseTable } from "./analytics-tables.js";
 import { toExpenseRow } from "./expense-line.js";
+import { hasExpenses, insertExpenses } from "./expense-repository.js";
 import { syntheticExpenses } from "./synthetic-expenses.js";
 
 /**
@@ -27,15 +28,14 @@ export async function seedExpenses(
   },
 ): Promise<number> {
   if (options.rows <= 0) return 0;
-  const existing = await db.selectFrom("finance_expense").select("id").limit(1).executeTakeFirst();
-  if (existing) return 0;
+  if (await hasExpenses(db)) return 0;
   const chunk = expenseInsertChunk(options.dialect);
   let added = 0;
   await db.transaction().execute(async (trx) => {
     let batch: Omit<FinanceExpenseTable, "id">[] = [];
     const flush = async () => {
       if (batch.length === 0) return;
-      await trx.insertInto("finance_expense").values(batch).execute();
+      await insertExpenses(trx, batch);
       added += batch.length;
       batch = [];
     };

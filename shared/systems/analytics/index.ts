@@ -18,3 +18,19 @@ export {
   type SyntheticExpenseOptions,
 } from "./synthetic-expenses.js";
 export { seedExpenses, expenseInsertChunk } from "./expense-seed.js";
+
+// Exploration: reusable SQL aggregates and the EDA service; who may read and load.
+export { ANALYTICS_READERS, ANALYTICS_IMPORTERS } from "./analytics-roles.js";
+export * as expenseQueries from "./expense-repository.js";
+export {
+  Exploration,
+  GRANULARITIES,
+  SUMMARY_DIMENSIONS,
+  bucketOf,
+  money,
+  percent,
+  previousPeriod,
+  type FiscalPeriod,
+  type Granularity,
+  type WireMoney,
+} from "./exploration.js";
