@@ -35,7 +35,7 @@ import {
 import { createIdentity, type IdentityService } from "./systems/identity/index.js";
 import { createReports, type ReportService } from "./systems/reports/index.js";
 import { createInvoices, type InvoiceService } from "./systems/invoices/index.js";
-import { createAnalytics, type AnalyticsService } from "./systems/analytics/index.js";
+import { createAnalytics, type AnalyticsService, type AnalyticsTables } from "./systems/analytics/index.js";
 import { createBudgetImports, type BudgetImports } from "./systems/budgets/index.js";
 import { createBudgets, type BudgetService } from "./systems/budgets/index.js";
 import type { UploadLookup } from "./ports/accounting-platform.js";
@@ -103,13 +103,16 @@ export async function createPlatform(settings: Settings, options: PlatformOption
   const metrics = new PlatformMetrics();
   const closers: (() => Promise<void>)[] = [];
 
-  const { secrets, database, cache, rateLimiter, broadcast, queue, blobs, adapters } = await connect(settings, {
-    env,
-    metrics,
-    logger,
-    closers,
-    ...(options.extraQueues ? { extraQueues: options.extraQueues } : {}),
-  });
+  const { secrets, database, analyticsDatabase, cache, rateLimiter, broadcast, queue, blobs, adapters } = await connect(
+    settings,
+    {
+      env,
+      metrics,
+      logger,
+      closers,
+      ...(options.extraQueues ? { extraQueues: options.extraQueues } : {}),
+    },
+  );
 
   const db = database.db;
   const audit = new AuditLog(tablesOf(db), clock);
@@ -276,7 +279,10 @@ export async function createPlatform(settings: Settings, options: PlatformOption
     metrics,
     access: budgets.customerAccess,
   });
-  const analytics = createAnalytics({ settings, db: tablesOf(db), clock, metrics, logger });
+  const analyticsDb = analyticsDatabase
+    ? tablesOf<AnalyticsTables, unknown>(analyticsDatabase.db)
+    : tablesOf<AnalyticsTables, PlatformTables>(db);
+  const analytics = createAnalytics({ settings, db: analyticsDb, clock, metrics, logger });
 
   const checks: DependencyCheck[] = [
     { name: "sql", adapter: adapters.sql, check: () => database.ping() },
