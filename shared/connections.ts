@@ -49,6 +49,8 @@ import { MIGRATIONS, QUEUE_DEFINITIONS, type PlatformTables, type Settings } fro
 export interface Connections {
   readonly secrets: SecretStore;
   readonly database: Database<PlatformTables>;
+  /** The separate analytics warehouse, when ANALYTICS_SQL_CONNECTION_STRING names one. */
+  readonly analyticsDatabase: Database<unknown> | undefined;
   readonly cache: Cache;
   readonly rateLimiter: RateLimiter;
   readonly broadcast: Broadcast;
@@ -81,6 +83,13 @@ export async function connect(settings: Settings, options: ConnectOptions): Prom
       })
     : await openSqliteDatabase<PlatformTables>(join(settings.DATA_DIR, "platform.sqlite"), MIGRATIONS);
   closers.push(() => database.close());
+  // A larger install points analytics at a warehouse with a T-SQL endpoint; it holds
+  // finance_expense itself, so no migrations run there.
+  const analyticsConnection = await secrets.findSecret("analytics-sql-connection-string");
+  const analyticsDatabase = analyticsConnection
+    ? await openMssqlDatabase<unknown>(analyticsConnection, [], { migrate: false })
+    : undefined;
+  if (analyticsDatabase) closers.push(() => analyticsDatabase.close());
 
   let cache: Cache;
   let rateLimiter: RateLimiter;
@@ -154,7 +163,7 @@ export async function connect(settings: Settings, options: ConnectOptions): Prom
     secrets: settings.KEY_VAULT_URL ? "key-vault" : "settings",
     sap: settings.SAP_ADAPTER,
   } as const;
-  return { secrets, database, cache, rateLimiter, broadcast, queue, blobs, adapters };
+  return { secrets, database, analyticsDatabase, cache, rateLimiter, broadcast, queue, blobs, adapters };
 }
 
 /**

@@ -124,3 +124,11 @@ export {
   WEBHOOK_ID_HEADER,
   WEBHOOK_SIGNATURE_HEADER,
 } from "./kernel/webhook-signature.js";
+// Analytics data and exploration (h-analytics-data).
+export {
+  ANALYTICS_IMPORTERS,
+  ANALYTICS_READERS,
+  GRANULARITIES,
+  PLANTED,
+  type Granularity,
+} from "./systems/analytics/index.js";

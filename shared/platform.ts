@@ -35,7 +35,7 @@ import {
 import { createIdentity, type IdentityService } from "./systems/identity/index.js";
 import { createReports, type ReportService } from "./systems/reports/index.js";
 import { createInvoices, type InvoiceService } from "./systems/invoices/index.js";
-import { createAnalytics, type AnalyticsService } from "./systems/analytics/index.js";
+import { createAnalytics, type AnalyticsService, type AnalyticsTables } from "./systems/analytics/index.js";
 import { createBudgetImports, type BudgetImports } from "./systems/budgets/index.js";
 import { createBudgets, type BudgetService } from "./systems/budgets/index.js";
 import { createBudgetWebhooks, type BudgetWebhooks } from "./systems/budgets/index.js";
@@ -108,13 +108,16 @@ export async function createPlatform(settings: Settings, options: PlatformOption
   const metrics = new PlatformMetrics();
   const closers: (() => Promise<void>)[] = [];
 
-  const { secrets, database, cache, rateLimiter, broadcast, queue, blobs, adapters } = await connect(settings, {
-    env,
-    metrics,
-    logger,
-    closers,
-    ...(options.extraQueues ? { extraQueues: options.extraQueues } : {}),
-  });
+  const { secrets, database, analyticsDatabase, cache, rateLimiter, broadcast, queue, blobs, adapters } = await connect(
+    settings,
+    {
+      env,
+      metrics,
+      logger,
+      closers,
+      ...(options.extraQueues ? { extraQueues: options.extraQueues } : {}),
+    },
+  );
 
   const db = database.db;
   const audit = new AuditLog(tablesOf(db), clock);
@@ -296,7 +299,10 @@ export async function createPlatform(settings: Settings, options: PlatformOption
     onFinished: (trx, importId) => budgetWebhooks.importFinishedIn(trx, importId),
     jobs,
   });
-  const analytics = createAnalytics({ settings, db: tablesOf(db), clock, metrics, logger });
+  const analyticsDb = analyticsDatabase
+    ? tablesOf<AnalyticsTables, unknown>(analyticsDatabase.db)
+    : tablesOf<AnalyticsTables, PlatformTables>(db);
+  const analytics = createAnalytics({ settings, db: analyticsDb, clock, metrics, logger });
   const budgetSources = createBudgetSources({
     settings,
     db: tablesOf(db),

@@ -5,6 +5,7 @@ import type { SettingsOf } from "../../foundation/settings.js";
 import type { Clock } from "../../ports/clock.js";
 import type { ANALYTICS_SETTINGS } from "./analytics-settings.js";
 import type { AnalyticsTables } from "./analytics-tables.js";
+import { Exploration } from "./exploration.js";
 
 export interface AnalyticsModuleDeps {
   readonly settings: SettingsOf<typeof ANALYTICS_SETTINGS>;
@@ -18,8 +19,14 @@ export interface AnalyticsModuleDeps {
 /** The analytics system's face towards functions/: exploration, anomalies, RCA, charts, chat. */
 export interface AnalyticsService {
   readonly settings: AnalyticsModuleDeps["settings"];
+  // h-analytics-data
+  readonly exploration: Exploration;
 }
 
 export function createAnalytics(deps: AnalyticsModuleDeps): AnalyticsService {
-  return { settings: deps.settings };
+  return {
+    settings: deps.settings,
+    // h-analytics-data
+    exploration: new Exploration(deps.db),
+  };
 }

@@ -1,0 +1,369 @@
+import { sql, type Kysely, type RawBuilder } from "kysely";
+import type { Dimension } from "./analytics-dimensions.js";
+import type { AnalyticsTables, FinanceExpenseTable } from "./analytics-tables.js";
+import { expenseWhere, type ExpenseFilter } from "./expense-filter.js";
+
+/**
+ * The SQL of exploration and loading (expenseQueries at the index), reusable by charts, anomalies, RCA and chat: every aggregate is
+ * grouped and summed in the database (nothing loads the table), money comes back in minor
+ * units as bigint and always per currency. `dimension` arguments must be `Dimension`s
+ * (checked by the caller), the only names spliced into SQL.
+ */
+
+type Db = Kysely<AnalyticsTables>;
+
+/** SQL Server returns bigint sums as strings, SQLite as numbers: both exactly to bigint. */
+export const toBigInt = (value: unknown): bigint =>
+  value === null || value === undefined ? 0n : BigInt(typeof value === "string" ? value : Math.trunc(Number(value)));
+const toNumber = (value: unknown): number => Number(value ?? 0);
+
+const col = (dimension: Dimension): RawBuilder<string | null> => sql<string | null>`${sql.ref(dimension)}`;
+const sumAmount = sql<string | number>`sum(amount_minor)`;
+
+/** One (company code, currency, fiscal year, period) cell of the summary scan. */
+export interface PeriodCell {
+  readonly companyCode: string;
+  readonly currency: string;
+  readonly fiscalYear: number;
+  readonly postingPeriod: number;
+  readonly rows: number;
+  readonly amountMinor: bigint;
+  readonly debitMinor: bigint;
+  readonly creditMinor: bigint;
+}
+
+/** Totals per company, currency and period in one scan (totals, periods covered and gaps derive from it). */
+export async function periodCells(db: Db, filter: ExpenseFilter): Promise<PeriodCell[]> {
+  const rows = await db
+    .selectFrom("finance_expense")
+    .where((eb) => expenseWhere(eb, filter))
+    .select([
+      "company_code",
+      "company_code_currency_key",
+      "general_ledger_fiscal_year",
+      "posting_period",
+      sql<number>`count(*)`.as("rows"),
+      sumAmount.as("amount"),
+      sql<string | number>`sum(case when amount_minor > 0 then amount_minor else 0 end)`.as("debit"),
+      sql<string | number>`sum(case when amount_minor < 0 then amount_minor else 0 end)`.as("credit"),
+    ])
+    .groupBy(["company_code", "company_code_currency_key", "general_ledger_fiscal_year", "posting_period"])
+    .execute();
+  return rows.map((r) => ({
+    companyCode: r.company_code,
+    currency: r.company_code_currency_key,
+    fiscalYear: r.general_ledger_fiscal_year,
+    postingPeriod: r.posting_period,
+    rows: toNumber(r.rows),
+    amountMinor: toBigInt(r.amount),
+    debitMinor: toBigInt(r.debit),
+    creditMinor: toBigInt(r.credit),
+  }));
+}
+
+/** The key columns whose absence makes a row hard to attribute. */
+export const KEY_COLUMNS = ["cost_center_id", "functional_area", "general_ledger_account", "supplier"] as const;
+export type KeyColumn = (typeof KEY_COLUMNS)[number];
+
+/** Rows missing each key column (null or blank). */
+export async function missingKeys(db: Db, filter: ExpenseFilter): Promise<Record<KeyColumn, number>> {
+  const row = await db
+    .selectFrom("finance_expense")
+    .where((eb) => expenseWhere(eb, filter))
+    .select(
+      KEY_COLUMNS.map((c) =>
+        sql<number>`sum(case when ${sql.ref(c)} is null or ${sql.ref(c)} = '' then 1 else 0 end)`.as(c),
+      ),
+    )
+    .executeTakeFirst();
+  const r = (row ?? {}) as Record<KeyColumn, unknown>;
+  return Object.fromEntries(KEY_COLUMNS.map((c) => [c, toNumber(r[c])])) as Record<KeyColumn, number>;
+}
+
+export interface DuplicateGroup {
+  readonly companyCode: string;
+  readonly reference: string;
+  readonly fiscalYear: number;
+  readonly postingPeriod: number;
+  readonly currency: string;
+  readonly amountMinor: bigint;
+  readonly rows: number;
+}
+
+/**
+ * Possible double postings: rows that agree on company, reference, period, cost center,
+ * account, supplier and amount (their fingerprints differ, or the load would have merged
+ * them: only descriptive text such as the header differs). Largest groups first.
+ */
+export async function duplicateGroups(
+  db: Db,
+  filter: ExpenseFilter,
+  limit: number,
+): Promise<{ groups: number; rows: number; top: DuplicateGroup[] }> {
+  const grouped = db
+    .selectFrom("finance_expense")
+    .where((eb) => expenseWhere(eb, filter))
+    .where("reference", "is not", null)
+    .select([
+      "company_code",
+      "reference",
+      "general_ledger_fiscal_year",
+      "posting_period",
+      "company_code_currency_key",
+      "amount_minor",
+      sql<number>`count(*)`.as("rows"),
+    ])
+    .groupBy([
+      "company_code",
+      "reference",
+      "general_ledger_fiscal_year",
+      "posting_period",
+      "cost_center_id",
+      "general_ledger_account",
+      "supplier",
+      "company_code_currency_key",
+      "amount_minor",
+    ])
+    .having(sql<boolean>`count(*) > 1`);
+  const totals = await db
+    .selectFrom(grouped.as("d"))
+    .select([sql<number>`count(*)`.as("groups"), sql<number>`sum(d.rows)`.as("rows")])
+    .executeTakeFirst();
+  const top = await grouped
+    .orderBy(sql`count(*)`, "desc")
+    .orderBy("reference")
+    .limit(limit)
+    .execute();
+  return {
+    groups: toNumber(totals?.groups),
+    rows: toNumber(totals?.rows),
+    top: top.map((r) => ({
+      companyCode: r.company_code,
+      reference: r.reference ?? "",
+      fiscalYear: r.general_ledger_fiscal_year,
+      postingPeriod: r.posting_period,
+      currency: r.company_code_currency_key,
+      amountMinor: toBigInt(r.amount_minor),
+      rows: toNumber(r.rows),
+    })),
+  };
+}
+
+export interface DimensionTotal {
+  readonly value: string | null;
+  readonly currency: string;
+  readonly rows: number;
+  readonly amountMinor: bigint;
+}
+
+/** The largest values of a dimension by amount, `limit` per currency. */
+export async function topValues(
+  db: Db,
+  filter: ExpenseFilter,
+  dimension: Dimension,
+  limit: number,
+): Promise<DimensionTotal[]> {
+  const ranked = db
+    .selectFrom("finance_expense")
+    .where((eb) => expenseWhere(eb, filter))
+    .select([
+      col(dimension).as("value"),
+      "company_code_currency_key as currency",
+      sql<number>`count(*)`.as("rows"),
+      sumAmount.as("amount"),
+      sql<number>`row_number() over (partition by company_code_currency_key order by sum(amount_minor) desc)`.as(
+        "rank",
+      ),
+    ])
+    .groupBy([sql.ref(dimension), "company_code_currency_key"]);
+  const rows = await db
+    .selectFrom(ranked.as("r"))
+    .selectAll()
+    .where("r.rank", "<=", limit)
+    .orderBy("r.currency")
+    .orderBy("r.rank")
+    .execute();
+  return rows.map((r) => ({
+    value: r.value,
+    currency: r.currency,
+    rows: toNumber(r.rows),
+    amountMinor: toBigInt(r.amount),
+  }));
+}
+
+export interface BreakdownRow extends DimensionTotal {
+  /** The currency's total under the filter (what the share is of). */
+  readonly currencyTotalMinor: bigint;
+  readonly periodMinor: bigint;
+  readonly previousPeriodMinor: bigint;
+}
+
+/**
+ * A dimension's values with rows, amount, the currency's total (for the share) and the
+ * amounts in a period and its previous one, largest first, one page. `total` counts the
+ * (value, currency) groups.
+ */
+export async function breakdown(
+  db: Db,
+  filter: ExpenseFilter,
+  dimension: Dimension,
+  options: {
+    readonly period: { fiscalYear: number; postingPeriod: number } | null;
+    readonly previous: { fiscalYear: number; postingPeriod: number } | null;
+    readonly offset: number;
+    readonly limit: number;
+  },
+): Promise<{ total: number; rows: BreakdownRow[] }> {
+  const inPeriod = (p: { fiscalYear: number; postingPeriod: number } | null) =>
+    p
+      ? sql<
+          string | number
+        >`sum(case when general_ledger_fiscal_year = ${p.fiscalYear} and posting_period = ${p.postingPeriod} then amount_minor else 0 end)`
+      : sql<number>`0`;
+  const rows = await db
+    .selectFrom("finance_expense")
+    .where((eb) => expenseWhere(eb, filter))
+    .select([
+      col(dimension).as("value"),
+      "company_code_currency_key as currency",
+      sql<number>`count(*)`.as("rows"),
+      sumAmount.as("amount"),
+      sql<string | number>`sum(sum(amount_minor)) over (partition by company_code_currency_key)`.as("currency_total"),
+      sql<number>`count(*) over ()`.as("groups"),
+      inPeriod(options.period).as("in_period"),
+      inPeriod(options.previous).as("in_previous"),
+    ])
+    .groupBy([sql.ref(dimension), "company_code_currency_key"])
+    .orderBy(sql`sum(amount_minor)`, "desc")
+    .orderBy(sql.ref(dimension))
+    .orderBy("company_code_currency_key")
+    .limit(options.limit)
+    .offset(options.offset)
+    .execute();
+  let total = toNumber(rows[0]?.groups);
+  if (rows.length === 0 && options.offset > 0) {
+    // Past the last page: the window count is not there to read.
+    const count = await db
+      .selectFrom(
+        db
+          .selectFrom("finance_expense")
+          .where((eb) => expenseWhere(eb, filter))
+          .select(sql<number>`1`.as("one"))
+          .groupBy([sql.ref(dimension), "company_code_currency_key"])
+          .as("g"),
+      )
+      .select(sql<number>`count(*)`.as("n"))
+      .executeTakeFirst();
+    total = toNumber(count?.n);
+  }
+  return {
+    total,
+    rows: rows.map((r) => ({
+      value: r.value,
+      currency: r.currency,
+      rows: toNumber(r.rows),
+      amountMinor: toBigInt(r.amount),
+      currencyTotalMinor: toBigInt(r.currency_total),
+      periodMinor: toBigInt(r.in_period),
+      previousPeriodMinor: toBigInt(r.in_previous),
+    })),
+  };
+}
+
+export interface PeriodTotal {
+  readonly fiscalYear: number;
+  readonly postingPeriod: number;
+  readonly value: string | null;
+  readonly currency: string;
+  readonly rows: number;
+  readonly amountMinor: bigint;
+}
+
+/**
+ * Totals per fiscal period and currency (and per value of `dimension`, restricted to
+ * `values` when given): the months a time series rolls up into quarters and years.
+ */
+export async function periodTotals(
+  db: Db,
+  filter: ExpenseFilter,
+  by?: { readonly dimension: Dimension; readonly values: readonly (string | null)[] },
+): Promise<PeriodTotal[]> {
+  let query = db
+    .selectFrom("finance_expense")
+    .where((eb) => expenseWhere(eb, filter))
+    .select([
+      "general_ledger_fiscal_year",
+      "posting_period",
+      "company_code_currency_key as currency",
+      sql<number>`count(*)`.as("rows"),
+      sumAmount.as("amount"),
+    ])
+    .groupBy(["general_ledger_fiscal_year", "posting_period", "company_code_currency_key"]);
+  if (by) {
+    const named = by.values.filter((v): v is string => v !== null);
+    const withNull = by.values.includes(null);
+    query = query
+      .select(col(by.dimension).as("value"))
+      .groupBy(sql.ref(by.dimension))
+      .where((eb) =>
+        eb.or([
+          ...(named.length > 0 ? [eb(eb.ref(by.dimension), "in", named)] : []),
+          ...(withNull ? [eb(eb.ref(by.dimension), "is", null)] : []),
+          ...(named.length === 0 && !withNull ? [sql<boolean>`1 = 0`] : []),
+        ]),
+      );
+  }
+  const rows = await query.execute();
+  return rows.map((r) => {
+    const row = r as typeof r & { value?: string | null };
+    return {
+      fiscalYear: r.general_ledger_fiscal_year,
+      postingPeriod: r.posting_period,
+      value: row.value ?? null,
+      currency: r.currency,
+      rows: toNumber(r.rows),
+      amountMinor: toBigInt(r.amount),
+    };
+  });
+}
+
+/** The latest regular period (1–12) holding data under the filter. */
+export async function latestPeriod(
+  db: Db,
+  filter: ExpenseFilter,
+): Promise<{ fiscalYear: number; postingPeriod: number } | null> {
+  const row = await db
+    .selectFrom("finance_expense")
+    .where((eb) => expenseWhere(eb, filter))
+    .where("posting_period", "<=", 12)
+    .select(["general_ledger_fiscal_year", "posting_period"])
+    .orderBy("general_ledger_fiscal_year", "desc")
+    .orderBy("posting_period", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  return row ? { fiscalYear: row.general_ledger_fiscal_year, postingPeriod: row.posting_period } : null;
+}
+
+export async function hasExpenses(db: Db): Promise<boolean> {
+  return (await db.selectFrom("finance_expense").select("id").limit(1).executeTakeFirst()) !== undefined;
+}
+
+/** One multi-row INSERT (the caller keeps it under the dialect's parameter limit). */
+export async function insertExpenses(db: Db, rows: readonly Omit<FinanceExpenseTable, "id">[]): Promise<void> {
+  if (rows.length > 0)
+    await db
+      .insertInto("finance_expense")
+      .values([...rows])
+      .execute();
+}
+
+/** The fingerprints among `fingerprints` already stored (what a re-import must not add again). */
+export async function storedFingerprints(db: Db, fingerprints: readonly string[]): Promise<Set<string>> {
+  if (fingerprints.length === 0) return new Set();
+  const rows = await db
+    .selectFrom("finance_expense")
+    .select("row_fingerprint")
+    .where("row_fingerprint", "in", [...fingerprints])
+    .execute();
+  return new Set(rows.map((r) => r.row_fingerprint));
+}
