@@ -5,6 +5,8 @@ import type { SettingsOf } from "../../foundation/settings.js";
 import type { Clock } from "../../ports/clock.js";
 import type { ANALYTICS_SETTINGS } from "./analytics-settings.js";
 import type { AnalyticsTables } from "./analytics-tables.js";
+// anomalies (h-analytics-anomalies)
+import { createAnomalyService, type AnomalyService } from "./anomaly-service.js";
 
 export interface AnalyticsModuleDeps {
   readonly settings: SettingsOf<typeof ANALYTICS_SETTINGS>;
@@ -18,8 +20,15 @@ export interface AnalyticsModuleDeps {
 /** The analytics system's face towards functions/: exploration, anomalies, RCA, charts, chat. */
 export interface AnalyticsService {
   readonly settings: AnalyticsModuleDeps["settings"];
+  // anomalies (h-analytics-anomalies)
+  /** Statistical (z-score / MAD), isolation-forest and trend anomalies, explained in one format. */
+  readonly anomalies: AnomalyService;
 }
 
 export function createAnalytics(deps: AnalyticsModuleDeps): AnalyticsService {
-  return { settings: deps.settings };
+  return {
+    settings: deps.settings,
+    // anomalies (h-analytics-anomalies)
+    anomalies: createAnomalyService(deps.db),
+  };
 }
