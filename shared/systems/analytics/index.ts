@@ -5,6 +5,19 @@ export type { AnalyticsTables, FinanceExpenseTable } from "./analytics-tables.js
 export { DIMENSIONS, isDimension, isSpecialPeriod, monthYear, type Dimension } from "./analytics-dimensions.js";
 export type { ExpenseFilter } from "./expense-filter.js";
 export { createAnalytics, type AnalyticsService } from "./analytics-module.js";
+
+// Data: expense lines, the synthetic dataset with its planted facts, seeding.
+export { EXPENSE_LINE_FIELDS, expenseFingerprint, toExpenseRow, type ExpenseLine } from "./expense-line.js";
+export {
+  PLANTED,
+  PLANTED_ROW_COUNT,
+  SYNTHETIC_FISCAL_YEARS,
+  DEFAULT_SYNTHETIC_SEED,
+  syntheticExpenses,
+  typicalPostingMinor,
+  type SyntheticExpenseOptions,
+} from "./synthetic-expenses.js";
+export { seedExpenses, expenseInsertChunk } from "./expense-seed.js";
 // anomalies (h-analytics-anomalies)
 export {
   ANOMALY_DEFAULTS,
