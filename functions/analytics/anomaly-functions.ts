@@ -107,6 +107,7 @@ const anomalyView = z.object({
       costCenterId: z.string().nullable(),
       generalLedgerAccount: z.string().nullable(),
       supplier: z.string().nullable(),
+      reference: z.string().nullable(),
       documentHeaderText: z.string().nullable(),
       amount: money,
       currency: z.string(),

@@ -6,6 +6,7 @@
  *
  * Scores and attributions are doubles on purpose: they rank rows, they are not money.
  */
+import { seededRandom } from "./seeded-random.js";
 
 export interface IsolationForestOptions {
   /** Trees in the forest; default 100. */
@@ -32,18 +33,6 @@ export interface IsolationForest {
   readonly size: Int32Array;
   /** c(ψ): the average path length that normalises scores. */
   readonly normaliser: number;
-}
-
-/** mulberry32: a small, fast 32-bit PRNG; good enough for sampling and split choice. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const EULER_GAMMA = 0.5772156649015329;

@@ -64,6 +64,7 @@ export interface AnomalyEvidence {
   readonly costCenterId: string | null;
   readonly generalLedgerAccount: string | null;
   readonly supplier: string | null;
+  readonly reference: string | null;
   readonly documentHeaderText: string | null;
   readonly amount: string;
   readonly currency: string;

@@ -119,13 +119,14 @@ export interface EvidenceRow {
   readonly cost_center_id: string | null;
   readonly general_ledger_account: string | null;
   readonly supplier: string | null;
+  readonly reference: string | null;
   readonly document_header_text: string | null;
   readonly amount_minor: number;
   readonly company_code_currency_key: string;
 }
 
 const EVIDENCE_COLUMNS = sql`finance_expense.id, month_year, posting_period, company_code, cost_center_id,
-  general_ledger_account, supplier, document_header_text, amount_minor, company_code_currency_key`;
+  general_ledger_account, supplier, reference, document_header_text, amount_minor, company_code_currency_key`;
 
 function outlierBody(q: PeerOutlierQuery): RawBuilder<unknown> {
   const direction =
@@ -262,6 +263,7 @@ export async function evidenceRows(db: Db, ids: readonly number[]): Promise<Map<
       "cost_center_id",
       "general_ledger_account",
       "supplier",
+      "reference",
       "document_header_text",
       "amount_minor",
       "company_code_currency_key",
@@ -345,6 +347,7 @@ export async function segmentEvidence(
       "cost_center_id",
       "general_ledger_account",
       "supplier",
+      "reference",
       "document_header_text",
       "amount_minor",
       "company_code_currency_key",
@@ -365,6 +368,7 @@ export function evidenceView(row: EvidenceRow, money: (minor: number, currency: 
     costCenterId: row.cost_center_id,
     generalLedgerAccount: row.general_ledger_account,
     supplier: row.supplier,
+    reference: row.reference,
     documentHeaderText: row.document_header_text,
     amount: money(row.amount_minor, row.company_code_currency_key),
     currency: row.company_code_currency_key,

@@ -3,7 +3,7 @@ import type { Kysely } from "kysely";
 import { after, before, describe, it } from "node:test";
 import { MIGRATIONS, type PlatformTables } from "../../../shared/catalog.js";
 import { openSqliteDatabase, tablesOf, type Database } from "../../../shared/foundation/sql/database.js";
-import { seededRandom } from "../../../shared/kernel/isolation-forest.js";
+import { seededRandom } from "../../../shared/kernel/seeded-random.js";
 import type { AnalyticsTables } from "../../../shared/systems/analytics/analytics-tables.js";
 import {
   ANOMALY_DEFAULTS,

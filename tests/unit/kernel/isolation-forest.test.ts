@@ -8,8 +8,8 @@ import {
   averagePathLength,
   buildIsolationForest,
   scoreBatch,
-  seededRandom,
 } from "../../../shared/kernel/isolation-forest.js";
+import { seededRandom } from "../../../shared/kernel/seeded-random.js";
 
 /** 500 normal points around (0, 0) in two features, plus two planted outliers. */
 function crafted(seed = 7): { rows: Float64Array; outliers: number[] } {
