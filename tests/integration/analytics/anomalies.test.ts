@@ -33,7 +33,7 @@ describe("anomalies over HTTP on the seeded dataset", () => {
     const r = await call("GET", "/api/v1/anomaly/statistical?pageSize=100", { token: analyst });
     assert.equal(r.status, 200, JSON.stringify(r.body));
     const found = references(r.body.data.items);
-    for (const o of PLANTED.outliers) assert.ok(found.includes(o.reference), `${o.reference} in ${found}`);
+    for (const o of PLANTED.outliers) assert.ok(found.includes(o.reference), `${o.reference} in ${found.join(", ")}`);
     const credit = r.body.data.items.find((a: any) => a.evidence[0].reference === PLANTED.outliers[3].reference);
     assert.equal(credit.direction, "decrease");
     const finding = credit.findings[0];
@@ -48,7 +48,7 @@ describe("anomalies over HTTP on the seeded dataset", () => {
     const again = await call("GET", "/api/v1/anomaly/ml?pageSize=100", { token: analyst });
     assert.deepEqual(again.body.data, first.body.data);
     const found = references(first.body.data.items);
-    for (const o of PLANTED.outliers) assert.ok(found.includes(o.reference), `${o.reference} in ${found}`);
+    for (const o of PLANTED.outliers) assert.ok(found.includes(o.reference), `${o.reference} in ${found.join(", ")}`);
     assert.match(first.body.data.items[0].findings[0].method, /isolation forest \(100 trees, subsample 256/);
     assert.equal(first.body.data.parameters.contamination, 0.05);
   });
