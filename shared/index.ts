@@ -132,3 +132,13 @@ export {
   PLANTED,
   type Granularity,
 } from "./systems/analytics/index.js";
+// anomalies (h-analytics-anomalies)
+export {
+  ANOMALY_DEFAULTS,
+  ML_FEATURES,
+  type Anomaly,
+  type AnomalyDirection,
+  type AnomalyPage,
+  type AnomalyScope,
+  type AnomalyService,
+} from "./systems/analytics/index.js";

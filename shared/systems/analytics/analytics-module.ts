@@ -6,6 +6,8 @@ import type { Clock } from "../../ports/clock.js";
 import type { ANALYTICS_SETTINGS } from "./analytics-settings.js";
 import type { AnalyticsTables } from "./analytics-tables.js";
 import { Exploration } from "./exploration.js";
+// anomalies (h-analytics-anomalies)
+import { createAnomalyService, type AnomalyService } from "./anomaly-service.js";
 
 export interface AnalyticsModuleDeps {
   readonly settings: SettingsOf<typeof ANALYTICS_SETTINGS>;
@@ -21,6 +23,9 @@ export interface AnalyticsService {
   readonly settings: AnalyticsModuleDeps["settings"];
   // h-analytics-data
   readonly exploration: Exploration;
+  // anomalies (h-analytics-anomalies)
+  /** Statistical (z-score / MAD), isolation-forest and trend anomalies, explained in one format. */
+  readonly anomalies: AnomalyService;
 }
 
 export function createAnalytics(deps: AnalyticsModuleDeps): AnalyticsService {
@@ -28,5 +33,7 @@ export function createAnalytics(deps: AnalyticsModuleDeps): AnalyticsService {
     settings: deps.settings,
     // h-analytics-data
     exploration: new Exploration(deps.db),
+    // anomalies (h-analytics-anomalies)
+    anomalies: createAnomalyService(deps.db),
   };
 }

@@ -34,3 +34,24 @@ export {
   type Granularity,
   type WireMoney,
 } from "./exploration.js";
+// anomalies (h-analytics-anomalies)
+export {
+  ANOMALY_DEFAULTS,
+  DETECT_CAP_PER_DETECTOR,
+  type AnomalyService,
+  type DetectParams,
+  type PageRequest,
+} from "./anomaly-service.js";
+export type { AnomalyScope } from "./anomaly-scope.js";
+export type { StatisticalParams } from "./anomaly-statistical.js";
+export { ML_FEATURES, type MlParams } from "./anomaly-ml.js";
+export type { TrendParams } from "./anomaly-trends.js";
+export type {
+  Anomaly,
+  AnomalyContribution,
+  AnomalyDetector,
+  AnomalyDirection,
+  AnomalyEvidence,
+  AnomalyFinding,
+  AnomalyPage,
+} from "./anomaly-explanation.js";

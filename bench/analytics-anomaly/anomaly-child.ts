@@ -1,0 +1,53 @@
+// One measurement in its own process: `seed <file> <rows>` fills a SQLite file with the
+// synthetic dataset; `score <file>` runs the isolation forest over every row and reports
+// its time and this process's peak RSS (VmHWM), so the seeding never counts.
+import { readFileSync } from "node:fs";
+import { MIGRATIONS, type PlatformTables } from "../../shared/catalog.js";
+import { openSqliteDatabase, tablesOf } from "../../shared/foundation/sql/database.js";
+import type { AnalyticsTables } from "../../shared/systems/analytics/analytics-tables.js";
+import { ML_DEFAULTS, runIsolationForest } from "../../shared/systems/analytics/anomaly-ml.js";
+import { seedExpenses } from "../../shared/systems/analytics/expense-seed.js";
+
+export interface AnomalyChildResult {
+  readonly rows: number;
+  readonly seconds: number;
+  readonly peakRssBytes: number;
+  readonly anomalies: number;
+}
+
+function peakRss(): number {
+  const line = readFileSync("/proc/self/status", "utf8").match(/VmHWM:\s+(\d+) kB/);
+  return line ? Number(line[1]) * 1024 : process.memoryUsage().rss;
+}
+
+async function main(): Promise<void> {
+  const [mode, file, rows] = process.argv.slice(2);
+  const database = await openSqliteDatabase<PlatformTables>(file!, MIGRATIONS);
+  const db = tablesOf<AnalyticsTables, PlatformTables>(database.db);
+  try {
+    if (mode === "seed") {
+      await seedExpenses(db, { rows: Number(rows), loadedAt: "2026-01-01T00:00:00Z", dialect: "sqlite" });
+      process.send?.({ rows: Number(rows), seconds: 0, peakRssBytes: 0, anomalies: 0 });
+      return;
+    }
+    const started = performance.now();
+    const run = await runIsolationForest(db, { filter: {} }, ML_DEFAULTS);
+    const seconds = (performance.now() - started) / 1000;
+    process.send?.({
+      rows: run.rowsScored,
+      seconds,
+      peakRssBytes: peakRss(),
+      anomalies: run.candidates.length,
+    } satisfies AnomalyChildResult);
+  } finally {
+    await database.close();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
