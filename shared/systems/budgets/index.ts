@@ -17,3 +17,4 @@ export {
 export { CustomerAccess, inScope, type BudgetCaller, type CustomerScope } from "./customer-access.js";
 export type { NewBudgetLine } from "./budget-repository.js";
 export type { BudgetView, CheckAnswer, CustomerView, ReservationView, RuleView } from "./budget-check-views.js";
+export { PLANNED_AMOUNTS_CAP, type PlannedAmount } from "./budget-planned-amounts.js";
