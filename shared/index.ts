@@ -114,3 +114,18 @@ export {
   type Dimension,
   type ExpenseFilter,
 } from "./systems/analytics/index.js";
+// ---- analytics rca ----
+export {
+  BUDGET_DIMENSIONS,
+  RCA_MAX_DEPTH,
+  RCA_MAX_DIMENSIONS,
+  rcaView,
+  rcaWaterfall,
+  waterfallFigure,
+  type CurrencyRca,
+  type ExplainedSegment,
+  type RcaRequest,
+  type RcaResult,
+  type RcaView,
+  type RcaWaterfall,
+} from "./systems/analytics/index.js";

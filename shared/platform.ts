@@ -276,7 +276,7 @@ export async function createPlatform(settings: Settings, options: PlatformOption
     metrics,
     access: budgets.customerAccess,
   });
-  const analytics = createAnalytics({ settings, db: tablesOf(db), clock, metrics, logger });
+  const analytics = createAnalytics({ settings, db: tablesOf(db), clock, metrics, logger, budgets });
 
   const checks: DependencyCheck[] = [
     { name: "sql", adapter: adapters.sql, check: () => database.ping() },

@@ -110,6 +110,7 @@ describe("free text at the edge", () => {
       "budget-rules-update body.department",
       "budget-rules-update body.subCategory",
       "budgets-list query.department",
+      "charts-rca-waterfall body.filters.dimensions{}",
       "customers-create body.name",
       "excel-import body.fileName",
       "excel-import body.mappings[].sourceColumn",
@@ -123,6 +124,7 @@ describe("free text at the edge", () => {
       "projects-update body.customField1",
       "projects-update body.customField2",
       "projects-update body.name",
+      "rca-analyze body.filters.dimensions{}",
       "reconciliation-inconsistencies-resolve body.comment",
     ]);
   });
