@@ -16,7 +16,7 @@ import {
   type Settings,
   type Clock,
 } from "../shared/index.js";
-import { seedSimulatedProjectRecords } from "../shared/local.js";
+import { seedSimulatedProjectRecords, seedSyntheticExpenses } from "../shared/local.js";
 import { functionsFor } from "../functions/catalog.js";
 import type { FunctionDeclaration, InboundRequest, RequestHeaders } from "../functions/runtime/declarations.js";
 import { errorResponse } from "../functions/runtime/envelope.js";
@@ -95,6 +95,10 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       const seeded = await seedSimulatedProjectRecords(platform);
       if (seeded > 0)
         platform.logger.info("Seeded SQL project records for the simulated SAP projects", { projects: seeded });
+    }
+    if (settings.ENABLED_SYSTEMS.includes("analytics") && settings.ANALYTICS_SEED_ROWS > 0) {
+      const seeded = await seedSyntheticExpenses(platform);
+      if (seeded > 0) platform.logger.info("Seeded the synthetic finance_expense dataset", { rows: seeded });
     }
     const ready = platform;
     const registrations = toRegistrations(

@@ -8,6 +8,8 @@ import { projectIdOf } from "./adapters/sap/sap-simulator.js";
 import { sapAmountMinor, sapCurrency, sapId } from "./sap/sap-normalize.js";
 import { BillingRepository } from "./systems/billing/index.js";
 import { ProjectRepository, type ProjectRecord } from "./systems/gateway/index.js";
+import { seedExpenses, type AnalyticsTables } from "./systems/analytics/index.js";
+import type { PlatformTables } from "./catalog.js";
 
 /**
  * Local only: gives the simulated SAP projects their SQL side, once (an empty table), so a
@@ -73,3 +75,18 @@ export async function seedSimulatedProjectRecords(platform: Platform): Promise<n
 }
 
 const SEED_CHUNK = 5000;
+
+/**
+ * Local only: the synthetic finance_expense dataset (ANALYTICS_SEED_ROWS rows, planted
+ * anomalies and driver included) into an empty table, so exploration has data at once.
+ */
+export async function seedSyntheticExpenses(platform: Platform): Promise<number> {
+  if (platform.settings.runningInAzure) {
+    throw new ConfigurationError(["ANALYTICS_SEED_ROWS: the synthetic dataset is seeded on the local host only"]);
+  }
+  return seedExpenses(tablesOf<AnalyticsTables, PlatformTables>(platform.database.db), {
+    rows: platform.settings.ANALYTICS_SEED_ROWS,
+    loadedAt: platform.clock.now().toISOString(),
+    dialect: platform.database.dialect,
+  });
+}

@@ -1,5 +1,6 @@
 import { rfcText } from "../../sap/sap-normalize.js";
 import { formatDecimal } from "../../kernel/money.js";
+import { seededRandom } from "../../kernel/seeded-random.js";
 import { RfcError, type RfcParameters, type RfcResult, type SapRfcClient } from "../../ports/sap-rfc.js";
 import type { ChecksumEntry } from "../../sap/billing-checksum.js";
 import type { Clock } from "../../ports/clock.js";
@@ -135,17 +136,7 @@ const FAMILY = [
   "Novak",
 ];
 
-/** A small, fast, seedable PRNG (mulberry32): the same seed gives the same SAP. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = seededRandom;
 
 const pad = (n: number, width: number) => String(n).padStart(width, "0");
 const char = (value: string, width: number) => value.padEnd(width, " ");

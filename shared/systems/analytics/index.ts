@@ -34,3 +34,16 @@ export {
 export type { EvidenceRow, PeriodRange } from "./rca-expense-cells.js";
 export { rcaWaterfall, type RcaWaterfall, type WaterfallStep } from "./rca-waterfall.js";
 export { amountOf, rcaView, waterfallFigure, waterfallView, type RcaView } from "./rca-view.js";
+
+// Data: expense lines, the synthetic dataset with its planted facts, seeding.
+export { EXPENSE_LINE_FIELDS, expenseFingerprint, toExpenseRow, type ExpenseLine } from "./expense-line.js";
+export {
+  PLANTED,
+  PLANTED_ROW_COUNT,
+  SYNTHETIC_FISCAL_YEARS,
+  DEFAULT_SYNTHETIC_SEED,
+  syntheticExpenses,
+  typicalPostingMinor,
+  type SyntheticExpenseOptions,
+} from "./synthetic-expenses.js";
+export { seedExpenses, expenseInsertChunk } from "./expense-seed.js";

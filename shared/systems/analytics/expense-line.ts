@@ -1,0 +1,72 @@
+import { createHash } from "node:crypto";
+import { monthYear } from "./analytics-dimensions.js";
+import type { FinanceExpenseTable } from "./analytics-tables.js";
+
+/**
+ * The business content of one posted expense line, as a source (import file, synthetic
+ * dataset) supplies it: every `finance_expense` column except the derived ones
+ * (`amount_minor`, `month_year`) and the load bookkeeping (id, fingerprint, import, time).
+ */
+export type ExpenseLine = Omit<
+  FinanceExpenseTable,
+  "id" | "amount_minor" | "month_year" | "row_fingerprint" | "import_id" | "loaded_at"
+>;
+
+/** The content columns in a fixed order: the fingerprint hashes them in this order. */
+export const EXPENSE_LINE_FIELDS = [
+  "posting_period",
+  "ledger",
+  "company_code",
+  "company_code_currency_key",
+  "company_code_currency_value_minor",
+  "debit_credit_ind",
+  "account_type",
+  "region",
+  "profit_center_id",
+  "profit_center_name",
+  "cost_center_id",
+  "cost_center_name",
+  "directorate",
+  "entity",
+  "remapping_directorate",
+  "functional_area",
+  "functional_area_name",
+  "general_ledger_account",
+  "general_ledger_account_name",
+  "general_ledger_fiscal_year",
+  "fund",
+  "supplier",
+  "reference",
+  "document_header_text",
+  "po_description",
+  "transaction",
+  "level_1",
+  "level_7",
+  "status",
+] as const satisfies readonly (keyof ExpenseLine)[];
+
+/**
+ * SHA-256 of the line's content: two loads of the same posting give the same value, so the
+ * unique index on `row_fingerprint` keeps a re-import from adding it twice.
+ */
+export function expenseFingerprint(line: ExpenseLine): string {
+  return createHash("sha256")
+    .update(JSON.stringify(EXPENSE_LINE_FIELDS.map((field) => line[field] ?? null)))
+    .digest("hex");
+}
+
+/** The stored row: amount signed by the debit/credit indicator (S +, H −), period key, fingerprint. */
+export function toExpenseRow(
+  line: ExpenseLine,
+  load: { readonly importId: string | null; readonly loadedAt: string },
+): Omit<FinanceExpenseTable, "id"> {
+  const value = line.company_code_currency_value_minor;
+  return {
+    ...line,
+    amount_minor: line.debit_credit_ind === "H" && value !== 0 ? -value : value,
+    month_year: monthYear(line.general_ledger_fiscal_year, line.posting_period),
+    row_fingerprint: expenseFingerprint(line),
+    import_id: load.importId,
+    loaded_at: load.loadedAt,
+  };
+}

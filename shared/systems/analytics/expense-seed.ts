@@ -1,0 +1,52 @@
+import type { Kysely } from "kysely";
+import type { SqlDialectName } from "../../foundation/sql/database.js";
+import type { AnalyticsTables, FinanceExpenseTable } from "./analytics-tables.js";
+import { toExpenseRow } from "./expense-line.js";
+import { syntheticExpenses } from "./synthetic-expenses.js";
+
+/**
+ * Rows per multi-row INSERT: as many as the dialect's parameter limit allows (SQLite
+ * 32766, SQL Server 2100) with 34 columns a row.
+ */
+export function expenseInsertChunk(dialect: SqlDialectName): number {
+  return dialect === "mssql" ? 60 : 900;
+}
+
+/**
+ * Local only: fills an empty `finance_expense` with the synthetic dataset (the planted
+ * facts included), in batched inserts in one transaction so 200,000 rows take seconds.
+ * Returns the rows added (0 when the table already holds data).
+ */
+export async function seedExpenses(
+  db: Kysely<AnalyticsTables>,
+  options: {
+    readonly rows: number;
+    readonly seed?: number;
+    readonly loadedAt: string;
+    readonly dialect: SqlDialectName;
+  },
+): Promise<number> {
+  if (options.rows <= 0) return 0;
+  const existing = await db.selectFrom("finance_expense").select("id").limit(1).executeTakeFirst();
+  if (existing) return 0;
+  const chunk = expenseInsertChunk(options.dialect);
+  let added = 0;
+  await db.transaction().execute(async (trx) => {
+    let batch: Omit<FinanceExpenseTable, "id">[] = [];
+    const flush = async () => {
+      if (batch.length === 0) return;
+      await trx.insertInto("finance_expense").values(batch).execute();
+      added += batch.length;
+      batch = [];
+    };
+    for (const line of syntheticExpenses({
+      rows: options.rows,
+      ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    })) {
+      batch.push(toExpenseRow(line, { importId: null, loadedAt: options.loadedAt }));
+      if (batch.length >= chunk) await flush();
+    }
+    await flush();
+  });
+  return added;
+}
