@@ -119,15 +119,21 @@ export class RcaService {
       throw invalid("baseline", "give either baseline (period over period) or budget (actual vs budget), not both");
     }
     const budgetMode = request.budget !== undefined;
-    const dimensions = [
+    const notes: string[] = [];
+    const fixed = Object.keys(request.filter?.dimensions ?? {});
+    const asked = [
       ...new Set(request.dimensions ?? (budgetMode ? RCA_DEFAULT_BUDGET_DIMENSIONS : RCA_DEFAULT_DIMENSIONS)),
     ];
+    // A dimension the filter fixes to one value is the whole population: nothing to split.
+    const dimensions = asked.filter((d) => !fixed.includes(d));
+    if (dimensions.length < asked.length) {
+      notes.push(`Not split by ${asked.filter((d) => fixed.includes(d)).join(", ")}: the filters fix it to one value.`);
+    }
     if (dimensions.length === 0 || dimensions.length > RCA_MAX_DIMENSIONS) {
-      throw invalid("dimensions", `give 1 to ${RCA_MAX_DIMENSIONS} dimensions`);
+      throw invalid("dimensions", `give 1 to ${RCA_MAX_DIMENSIONS} dimensions the filters do not fix`);
     }
     const maxDepth = Math.min(request.maxDepth ?? RCA_MAX_DEPTH, RCA_MAX_DEPTH);
     const filter = request.filter ?? {};
-    const notes: string[] = [];
     const options = {
       ...DEFAULT_DECOMPOSITION,
       dimensions,
