@@ -58,6 +58,8 @@ function valueIn(eb: Eb, dimension: Dimension, values: ReadonlySet<string | null
 export class ExpenseCellSource implements CellSource {
   readonly #db: Kysely<AnalyticsTables>;
   readonly #sides: ExpenseSides;
+  /** The finest cube of every dimension asked for, when it is small enough (one scan). */
+  #cube: { readonly dimensions: readonly Dimension[]; readonly cells: readonly Cell[] } | undefined;
 
   constructor(db: Kysely<AnalyticsTables>, sides: ExpenseSides) {
     this.#db = db;
@@ -87,7 +89,24 @@ export class ExpenseCellSource implements CellSource {
     ] as const;
   }
 
+  /**
+   * Reads the finest cube (one GROUP BY over all `dimensions`) so every coarser aggregate is
+   * summed from it in memory: one scan instead of one per combination. Only when it has at
+   * most `cap` groups; otherwise each level stays a pruned GROUP BY of its own.
+   */
+  async useCube(dimensions: readonly Dimension[], cap: number): Promise<boolean> {
+    this.#cube = undefined;
+    const cells = await this.#query(dimensions, new Map(), cap + 1);
+    if (cells.length > cap) return false;
+    this.#cube = { dimensions, cells };
+    return true;
+  }
+
   async totals(): Promise<CurrencyTotal[]> {
+    if (this.#cube) {
+      const cells = this.#rollUp([], new Map());
+      return cells.map(({ values: _v, ...t }) => t).sort((a, b) => (a.currency < b.currency ? -1 : 1));
+    }
     const rows = await this.#db
       .selectFrom("finance_expense")
       .where((eb) => this.#scope(eb))
@@ -108,7 +127,41 @@ export class ExpenseCellSource implements CellSource {
     dimensions: readonly Dimension[],
     allowed: ReadonlyMap<Dimension, ReadonlySet<string | null>>,
   ): Promise<Cell[]> {
-    const rows = await this.#db
+    return this.#cube ? this.#rollUp(dimensions, allowed) : this.#query(dimensions, allowed);
+  }
+
+  /** Sums of the cube's cells by `dimensions` (exact bigint additions). */
+  #rollUp(dimensions: readonly Dimension[], allowed: ReadonlyMap<Dimension, ReadonlySet<string | null>>): Cell[] {
+    const cube = this.#cube!;
+    const at = dimensions.map((d) => cube.dimensions.indexOf(d));
+    const out = new Map<string, Cell>();
+    for (const cell of cube.cells) {
+      const values = at.map((i) => cell.values[i] ?? null);
+      if (dimensions.some((d, i) => allowed.has(d) && !allowed.get(d)!.has(values[i]!))) continue;
+      const key = JSON.stringify([cell.currency, ...values]);
+      const c = out.get(key);
+      out.set(
+        key,
+        c
+          ? {
+              ...c,
+              baseMinor: c.baseMinor + cell.baseMinor,
+              compMinor: c.compMinor + cell.compMinor,
+              baseRows: c.baseRows + cell.baseRows,
+              compRows: c.compRows + cell.compRows,
+            }
+          : { ...cell, values },
+      );
+    }
+    return [...out.values()];
+  }
+
+  async #query(
+    dimensions: readonly Dimension[],
+    allowed: ReadonlyMap<Dimension, ReadonlySet<string | null>>,
+    limit?: number,
+  ): Promise<Cell[]> {
+    let query = this.#db
       .selectFrom("finance_expense")
       .where((eb) => eb.and([this.#scope(eb), ...[...allowed].map(([d, values]) => valueIn(eb, d, values))]))
       .select((eb) => [
@@ -116,8 +169,9 @@ export class ExpenseCellSource implements CellSource {
         ...dimensions.map((d, i) => eb.ref(d).as(`d${i}`)),
         ...this.#sums(eb),
       ])
-      .groupBy(["company_code_currency_key", ...dimensions])
-      .execute();
+      .groupBy(["company_code_currency_key", ...dimensions]);
+    if (limit !== undefined) query = query.orderBy("company_code_currency_key").limit(limit);
+    const rows = await query.execute();
     return rows.map((r) => {
       const row = r as unknown as Record<string, string | number | null>;
       return {

@@ -86,8 +86,10 @@ export interface RcaResult {
   readonly notes: readonly string[];
 }
 
-/** Segments per currency that get evidence rows (each costs one small query). */
-const EVIDENCE_SEGMENTS = 10;
+/** Segments per currency and kind that get evidence rows (each costs one small query). */
+const EVIDENCE_SEGMENTS = 5;
+/** Groups of the finest cube up to which one GROUP BY serves every level (summed in memory). */
+const CUBE_CAP = 100_000;
 
 export function rangeLabel(r: PeriodRange): string {
   const p = (n: number) => String(n).padStart(2, "0");
@@ -184,6 +186,7 @@ export class RcaService {
       });
     }
 
+    await expenses.useCube(dimensions, CUBE_CAP);
     const decompositions = await decompose(budgetSource ?? expenses, options);
     if (decompositions.length > 1) {
       notes.push(
