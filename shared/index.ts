@@ -121,7 +121,7 @@ export {
   RCA_MAX_DIMENSIONS,
   rcaView,
   rcaWaterfall,
-  waterfallFigure,
+  rcaWaterfallFigure,
   type CurrencyRca,
   type ExplainedSegment,
   type RcaRequest,

@@ -6,7 +6,7 @@ import {
   RCA_MAX_DIMENSIONS,
   ValidationError,
   rcaView,
-  waterfallFigure,
+  rcaWaterfallFigure,
   type RcaRequest,
   type Role,
 } from "../../shared/index.js";
@@ -190,7 +190,7 @@ export const chartsRcaWaterfall = httpFunction({
     return {
       data: {
         currency: chosen?.currency ?? null,
-        figure: waterfall ? waterfallFigure(waterfall, `Change ${title} (${waterfall.currency})`) : null,
+        figure: waterfall ? rcaWaterfallFigure(waterfall, `Change ${title} (${waterfall.currency})`) : null,
         waterfall: chosen ? rcaView({ ...result, currencies: [chosen] }).currencies[0]!.waterfall : null,
         notes: [...result.notes],
       },

@@ -32,8 +32,8 @@ export {
   type Segment,
 } from "./rca-decomposition.js";
 export type { EvidenceRow, PeriodRange } from "./rca-expense-cells.js";
-export { rcaWaterfall, type RcaWaterfall, type WaterfallStep } from "./rca-waterfall.js";
-export { amountOf, rcaView, waterfallFigure, waterfallView, type RcaView } from "./rca-view.js";
+export { rcaWaterfall, type RcaWaterfall, type RcaWaterfallStep } from "./rca-waterfall.js";
+export { amountOf, rcaView, rcaWaterfallFigure, waterfallView, type RcaView } from "./rca-view.js";
 
 // Data: expense lines, the synthetic dataset with its planted facts, seeding.
 export { EXPENSE_LINE_FIELDS, expenseFingerprint, toExpenseRow, type ExpenseLine } from "./expense-line.js";

@@ -107,7 +107,7 @@ export type RcaView = ReturnType<typeof rcaView>;
  * relative. Plotly takes numbers, so the exact decimals become numbers here (display only);
  * `text` keeps the exact amounts.
  */
-export function waterfallFigure(w: RcaWaterfall, title: string) {
+export function rcaWaterfallFigure(w: RcaWaterfall, title: string) {
   const view = waterfallView(w);
   const labels = [view.start.label, ...view.steps.map((s) => s.label), view.end.label];
   const amounts = [view.start.amount, ...view.steps.map((s) => s.change), view.end.amount];

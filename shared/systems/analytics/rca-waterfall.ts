@@ -1,6 +1,6 @@
 import { DecompositionMismatchError, type CurrencyDecomposition, type SegmentKind } from "./rca-decomposition.js";
 
-export interface WaterfallStep {
+export interface RcaWaterfallStep {
   readonly label: string;
   readonly changeMinor: bigint;
   /** The segment's kind; null for the "other" remainder. */
@@ -11,7 +11,7 @@ export interface WaterfallStep {
 export interface RcaWaterfall {
   readonly currency: string;
   readonly start: { readonly label: string; readonly amountMinor: bigint };
-  readonly steps: readonly WaterfallStep[];
+  readonly steps: readonly RcaWaterfallStep[];
   readonly end: { readonly label: string; readonly amountMinor: bigint };
 }
 
