@@ -101,7 +101,7 @@ export const benchmark: Benchmark = {
         goals: [{ label: "RCA <= 3 s", met: rca <= GOAL_MS, detail: `${rca.toFixed(0)} ms (target <= ${GOAL_MS} ms)` }],
         notes: [
           `${ROWS} synthetic rows seeded by the local host in ${seedSeconds.toFixed(1)} s (SQLite, embedded default)`,
-          `the RCA read the ${groups}-group cube with one GROUP BY and summed its ${queries} pruned aggregates (totals, 3 partitions, pairs, triple) from it in memory, plus up to 5 evidence queries per kind`,
+          `the RCA read the ${groups}-group cube with one GROUP BY and summed its ${queries} pruned aggregates (totals, 3 partitions, pairs, triple) from it in memory, plus up to 3 evidence queries per kind`,
           `top EUR driver found: ${drivers}`,
         ],
       };

@@ -87,7 +87,7 @@ export interface RcaResult {
 }
 
 /** Segments per currency and kind that get evidence rows (each costs one small query). */
-const EVIDENCE_SEGMENTS = 5;
+const EVIDENCE_SEGMENTS = 3;
 /** Groups of the finest cube up to which one GROUP BY serves every level (summed in memory). */
 const CUBE_CAP = 100_000;
 
