@@ -142,3 +142,18 @@ export {
   type AnomalyScope,
   type AnomalyService,
 } from "./systems/analytics/index.js";
+// ---- analytics rca ----
+export {
+  BUDGET_DIMENSIONS,
+  RCA_MAX_DEPTH,
+  RCA_MAX_DIMENSIONS,
+  rcaView,
+  rcaWaterfall,
+  rcaWaterfallFigure,
+  type CurrencyRca,
+  type ExplainedSegment,
+  type RcaRequest,
+  type RcaResult,
+  type RcaView,
+  type RcaWaterfall,
+} from "./systems/analytics/index.js";

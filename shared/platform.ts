@@ -302,7 +302,7 @@ export async function createPlatform(settings: Settings, options: PlatformOption
   const analyticsDb = analyticsDatabase
     ? tablesOf<AnalyticsTables, unknown>(analyticsDatabase.db)
     : tablesOf<AnalyticsTables, PlatformTables>(db);
-  const analytics = createAnalytics({ settings, db: analyticsDb, clock, metrics, logger });
+  const analytics = createAnalytics({ settings, db: analyticsDb, clock, metrics, logger, budgets });
   const budgetSources = createBudgetSources({
     settings,
     db: tablesOf(db),

@@ -1,6 +1,7 @@
 import type { FunctionDeclaration } from "../runtime/declarations.js";
 import { anomalyDetect, anomalyMl, anomalyStatistical, anomalyTrends } from "./anomaly-functions.js";
 import { edaBreakdown, edaSummary, edaTimeseries } from "./eda-functions.js";
+import { chartsRcaWaterfall, rcaAnalyze } from "./rca-functions.js";
 
 /** Analytics: exploration, anomalies, root-cause analysis, charts and chat over finance_expense. */
 export const analyticsFunctions: readonly FunctionDeclaration[] = [
@@ -11,4 +12,6 @@ export const analyticsFunctions: readonly FunctionDeclaration[] = [
   anomalyMl,
   anomalyTrends,
   anomalyDetect,
+  rcaAnalyze,
+  chartsRcaWaterfall,
 ];

@@ -8,6 +8,8 @@ import type { AnalyticsTables } from "./analytics-tables.js";
 import { Exploration } from "./exploration.js";
 // anomalies (h-analytics-anomalies)
 import { createAnomalyService, type AnomalyService } from "./anomaly-service.js";
+// ---- rca ----
+import { RcaService, type BudgetReader } from "./rca-service.js";
 
 export interface AnalyticsModuleDeps {
   readonly settings: SettingsOf<typeof ANALYTICS_SETTINGS>;
@@ -16,6 +18,9 @@ export interface AnalyticsModuleDeps {
   readonly clock: Clock;
   readonly metrics: PlatformMetrics;
   readonly logger: Logger;
+  // ---- rca ----
+  /** The budgets' planned amounts (actual vs budget), customer isolation checked there. */
+  readonly budgets: BudgetReader;
 }
 
 /** The analytics system's face towards functions/: exploration, anomalies, RCA, charts, chat. */
@@ -26,6 +31,9 @@ export interface AnalyticsService {
   // anomalies (h-analytics-anomalies)
   /** Statistical (z-score / MAD), isolation-forest and trend anomalies, explained in one format. */
   readonly anomalies: AnomalyService;
+  // ---- rca ----
+  /** Root-cause analysis: exact decomposition of a change, evidence, importance, waterfall. */
+  readonly rca: RcaService;
 }
 
 export function createAnalytics(deps: AnalyticsModuleDeps): AnalyticsService {
@@ -35,5 +43,7 @@ export function createAnalytics(deps: AnalyticsModuleDeps): AnalyticsService {
     exploration: new Exploration(deps.db),
     // anomalies (h-analytics-anomalies)
     anomalies: createAnomalyService(deps.db),
+    // ---- rca ----
+    rca: new RcaService(deps.db, deps.budgets),
   };
 }

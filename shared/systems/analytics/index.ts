@@ -5,6 +5,35 @@ export type { AnalyticsTables, FinanceExpenseTable } from "./analytics-tables.js
 export { DIMENSIONS, isDimension, isSpecialPeriod, monthYear, type Dimension } from "./analytics-dimensions.js";
 export type { ExpenseFilter } from "./expense-filter.js";
 export { createAnalytics, type AnalyticsService } from "./analytics-module.js";
+// ---- rca ----
+export {
+  RCA_DEFAULT_BUDGET_DIMENSIONS,
+  RCA_DEFAULT_DIMENSIONS,
+  RCA_MAX_DEPTH,
+  RCA_MAX_DIMENSIONS,
+  RcaService,
+  rangeLabel,
+  type BudgetReader,
+  type CurrencyRca,
+  type ExplainedSegment,
+  type RcaRequest,
+  type RcaResult,
+} from "./rca-service.js";
+export { BUDGET_DIMENSIONS, fiscalPeriodSpan } from "./rca-budget.js";
+export {
+  DEFAULT_DECOMPOSITION,
+  IMPORTANCE_METHOD,
+  decompose,
+  partitionOf,
+  type Cell,
+  type CellSource,
+  type CurrencyDecomposition,
+  type CurrencyTotal,
+  type Segment,
+} from "./rca-decomposition.js";
+export type { EvidenceRow, PeriodRange } from "./rca-expense-cells.js";
+export { rcaWaterfall, type RcaWaterfall, type RcaWaterfallStep } from "./rca-waterfall.js";
+export { amountOf, rcaView, rcaWaterfallFigure, waterfallView, type RcaView } from "./rca-view.js";
 
 // Data: expense lines, the synthetic dataset with its planted facts, seeding.
 export { EXPENSE_LINE_FIELDS, expenseFingerprint, toExpenseRow, type ExpenseLine } from "./expense-line.js";

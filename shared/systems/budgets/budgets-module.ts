@@ -19,6 +19,7 @@ import {
   type ReservationView,
   type RuleView,
 } from "./budget-check-views.js";
+import { readPlannedAmounts, type PlannedAmount } from "./budget-planned-amounts.js";
 import { BudgetRepository, type BudgetFilter, type BudgetLine, type NewBudgetLine } from "./budget-repository.js";
 import { BudgetReservationRepository, type Reservation } from "./budget-reservation-repository.js";
 import { BudgetReservations } from "./budget-reservations.js";
@@ -184,6 +185,12 @@ export class BudgetService {
     const scope = await this.customerAccess.scopeOf(caller);
     const { items, total } = await this.#lines.pageLines({ ...filter, scope }, page, pageSize);
     return { items: items.map(budgetView), total };
+  }
+
+  /** A customer's budgeted amounts, summed by line key and currency (analytics compares actuals with them). */
+  async plannedAmounts(caller: BudgetCaller, customerId: string): Promise<PlannedAmount[]> {
+    await this.customerAccess.assert(caller, customerId);
+    return readPlannedAmounts(this.#deps.db, customerId);
   }
 
   async getBudget(caller: BudgetCaller, budgetId: string): Promise<BudgetView> {

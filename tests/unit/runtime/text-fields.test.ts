@@ -206,6 +206,7 @@ describe("free text at the edge", () => {
       "budget-webhooks-create body.description",
       "budget-webhooks-create body.url",
       "budgets-list query.department",
+      "charts-rca-waterfall body.filters.dimensions{}",
       "customers-create body.name",
       "eda-breakdown query.account_type",
       "eda-breakdown query.companyCode",
@@ -289,6 +290,7 @@ describe("free text at the edge", () => {
       "projects-update body.customField1",
       "projects-update body.customField2",
       "projects-update body.name",
+      "rca-analyze body.filters.dimensions{}",
       "reconciliation-inconsistencies-resolve body.comment",
     ]);
   });
