@@ -157,3 +157,12 @@ export {
   type RcaView,
   type RcaWaterfall,
 } from "./systems/analytics/index.js";
+// charts (h-analytics-charts)
+export { CHARTS, CHART_LIMITS, waterfallFigure, waterfallSpec, type DashboardView } from "./systems/analytics/index.js";
+export {
+  ChartTooLargeError,
+  SVG_SIZE_LIMITS,
+  type ChartSpec,
+  type PlotlyFigure,
+  type WaterfallStep,
+} from "./foundation/charts/index.js";

@@ -1,5 +1,13 @@
 import type { FunctionDeclaration } from "../runtime/declarations.js";
 import { anomalyDetect, anomalyMl, anomalyStatistical, anomalyTrends } from "./anomaly-functions.js";
+import {
+  chartsAnomalyScatter,
+  chartsAvailable,
+  chartsCategoryBreakdown,
+  chartsHeatmap,
+  chartsTrend,
+  dashboardGet,
+} from "./chart-functions.js";
 import { edaBreakdown, edaSummary, edaTimeseries } from "./eda-functions.js";
 import { chartsRcaWaterfall, rcaAnalyze } from "./rca-functions.js";
 
@@ -14,4 +22,10 @@ export const analyticsFunctions: readonly FunctionDeclaration[] = [
   anomalyDetect,
   rcaAnalyze,
   chartsRcaWaterfall,
+  chartsTrend,
+  chartsCategoryBreakdown,
+  chartsHeatmap,
+  chartsAnomalyScatter,
+  dashboardGet,
+  chartsAvailable,
 ];

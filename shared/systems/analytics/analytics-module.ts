@@ -5,10 +5,9 @@ import type { SettingsOf } from "../../foundation/settings.js";
 import type { Clock } from "../../ports/clock.js";
 import type { ANALYTICS_SETTINGS } from "./analytics-settings.js";
 import type { AnalyticsTables } from "./analytics-tables.js";
-import { Exploration } from "./exploration.js";
-// anomalies (h-analytics-anomalies)
 import { createAnomalyService, type AnomalyService } from "./anomaly-service.js";
-// ---- rca ----
+import { ChartService } from "./chart-service.js";
+import { Exploration } from "./exploration.js";
 import { RcaService, type BudgetReader } from "./rca-service.js";
 
 export interface AnalyticsModuleDeps {
@@ -18,7 +17,6 @@ export interface AnalyticsModuleDeps {
   readonly clock: Clock;
   readonly metrics: PlatformMetrics;
   readonly logger: Logger;
-  // ---- rca ----
   /** The budgets' planned amounts (actual vs budget), customer isolation checked there. */
   readonly budgets: BudgetReader;
 }
@@ -26,24 +24,22 @@ export interface AnalyticsModuleDeps {
 /** The analytics system's face towards functions/: exploration, anomalies, RCA, charts, chat. */
 export interface AnalyticsService {
   readonly settings: AnalyticsModuleDeps["settings"];
-  // h-analytics-data
+  /** Exploration: summary, breakdowns and time series over reusable SQL. */
   readonly exploration: Exploration;
-  // anomalies (h-analytics-anomalies)
   /** Statistical (z-score / MAD), isolation-forest and trend anomalies, explained in one format. */
   readonly anomalies: AnomalyService;
-  // ---- rca ----
   /** Root-cause analysis: exact decomposition of a change, evidence, importance, waterfall. */
   readonly rca: RcaService;
+  /** Chart specs from the aggregates, as Plotly figures or server-side SVG. */
+  readonly charts: ChartService;
 }
 
 export function createAnalytics(deps: AnalyticsModuleDeps): AnalyticsService {
   return {
     settings: deps.settings,
-    // h-analytics-data
     exploration: new Exploration(deps.db),
-    // anomalies (h-analytics-anomalies)
     anomalies: createAnomalyService(deps.db),
-    // ---- rca ----
     rca: new RcaService(deps.db, deps.budgets),
+    charts: new ChartService(deps.db),
   };
 }

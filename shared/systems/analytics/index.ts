@@ -84,3 +84,14 @@ export type {
   AnomalyFinding,
   AnomalyPage,
 } from "./anomaly-explanation.js";
+// charts (h-analytics-charts)
+export {
+  CHARTS,
+  CHART_LIMITS,
+  ChartService,
+  waterfallFigure,
+  waterfallSpec,
+  type AnomalyScatterOptions,
+  type BreakdownOptions,
+  type DashboardView,
+} from "./chart-service.js";

@@ -91,6 +91,11 @@ export interface ReportSheet {
   readonly rows: AsyncIterable<ReportRow> | Iterable<ReportRow>;
   /** Totals (one per currency), in bold below the data and a blank row, outside the auto-filter. */
   readonly totals?: readonly ReportRow[];
+  /**
+   * Number columns (keys) also drawn as bars made of cells, one column each after the data:
+   * the sheet's chart. Only for rows given as an array (the longest bar is the largest value).
+   */
+  readonly bars?: readonly string[];
 }
 
 export interface ExcelReport {
@@ -217,7 +222,7 @@ function queuedBytes(inlet: SheetInlet): number | undefined {
 // ---------------------------------------------------------------------------------------------
 // Styles: one object per (kind, emphasis, quoted), shared by every cell that uses it.
 
-type Style = { numFmt?: string; font?: { bold?: boolean; size?: number } };
+type Style = { numFmt?: string; font?: { bold?: boolean; size?: number; color?: { argb: string } } };
 
 class Styles {
   readonly #registry: StyleRegistry;
@@ -484,14 +489,19 @@ export async function writeExcelReport(
       pageSetup: PAGE_SETUP,
       headerFooter: HEADER_FOOTER,
     });
-    sheet.columns = columns.map((c) => ({
-      width: c.width ?? Math.max(DEFAULT_WIDTH[c.kind], Math.min(50, c.header.length + 2)),
-    }));
+    const bars = barColumnsOf(spec);
+    sheet.columns = [
+      ...columns.map((c) => ({
+        width: c.width ?? Math.max(DEFAULT_WIDTH[c.kind], Math.min(50, c.header.length + 2)),
+      })),
+      ...bars.map(() => ({ width: BAR_CELLS + 2 })),
+    ];
     const inlet = inletOf(sheet);
     const cellStyles = columns.map((c) => styles.of(c.kind));
     const header = sheet.getRow(1);
     const headerStyle = styles.of("text", { bold: true });
     columns.forEach((c, i) => textCell(header.getCell(i + 1), c.header, headerStyle));
+    bars.forEach((b, j) => textCell(header.getCell(columns.length + j + 1), b.header, headerStyle));
     header.commit();
 
     let rowNumber = 1;
@@ -514,6 +524,10 @@ export async function writeExcelReport(
             column.kind,
           );
       }
+      bars.forEach((b, j) => {
+        const bar = barText(values[b.key], b.largest);
+        if (bar) textCell(row.getCell(columns.length + j + 1), bar, BAR_STYLE);
+      });
       row.commit();
       rowsWritten++;
       if (onProgress && rowsWritten % PROGRESS_EVERY === 0) onProgress(rowsWritten);
@@ -532,7 +546,7 @@ export async function writeExcelReport(
       }
     }
     // Read when the sheet is committed, so the filter covers every data row (and no total).
-    sheet.autoFilter = `A1:${columnLetters(columns.length)}${rowNumber}`;
+    sheet.autoFilter = `A1:${columnLetters(columns.length + bars.length)}${rowNumber}`;
     if (spec.totals?.length) {
       if (rowNumber + 1 + spec.totals.length > EXCEL_MAX_ROWS)
         throw new ReportDataError(`excel-report: sheet ${JSON.stringify(spec.name)} has no room left for its totals`);
@@ -576,4 +590,40 @@ export async function writeExcelReport(
     if (!output.destroyed) output.destroy(reason);
     throw reason;
   }
+}
+
+// Bars made of cells
+// ------------------
+// Excel shows an embedded image only as a PNG, and drawing the chart's text into a PNG
+// needs a rasteriser with fonts (canvas or resvg: native modules, or a WASM build that ships
+// its own font files). A bar of block characters in a coloured cell is what Excel users
+// build with REPT() themselves: it sorts and filters with its row and needs no native code.
+
+/** Characters of the longest bar. */
+const BAR_CELLS = 30;
+const BAR_STYLE: Style = { font: { color: { argb: "FF4E79A7" } } };
+
+interface BarColumn {
+  readonly key: string;
+  readonly header: string;
+  readonly largest: number;
+}
+
+function barColumnsOf(spec: ReportSheet): BarColumn[] {
+  if (!spec.bars?.length || !Array.isArray(spec.rows)) return [];
+  const rows = spec.rows as readonly ReportRow[];
+  return spec.bars.map((key) => {
+    const column = spec.columns.find((c) => c.key === key);
+    // Magnitudes only set a bar's length: a float is exact enough for 30 characters.
+    const largest = Math.max(0, ...rows.map((r) => Math.abs(Number(r[key] ?? 0)) || 0));
+    return { key, header: `${column?.header ?? key} (chart)`, largest };
+  });
+}
+
+/** "█████" in proportion to the largest value ("-" before a negative one); empty for zero. */
+function barText(value: string | null | undefined, largest: number): string {
+  const n = Number(value ?? 0);
+  if (!Number.isFinite(n) || n === 0 || largest === 0) return "";
+  const cells = Math.max(1, Math.round((Math.abs(n) / largest) * BAR_CELLS));
+  return (n < 0 ? "-" : "") + "█".repeat(cells);
 }

@@ -6,6 +6,7 @@
 import { pipeline } from "node:stream/promises";
 import type pdfmakeInstance from "pdfmake";
 import type { Content, TableCell } from "pdfmake";
+import { mapChartText, renderChartSvg, type ChartSpec } from "../../foundation/charts/index.js";
 import { displayMoney, groupThousands } from "../../kernel/money.js";
 import { stripXmlForbidden } from "../../kernel/text.js";
 import type { CellKind } from "./excel-report.js";
@@ -30,6 +31,8 @@ export interface PdfTable {
   readonly rows: readonly Row[];
   /** Totals (one per currency), in bold after the rows shown. */
   readonly totals?: readonly Row[];
+  /** Drawn above the table as an SVG chart (ECharts, rendered on the server). */
+  readonly chart?: ChartSpec;
 }
 
 /** A summary figure: a decimal string of `kind`; an amount names its currency. */
@@ -105,7 +108,8 @@ export async function writePdfReport(report: PdfReport, output: NodeJS.WritableS
     throw new RangeError(`maxRowsPerTable must be a non-negative integer, got ${String(maxRows)}`);
   }
   const pdfmake = await loadPdfmake();
-  const pdf = pdfmake.createPdf(documentDefinition(report, maxRows));
+  const charts = await chartsOf(report.tables);
+  const pdf = pdfmake.createPdf(documentDefinition(report, maxRows, charts));
   // Layout and page rendering are done once the stream resolves; end() writes the trailer.
   const doc = await pdf.getStream();
   const { start, count } = doc.bufferedPageRange(); // pages flush as they go: start + count = all
@@ -125,7 +129,7 @@ const orientationOf = (table: PdfTable): Orientation =>
  * as fits: the document starts in the first table's orientation. A later table starts a new
  * page only where it needs the other orientation (only a page break can switch it).
  */
-function documentDefinition(report: PdfReport, maxRows: number): DocDefinition {
+function documentDefinition(report: PdfReport, maxRows: number, charts: ReadonlyMap<PdfTable, string>): DocDefinition {
   const title = pdfText(report.title);
   const content: Content[] = [
     titleBlock(report),
@@ -135,7 +139,7 @@ function documentDefinition(report: PdfReport, maxRows: number): DocDefinition {
   const first: Orientation = report.tables[0] ? orientationOf(report.tables[0]) : "portrait";
   let orientation = first;
   for (const table of report.tables) {
-    content.push(...tableSection(table, maxRows, orientation));
+    content.push(...tableSection(table, maxRows, orientation, charts.get(table)));
     orientation = orientationOf(table);
   }
   const created = new Date(report.generatedAt);
@@ -216,7 +220,22 @@ function summarySection(summary: PdfReport["summary"]): Content {
   };
 }
 
-function tableSection(table: PdfTable, maxRows: number, previous: Orientation): Content[] {
+/** Chart width on the page in points (A4 portrait's text width is 515). */
+const CHART_WIDTH = 480;
+const CHART_SIZE = { width: 720, height: 360 } as const;
+
+/**
+ * Each table's chart as SVG. The chart's texts are folded to WinAnsi first (pdfText), as the
+ * table's are: svg-to-pdfkit draws them with the same standard fonts.
+ */
+async function chartsOf(tables: readonly PdfTable[]): Promise<Map<PdfTable, string>> {
+  const charts = new Map<PdfTable, string>();
+  for (const table of tables)
+    if (table.chart) charts.set(table, await renderChartSvg(mapChartText(table.chart, pdfText), CHART_SIZE));
+  return charts;
+}
+
+function tableSection(table: PdfTable, maxRows: number, previous: Orientation, chartSvg?: string): Content[] {
   const orientation = orientationOf(table);
   const wide = orientation === "landscape";
   const shown = table.rows.slice(0, maxRows);
@@ -229,6 +248,7 @@ function tableSection(table: PdfTable, maxRows: number, previous: Orientation): 
       ? { text: pdfText(table.title), style: "heading" }
       : { text: pdfText(table.title), style: "heading", pageBreak: "before", pageOrientation: orientation },
   ];
+  if (chartSvg && table.rows.length > 0) section.push({ svg: chartSvg, width: CHART_WIDTH, margin: [0, 0, 0, 8] });
   if (table.columns.length === 0) {
     section.push({ text: "This table has no columns.", style: "note" });
     return section;

@@ -1,6 +1,7 @@
 import type { BillingEntry } from "../billing/index.js";
 import { parseMoney, toMoney } from "../../kernel/money.js";
 import type { MergedProject } from "../gateway/index.js";
+import type { ChartSpec } from "../../foundation/charts/index.js";
 import type { CellKind, ReportColumn, ReportRow } from "./excel-report.js";
 
 export const REPORT_TYPES = ["financial_summary", "project_status", "billing_report"] as const;
@@ -22,6 +23,10 @@ export interface Table {
   readonly rows: readonly ReportRow[];
   /** One row per currency: the money columns summed (see totalsByCurrency). */
   readonly totals?: readonly ReportRow[];
+  /** The table drawn: an SVG chart above it in the PDF, bars of cells beside it in Excel. */
+  readonly chart?: ChartSpec;
+  /** Number columns drawn as bars of cells in Excel (the table's chart, where Excel has no image). */
+  readonly bars?: readonly string[];
 }
 
 /** A summary figure; an amount names its currency (shown beside it, or in the label). */
@@ -217,6 +222,19 @@ export function buildReportContent(request: ReportRequest, data: ReportData): Re
           planned: toMoney(d.planned, d.currency).amount,
           actual: toMoney(d.actual, d.currency).amount,
         })),
+      bars: ["planned", "actual"],
+    };
+    chartData = {
+      ...chartData,
+      chart: barChart("financial-summary", "Planned and actual cost by department", chartData.rows, {
+        category: "department",
+        x: "Department",
+        y: "Cost",
+        series: [
+          { key: "planned", name: "Planned cost" },
+          { key: "actual", name: "Actual cost" },
+        ],
+      }),
     };
   } else if (request.reportType === "project_status") {
     const current = "SAP status, status, responsible and planned and actual hours are current figures";
@@ -274,6 +292,17 @@ export function buildReportContent(request: ReportRequest, data: ReportData): Re
       name: "Chart data",
       columns: [col("status", "SAP status", "text"), col("projects", "Projects", "number")],
       rows: [...byStatus].sort().map(([status, count]) => ({ status, projects: String(count) })),
+      bars: ["projects"],
+    };
+    chartData = {
+      ...chartData,
+      chart: barChart("project-status", "Projects by SAP status", chartData.rows, {
+        category: "status",
+        x: "SAP status",
+        y: "Projects",
+        series: [{ key: "projects", name: "Projects" }],
+        counts: true,
+      }),
     };
   } else {
     scope.push(
@@ -327,6 +356,16 @@ export function buildReportContent(request: ReportRequest, data: ReportData): Re
           const [month, currency] = key.split("|") as [string, string];
           return { month, currency, amount: toMoney(minor, currency).amount };
         }),
+      bars: ["amount"],
+    };
+    chartData = {
+      ...chartData,
+      chart: barChart("billing-report", "Billed by month", chartData.rows, {
+        category: "month",
+        x: "Month",
+        y: "Billed",
+        series: [{ key: "amount", name: "Billed" }],
+      }),
     };
   }
 
@@ -364,6 +403,41 @@ export function buildReportContent(request: ReportRequest, data: ReportData): Re
       ]
     : [];
   return { title: TITLES[request.reportType], scope, warnings, summary, details, chartData, extra };
+}
+
+/**
+ * The chart of a "Chart data" table: one bar per row, one series per value column. Amounts
+ * in several currencies are never put on one axis as if comparable without saying so: the
+ * category names its currency and the axis says "mixed currencies".
+ */
+function barChart(
+  id: string,
+  title: string,
+  rows: readonly ReportRow[],
+  shape: {
+    category: string;
+    x: string;
+    y: string;
+    series: readonly { key: string; name: string }[];
+    counts?: boolean;
+  },
+): ChartSpec {
+  const currencies = [...new Set(rows.map((r) => r.currency).filter((c): c is string => !!c))];
+  const mixed = currencies.length > 1;
+  return {
+    id,
+    kind: "bar",
+    title,
+    unit: shape.counts ? "" : mixed ? "mixed currencies" : (currencies[0] ?? ""),
+    xAxis: { title: shape.x },
+    yAxis: { title: shape.y },
+    categories: rows.map((r) => `${r[shape.category] ?? "-"}${mixed && r.currency ? ` (${r.currency})` : ""}`),
+    // Decimal strings to chart numbers: drawing only, the table keeps the exact amounts.
+    series: shape.series.map((s) => ({
+      name: s.name,
+      values: rows.map((r) => (r[s.key] == null ? null : Number(r[s.key]))),
+    })),
+  };
 }
 
 /**

@@ -405,6 +405,7 @@ export class ReportService {
                 columns: t.columns,
                 rows: t.rows,
                 ...(t.totals ? { totals: t.totals } : {}),
+                ...(t.chart ? { chart: t.chart } : {}),
               })),
             },
             sink,
