@@ -26,7 +26,7 @@ import {
   streamRows,
   type PeerMoments,
   type StreamRow,
-} from "./anomaly-queries.js";
+} from "./anomaly-repository.js";
 import type { AnomalyScope } from "./anomaly-scope.js";
 
 export interface MlParams {

@@ -11,7 +11,7 @@ import {
   type PeerMethod,
   type PeerOutlierQuery,
   type PeerOutlierRow,
-} from "./anomaly-queries.js";
+} from "./anomaly-repository.js";
 import type { AnomalyScope } from "./anomaly-scope.js";
 
 export interface StatisticalParams {

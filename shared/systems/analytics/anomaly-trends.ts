@@ -3,7 +3,7 @@ import { relativeChange } from "../../kernel/outlier-stats.js";
 import { monthYear, type Dimension } from "./analytics-dimensions.js";
 import type { AnalyticsTables } from "./analytics-tables.js";
 import { materialityMinor, moneyText, severityOf, statisticText, type Anomaly } from "./anomaly-explanation.js";
-import { evidenceView, monthlyTotals, segmentEvidence, type PeriodTotal } from "./anomaly-queries.js";
+import { evidenceView, monthlyTotals, segmentEvidence, type PeriodTotal } from "./anomaly-repository.js";
 import type { AnomalyScope } from "./anomaly-scope.js";
 
 export interface TrendParams {

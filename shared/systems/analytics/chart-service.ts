@@ -20,7 +20,7 @@ import {
   dimensionTotalsForCharts,
   periodTotalsForCharts,
   type CostCenterPeriodTotal,
-} from "./chart-queries.js";
+} from "./chart-repository.js";
 import type { ExpenseFilter } from "./expense-filter.js";
 
 /** The charts the API serves, for `GET /charts/available` and the dashboard. */

@@ -31,7 +31,7 @@ export {
   type CurrencyTotal,
   type Segment,
 } from "./rca-decomposition.js";
-export type { EvidenceRow, PeriodRange } from "./rca-expense-cells.js";
+export type { EvidenceRow, PeriodRange } from "./rca-repository.js";
 export { rcaWaterfall, type RcaWaterfall, type RcaWaterfallStep } from "./rca-waterfall.js";
 export { amountOf, rcaView, rcaWaterfallFigure, waterfallView, type RcaView } from "./rca-view.js";
 

@@ -1,7 +1,7 @@
 import type { PlannedAmount } from "../budgets/index.js";
 import type { Dimension } from "./analytics-dimensions.js";
 import type { Cell, CellSource, CurrencyTotal } from "./rca-decomposition.js";
-import type { ExpenseCellSource, PeriodRange } from "./rca-expense-cells.js";
+import type { ExpenseCellSource, PeriodRange } from "./rca-repository.js";
 
 /**
  * Actual vs budget. A budget line's fields map onto expense dimensions; only these can

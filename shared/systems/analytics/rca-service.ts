@@ -13,7 +13,7 @@ import {
   type CurrencyDecomposition,
   type Segment,
 } from "./rca-decomposition.js";
-import { ExpenseCellSource, type EvidenceRow, type PeriodRange } from "./rca-expense-cells.js";
+import { ExpenseCellSource, type EvidenceRow, type PeriodRange } from "./rca-repository.js";
 import { rcaWaterfall, type RcaWaterfall } from "./rca-waterfall.js";
 
 /** What budgets gives analytics: a customer's planned amounts, isolation checked (404 otherwise). */

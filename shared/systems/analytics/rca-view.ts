@@ -1,5 +1,5 @@
 import { currencyExponent, formatDecimal, isKnownCurrency } from "../../kernel/money.js";
-import type { EvidenceRow } from "./rca-expense-cells.js";
+import type { EvidenceRow } from "./rca-repository.js";
 import type { CurrencyRca, ExplainedSegment, RcaResult } from "./rca-service.js";
 import type { RcaWaterfall } from "./rca-waterfall.js";
 

@@ -19,7 +19,7 @@ import {
   type ReservationView,
   type RuleView,
 } from "./budget-check-views.js";
-import { readPlannedAmounts, type PlannedAmount } from "./budget-planned-amounts.js";
+import { readPlannedAmounts, type PlannedAmount } from "./budget-planned-amounts-repository.js";
 import { BudgetRepository, type BudgetFilter, type BudgetLine, type NewBudgetLine } from "./budget-repository.js";
 import { BudgetReservationRepository, type Reservation } from "./budget-reservation-repository.js";
 import { BudgetReservations } from "./budget-reservations.js";

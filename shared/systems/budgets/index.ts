@@ -40,4 +40,4 @@ export { createBudgetWebhooks } from "./budget-webhooks-module.js";
 export type { BudgetWebhooks, DeliveryView, WebhookDeliveryMessage, WebhookView } from "./budget-webhooks.js";
 export type { BudgetWebhookTables } from "./budget-webhook-tables.js";
 export { BUDGET_WEBHOOK_EVENTS, type BudgetWebhookEvent } from "./budget-webhook-tables.js";
-export { PLANNED_AMOUNTS_CAP, type PlannedAmount } from "./budget-planned-amounts.js";
+export { PLANNED_AMOUNTS_CAP, type PlannedAmount } from "./budget-planned-amounts-repository.js";
