@@ -38,6 +38,8 @@ import {
   personalAccessToken,
   type ClearfactsClientOptions,
 } from "./adapters/clearfacts/clearfacts-client.js";
+import { OpenAiChatClient } from "./adapters/language-model/openai-chat-client.js";
+import type { LanguageModel } from "./ports/language-model.js";
 import { MIGRATIONS, QUEUE_DEFINITIONS, type PlatformTables, type Settings } from "./catalog.js";
 
 /**
@@ -292,5 +294,19 @@ export function connectWebhookSender(settings: Settings): WebhookSender {
   const allowed = new Set(settings.BUDGETS_WEBHOOK_PRIVATE_HOSTS);
   return new HttpWebhookSender({
     mayBePrivate: (url) => allowed.has(url.hostname.toLowerCase()) || allowed.has(url.host.toLowerCase()),
+  });
+}
+
+/** The chat's optional language model; absent when ANALYTICS_LLM_URL is not set. */
+export function connectLanguageModel(
+  settings: Pick<Settings, "ANALYTICS_LLM_URL" | "ANALYTICS_LLM_MODEL" | "ANALYTICS_LLM_TIMEOUT_MS">,
+  secrets: SecretStore,
+): LanguageModel | undefined {
+  if (!settings.ANALYTICS_LLM_URL) return undefined;
+  return new OpenAiChatClient({
+    url: settings.ANALYTICS_LLM_URL,
+    ...(settings.ANALYTICS_LLM_MODEL ? { model: settings.ANALYTICS_LLM_MODEL } : {}),
+    apiKey: () => secrets.findSecret("analytics-llm-api-key"),
+    timeoutMs: settings.ANALYTICS_LLM_TIMEOUT_MS,
   });
 }

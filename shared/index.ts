@@ -113,6 +113,7 @@ export {
   DIMENSIONS,
   isDimension,
   type AnalyticsService,
+  type ChatCaller,
   type Dimension,
   type ExpenseFilter,
 } from "./systems/analytics/index.js";

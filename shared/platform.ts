@@ -42,7 +42,14 @@ import { createBudgetWebhooks, type BudgetWebhooks } from "./systems/budgets/ind
 import { createBudgetSources, type BudgetSources } from "./systems/budgets/index.js";
 import { budgetFileSources } from "./adapters/budget-sources/index.js";
 import type { UploadLookup } from "./ports/accounting-platform.js";
-import { connect, connectClearfacts, connectInvoiceSource, connectSap, connectWebhookSender } from "./connections.js";
+import {
+  connect,
+  connectClearfacts,
+  connectInvoiceSource,
+  connectLanguageModel,
+  connectSap,
+  connectWebhookSender,
+} from "./connections.js";
 
 /** Everything the functions need, built once per process from settings. */
 export interface Platform {
@@ -302,7 +309,15 @@ export async function createPlatform(settings: Settings, options: PlatformOption
   const analyticsDb = analyticsDatabase
     ? tablesOf<AnalyticsTables, unknown>(analyticsDatabase.db)
     : tablesOf<AnalyticsTables, PlatformTables>(db);
-  const analytics = createAnalytics({ settings, db: analyticsDb, clock, metrics, logger, budgets });
+  const analytics = createAnalytics({
+    settings,
+    db: analyticsDb,
+    clock,
+    metrics,
+    logger,
+    budgets,
+    model: connectLanguageModel(settings, secrets),
+  });
   const budgetSources = createBudgetSources({
     settings,
     db: tablesOf(db),

@@ -8,6 +8,16 @@ import {
   chartsTrend,
   dashboardGet,
 } from "./chart-functions.js";
+import {
+  chatAsk,
+  roomMessagesClear,
+  roomMessagesList,
+  roomsCreate,
+  roomsDelete,
+  roomsGet,
+  roomsList,
+  roomsUpdate,
+} from "./chat-functions.js";
 import { edaBreakdown, edaSummary, edaTimeseries } from "./eda-functions.js";
 import { chartsRcaWaterfall, rcaAnalyze } from "./rca-functions.js";
 
@@ -28,4 +38,12 @@ export const analyticsFunctions: readonly FunctionDeclaration[] = [
   chartsAnomalyScatter,
   dashboardGet,
   chartsAvailable,
+  roomsList,
+  roomsCreate,
+  roomsGet,
+  roomsUpdate,
+  roomsDelete,
+  roomMessagesList,
+  roomMessagesClear,
+  chatAsk,
 ];

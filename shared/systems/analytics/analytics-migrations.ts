@@ -80,5 +80,39 @@ export function analyticsMigrations(t: ColumnTypes): Record<string, Migration> {
         await db.schema.createIndex("ix_finance_expense_import").on("finance_expense").columns(["import_id"]).execute();
       },
     },
+
+    "0020_analytics_chat": {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable("chat_rooms")
+          .addColumn("room_id", "varchar(36)", (c) => c.primaryKey())
+          .addColumn("user_id", "varchar(36)", (c) => c.notNull())
+          .addColumn("title", t.unicode(200), (c) => c.notNull())
+          .addColumn("context_json", t.longText)
+          .addColumn("created_at", t.timestamp, (c) => c.notNull())
+          .addColumn("updated_at", t.timestamp, (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex("ix_chat_rooms_user").on("chat_rooms").columns(["user_id", "updated_at"]).execute();
+        await db.schema
+          .createTable("chat_messages")
+          .addColumn("message_id", "varchar(36)", (c) => c.primaryKey())
+          .addColumn("room_id", "varchar(36)", (c) => c.notNull())
+          .addColumn("seq", "integer", (c) => c.notNull())
+          .addColumn("message_type", "varchar(4)", (c) => c.notNull())
+          .addColumn("content", t.longText, (c) => c.notNull())
+          .addColumn("intent", "varchar(20)")
+          .addColumn("query_json", t.longText)
+          .addColumn("chart_json", t.longText)
+          .addColumn("summary_json", t.longText)
+          .addColumn("timestamp", t.timestamp, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex("ux_chat_messages_room_seq")
+          .on("chat_messages")
+          .columns(["room_id", "seq"])
+          .unique()
+          .execute();
+      },
+    },
   };
 }

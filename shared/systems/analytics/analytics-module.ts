@@ -2,11 +2,17 @@ import type { Kysely } from "kysely";
 import type { Logger } from "../../foundation/logger.js";
 import type { PlatformMetrics } from "../../foundation/metrics.js";
 import type { SettingsOf } from "../../foundation/settings.js";
+import { tablesOf } from "../../foundation/sql/database.js";
 import type { Clock } from "../../ports/clock.js";
+import type { LanguageModel } from "../../ports/language-model.js";
 import type { ANALYTICS_SETTINGS } from "./analytics-settings.js";
 import type { AnalyticsTables } from "./analytics-tables.js";
 import { createAnomalyService, type AnomalyService } from "./anomaly-service.js";
 import { ChartService } from "./chart-service.js";
+import { chatCalculator } from "./chat-calculations.js";
+import { ChatService } from "./chat-service.js";
+import type { ChatTables } from "./chat-tables.js";
+import { dataVocabulary } from "./chat-vocabulary.js";
 import { Exploration } from "./exploration.js";
 import { RcaService, type BudgetReader } from "./rca-service.js";
 
@@ -19,6 +25,8 @@ export interface AnalyticsModuleDeps {
   readonly logger: Logger;
   /** The budgets' planned amounts (actual vs budget), customer isolation checked there. */
   readonly budgets: BudgetReader;
+  /** The chat's optional language model (ANALYTICS_LLM_URL). */
+  readonly model: LanguageModel | undefined;
 }
 
 /** The analytics system's face towards functions/: exploration, anomalies, RCA, charts, chat. */
@@ -32,14 +40,22 @@ export interface AnalyticsService {
   readonly rca: RcaService;
   /** Chart specs from the aggregates, as Plotly figures or server-side SVG. */
   readonly charts: ChartService;
+  /** Chat rooms whose answers come from the analyses above, citing them. */
+  readonly chat: ChatService;
 }
 
 export function createAnalytics(deps: AnalyticsModuleDeps): AnalyticsService {
-  return {
-    settings: deps.settings,
-    exploration: new Exploration(deps.db),
-    anomalies: createAnomalyService(deps.db),
-    rca: new RcaService(deps.db, deps.budgets),
-    charts: new ChartService(deps.db),
-  };
+  const exploration = new Exploration(deps.db);
+  const anomalies = createAnomalyService(deps.db);
+  const rca = new RcaService(deps.db, deps.budgets);
+  const charts = new ChartService(deps.db);
+  const chat = new ChatService({
+    db: tablesOf<ChatTables, AnalyticsTables>(deps.db),
+    clock: deps.clock,
+    logger: deps.logger,
+    model: deps.model,
+    vocabulary: dataVocabulary(deps.db, deps.clock),
+    calculate: chatCalculator({ exploration, anomalies, rca, charts }),
+  });
+  return { settings: deps.settings, exploration, anomalies, rca, charts, chat };
 }

@@ -1,4 +1,4 @@
-import { int, optionalText, type SettingsCatalog } from "../../foundation/settings.js";
+import { int, optionalText, optionalUrl, type SettingsCatalog } from "../../foundation/settings.js";
 
 /** Finance exploration and root-cause analysis: this slice of the settings catalog. */
 export const ANALYTICS_SETTINGS = {
@@ -18,6 +18,30 @@ export const ANALYTICS_SETTINGS = {
     },
     description:
       "Local fallback of the Key Vault secret analytics-sql-connection-string: an ADO-style SQL Server connection string of a warehouse holding finance_expense, which every analytics query then reads (no migrations run there). When absent, analytics uses the platform database.",
+    schema: optionalText,
+  },
+  ANALYTICS_LLM_URL: {
+    scope: "platform",
+    description:
+      "Optional OpenAI-compatible chat completions endpoint (Azure OpenAI: https://<resource>.openai.azure.com/openai/deployments/<deployment>/chat/completions?api-version=...) the chat may ask to classify a question its rules cannot and to phrase answers; numbers always come from the calculation. Unset: the chat runs on its rules alone.",
+    schema: optionalUrl,
+  },
+  ANALYTICS_LLM_MODEL: {
+    scope: "platform",
+    description:
+      "Model name sent to ANALYTICS_LLM_URL (OpenAI-style endpoints need it; Azure OpenAI names the deployment in the URL).",
+    schema: optionalText,
+  },
+  ANALYTICS_LLM_TIMEOUT_MS: {
+    scope: "platform",
+    description: "How long the chat waits for the language model before answering on its rules alone.",
+    schema: int(500, 120_000).default(15_000),
+  },
+  ANALYTICS_LLM_API_KEY: {
+    scope: "local",
+    secret: { setBy: "operator", neededWhen: "ANALYTICS_LLM_URL is set" },
+    description:
+      "Local fallback of the Key Vault secret analytics-llm-api-key: the language model's API key (sent as api-key to Azure OpenAI, as a bearer token elsewhere).",
     schema: optionalText,
   },
 } as const satisfies SettingsCatalog;

@@ -1,4 +1,5 @@
 import type { Generated } from "kysely";
+import type { ChatTables } from "./chat-tables.js";
 
 /**
  * One posted expense line (the seed's `finance_expense`). Money is exact: the document
@@ -46,6 +47,6 @@ export interface FinanceExpenseTable {
   loaded_at: string;
 }
 
-export interface AnalyticsTables {
+export interface AnalyticsTables extends ChatTables {
   finance_expense: FinanceExpenseTable;
 }

@@ -95,3 +95,4 @@ export {
   type BreakdownOptions,
   type DashboardView,
 } from "./chart-service.js";
+export { ChatService, type ChatCaller, type MessageView, type RoomView } from "./chat-service.js";

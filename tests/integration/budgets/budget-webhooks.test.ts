@@ -23,7 +23,7 @@ async function importCsv(csv: string, customer = "acme") {
     headers: { authorization: `Bearer ${admin}` },
     body: form,
   });
-  const analysis = ((await analyzed.json())).data;
+  const analysis = (await analyzed.json()).data;
   assert.equal(analyzed.status, 200, JSON.stringify(analysis));
   const mappings = analysis.mappings.map((m: any) => ({ sourceColumn: m.sourceColumn, targetField: m.targetField }));
   const imported = await call("POST", "/api/v1/excel/import", {

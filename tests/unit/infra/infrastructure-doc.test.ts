@@ -60,7 +60,7 @@ describe("the Key Vault secrets catalogue is the secrets the code reads", () => 
   });
 
   it("says who sets each, and how the hook generates the generated ones", () => {
-    assert.equal(SECRETS.length, 23);
+    assert.equal(SECRETS.length, 24);
     for (const { name, spec } of SECRETS) {
       assert.equal(spec.scope, "local", `${name}'s fallback setting is local-only`);
       if (spec.secret.setBy === "generated") assert.ok((spec.secret.randomBytes ?? 0) >= 32, name);
