@@ -1,4 +1,4 @@
-import { randomBytes, timingSafeEqual } from "node:crypto";
+import { generateKeyPairSync, randomBytes, timingSafeEqual } from "node:crypto";
 import {
   fstatSync,
   mkdtempSync,
@@ -56,13 +56,19 @@ export class BudgetSftpServer {
   static async start(options: { root?: string; password: string; port?: number }): Promise<BudgetSftpServer> {
     const ownsRoot = !options.root;
     const root = resolve(options.root || mkdtempSync(join(tmpdir(), "budget-sftp-")));
-    const keys = utils.generateKeyPairSync("ed25519");
-    const parsed = utils.parseKey(keys.private);
+    // An ECDSA P-256 host key from node:crypto: ssh2's own ed25519 generator writes a key its
+    // parser rejects about once in 200 starts ("Malformed OpenSSH private key").
+    const hostKey = generateKeyPairSync("ec", {
+      namedCurve: "prime256v1",
+      privateKeyEncoding: { type: "sec1", format: "pem" },
+      publicKeyEncoding: { type: "spki", format: "pem" },
+    }).privateKey;
+    const parsed = utils.parseKey(hostKey);
     if (parsed instanceof Error) throw parsed;
     const fingerprint = sshFingerprint(parsed.getPublicSSH());
     const password = Buffer.from(options.password);
     const counts = { refusedLogins: 0 };
-    const server = new Server({ hostKeys: [keys.private] }, (client) => {
+    const server = new Server({ hostKeys: [hostKey] }, (client) => {
       client.on("error", () => undefined);
       client.on("authentication", (ctx) => {
         const given = ctx.method === "password" ? Buffer.from(ctx.password) : Buffer.alloc(0);
