@@ -78,8 +78,9 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
 
 /**
  * The systems each system calls at run time (not tables it only reads): every one signs
- * its callers in through identity, and billing, reports and backups read projects through
- * gateway's service (SAP merged with SQL). ENABLED_SYSTEMS must hold what its systems need.
+ * its callers in through identity, billing, reports and backups read projects through
+ * gateway's service (SAP merged with SQL), and analytics reads planned amounts through
+ * budgets' service (actual vs budget). ENABLED_SYSTEMS must hold what its systems need.
  */
 export const SYSTEM_NEEDS: Readonly<Record<SystemName, readonly SystemName[]>> = {
   identity: [],
@@ -90,7 +91,7 @@ export const SYSTEM_NEEDS: Readonly<Record<SystemName, readonly SystemName[]>> =
   esg: ["identity"],
   invoices: ["identity"],
   budgets: ["identity"],
-  analytics: ["identity"],
+  analytics: ["identity", "budgets"],
 };
 
 /** Systems that call SAP (through gateway's projects or their own RFCs); without them SAP is not used. */

@@ -34,7 +34,7 @@ export const benchmark: Benchmark = {
     const started = performance.now();
     const host = await startTestHost(
       {
-        ENABLED_SYSTEMS: "identity,analytics",
+        ENABLED_SYSTEMS: "identity,budgets,analytics",
         ANALYTICS_SEED_ROWS: String(ROWS),
         RATE_LIMIT_PER_MINUTE: "100000",
         RATE_LIMIT_BURST: "10000",

@@ -36,7 +36,7 @@ const systemList = z
 export const DEPLOYMENT_SETTINGS = {
   ENABLED_SYSTEMS: {
     scope: "platform",
-    description: `Comma-separated systems this app runs: ${SYSTEM_NAMES.join(", ")} (default: all). A system left out registers no function (HTTP, queue or timer) in either host and its routes answer 404; health, readiness, metrics, docs and the job sweeper always run. Every system needs identity (sign-in); billing, reports and backups need gateway (its projects). A list that lacks a needed system, or names an unknown one, stops the start naming the problem.`,
+    description: `Comma-separated systems this app runs: ${SYSTEM_NAMES.join(", ")} (default: all). A system left out registers no function (HTTP, queue or timer) in either host and its routes answer 404; health, readiness, metrics, docs and the job sweeper always run. Every system needs identity (sign-in); billing, reports and backups need gateway (its projects); analytics needs budgets (actual vs budget). A list that lacks a needed system, or names an unknown one, stops the start naming the problem.`,
     schema: systemList,
   },
   DEMO_MODE: {

@@ -14,7 +14,7 @@ describe("anomalies over HTTP on the seeded dataset", () => {
   before(async () => {
     host = await startTestHost(
       {
-        ENABLED_SYSTEMS: "identity,analytics",
+        ENABLED_SYSTEMS: "identity,budgets,analytics",
         // Enough rows that a month of one functional area is a sum of many postings, not noise.
         ANALYTICS_SEED_ROWS: "20000",
         RATE_LIMIT_PER_MINUTE: "100000",

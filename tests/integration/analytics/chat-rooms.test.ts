@@ -12,7 +12,7 @@ describe("chat rooms through HTTP on the local host", () => {
   before(async () => {
     host = await startTestHost(
       {
-        ENABLED_SYSTEMS: "identity,analytics",
+        ENABLED_SYSTEMS: "identity,budgets,analytics",
         ANALYTICS_SEED_ROWS: "0",
         RATE_LIMIT_PER_MINUTE: "100000",
         RATE_LIMIT_BURST: "10000",

@@ -14,7 +14,7 @@ describe("analytics exploration over the seeded dataset", () => {
   before(async () => {
     host = await startTestHost(
       {
-        ENABLED_SYSTEMS: "identity,analytics",
+        ENABLED_SYSTEMS: "identity,budgets,analytics",
         ANALYTICS_SEED_ROWS: "3000",
         RATE_LIMIT_PER_MINUTE: "100000",
         RATE_LIMIT_BURST: "10000",

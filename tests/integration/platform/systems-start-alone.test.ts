@@ -129,6 +129,10 @@ describe("ENABLED_SYSTEMS", () => {
       () => loadSettings({ ENABLED_SYSTEMS: "esg" }),
       (error: unknown) => error instanceof ConfigurationError && /esg needs identity/.test(error.message),
     );
+    assert.throws(
+      () => loadSettings({ ENABLED_SYSTEMS: "identity,analytics" }),
+      (error: unknown) => error instanceof ConfigurationError && /analytics needs budgets/.test(error.message),
+    );
     assert.deepEqual(loadSettings({ ENABLED_SYSTEMS: " ESG , identity " }).ENABLED_SYSTEMS, ["identity", "esg"]);
   });
 });
