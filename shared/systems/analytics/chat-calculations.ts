@@ -1,5 +1,5 @@
 import type { Dimension } from "./analytics-dimensions.js";
-import { previousPeriod, type Classification, type PeriodRange, type Vocabulary } from "./chat-intents.js";
+import { rangeBefore, type Classification, type PeriodRange, type Vocabulary } from "./chat-intents.js";
 import type { ChatCalculation, ChatCalculator, ChatCaller } from "./chat-service.js";
 import { ANOMALY_DEFAULTS, type AnomalyService } from "./anomaly-service.js";
 import type { ChartService } from "./chart-service.js";
@@ -285,7 +285,7 @@ async function rcaAnswer(
 ): Promise<ChatCalculation> {
   const comparison = periodOf(question, vocabulary);
   if (!comparison) return noData();
-  const baseline = question.parameters.baseline ?? previousPeriod(comparison);
+  const baseline = question.parameters.baseline ?? rangeBefore(comparison);
   const values = question.parameters.values;
   const filtered = Object.keys(values).length > 0;
   const dimensions = dimensionsBeside(values);

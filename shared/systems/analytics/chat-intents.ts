@@ -253,8 +253,8 @@ function yearAlone(text: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-/** The period of the same length just before (March → February; Q1 → Q4 of the year before). */
-export function previousPeriod(period: PeriodRange): PeriodRange {
+/** The range of the same length just before (March → February; Q1 → Q4 of the year before). */
+export function rangeBefore(period: PeriodRange): PeriodRange {
   const length = period.periodTo - period.periodFrom + 1;
   if (period.periodFrom - length >= 1) {
     return {
@@ -359,7 +359,7 @@ export function classify(question: string, vocabulary: Vocabulary, context?: Cla
   const margin = top[1].length - (ranked[1]?.[1].length ?? 0);
   const intent = top[0];
   const parameters =
-    intent === "rca" && named.period && !named.baseline ? { ...named, baseline: previousPeriod(named.period) } : named;
+    intent === "rca" && named.period && !named.baseline ? { ...named, baseline: rangeBefore(named.period) } : named;
   return {
     intent,
     confidence: Math.min(1, 0.55 + 0.15 * top[1].length + 0.1 * margin),
@@ -392,8 +392,7 @@ function parametersIn(text: string, periods: readonly PeriodRange[], vocabulary:
 function mergeFollowUp(previous: ChatParameters, named: ChatParameters, intent: Intent): ChatParameters {
   const period = named.period ?? previous.period;
   const baseline =
-    named.baseline ??
-    (named.period ? (intent === "rca" ? previousPeriod(named.period) : undefined) : previous.baseline);
+    named.baseline ?? (named.period ? (intent === "rca" ? rangeBefore(named.period) : undefined) : previous.baseline);
   return {
     values: { ...previous.values, ...named.values },
     ...((named.groupBy ?? previous.groupBy) ? { groupBy: named.groupBy ?? previous.groupBy } : {}),

@@ -42,8 +42,11 @@ export interface FiscalPeriod {
   readonly postingPeriod: number;
 }
 
-/** The period a comparison looks back to: the one before (period 12 for a special period, 12 of last year for 1). */
-export function previousPeriod(p: FiscalPeriod): FiscalPeriod {
+/**
+ * The one posting period a breakdown compares with: the one before (period 12 for a special
+ * period, 12 of last year for 1). Not `rangeBefore` of chat, which steps a whole range back.
+ */
+export function postingPeriodBefore(p: FiscalPeriod): FiscalPeriod {
   if (isSpecialPeriod(p.postingPeriod)) return { fiscalYear: p.fiscalYear, postingPeriod: 12 };
   if (p.postingPeriod === 1) return { fiscalYear: p.fiscalYear - 1, postingPeriod: 12 };
   return { fiscalYear: p.fiscalYear, postingPeriod: p.postingPeriod - 1 };
@@ -188,7 +191,7 @@ export class Exploration {
     options: { readonly period?: FiscalPeriod; readonly page: number; readonly pageSize: number },
   ) {
     const period = options.period ?? (await this.latestPeriod(filter));
-    const previous = period ? previousPeriod(period) : null;
+    const previous = period ? postingPeriodBefore(period) : null;
     const { total, rows } = await breakdown(this.#db, filter, dimension, {
       period,
       previous,

@@ -58,7 +58,7 @@ export {
   bucketOf,
   money,
   percent,
-  previousPeriod,
+  postingPeriodBefore,
   type FiscalPeriod,
   type Granularity,
   type WireMoney,

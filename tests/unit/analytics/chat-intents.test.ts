@@ -1,11 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import {
-  classify,
-  periodsIn,
-  previousPeriod,
-  type Vocabulary,
-} from "../../../shared/systems/analytics/chat-intents.js";
+import { classify, periodsIn, rangeBefore, type Vocabulary } from "../../../shared/systems/analytics/chat-intents.js";
 
 const vocabulary: Vocabulary = {
   values: [
@@ -91,17 +86,17 @@ describe("periods in a question", () => {
   });
 
   it("steps back one period of the same length", () => {
-    assert.deepEqual(previousPeriod({ fiscalYear: 2024, periodFrom: 1, periodTo: 1 }), {
+    assert.deepEqual(rangeBefore({ fiscalYear: 2024, periodFrom: 1, periodTo: 1 }), {
       fiscalYear: 2023,
       periodFrom: 12,
       periodTo: 12,
     });
-    assert.deepEqual(previousPeriod({ fiscalYear: 2024, periodFrom: 1, periodTo: 3 }), {
+    assert.deepEqual(rangeBefore({ fiscalYear: 2024, periodFrom: 1, periodTo: 3 }), {
       fiscalYear: 2023,
       periodFrom: 10,
       periodTo: 12,
     });
-    assert.deepEqual(previousPeriod({ fiscalYear: 2024, periodFrom: 1, periodTo: 12 }), {
+    assert.deepEqual(rangeBefore({ fiscalYear: 2024, periodFrom: 1, periodTo: 12 }), {
       fiscalYear: 2023,
       periodFrom: 1,
       periodTo: 12,
