@@ -150,7 +150,7 @@ export {
   RCA_MAX_DIMENSIONS,
   rcaView,
   rcaWaterfall,
-  rcaWaterfallFigure,
+  rcaWaterfallSteps,
   type CurrencyRca,
   type ExplainedSegment,
   type RcaRequest,

@@ -2,10 +2,7 @@ import { z } from "zod";
 import { ANALYTICS_READERS, ANOMALY_DEFAULTS, type AnomalyPage, type AnomalyScope } from "../../shared/index.js";
 import { httpFunction } from "../runtime/declarations.js";
 import { paging } from "../runtime/pagination.js";
-import { checkFilter, dimensionName, expenseFilterShape, toExpenseFilter } from "./expense-filter-query.js";
-
-/** The filters plus a route's own parameters: unknown ones are refused, a period range runs forwards. */
-const withExpenseFilter = <S extends z.ZodRawShape>(shape: S) => z.strictObject(shape).superRefine(checkFilter);
+import { dimensionName, expenseFilterQuery, toExpenseFilter } from "./expense-filter-query.js";
 
 const paged = paging("camelCase", { default: 25, max: 100 });
 const defaults = ANOMALY_DEFAULTS;
@@ -13,7 +10,6 @@ const defaults = ANOMALY_DEFAULTS;
 // ---- parameters: the seed's defaults, validated and capped --------------------------------
 
 const scopeShape = {
-  ...expenseFilterShape,
   direction: z.enum(["increase", "decrease", "both"]).default("both"),
   minAmount: z
     .string()
@@ -42,7 +38,7 @@ const trendShape = {
   dimension: dimensionName.default(defaults.trend.dimension),
 };
 
-type ScopeQuery = z.infer<z.ZodObject<typeof scopeShape>>;
+type ScopeQuery = z.infer<ReturnType<typeof expenseFilterQuery<typeof scopeShape>>>;
 
 function scopeOf(query: ScopeQuery): AnomalyScope {
   return {
@@ -137,7 +133,7 @@ export const anomalyStatistical = httpFunction({
   summary:
     "Rows outside their peer group's normal range: z-score (mean ± k·sd, k 2.5) or the robust MAD variant (median ± k·1.4826·MAD); explained, filtered by direction and materiality, paginated",
   ...common,
-  query: withExpenseFilter({ ...paged.query.shape, ...scopeShape, ...statisticalShape }),
+  query: expenseFilterQuery({ ...paged.query.shape, ...scopeShape, ...statisticalShape }),
   response: answer({ method: z.string(), threshold: z.number(), peerGroup: z.string() }),
   handler: async ({ query }, ctx) => {
     const params = { method: query.method, threshold: query.threshold, peerGroup: query.peerGroup };
@@ -153,7 +149,7 @@ export const anomalyMl = httpFunction({
   summary:
     "Isolation-forest anomalies (contamination 0.05, 100 trees, subsample 256, seeded: the same data gives the same answer), each with its per-feature attribution; explained, filtered, paginated",
   ...common,
-  query: withExpenseFilter({ ...paged.query.shape, ...scopeShape, ...mlShape }),
+  query: expenseFilterQuery({ ...paged.query.shape, ...scopeShape, ...mlShape }),
   response: answer({
     contamination: z.number(),
     trees: z.number(),
@@ -183,7 +179,7 @@ export const anomalyTrends = httpFunction({
   summary:
     "Month-over-month changes above the threshold (30%) per dimension value, with the previous month as the normal range and the month's largest rows as evidence; filtered, paginated",
   ...common,
-  query: withExpenseFilter({ ...paged.query.shape, ...scopeShape, ...trendShape }),
+  query: expenseFilterQuery({ ...paged.query.shape, ...scopeShape, ...trendShape }),
   response: answer({ changeThreshold: z.number(), dimension: z.string() }),
   handler: async ({ query }, ctx) => {
     const result = await ctx.platform.analytics.anomalies.trends(
@@ -202,7 +198,7 @@ export const anomalyDetect = httpFunction({
   summary:
     "All three detectors, merged (a row or segment found by several is one entry naming each) and ranked by summed severity; explained, filtered, paginated",
   ...common,
-  query: withExpenseFilter({ ...paged.query.shape, ...scopeShape, ...statisticalShape, ...mlShape, ...trendShape }),
+  query: expenseFilterQuery({ ...paged.query.shape, ...scopeShape, ...statisticalShape, ...mlShape, ...trendShape }),
   response: answer({
     statistical: z.object({ method: z.string(), threshold: z.number(), peerGroup: z.string() }),
     ml: z.object({ contamination: z.number(), trees: z.number(), subsample: z.number(), seed: z.number() }),

@@ -1,7 +1,25 @@
 import { z } from "zod";
-import { ANY_ROLE, CHARTS, CHART_LIMITS, type ChartSpec, type Platform } from "../../shared/index.js";
+import {
+  ANOMALY_DEFAULTS,
+  ANY_ROLE,
+  CHARTS,
+  CHART_LIMITS,
+  SVG_SIZE_LIMITS,
+  type ChartSpec,
+  type Platform,
+} from "../../shared/index.js";
 import { httpFunction, type HttpOutcome } from "../runtime/declarations.js";
-import { chartQuery, chartQueryWith, dimensionName, filterOf } from "./chart-schemas.js";
+import { dimensionName, expenseFilterQuery, toExpenseFilter } from "./expense-filter-query.js";
+
+/** How a chart comes back: the Plotly figure JSON, or `format=svg` (with `width`/`height`). */
+const renderingShape = {
+  format: z.enum(["json", "svg"]).default("json"),
+  width: z.coerce.number().int().min(SVG_SIZE_LIMITS.minWidth).max(SVG_SIZE_LIMITS.maxWidth).optional(),
+  height: z.coerce.number().int().min(SVG_SIZE_LIMITS.minHeight).max(SVG_SIZE_LIMITS.maxHeight).optional(),
+};
+
+/** The expense filters every analytics route takes, the rendering, and the chart's own parameters. */
+const chartQuery = <S extends z.ZodRawShape>(shape: S) => expenseFilterQuery({ ...renderingShape, ...shape });
 
 const figure = z
   .object({
@@ -40,10 +58,10 @@ export const chartsTrend = httpFunction({
   method: "GET",
   summary: "Expense trend by fiscal period (one currency) as a Plotly figure, or SVG with format=svg",
   ...chartRoute,
-  query: chartQuery,
+  query: chartQuery({}),
   response: figure,
   handler: async ({ query }, { platform }) =>
-    rendered(platform, await platform.analytics.charts.trend({ filter: filterOf(query) }), query),
+    rendered(platform, await platform.analytics.charts.trend({ filter: toExpenseFilter(query) }), query),
 });
 
 export const chartsCategoryBreakdown = httpFunction({
@@ -52,7 +70,7 @@ export const chartsCategoryBreakdown = httpFunction({
   method: "GET",
   summary: "Expenses by a dimension's values (top N and Other), pie or bar, as a Plotly figure or SVG",
   ...chartRoute,
-  query: chartQueryWith({
+  query: chartQuery({
     dimension: dimensionName.default("functional_area_name"),
     chart: z.enum(["pie", "bar"]).default("pie"),
     top: z.coerce.number().int().min(1).max(CHART_LIMITS.maxCategories).default(10),
@@ -60,7 +78,7 @@ export const chartsCategoryBreakdown = httpFunction({
   response: figure,
   handler: async ({ query }, { platform }) => {
     const spec = await platform.analytics.charts.categoryBreakdown({
-      filter: filterOf(query),
+      filter: toExpenseFilter(query),
       dimension: query.dimension,
       chart: query.chart,
       top: query.top,
@@ -75,29 +93,39 @@ export const chartsHeatmap = httpFunction({
   method: "GET",
   summary: "Cost center × fiscal period spend (the top N cost centers) as a Plotly heatmap or SVG",
   ...chartRoute,
-  query: chartQueryWith({
+  query: chartQuery({
     top: z.coerce.number().int().min(1).max(CHART_LIMITS.maxHeatmapCostCenters).default(15),
   }),
   response: figure,
   handler: async ({ query }, { platform }) =>
-    rendered(platform, await platform.analytics.charts.heatmap({ filter: filterOf(query), top: query.top }), query),
+    rendered(
+      platform,
+      await platform.analytics.charts.heatmap({ filter: toExpenseFilter(query), top: query.top }),
+      query,
+    ),
 });
 
 export const chartsAnomalyScatter = httpFunction({
   name: "charts-anomaly-scatter",
   route: "v1/charts/anomaly-scatter",
   method: "GET",
-  summary: "Cost center periods as points, anomalies (|z| ≥ threshold) highlighted, as a Plotly figure or SVG",
+  summary:
+    "Cost center periods as points, those the anomaly trend detector finds (month-over-month change beyond changeThreshold percent) highlighted, as a Plotly figure or SVG",
   ...chartRoute,
-  query: chartQueryWith({
-    threshold: z.coerce.number().min(0.5).max(10).default(2.5),
+  query: chartQuery({
+    changeThreshold: z.coerce
+      .number()
+      .gt(0)
+      .max(1000)
+      .default(ANOMALY_DEFAULTS.trend.changeThreshold * 100)
+      .describe("Percent month-over-month change that is unusual (as GET /api/v1/anomaly/trends)"),
     top: z.coerce.number().int().min(1).max(CHART_LIMITS.maxScatterCostCenters).default(30),
   }),
   response: figure,
   handler: async ({ query }, { platform }) => {
     const spec = await platform.analytics.charts.anomalyScatter({
-      filter: filterOf(query),
-      threshold: query.threshold,
+      filter: toExpenseFilter(query),
+      changeThreshold: query.changeThreshold / 100,
       top: query.top,
     });
     return rendered(platform, spec, query);
@@ -111,7 +139,7 @@ export const dashboardGet = httpFunction({
   summary:
     "Headline figures and the trend, breakdown, heatmap and anomaly charts; format=svg stacks the charts in one SVG",
   ...chartRoute,
-  query: chartQuery,
+  query: chartQuery({}),
   response: z.object({
     currency: z.string().nullable(),
     kpis: z.object({
@@ -124,7 +152,7 @@ export const dashboardGet = httpFunction({
     charts: z.array(z.object({ id: z.string(), title: z.string(), figure })),
   }),
   handler: async ({ query }, { platform }) => {
-    const { view, specs } = await platform.analytics.charts.dashboard({ filter: filterOf(query) });
+    const { view, specs } = await platform.analytics.charts.dashboard({ filter: toExpenseFilter(query) });
     if (query.format === "json") return { data: view as never };
     const svg = await platform.analytics.charts.svg(specs, { width: query.width ?? 900, height: query.height ?? 450 });
     return { raw: { headers: { ...SVG_HEADERS }, body: svg } };

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { ANALYTICS_READERS, GRANULARITIES } from "../../shared/index.js";
 import { httpFunction } from "../runtime/declarations.js";
 import { paging } from "../runtime/pagination.js";
-import { checkFilter, dimensionName, expenseFilterShape, toExpenseFilter } from "./expense-filter-query.js";
+import { dimensionName, expenseFilterQuery, toExpenseFilter } from "./expense-filter-query.js";
 
 /** Analytics lists page camelCase, like the rest of /api/v1. */
 const paged = paging("camelCase", { default: 25, max: 200 });
@@ -20,7 +20,7 @@ export const edaSummary = httpFunction({
     "Exploration summary of finance_expense under the filters: rows, totals per currency (never added across currencies), periods covered (special periods 13–16 marked), the top values of the main dimensions, and data-quality findings (missing keys, possible duplicates, mixed currencies, company periods with no data)",
   tags: ["analytics"],
   access: { roles: ANALYTICS_READERS },
-  query: z.strictObject({ ...expenseFilterShape, top: topCount }).superRefine(checkFilter),
+  query: expenseFilterQuery({ top: topCount }),
   response: z.object({
     rows: z.number().int(),
     currencies: z.array(z.string()),
@@ -74,9 +74,7 @@ export const edaBreakdown = httpFunction({
   tags: ["analytics"],
   access: { roles: ANALYTICS_READERS },
   params: z.object({ dimension: dimensionName }),
-  query: z
-    .strictObject({ ...expenseFilterShape, ...paged.query.shape, period: fiscalPeriodKey.optional() })
-    .superRefine(checkFilter),
+  query: expenseFilterQuery({ ...paged.query.shape, period: fiscalPeriodKey.optional() }),
   response: z.object({
     dimension: z.string(),
     period: z.string().nullable(),
@@ -126,14 +124,11 @@ export const edaTimeseries = httpFunction({
     "Amounts and rows over time under the filters, by month (fiscal period, special periods marked), quarter (special periods in Q4) or fiscal year; one series per currency, or per currency and value of `dimension` (its `top` largest values)",
   tags: ["analytics"],
   access: { roles: ANALYTICS_READERS },
-  query: z
-    .strictObject({
-      ...expenseFilterShape,
-      granularity: z.enum(GRANULARITIES).default("month"),
-      dimension: dimensionName.optional(),
-      top: topCount,
-    })
-    .superRefine(checkFilter),
+  query: expenseFilterQuery({
+    granularity: z.enum(GRANULARITIES).default("month"),
+    dimension: dimensionName.optional(),
+    top: topCount,
+  }),
   response: z.object({
     granularity: z.enum(GRANULARITIES),
     dimension: z.string().nullable(),

@@ -14,7 +14,7 @@ const period = z.coerce.number().int().min(1).max(16);
  * (`functional_area=TRAVEL`). Spread into a route's `z.strictObject`, so a misspelt
  * parameter is a 400, not a silently ignored filter.
  */
-export const expenseFilterShape = {
+const expenseFilterShape = {
   fiscalYear: fiscalYear.optional(),
   periodFrom: period.optional(),
   periodTo: period.optional(),
@@ -33,7 +33,7 @@ type FilterQuery = {
 } & Partial<Record<Dimension, string | undefined>>;
 
 /** Cross-field checks: a period range in order, a capped number of dimension filters. */
-export function checkFilter(query: FilterQuery, ctx: z.RefinementCtx): void {
+function checkFilter(query: FilterQuery, ctx: z.RefinementCtx): void {
   if (query.periodFrom !== undefined && query.periodTo !== undefined && query.periodFrom > query.periodTo) {
     ctx.addIssue({ code: "custom", path: ["periodTo"], message: "must not be before periodFrom" });
   }
@@ -41,6 +41,25 @@ export function checkFilter(query: FilterQuery, ctx: z.RefinementCtx): void {
   if (used.length > MAX_DIMENSION_FILTERS) {
     ctx.addIssue({ code: "custom", path: [used[0]!], message: `at most ${MAX_DIMENSION_FILTERS} dimension filters` });
   }
+}
+
+/**
+ * A route's query schema: the filters plus its own parameters. Unknown parameters are a 400
+ * listing the dimension filters (a misspelt filter never goes unseen); a period range runs
+ * forwards; at most MAX_DIMENSION_FILTERS dimensions.
+ */
+export function expenseFilterQuery<S extends z.ZodRawShape>(shape: S) {
+  return z
+    .strictObject(
+      { ...expenseFilterShape, ...shape },
+      {
+        error: (issue) =>
+          issue.code === "unrecognized_keys"
+            ? `unknown query parameter; dimension filters are: ${DIMENSIONS.join(", ")}`
+            : undefined,
+      },
+    )
+    .superRefine((query, ctx) => checkFilter(query as FilterQuery, ctx));
 }
 
 export function toExpenseFilter(query: FilterQuery): ExpenseFilter {

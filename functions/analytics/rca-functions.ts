@@ -6,8 +6,10 @@ import {
   RCA_MAX_DIMENSIONS,
   ValidationError,
   rcaView,
-  rcaWaterfallFigure,
+  rcaWaterfallSteps,
+  waterfallFigure,
   type RcaRequest,
+  type RcaWaterfall,
   type Role,
 } from "../../shared/index.js";
 import { httpFunction, type HttpContext } from "../runtime/declarations.js";
@@ -186,11 +188,18 @@ export const chartsRcaWaterfall = httpFunction({
       ]);
     }
     const title = `${result.baseline.label} → ${result.comparison.label}`;
+    const figureOf = (w: RcaWaterfall) => {
+      const figure = waterfallFigure(rcaWaterfallSteps(w), {
+        title: `Change ${title} (${w.currency})`,
+        unit: w.currency,
+      });
+      return { ...figure, data: [...figure.data] };
+    };
     const waterfall = chosen?.waterfall;
     return {
       data: {
         currency: chosen?.currency ?? null,
-        figure: waterfall ? rcaWaterfallFigure(waterfall, `Change ${title} (${waterfall.currency})`) : null,
+        figure: waterfall ? figureOf(waterfall) : null,
         waterfall: chosen ? rcaView({ ...result, currencies: [chosen] }).currencies[0]!.waterfall : null,
         notes: [...result.notes],
       },

@@ -62,6 +62,8 @@ export interface WaterfallStep {
   readonly label: string;
   readonly value: number;
   readonly measure: "absolute" | "relative" | "total";
+  /** The exact amount shown on the bar (a decimal string), when `value` is only its plotted double. */
+  readonly text?: string;
 }
 
 export interface WaterfallChartSpec extends ChartBase {
@@ -95,7 +97,9 @@ export function waterfallLevels(steps: readonly WaterfallStep[]): { start: numbe
     }
     if (step.measure === "total") return { start: 0, end: running };
     const start = running;
-    running += step.value;
+    // 15 significant digits undo the binary noise of adding decimals (0.1 + 0.2), so a total
+    // of exact amounts plots as the exact decimal.
+    running = Number((running + step.value).toPrecision(15));
     return { start, end: running };
   });
 }

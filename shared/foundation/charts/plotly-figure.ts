@@ -101,6 +101,9 @@ export function plotlyFigure(spec: ChartSpec): PlotlyFigure {
             x: spec.steps.map((s) => s.label),
             y: spec.steps.map((s, i) => (s.measure === "total" ? levels[i]!.end : s.value)),
             measure: spec.steps.map((s) => s.measure),
+            ...(spec.steps.every((s) => s.text !== undefined)
+              ? { text: spec.steps.map((s) => s.text), textposition: "outside" }
+              : {}),
           },
         ],
         layout: {

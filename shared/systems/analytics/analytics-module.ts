@@ -48,7 +48,7 @@ export function createAnalytics(deps: AnalyticsModuleDeps): AnalyticsService {
   const exploration = new Exploration(deps.db);
   const anomalies = createAnomalyService(deps.db);
   const rca = new RcaService(deps.db, deps.budgets);
-  const charts = new ChartService(deps.db);
+  const charts = new ChartService(deps.db, anomalies);
   const chat = new ChatService({
     db: tablesOf<ChatTables, AnalyticsTables>(deps.db),
     clock: deps.clock,

@@ -29,6 +29,11 @@ export interface AnomalyService {
     page: PageRequest,
   ): Promise<AnomalyPage & { threshold: number; rowsScored: number }>;
   trends(scope: AnomalyScope, params: TrendParams, page: PageRequest): Promise<AnomalyPage>;
+  /**
+   * Every trend finding, ranked, without evidence rows: what the charts mark (a segment per
+   * dimension value and month, so as many as the cells drawn; no evidence query each).
+   */
+  trendSegments(scope: AnomalyScope, params: TrendParams): Promise<Anomaly[]>;
   /** All three, the same row or segment merged into one entry naming each detector, ranked. */
   detect(scope: AnomalyScope, params: DetectParams, page: PageRequest): Promise<AnomalyPage>;
 }
@@ -65,6 +70,9 @@ export function createAnomalyService(db: Kysely<AnalyticsTables>): AnomalyServic
       const all = rankTrends(await trendAnomalies(db, scope, params));
       const items = await withTrendEvidence(db, scope, slice(all, page));
       return { items, total: all.length, page: page.page, pageSize: page.pageSize, truncated: false };
+    },
+    async trendSegments(scope, params) {
+      return rankTrends(await trendAnomalies(db, scope, params));
     },
     async detect(scope, params, page) {
       const cap = DETECT_CAP_PER_DETECTOR;

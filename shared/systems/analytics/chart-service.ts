@@ -10,18 +10,13 @@ import {
   type WaterfallStep,
 } from "../../foundation/charts/index.js";
 import { ValidationError } from "../../kernel/errors.js";
-import type { Dimension } from "./analytics-dimensions.js";
+import { monthYear, type Dimension } from "./analytics-dimensions.js";
 import type { AnalyticsTables } from "./analytics-tables.js";
-import {
-  chartNumber,
-  costCenterPeriodTotalsForCharts,
-  currenciesForCharts,
-  decimalAmount,
-  dimensionTotalsForCharts,
-  periodTotalsForCharts,
-  type CostCenterPeriodTotal,
-} from "./chart-repository.js";
+import type { AnomalyService } from "./anomaly-service.js";
+import { TREND_DEFAULTS } from "./anomaly-trends.js";
 import type { ExpenseFilter } from "./expense-filter.js";
+import { breakdown, periodCells, periodTotals, topValues } from "./expense-repository.js";
+import { amountOf } from "./rca-view.js";
 
 /** The charts the API serves, for `GET /charts/available` and the dashboard. */
 export const CHARTS = [
@@ -81,8 +76,11 @@ export interface BreakdownOptions extends ChartOptions {
 }
 
 export interface AnomalyScatterOptions extends ChartOptions {
-  /** |z| at or above which a cost center's period is an anomaly (the seed's default 2.5). */
-  readonly threshold: number;
+  /**
+   * Relative month-over-month change (0.3 = 30%) beyond which the anomaly service's trend
+   * detector calls a cost center's period unusual: the points highlighted.
+   */
+  readonly changeThreshold: number;
   readonly top: number;
 }
 
@@ -99,15 +97,18 @@ export interface DashboardView {
 }
 
 /**
- * Chart specs built from the analytics aggregates, and their two renderings (Plotly JSON and
- * ECharts SVG). One currency per chart: the filter's `company_code_currency_key`, else the
- * currency most lines are in, so no sum ever adds two currencies.
+ * Chart specs built from the exploration queries (expense-repository.ts) and the anomaly
+ * service's findings, and their two renderings (Plotly JSON and ECharts SVG). One currency
+ * per chart: the filter's `company_code_currency_key`, else the currency most lines are in,
+ * so no sum ever adds two currencies.
  */
 export class ChartService {
   readonly #db: Kysely<AnalyticsTables>;
+  readonly #anomalies: AnomalyService;
 
-  constructor(db: Kysely<AnalyticsTables>) {
+  constructor(db: Kysely<AnalyticsTables>, anomalies: AnomalyService) {
     this.#db = db;
+    this.#anomalies = anomalies;
   }
 
   /** Plotly figure JSON of a spec (`{data, layout}`). */
@@ -122,7 +123,7 @@ export class ChartService {
 
   async trend({ filter }: ChartOptions): Promise<ChartSpec> {
     const { currency, scoped } = await this.#oneCurrency(filter);
-    const periods = await periodTotalsForCharts(this.#db, scoped, CHART_LIMITS.maxPeriods);
+    const periods = await this.#periods(scoped);
     return {
       id: "trend",
       kind: "line",
@@ -137,8 +138,16 @@ export class ChartService {
 
   async categoryBreakdown({ filter, dimension, chart, top }: BreakdownOptions): Promise<ChartSpec> {
     const { currency, scoped } = await this.#oneCurrency(filter);
-    const { top: shown, other } = await dimensionTotalsForCharts(this.#db, dimension, scoped, top);
-    const bars = other ? [...shown, { ...other, value: "Other" }] : shown;
+    // The breakdown's page of the `top` largest values; the rest add up to "Other", so the
+    // shares still sum to the filtered total.
+    const page = await breakdown(this.#db, scoped, dimension, { period: null, previous: null, offset: 0, limit: top });
+    const shown = page.rows.map((r) => ({ value: r.value, totalMinor: r.amountMinor }));
+    const totalMinor = page.rows[0]?.currencyTotalMinor ?? 0n;
+    const other =
+      page.total > shown.length
+        ? { value: "Other", totalMinor: totalMinor - shown.reduce((n, r) => n + r.totalMinor, 0n) }
+        : null;
+    const bars = other ? [...shown, other] : shown;
     return {
       id: "category-breakdown",
       kind: chart,
@@ -153,14 +162,13 @@ export class ChartService {
 
   async heatmap({ filter, top }: ChartOptions & { top: number }): Promise<ChartSpec> {
     const { currency, scoped } = await this.#oneCurrency(filter);
-    const cells = await costCenterPeriodTotalsForCharts(this.#db, scoped, top);
+    const { centers, cells } = await this.#costCenterPeriods(scoped, top);
     const periods = [...new Set(cells.map((c) => c.monthYear))].sort();
-    const centers = costCentersOf(cells);
     const column = new Map(periods.map((p, i) => [p, i]));
     const row = new Map(centers.map((c, i) => [c.id, i]));
     const z: (number | null)[][] = centers.map(() => periods.map(() => null));
     for (const cell of cells)
-      z[row.get(cell.costCenterId!)!]![column.get(cell.monthYear)!] = chartNumber(cell.totalMinor, currency ?? "");
+      z[row.get(cell.costCenterId)!]![column.get(cell.monthYear)!] = chartNumber(cell.totalMinor, currency ?? "");
     return {
       id: "heatmap",
       kind: "heatmap",
@@ -175,30 +183,31 @@ export class ChartService {
   }
 
   /**
-   * STAND-IN until the anomaly service of h-analytics-anomalies is merged: a cost center's
-   * period is anomalous when its total is `threshold` standard deviations or more from that
-   * cost center's mean over the periods shown (a z-score over the aggregated cells, at least
-   * three periods). The lead swaps in the anomaly service's findings at merge.
+   * The heatmap's cells as points, those the anomaly service's trend detector finds (a cost
+   * center's month against the one before, beyond `changeThreshold`) highlighted.
    */
-  async anomalyScatter({ filter, threshold, top }: AnomalyScatterOptions): Promise<ChartSpec> {
+  async anomalyScatter({ filter, changeThreshold, top }: AnomalyScatterOptions): Promise<ChartSpec> {
     const { currency, scoped } = await this.#oneCurrency(filter);
-    const cells = await costCenterPeriodTotalsForCharts(this.#db, scoped, top);
     const cur = currency ?? "";
-    const byCenter = new Map<string, CostCenterPeriodTotal[]>();
-    for (const cell of cells) byCenter.set(cell.costCenterId!, [...(byCenter.get(cell.costCenterId!) ?? []), cell]);
+    const { centers, cells } = await this.#costCenterPeriods(scoped, top);
+    const findings = await this.#anomalies.trendSegments(
+      { filter: scoped },
+      { dimension: "cost_center_id", changeThreshold },
+    );
+    const found = new Map<string, string>();
+    for (const f of findings)
+      if (f.subject.kind === "segment" && f.currency === cur)
+        found.set(`${f.subject.value}\u0000${f.subject.monthYear}`, f.findings[0]!.contributions[0]!.detail);
+    const labels = new Map(centers.map((c) => [c.id, c.label]));
     const normal: { x: string; y: number; label: string }[] = [];
     const unusual: typeof normal = [];
-    const labels = new Map(costCentersOf(cells).map((c) => [c.id, c.label]));
-    for (const [id, group] of byCenter) {
-      const values = group.map((c) => chartNumber(c.totalMinor, cur));
-      const mean = values.reduce((a, b) => a + b, 0) / values.length;
-      const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length);
-      group.forEach((cell, i) => {
-        const z = group.length >= 3 && sd > 0 ? (values[i]! - mean) / sd : 0;
-        const amount = `${decimalAmount(cell.totalMinor, cur)} ${cur}`.trim();
-        const label = `${labels.get(id)!} · ${cell.monthYear}: ${amount} (z ${z.toFixed(2)}, mean ${mean.toFixed(2)})`;
-        (Math.abs(z) >= threshold ? unusual : normal).push({ x: cell.monthYear, y: values[i]!, label });
-      });
+    for (const cell of cells) {
+      const amount = `${amountOf(cell.totalMinor, cur)} ${cur}`.trim();
+      const label = `${labels.get(cell.costCenterId)!} · ${cell.monthYear}: ${amount}`;
+      const finding = found.get(`${cell.costCenterId}\u0000${cell.monthYear}`);
+      const point = { x: cell.monthYear, y: chartNumber(cell.totalMinor, cur) };
+      if (finding === undefined) normal.push({ ...point, label });
+      else unusual.push({ ...point, label: `${label} (${finding})` });
     }
     return {
       id: "anomaly-scatter",
@@ -210,7 +219,7 @@ export class ChartService {
       categories: [...new Set(cells.map((c) => c.monthYear))].sort(),
       series: [
         { name: "Normal", points: normal },
-        { name: `Anomaly (|z| ≥ ${threshold})`, points: unusual },
+        { name: `Anomaly (month over month beyond ±${+(changeThreshold * 100).toFixed(1)}%)`, points: unusual },
       ],
     };
   }
@@ -218,20 +227,20 @@ export class ChartService {
   /** The dashboard: headline figures and the four charts over the same filter. */
   async dashboard({ filter }: ChartOptions): Promise<{ view: DashboardView; specs: ChartSpec[] }> {
     const { currency, scoped } = await this.#oneCurrency(filter);
-    const periods = await periodTotalsForCharts(this.#db, scoped, CHART_LIMITS.maxPeriods);
+    const periods = await this.#periods(scoped);
     const total = periods.reduce((n, p) => n + p.totalMinor, 0n);
     const specs = [
       await this.trend({ filter: scoped }),
       await this.categoryBreakdown({ filter: scoped, dimension: "functional_area_name", chart: "pie", top: 10 }),
       await this.heatmap({ filter: scoped, top: 15 }),
-      await this.anomalyScatter({ filter: scoped, threshold: 2.5, top: 30 }),
+      await this.anomalyScatter({ filter: scoped, changeThreshold: TREND_DEFAULTS.changeThreshold, top: 30 }),
     ];
     return {
       specs,
       view: {
         currency,
         kpis: {
-          totalAmount: decimalAmount(total, currency ?? ""),
+          totalAmount: amountOf(total, currency ?? ""),
           lines: periods.reduce((n, p) => n + p.lines, 0),
           periods: periods.length,
           firstPeriod: periods[0]?.monthYear ?? null,
@@ -242,16 +251,61 @@ export class ChartService {
     };
   }
 
-  /** The filter narrowed to one currency (the one asked for, else the most used one). */
+  /** The filter narrowed to one currency (the one asked for, else the one most lines are in). */
   async #oneCurrency(filter: ExpenseFilter): Promise<{ currency: string | null; scoped: ExpenseFilter }> {
     const asked = filter.dimensions?.company_code_currency_key;
     if (asked !== undefined) return { currency: asked, scoped: filter };
-    const [currency] = await currenciesForCharts(this.#db, filter);
+    const lines = new Map<string, number>();
+    for (const cell of await periodCells(this.#db, filter))
+      lines.set(cell.currency, (lines.get(cell.currency) ?? 0) + cell.rows);
+    const [currency] = [...lines].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1)).map(([c]) => c);
     if (currency === undefined) return { currency: null, scoped: filter };
     return {
       currency,
       scoped: { ...filter, dimensions: { ...filter.dimensions, company_code_currency_key: currency } },
     };
+  }
+
+  /** Signed totals per fiscal period (`YYYY-PP`), in order; the filter names one currency. */
+  async #periods(scoped: ExpenseFilter): Promise<{ monthYear: string; totalMinor: bigint; lines: number }[]> {
+    const totals = await periodTotals(this.#db, scoped);
+    return totals
+      .map((t) => ({ monthYear: monthYear(t.fiscalYear, t.postingPeriod), totalMinor: t.amountMinor, lines: t.rows }))
+      .sort((a, b) => (a.monthYear < b.monthYear ? -1 : 1))
+      .slice(0, CHART_LIMITS.maxPeriods);
+  }
+
+  /**
+   * The `top` cost centers by absolute spend (rank order, labelled with their names) and their
+   * totals per period: the heatmap's cells and the scatter's points.
+   */
+  async #costCenterPeriods(scoped: ExpenseFilter, top: number) {
+    const ranked = (
+      await topValues(this.#db, scoped, "cost_center_id", top + 1, {
+        byAbsoluteAmount: true,
+        label: "cost_center_name",
+      })
+    )
+      .filter((r): r is typeof r & { value: string } => r.value !== null)
+      .slice(0, top);
+    const centers = ranked.map((r) => ({
+      id: r.value,
+      label: chartLabel(r.label ? `${r.value} ${r.label}` : r.value),
+    }));
+    if (centers.length === 0) return { centers, cells: [] };
+    const order = new Map(centers.map((c, i) => [c.id, i]));
+    const totals = await periodTotals(this.#db, scoped, {
+      dimension: "cost_center_id",
+      values: centers.map((c) => c.id),
+    });
+    const cells = totals
+      .map((t) => ({
+        costCenterId: t.value!,
+        monthYear: monthYear(t.fiscalYear, t.postingPeriod),
+        totalMinor: t.amountMinor,
+      }))
+      .sort((a, b) => order.get(a.costCenterId)! - order.get(b.costCenterId)! || (a.monthYear < b.monthYear ? -1 : 1));
+    return { centers, cells };
   }
 }
 
@@ -281,16 +335,7 @@ export function waterfallFigure(
   return plotlyFigure(waterfallSpec(steps, options));
 }
 
-function costCentersOf(cells: readonly CostCenterPeriodTotal[]): { id: string; label: string }[] {
-  const seen = new Map<string, string>();
-  for (const c of cells)
-    if (!seen.has(c.costCenterId!))
-      seen.set(
-        c.costCenterId!,
-        chartLabel(c.costCenterName ? `${c.costCenterId} ${c.costCenterName}` : c.costCenterId),
-      );
-  return [...seen].map(([id, label]) => ({ id, label }));
-}
-
+/** The decimal as a chart value. Charts plot numbers; sums stay exact until this point. */
+const chartNumber = (minor: bigint, currency: string) => Number(amountOf(minor, currency));
 const currencyNote = (currency: string | null) => (currency ? ` (${currency})` : "");
 const dimensionTitle = (dimension: Dimension) => dimension.replaceAll("_", " ");

@@ -2,11 +2,11 @@ import type { Dimension } from "./analytics-dimensions.js";
 import { rangeBefore, type Classification, type PeriodRange, type Vocabulary } from "./chat-intents.js";
 import type { ChatCalculation, ChatCalculator, ChatCaller } from "./chat-service.js";
 import { ANOMALY_DEFAULTS, type AnomalyService } from "./anomaly-service.js";
-import type { ChartService } from "./chart-service.js";
+import { waterfallFigure, type ChartService } from "./chart-service.js";
 import type { Exploration } from "./exploration.js";
 import type { ExpenseFilter } from "./expense-filter.js";
 import { RCA_DEFAULT_DIMENSIONS, rangeLabel, type RcaService } from "./rca-service.js";
-import { rcaView, rcaWaterfallFigure } from "./rca-view.js";
+import { rcaView, rcaWaterfallSteps } from "./rca-view.js";
 
 /** The tested analyses the chat may run; it never writes SQL of its own. */
 export interface ChatAnalyses {
@@ -234,7 +234,7 @@ async function withChart(
           })
         : kind === "heatmap"
           ? await charts.heatmap({ filter, top: TOP_VALUES * 4 })
-          : await charts.anomalyScatter({ filter, threshold: ANOMALY_DEFAULTS.statistical.threshold, top: 100 });
+          : await charts.anomalyScatter({ filter, changeThreshold: ANOMALY_DEFAULTS.trend.changeThreshold, top: 100 });
   return { ...calculation, chart: charts.figure(spec) };
 }
 
@@ -329,7 +329,12 @@ async function rcaAnswer(
     parameters: body,
     answer: lines.join("\n"),
     ...(main
-      ? { chart: rcaWaterfallFigure(main.waterfall, `Change ${rangeLabel(baseline)} → ${rangeLabel(comparison)}`) }
+      ? {
+          chart: waterfallFigure(rcaWaterfallSteps(main.waterfall), {
+            title: `Change ${rangeLabel(baseline)} → ${rangeLabel(comparison)}`,
+            unit: main.currency,
+          }),
+        }
       : {}),
     summary: { rca: view },
   };

@@ -154,15 +154,29 @@ export interface DimensionTotal {
   readonly currency: string;
   readonly rows: number;
   readonly amountMinor: bigint;
+  /** The value's name when `topValues` was asked for a label column (e.g. the cost center's name). */
+  readonly label?: string | null;
 }
 
-/** The largest values of a dimension by amount, `limit` per currency. */
+export interface TopValuesOptions {
+  /**
+   * Rank by the sum of absolute amounts (spend, credits counted as activity) instead of the
+   * signed total: what the heatmap ranks cost centers by. Default false.
+   */
+  readonly byAbsoluteAmount?: boolean;
+  /** A column naming the value (its max per group), e.g. `cost_center_name` for `cost_center_id`. */
+  readonly label?: Dimension;
+}
+
+/** The largest values of a dimension by amount (ties by value), `limit` per currency. */
 export async function topValues(
   db: Db,
   filter: ExpenseFilter,
   dimension: Dimension,
   limit: number,
+  options: TopValuesOptions = {},
 ): Promise<DimensionTotal[]> {
+  const rankedBy = options.byAbsoluteAmount ? sql`sum(abs(amount_minor))` : sql`sum(amount_minor)`;
   const ranked = db
     .selectFrom("finance_expense")
     .where((eb) => expenseWhere(eb, filter))
@@ -171,7 +185,8 @@ export async function topValues(
       "company_code_currency_key as currency",
       sql<number>`count(*)`.as("rows"),
       sumAmount.as("amount"),
-      sql<number>`row_number() over (partition by company_code_currency_key order by sum(amount_minor) desc)`.as(
+      (options.label ? sql<string | null>`max(${sql.ref(options.label)})` : sql<null>`null`).as("label"),
+      sql<number>`row_number() over (partition by company_code_currency_key order by ${rankedBy} desc, ${sql.ref(dimension)})`.as(
         "rank",
       ),
     ])
@@ -188,6 +203,7 @@ export async function topValues(
     currency: r.currency,
     rows: toNumber(r.rows),
     amountMinor: toBigInt(r.amount),
+    ...(options.label ? { label: r.label } : {}),
   }));
 }
 

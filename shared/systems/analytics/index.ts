@@ -33,7 +33,7 @@ export {
 } from "./rca-decomposition.js";
 export type { EvidenceRow, PeriodRange } from "./rca-repository.js";
 export { rcaWaterfall, type RcaWaterfall, type RcaWaterfallStep } from "./rca-waterfall.js";
-export { amountOf, rcaView, rcaWaterfallFigure, waterfallView, type RcaView } from "./rca-view.js";
+export { amountOf, rcaView, rcaWaterfallSteps, waterfallView, type RcaView } from "./rca-view.js";
 
 // Data: expense lines, the synthetic dataset with its planted facts, seeding.
 export { EXPENSE_LINE_FIELDS, expenseFingerprint, toExpenseRow, type ExpenseLine } from "./expense-line.js";

@@ -1,3 +1,4 @@
+import type { WaterfallStep } from "../../foundation/charts/index.js";
 import { currencyExponent, formatDecimal, isKnownCurrency } from "../../kernel/money.js";
 import type { EvidenceRow } from "./rca-repository.js";
 import type { CurrencyRca, ExplainedSegment, RcaResult } from "./rca-service.js";
@@ -103,27 +104,20 @@ export function rcaView(r: RcaResult) {
 export type RcaView = ReturnType<typeof rcaView>;
 
 /**
- * A Plotly figure of a waterfall: one trace, the start and end as totals and each step
- * relative. Plotly takes numbers, so the exact decimals become numbers here (display only);
- * `text` keeps the exact amounts.
+ * The waterfall as chart steps (`waterfallSpec` / `waterfallFigure` of the charts draw it):
+ * the start as absolute, each step relative, the end as the total. Charts plot numbers, so
+ * the exact decimals become numbers here (display only); `text` keeps the exact amounts.
  */
-export function rcaWaterfallFigure(w: RcaWaterfall, title: string) {
+export function rcaWaterfallSteps(w: RcaWaterfall): WaterfallStep[] {
   const view = waterfallView(w);
-  const labels = [view.start.label, ...view.steps.map((s) => s.label), view.end.label];
-  const amounts = [view.start.amount, ...view.steps.map((s) => s.change), view.end.amount];
-  return {
-    data: [
-      {
-        type: "waterfall",
-        orientation: "v",
-        measure: ["absolute", ...view.steps.map(() => "relative"), "total"],
-        x: labels,
-        y: amounts.map(Number),
-        text: amounts,
-        textposition: "outside",
-        connector: { line: { color: "rgb(63, 63, 63)" } },
-      },
-    ],
-    layout: { title: { text: title }, showlegend: false, yaxis: { title: { text: w.currency } } },
-  };
+  return [
+    { label: view.start.label, value: Number(view.start.amount), measure: "absolute", text: view.start.amount },
+    ...view.steps.map((s) => ({
+      label: s.label,
+      value: Number(s.change),
+      measure: "relative" as const,
+      text: s.change,
+    })),
+    { label: view.end.label, value: Number(view.end.amount), measure: "total", text: view.end.amount },
+  ];
 }

@@ -123,6 +123,13 @@ describe("root-cause analysis over HTTP", () => {
     assert.equal(trace.type, "waterfall");
     assert.deepEqual(trace.measure, ["absolute", ...waterfall.steps.map(() => "relative"), "total"]);
     assert.equal(trace.x.length, waterfall.steps.length + 2);
+    // The exact amounts on the bars, the end plotted as the exact total.
+    assert.deepEqual(trace.text, [
+      waterfall.start.amount,
+      ...waterfall.steps.map((s: any) => s.change),
+      waterfall.end.amount,
+    ]);
+    assert.equal(trace.y.at(-1), Number(waterfall.end.amount));
   });
 
   it("compares actuals with a customer's budget for the same cost centers and periods", async () => {
