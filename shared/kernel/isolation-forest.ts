@@ -31,6 +31,8 @@ export interface IsolationForest {
   readonly right: Int32Array;
   /** Sample rows that reached a leaf (its unbuilt subtree is estimated by c(size)). */
   readonly size: Int32Array;
+  /** c(size) of every leaf, computed once at build: scoring adds it without a logarithm per tree and row. */
+  readonly leafPath: Float64Array;
   /** c(ψ): the average path length that normalises scores. */
   readonly normaliser: number;
 }
@@ -74,6 +76,26 @@ export class Reservoir {
     for (let d = 0; d < this.dims; d++) this.#rows[slot * this.dims + d] = values[offset + d]!;
   }
 
+  /**
+   * The sample `capacity` slots would hold after `count` offers with this seed, as the
+   * 0-based position of the offered row in each slot: which rows are picked depends only on
+   * their positions, never on their values. So a caller that knows the count can read just
+   * those rows instead of streaming every row through `offer`, and get the same sample.
+   */
+  static positions(capacity: number, count: number, seed: number): Int32Array {
+    const random = seededRandom(seed ^ 0x5bd1e995);
+    const slots = new Int32Array(Math.min(capacity, count));
+    for (let seen = 0; seen < count; seen++) {
+      let slot = seen;
+      if (seen >= capacity) {
+        slot = Math.floor(random() * (seen + 1));
+        if (slot >= capacity) continue;
+      }
+      slots[slot] = seen;
+    }
+    return slots;
+  }
+
   /** Rows offered so far. */
   get seen(): number {
     return this.#seen;
@@ -108,6 +130,7 @@ export function buildIsolationForest(
     left: new Int32Array(trees * nodesPerTree),
     right: new Int32Array(trees * nodesPerTree),
     size: new Int32Array(trees * nodesPerTree),
+    leafPath: new Float64Array(trees * nodesPerTree),
     normaliser: averagePathLength(psi),
   };
   const order = Int32Array.from({ length: rows }, (_, i) => i);
@@ -139,6 +162,7 @@ export function buildIsolationForest(
       const start = stack[--top]!;
       const node = base + stack[--top]!;
       forest.size[node] = end - start;
+      forest.leafPath[node] = averagePathLength(end - start);
       if (end - start <= 1 || depth >= heightLimit) continue;
       lo.fill(Infinity);
       hi.fill(-Infinity);
@@ -153,6 +177,7 @@ export function buildIsolationForest(
       let splittable = 0;
       for (let d = 0; d < dims; d++) if (hi[d]! > lo[d]!) candidates[splittable++] = d;
       if (splittable === 0) continue; // identical rows: a leaf whose size c() accounts for
+      forest.leafPath[node] = 0; // an inner node: only leaves add c(size)
       const f = candidates[Math.floor(random() * splittable)]!;
       let cut = lo[f]! + random() * (hi[f]! - lo[f]!);
       if (!(cut > lo[f]!)) cut = (lo[f]! + hi[f]!) / 2;
@@ -185,30 +210,87 @@ export function buildIsolationForest(
 }
 
 /** h(x) in one tree: edges to the leaf plus c(leaf size) for the part left unbuilt. */
-function treePath(forest: IsolationForest, tree: number, rows: ArrayLike<number>, offset: number): number {
+function treePath(
+  forest: IsolationForest,
+  tree: number,
+  rows: ArrayLike<number>,
+  offset: number,
+  stride: number,
+): number {
   const base = tree * forest.nodesPerTree;
   let node = base;
   let depth = 0;
   while (forest.feature[node]! >= 0) {
     node =
       base +
-      (rows[offset + forest.feature[node]!]! < forest.threshold[node]! ? forest.left[node]! : forest.right[node]!);
+      (rows[offset + forest.feature[node]! * stride]! < forest.threshold[node]!
+        ? forest.left[node]!
+        : forest.right[node]!);
     depth++;
   }
-  return depth + averagePathLength(forest.size[node]!);
+  return depth + forest.leafPath[node]!;
 }
 
 /** s(x) = 2^(−E[h(x)] / c(ψ)) in (0, 1]: near 1 is anomalous, well under 0.5 is normal. */
 export function anomalyScore(forest: IsolationForest, rows: ArrayLike<number>, offset = 0): number {
   let total = 0;
-  for (let t = 0; t < forest.trees; t++) total += treePath(forest, t, rows, offset);
-  if (forest.normaliser === 0) return 0.5;
-  return Math.pow(2, -total / forest.trees / forest.normaliser);
+  for (let t = 0; t < forest.trees; t++) total += treePath(forest, t, rows, offset, 1);
+  return scoreOf(forest, total);
 }
 
-/** Scores `count` rows of a batch into `out` (no allocation per row). */
+function scoreOf(forest: IsolationForest, totalPath: number): number {
+  if (forest.normaliser === 0) return 0.5;
+  return Math.pow(2, -totalPath / forest.trees / forest.normaliser);
+}
+
+/** Scores `count` rows of a row-major batch (`dims` values per row) into `out`. */
 export function scoreBatch(forest: IsolationForest, rows: Float64Array, count: number, out: Float64Array): void {
-  for (let r = 0; r < count; r++) out[r] = anomalyScore(forest, rows, r * forest.dims);
+  scoreRows(forest, rows, count, forest.dims, 1, out);
+}
+
+/**
+ * Scores `count` rows of a column-major batch into `out`: feature d of row r at
+ * `columns[d * stride + r]` (stride ≥ count, the batch's capacity). What the detector uses:
+ * tree by tree over the whole batch, so one tree's nodes stay in cache while every row walks
+ * it, and each row's path lengths add up in tree order (the same sums, the same scores, as
+ * `anomalyScore` row by row).
+ */
+export function scoreColumns(
+  forest: IsolationForest,
+  columns: Float64Array,
+  count: number,
+  stride: number,
+  out: Float64Array,
+): void {
+  scoreRows(forest, columns, count, 1, stride, out);
+}
+
+function scoreRows(
+  forest: IsolationForest,
+  values: Float64Array,
+  count: number,
+  rowStep: number,
+  featureStep: number,
+  out: Float64Array,
+): void {
+  const { feature, threshold, left, right, leafPath, nodesPerTree } = forest;
+  out.fill(0, 0, count);
+  for (let t = 0; t < forest.trees; t++) {
+    const base = t * nodesPerTree;
+    for (let r = 0; r < count; r++) {
+      const at = r * rowStep;
+      let node = base;
+      let depth = 0;
+      let f = feature[node]!;
+      while (f >= 0) {
+        node = base + (values[at + f * featureStep]! < threshold[node]! ? left[node]! : right[node]!);
+        f = feature[node]!;
+        depth++;
+      }
+      out[r] = out[r]! + (depth + leafPath[node]!);
+    }
+  }
+  for (let r = 0; r < count; r++) out[r] = scoreOf(forest, out[r]!);
 }
 
 /** How `attributeFeatures` credits features; stated in every ML explanation. */

@@ -5,7 +5,7 @@ import {
   TopScores,
   attributeFeatures,
   buildIsolationForest,
-  scoreBatch,
+  scoreColumns,
   type IsolationForest,
 } from "../../kernel/isolation-forest.js";
 import { normalBand, standardScore } from "../../kernel/outlier-stats.js";
@@ -23,7 +23,9 @@ import {
   evidenceView,
   pairCounts,
   peerMoments,
+  streamIds,
   streamRows,
+  streamRowsById,
   type PeerMoments,
   type StreamRow,
 } from "./anomaly-repository.js";
@@ -41,6 +43,10 @@ export const ML_DEFAULTS: MlParams = { contamination: 0.05, trees: 100, subsampl
 
 /** Rows read per keyset batch (and scored per call): memory stays at one batch. */
 export const ML_BATCH_ROWS = 5_000;
+/** Ids read per keyset batch while counting the sample's positions (one number each). */
+const ID_BATCH = 50_000;
+/** Sample rows fetched per `id IN (…)` (SQL Server takes 2,100 parameters). */
+const FETCH_BATCH = 1_000;
 /** Most anomalies one run keeps (the top-k heap's size), whatever the contamination. */
 export const ML_MAX_ANOMALIES = 50_000;
 /** Most distinct peer groups a feature may have under the filter. */
@@ -80,14 +86,18 @@ function peersOf(ctx: Context, row: StreamRow) {
   };
 }
 
-function featurize(ctx: Context, row: StreamRow, out: Float64Array, offset: number): void {
+/**
+ * The row's features into `out`: feature d at `offset + d * step` (step 1 for one row-major
+ * row, the batch's capacity for a column-major batch).
+ */
+function featurize(ctx: Context, row: StreamRow, out: Float64Array, offset: number, step = 1): void {
   const peers = peersOf(ctx, row);
   const a = row.amount_minor;
   out[offset] = Math.sign(a) * Math.log10(1 + Math.abs(a));
-  out[offset + 1] = standardScore(a, peers.costCenter.mean, peers.costCenter.sd);
-  out[offset + 2] = standardScore(a, peers.account.mean, peers.account.sd);
-  out[offset + 3] = row.posting_period;
-  out[offset + 4] = -Math.log10(peers.pair / Math.max(1, ctx.rows));
+  out[offset + step] = standardScore(a, peers.costCenter.mean, peers.costCenter.sd);
+  out[offset + 2 * step] = standardScore(a, peers.account.mean, peers.account.sd);
+  out[offset + 3 * step] = row.posting_period;
+  out[offset + 4 * step] = -Math.log10(peers.pair / Math.max(1, ctx.rows));
 }
 
 export interface MlCandidate {
@@ -108,9 +118,11 @@ export interface MlRun {
 }
 
 /**
- * Two streamed passes in id order: a seeded reservoir sample grows the forest, then every
- * row is scored in batches into two fixed-size heaps (all rows, for the contamination cut;
- * rows passing the filters, for the answer). Same data and seed, same answer.
+ * Two passes in id order. The first draws the seeded reservoir sample that grows the forest:
+ * which positions it holds depends only on the row count, so only ids are counted and just
+ * the sampled rows are read. The second streams every row in batches, featurised column by
+ * column and scored tree by tree, into two fixed-size heaps (all rows, for the contamination
+ * cut; rows passing the filters, for the answer). Same data and seed, same answer.
  */
 export async function runIsolationForest(
   db: Kysely<AnalyticsTables>,
@@ -126,30 +138,27 @@ export async function runIsolationForest(
   for (const n of pairs.values()) rows += n;
   const context: Context = { costCenters, accounts, pairs, rows };
 
-  const reservoir = new Reservoir(Math.min(params.trees * params.subsample, 65_536), DIMS, params.seed);
-  const features = new Float64Array(ML_BATCH_ROWS * DIMS);
-  for await (const batch of streamRows(db, scope.filter, ML_BATCH_ROWS)) {
-    for (let i = 0; i < batch.length; i++) {
-      featurize(context, batch[i]!, features, i * DIMS);
-      reservoir.offer(features, i * DIMS);
-    }
-  }
-  if (reservoir.seen === 0) {
+  const capacity = Math.min(params.trees * params.subsample, 65_536);
+  let sample = await drawSample(db, scope, context, capacity, rows, params.seed);
+  // Rows added or removed since the count: draw again on the count the ids gave.
+  if (sample.seen !== rows) sample = await drawSample(db, scope, context, capacity, sample.seen, params.seed);
+  if (sample.seen === 0) {
     const forest = buildIsolationForest(new Float64Array(DIMS), DIMS, params);
     return { forest, context, threshold: 1, candidates: [], rowsScored: 0, truncated: false };
   }
-  const forest = buildIsolationForest(reservoir.rows(), DIMS, params);
+  const forest = buildIsolationForest(sample.rows, DIMS, params);
 
-  const wanted = Math.max(1, Math.ceil(params.contamination * reservoir.seen));
+  const wanted = Math.max(1, Math.ceil(params.contamination * sample.seen));
   const k = Math.min(wanted, ML_MAX_ANOMALIES);
   const all = new TopScores(k);
   const passing = new TopScores(k);
   const materiality = new Map<string, number>();
+  const columns = new Float64Array(ML_BATCH_ROWS * DIMS);
   const scores = new Float64Array(ML_BATCH_ROWS);
   let scored = 0;
   for await (const batch of streamRows(db, scope.filter, ML_BATCH_ROWS)) {
-    for (let i = 0; i < batch.length; i++) featurize(context, batch[i]!, features, i * DIMS);
-    scoreBatch(forest, features, batch.length, scores);
+    for (let i = 0; i < batch.length; i++) featurize(context, batch[i]!, columns, i, ML_BATCH_ROWS);
+    scoreColumns(forest, columns, batch.length, ML_BATCH_ROWS, scores);
     for (let i = 0; i < batch.length; i++) {
       const row = batch[i]!;
       const score = scores[i]!;
@@ -175,6 +184,50 @@ export async function runIsolationForest(
     .filter((e) => e.score >= threshold)
     .map((e) => ({ id: e.key, score: e.score }));
   return { forest, context, threshold, candidates, rowsScored: scored, truncated: wanted > k };
+}
+
+/**
+ * The reservoir sample of `count` rows (row-major features, in slot order), read by position:
+ * ids are counted in keyset batches, the sampled ones fetched and featurised into their slots.
+ * `seen` is the number of ids there were (≠ count when rows changed since the count).
+ */
+async function drawSample(
+  db: Kysely<AnalyticsTables>,
+  scope: AnomalyScope,
+  context: Context,
+  capacity: number,
+  count: number,
+  seed: number,
+): Promise<{ rows: Float64Array; seen: number }> {
+  const positions = Reservoir.positions(capacity, count, seed);
+  // Slots in position order: the ids stream by position, so a cursor walks both once.
+  const slots = Int32Array.from(positions.keys()).sort((a, b) => positions[a]! - positions[b]!);
+  const rows = new Float64Array(positions.length * DIMS);
+  let seen = 0;
+  let next = 0;
+  let wanted: { id: number; slot: number }[] = [];
+  const fetch = async () => {
+    const found = await streamRowsById(
+      db,
+      wanted.map((w) => w.id),
+    );
+    const byId = new Map(found.map((r) => [r.id, r]));
+    for (const w of wanted) {
+      const row = byId.get(w.id);
+      if (row) featurize(context, row, rows, w.slot * DIMS);
+    }
+    wanted = [];
+  };
+  for await (const ids of streamIds(db, scope.filter, ID_BATCH)) {
+    while (next < slots.length && positions[slots[next]!]! < seen + ids.length) {
+      const slot = slots[next++]!;
+      wanted.push({ id: ids[positions[slot]! - seen]!, slot });
+      if (wanted.length >= FETCH_BATCH) await fetch();
+    }
+    seen += ids.length;
+  }
+  await fetch();
+  return { rows: rows.subarray(0, Math.min(seen, positions.length) * DIMS), seen };
 }
 
 /** The anomalies of `candidates` (a page or the detect cap), explained. */

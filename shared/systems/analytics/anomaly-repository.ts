@@ -249,6 +249,45 @@ export async function* streamRows(db: Db, filter: ExpenseFilter, batch: number):
   }
 }
 
+/**
+ * The filtered rows' ids in id order, `batch` at a time (keyset pagination): the forest
+ * counts positions on them to find its sample without reading every row's fields.
+ */
+export async function* streamIds(db: Db, filter: ExpenseFilter, batch: number): AsyncGenerator<number[]> {
+  let after = 0;
+  for (;;) {
+    const rows = await db
+      .selectFrom("finance_expense")
+      .where((eb) => eb.and([filterSql(filter), eb("id", ">", after)]))
+      .select("id")
+      .orderBy("id")
+      .limit(batch)
+      .execute();
+    if (rows.length === 0) return;
+    const ids = rows.map((r) => r.id);
+    yield ids;
+    after = ids[ids.length - 1]!;
+    if (rows.length < batch) return;
+  }
+}
+
+/** The forest's fields of the given rows (keep `ids` under SQL Server's 2,100 parameters). */
+export async function streamRowsById(db: Db, ids: readonly number[]): Promise<StreamRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom("finance_expense")
+    .where("id", "in", [...ids])
+    .select([
+      "id",
+      "amount_minor",
+      "posting_period",
+      "cost_center_id",
+      "general_ledger_account",
+      "company_code_currency_key",
+    ])
+    .execute();
+}
+
 /** The evidence fields of the given rows (a page's worth), by id. */
 export async function evidenceRows(db: Db, ids: readonly number[]): Promise<Map<number, EvidenceRow>> {
   if (ids.length === 0) return new Map();

@@ -8,6 +8,7 @@ import {
   averagePathLength,
   buildIsolationForest,
   scoreBatch,
+  scoreColumns,
 } from "../../../shared/kernel/isolation-forest.js";
 import { seededRandom } from "../../../shared/kernel/seeded-random.js";
 
@@ -68,6 +69,25 @@ describe("isolation forest", () => {
     assert.ok(Number.isFinite(anomalyScore(forest, [5, 5])));
   });
 
+  it("scores a column-major batch exactly as row by row (same path sums, same doubles)", () => {
+    const { rows } = crafted();
+    const forest = buildIsolationForest(rows, 2, { trees: 50, subsample: 64, seed: 11 });
+    const stride = 600; // the batch's capacity, more than the 502 rows in it
+    const columns = new Float64Array(2 * stride);
+    for (let r = 0; r < 502; r++) {
+      columns[r] = rows[r * 2]!;
+      columns[stride + r] = rows[r * 2 + 1]!;
+    }
+    const byColumns = new Float64Array(stride);
+    const byBatch = new Float64Array(502);
+    scoreColumns(forest, columns, 502, stride, byColumns);
+    scoreBatch(forest, rows, 502, byBatch);
+    for (let r = 0; r < 502; r++) {
+      assert.equal(byColumns[r], anomalyScore(forest, rows, r * 2), `row ${r}`);
+      assert.equal(byBatch[r], byColumns[r], `row ${r}`);
+    }
+  });
+
   it("c(n) matches the paper's values", () => {
     assert.equal(averagePathLength(1), 0);
     assert.equal(averagePathLength(2), 1);
@@ -90,6 +110,18 @@ describe("Reservoir", () => {
       Array.from(a.rows()).some((v) => v >= 10),
       "later rows get in",
     );
+  });
+
+  it("positions: the rows a sample holds follow from the count alone, slot by slot", () => {
+    for (const [capacity, count] of [
+      [10, 1000],
+      [10, 7],
+      [256, 100_000],
+    ] as const) {
+      const streamed = new Reservoir(capacity, 1, 42);
+      for (let i = 0; i < count; i++) streamed.offer([i]);
+      assert.deepEqual(Array.from(Reservoir.positions(capacity, count, 42)), Array.from(streamed.rows()));
+    }
   });
 });
 
