@@ -1,4 +1,4 @@
-import { sql, type Kysely, type RawBuilder } from "kysely";
+import { CompiledQuery, sql, type Kysely, type RawBuilder } from "kysely";
 import type { Dimension } from "./analytics-dimensions.js";
 import type { AnalyticsTables, FinanceExpenseTable } from "./analytics-tables.js";
 import { expenseWhere, type ExpenseFilter } from "./expense-filter.js";
@@ -371,6 +371,26 @@ export async function insertExpenses(db: Db, rows: readonly Omit<FinanceExpenseT
       .insertInto("finance_expense")
       .values([...rows])
       .execute();
+}
+
+/**
+ * The same multi-row INSERT for SQLite, written once per (columns, rows) shape instead of
+ * built node by node: every full chunk sends the same statement text, which the connection
+ * prepares once. Building 900 rows × 34 values through the query builder was a third of
+ * seeding's time (compiling, and the garbage it left). `columns` are the table's own names.
+ */
+export function sqliteExpenseInsert(columns: readonly (keyof Omit<FinanceExpenseTable, "id">)[]) {
+  const statements = new Map<number, string>();
+  const head = `insert into "finance_expense" (${columns.map((c) => `"${c}"`).join(", ")}) values `;
+  const tuple = `(${columns.map(() => "?").join(", ")})`;
+  return async (db: Db, rows: readonly Omit<FinanceExpenseTable, "id">[]): Promise<void> => {
+    if (rows.length === 0) return;
+    let text = statements.get(rows.length);
+    if (text === undefined) statements.set(rows.length, (text = head + Array(rows.length).fill(tuple).join(", ")));
+    const parameters: unknown[] = [];
+    for (const row of rows) for (const c of columns) parameters.push(row[c]);
+    await db.executeQuery(CompiledQuery.raw(text, parameters));
+  };
 }
 
 /** The fingerprints among `fingerprints` already stored (what a re-import must not add again). */
