@@ -1,12 +1,11 @@
-// One measurement in its own process: `seed <file> <rows>` fills a SQLite file with the
-// synthetic dataset; `score <file>` runs the isolation forest over every row and reports
-// its time and this process's peak RSS (VmHWM), so the seeding never counts.
+// One measurement in its own process: `score <file>` runs the isolation forest over every
+// row of a seeded SQLite file and reports its time and this process's peak RSS (VmHWM), so
+// the seeding never counts.
 import { readFileSync } from "node:fs";
 import { MIGRATIONS, type PlatformTables } from "../../shared/catalog.js";
 import { openSqliteDatabase, tablesOf } from "../../shared/foundation/sql/database.js";
 import type { AnalyticsTables } from "../../shared/systems/analytics/analytics-tables.js";
 import { ML_DEFAULTS, runIsolationForest } from "../../shared/systems/analytics/anomaly-ml.js";
-import { seedExpenses } from "../../shared/systems/analytics/expense-seed.js";
 
 export interface AnomalyChildResult {
   readonly rows: number;
@@ -21,15 +20,11 @@ function peakRss(): number {
 }
 
 async function main(): Promise<void> {
-  const [mode, file, rows] = process.argv.slice(2);
+  const [mode, file] = process.argv.slice(2);
   const database = await openSqliteDatabase<PlatformTables>(file!, MIGRATIONS);
   const db = tablesOf<AnalyticsTables, PlatformTables>(database.db);
   try {
-    if (mode === "seed") {
-      await seedExpenses(db, { rows: Number(rows), loadedAt: "2026-01-01T00:00:00Z", dialect: "sqlite" });
-      process.send?.({ rows: Number(rows), seconds: 0, peakRssBytes: 0, anomalies: 0 });
-      return;
-    }
+    if (mode !== "score") throw new Error(`unknown mode ${mode}; use: score <file>`);
     const started = performance.now();
     const run = await runIsolationForest(db, { filter: {} }, ML_DEFAULTS);
     const seconds = (performance.now() - started) / 1000;

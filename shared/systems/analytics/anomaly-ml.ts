@@ -43,8 +43,6 @@ export const ML_DEFAULTS: MlParams = { contamination: 0.05, trees: 100, subsampl
 
 /** Rows read per keyset batch (and scored per call): memory stays at one batch. */
 export const ML_BATCH_ROWS = 5_000;
-/** Ids read per keyset batch while counting the sample's positions (one number each). */
-const ID_BATCH = 50_000;
 /** Sample rows fetched per `id IN (…)` (SQL Server takes 2,100 parameters). */
 const FETCH_BATCH = 1_000;
 /** Most anomalies one run keeps (the top-k heap's size), whatever the contamination. */
@@ -218,7 +216,7 @@ async function drawSample(
     }
     wanted = [];
   };
-  for await (const ids of streamIds(db, scope.filter, ID_BATCH)) {
+  for await (const ids of streamIds(db, scope.filter, ML_BATCH_ROWS)) {
     while (next < slots.length && positions[slots[next]!]! < seen + ids.length) {
       const slot = slots[next++]!;
       wanted.push({ id: ids[positions[slot]! - seen]!, slot });
