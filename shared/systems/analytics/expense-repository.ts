@@ -393,6 +393,14 @@ export function sqliteExpenseInsert(columns: readonly (keyof Omit<FinanceExpense
   };
 }
 
+/** SQLite only: a 256 MB page cache for a bulk load, the connection's own size restored after. */
+export async function widenSqliteCache(db: Db): Promise<{ restore(): Promise<void> }> {
+  const { rows } = await sql<{ cache_size: number }>`pragma cache_size`.execute(db);
+  const before = Number(rows[0]?.cache_size ?? -2000);
+  await sql`pragma cache_size = -262144`.execute(db);
+  return { restore: async () => void (await sql.raw(`pragma cache_size = ${before}`).execute(db)) };
+}
+
 /** The fingerprints among `fingerprints` already stored (what a re-import must not add again). */
 export async function storedFingerprints(db: Db, fingerprints: readonly string[]): Promise<Set<string>> {
   if (fingerprints.length === 0) return new Set();

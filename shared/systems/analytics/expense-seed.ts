@@ -1,8 +1,8 @@
-import { sql, type Kysely } from "kysely";
+import type { Kysely } from "kysely";
 import type { SqlDialectName } from "../../foundation/sql/database.js";
 import type { AnalyticsTables, FinanceExpenseTable } from "./analytics-tables.js";
 import { toExpenseRow } from "./expense-line.js";
-import { hasExpenses, insertExpenses, sqliteExpenseInsert } from "./expense-repository.js";
+import { hasExpenses, insertExpenses, sqliteExpenseInsert, widenSqliteCache } from "./expense-repository.js";
 import { syntheticExpenses } from "./synthetic-expenses.js";
 
 /**
@@ -57,12 +57,4 @@ export async function seedExpenses(
   });
   await cache?.restore();
   return added;
-}
-
-/** SQLite only: a 256 MB page cache for the seeding, the connection's own size restored after. */
-async function widenSqliteCache(db: Kysely<AnalyticsTables>): Promise<{ restore(): Promise<void> }> {
-  const { rows } = await sql<{ cache_size: number }>`pragma cache_size`.execute(db);
-  const before = Number(rows[0]?.cache_size ?? -2000);
-  await sql`pragma cache_size = -262144`.execute(db);
-  return { restore: async () => void (await sql.raw(`pragma cache_size = ${before}`).execute(db)) };
 }
