@@ -12,6 +12,7 @@ export {
   type FileVerdict,
 } from "./file-type.js";
 export { editDistance, normalizeHeader } from "./header-text.js";
+export { checkMappings, type MappingRequest } from "./mapping-check.js";
 export { applyLearnedMapping, headerShapeKey, type LearnedMapping } from "./learned-mapping.js";
 export type {
   ColumnMapping,
