@@ -13,7 +13,13 @@ import { foundationMigrations } from "./foundation/sql/foundation-migrations.js"
 import type { MigrationSet } from "./foundation/sql/migrations.js";
 import type { FoundationTables } from "./foundation/sql/schema.js";
 import { SAP_SETTINGS, sapSettingsProblems } from "./sap/sap-settings.js";
-import { ANALYTICS_SETTINGS, analyticsMigrations, type AnalyticsTables } from "./systems/analytics/index.js";
+import {
+  ANALYTICS_QUEUES,
+  ANALYTICS_SETTINGS,
+  analyticsMigrations,
+  type AnalyticsTables,
+  type ExpenseImportTables,
+} from "./systems/analytics/index.js";
 import { BACKUPS_QUEUES, BACKUPS_SETTINGS, backupsMigrations, type BackupsTables } from "./systems/backups/index.js";
 import {
   BUDGETS_QUEUES,
@@ -116,6 +122,7 @@ export const QUEUES = {
   ...ESG_QUEUES,
   ...INVOICES_QUEUES,
   ...BUDGETS_QUEUES,
+  ...ANALYTICS_QUEUES,
 } as const satisfies Record<string, QueueDefinition>;
 
 export const QUEUE_DEFINITIONS: readonly QueueDefinition[] = Object.values(QUEUES);
@@ -133,7 +140,8 @@ export type PlatformTables = FoundationTables &
   BudgetImportTables &
   BudgetWebhookTables &
   BudgetSourceTables &
-  AnalyticsTables;
+  AnalyticsTables &
+  ExpenseImportTables;
 
 /** Every owner's migrations (names are global; the migrator runs them in name order). */
 export const MIGRATIONS: readonly MigrationSet[] = [

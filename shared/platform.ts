@@ -312,7 +312,12 @@ export async function createPlatform(settings: Settings, options: PlatformOption
   const analytics = createAnalytics({
     settings,
     db: analyticsDb,
+    dialect: (analyticsDatabase ?? database).dialect,
+    platformDb: tablesOf(db),
     clock,
+    blobs,
+    jobs,
+    audit,
     metrics,
     logger,
     budgets,

@@ -19,6 +19,12 @@ import {
   roomsUpdate,
 } from "./chat-functions.js";
 import { edaBreakdown, edaSummary, edaTimeseries } from "./eda-functions.js";
+import {
+  expenseImportRun,
+  expenseImportsCreate,
+  expenseImportsGet,
+  expenseImportsList,
+} from "./expense-import-functions.js";
 import { chartsRcaWaterfall, rcaAnalyze } from "./rca-functions.js";
 
 /** Analytics: exploration, anomalies, root-cause analysis, charts and chat over finance_expense. */
@@ -46,4 +52,8 @@ export const analyticsFunctions: readonly FunctionDeclaration[] = [
   roomMessagesList,
   roomMessagesClear,
   chatAsk,
+  expenseImportsCreate,
+  expenseImportsList,
+  expenseImportsGet,
+  expenseImportRun,
 ];

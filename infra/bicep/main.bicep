@@ -283,6 +283,7 @@ module storage 'app/storage.bicep' = {
     invoiceArchiveContainerName: platformSettings.INVOICES_ARCHIVE_CONTAINER
     invoiceArchiveRetentionDays: int(platformSettings.INVOICES_ARCHIVE_RETENTION_DAYS)
     budgetFilesContainerName: platformSettings.BUDGETS_FILES_CONTAINER
+    expenseImportsContainerName: platformSettings.ANALYTICS_IMPORTS_CONTAINER
     esgFilesContainerName: platformSettings.ESG_FILES_CONTAINER
   }
 }

@@ -52,6 +52,9 @@ param invoiceArchiveRetentionDays int = 3650
 @description('Container for analyzed budget files kept for their import (the app setting BUDGETS_FILES_CONTAINER); payroll files are never stored.')
 param budgetFilesContainerName string = 'budget-files'
 
+@description('Container for uploaded expense files kept for their queued import (the app setting ANALYTICS_IMPORTS_CONTAINER).')
+param expenseImportsContainerName string = 'expense-imports'
+
 @description('Container for the daily ESG files (the app setting ESG_FILES_CONTAINER).')
 param esgFilesContainerName string = 'esg-files'
 
@@ -151,6 +154,14 @@ resource reportsContainer 'Microsoft.Storage/storageAccounts/blobServices/contai
 resource budgetFilesContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
   parent: blobService
   name: budgetFilesContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+resource expenseImportsContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobService
+  name: expenseImportsContainerName
   properties: {
     publicAccess: 'None'
   }

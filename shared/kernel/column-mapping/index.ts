@@ -12,6 +12,8 @@ export {
   type FileVerdict,
 } from "./file-type.js";
 export { editDistance, normalizeHeader } from "./header-text.js";
+export { checkMappings, type MappingRequest } from "./mapping-check.js";
+export { EXPENSE_TARGETS } from "./expense-targets.js";
 export { applyLearnedMapping, headerShapeKey, type LearnedMapping } from "./learned-mapping.js";
 export type {
   ColumnMapping,

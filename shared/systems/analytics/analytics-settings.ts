@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { int, optionalText, optionalUrl, type SettingsCatalog } from "../../foundation/settings.js";
 
 /** Finance exploration and root-cause analysis: this slice of the settings catalog. */
@@ -43,5 +44,23 @@ export const ANALYTICS_SETTINGS = {
     description:
       "Local fallback of the Key Vault secret analytics-llm-api-key: the language model's API key (sent as api-key to Azure OpenAI, as a bearer token elsewhere).",
     schema: optionalText,
+  },
+  ANALYTICS_IMPORT_MAX_FILE_BYTES: {
+    scope: "platform",
+    description: "Largest expense file accepted by POST /api/v1/finance/expenses/imports (413 past it).",
+    schema: int(1024, 500 * 1024 * 1024).default(200 * 1024 * 1024),
+  },
+  ANALYTICS_IMPORT_MAX_ROWS: {
+    scope: "platform",
+    description: "Most data rows an expense file may have (the import fails past it, naming the limit).",
+    schema: int(1, 5_000_000).default(2_000_000),
+  },
+  ANALYTICS_IMPORTS_CONTAINER: {
+    scope: "platform",
+    description: "Blob container of uploaded expense files, kept for their queued import.",
+    schema: z
+      .string()
+      .regex(/^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$/)
+      .default("expense-imports"),
   },
 } as const satisfies SettingsCatalog;

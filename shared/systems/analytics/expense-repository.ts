@@ -411,3 +411,18 @@ export async function storedFingerprints(db: Db, fingerprints: readonly string[]
     .execute();
   return new Set(rows.map((r) => r.row_fingerprint));
 }
+
+/** Rows an import added (whichever of its deliveries added them). */
+export async function countImported(db: Db, importId: string): Promise<number> {
+  const row = await db
+    .selectFrom("finance_expense")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("import_id", "=", importId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Takes out the rows an import added (it failed for good). */
+export async function deleteImported(db: Db, importId: string): Promise<void> {
+  await db.deleteFrom("finance_expense").where("import_id", "=", importId).execute();
+}

@@ -5,6 +5,9 @@ export type { AnalyticsTables, FinanceExpenseTable } from "./analytics-tables.js
 export { DIMENSIONS, isDimension, isSpecialPeriod, monthYear, type Dimension } from "./analytics-dimensions.js";
 export type { ExpenseFilter } from "./expense-filter.js";
 export { createAnalytics, type AnalyticsService } from "./analytics-module.js";
+export { ANALYTICS_QUEUES } from "./analytics-queues.js";
+export type { ExpenseImportTables } from "./expense-import-tables.js";
+export type { ExpenseImportAccepted, ExpenseImportMessage, ExpenseImportView } from "./expense-imports.js";
 // ---- rca ----
 export {
   RCA_DEFAULT_BUDGET_DIMENSIONS,

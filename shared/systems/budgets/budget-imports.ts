@@ -4,7 +4,15 @@ import { jobMessage, type JobProtocol } from "../../foundation/job-protocol.js";
 import type { Logger } from "../../foundation/logger.js";
 import type { PlatformMetrics } from "../../foundation/metrics.js";
 import { tablesOf } from "../../foundation/sql/database.js";
-import { readTabular, streamCsv, type TabularLimits, type TabularSheet } from "../../foundation/tabular/index.js";
+import { readTabular, type TabularLimits, type TabularSheet } from "../../foundation/tabular/index.js";
+import {
+  bestSheet,
+  closeRows,
+  fileRows,
+  sampledCsvSheet,
+  sheetRows,
+  type RowSource,
+} from "../../foundation/tabular/row-source.js";
 import { sniffFormat } from "../../foundation/tabular/sniff.js";
 import { analyzeBudgetColumns, type ColumnMapping, type FileTypeDetection } from "../../kernel/column-mapping/index.js";
 import { ConflictError, DomainError, NotFoundError } from "../../kernel/errors.js";
@@ -12,16 +20,7 @@ import { toMoney } from "../../kernel/money.js";
 import type { BlobStore } from "../../ports/blob-store.js";
 import type { Clock } from "../../ports/clock.js";
 import { BudgetImportRepository, type ImportRow, type RowError, type StagedLine } from "./budget-import-repository.js";
-import {
-  bestSheet,
-  checkMappings,
-  closeRows,
-  fileRows,
-  pieces,
-  RowChecker,
-  sheetRows,
-  type RowSource,
-} from "./budget-import-rows.js";
+import { checkBudgetMappings, RowChecker } from "./budget-import-rows.js";
 import type { BudgetImportTables } from "./budget-import-tables.js";
 import { BUDGETS_QUEUES } from "./budgets-queues.js";
 import type { BudgetsTables } from "./budgets-tables.js";
@@ -259,7 +258,7 @@ export class BudgetImports {
     // The mapping is checked against the header now, so a wrong one is a 400, never a failed job.
     let columns: ReadonlyMap<string, number>;
     try {
-      columns = checkMappings(request.mappings, source.headers);
+      columns = checkBudgetMappings(request.mappings, source.headers);
     } catch (error) {
       await closeRows(source);
       throw error;
@@ -302,7 +301,7 @@ export class BudgetImports {
       rowNumbers: body.map((_, i) => i + 2),
       totalRows: body.length,
     });
-    const columns = checkMappings(request.mappings, headers);
+    const columns = checkBudgetMappings(request.mappings, headers);
     return this.#runInline(
       {
         customerId: request.customerId,
@@ -338,7 +337,7 @@ export class BudgetImports {
     );
     const mappings = JSON.parse(row.mapping_json) as ImportRequest["mappings"];
     try {
-      const outcome = await this.#run(this.#rows, row, attempt, source, checkMappings(mappings, source.headers));
+      const outcome = await this.#run(this.#rows, row, attempt, source, checkBudgetMappings(mappings, source.headers));
       await this.#ran(row, outcome, { userId: row.user_id ?? undefined });
     } catch (error) {
       if (error instanceof SupersededAttempt) {
@@ -662,20 +661,7 @@ export class BudgetImports {
       const tabular = await readTabular(bytes, { fileName, limits: this.#o.limits });
       return { format: tabular.format, sheet: bestSheet(tabular.sheets) };
     }
-    const csv = await streamCsv(pieces(bytes), { limits: this.#o.limits });
-    const rows: string[][] = [];
-    const rowNumbers: number[] = [];
-    let totalRows = 0;
-    for await (const row of csv.rows) {
-      if (totalRows++ < ANALYZE_SAMPLE_ROWS) {
-        rows.push(row.cells);
-        rowNumbers.push(row.line);
-      }
-    }
-    return {
-      format: "csv",
-      sheet: { name: null, headerRowIndex: csv.headerRowIndex, headers: csv.headers, rows, rowNumbers, totalRows },
-    };
+    return { format: "csv", sheet: await sampledCsvSheet(bytes, this.#o.limits, ANALYZE_SAMPLE_ROWS) };
   }
 
   async #view(row: ImportRow): Promise<ImportView> {

@@ -1,0 +1,116 @@
+// A table an import reads row by row, whatever it came from: a stored CSV streamed, a
+// workbook's best sheet, or a request's inline rows. Shared by every import (budgets,
+// expenses), so each reads files the same way.
+import type { Readable } from "node:stream";
+import { buffer } from "node:stream/consumers";
+import { ValidationError } from "../../kernel/errors.js";
+import { streamCsv, type TabularRow } from "./csv-stream.js";
+import { readTabular } from "./index.js";
+import type { TabularLimits, TabularSheet } from "./types.js";
+
+export interface RowSource {
+  readonly format: "csv" | "xlsx" | "rows";
+  readonly headers: readonly string[];
+  /** Iterate once. */
+  readonly rows: AsyncIterable<TabularRow>;
+}
+
+/** Bytes handed to the CSV stream at a time when the file is already in memory. */
+const PIECE_BYTES = 64 * 1024;
+
+/** A stored file as rows: CSV streamed (never whole in memory), a workbook read whole (its size is capped). */
+export async function fileRows(
+  stream: Readable,
+  format: string,
+  fileName: string,
+  limits: TabularLimits,
+): Promise<RowSource> {
+  if (format !== "xlsx") {
+    const csv = await streamCsv(stream, { limits });
+    return { format: "csv", headers: csv.headers, rows: csv.rows };
+  }
+  const bytes = await buffer(stream);
+  return sheetRows("xlsx", bestSheet((await readTabular(bytes, { fileName, limits })).sheets));
+}
+
+/** Bytes already in memory, as the CSV stream reads them: in pieces, never decoded whole. */
+export async function* pieces(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
+  for (let at = 0; at < bytes.length; at += PIECE_BYTES) yield bytes.subarray(at, at + PIECE_BYTES);
+}
+
+export function sheetRows(format: RowSource["format"], sheet: TabularSheet): RowSource {
+  async function* rows(): AsyncGenerator<TabularRow> {
+    for (let i = 0; i < sheet.rows.length; i++) yield { cells: sheet.rows[i]!, line: sheet.rowNumbers[i] ?? i + 1 };
+  }
+  return { format, headers: sheet.headers, rows: rows() };
+}
+
+/** Ends a source not read to its end (a queued import read only its header), so its file stream closes. */
+export async function closeRows(source: RowSource): Promise<void> {
+  for await (const _ of source.rows) break;
+}
+
+/** The sheet an import reads: the one with the most rows (a workbook's notes sheet loses). */
+export function bestSheet(sheets: readonly TabularSheet[]): TabularSheet {
+  const sheet = [...sheets].sort((a, b) => b.totalRows - a.totalRows)[0];
+  if (!sheet) throw new ValidationError([{ field: "file", message: "holds no table" }]);
+  return sheet;
+}
+
+/**
+ * The first `count` rows (to judge a column's conventions on, such as its decimal
+ * separator) and every row from the first again, so the source is still read only once.
+ */
+export async function peekRows(
+  rows: AsyncIterable<TabularRow>,
+  count: number,
+): Promise<{ sample: readonly TabularRow[]; rows: AsyncIterable<TabularRow> }> {
+  const iterator = rows[Symbol.asyncIterator]();
+  const sample: TabularRow[] = [];
+  let ended = false;
+  while (sample.length < count) {
+    const next = await iterator.next();
+    if (next.done) {
+      ended = true;
+      break;
+    }
+    sample.push(next.value);
+  }
+  const kept = [...sample];
+  async function* all(): AsyncGenerator<TabularRow> {
+    try {
+      yield* kept.splice(0);
+      if (ended) return;
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) return;
+        yield next.value;
+      }
+    } finally {
+      await iterator.return?.();
+    }
+  }
+  return { sample, rows: all() };
+}
+
+/**
+ * A CSV's header and its first `sampleRows` rows, the rest only counted (their cells are
+ * dropped as read), so proposing a mapping for a million rows never holds them as cells.
+ */
+export async function sampledCsvSheet(
+  bytes: Uint8Array,
+  limits: TabularLimits,
+  sampleRows: number,
+): Promise<TabularSheet> {
+  const csv = await streamCsv(pieces(bytes), { limits });
+  const rows: string[][] = [];
+  const rowNumbers: number[] = [];
+  let totalRows = 0;
+  for await (const row of csv.rows) {
+    if (totalRows++ < sampleRows) {
+      rows.push(row.cells);
+      rowNumbers.push(row.line);
+    }
+  }
+  return { name: null, headerRowIndex: csv.headerRowIndex, headers: csv.headers, rows, rowNumbers, totalRows };
+}

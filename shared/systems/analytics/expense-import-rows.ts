@@ -1,0 +1,165 @@
+// One row of an expense file checked and turned into an expense line: the columns the
+// confirmed mapping names, money in minor units of the company code currency, periods 1–16.
+import { inferDecimalSeparator, parseAmount, type TabularRow } from "../../foundation/tabular/index.js";
+import { peekRows, type RowSource } from "../../foundation/tabular/row-source.js";
+import { checkMappings, EXPENSE_TARGETS, type MappingRequest } from "../../kernel/column-mapping/index.js";
+import { currencyExponent, isKnownCurrency, parseDecimal } from "../../kernel/money.js";
+import type { ExpenseLine } from "./expense-line.js";
+
+/** A row's problem as the import shows it. */
+export interface ExpenseRowError {
+  readonly rowNumber: number;
+  readonly column: string;
+  readonly value: string;
+  readonly message: string;
+}
+
+export type CheckedExpenseRow = { readonly line: ExpenseLine } | { readonly problems: ExpenseRowError[] };
+
+/** What a line cannot do without; the debit/credit indicator may come from the amount's sign. */
+const REQUIRED = [
+  "posting_period",
+  "general_ledger_fiscal_year",
+  "company_code",
+  "company_code_currency_key",
+  "company_code_currency_value",
+];
+
+/** Rows read before the amount column's decimal separator is decided. */
+const SEPARATOR_SAMPLE = 10_000;
+
+/** Text columns and their widths in finance_expense (a longer value is a row error, never cut). */
+const TEXT_WIDTHS = {
+  ledger: 50,
+  account_type: 50,
+  region: 100,
+  profit_center_id: 20,
+  profit_center_name: 200,
+  cost_center_id: 20,
+  cost_center_name: 200,
+  directorate: 100,
+  entity: 100,
+  remapping_directorate: 100,
+  functional_area: 50,
+  functional_area_name: 200,
+  general_ledger_account: 20,
+  general_ledger_account_name: 200,
+  fund: 50,
+  supplier: 400,
+  reference: 400,
+  document_header_text: 400,
+  po_description: 400,
+  transaction: 100,
+  level_1: 100,
+  level_7: 100,
+  status: 50,
+} as const satisfies Partial<Record<keyof ExpenseLine, number>>;
+
+/** S (Soll, debit) and H (Haben, credit) as SAP writes them, and the English words. */
+const INDICATORS: Readonly<Record<string, "S" | "H">> = { S: "S", D: "S", DEBIT: "S", H: "H", C: "H", CREDIT: "H" };
+
+export function checkExpenseMappings(
+  mappings: readonly MappingRequest[],
+  headers: readonly string[],
+): ReadonlyMap<string, number> {
+  return checkMappings(mappings, headers, EXPENSE_TARGETS, REQUIRED);
+}
+
+export class ExpenseRowChecker {
+  private constructor(
+    readonly headers: readonly string[],
+    readonly columns: ReadonlyMap<string, number>,
+    readonly amountOptions: { decimalSeparator?: "." | "," },
+  ) {}
+
+  /** The checker, its amount convention judged on the first rows, and every row to read once. */
+  static async open(
+    source: RowSource,
+    columns: ReadonlyMap<string, number>,
+  ): Promise<{ checker: ExpenseRowChecker; rows: AsyncIterable<TabularRow> }> {
+    const { sample, rows } = await peekRows(source.rows, SEPARATOR_SAMPLE);
+    const amountColumn = columns.get("company_code_currency_value");
+    const separator =
+      amountColumn === undefined ? null : inferDecimalSeparator(sample.map((r) => r.cells[amountColumn] ?? ""));
+    return {
+      checker: new ExpenseRowChecker(source.headers, columns, separator ? { decimalSeparator: separator } : {}),
+      rows,
+    };
+  }
+
+  check(row: readonly string[], rowNumber: number): CheckedExpenseRow {
+    const problems: ExpenseRowError[] = [];
+    const fail = (field: string, value: string, message: string) =>
+      problems.push({ rowNumber, column: this.#header(field), value, message });
+
+    const periodText = this.#cell(row, "posting_period");
+    const period = /^\d{1,2}$/.test(periodText) ? Number(periodText) : NaN;
+    if (!(period >= 1 && period <= 16)) fail("posting_period", periodText, "is not a posting period (1–16)");
+    const yearText = this.#cell(row, "general_ledger_fiscal_year");
+    const year = /^\d{4}$/.test(yearText) ? Number(yearText) : NaN;
+    if (!(year >= 1900 && year <= 2999)) fail("general_ledger_fiscal_year", yearText, "is not a fiscal year");
+    const companyCode = this.#cell(row, "company_code");
+    if (!companyCode) fail("company_code", "", "company code is empty");
+    else if (companyCode.length > 10) fail("company_code", companyCode, "is longer than 10 characters");
+    const currencyText = this.#cell(row, "company_code_currency_key").toUpperCase();
+    if (!isKnownCurrency(currencyText)) fail("company_code_currency_key", currencyText, "is not an ISO 4217 currency");
+
+    const amountText = this.#cell(row, "company_code_currency_value");
+    const parsed = parseAmount(amountText, this.amountOptions);
+    let minor: bigint | undefined;
+    if ("error" in parsed) fail("company_code_currency_value", amountText, parsed.error);
+    else if (parsed.value === null) fail("company_code_currency_value", amountText, "amount is empty");
+    else if (isKnownCurrency(currencyText)) {
+      try {
+        minor = parseDecimal(parsed.value, currencyExponent(currencyText));
+      } catch {
+        const digits = currencyExponent(currencyText);
+        fail("company_code_currency_value", amountText, `has more decimals than ${currencyText} allows (${digits})`);
+      }
+    }
+
+    // The indicator carries the sign; without one, a negative amount is a credit.
+    const indicatorText = this.#cell(row, "debit_credit_ind");
+    let indicator: "S" | "H" | undefined = indicatorText ? INDICATORS[indicatorText.toUpperCase()] : undefined;
+    if (indicatorText && !indicator)
+      fail("debit_credit_ind", indicatorText, "is not a debit/credit indicator (S or H)");
+    if (minor !== undefined && minor < 0n) {
+      if (indicatorText)
+        fail("company_code_currency_value", amountText, "is negative; debit_credit_ind gives the sign");
+      else indicator = "H";
+      minor = -minor;
+    }
+    indicator ??= "S";
+    if (minor !== undefined && minor > BigInt(Number.MAX_SAFE_INTEGER))
+      fail("company_code_currency_value", amountText, "is too large");
+
+    const texts: Partial<Record<keyof typeof TEXT_WIDTHS, string | null>> = {};
+    for (const [field, width] of Object.entries(TEXT_WIDTHS) as [keyof typeof TEXT_WIDTHS, number][]) {
+      const value = this.#cell(row, field);
+      if (value.length > width) fail(field, value.slice(0, 100), `is longer than ${width} characters`);
+      texts[field] = value === "" ? null : value;
+    }
+    if (problems.length > 0 || minor === undefined) return { problems };
+    return {
+      line: {
+        ...(texts as Record<keyof typeof TEXT_WIDTHS, string | null>),
+        posting_period: period,
+        general_ledger_fiscal_year: year,
+        company_code: companyCode,
+        company_code_currency_key: currencyText,
+        company_code_currency_value_minor: Number(minor),
+        debit_credit_ind: indicator,
+      },
+    };
+  }
+
+  #cell(row: readonly string[], field: string): string {
+    const index = this.columns.get(field);
+    return index === undefined ? "" : (row[index] ?? "").trim();
+  }
+
+  #header(field: string): string {
+    const index = this.columns.get(field);
+    return index === undefined ? field : (this.headers[index] ?? field);
+  }
+}

@@ -1,0 +1,324 @@
+import { randomUUID } from "node:crypto";
+import type { Kysely } from "kysely";
+import type { Actor, AuditLog } from "../../foundation/audit-log.js";
+import { jobMessage, type JobProtocol } from "../../foundation/job-protocol.js";
+import type { Logger } from "../../foundation/logger.js";
+import type { SqlDialectName } from "../../foundation/sql/database.js";
+import { tablesOf } from "../../foundation/sql/database.js";
+import { readTabular, type TabularLimits, type TabularSheet } from "../../foundation/tabular/index.js";
+import { bestSheet, fileRows, sampledCsvSheet } from "../../foundation/tabular/row-source.js";
+import { sniffFormat } from "../../foundation/tabular/sniff.js";
+import {
+  detectFileType,
+  EXPENSE_TARGETS,
+  proposeMappings,
+  type ColumnMapping,
+  type MappingRequest,
+} from "../../kernel/column-mapping/index.js";
+import { NotFoundError, ValidationError } from "../../kernel/errors.js";
+import type { BlobStore } from "../../ports/blob-store.js";
+import type { Clock } from "../../ports/clock.js";
+import { ANALYTICS_QUEUES } from "./analytics-queues.js";
+import type { AnalyticsTables, FinanceExpenseTable } from "./analytics-tables.js";
+import { expenseInsertChunk } from "./expense-seed.js";
+import { ExpenseImportRepository, type ExpenseImportRow } from "./expense-import-repository.js";
+import { checkExpenseMappings, ExpenseRowChecker, type ExpenseRowError } from "./expense-import-rows.js";
+import type { ExpenseImportTables } from "./expense-import-tables.js";
+import { toExpenseRow } from "./expense-line.js";
+import { countImported, deleteImported, insertExpenses, storedFingerprints } from "./expense-repository.js";
+
+export interface ExpenseImportsOptions {
+  /** The platform database: the imports' job rows beside the job outbox. */
+  readonly db: Kysely<ExpenseImportTables>;
+  /** Where analytics reads finance_expense (the platform database or the analytics warehouse). */
+  readonly expenses: Kysely<AnalyticsTables>;
+  readonly expensesDialect: SqlDialectName;
+  readonly clock: Clock;
+  readonly blobs: BlobStore;
+  readonly jobs: JobProtocol;
+  readonly audit: AuditLog;
+  readonly logger: Logger;
+  readonly container: string;
+  readonly limits: TabularLimits;
+}
+
+/** The expense-imports queue's message, validated like a body by the queue function. */
+export interface ExpenseImportMessage {
+  readonly importId: string;
+}
+
+export interface ExpenseImportView {
+  readonly importId: string;
+  readonly fileName: string;
+  readonly status: ExpenseImportRow["status"];
+  readonly mappings: readonly MappingRequest[];
+  readonly progress: { readonly rowsRead: number; readonly totalRows: number; readonly percent: number };
+  readonly stats: {
+    readonly totalRows: number;
+    /** Rows added to finance_expense by this import. */
+    readonly inserted: number;
+    /** Valid rows already stored (an earlier import, or the same line twice in the file). */
+    readonly duplicates: number;
+    readonly errorRows: number;
+  };
+  readonly errors: readonly ExpenseRowError[];
+  readonly error: string | null;
+  readonly statusUrl: string;
+  readonly createdAt: string;
+  readonly startedAt: string | null;
+  readonly completedAt: string | null;
+}
+
+/** What the upload answers: the queued import and the mapping proposal it will run with. */
+export interface ExpenseImportAccepted extends ExpenseImportView {
+  readonly proposal: {
+    readonly mappings: readonly ColumnMapping[];
+    readonly unmapped: readonly { readonly sourceColumn: string; readonly reason: string }[];
+  };
+}
+
+/** Rows analyze reads of a CSV to propose the mapping; the rest are only counted. */
+const ANALYZE_SAMPLE_ROWS = 1_000;
+/** Rows checked and inserted per batch: one transaction and one progress update each. */
+const BATCH_ROWS = 2_000;
+/** Row errors kept with an import (all are counted). */
+const KEPT_ERRORS = 100;
+
+/**
+ * Expense files into finance_expense (issue #20): the upload is stored and analysed with the
+ * same readers and column mapper as the budget import (EXPENSE_TARGETS), then imported as a
+ * job (the job protocol). Lines are keyed by their content fingerprint, so a re-import adds
+ * nothing twice; rows that fail their checks are reported by row and column and the others
+ * load. A delivery can die anywhere: the next one reads the file again, skips what is stored
+ * and counts this import's rows from the table, so nothing is lost or doubled; an import
+ * that fails for good takes its rows out again.
+ */
+export class ExpenseImports {
+  readonly #o: ExpenseImportsOptions;
+  readonly #rows: ExpenseImportRepository;
+
+  constructor(options: ExpenseImportsOptions) {
+    this.#o = options;
+    this.#rows = new ExpenseImportRepository(options.db);
+  }
+
+  /** Stores the file, settles its mapping (the one given, or the proposal) and queues the import. */
+  async submit(
+    file: { readonly bytes: Uint8Array; readonly fileName: string | null },
+    requested: readonly MappingRequest[] | undefined,
+    caller: Actor,
+  ): Promise<ExpenseImportAccepted> {
+    const fileName = (file.fileName ?? "expenses").slice(0, 255);
+    const { format, sheet } = await this.#sample(file.bytes, fileName);
+    const proposal = proposeMappings(sheet, EXPENSE_TARGETS);
+    if (detectFileType(sheet).fileTypeDetection.containsPersonalData)
+      throw new ValidationError([
+        { field: "file", message: "holds personal data (names with pay, IBANs or national numbers) and was not kept" },
+      ]);
+    const mappings =
+      requested ?? proposal.mappings.map((m) => ({ sourceColumn: m.sourceColumn, targetField: m.targetField }));
+    checkExpenseMappings(mappings, sheet.headers);
+
+    const importId = randomUUID();
+    const blobName = `imports/${importId}`;
+    // The file first: once the job row exists a worker may read it.
+    await this.#o.blobs.upload(this.#o.container, blobName, Buffer.from(file.bytes), {
+      metadata: { import_id: importId },
+    });
+    const now = this.#o.clock.now().toISOString();
+    await this.#o.jobs.submit(async (trx) => {
+      await new ExpenseImportRepository(tablesOf<ExpenseImportTables, unknown>(trx)).insert({
+        import_id: importId,
+        file_name: fileName,
+        blob_name: blobName,
+        format,
+        size_bytes: file.bytes.byteLength,
+        mapping_json: JSON.stringify(mappings),
+        status: "queued",
+        attempts: 0,
+        rows_read: 0,
+        total_rows: sheet.totalRows,
+        valid_rows: 0,
+        inserted_rows: 0,
+        duplicate_rows: 0,
+        error_rows: 0,
+        errors_json: null,
+        error_message: null,
+        user_id: caller.userId ?? null,
+        created_at: now,
+        started_at: null,
+        updated_at: now,
+        completed_at: null,
+      });
+      await this.#o.audit.record(
+        caller,
+        {
+          action: "analytics.expense_import_queued",
+          resourceType: "expense_import",
+          resourceId: importId,
+          details: { file_name: fileName, rows: sheet.totalRows },
+        },
+        trx,
+      );
+      const message: ExpenseImportMessage = { importId };
+      return {
+        kind: "expense-import",
+        jobId: importId,
+        queue: ANALYTICS_QUEUES.expenseImports,
+        message: jobMessage(importId, message, caller),
+      };
+    });
+    return {
+      ...(await this.get(importId)),
+      proposal: {
+        mappings: proposal.mappings,
+        unmapped: proposal.unmapped.map((u) => ({ sourceColumn: u.sourceColumn, reason: u.reason })),
+      },
+    };
+  }
+
+  async get(importId: string): Promise<ExpenseImportView> {
+    const row = await this.#rows.find(importId);
+    if (!row) throw new NotFoundError("Expense import", importId);
+    return view(row);
+  }
+
+  async list(page: number, pageSize: number): Promise<{ items: ExpenseImportView[]; total: number }> {
+    const { items, total } = await this.#rows.page(page, pageSize);
+    return { items: items.map(view), total };
+  }
+
+  /** The expense-imports queue's worker: one delivery of the import; a finished one is left alone. */
+  async runImportJob(importId: string): Promise<void> {
+    const attempt = await this.#rows.startAttempt(importId, this.#now());
+    if (attempt === undefined) return;
+    const row = (await this.#rows.find(importId))!;
+    this.#o.logger.info("Expense import started", { import_id: importId, attempt });
+    const source = await fileRows(
+      await this.#o.blobs.download(this.#o.container, row.blob_name),
+      row.format,
+      row.file_name,
+      this.#o.limits,
+    );
+    const columns = checkExpenseMappings(JSON.parse(row.mapping_json) as MappingRequest[], source.headers);
+    const { checker, rows } = await ExpenseRowChecker.open(source, columns);
+    const loadedAt = this.#now();
+    const chunk = expenseInsertChunk(this.#o.expensesDialect);
+    const counts = { rowsRead: 0, validRows: 0, errorRows: 0 };
+    const errors: ExpenseRowError[] = [];
+    let batch: Omit<FinanceExpenseTable, "id">[] = [];
+
+    /** Inserts the batch's lines not stored yet; false when a newer attempt took the import over. */
+    const flush = async (): Promise<boolean> => {
+      const fresh = new Map<string, Omit<FinanceExpenseTable, "id">>();
+      for (const line of batch) fresh.set(line.row_fingerprint, line);
+      const stored = await storedFingerprints(this.#o.expenses, [...fresh.keys()]);
+      const adding = [...fresh.values()].filter((line) => !stored.has(line.row_fingerprint));
+      await this.#o.expenses.transaction().execute(async (trx) => {
+        for (let at = 0; at < adding.length; at += chunk) await insertExpenses(trx, adding.slice(at, at + chunk));
+      });
+      batch = [];
+      const moved = await this.#rows.update(
+        importId,
+        attempt,
+        {
+          rows_read: counts.rowsRead,
+          valid_rows: counts.validRows,
+          error_rows: counts.errorRows,
+          errors_json: JSON.stringify(errors),
+        },
+        this.#now(),
+      );
+      return moved === 1;
+    };
+
+    for await (const { cells, line } of rows) {
+      counts.rowsRead++;
+      const checked = checker.check(cells, line);
+      if ("problems" in checked) {
+        counts.errorRows++;
+        errors.push(...checked.problems.slice(0, KEPT_ERRORS - errors.length));
+      } else {
+        counts.validRows++;
+        batch.push(toExpenseRow(checked.line, { importId, loadedAt }));
+      }
+      if (counts.rowsRead % BATCH_ROWS === 0 && !(await flush())) return this.#superseded(importId, attempt);
+    }
+    if (!(await flush())) return this.#superseded(importId, attempt);
+
+    // Counted from the table, so rows a crashed delivery already added count as this import's.
+    const inserted = await countImported(this.#o.expenses, importId);
+    const failed = counts.validRows === 0;
+    await this.#rows.update(
+      importId,
+      attempt,
+      {
+        status: failed ? "failed" : "completed",
+        inserted_rows: inserted,
+        duplicate_rows: counts.validRows - inserted,
+        error_message: failed ? "No row could be imported; see the row errors" : null,
+        completed_at: this.#now(),
+      },
+      this.#now(),
+    );
+    this.#o.logger.info("Expense import finished", {
+      import_id: importId,
+      rows_read: counts.rowsRead,
+      inserted,
+      duplicates: counts.validRows - inserted,
+      error_rows: counts.errorRows,
+    });
+  }
+
+  /** The job's last delivery failed: the import ends failed and the rows it added are taken out. */
+  async failImportJob(importId: string, reason: string): Promise<void> {
+    await deleteImported(this.#o.expenses, importId);
+    if ((await this.#rows.fail(importId, reason, this.#now())) === 1)
+      this.#o.logger.warn("Expense import failed", { import_id: importId, reason });
+  }
+
+  #superseded(importId: string, attempt: number): void {
+    this.#o.logger.warn("Expense import taken over by a newer delivery", { import_id: importId, attempt });
+  }
+
+  async #sample(bytes: Uint8Array, fileName: string): Promise<{ format: "csv" | "xlsx"; sheet: TabularSheet }> {
+    if (sniffFormat(bytes) === "zip") {
+      const tabular = await readTabular(bytes, { fileName, limits: this.#o.limits });
+      return { format: "xlsx", sheet: bestSheet(tabular.sheets) };
+    }
+    const sheet = await sampledCsvSheet(bytes, this.#o.limits, ANALYZE_SAMPLE_ROWS);
+    if (sheet.totalRows === 0) throw new ValidationError([{ field: "file", message: "has headers but no data rows" }]);
+    return { format: "csv", sheet };
+  }
+
+  #now(): string {
+    return this.#o.clock.now().toISOString();
+  }
+}
+
+function view(row: ExpenseImportRow): ExpenseImportView {
+  const done = row.status === "completed" || row.status === "failed";
+  return {
+    importId: row.import_id,
+    fileName: row.file_name,
+    status: row.status,
+    mappings: JSON.parse(row.mapping_json) as MappingRequest[],
+    progress: {
+      rowsRead: row.rows_read,
+      totalRows: row.total_rows,
+      percent: done ? 100 : row.total_rows > 0 ? Math.min(99, Math.floor((row.rows_read * 100) / row.total_rows)) : 0,
+    },
+    stats: {
+      totalRows: row.total_rows,
+      inserted: row.inserted_rows,
+      duplicates: row.duplicate_rows,
+      errorRows: row.error_rows,
+    },
+    errors: row.errors_json ? (JSON.parse(row.errors_json) as ExpenseRowError[]) : [],
+    error: row.error_message,
+    statusUrl: `/api/v1/finance/expenses/imports/${row.import_id}`,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    completedAt: row.completed_at,
+  };
+}

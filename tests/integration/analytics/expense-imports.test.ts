@@ -1,0 +1,215 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { eventually } from "../../support/eventually.js";
+import { apiClient, loginAs, startTestHost, tokenFor, type TestHost } from "../../support/test-host.js";
+
+let host: TestHost;
+let call: ReturnType<typeof apiClient>;
+let admin: string;
+let analyst: string;
+
+const HEADER = "Posting Period,Fiscal Year,Company Code,Currency,Amount,D/C,Cost Center,G/L Account,Supplier,Reference";
+
+/** An SAP-style line-item export: `lines` distinct postings, some credits. */
+function expenseCsv(lines: number, first = 0): string {
+  const rows = [HEADER];
+  for (let i = first; i < first + lines; i++)
+    rows.push(
+      `${(i % 12) + 1},2025,BE01,EUR,${100 + (i % 97)}.${String(i % 100).padStart(2, "0")},${i % 10 === 0 ? "H" : "S"},CC${i % 7},600${i % 5},Supplier ${i % 13},DOC-${i}`,
+    );
+  return rows.join("\n");
+}
+
+async function upload(csv: string, options: { token?: string; mappings?: unknown; name?: string } = {}) {
+  const form = new FormData();
+  form.append("file", new Blob([csv], { type: "text/csv" }), options.name ?? "expenses.csv");
+  if (options.mappings !== undefined) form.append("mappings", JSON.stringify(options.mappings));
+  const r = await fetch(`${host.url}/api/v1/finance/expenses/imports`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${options.token ?? admin}` },
+    body: form,
+  });
+  return { status: r.status, body: await r.json(), location: r.headers.get("location") };
+}
+
+async function finished(statusUrl: string) {
+  return eventually(
+    "the expense import to finish",
+    async () => {
+      const view = (await call("GET", statusUrl, { token: analyst })).body.data;
+      return view.status === "completed" || view.status === "failed" ? view : undefined;
+    },
+    { timeoutMs: 60_000 },
+  );
+}
+
+async function storedRows(): Promise<number> {
+  const row = await host.platform.database.db
+    .selectFrom("finance_expense")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+describe("expense imports: queued, mapped like budget files, never adding a line twice", () => {
+  before(async () => {
+    host = await startTestHost(
+      {
+        ENABLED_SYSTEMS: "identity,budgets,analytics",
+        ANALYTICS_SEED_ROWS: "0",
+        RATE_LIMIT_PER_MINUTE: "100000",
+        RATE_LIMIT_BURST: "10000",
+        ANALYTICS_IMPORT_MAX_FILE_BYTES: "1000000",
+      },
+      { queuePollMs: 50, timers: false },
+    );
+    call = apiClient(host.url);
+    admin = await loginAs(call);
+    analyst = await tokenFor(call, admin, "fpa-imports", ["analyst"]);
+  });
+
+  after(async () => host?.stop());
+
+  it("proposes the mapping from the headers, queues the file and loads every line with exact money", async () => {
+    const r = await upload(expenseCsv(5_000));
+    assert.equal(r.status, 202, JSON.stringify(r.body));
+    const accepted = r.body.data;
+    assert.equal(r.location, accepted.statusUrl);
+    const target = (column: string) =>
+      accepted.proposal.mappings.find((m: any) => m.sourceColumn === column)?.targetField;
+    assert.equal(target("Posting Period"), "posting_period");
+    assert.equal(target("Fiscal Year"), "general_ledger_fiscal_year");
+    assert.equal(target("Company Code"), "company_code");
+    assert.equal(target("Amount"), "company_code_currency_value");
+    assert.equal(target("D/C"), "debit_credit_ind");
+    assert.equal(target("Cost Center"), "cost_center_id");
+    assert.equal(accepted.progress.totalRows, 5_000);
+
+    const done = await finished(accepted.statusUrl);
+    assert.equal(done.status, "completed", JSON.stringify(done));
+    assert.deepEqual(done.stats, { totalRows: 5_000, inserted: 5_000, duplicates: 0, errorRows: 0 });
+    assert.equal(done.progress.percent, 100);
+    assert.equal(await storedRows(), 5_000);
+    const doc = await host.platform.database.db
+      .selectFrom("finance_expense")
+      .select(["amount_minor", "debit_credit_ind", "month_year", "cost_center_id"])
+      .where("reference", "=", "DOC-10")
+      .executeTakeFirstOrThrow();
+    // Row 10: 110.10 EUR, a credit (H), period 11.
+    assert.deepEqual(doc, {
+      amount_minor: -11010,
+      debit_credit_ind: "H",
+      month_year: "2025-11",
+      cost_center_id: "CC3",
+    });
+  });
+
+  it("adds nothing twice: the same file again only counts duplicates; an overlapping one adds its new lines", async () => {
+    const before = await storedRows();
+    const again = await finished((await upload(expenseCsv(5_000))).body.data.statusUrl);
+    assert.equal(again.status, "completed");
+    assert.deepEqual(again.stats, { totalRows: 5_000, inserted: 0, duplicates: 5_000, errorRows: 0 });
+    const overlap = await finished((await upload(expenseCsv(1_000, 4_500))).body.data.statusUrl);
+    assert.deepEqual(overlap.stats, { totalRows: 1_000, inserted: 500, duplicates: 500, errorRows: 0 });
+    assert.equal(await storedRows(), before + 500);
+  });
+
+  it("a delivery after a crashed one finishes the import exactly once", async () => {
+    const r = await upload(expenseCsv(3_000, 100_000));
+    const done = await finished(r.body.data.statusUrl);
+    const importId = done.importId;
+    const db = host.platform.database.db;
+    // What a worker that died mid-way leaves: the import processing, part of its lines in.
+    const ids = await db
+      .selectFrom("finance_expense")
+      .select("id")
+      .where("import_id", "=", importId)
+      .orderBy("id")
+      .execute();
+    await db.deleteFrom("finance_expense").where("id", ">", ids[1_200]!.id).where("import_id", "=", importId).execute();
+    await db.updateTable("expense_imports").set({ status: "processing" }).where("import_id", "=", importId).execute();
+    const total = await storedRows();
+
+    await host.platform.analytics.imports.runImportJob(importId);
+    const redone = (await call("GET", done.statusUrl, { token: analyst })).body.data;
+    assert.equal(redone.status, "completed");
+    assert.deepEqual(redone.stats, { totalRows: 3_000, inserted: 3_000, duplicates: 0, errorRows: 0 });
+    assert.equal(await storedRows(), total + 3_000 - 1_201);
+    // A finished import is left alone by a late redelivery.
+    await host.platform.analytics.imports.runImportJob(importId);
+    assert.equal((await call("GET", done.statusUrl, { token: analyst })).body.data.stats.inserted, 3_000);
+    assert.equal(await storedRows(), total + 3_000 - 1_201);
+  });
+
+  it("loads the good rows and reports each bad one by row and column", async () => {
+    const csv = [
+      HEADER,
+      "3,2025,BE01,EUR,12.50,S,CC1,6000,Acme,OK-1",
+      "17,2025,BE01,EUR,12.50,S,CC1,6000,Acme,BAD-PERIOD",
+      "3,2025,BE01,EUR,twelve,S,CC1,6000,Acme,BAD-AMOUNT",
+      "3,2025,BE01,XXX,12.50,S,CC1,6000,Acme,BAD-CURRENCY",
+      "3,2025,BE01,EUR,12.505,S,CC1,6000,Acme,TOO-PRECISE",
+      "13,2025,BE01,EUR,-4.00,,CC1,6000,Acme,OK-SPECIAL-CREDIT",
+    ].join("\n");
+    const done = await finished((await upload(csv)).body.data.statusUrl);
+    assert.equal(done.status, "completed");
+    assert.deepEqual(done.stats, { totalRows: 6, inserted: 2, duplicates: 0, errorRows: 4 });
+    const byRow = Object.fromEntries(done.errors.map((e: any) => [e.rowNumber, e]));
+    assert.equal(byRow[3].column, "Posting Period");
+    assert.match(byRow[3].message, /1–16/);
+    assert.equal(byRow[4].column, "Amount");
+    assert.equal(byRow[5].column, "Currency");
+    assert.match(byRow[6].message, /decimals/);
+    const credit = await host.platform.database.db
+      .selectFrom("finance_expense")
+      .select(["amount_minor", "debit_credit_ind", "month_year"])
+      .where("reference", "=", "OK-SPECIAL-CREDIT")
+      .executeTakeFirstOrThrow();
+    assert.deepEqual(credit, { amount_minor: -400, debit_credit_ind: "H", month_year: "2025-13" });
+  });
+
+  it("takes a confirmed mapping and refuses one that names a missing column or maps a field twice", async () => {
+    const csv = "Periode,Jahr,Firma,Valuta,Wert\n4,2025,NL01,EUR,10.00\n";
+    const mappings = [
+      { sourceColumn: "Periode", targetField: "posting_period" },
+      { sourceColumn: "Jahr", targetField: "general_ledger_fiscal_year" },
+      { sourceColumn: "Firma", targetField: "company_code" },
+      { sourceColumn: "Valuta", targetField: "company_code_currency_key" },
+      { sourceColumn: "Wert", targetField: "company_code_currency_value" },
+    ];
+    const ok = await upload(csv, { mappings });
+    assert.equal(ok.status, 202, JSON.stringify(ok.body));
+    assert.equal((await finished(ok.body.data.statusUrl)).stats.inserted, 1);
+
+    const bad = await upload(csv, {
+      mappings: [...mappings.slice(0, 4), { sourceColumn: "Betrag", targetField: "company_code" }],
+    });
+    assert.equal(bad.status, 400);
+    const fields = bad.body.error.details.fields.map((d: any) => d.field).sort();
+    assert.deepEqual(fields, ["mappings", "mappings[4].sourceColumn", "mappings[4].targetField"]);
+    const notJson = await upload(csv, { mappings: "posting_period" });
+    assert.equal(notJson.status, 400);
+  });
+
+  it("refuses bad files with clear errors and keeps non-admins out", async () => {
+    const headerOnly = await upload(HEADER + "\n");
+    assert.equal(headerOnly.status, 400, JSON.stringify(headerOnly.body));
+    const empty = await upload("");
+    assert.equal(empty.status, 400, JSON.stringify(empty.body));
+    const unmapped = await upload("Colour,Size\nred,3\n");
+    assert.equal(unmapped.status, 400);
+    assert.ok(unmapped.body.error.details.fields.some((d: any) => /posting_period must be mapped/.test(d.message)));
+    const tooBig = await upload(expenseCsv(25_000));
+    assert.equal(tooBig.status, 413, JSON.stringify(tooBig.body));
+    assert.equal((await upload(expenseCsv(2), { token: analyst })).status, 403);
+
+    const list = await call("GET", "/api/v1/finance/expenses/imports?pageSize=2", { token: analyst });
+    assert.equal(list.status, 200);
+    assert.equal(list.body.data.items.length, 2);
+    assert.ok(list.body.data.pagination.total >= 5);
+    const missing = await call("GET", "/api/v1/finance/expenses/imports/00000000-0000-4000-8000-000000000000", {
+      token: analyst,
+    });
+    assert.equal(missing.status, 404);
+  });
+});
