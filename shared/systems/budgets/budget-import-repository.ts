@@ -270,6 +270,19 @@ export class BudgetImportRepository {
     return Number(result.numUpdatedRows);
   }
 
+  /** Imports still `processing` whose last progress is older than the cutoff: their worker died on the last delivery. */
+  async staleImports(updatedBefore: string, limit: number): Promise<string[]> {
+    const rows = await this.#db
+      .selectFrom("budget_imports")
+      .select("import_id")
+      .where("status", "=", "processing")
+      .where("updated_at", "<", updatedBefore)
+      .orderBy("updated_at")
+      .limit(limit)
+      .execute();
+    return rows.map((r) => r.import_id);
+  }
+
   /** Drops a failed import's staged lines (its errors stay to be read). */
   async clearStaged(importId: string): Promise<void> {
     await this.#db.deleteFrom("budget_import_lines").where("import_id", "=", importId).execute();

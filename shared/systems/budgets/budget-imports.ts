@@ -348,6 +348,20 @@ export class BudgetImports {
     }
   }
 
+  /**
+   * Imports left `processing` by a worker that died on the job's last delivery (no retry will
+   * come): those without progress for `staleMs` end failed with a clear reason. Answers how many.
+   */
+  async failStaleImports(staleMs: number, limit = 100): Promise<number> {
+    const cutoff = new Date(this.#o.clock.now().getTime() - staleMs).toISOString();
+    const ids = await this.#rows.staleImports(cutoff, limit);
+    for (const id of ids) {
+      this.#o.logger.warn("Budget import stalled; marking it failed", { import_id: id });
+      await this.failImportJob(id, "The import stopped without finishing (its worker stopped); upload the file again");
+    }
+    return ids.length;
+  }
+
   /** The job's last delivery failed: the import ends failed with the reason; the budget is untouched. */
   async failImportJob(importId: string, reason: string): Promise<void> {
     const row = await this.#rows.findImport("all", importId);
