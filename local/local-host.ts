@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { serveConsole } from "./console-files.js";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -196,6 +197,8 @@ async function serve(
     const { pathname, query } = splitTarget(req.url ?? "/");
     const match = router.match(req.method ?? "GET", pathname);
     if (!match) {
+      // The console's files, as Static Web Apps serves them in front of the Function App.
+      if (await serveConsole(req.method ?? "GET", pathname, res)) return;
       // Outside /api: the Functions host answers 404 without a body too.
       res.writeHead(404, settings.DEMO_MODE ? { "X-Demo-Mode": "true" } : {}).end();
       return;

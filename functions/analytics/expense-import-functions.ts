@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ANALYTICS_IMPORTERS, ANALYTICS_READERS, QUEUES, ValidationError } from "../../shared/index.js";
-import { httpFunction, queueFunction } from "../runtime/declarations.js";
+import { httpFunction, queueFunction, timerFunction } from "../runtime/declarations.js";
 import { paging } from "../runtime/pagination.js";
 import { text } from "../runtime/schemas.js";
 
@@ -137,5 +137,18 @@ export const expenseImportRun = queueFunction({
       () => platform.analytics.imports.runImportJob(importId),
       (reason) => platform.analytics.imports.failImportJob(importId, reason),
     );
+  },
+});
+
+export const expenseImportsRequeue = timerFunction({
+  name: "expense-imports-requeue",
+  schedule: "ANALYTICS_IMPORT_REQUEUE_SCHEDULE",
+  reason: "Take over expense imports whose worker died where no redelivery follows (a crash on the last delivery)",
+  sweep: true,
+  handler: async ({ platform, send, logger }) => {
+    const imports = platform.analytics.imports;
+    const touched = await imports.requeueStale((message) => send(QUEUES.expenseImports, message));
+    if (touched > 0) logger.info("Stale expense imports re-sent or failed", { imports: touched });
+    return { workSeen: touched > 0 || (await imports.hasUnfinished()) };
   },
 });

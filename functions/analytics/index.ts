@@ -24,6 +24,7 @@ import {
   expenseImportsCreate,
   expenseImportsGet,
   expenseImportsList,
+  expenseImportsRequeue,
 } from "./expense-import-functions.js";
 import { chartsRcaWaterfall, rcaAnalyze } from "./rca-functions.js";
 
@@ -56,4 +57,5 @@ export const analyticsFunctions: readonly FunctionDeclaration[] = [
   expenseImportsList,
   expenseImportsGet,
   expenseImportRun,
+  expenseImportsRequeue,
 ];

@@ -86,6 +86,7 @@ export function createAnalytics(deps: AnalyticsModuleDeps): AnalyticsService {
       maxBytes: deps.settings.ANALYTICS_IMPORT_MAX_FILE_BYTES,
       maxRows: deps.settings.ANALYTICS_IMPORT_MAX_ROWS,
     },
+    staleAfterSeconds: deps.settings.ANALYTICS_IMPORT_STALE_AFTER_SECONDS,
   });
   return { settings: deps.settings, exploration, anomalies, rca, charts, chat, imports };
 }

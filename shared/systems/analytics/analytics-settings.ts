@@ -55,6 +55,18 @@ export const ANALYTICS_SETTINGS = {
     description: "Most data rows an expense file may have (the import fails past it, naming the limit).",
     schema: int(1, 5_000_000).default(2_000_000),
   },
+  ANALYTICS_IMPORT_STALE_AFTER_SECONDS: {
+    scope: "platform",
+    description:
+      "An expense import queued or processing this long without progress is sent again by the expense-imports-requeue timer (or failed after the queue's delivery count); longer than the expense-imports lock duration.",
+    schema: int(60, 86_400).default(900),
+  },
+  ANALYTICS_IMPORT_REQUEUE_SCHEDULE: {
+    scope: "platform",
+    description:
+      "NCRONTAB schedule (UTC) of the timer that takes over expense imports left queued or processing without progress.",
+    schema: z.string().min(1).default("0 */5 * * * *"),
+  },
   ANALYTICS_IMPORTS_CONTAINER: {
     scope: "platform",
     description: "Blob container of uploaded expense files, kept for their queued import.",

@@ -98,4 +98,37 @@ export class ExpenseImportRepository {
       .executeTakeFirst();
     return Number(moved.numUpdatedRows);
   }
+
+  /** Imports queued or processing with no progress written since `before`, oldest first. */
+  async stale(before: string, limit: number): Promise<ExpenseImportRow[]> {
+    return this.db
+      .selectFrom("expense_imports")
+      .selectAll()
+      .where("status", "in", ["queued", "processing"])
+      .where("updated_at", "<", before)
+      .orderBy("updated_at")
+      .limit(limit)
+      .execute();
+  }
+
+  async anyUnfinished(): Promise<boolean> {
+    const row = await this.db
+      .selectFrom("expense_imports")
+      .select("import_id")
+      .where("status", "in", ["queued", "processing"])
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** Marks a stale import as handed on (its clock restarts), unless it moved meanwhile. */
+  async touch(importId: string, updatedAt: string, now: string): Promise<number> {
+    const moved = await this.db
+      .updateTable("expense_imports")
+      .set({ updated_at: now })
+      .where("import_id", "=", importId)
+      .where("updated_at", "=", updatedAt)
+      .executeTakeFirst();
+    return Number(moved.numUpdatedRows);
+  }
 }

@@ -65,12 +65,26 @@ export function checkExpenseMappings(
   return checkMappings(mappings, headers, EXPENSE_TARGETS, REQUIRED);
 }
 
+type TextField = keyof typeof TEXT_WIDTHS;
+
 export class ExpenseRowChecker {
+  /** The text fields the mapping names, resolved once (a million rows each read them). */
+  readonly #mappedTexts: readonly { field: TextField; index: number; width: number }[];
+  /** The others, null on every line. */
+  readonly #unmappedTexts: Partial<Record<TextField, null>>;
+
   private constructor(
     readonly headers: readonly string[],
     readonly columns: ReadonlyMap<string, number>,
     readonly amountOptions: { decimalSeparator?: "." | "," },
-  ) {}
+  ) {
+    const fields = Object.entries(TEXT_WIDTHS) as [TextField, number][];
+    this.#mappedTexts = fields.flatMap(([field, width]) => {
+      const index = columns.get(field);
+      return index === undefined ? [] : [{ field, index, width }];
+    });
+    this.#unmappedTexts = Object.fromEntries(fields.filter(([f]) => !columns.has(f)).map(([f]) => [f, null]));
+  }
 
   /** The checker, its amount convention judged on the first rows, and every row to read once. */
   static async open(
@@ -133,16 +147,16 @@ export class ExpenseRowChecker {
     if (minor !== undefined && minor > BigInt(Number.MAX_SAFE_INTEGER))
       fail("company_code_currency_value", amountText, "is too large");
 
-    const texts: Partial<Record<keyof typeof TEXT_WIDTHS, string | null>> = {};
-    for (const [field, width] of Object.entries(TEXT_WIDTHS) as [keyof typeof TEXT_WIDTHS, number][]) {
-      const value = this.#cell(row, field);
+    const texts: Partial<Record<TextField, string | null>> = { ...this.#unmappedTexts };
+    for (const { field, index, width } of this.#mappedTexts) {
+      const value = (row[index] ?? "").trim();
       if (value.length > width) fail(field, value.slice(0, 100), `is longer than ${width} characters`);
       texts[field] = value === "" ? null : value;
     }
     if (problems.length > 0 || minor === undefined) return { problems };
     return {
       line: {
-        ...(texts as Record<keyof typeof TEXT_WIDTHS, string | null>),
+        ...(texts as Record<TextField, string | null>),
         posting_period: period,
         general_ledger_fiscal_year: year,
         company_code: companyCode,

@@ -40,7 +40,12 @@ export interface ExpenseImportsOptions {
   readonly logger: Logger;
   readonly container: string;
   readonly limits: TabularLimits;
+  /** An import queued or processing this long without progress is taken over by the requeue timer. */
+  readonly staleAfterSeconds: number;
 }
+
+/** Sends one message to the expense-imports queue (the timer's own sender). */
+export type ExpenseImportSend = (message: { messageId: string; body: ExpenseImportMessage }) => Promise<void>;
 
 /** The expense-imports queue's message, validated like a body by the queue function. */
 export interface ExpenseImportMessage {
@@ -275,6 +280,36 @@ export class ExpenseImports {
     await deleteImported(this.#o.expenses, importId);
     if ((await this.#rows.fail(importId, reason, this.#now())) === 1)
       this.#o.logger.warn("Expense import failed", { import_id: importId, reason });
+  }
+
+  /** Whether an import is still queued or processing: the requeue timer keeps watching while one is. */
+  hasUnfinished(): Promise<boolean> {
+    return this.#rows.anyUnfinished();
+  }
+
+  /**
+   * The requeue timer: an import with no progress for ANALYTICS_IMPORT_STALE_AFTER_SECONDS
+   * lost its worker where no redelivery follows (a crash on the message's last delivery, or
+   * a message dead-lettered). Below the queue's delivery count it is sent again; past it the
+   * import ends failed and its rows are taken out. Returns how many it touched.
+   */
+  async requeueStale(send: ExpenseImportSend): Promise<number> {
+    const now = this.#now();
+    const before = new Date(this.#o.clock.now().getTime() - this.#o.staleAfterSeconds * 1000).toISOString();
+    let touched = 0;
+    for (const row of await this.#rows.stale(before, 100)) {
+      if (row.attempts >= ANALYTICS_QUEUES.expenseImports.maxDeliveryCount) {
+        await this.failImportJob(row.import_id, `no delivery finished after ${row.attempts} attempts`);
+      } else if ((await this.#rows.touch(row.import_id, row.updated_at, now)) === 1) {
+        // A new message id per hand-over, so the queue's duplicate detection lets it through.
+        await send({
+          messageId: `${row.import_id}:requeue:${row.attempts}:${row.updated_at}`,
+          body: { importId: row.import_id },
+        });
+      }
+      touched++;
+    }
+    return touched;
   }
 
   #superseded(importId: string, attempt: number): void {

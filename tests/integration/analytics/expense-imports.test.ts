@@ -141,6 +141,46 @@ describe("expense imports: queued, mapped like budget files, never adding a line
     assert.equal(await storedRows(), total + 3_000 - 1_201);
   });
 
+  it("the requeue timer re-sends an import whose last delivery died, and fails one past the delivery count", async () => {
+    const db = host.platform.database.db;
+    const imports = host.platform.analytics.imports;
+    const first = await finished((await upload(expenseCsv(500, 200_000))).body.data.statusUrl);
+    const second = await finished((await upload(expenseCsv(500, 300_000))).body.data.statusUrl);
+    const longAgo = "2000-01-01T00:00:00.000Z";
+    // Both left processing by a worker that died with no redelivery to follow.
+    await db
+      .updateTable("expense_imports")
+      .set({ status: "processing", attempts: 1, updated_at: longAgo })
+      .where("import_id", "=", first.importId)
+      .execute();
+    await db
+      .updateTable("expense_imports")
+      .set({ status: "processing", attempts: 5, updated_at: longAgo })
+      .where("import_id", "=", second.importId)
+      .execute();
+    const sent: { messageId: string; body: { importId: string } }[] = [];
+    assert.equal(await imports.requeueStale(async (m) => void sent.push(m)), 2);
+    assert.deepEqual(
+      sent.map((m) => m.body.importId),
+      [first.importId],
+    );
+    const failed = (await call("GET", second.statusUrl, { token: analyst })).body.data;
+    assert.equal(failed.status, "failed");
+    assert.match(failed.error, /after 5 attempts/);
+    const left = await db
+      .selectFrom("finance_expense")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("import_id", "=", second.importId)
+      .executeTakeFirstOrThrow();
+    assert.equal(Number(left.n), 0, "a failed import takes its rows out");
+    // Handed on once: the next sweep leaves it alone until it is stale again.
+    assert.equal(await imports.requeueStale(async (m) => void sent.push(m)), 0);
+    await imports.runImportJob(first.importId);
+    const redone = (await call("GET", first.statusUrl, { token: analyst })).body.data;
+    assert.equal(redone.status, "completed");
+    assert.equal(redone.stats.inserted, 500);
+  });
+
   it("loads the good rows and reports each bad one by row and column", async () => {
     const csv = [
       HEADER,

@@ -1,0 +1,45 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { Browser } from "playwright-core";
+import { browserSkip, launchBrowser, screenshot, signIn } from "../support/browser.js";
+import { apiClient, loginAs, startTestHost, type TestHost } from "../support/test-host.js";
+
+describe("console budgets", { skip: browserSkip() }, () => {
+  let host: TestHost;
+  let browser: Browser;
+  before(async () => {
+    host = await startTestHost({ ENABLED_SYSTEMS: "identity,budgets" }, { timers: false });
+    browser = await launchBrowser();
+    const call = apiClient(host.url);
+    const admin = await loginAs(call);
+    const created = await call("POST", "/api/v1/customers", {
+      token: admin,
+      body: { customerId: "acme", name: "Acme NV" },
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    await host.platform.budgets.addLine({
+      customerId: "acme",
+      department: "Marketing",
+      subCategory: "Events",
+      fiscalPeriod: "FY2025",
+      currency: "EUR",
+      budgetedMinor: 1_234_567n,
+    });
+  });
+  after(async () => {
+    await browser?.close();
+    await host?.stop();
+  });
+
+  it("lists budget lines with their amount and a utilization bar", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await signIn(page, host.url);
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Budgets" }).click();
+    const table = page.getByRole("table", { name: "Budget lines and their utilization" });
+    await table.waitFor();
+    const row = table.getByRole("row", { name: /Marketing/ });
+    assert.match((await row.textContent()) ?? "", /12345\.67|12,345\.67/);
+    assert.equal(await row.getByRole("meter").count(), 1);
+    await screenshot(page, "console-budgets-1280");
+  });
+});

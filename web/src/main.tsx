@@ -1,0 +1,42 @@
+import { render } from "preact";
+import { useEffect, useState } from "preact/hooks";
+import { api } from "./api/client";
+import { hasAnyRole } from "./auth/roles";
+import { session, type Me } from "./auth/session";
+import { SignInPage } from "./pages/account/SignInPage";
+import { pages } from "./pages/index";
+import { usePath } from "./router";
+import { ErrorBanner } from "./ui/ErrorBanner";
+import { Layout } from "./ui/Layout";
+import "./styles.css";
+
+function App() {
+  const path = usePath();
+  const [me, setMe] = useState<Me | null>(session.me());
+  const [loading, setLoading] = useState(Boolean(session.accessToken()));
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => session.subscribe(() => setMe(session.me())), []);
+  const loadMe = () => {
+    setLoading(true);
+    api<Me>("/v1/auth/me")
+      .then((value) => session.setMe(value))
+      .catch((err: unknown) => setError(err))
+      .finally(() => setLoading(false));
+  };
+  useEffect(() => {
+    if (session.accessToken()) loadMe();
+  }, []);
+  if (loading) return <p class="loading">Loading…</p>;
+  if (!me) return <SignInPage onSignedIn={loadMe} />;
+  const page = pages.find((p) => p.path === path);
+  return (
+    <Layout me={me} path={path}>
+      <ErrorBanner error={error} />
+      {!page && <h1>Page not found</h1>}
+      {page && !hasAnyRole(me.roles, page.roles) && <h1>Your roles do not allow this page</h1>}
+      {page && hasAnyRole(me.roles, page.roles) && <page.component />}
+    </Layout>
+  );
+}
+
+render(<App />, document.getElementById("app")!);

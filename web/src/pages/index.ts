@@ -1,0 +1,20 @@
+// The one page registry: the router and the nav both read it. Add a page here, once.
+import type { FunctionComponent } from "preact";
+import { ANY_ROLE, type Role } from "../auth/roles";
+import { BudgetsPage } from "./budgets/BudgetsPage";
+import { HomePage } from "./home/HomePage";
+
+export type Area = "home" | "budgets" | "analytics" | "operations";
+
+export interface PageEntry {
+  readonly path: string;
+  readonly title: string;
+  readonly roles: readonly Role[];
+  readonly component: FunctionComponent;
+  readonly area: Area;
+}
+
+export const pages: readonly PageEntry[] = [
+  { path: "/", title: "Home", roles: ANY_ROLE, component: HomePage, area: "home" },
+  { path: "/budgets", title: "Budgets", roles: ANY_ROLE, component: BudgetsPage, area: "budgets" },
+];
