@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ANY_ROLE, FINANCE_WRITERS, QUEUES, ValidationError } from "../../shared/index.js";
-import { httpFunction, queueFunction, type HttpContext } from "../runtime/declarations.js";
+import { httpFunction, queueFunction, timerFunction, type HttpContext } from "../runtime/declarations.js";
 import { paging } from "../runtime/pagination.js";
 import { text } from "../runtime/schemas.js";
 import { callerOf, customerId } from "./customer-functions.js";
@@ -164,6 +164,17 @@ export const budgetImportRun = queueFunction({
       () => platform.budgetImports.runImportJob(importId),
       (reason) => platform.budgetImports.failImportJob(importId, reason),
     );
+  },
+});
+
+export const budgetImportsSweep = timerFunction({
+  name: "budget-imports-sweep",
+  schedule: "BUDGETS_IMPORT_SWEEP_SCHEDULE",
+  reason: "End budget imports left processing by a worker that died on the job's last delivery (no retry follows)",
+  handler: async ({ platform, logger }) => {
+    const stale = platform.settings.BUDGETS_IMPORT_STALE_AFTER_SECONDS * 1000;
+    const failed = await platform.budgetImports.failStaleImports(stale);
+    if (failed > 0) logger.warn("Stalled budget imports ended failed", { imports: failed });
   },
 });
 

@@ -16,6 +16,7 @@ import {
 } from "./budget-check-functions.js";
 import {
   budgetImportRun,
+  budgetImportsSweep,
   excelAnalyze,
   excelImport,
   importCommit,
@@ -61,6 +62,7 @@ export const budgetsFunctions: readonly FunctionDeclaration[] = [
   excelAnalyze,
   excelImport,
   budgetImportRun,
+  budgetImportsSweep,
   importsHistory,
   importDiff,
   importCommit,

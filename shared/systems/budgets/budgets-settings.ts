@@ -30,6 +30,18 @@ export const BUDGETS_SETTINGS = {
       "Budget files of at least this many bytes import as a queued job (POST /api/v1/excel/import answers 202 with the import's status link, GET /api/v1/imports/{importId} shows its progress); smaller ones import within the request.",
     schema: int(1, 200 * 1024 * 1024).default(1024 * 1024),
   },
+  BUDGETS_IMPORT_STALE_AFTER_SECONDS: {
+    scope: "platform",
+    description:
+      "A queued budget import still processing this long without progress lost its worker on the job's last delivery (no retry follows): the budget-imports-sweep timer ends it failed. Longer than the budget-imports lock duration times its delivery count (5 x 300 s).",
+    schema: int(60, 86_400).default(1_800),
+  },
+  BUDGETS_IMPORT_SWEEP_SCHEDULE: {
+    scope: "platform",
+    description:
+      "NCRONTAB schedule (UTC) of the timer that ends budget imports left processing by a dead last delivery.",
+    schema: z.string().min(1).default("0 */5 * * * *"),
+  },
   BUDGETS_INLINE_MAX_ROWS: {
     scope: "platform",
     description:

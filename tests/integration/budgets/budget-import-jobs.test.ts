@@ -240,6 +240,58 @@ describe("budget imports: large files as queued jobs, small tables inline", () =
     assert.equal(await lineCount("umbrella"), LINES);
   });
 
+  it("the sweep ends an import its last delivery left processing, and leaves a live one alone", async () => {
+    const file = await analyze(budgetCsv(LINES), "hooli");
+    const db = host.platform.database.db;
+    const budgetBefore = await lineCount("hooli");
+    const row = (importId: string, updatedAt: string) => ({
+      import_id: importId,
+      customer_id: "hooli",
+      user_id: null,
+      file_id: file.fileId,
+      file_name: "budget.csv",
+      source_type: "csv",
+      status: "processing" as const,
+      mapping_json: JSON.stringify(MAPPINGS),
+      header_key: null,
+      total_rows: 0,
+      success_rows: 0,
+      error_rows: 0,
+      diff_json: null,
+      error_message: null,
+      created_at: updatedAt,
+      completed_at: null,
+      committed_by: null,
+      dry_run: 0,
+      attempts: 5,
+      rows_read: 2000,
+      rows_staged: 2000,
+      started_at: updatedAt,
+      updated_at: updatedAt,
+    });
+    const deadId = "7f1d6a52-2222-4c3e-9a55-0a9f3c2b1e02";
+    const liveId = "7f1d6a52-3333-4c3e-9a55-0a9f3c2b1e03";
+    const now = host.platform.clock.now().getTime();
+    await db
+      .insertInto("budget_imports")
+      .values([row(deadId, new Date(now - 3_600_000).toISOString()), row(liveId, new Date(now).toISOString())])
+      .execute();
+
+    assert.equal(await host.platform.budgetImports.failStaleImports(1_800_000), 1);
+    const dead = (await call("GET", `/api/v1/imports/${deadId}?customerId=hooli`, { token: finance })).body.data;
+    assert.equal(dead.status, "failed");
+    const stored = await db
+      .selectFrom("budget_imports")
+      .select("error_message")
+      .where("import_id", "=", deadId)
+      .executeTakeFirstOrThrow();
+    assert.match(stored.error_message ?? "", /stopped without finishing/);
+    const live = (await call("GET", `/api/v1/imports/${liveId}?customerId=hooli`, { token: finance })).body.data;
+    assert.equal(live.status, "processing", "progress within the stale time: its worker may still be running");
+    assert.equal(await lineCount("hooli"), budgetBefore, "the budget is untouched");
+    await db.deleteFrom("budget_imports").where("import_id", "=", liveId).execute();
+  });
+
   it("imports a small table sent inline, with the same row checks, and refuses one past the cap with 413", async () => {
     const header = ["Department", "Category", "Period", "Amount", "Currency"];
     const bad = await call("POST", "/api/v1/excel/import", {
