@@ -150,7 +150,7 @@ describe("spooled file bodies (streamed to disk, never whole in memory)", () => 
       headers: { "content-type": type },
       duplex: "half",
     } as RequestInit);
-    const answer = (await chunked.json());
+    const answer = await chunked.json();
     assert.equal(chunked.status, 200, JSON.stringify(answer));
     assert.equal(answer.data.sha, sha(small));
   });
@@ -180,7 +180,7 @@ describe("spooled file bodies (streamed to disk, never whole in memory)", () => 
       headers: { "content-type": "application/xml" },
       duplex: "half",
     } as RequestInit);
-    const body = (await raw.json());
+    const body = await raw.json();
     assert.equal(raw.status, 413);
     assert.equal(body.error.details.setting, "INVOICES_MAX_UBL_BYTES");
     assert.equal(body.error.details.limit_bytes, CAP);
@@ -344,8 +344,8 @@ describe("file bodies on the local host", () => {
 });
 
 describe("file bodies through the Azure Functions handler", () => {
-  function azureHandler() {
-    const [registration] = toRegistrations([upload], host.platform.settings, async () => host.platform);
+  function azureHandler(declaration: FunctionDeclaration = upload) {
+    const [registration] = toRegistrations([declaration], host.platform.settings, async () => host.platform);
     assert.equal(registration!.kind, "http");
     return (request: AzureRequest) =>
       (registration as Extract<typeof registration, { kind: "http" }>).options.handler(request, {} as never);
@@ -376,6 +376,21 @@ describe("file bodies through the Azure Functions handler", () => {
 
     assert.equal((await handle(azureRequest("x".repeat(CAP + 1), "text/xml"))).status, 413);
     assert.equal((await handle(azureRequest("junk", "multipart/form-data; boundary=q"))).status, 400);
+  });
+
+  it("spools a file from the Functions HttpRequest's body stream, the cap counted as it is read", async () => {
+    const handle = azureHandler(spooled);
+    const form = multipart([
+      `Content-Disposition: form-data; name="file"; filename="az.xml"\r\nContent-Type: text/xml\r\n\r\n${XML}`,
+    ]);
+    const viaForm = await handle(azureRequest(form.body, form.type));
+    assert.equal(viaForm.status, 200, String(viaForm.body));
+    const data = JSON.parse(String(viaForm.body)).data;
+    assert.equal(data.read, Buffer.byteLength(XML));
+    assert.equal(data.fileName, "az.xml");
+    const big = await handle(azureRequest("x".repeat(CAP + 1), "text/xml"));
+    assert.equal(big.status, 413);
+    assert.equal(JSON.parse(String(big.body)).error.details.setting, "INVOICES_MAX_UBL_BYTES");
   });
 
   it("refuses a declaration with both a JSON body and a file body", () => {
