@@ -215,6 +215,9 @@ async function serve(
       malformedParams: match.malformedParams,
       // Read only if the pipeline asks (after authentication), and never past its cap.
       arrayBuffer: hasBody ? lazyBody(req, settings.MAX_BODY_BYTES) : async () => new ArrayBuffer(0),
+      // A spooled file streams from the socket as the Functions host's request stream does.
+      // Left open when the reader stops early (413): the answer still goes out on the socket.
+      body: hasBody ? { [Symbol.asyncIterator]: () => req.iterator({ destroyOnReturn: false }) } : null,
     };
     const response = await match.registration.serve(request);
     const outHeaders = (response.headers ?? {}) as Record<string, string>;

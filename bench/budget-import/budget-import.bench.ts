@@ -151,7 +151,7 @@ export const benchmark: Benchmark = {
       goals,
       notes: [
         `each figure is the median of ${rounds} run(s), each in its own child process, order alternating per round; ${totalSeconds.toFixed(0)} s in all`,
-        "ours includes the multipart upload (held in memory by the HTTP layer, as the Functions host does), analyze (streamed past BUDGETS_QUEUED_IMPORT_MIN_BYTES), the job's message through the local queue, streaming the CSV back from Azurite, staging, SQL duplicate and diff checks and the set-based commit; BUDGETS_MAX_ROWS raised to 1,000,000 for the run",
+        "ours includes the multipart upload (streamed to a temporary file, then to Azurite), analyze (past BUDGETS_QUEUED_IMPORT_MIN_BYTES: a 1,000-row head sample plus one raw pass for the hash and line count), the job's message through the local queue, streaming the CSV back from Azurite, staging, SQL duplicate and diff checks and the set-based commit; BUDGETS_MAX_ROWS raised to 1,000,000 for the run",
         "Azurite runs as its own process and is not in our peak RSS; both targets write SQLite files on the same disk",
       ],
     };

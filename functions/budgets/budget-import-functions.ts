@@ -67,7 +67,8 @@ export const excelAnalyze = httpFunction({
   tags: ["budgets"],
   access: { roles: FINANCE_WRITERS },
   query: z.object({ customerId: customerId.optional() }),
-  file: { mediaTypes: BUDGET_FILE_TYPES, maxBytes: "BUDGETS_MAX_FILE_BYTES" },
+  // Spooled: a million-row file streams to disk and on to storage, never whole in memory.
+  file: { mediaTypes: BUDGET_FILE_TYPES, maxBytes: "BUDGETS_MAX_FILE_BYTES", spool: true },
   response: z.object({
     fileId: z.string().nullable(),
     fileName: z.string(),
@@ -94,7 +95,7 @@ export const excelAnalyze = httpFunction({
     if (!parsed.success) throw new ValidationError([{ field: "customerId", message: "is required (a customer id)" }]);
     return {
       data: await ctx.platform.budgetImports.analyze(
-        { bytes: file.bytes, fileName: file.fileName },
+        { size: file.size, open: () => file.open(), fileName: file.fileName },
         parsed.data,
         importCaller(ctx),
       ),

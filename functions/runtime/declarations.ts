@@ -73,6 +73,11 @@ export interface InboundRequest {
    * HttpRequest ignores `limit`.
    */
   arrayBuffer(limit?: number): Promise<ArrayBuffer>;
+  /**
+   * The body as it arrives, for a file declared `spool` (read instead of `arrayBuffer`, never
+   * both): the Functions HttpRequest's ReadableStream, the local host's request stream.
+   */
+  readonly body?: AsyncIterable<Uint8Array> | null;
 }
 
 /** Settings that hold a number (a byte cap, say), by name. */
@@ -89,6 +94,21 @@ export interface FileBody {
   readonly maxBytes: number | NumericSettingName;
   /** The multipart part holding the file; `file` when absent. */
   readonly field?: string;
+  /**
+   * Large files: the body is streamed to a temporary file (the cap counted as it arrives)
+   * and the handler gets a SpooledFile to stream from, not the bytes.
+   */
+  readonly spool?: boolean;
+}
+
+/** A file declared `spool`: on local disk until the handler returns, streamed on demand. */
+export interface SpooledFile {
+  readonly size: number;
+  /** A fresh stream over the whole file, each time asked. */
+  open(): Readable;
+  readonly fileName: string | null;
+  readonly contentType: string;
+  readonly fields: Readonly<Record<string, string>>;
 }
 
 /** What a function declaring `file` receives. */
@@ -209,6 +229,11 @@ export function correlatedSender(platform: Platform, correlationId: string): Sen
 }
 
 /** Typed constructor, so each declaration's handler sees its own parsed types (and `file` when declared). */
+export function httpFunction<TParams = undefined, TQuery = undefined, TData = unknown>(
+  declaration: Omit<HttpFunction<TParams, TQuery, undefined, TData, SpooledFile>, "kind" | "body" | "file"> & {
+    readonly file: FileBody & { readonly spool: true };
+  },
+): HttpFunction<TParams, TQuery, undefined, TData, SpooledFile>;
 export function httpFunction<TParams = undefined, TQuery = undefined, TData = unknown>(
   declaration: Omit<HttpFunction<TParams, TQuery, undefined, TData, UploadedFile>, "kind" | "body" | "file"> & {
     readonly file: FileBody;

@@ -1,6 +1,11 @@
+import { createReadStream } from "node:fs";
+import { mkdtemp, open, rm, type FileHandle } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { basename } from "node:path/win32";
 import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError, type Settings } from "../../shared/index.js";
-import type { FileBody, InboundRequest, UploadedFile } from "./declarations.js";
+import type { FileBody, InboundRequest, SpooledFile, UploadedFile } from "./declarations.js";
+import { MalformedMultipart, boundaryOf, readMultipart, type PartSink } from "./multipart-stream.js";
 
 /** Room in a multipart body for its boundaries, part headers and text fields, beyond the file cap. */
 export const MULTIPART_ALLOWANCE_BYTES = 64 * 1024;
@@ -12,6 +17,139 @@ const OCTET_STREAM = "application/octet-stream";
 /** The file cap: a fixed number, or the setting that holds it. */
 export function fileCapOf(file: FileBody, settings: Settings): number {
   return typeof file.maxBytes === "number" ? file.maxBytes : settings[file.maxBytes];
+}
+
+/** The 413 for a file past its cap, naming the setting when the cap is one. */
+function tooLarge(file: FileBody, limit: number): PayloadTooLargeError {
+  return new PayloadTooLargeError(limit, typeof file.maxBytes === "string" ? file.maxBytes : undefined);
+}
+
+/** A spooled upload and how to remove it once the handler is done. */
+export interface Spooled {
+  readonly file: SpooledFile;
+  release(): Promise<void>;
+}
+
+/**
+ * A file declared `spool`: the body streamed into a temporary file as it arrives, raw or as
+ * the multipart part `field`, so memory stays at a chunk whatever the size. The cap is
+ * counted while streaming (413 naming its setting the moment it is passed; before reading
+ * when Content-Length says so); the same 400s and 415s as `readFileBody`.
+ */
+export async function spoolFileBody(request: InboundRequest, file: FileBody, settings: Settings): Promise<Spooled> {
+  const field = file.field ?? "file";
+  const limit = fileCapOf(file, settings);
+  const contentType = request.headers.get("content-type") ?? "";
+  const type = mediaTypeOf(contentType);
+  const bodyLimit = type === MULTIPART ? limit + MULTIPART_ALLOWANCE_BYTES : limit;
+  if (Number(request.headers.get("content-length") ?? "0") > bodyLimit) throw tooLarge(file, limit);
+  if (type !== MULTIPART && !accepts(file, type)) throw unsupported(file);
+  const dir = await mkdtemp(join(tmpdir(), "upload-"));
+  const path = join(dir, "file");
+  const release = () => rm(dir, { recursive: true, force: true });
+  try {
+    const body = capped(request.body ?? bufferedBody(request, bodyLimit), bodyLimit, () => tooLarge(file, limit));
+    const out = new FileSink(path, limit, () => tooLarge(file, limit));
+    let fileName: string | null;
+    let partType = contentType;
+    const fields: Record<string, string> = Object.create(null) as Record<string, string>;
+    if (type === MULTIPART) {
+      const boundary = boundaryOf(contentType);
+      if (!boundary) throw notMultipart();
+      let sent: { fileName: string } | undefined;
+      try {
+        await readMultipart(body, boundary, (head) => {
+          if (head.name === field) {
+            if (head.fileName === undefined) throw invalid(field, "must be sent as a file (a part with a filename)");
+            if (sent) throw invalid(field, "must be sent once");
+            sent = { fileName: head.fileName };
+            partType = head.contentType;
+            const partMedia = mediaTypeOf(partType);
+            if (partMedia !== OCTET_STREAM && !accepts(file, partMedia)) throw unsupported(file);
+            return out;
+          }
+          if (head.fileName !== undefined) throw invalid(head.name, `is not expected; send the file as '${field}'`);
+          return fieldSink((value) => {
+            if (value.length > MAX_FIELD_CHARS)
+              throw invalid(head.name, `is longer than ${MAX_FIELD_CHARS} characters`);
+            fields[head.name] = value;
+          });
+        });
+      } catch (error) {
+        if (error instanceof MalformedMultipart) throw notMultipart();
+        throw error;
+      }
+      fileName = sent ? cleanFileName(sent.fileName) : null;
+    } else {
+      for await (const chunk of body) await out.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      fileName = fileNameOf(request.headers.get("content-disposition"));
+    }
+    await out.close();
+    if (out.size === 0) throw required(field);
+    const size = out.size;
+    return {
+      file: { size, open: () => createReadStream(path), fileName, contentType: partType, fields },
+      release,
+    };
+  } catch (error) {
+    await release();
+    throw error;
+  }
+}
+
+/** Counts the body's bytes as they pass, refusing past `max`. */
+async function* capped(body: AsyncIterable<Uint8Array>, max: number, refuse: () => Error): AsyncGenerator<Uint8Array> {
+  let seen = 0;
+  for await (const chunk of body) {
+    seen += chunk.byteLength;
+    if (seen > max) throw refuse();
+    yield chunk;
+  }
+}
+
+/** A host without a body stream (a test double): the buffered body, read up to one byte past the cap. */
+async function* bufferedBody(request: InboundRequest, max: number): AsyncGenerator<Uint8Array> {
+  yield new Uint8Array(await request.arrayBuffer(max));
+}
+
+/** Writes a file part to disk, counting it against the file cap. */
+class FileSink implements PartSink {
+  #handle: Promise<FileHandle> | undefined;
+  size = 0;
+  constructor(
+    readonly path: string,
+    readonly limit: number,
+    readonly refuse: () => Error,
+  ) {}
+  async write(chunk: Buffer): Promise<void> {
+    this.size += chunk.length;
+    if (this.size > this.limit) throw this.refuse();
+    await (await (this.#handle ??= open(this.path, "w"))).write(chunk);
+  }
+  end(): void {}
+  async close(): Promise<void> {
+    if (this.#handle) await (await this.#handle).close();
+  }
+}
+
+/** Collects a text part (bounded: a few characters past the field cap suffice to refuse it). */
+function fieldSink(done: (value: string) => void): PartSink {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  return {
+    write(chunk) {
+      if (size > MAX_FIELD_CHARS * 4) return;
+      chunks.push(Buffer.from(chunk));
+      size += chunk.length;
+    },
+    end() {
+      done(Buffer.concat(chunks).toString("utf8"));
+    },
+  };
+}
+
+function notMultipart(): ValidationError {
+  return new ValidationError([{ field: "body", message: "is not valid multipart/form-data", location: "body" }]);
 }
 
 /**

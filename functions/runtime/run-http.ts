@@ -25,7 +25,7 @@ import {
 } from "./declarations.js";
 import { addCorsHeaders, preflightResponse } from "./cors.js";
 import { errorResponse, successJson } from "./envelope.js";
-import { readFileBody } from "./file-body.js";
+import { readFileBody, spoolFileBody, type Spooled } from "./file-body.js";
 import { workSignalOf } from "./work-signals.js";
 
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,100}$/;
@@ -83,6 +83,7 @@ async function pipeline(
   let rateLimit: RateLimitDecision | undefined;
   let response: HttpResponseInit;
   let principal: Principal | undefined;
+  let spooled: Spooled | undefined;
 
   try {
     // Who is calling comes first, and nothing of the body is read before it is known: a
@@ -115,7 +116,12 @@ async function pipeline(
       throw new ForbiddenError(`This action requires one of the roles: ${declaration.access.roles.join(", ")}`);
     }
     const body = declaration.body ? await readJsonBody(request, platform.settings.MAX_BODY_BYTES) : undefined;
-    const file = declaration.file ? await readFileBody(request, declaration.file, platform.settings) : undefined;
+    spooled = declaration.file?.spool ? await spoolFileBody(request, declaration.file, platform.settings) : undefined;
+    const file = spooled
+      ? spooled.file
+      : declaration.file
+        ? await readFileBody(request, declaration.file, platform.settings)
+        : undefined;
     const input = {
       params: parse(declaration.params, request.params, "path"),
       query: parse(
@@ -156,6 +162,9 @@ async function pipeline(
       headers: Object.assign({ "Content-Type": "application/json; charset=utf-8" }, mapped.headers),
       body: JSON.stringify(mapped.body),
     };
+  } finally {
+    // A spooled upload lives only as long as its request.
+    await spooled?.release();
   }
 
   const headers: Record<string, string> = Object.assign({}, response.headers as Record<string, string>);

@@ -70,8 +70,13 @@ export class ConflictError extends DomainError {
 }
 
 export class PayloadTooLargeError extends DomainError {
-  constructor(limitBytes: number) {
-    super("PAYLOAD_TOO_LARGE", `The request body is larger than ${limitBytes} bytes`, { limit_bytes: limitBytes });
+  /** `setting`: the setting that holds the cap, named so an operator knows what to raise. */
+  constructor(limitBytes: number, setting?: string) {
+    super(
+      "PAYLOAD_TOO_LARGE",
+      `The request body is larger than ${limitBytes} bytes${setting ? ` (${setting})` : ""}`,
+      setting ? { limit_bytes: limitBytes, setting } : { limit_bytes: limitBytes },
+    );
   }
 }
 

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { connect } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { z } from "zod";
@@ -41,7 +42,43 @@ const upload = httpFunction({
     },
   }),
 });
-const declarations: readonly FunctionDeclaration[] = [upload, ...apiDocsFunctions(() => declarations)];
+/** The same contract, spooled: the body streams to a temporary file, the handler streams it back. */
+const spooled = httpFunction({
+  name: "test-upload-spooled",
+  route: "v1/test/spooled",
+  method: "POST",
+  summary: "test only",
+  tags: ["test"],
+  access: { public: true },
+  rateLimited: false,
+  file: { mediaTypes: ["application/xml", "text/xml"], maxBytes: "INVOICES_MAX_UBL_BYTES", spool: true },
+  response: z.object({
+    size: z.number(),
+    read: z.number(),
+    sha: z.string(),
+    fileName: z.string().nullable(),
+    contentType: z.string(),
+    fields: z.record(z.string(), z.string()),
+  }),
+  handler: async ({ file }) => {
+    const hash = createHash("sha256");
+    let read = 0;
+    for await (const chunk of file.open()) {
+      hash.update(chunk as Buffer);
+      read += (chunk as Buffer).length;
+    }
+    const data = {
+      size: file.size,
+      read,
+      sha: hash.digest("hex"),
+      fileName: file.fileName,
+      contentType: file.contentType,
+      fields: { ...file.fields },
+    };
+    return { data };
+  },
+});
+const declarations: readonly FunctionDeclaration[] = [upload, spooled, ...apiDocsFunctions(() => declarations)];
 
 /** The cap is 4 KiB, four times MAX_BODY_BYTES: a file body is capped by its own setting. */
 const CAP = 4096;
@@ -73,6 +110,112 @@ function multipart(parts: string[], boundary = "b0undary"): { body: string; type
     type: `multipart/form-data; boundary=${boundary}`,
   };
 }
+
+describe("spooled file bodies (streamed to disk, never whole in memory)", () => {
+  const path = "/api/v1/test/spooled";
+  const sha = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
+
+  it("takes a multipart file part intact whatever the chunking, with its text fields before and after", async () => {
+    // Bytes that look like delimiter starts (CR LF dashes) straddle chunk edges.
+    const bytes = Buffer.concat(Array.from({ length: 300 }, (_, i) => Buffer.from(`\r\n-${i}\r\n--b0und\r`)));
+    const small = bytes.subarray(0, CAP);
+    const form = new FormData();
+    form.append("note", "from the scanner");
+    form.append("file", new Blob([small], { type: "text/xml" }), "..\\scan.xml");
+    form.append("after", "é");
+    const r = await post(form, {}, path);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.deepEqual(r.body.data, {
+      size: small.length,
+      read: small.length,
+      sha: sha(small),
+      fileName: "scan.xml",
+      contentType: "text/xml",
+      fields: { note: "from the scanner", after: "é" },
+    });
+    // A body streamed in odd-sized pieces (chunked, no Content-Length) gives the same file.
+    const { body, type } = multipart([
+      `Content-Disposition: form-data; name="file"; filename="a.xml"\r\nContent-Type: text/xml\r\n\r\n${small.toString("latin1")}`,
+    ]);
+    const whole = Buffer.from(body, "latin1");
+    const pieces = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let at = 0; at < whole.length; at += 7) controller.enqueue(whole.subarray(at, at + 7));
+        controller.close();
+      },
+    });
+    const chunked = await fetch(host.url + path, {
+      method: "POST",
+      body: pieces,
+      headers: { "content-type": type },
+      duplex: "half",
+    } as RequestInit);
+    const answer = await chunked.json();
+    assert.equal(chunked.status, 200, JSON.stringify(answer));
+    assert.equal(answer.data.sha, sha(small));
+  });
+
+  it("takes a raw body with the name from Content-Disposition", async () => {
+    const r = await post(
+      XML,
+      { "content-type": "application/xml", "content-disposition": 'attachment; filename="i.xml"' },
+      path,
+    );
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.equal(r.body.data.read, Buffer.byteLength(XML));
+    assert.equal(r.body.data.fileName, "i.xml");
+  });
+
+  it("answers 413 naming the setting once a streamed body passes the cap, raw or multipart", async () => {
+    const streamed = (parts: Buffer[]) =>
+      new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (const p of parts) controller.enqueue(p);
+          controller.close();
+        },
+      });
+    const raw = await fetch(host.url + path, {
+      method: "POST",
+      body: streamed([Buffer.alloc(CAP, 0x78), Buffer.from("x")]),
+      headers: { "content-type": "application/xml" },
+      duplex: "half",
+    } as RequestInit);
+    const body = await raw.json();
+    assert.equal(raw.status, 413);
+    assert.equal(body.error.details.setting, "INVOICES_MAX_UBL_BYTES");
+    assert.equal(body.error.details.limit_bytes, CAP);
+    assert.match(body.error.message, /INVOICES_MAX_UBL_BYTES/);
+    const form = new FormData();
+    form.append("file", new Blob(["x".repeat(CAP + 1)], { type: "text/xml" }), "big.xml");
+    assert.equal((await post(form, {}, path)).status, 413);
+    assert.equal((await post("x".repeat(CAP), { "content-type": "application/xml" }, path)).status, 200);
+  });
+
+  it("answers the same 400s and 415s as a buffered file body", async () => {
+    assert.equal((await post('{"a":1}', { "content-type": "application/json" }, path)).status, 415);
+    const pdf = new FormData();
+    pdf.append("file", new Blob(["%PDF-1.7"], { type: "application/pdf" }), "invoice.pdf");
+    assert.equal((await post(pdf, {}, path)).status, 415);
+    const empty = await post("", { "content-type": "application/xml" }, path);
+    assert.deepEqual(fieldsOf(empty.body), [{ field: "file", message: "is required" }]);
+    const none = new FormData();
+    none.append("document", "no file here");
+    assert.deepEqual(fieldsOf((await post(none, {}, path)).body), [{ field: "file", message: "is required" }]);
+    const garbage = await post("not a multipart body", { "content-type": "multipart/form-data; boundary=x" }, path);
+    assert.deepEqual(fieldsOf(garbage.body), [{ field: "body", message: "is not valid multipart/form-data" }]);
+    const textPart = multipart([`Content-Disposition: form-data; name="file"\r\n\r\n${XML}`]);
+    assert.deepEqual(fieldsOf((await post(textPart.body, { "content-type": textPart.type }, path)).body), [
+      { field: "file", message: "must be sent as a file (a part with a filename)" },
+    ]);
+    const twice = multipart([
+      'Content-Disposition: form-data; name="file"; filename="a.xml"\r\nContent-Type: text/xml\r\n\r\n<a/>',
+      'Content-Disposition: form-data; name="file"; filename="b.xml"\r\nContent-Type: text/xml\r\n\r\n<b/>',
+    ]);
+    assert.deepEqual(fieldsOf((await post(twice.body, { "content-type": twice.type }, path)).body), [
+      { field: "file", message: "must be sent once" },
+    ]);
+  });
+});
 
 describe("file bodies on the local host", () => {
   it("takes a raw XML body with its charset and the name from Content-Disposition", async () => {
@@ -201,8 +344,8 @@ describe("file bodies on the local host", () => {
 });
 
 describe("file bodies through the Azure Functions handler", () => {
-  function azureHandler() {
-    const [registration] = toRegistrations([upload], host.platform.settings, async () => host.platform);
+  function azureHandler(declaration: FunctionDeclaration = upload) {
+    const [registration] = toRegistrations([declaration], host.platform.settings, async () => host.platform);
     assert.equal(registration!.kind, "http");
     return (request: AzureRequest) =>
       (registration as Extract<typeof registration, { kind: "http" }>).options.handler(request, {} as never);
@@ -233,6 +376,21 @@ describe("file bodies through the Azure Functions handler", () => {
 
     assert.equal((await handle(azureRequest("x".repeat(CAP + 1), "text/xml"))).status, 413);
     assert.equal((await handle(azureRequest("junk", "multipart/form-data; boundary=q"))).status, 400);
+  });
+
+  it("spools a file from the Functions HttpRequest's body stream, the cap counted as it is read", async () => {
+    const handle = azureHandler(spooled);
+    const form = multipart([
+      `Content-Disposition: form-data; name="file"; filename="az.xml"\r\nContent-Type: text/xml\r\n\r\n${XML}`,
+    ]);
+    const viaForm = await handle(azureRequest(form.body, form.type));
+    assert.equal(viaForm.status, 200, String(viaForm.body));
+    const data = JSON.parse(String(viaForm.body)).data;
+    assert.equal(data.read, Buffer.byteLength(XML));
+    assert.equal(data.fileName, "az.xml");
+    const big = await handle(azureRequest("x".repeat(CAP + 1), "text/xml"));
+    assert.equal(big.status, 413);
+    assert.equal(JSON.parse(String(big.body)).error.details.setting, "INVOICES_MAX_UBL_BYTES");
   });
 
   it("refuses a declaration with both a JSON body and a file body", () => {
