@@ -42,4 +42,20 @@ describe("console budgets", { skip: browserSkip() }, () => {
     assert.equal(await row.getByRole("meter").count(), 1);
     await screenshot(page, "console-budgets-1280");
   });
+
+  it("answers a budget check with availability and the reason", async () => {
+    const page = await browser.newPage({ viewport: { width: 820, height: 900 } });
+    await signIn(page, host.url);
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Budget check" }).click();
+    await page.getByLabel("Customer id").fill("acme");
+    await page.getByLabel("Department", { exact: true }).fill("Marketing");
+    await page.getByLabel("Sub-category (optional)").fill("Events");
+    await page.getByLabel("Fiscal period").fill("FY2025");
+    await page.getByLabel("Amount").fill("100.00");
+    await page.getByRole("button", { name: "Check" }).click();
+    const answer = page.getByRole("status");
+    await answer.waitFor();
+    assert.match((await answer.textContent()) ?? "", /Budget available/);
+    await screenshot(page, "console-budget-check-820");
+  });
 });

@@ -1,6 +1,7 @@
 // The one page registry: the router and the nav both read it. Add a page here, once.
 import type { FunctionComponent } from "preact";
 import { ANY_ROLE, type Role } from "../auth/roles";
+import { BudgetCheckPage } from "./budgets/BudgetCheckPage";
 import { BudgetsPage } from "./budgets/BudgetsPage";
 import { HomePage } from "./home/HomePage";
 
@@ -17,4 +18,5 @@ export interface PageEntry {
 export const pages: readonly PageEntry[] = [
   { path: "/", title: "Home", roles: ANY_ROLE, component: HomePage, area: "home" },
   { path: "/budgets", title: "Budgets", roles: ANY_ROLE, component: BudgetsPage, area: "budgets" },
+  { path: "/budgets/check", title: "Budget check", roles: ANY_ROLE, component: BudgetCheckPage, area: "budgets" },
 ];
