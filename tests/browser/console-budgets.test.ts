@@ -58,4 +58,19 @@ describe("console budgets", { skip: browserSkip() }, () => {
     assert.match((await answer.textContent()) ?? "", /Budget available/);
     await screenshot(page, "console-budget-check-820");
   });
+
+  it("shows a customer's import history, and another customer's as not found", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await signIn(page, host.url);
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Import history" }).click();
+    await page.getByLabel("Customer id").fill("acme");
+    await page.getByRole("button", { name: "Show imports" }).click();
+    await page.getByRole("status").filter({ hasText: "No imports yet" }).waitFor();
+    await page.getByLabel("Customer id").fill("nobody");
+    await page.getByRole("button", { name: "Show imports" }).click();
+    const alert = page.getByRole("alert");
+    await alert.waitFor();
+    assert.match((await alert.textContent()) ?? "", /Error 404/);
+    await screenshot(page, "console-import-history-1280");
+  });
 });

@@ -3,6 +3,7 @@ import type { FunctionComponent } from "preact";
 import { ANY_ROLE, type Role } from "../auth/roles";
 import { BudgetCheckPage } from "./budgets/BudgetCheckPage";
 import { BudgetsPage } from "./budgets/BudgetsPage";
+import { ImportHistoryPage } from "./budgets/ImportHistoryPage";
 import { HomePage } from "./home/HomePage";
 
 export type Area = "home" | "budgets" | "analytics" | "operations";
@@ -19,4 +20,5 @@ export const pages: readonly PageEntry[] = [
   { path: "/", title: "Home", roles: ANY_ROLE, component: HomePage, area: "home" },
   { path: "/budgets", title: "Budgets", roles: ANY_ROLE, component: BudgetsPage, area: "budgets" },
   { path: "/budgets/check", title: "Budget check", roles: ANY_ROLE, component: BudgetCheckPage, area: "budgets" },
+  { path: "/budgets/imports", title: "Import history", roles: ANY_ROLE, component: ImportHistoryPage, area: "budgets" },
 ];
