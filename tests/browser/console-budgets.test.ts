@@ -42,4 +42,35 @@ describe("console budgets", { skip: browserSkip() }, () => {
     assert.equal(await row.getByRole("meter").count(), 1);
     await screenshot(page, "console-budgets-1280");
   });
+
+  it("answers a budget check with availability and the reason", async () => {
+    const page = await browser.newPage({ viewport: { width: 820, height: 900 } });
+    await signIn(page, host.url);
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Budget check" }).click();
+    await page.getByLabel("Customer id").fill("acme");
+    await page.getByLabel("Department", { exact: true }).fill("Marketing");
+    await page.getByLabel("Sub-category (optional)").fill("Events");
+    await page.getByLabel("Fiscal period").fill("FY2025");
+    await page.getByLabel("Amount").fill("100.00");
+    await page.getByRole("button", { name: "Check" }).click();
+    const answer = page.getByRole("status");
+    await answer.waitFor();
+    assert.match((await answer.textContent()) ?? "", /Budget available/);
+    await screenshot(page, "console-budget-check-820");
+  });
+
+  it("shows a customer's import history, and another customer's as not found", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await signIn(page, host.url);
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Import history" }).click();
+    await page.getByLabel("Customer id").fill("acme");
+    await page.getByRole("button", { name: "Show imports" }).click();
+    await page.getByRole("status").filter({ hasText: "No imports yet" }).waitFor();
+    await page.getByLabel("Customer id").fill("nobody");
+    await page.getByRole("button", { name: "Show imports" }).click();
+    const alert = page.getByRole("alert");
+    await alert.waitFor();
+    assert.match((await alert.textContent()) ?? "", /Error 404/);
+    await screenshot(page, "console-import-history-1280");
+  });
 });

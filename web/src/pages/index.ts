@@ -1,7 +1,9 @@
 // The one page registry: the router and the nav both read it. Add a page here, once.
 import type { FunctionComponent } from "preact";
 import { ANY_ROLE, type Role } from "../auth/roles";
+import { BudgetCheckPage } from "./budgets/BudgetCheckPage";
 import { BudgetsPage } from "./budgets/BudgetsPage";
+import { ImportHistoryPage } from "./budgets/ImportHistoryPage";
 import { HomePage } from "./home/HomePage";
 
 export type Area = "home" | "budgets" | "analytics" | "operations";
@@ -17,4 +19,6 @@ export interface PageEntry {
 export const pages: readonly PageEntry[] = [
   { path: "/", title: "Home", roles: ANY_ROLE, component: HomePage, area: "home" },
   { path: "/budgets", title: "Budgets", roles: ANY_ROLE, component: BudgetsPage, area: "budgets" },
+  { path: "/budgets/check", title: "Budget check", roles: ANY_ROLE, component: BudgetCheckPage, area: "budgets" },
+  { path: "/budgets/imports", title: "Import history", roles: ANY_ROLE, component: ImportHistoryPage, area: "budgets" },
 ];
