@@ -1,7 +1,8 @@
 // The one page registry: the router and the nav both read it. Add a page here, once.
 import type { FunctionComponent } from "preact";
-import { ANY_ROLE, type Role } from "../auth/roles";
+import { ANY_ROLE, FINANCE_WRITERS, type Role } from "../auth/roles";
 import { BudgetCheckPage } from "./budgets/BudgetCheckPage";
+import { BudgetImportPage } from "./budgets/BudgetImportPage";
 import { BudgetsPage } from "./budgets/BudgetsPage";
 import { ImportHistoryPage } from "./budgets/ImportHistoryPage";
 import { HomePage } from "./home/HomePage";
@@ -20,5 +21,12 @@ export const pages: readonly PageEntry[] = [
   { path: "/", title: "Home", roles: ANY_ROLE, component: HomePage, area: "home" },
   { path: "/budgets", title: "Budgets", roles: ANY_ROLE, component: BudgetsPage, area: "budgets" },
   { path: "/budgets/check", title: "Budget check", roles: ANY_ROLE, component: BudgetCheckPage, area: "budgets" },
+  {
+    path: "/budgets/import",
+    title: "Import a file",
+    roles: FINANCE_WRITERS,
+    component: BudgetImportPage,
+    area: "budgets",
+  },
   { path: "/budgets/imports", title: "Import history", roles: ANY_ROLE, component: ImportHistoryPage, area: "budgets" },
 ];
