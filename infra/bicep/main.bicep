@@ -407,6 +407,21 @@ module api 'app/api.bicep' = {
   }
 }
 
+@description('Region of the web console\'s Static Web App (a Static Web Apps region; content is served from the edge).')
+param consoleLocation string = 'westeurope'
+
+module webConsole 'app/console.bicep' = {
+  name: 'console'
+  scope: rg
+  params: {
+    name: '${abbrs.webStaticSites}console-${resourceToken}'
+    location: consoleLocation
+    tags: tags
+    functionAppResourceId: api.outputs.resourceId
+    functionAppLocation: location
+  }
+}
+
 // ---------------------------------------------------------------------------
 // Outputs (azd stores them in .azure/<env>/.env)
 // ---------------------------------------------------------------------------
@@ -441,3 +456,4 @@ output REDIS_URL string = redis.outputs.url
 
 output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.name
 output APPLICATIONINSIGHTS_CONNECTION_STRING string = monitoring.outputs.connectionString
+output SERVICE_WEB_URI string = 'https://${webConsole.outputs.defaultHostname}'

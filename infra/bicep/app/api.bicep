@@ -145,3 +145,4 @@ module functionApp 'br/public:avm/res/web/site:0.15.1' = {
 
 output name string = functionApp.outputs.name
 output defaultHostname string = functionApp.outputs.defaultHostname
+output resourceId string = functionApp.outputs.resourceId
