@@ -49,7 +49,7 @@ export const expenseImportsCreate = httpFunction({
     "Load an expense file (multipart `file`, CSV or XLSX; optional `mappings`, a JSON array of {sourceColumn, targetField}) into finance_expense as a queued job: 202 with the import, the mapping it runs with (the proposal unless given) and its statusUrl. Lines are de-duplicated by content fingerprint, so a re-import adds nothing twice; rows failing their checks are reported by row and column",
   tags: ["analytics"],
   access: { roles: ANALYTICS_IMPORTERS },
-  file: { mediaTypes: EXPENSE_FILE_TYPES, maxBytes: "ANALYTICS_IMPORT_MAX_FILE_BYTES" },
+  file: { mediaTypes: EXPENSE_FILE_TYPES, maxBytes: "ANALYTICS_IMPORT_MAX_FILE_BYTES", spool: true },
   response: importView.extend({
     proposal: z.object({
       mappings: z.array(
@@ -67,11 +67,7 @@ export const expenseImportsCreate = httpFunction({
   successStatus: 202,
   errors: [413],
   handler: async ({ file }, ctx) => {
-    const accepted = await ctx.platform.analytics.imports.submit(
-      { bytes: file.bytes, fileName: file.fileName },
-      mappingsOf(file.fields.mappings),
-      ctx.actor,
-    );
+    const accepted = await ctx.platform.analytics.imports.submit(file, mappingsOf(file.fields.mappings), ctx.actor);
     return { data: accepted, headers: { location: accepted.statusUrl } };
   },
 });

@@ -92,25 +92,3 @@ export async function peekRows(
   }
   return { sample, rows: all() };
 }
-
-/**
- * A CSV's header and its first `sampleRows` rows, the rest only counted (their cells are
- * dropped as read), so proposing a mapping for a million rows never holds them as cells.
- */
-export async function sampledCsvSheet(
-  bytes: Uint8Array,
-  limits: TabularLimits,
-  sampleRows: number,
-): Promise<TabularSheet> {
-  const csv = await streamCsv(pieces(bytes), { limits });
-  const rows: string[][] = [];
-  const rowNumbers: number[] = [];
-  let totalRows = 0;
-  for await (const row of csv.rows) {
-    if (totalRows++ < sampleRows) {
-      rows.push(row.cells);
-      rowNumbers.push(row.line);
-    }
-  }
-  return { name: null, headerRowIndex: csv.headerRowIndex, headers: csv.headers, rows, rowNumbers, totalRows };
-}

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { Readable } from "node:stream";
 import type { Kysely } from "kysely";
 import type { Actor, AuditLog } from "../../foundation/audit-log.js";
 import { jobMessage, type JobProtocol } from "../../foundation/job-protocol.js";
@@ -6,7 +7,8 @@ import type { Logger } from "../../foundation/logger.js";
 import type { SqlDialectName } from "../../foundation/sql/database.js";
 import { tablesOf } from "../../foundation/sql/database.js";
 import { readTabular, type TabularLimits, type TabularSheet } from "../../foundation/tabular/index.js";
-import { bestSheet, fileRows, sampledCsvSheet } from "../../foundation/tabular/row-source.js";
+import { readAll, sampleCsv, scanFile } from "../../foundation/tabular/file-sample.js";
+import { bestSheet, fileRows } from "../../foundation/tabular/row-source.js";
 import { sniffFormat } from "../../foundation/tabular/sniff.js";
 import {
   detectFileType,
@@ -109,12 +111,12 @@ export class ExpenseImports {
 
   /** Stores the file, settles its mapping (the one given, or the proposal) and queues the import. */
   async submit(
-    file: { readonly bytes: Uint8Array; readonly fileName: string | null },
+    file: { readonly size: number; open(): Readable; readonly fileName: string | null },
     requested: readonly MappingRequest[] | undefined,
     caller: Actor,
   ): Promise<ExpenseImportAccepted> {
     const fileName = (file.fileName ?? "expenses").slice(0, 255);
-    const { format, sheet } = await this.#sample(file.bytes, fileName);
+    const { format, sheet } = await this.#sample(() => file.open(), fileName);
     const proposal = proposeMappings(sheet, EXPENSE_TARGETS);
     if (detectFileType(sheet).fileTypeDetection.containsPersonalData)
       throw new ValidationError([
@@ -127,7 +129,7 @@ export class ExpenseImports {
     const importId = randomUUID();
     const blobName = `imports/${importId}`;
     // The file first: once the job row exists a worker may read it.
-    await this.#o.blobs.upload(this.#o.container, blobName, Buffer.from(file.bytes), {
+    await this.#o.blobs.upload(this.#o.container, blobName, file.open(), {
       metadata: { import_id: importId },
     });
     const now = this.#o.clock.now().toISOString();
@@ -137,7 +139,7 @@ export class ExpenseImports {
         file_name: fileName,
         blob_name: blobName,
         format,
-        size_bytes: file.bytes.byteLength,
+        size_bytes: file.size,
         mapping_json: JSON.stringify(mappings),
         status: "queued",
         attempts: 0,
@@ -316,12 +318,14 @@ export class ExpenseImports {
     this.#o.logger.warn("Expense import taken over by a newer delivery", { import_id: importId, attempt });
   }
 
-  async #sample(bytes: Uint8Array, fileName: string): Promise<{ format: "csv" | "xlsx"; sheet: TabularSheet }> {
-    if (sniffFormat(bytes) === "zip") {
-      const tabular = await readTabular(bytes, { fileName, limits: this.#o.limits });
+  /** The header and first rows the mapping is proposed on; the upload is streamed, never held whole (a workbook is capped). */
+  async #sample(open: () => Readable, fileName: string): Promise<{ format: "csv" | "xlsx"; sheet: TabularSheet }> {
+    const scan = await scanFile(open());
+    if (sniffFormat(scan.head) === "zip") {
+      const tabular = await readTabular(await readAll(open()), { fileName, limits: this.#o.limits });
       return { format: "xlsx", sheet: bestSheet(tabular.sheets) };
     }
-    const sheet = await sampledCsvSheet(bytes, this.#o.limits, ANALYZE_SAMPLE_ROWS);
+    const sheet = await sampleCsv(open, scan, this.#o.limits, ANALYZE_SAMPLE_ROWS);
     if (sheet.totalRows === 0) throw new ValidationError([{ field: "file", message: "has headers but no data rows" }]);
     return { format: "csv", sheet };
   }

@@ -5,7 +5,8 @@ import { jobMessage, type JobProtocol } from "../../foundation/job-protocol.js";
 import type { Logger } from "../../foundation/logger.js";
 import type { PlatformMetrics } from "../../foundation/metrics.js";
 import { tablesOf } from "../../foundation/sql/database.js";
-import { readTabular, streamCsv, type TabularLimits, type TabularSheet } from "../../foundation/tabular/index.js";
+import { readAll, sampleCsv, scanFile } from "../../foundation/tabular/file-sample.js";
+import { readTabular, type TabularLimits, type TabularSheet } from "../../foundation/tabular/index.js";
 import { bestSheet, closeRows, fileRows, sheetRows, type RowSource } from "../../foundation/tabular/row-source.js";
 import { sniffFormat } from "../../foundation/tabular/sniff.js";
 import { analyzeBudgetColumns, type ColumnMapping, type FileTypeDetection } from "../../kernel/column-mapping/index.js";
@@ -690,31 +691,11 @@ export class BudgetImports {
       const bytes = await readAll(open());
       return { ...(await this.#wholeSheet(bytes, fileName)), sha256: scan.sha256 };
     }
-    const stream = open();
-    try {
-      const csv = await streamCsv(stream, { limits: this.#o.limits });
-      const rows: string[][] = [];
-      const rowNumbers: number[] = [];
-      let more = false;
-      for await (const row of csv.rows) {
-        if (rows.length === ANALYZE_SAMPLE_ROWS) {
-          more = true;
-          break;
-        }
-        rows.push(row.cells);
-        rowNumbers.push(row.line);
-      }
-      // Past the sample: every further line is taken for a row (a quoted line break counts twice).
-      const lastLine = rowNumbers.at(-1) ?? 0;
-      const totalRows = more ? rows.length + Math.max(0, scan.lines - lastLine) : rows.length;
-      return {
-        format: "csv",
-        sheet: { name: null, headerRowIndex: csv.headerRowIndex, headers: csv.headers, rows, rowNumbers, totalRows },
-        sha256: scan.sha256,
-      };
-    } finally {
-      stream.destroy();
-    }
+    return {
+      format: "csv",
+      sheet: await sampleCsv(open, scan, this.#o.limits, ANALYZE_SAMPLE_ROWS),
+      sha256: scan.sha256,
+    };
   }
 
   async #wholeSheet(bytes: Buffer, fileName: string): Promise<{ format: "csv" | "xlsx"; sheet: TabularSheet }> {
@@ -861,38 +842,4 @@ function diffOf(
 
 function sha256Of(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
-}
-
-async function readAll(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
-/**
- * One raw pass: the SHA-256, the first bytes (to sniff the format) and the number of lines
- * (line feeds, or carriage returns in a file without any; an unterminated last line counts).
- */
-async function scanFile(stream: Readable): Promise<{ sha256: string; head: Buffer; lines: number }> {
-  const hash = createHash("sha256");
-  let head: Buffer | undefined;
-  let feeds = 0;
-  let returns = 0;
-  let last = -1;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    hash.update(chunk);
-    head ??= chunk.subarray(0, 8);
-    feeds += countByte(chunk, 0x0a);
-    if (feeds === 0) returns += countByte(chunk, 0x0d);
-    if (chunk.length > 0) last = chunk[chunk.length - 1]!;
-  }
-  const breaks = feeds > 0 ? feeds : returns;
-  const unterminated = last !== -1 && last !== 0x0a && last !== 0x0d ? 1 : 0;
-  return { sha256: hash.digest("hex"), head: head ?? Buffer.alloc(0), lines: breaks + unterminated };
-}
-
-function countByte(chunk: Buffer, byte: number): number {
-  let n = 0;
-  for (let at = chunk.indexOf(byte); at !== -1; at = chunk.indexOf(byte, at + 1)) n++;
-  return n;
 }
