@@ -1,6 +1,7 @@
 // The one page registry: the router and the nav both read it. Add a page here, once.
 import type { FunctionComponent } from "preact";
 import { ANY_ROLE, FINANCE_WRITERS, type Role } from "../auth/roles";
+import { DashboardPage } from "./analytics/DashboardPage";
 import { BudgetCheckPage } from "./budgets/BudgetCheckPage";
 import { BudgetImportPage } from "./budgets/BudgetImportPage";
 import { BudgetsPage } from "./budgets/BudgetsPage";
@@ -29,4 +30,5 @@ export const pages: readonly PageEntry[] = [
     area: "budgets",
   },
   { path: "/budgets/imports", title: "Import history", roles: ANY_ROLE, component: ImportHistoryPage, area: "budgets" },
+  { path: "/analytics", title: "Dashboard", roles: ANY_ROLE, component: DashboardPage, area: "analytics" },
 ];

@@ -1,30 +1,30 @@
-import { useEffect, useRef } from "preact/hooks";
-import * as echarts from "echarts";
+import { useEffect, useState } from "preact/hooks";
+import { api } from "../api/client";
+import { ErrorBanner } from "./ErrorBanner";
 
 /**
- * The one chart component: Apache ECharts with the SVG renderer. The API already answers
- * ECharts-ready options (shared/systems/analytics/chart-service.ts), so pages pass them on.
+ * The one chart component: a chart the API draws (Apache ECharts, server side, the same
+ * picture as in PDF reports), fetched as SVG with the bearer token and shown as an image.
+ * A data: URL, because the CSP allows images from 'self' and data: only; an SVG in <img>
+ * runs no script.
  */
-export function Chart({
-  option,
-  label,
-  height = 320,
-}: {
-  option: echarts.EChartsCoreOption;
-  label: string;
-  height?: number;
-}) {
-  const ref = useRef<HTMLDivElement>(null);
+export function Chart({ path, label }: { path: string; label: string }) {
+  const [src, setSrc] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   useEffect(() => {
-    if (!ref.current) return;
-    const chart = echarts.init(ref.current, undefined, { renderer: "svg", height });
-    chart.setOption(option);
-    const resize = () => chart.resize();
-    window.addEventListener("resize", resize);
+    let live = true;
+    setSrc(null);
+    setError(null);
+    const separator = path.includes("?") ? "&" : "?";
+    api<Blob>(`${path}${separator}format=svg`)
+      .then((blob) => blob.text())
+      .then((svg) => live && setSrc(`data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`))
+      .catch((err: unknown) => live && setError(err));
     return () => {
-      window.removeEventListener("resize", resize);
-      chart.dispose();
+      live = false;
     };
-  }, [option, height]);
-  return <div class="chart" ref={ref} role="img" aria-label={label} />;
+  }, [path]);
+  if (error) return <ErrorBanner error={error} />;
+  if (!src) return <p role="status">Drawing {label}…</p>;
+  return <img class="chart" src={src} alt={label} />;
 }
