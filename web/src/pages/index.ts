@@ -7,6 +7,7 @@ import { BudgetImportPage } from "./budgets/BudgetImportPage";
 import { BudgetsPage } from "./budgets/BudgetsPage";
 import { ImportHistoryPage } from "./budgets/ImportHistoryPage";
 import { HomePage } from "./home/HomePage";
+import { InvoiceJobsPage } from "./operations/InvoiceJobsPage";
 
 export type Area = "home" | "budgets" | "analytics" | "operations";
 
@@ -31,4 +32,11 @@ export const pages: readonly PageEntry[] = [
   },
   { path: "/budgets/imports", title: "Import history", roles: ANY_ROLE, component: ImportHistoryPage, area: "budgets" },
   { path: "/analytics", title: "Dashboard", roles: ANY_ROLE, component: DashboardPage, area: "analytics" },
+  {
+    path: "/operations/invoices",
+    title: "Invoice jobs",
+    roles: ANY_ROLE,
+    component: InvoiceJobsPage,
+    area: "operations",
+  },
 ];

@@ -1,0 +1,45 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { Browser } from "playwright-core";
+import { browserSkip, launchBrowser, screenshot, signIn } from "../support/browser.js";
+import { startTestHost, type TestHost } from "../support/test-host.js";
+
+describe("console invoice jobs", { skip: browserSkip() }, () => {
+  let host: TestHost;
+  let browser: Browser;
+  before(async () => {
+    // The local host starts the invoice source (8 invoices) and Clearfacts simulators itself.
+    host = await startTestHost(
+      { ENABLED_SYSTEMS: "identity,invoices", INVOICE_SOURCE_SIMULATOR_INVOICES: "8" },
+      { queuePollMs: 50, timers: false },
+    );
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await host?.stop();
+  });
+
+  it("starts a manual run, watches it finish and lists each invoice's outcome", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(page, host.url);
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Invoice jobs" }).click();
+    await page.getByRole("button", { name: "Start a manual run" }).click();
+    const job = page.getByRole("region", { name: "Selected job" });
+    await job.getByRole("heading", { name: /: completed$/ }).waitFor({ timeout: 30_000 });
+    const summary = /(\d+) invoices: (\d+) sent, (\d+) failed, (\d+) duplicates/.exec((await job.textContent()) ?? "");
+    assert.ok(summary, "the job's results are shown");
+    const [total, sent, failed, duplicates] = summary.slice(1).map(Number);
+    assert.equal(total, 8);
+    assert.equal(sent! + failed! + duplicates!, 8);
+    const rows = job.getByRole("table", { name: "Invoices of the job" }).getByRole("row");
+    assert.equal(await rows.count(), 9, "a header and one row per invoice");
+    assert.equal(await job.getByRole("cell", { name: "sent", exact: true }).count(), sent);
+    // The simulator's invalid invoice: its finding in plain language, with the rule.
+    const invalid = job.getByRole("row", { name: /VALIDATION_FAILED/ });
+    assert.match((await invalid.textContent()) ?? "", /BR-CO-15.*must equal/);
+    assert.equal(await page.getByRole("table", { name: "Recent jobs" }).getByRole("row").count(), 2);
+    assert.equal(host.simulators.clearfacts!.uploads.length, sent, "Clearfacts received each sent invoice once");
+    await screenshot(page, "console-invoice-jobs-1280");
+  });
+});
