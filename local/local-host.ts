@@ -197,10 +197,12 @@ async function serve(
     const { pathname, query } = splitTarget(req.url ?? "/");
     const match = router.match(req.method ?? "GET", pathname);
     if (!match) {
+      // A demo marks every answer, the console's files too.
+      if (settings.DEMO_MODE) res.setHeader("X-Demo-Mode", "true");
       // The console's files, as Static Web Apps serves them in front of the Function App.
       if (await serveConsole(req.method ?? "GET", pathname, res)) return;
       // Outside /api: the Functions host answers 404 without a body too.
-      res.writeHead(404, settings.DEMO_MODE ? { "X-Demo-Mode": "true" } : {}).end();
+      res.writeHead(404).end();
       return;
     }
     // HTTP/1.1: without Content-Length or Transfer-Encoding there is no body to wait for.
