@@ -1,6 +1,5 @@
-import { fork } from "node:child_process";
 import { loadavg } from "node:os";
-import { fileURLToPath } from "node:url";
+import { measureInChild } from "../lib/child.js";
 import { cachedExpenses } from "../lib/expense-cache.js";
 import type { Benchmark, BenchReport, Goal } from "../lib/types.js";
 import type { AnomalyChildResult } from "./anomaly-child.js";
@@ -10,21 +9,11 @@ const GOAL_SECONDS = 15;
 const GOAL_GROWTH = 1.2;
 const MB = 1024 * 1024;
 
-function child(args: readonly string[]): Promise<AnomalyChildResult> {
-  const script = fileURLToPath(new URL("./anomaly-child.js", import.meta.url));
-  return new Promise((resolve, reject) => {
-    const proc = fork(script, [...args], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
-    let result: AnomalyChildResult | undefined;
-    const timer = setTimeout(() => proc.kill("SIGKILL"), 600_000);
-    proc.on("message", (m: AnomalyChildResult) => (result = m));
-    proc.on("error", reject);
-    proc.on("exit", (code, signal) => {
-      clearTimeout(timer);
-      if (result) resolve(result);
-      else reject(new Error(`anomaly child ${args[0]} exited with ${signal ?? `code ${code}`} before reporting`));
-    });
+const child = (args: readonly string[]) =>
+  measureInChild<AnomalyChildResult>(new URL("./anomaly-child.js", import.meta.url), args, {
+    timeoutMs: 600_000,
+    what: `anomaly child ${args[0]}`,
   });
-}
 
 /**
  * Isolation-forest scoring of every row (100 trees, ψ 256, contamination 0.05) on the

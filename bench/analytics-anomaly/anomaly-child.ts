@@ -1,22 +1,17 @@
 // One measurement in its own process: `score <file>` runs the isolation forest over every
 // row of a seeded SQLite file and reports its time and this process's peak RSS (VmHWM), so
 // the seeding never counts.
-import { readFileSync } from "node:fs";
 import { MIGRATIONS, type PlatformTables } from "../../shared/catalog.js";
 import { openSqliteDatabase, tablesOf } from "../../shared/foundation/sql/database.js";
 import type { AnalyticsTables } from "../../shared/systems/analytics/analytics-tables.js";
 import { ML_DEFAULTS, runIsolationForest } from "../../shared/systems/analytics/anomaly-ml.js";
+import { processMemoryBytes } from "../lib/process-memory.js";
 
 export interface AnomalyChildResult {
   readonly rows: number;
   readonly seconds: number;
   readonly peakRssBytes: number;
   readonly anomalies: number;
-}
-
-function peakRss(): number {
-  const line = readFileSync("/proc/self/status", "utf8").match(/VmHWM:\s+(\d+) kB/);
-  return line ? Number(line[1]) * 1024 : process.memoryUsage().rss;
 }
 
 async function main(): Promise<void> {
@@ -31,7 +26,7 @@ async function main(): Promise<void> {
     process.send?.({
       rows: run.rowsScored,
       seconds,
-      peakRssBytes: peakRss(),
+      peakRssBytes: processMemoryBytes("VmHWM"),
       anomalies: run.candidates.length,
     } satisfies AnomalyChildResult);
   } finally {

@@ -1,9 +1,8 @@
-import { fork } from "node:child_process";
-import { once } from "node:events";
-import { createWriteStream, mkdtempSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { measureInChild } from "../lib/child.js";
+import { writeGeneratedCsv } from "../lib/generated-csv.js";
 import type { Benchmark, BenchOptions, BenchReport, Goal } from "../lib/types.js";
 import type { ExpenseImportChildResult } from "./expense-import-child.js";
 
@@ -15,36 +14,21 @@ const MB = 1024 * 1024;
 type Target = (typeof TARGETS)[number];
 
 /** An SAP-style line-item export of `rows` distinct postings (the reference makes each unique). */
-async function writeCsv(file: string, rows: number): Promise<void> {
-  const out = createWriteStream(file);
-  out.write("Posting Period,Fiscal Year,Company Code,Currency,Amount,D/C,Cost Center,G/L Account,Supplier,Reference\n");
-  let chunk = "";
-  for (let i = 0; i < rows; i++) {
-    chunk += `${(i % 12) + 1},2025,${i % 3 === 0 ? "3000" : "1000"},EUR,${100 + (i % 9_973)}.${String(i % 100).padStart(2, "0")},${i % 10 === 0 ? "H" : "S"},CC${1001 + (i % 40)},6${String(i % 500).padStart(5, "0")},Supplier ${i % 700},DOC-${i}\n`;
-    if (chunk.length > 1 << 16) {
-      if (!out.write(chunk)) await once(out, "drain");
-      chunk = "";
-    }
-  }
-  out.end(chunk);
-  await once(out, "finish");
-}
+const writeCsv = (file: string, rows: number) =>
+  writeGeneratedCsv(
+    file,
+    "Posting Period,Fiscal Year,Company Code,Currency,Amount,D/C,Cost Center,G/L Account,Supplier,Reference",
+    rows,
+    (i) =>
+      `${(i % 12) + 1},2025,${i % 3 === 0 ? "3000" : "1000"},EUR,${100 + (i % 9_973)}.${String(i % 100).padStart(2, "0")},${i % 10 === 0 ? "H" : "S"},CC${1001 + (i % 40)},6${String(i % 500).padStart(5, "0")},Supplier ${i % 700},DOC-${i}`,
+  );
 
-function measure(target: Target, rows: number, file: string): Promise<ExpenseImportChildResult> {
-  const script = fileURLToPath(new URL("./expense-import-child.js", import.meta.url));
-  return new Promise((resolve, reject) => {
-    const child = fork(script, [target, String(rows), file], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
-    let result: ExpenseImportChildResult | undefined;
-    const timer = setTimeout(() => child.kill("SIGKILL"), 900_000);
-    child.on("message", (message: ExpenseImportChildResult) => (result = message));
-    child.on("error", reject);
-    child.on("exit", (code, signal) => {
-      clearTimeout(timer);
-      if (result) resolve(result);
-      else reject(new Error(`${target} expense import (${rows} rows) exited with ${signal ?? `code ${code}`}`));
-    });
-  });
-}
+const measure = (target: Target, rows: number, file: string) =>
+  measureInChild<ExpenseImportChildResult>(
+    new URL("./expense-import-child.js", import.meta.url),
+    [target, String(rows), file],
+    { timeoutMs: 900_000, what: `${target} expense import (${rows} rows)` },
+  );
 
 const mb = (bytes: number) => `${(bytes / MB).toFixed(0)} MB`;
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;

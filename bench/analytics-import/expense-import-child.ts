@@ -3,12 +3,14 @@
 //   ours: the real local host (its own SQLite file, Azurite): POST /v1/finance/expenses/imports
 //         with the file (queued), GET the status link until it is completed.
 //   bare: csv-parse over the same file + one prepared INSERT per row in one transaction.
-import { createReadStream, mkdtempSync, openAsBlob, readFileSync, rmSync } from "node:fs";
+import { createReadStream, mkdtempSync, openAsBlob, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { parse } from "csv-parse";
 import { apiClient, loginAs, startTestHost } from "../../tests/support/test-host.js";
+import { reportToParent } from "../lib/child.js";
+import { processMemoryBytes } from "../lib/process-memory.js";
 
 export interface ExpenseImportChildResult {
   readonly target: "bare" | "ours";
@@ -18,11 +20,6 @@ export interface ExpenseImportChildResult {
   /** VmHWM at the end: the kernel's peak resident set size of this process. */
   readonly peakRssBytes: number;
   readonly storedRows: number;
-}
-
-function peakRss(): number {
-  const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"))?.[1];
-  return kb ? Number(kb) * 1024 : process.memoryUsage().rss;
 }
 
 async function ours(rows: number, file: string): Promise<ExpenseImportChildResult> {
@@ -61,7 +58,7 @@ async function ours(rows: number, file: string): Promise<ExpenseImportChildResul
     }
     const ms = performance.now() - started;
     if (view.status !== "completed") throw new Error(`the import ended ${view.status}: ${JSON.stringify(view)}`);
-    return { target: "ours", rows, ms, peakRssBytes: peakRss(), storedRows: view.stats!.inserted };
+    return { target: "ours", rows, ms, peakRssBytes: processMemoryBytes("VmHWM"), storedRows: view.stats!.inserted };
   } finally {
     await host.stop();
   }
@@ -100,20 +97,11 @@ async function bare(rows: number, file: string): Promise<ExpenseImportChildResul
     db.exec("commit");
     const ms = performance.now() - started;
     db.close();
-    return { target: "bare", rows, ms, peakRssBytes: peakRss(), storedRows: n };
+    return { target: "bare", rows, ms, peakRssBytes: processMemoryBytes("VmHWM"), storedRows: n };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 const [target, rows, file] = process.argv.slice(2);
-(target === "ours" ? ours : bare)(Number(rows), file!).then(
-  (result) => {
-    process.send?.(result);
-    process.exit(0);
-  },
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+reportToParent(() => (target === "ours" ? ours : bare)(Number(rows), file!));

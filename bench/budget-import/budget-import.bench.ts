@@ -1,9 +1,9 @@
-import { fork } from "node:child_process";
-import { createWriteStream, mkdtempSync, rmSync, statSync } from "node:fs";
-import { once } from "node:events";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { measureInChild } from "../lib/child.js";
+import { writeGeneratedCsv } from "../lib/generated-csv.js";
+import { median } from "../lib/load.js";
 import type { Benchmark, BenchOptions, BenchReport, Goal } from "../lib/types.js";
 import type { ImportChildResult } from "./import-child.js";
 
@@ -19,43 +19,20 @@ const MB = 1024 * 1024;
 type Target = (typeof TARGETS)[number];
 
 /** A budget CSV of `rows` distinct lines (department x category x period x cost center). */
-async function writeCsv(file: string, rows: number): Promise<void> {
-  const out = createWriteStream(file);
-  out.write("Department,Category,Period,Cost center,Amount,Currency\n");
-  let chunk = "";
-  for (let i = 0; i < rows; i++) {
-    chunk += `Dept ${i % 97},Category ${Math.floor(i / 97) % 1000},2026-${String((i % 12) + 1).padStart(2, "0")},CC-${Math.floor(i / 97_000)},${1000 + (i % 50_000)}.${String(i % 100).padStart(2, "0")},EUR\n`;
-    if (chunk.length > 1 << 16) {
-      if (!out.write(chunk)) await once(out, "drain");
-      chunk = "";
-    }
-  }
-  out.end(chunk);
-  await once(out, "finish");
-}
+const writeCsv = (file: string, rows: number) =>
+  writeGeneratedCsv(
+    file,
+    "Department,Category,Period,Cost center,Amount,Currency",
+    rows,
+    (i) =>
+      `Dept ${i % 97},Category ${Math.floor(i / 97) % 1000},2026-${String((i % 12) + 1).padStart(2, "0")},CC-${Math.floor(i / 97_000)},${1000 + (i % 50_000)}.${String(i % 100).padStart(2, "0")},EUR`,
+  );
 
-function measure(target: Target, rows: number, file: string): Promise<ImportChildResult> {
-  const script = fileURLToPath(new URL("./import-child.js", import.meta.url));
-  return new Promise((resolve, reject) => {
-    const child = fork(script, [target, String(rows), file], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
-    let result: ImportChildResult | undefined;
-    const timer = setTimeout(() => child.kill("SIGKILL"), 900_000);
-    child.on("message", (message: ImportChildResult) => (result = message));
-    child.on("error", reject);
-    child.on("exit", (code, signal) => {
-      clearTimeout(timer);
-      if (result) resolve(result);
-      else
-        reject(new Error(`${target} import (${rows} rows) exited with ${signal ?? `code ${code}`} before reporting`));
-    });
+const measure = (target: Target, rows: number, file: string) =>
+  measureInChild<ImportChildResult>(new URL("./import-child.js", import.meta.url), [target, String(rows), file], {
+    timeoutMs: 900_000,
+    what: `${target} import (${rows} rows)`,
   });
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 const mb = (bytes: number) => `${(bytes / MB).toFixed(0)} MB`;
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;

@@ -3,12 +3,14 @@
 //   ours: the real local host (its own SQLite file, Azurite): POST /v1/excel/analyze with the
 //         file, POST /v1/excel/import (queued), GET the status link until it is completed.
 //   bare: csv-parse over the same file + one prepared INSERT per row in one transaction.
-import { createReadStream, openAsBlob, readFileSync, mkdtempSync, rmSync } from "node:fs";
+import { createReadStream, openAsBlob, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { parse } from "csv-parse";
 import { apiClient, loginAs, startTestHost, tokenFor } from "../../tests/support/test-host.js";
+import { reportToParent } from "../lib/child.js";
+import { processMemoryBytes } from "../lib/process-memory.js";
 
 export interface ImportChildResult {
   readonly target: "bare" | "ours";
@@ -22,11 +24,6 @@ export interface ImportChildResult {
   /** RSS once everything is loaded, before the first byte. */
   readonly startRssBytes: number;
   readonly committedLines: number;
-}
-
-function vm(field: "VmHWM" | "VmRSS"): number {
-  const kb = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync("/proc/self/status", "utf8"))?.[1];
-  return kb ? Number(kb) * 1024 : process.memoryUsage().rss;
 }
 
 const MAPPINGS = [
@@ -62,7 +59,7 @@ async function ours(rows: number, file: string): Promise<ImportChildResult> {
       .insertInto("customer_users")
       .values({ customer_id: "bench", user_id: me.id ?? me.user_id, created_at: now })
       .execute();
-    const startRssBytes = vm("VmRSS");
+    const startRssBytes = processMemoryBytes("VmRSS");
 
     const started = performance.now();
     const form = new FormData();
@@ -103,7 +100,7 @@ async function ours(rows: number, file: string): Promise<ImportChildResult> {
       rows,
       ms,
       analyzeMs,
-      peakRssBytes: vm("VmHWM"),
+      peakRssBytes: processMemoryBytes("VmHWM"),
       startRssBytes,
       committedLines: Number(count.n),
     };
@@ -122,7 +119,7 @@ async function bare(rows: number, file: string): Promise<ImportChildResult> {
       department text not null, sub_category text not null, fiscal_period varchar(40) not null,
       cost_center text not null, currency varchar(3) not null, budgeted_minor bigint not null)`);
     const insert = db.prepare("insert into budgets values (?, ?, ?, ?, ?, ?, ?, ?)");
-    const startRssBytes = vm("VmRSS");
+    const startRssBytes = processMemoryBytes("VmRSS");
     const started = performance.now();
     db.exec("begin");
     let n = 0;
@@ -143,20 +140,19 @@ async function bare(rows: number, file: string): Promise<ImportChildResult> {
     db.exec("commit");
     const ms = performance.now() - started;
     db.close();
-    return { target: "bare", rows, ms, analyzeMs: 0, peakRssBytes: vm("VmHWM"), startRssBytes, committedLines: n };
+    return {
+      target: "bare",
+      rows,
+      ms,
+      analyzeMs: 0,
+      peakRssBytes: processMemoryBytes("VmHWM"),
+      startRssBytes,
+      committedLines: n,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 const [target, rows, file] = process.argv.slice(2);
-(target === "ours" ? ours : bare)(Number(rows), file!).then(
-  (result) => {
-    process.send?.(result);
-    process.exit(0);
-  },
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+reportToParent(() => (target === "ours" ? ours : bare)(Number(rows), file!));

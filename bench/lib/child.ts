@@ -196,3 +196,44 @@ async function startProcess<Info>(
   };
   return group ? { ...server, killGroup, groupAlive } : server;
 }
+
+/**
+ * A one-shot measurement in its own process (so its peak RSS is its own): forks `script`
+ * (a URL next to the caller) with `args`, resolves the one result it sends over IPC before
+ * exiting, rejects if it exits without one; killed after `timeoutMs`.
+ */
+export function measureInChild<Result>(
+  script: URL,
+  args: readonly string[],
+  options: { readonly timeoutMs: number; readonly execArgv?: readonly string[]; readonly what: string },
+): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const child = fork(fileURLToPath(script), [...args], {
+      ...(options.execArgv ? { execArgv: [...options.execArgv] } : {}),
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
+    let result: Result | undefined;
+    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs);
+    child.on("message", (message: Result) => (result = message));
+    child.on("error", reject);
+    child.on("exit", (code, signal) => {
+      clearTimeout(timer);
+      if (result !== undefined) resolve(result);
+      else reject(new Error(`${options.what} exited with ${signal ?? `code ${code}`} before reporting`));
+    });
+  });
+}
+
+/** A measuring child's answer: sends `measure()`'s result to the parent and exits (1 on error). */
+export function reportToParent<Result>(measure: () => Promise<Result>): void {
+  measure().then(
+    (result) => {
+      process.send?.(result);
+      process.exit(0);
+    },
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}

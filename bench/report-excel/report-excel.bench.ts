@@ -1,8 +1,8 @@
-import { fork } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { measureInChild } from "../lib/child.js";
+import { median } from "../lib/load.js";
 import type { Benchmark, BenchOptions, BenchReport, Goal } from "../lib/types.js";
 import type { ChildResult } from "./writer-child.js";
 
@@ -23,32 +23,21 @@ const GOAL_THROUGHPUT = 0.7;
 type Target = (typeof TARGETS)[number];
 const MB = 1024 * 1024;
 
-function measure(target: Target, rows: number, dir: string): Promise<ChildResult> {
+async function measure(target: Target, rows: number, dir: string): Promise<ChildResult> {
   const file = join(dir, `${target}-${rows}.xlsx`);
-  const script = fileURLToPath(new URL("./writer-child.js", import.meta.url));
-  return new Promise<ChildResult>((resolve, reject) => {
-    const child = fork(script, [target, String(rows), file], {
-      execArgv: CHILD_EXEC_ARGV,
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-    });
-    let result: ChildResult | undefined;
-    const timer = setTimeout(() => child.kill("SIGKILL"), 120_000);
-    child.on("message", (message: ChildResult) => (result = message));
-    child.on("error", reject);
-    child.on("exit", (code, signal) => {
-      clearTimeout(timer);
-      rmSync(file, { force: true });
-      if (result) resolve(result);
-      else
-        reject(new Error(`${target} writer (${rows} rows) exited with ${signal ?? `code ${code}`} before reporting`));
-    });
-  });
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  try {
+    return await measureInChild<ChildResult>(
+      new URL("./writer-child.js", import.meta.url),
+      [target, String(rows), file],
+      {
+        timeoutMs: 120_000,
+        execArgv: CHILD_EXEC_ARGV,
+        what: `${target} writer (${rows} rows)`,
+      },
+    );
+  } finally {
+    rmSync(file, { force: true });
+  }
 }
 
 const mb = (bytes: number) => `${(bytes / MB).toFixed(0)} MB`;

@@ -1,8 +1,9 @@
 // One measurement of the report-excel benchmark, in its own process so its peak RSS is its own:
 // `node writer-child.js <bare|ours> <rows> <file>`; sends one ChildResult over IPC and exits.
-import { createWriteStream, readFileSync, statSync } from "node:fs";
+import { createWriteStream, statSync } from "node:fs";
 import { setImmediate as yieldToLoop } from "node:timers/promises";
 import ExcelJS from "exceljs";
+import { processMemoryBytes } from "../lib/process-memory.js";
 import { writeExcelReport, type ReportColumn, type ReportRow } from "../../shared/systems/reports/excel-report.js";
 
 export interface ChildResult {
@@ -45,11 +46,6 @@ function* rows(count: number): Generator<ReportRow> {
   for (let i = 0; i < count; i++) yield benchRow(i);
 }
 
-function vm(field: "VmHWM" | "VmRSS"): number {
-  const kb = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync("/proc/self/status", "utf8"))?.[1];
-  return kb ? Number(kb) * 1024 : process.memoryUsage().rss;
-}
-
 /** The issue's writer: exceljs's streaming WorkbookWriter writing to a file by name, a row at a time, committing each, yielding to the loop every 1,000 rows. */
 async function bare(count: number, file: string): Promise<void> {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file });
@@ -89,7 +85,7 @@ async function main(): Promise<void> {
   if ((target !== "bare" && target !== "ours") || !Number.isInteger(count) || !file)
     throw new Error("usage: writer-child.js <bare|ours> <rows> <file>");
   benchRow(0); // warm the row generator's code paths before the floor is read
-  const startRssBytes = vm("VmRSS");
+  const startRssBytes = processMemoryBytes("VmRSS");
   let sampled = 0;
   const sampler = setInterval(() => (sampled = Math.max(sampled, process.memoryUsage().rss)), 20);
   const started = performance.now();
@@ -100,7 +96,7 @@ async function main(): Promise<void> {
     target,
     rows: count,
     ms,
-    peakRssBytes: vm("VmHWM"),
+    peakRssBytes: processMemoryBytes("VmHWM"),
     sampledPeakRssBytes: Math.max(sampled, process.memoryUsage().rss),
     startRssBytes,
     fileBytes: statSync(file).size,
