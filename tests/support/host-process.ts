@@ -27,7 +27,15 @@ export async function startHostProcess(
   // by a parallel test before the host binds it).
   const child = spawn(process.execPath, [join(root, "dist/local/main.js")], {
     cwd: dir,
-    env: { PATH: process.env.PATH ?? "", PORT: "0", DATA_DIR: join(dir, "data"), LOG_LEVEL: "info", ...env },
+    env: {
+      PATH: process.env.PATH ?? "",
+      PORT: "0",
+      DATA_DIR: join(dir, "data"),
+      LOG_LEVEL: "info",
+      // npm start's default synthetic dataset (200k rows) can take a loaded machine past the start deadline.
+      ANALYTICS_SEED_ROWS: "2000",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
