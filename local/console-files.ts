@@ -19,16 +19,29 @@ const TYPES: Record<string, string> = {
   ".woff2": "font/woff2",
 };
 
-/** The console's policy: only its own origin; no inline script or style, no framing. */
+/**
+ * The console's policy: only its own origin, plus Entra ID's token endpoint (the browser
+ * redeems its sign-in code there, as single-page applications must); no inline script or
+ * style, no framing.
+ */
 export const CONSOLE_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+  "connect-src 'self' https://login.microsoftonline.com; " +
   "frame-ancestors 'none'; base-uri 'none'; object-src 'none'; form-action 'self'";
 
-const HEADERS = {
-  "Content-Security-Policy": CONSOLE_CSP,
-  "X-Content-Type-Options": "nosniff",
-  "Referrer-Policy": "no-referrer",
-} as const;
+/** The policy with another sign-in origin the browser may call (ENTRA_AUTHORITY's, such as the local simulator's). */
+export function consoleCsp(signInOrigin?: string): string {
+  if (!signInOrigin || CONSOLE_CSP.includes(` ${signInOrigin};`)) return CONSOLE_CSP;
+  return CONSOLE_CSP.replace("connect-src 'self'", `connect-src 'self' ${signInOrigin}`);
+}
+
+function headersFor(signInOrigin: string | undefined) {
+  return {
+    "Content-Security-Policy": consoleCsp(signInOrigin),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+  };
+}
 
 /**
  * Serves the console for a GET or HEAD outside /api, as Static Web Apps does in Azure:
@@ -36,7 +49,13 @@ const HEADERS = {
  * index.html (no-cache, so a new deployment is seen at once) for the client-side router.
  * Returns false when there is no bundle (tests that never built it), so the caller 404s.
  */
-export async function serveConsole(method: string, pathname: string, res: ServerResponse): Promise<boolean> {
+export async function serveConsole(
+  method: string,
+  pathname: string,
+  res: ServerResponse,
+  signInOrigin?: string,
+): Promise<boolean> {
+  const headers = headersFor(signInOrigin);
   if (method !== "GET" && method !== "HEAD") return false;
   if (pathname === "/api" || pathname.startsWith("/api/")) return false;
   const asset = pathname.startsWith("/assets/") ? normalize(join(ROOT, pathname)) : undefined;
@@ -47,13 +66,13 @@ export async function serveConsole(method: string, pathname: string, res: Server
     immutable = true;
   } else if (asset) {
     // A missing asset is a 404, not index.html (a stale page must not parse HTML as script).
-    res.writeHead(404, { ...HEADERS, "Cache-Control": "no-store" }).end();
+    res.writeHead(404, { ...headers, "Cache-Control": "no-store" }).end();
     return true;
   }
   const info = await stat(file).catch(() => undefined);
   if (!info?.isFile()) return false;
   res.writeHead(200, {
-    ...HEADERS,
+    ...headers,
     "Content-Type": TYPES[extname(file)] ?? "application/octet-stream",
     "Content-Length": String(info.size),
     "Cache-Control": immutable ? "public, max-age=31536000, immutable" : "no-cache",

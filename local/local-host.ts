@@ -200,7 +200,8 @@ async function serve(
       // A demo marks every answer, the console's files too.
       if (settings.DEMO_MODE) res.setHeader("X-Demo-Mode", "true");
       // The console's files, as Static Web Apps serves them in front of the Function App.
-      if (await serveConsole(req.method ?? "GET", pathname, res)) return;
+      const authority = platform.identity.signInOptions().entra?.authority;
+      if (await serveConsole(req.method ?? "GET", pathname, res, authority && new URL(authority).origin)) return;
       // Outside /api: the Functions host answers 404 without a body too.
       res.writeHead(404).end();
       return;

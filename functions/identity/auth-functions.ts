@@ -27,6 +27,21 @@ export const authLogin = httpFunction({
   }),
 });
 
+export const authConfig = httpFunction({
+  name: "auth-config",
+  route: "v1/auth/config",
+  method: "GET",
+  summary:
+    "How to sign in (public, nothing secret): the platform's login, and Microsoft Entra ID's authority, console client ID and scope when configured",
+  tags: ["auth"],
+  access: { public: true },
+  response: z.object({
+    local: z.literal(true),
+    entra: z.object({ authority: z.string(), clientId: z.string(), scope: z.string() }).nullable(),
+  }),
+  handler: async (_input, { platform }) => ({ data: platform.identity.signInOptions() }),
+});
+
 export const authRefresh = httpFunction({
   name: "auth-refresh",
   route: "v1/auth/refresh",

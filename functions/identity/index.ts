@@ -1,5 +1,5 @@
 import type { FunctionDeclaration } from "../runtime/declarations.js";
-import { authLogin, authLogout, authMe, authRefresh, authRegister } from "./auth-functions.js";
+import { authConfig, authLogin, authLogout, authMe, authRefresh, authRegister } from "./auth-functions.js";
 import {
   auditLogList,
   usersCreate,
@@ -14,6 +14,7 @@ import { purgeExpiredSessions } from "./purge-expired-sessions.js";
 
 /** Identity: sign-in, users, the audit log and the nightly session purge. */
 export const identityFunctions: readonly FunctionDeclaration[] = [
+  authConfig,
   authLogin,
   authRefresh,
   authLogout,

@@ -3,6 +3,8 @@ import { budgetSftpSimulator } from "./budget-sftp.js";
 import type { BudgetSftpServer } from "./budget-sftp-server.js";
 import { clearfactsSimulator } from "./clearfacts.js";
 import type { ClearfactsSimulator } from "./clearfacts-partner.js";
+import { entraSimulator } from "./entra.js";
+import type { EntraSimulator } from "./entra-partner.js";
 import { esgSimulator } from "./esg.js";
 import type { EsgSimulators } from "./esg-partners.js";
 import { invoiceSourceSimulator } from "./invoice-source.js";
@@ -19,6 +21,7 @@ export interface SimulatorHandles {
   readonly clearfacts?: ClearfactsSimulator;
   readonly webhookReceiver?: WebhookReceiverSimulator;
   readonly budgetSftp?: BudgetSftpServer;
+  readonly entra?: EntraSimulator;
 }
 
 /** Starts every simulator (each decides from `env` whether it is needed). */
@@ -39,6 +42,8 @@ export async function startSimulators(
     running.push(webhookReceiver);
     const budgetSftp = await budgetSftpSimulator.start(env);
     running.push(budgetSftp);
+    const entra = await entraSimulator.start(env);
+    running.push(entra);
     return {
       handles: {
         ...(esg.handle ? { esg: esg.handle } : {}),
@@ -46,6 +51,7 @@ export async function startSimulators(
         ...(clearfacts.handle ? { clearfacts: clearfacts.handle } : {}),
         ...(webhookReceiver.handle ? { webhookReceiver: webhookReceiver.handle } : {}),
         ...(budgetSftp.handle ? { budgetSftp: budgetSftp.handle } : {}),
+        ...(entra.handle ? { entra: entra.handle } : {}),
       },
       running,
     };

@@ -42,7 +42,7 @@ describe("console sign-in", { skip }, () => {
     await page.goto(`${host.url}/`);
     await page.getByLabel("Username").fill("admin");
     await page.getByLabel("Password").fill("not-the-password");
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     const alert = page.getByRole("alert");
     await alert.waitFor();
     assert.match((await alert.textContent()) ?? "", /Error 401/);

@@ -34,7 +34,7 @@ export async function signIn(page: Page, baseUrl: string, user: { username: stri
   await page.goto(`${baseUrl}/`);
   await page.getByLabel("Username").fill(user.username);
   await page.getByLabel("Password").fill(user.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await page.getByRole("navigation", { name: "Main" }).waitFor();
 }
 

@@ -3,6 +3,8 @@ import { useEffect, useState } from "preact/hooks";
 import { api } from "./api/client";
 import { hasAnyRole } from "./auth/roles";
 import { session, type Me } from "./auth/session";
+import { CALLBACK_PATH } from "./auth/entra";
+import { EntraCallbackPage } from "./pages/account/EntraCallbackPage";
 import { SignInPage } from "./pages/account/SignInPage";
 import { pages } from "./pages/index";
 import { usePath } from "./router";
@@ -27,6 +29,7 @@ function App() {
     if (session.accessToken()) loadMe();
   }, []);
   if (loading) return <p class="loading">Loading…</p>;
+  if (path === CALLBACK_PATH && !me) return <EntraCallbackPage onSignedIn={loadMe} />;
   if (!me) return <SignInPage onSignedIn={loadMe} />;
   const page = pages.find((p) => p.path === path);
   return (

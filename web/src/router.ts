@@ -4,9 +4,11 @@ import { useEffect, useState } from "preact/hooks";
 
 const listeners = new Set<() => void>();
 
-export function navigate(path: string): void {
-  if (path === location.pathname) return;
-  history.pushState(null, "", path);
+/** Goes to `path`; `replace` leaves no history entry (for a URL that must not be revisited). */
+export function navigate(path: string, { replace = false } = {}): void {
+  if (path === location.pathname + location.search && !replace) return;
+  if (replace) history.replaceState(null, "", path);
+  else history.pushState(null, "", path);
   for (const listener of listeners) listener();
 }
 

@@ -10,6 +10,7 @@ import type { Clock } from "../../ports/clock.js";
 import type { SecretStore } from "../../ports/secret-store.js";
 import { AccessTokens } from "./access-tokens.js";
 import { AccountStates } from "./account-states.js";
+import { signInOptionsOf } from "./console-sign-in.js";
 import { EntraTokens } from "./entra-tokens.js";
 import { IdentityService } from "./identity-service.js";
 import type { IDENTITY_SETTINGS } from "./identity-settings.js";
@@ -49,6 +50,7 @@ export async function createIdentity(deps: IdentityModuleDeps): Promise<Identity
       clock,
     }),
     entraTokens: entraTokensOf(settings, clock),
+    signInOptions: signInOptionsOf(settings),
     throttle: new LoginThrottle(cache, {
       maxFailures: settings.LOGIN_MAX_FAILURES,
       lockoutSeconds: settings.LOGIN_LOCKOUT_SECONDS,

@@ -5,6 +5,7 @@ import type { Actor, AuditLog } from "../../foundation/audit-log.js";
 import type { PlatformMetrics } from "../../foundation/metrics.js";
 import type { AccessTokenClaims, AccessTokens } from "./access-tokens.js";
 import type { AccountStates } from "./account-states.js";
+import type { SignInOptions } from "./console-sign-in.js";
 import { ENTRA_APP_ROLES } from "./entra-roles.js";
 import { isSignedWithRs256, type EntraTokens } from "./entra-tokens.js";
 import type { LoginThrottle } from "./login-throttle.js";
@@ -45,6 +46,8 @@ export interface IdentityServiceDeps {
   readonly accessTokens: AccessTokens;
   /** Microsoft Entra ID access tokens, accepted beside the platform's own when configured. */
   readonly entraTokens?: EntraTokens | undefined;
+  /** What the console's sign-in page offers (the platform's login, and Entra ID when configured). */
+  readonly signInOptions: SignInOptions;
   readonly throttle: LoginThrottle;
   readonly audit: AuditLog;
   readonly refreshTokenTtlSeconds: number;
@@ -59,6 +62,10 @@ export class IdentityService {
   readonly #entraSignIns = new Set<string>();
   constructor(deps: IdentityServiceDeps) {
     this.#d = deps;
+  }
+
+  signInOptions(): SignInOptions {
+    return this.#d.signInOptions;
   }
 
   async login(username: string, password: string, actor: Actor): Promise<TokenPair> {

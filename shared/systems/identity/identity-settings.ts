@@ -78,6 +78,30 @@ export const IDENTITY_SETTINGS = {
       "Where the Entra ID signing keys are fetched (https; http only to a loopback address, for tests). Default: https://login.microsoftonline.com/<ENTRA_TENANT_ID>/discovery/v2.0/keys.",
     schema: optionalUrl,
   },
+  ENTRA_AUTHORITY: {
+    scope: "platform",
+    description:
+      "Where the console sends people to sign in with Microsoft Entra ID (the authorize, token and logout endpoints under <authority>/oauth2/v2.0/; https, http only to a loopback address). Default: https://login.microsoftonline.com/<ENTRA_TENANT_ID>; set it for a sovereign cloud.",
+    schema: optionalUrl,
+  },
+  ENTRA_CONSOLE_CLIENT_ID: {
+    scope: "platform",
+    description:
+      "Application (client) ID of the console's single-page-application registration (redirect URI https://<console>/auth/callback). With ENTRA_TENANT_ID set, the console offers 'Sign in with Microsoft'; unset, it offers the platform's login only.",
+    schema: z.guid().optional(),
+  },
+  ENTRA_CONSOLE_SCOPE: {
+    scope: "platform",
+    description:
+      "The API scope the console asks Entra ID for (space-separated). Default: api://<first ENTRA_AUDIENCE>/.default (every delegated permission the console's registration was granted on the API).",
+    schema: z.string().trim().min(1).max(500).optional(),
+  },
+  LOCAL_ENTRA_SIMULATOR: {
+    scope: "local",
+    description:
+      "Runs a Microsoft Entra ID simulator (authorize with a choice of seeded people, token with PKCE, refresh, keys, logout) and points the ENTRA_* settings at it when ENTRA_TENANT_ID is unset, so 'Sign in with Microsoft' works on a laptop. Local host only.",
+    schema: bool.default(true),
+  },
   LOCAL_ADMIN_USERNAME: {
     scope: "local",
     description: "Admin user the local host creates at start if missing. Refused in Azure.",

@@ -5,6 +5,7 @@ export type { IdentityTables } from "./identity-tables.js";
 export { identityMigrations } from "./identity-migrations.js";
 export { bootstrapFirstAdmin, FIRST_ADMIN_ACTOR, type FirstAdminOutcome } from "./first-admin.js";
 export type { IdentityService, Principal, TokenPair } from "./identity-service.js";
+export type { EntraConsoleSignIn, SignInOptions } from "./console-sign-in.js";
 export type { AccessTokenClaims } from "./access-tokens.js";
 export {
   UserRepository,

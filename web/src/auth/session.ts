@@ -1,5 +1,6 @@
 // The signed-in session: tokens in sessionStorage (gone with the tab), the caller's /me,
 // and a subscription so the layout re-renders on sign in and sign out.
+import { entraLogoutUrl, refreshEntra, type EntraTokens } from "./entra";
 import type { Role } from "./roles";
 
 export interface Me {
@@ -9,10 +10,8 @@ export interface Me {
   provider: "local" | "entra";
 }
 
-interface Tokens {
-  access_token: string;
-  refresh_token: string;
-}
+/** The platform's own pair, or Entra ID's with what its refresh and sign-out need. */
+type Tokens = { access_token: string; refresh_token: string; entra?: undefined } | EntraTokens;
 
 const KEY = "console.tokens";
 const listeners = new Set<() => void>();
@@ -46,7 +45,7 @@ export const session = {
   store(tokens: Tokens): void {
     sessionStorage.setItem(
       KEY,
-      JSON.stringify({ access_token: tokens.access_token, refresh_token: tokens.refresh_token }),
+      JSON.stringify({ access_token: tokens.access_token, refresh_token: tokens.refresh_token, entra: tokens.entra }),
     );
   },
   setMe(value: Me | null): void {
@@ -57,10 +56,14 @@ export const session = {
   refresh(): Promise<boolean> {
     const tokens = read();
     if (!tokens) return Promise.resolve(false);
-    refreshing ??= post<Tokens>("/v1/auth/refresh", { refresh_token: tokens.refresh_token })
-      .then((result) => {
-        if (!result.data) return false;
-        session.store(result.data);
+    const renew = (): Promise<Tokens | null | undefined> =>
+      tokens.entra
+        ? refreshEntra(tokens)
+        : post<Tokens>("/v1/auth/refresh", { refresh_token: tokens.refresh_token }).then((result) => result.data);
+    refreshing ??= renew()
+      .then((fresh) => {
+        if (!fresh) return false;
+        session.store(fresh);
         return true;
       })
       .finally(() => {
@@ -70,6 +73,12 @@ export const session = {
   },
   async logout(): Promise<void> {
     const tokens = read();
+    if (tokens?.entra) {
+      // An Entra ID session has nothing to revoke here: it ends at Entra ID, which sends the browser back.
+      session.clear();
+      location.assign(entraLogoutUrl(tokens.entra));
+      return;
+    }
     if (tokens)
       await post("/v1/auth/logout", { refresh_token: tokens.refresh_token }, tokens.access_token).catch(
         () => undefined,

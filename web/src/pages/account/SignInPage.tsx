@@ -1,5 +1,6 @@
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { api } from "../../api/client";
+import { beginEntraSignIn, CALLBACK_PATH, type EntraConfig } from "../../auth/entra";
 import { session } from "../../auth/session";
 import { ErrorBanner } from "../../ui/ErrorBanner";
 import { Field } from "../../ui/Field";
@@ -9,8 +10,18 @@ interface TokenPair {
   refresh_token: string;
 }
 
-/** Local sign-in against POST /api/v1/auth/login; Entra ID sign-in is still to come. */
+/** The platform's login (POST /api/v1/auth/login), and "Sign in with Microsoft" where Entra ID is configured. */
 export function SignInPage({ onSignedIn }: { onSignedIn: () => void }) {
+  const [entra, setEntra] = useState<EntraConfig | null>(null);
+  useEffect(() => {
+    api<{ entra: EntraConfig | null }>("/v1/auth/config", { anonymous: true })
+      .then((config) => setEntra(config.entra))
+      .catch(() => setEntra(null)); // the platform's login still works
+  }, []);
+  const withMicrosoft = () => {
+    const here = location.pathname === CALLBACK_PATH ? "/" : location.pathname + location.search;
+    beginEntraSignIn(entra!, here).catch((err: unknown) => setError(err));
+  };
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
   const [error, setError] = useState<unknown>(null);
@@ -54,6 +65,14 @@ export function SignInPage({ onSignedIn }: { onSignedIn: () => void }) {
           {busy ? "Signing in…" : "Sign in"}
         </button>
       </form>
+      {entra && (
+        <section class="sign-in-other" aria-label="Other ways to sign in">
+          <p>or</p>
+          <button type="button" onClick={withMicrosoft}>
+            Sign in with Microsoft
+          </button>
+        </section>
+      )}
     </main>
   );
 }
