@@ -97,7 +97,10 @@ export function nationalRule(spec: {
       const violations: Violation[] = [];
       for (const el of spec.contexts(doc)) {
         const result = spec.test(el, doc);
-        if (result === false) violations.push({ at: el });
+        // A value the rule judged (an identifier, an account) is shown as found, so a person
+        // sees what to fix without opening the XML.
+        if (result === false)
+          violations.push(el.children.length === 0 ? { at: el, found: `'${normalizeSpace(el.text)}'` } : { at: el });
         else if (result !== true) violations.push(result);
       }
       return violations;
