@@ -1,7 +1,9 @@
 /**
  * A Peppol BIS Billing 3.0 invoice of any number of lines that our validator accepts: two
  * standard rates (21% and 6%), exact totals from integer cents, Belgian parties with
- * checksum-valid enterprise numbers. What a typical supplier sends, scaled.
+ * checksum-valid enterprise numbers. What a typical supplier sends, scaled. With
+ * `country: "DE"` both parties get German addresses and the seller a contact, so the Peppol
+ * national rules for Germany (DE-R-*) apply and pass: the cost of a national section.
  */
 const cents = (value: bigint) => {
   const negative = value < 0n;
@@ -9,7 +11,23 @@ const cents = (value: bigint) => {
   return `${negative ? "-" : ""}${digits.slice(0, -2)}.${digits.slice(-2)}`;
 };
 
-const party = (role: string, name: string, enterprise: string, street: string) => `
+export type SampleCountry = "BE" | "DE";
+
+const CONTACT = `
+      <cac:Contact>
+        <cbc:Name>Accounts receivable</cbc:Name>
+        <cbc:Telephone>+49 30 1234567</cbc:Telephone>
+        <cbc:ElectronicMail>invoices@seller.example</cbc:ElectronicMail>
+      </cac:Contact>`;
+
+const party = (
+  role: string,
+  name: string,
+  enterprise: string,
+  street: string,
+  country: SampleCountry,
+  contact = "",
+) => `
   <cac:${role}>
     <cac:Party>
       <cbc:EndpointID schemeID="0208">${enterprise}</cbc:EndpointID>
@@ -17,7 +35,7 @@ const party = (role: string, name: string, enterprise: string, street: string) =
         <cbc:StreetName>${street}</cbc:StreetName>
         <cbc:CityName>Brussel</cbc:CityName>
         <cbc:PostalZone>1000</cbc:PostalZone>
-        <cac:Country><cbc:IdentificationCode>BE</cbc:IdentificationCode></cac:Country>
+        <cac:Country><cbc:IdentificationCode>${country}</cbc:IdentificationCode></cac:Country>
       </cac:PostalAddress>
       <cac:PartyTaxScheme>
         <cbc:CompanyID>BE${enterprise}</cbc:CompanyID>
@@ -26,11 +44,11 @@ const party = (role: string, name: string, enterprise: string, street: string) =
       <cac:PartyLegalEntity>
         <cbc:RegistrationName>${name}</cbc:RegistrationName>
         <cbc:CompanyID schemeID="0208">${enterprise}</cbc:CompanyID>
-      </cac:PartyLegalEntity>
+      </cac:PartyLegalEntity>${contact}
     </cac:Party>
   </cac:${role}>`;
 
-export function sampleInvoice(lineCount: number): string {
+export function sampleInvoice(lineCount: number, country: SampleCountry = "BE"): string {
   const rates = [21n, 6n];
   const taxable = new Map<bigint, bigint>(rates.map((r) => [r, 0n]));
   const lines: string[] = [];
@@ -89,8 +107,8 @@ export function sampleInvoice(lineCount: number): string {
   <cbc:Note>Thank you for your order</cbc:Note>
   <cbc:DocumentCurrencyCode>EUR</cbc:DocumentCurrencyCode>
   <cbc:BuyerReference>PO-4711</cbc:BuyerReference>
-  ${party("AccountingSupplierParty", "Seller NV", "0203201340", "Kunstlaan 1")}
-  ${party("AccountingCustomerParty", "Buyer BV", "0417497106", "Wetstraat 16")}
+  ${party("AccountingSupplierParty", "Seller NV", "0203201340", "Kunstlaan 1", country, country === "DE" ? CONTACT : "")}
+  ${party("AccountingCustomerParty", "Buyer BV", "0417497106", "Wetstraat 16", country)}
   <cac:PaymentMeans>
     <cbc:PaymentMeansCode>30</cbc:PaymentMeansCode>
     <cac:PayeeFinancialAccount><cbc:ID>BE71096123456769</cbc:ID></cac:PayeeFinancialAccount>

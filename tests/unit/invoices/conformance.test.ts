@@ -14,6 +14,7 @@ import {
   type XmlElement,
 } from "../../../shared/systems/invoices/index.js";
 import { applyEdits, MUTATION_SETS } from "./conformance-mutations.js";
+import { NATIONAL_MUTATION_SETS } from "./conformance-national.js";
 
 const TESTSET_NS = "http://difi.no/xsd/vefa/validator/1.0";
 const CASES = fileURLToPath(new URL("../../../../tests/unit/invoices/conformance/", import.meta.url));
@@ -73,7 +74,7 @@ describe("conformance cases (official testSet format)", () => {
     });
   }
 
-  for (const set of MUTATION_SETS) {
+  for (const set of [...MUTATION_SETS, ...NATIONAL_MUTATION_SETS]) {
     const cases = [{ description: "the base document", edits: [], success: set.passes }, ...set.cases];
     for (const c of cases) {
       const expected: Expectation[] = [

@@ -35,6 +35,29 @@ describe("validator findings", () => {
     assert.equal(finding.found, "0.31");
   });
 
+  it("judges a Greek seller by the Peppol national rules, pointing at the value to fix", () => {
+    const greek = (vat: string) => `<?xml version="1.0" encoding="UTF-8"?>
+<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
+  xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
+  xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2">
+  <cbc:CustomizationID>${PEPPOL_BIS3_CUSTOMIZATION}</cbc:CustomizationID>
+  <cac:AccountingSupplierParty><cac:Party>
+    <cac:PartyTaxScheme><cbc:CompanyID>${vat}</cbc:CompanyID><cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme></cac:PartyTaxScheme>
+  </cac:Party></cac:AccountingSupplierParty>
+</Invoice>`;
+    const finding = validateInvoiceXml(greek("EL094012349"), { language: "nl" }).findings.find(
+      (f) => f.ruleId === "GR-R-003",
+    );
+    assert.ok(finding);
+    assert.equal(finding.severity, "fatal");
+    assert.equal(finding.xpath, "/Invoice/cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID");
+    assert.equal(finding.found, "'EL094012349'");
+    assert.match(finding.message, /Griekse verkoper/);
+    // A valid TIN passes; a Belgian seller is not judged by the Greek rules at all.
+    assert.ok(!validateInvoiceXml(greek("EL094012348")).findings.some((f) => f.ruleId === "GR-R-003"));
+    assert.ok(!validateInvoiceXml(greek("BE0203201340")).findings.some((f) => f.ruleId.startsWith("GR-")));
+  });
+
   it("speaks English, Dutch and French", () => {
     const doc = invoice("urn:cen.eu:en16931:2017", ["1"], "2");
     const messages = (["en", "nl", "fr"] as const).map(

@@ -84,3 +84,39 @@ export function validAustralianBusinessNumber(value: string): boolean {
   digits[0] = digits[0]! - 1;
   return digits.reduce((acc, d, i) => acc + d * weights[i]!, 0) % 89 === 0;
 }
+
+/**
+ * Greek TIN (AFM) as the Peppol Schematron's u:TinVerification computes it: the first eight
+ * characters weighted 256..2 from the left, (sum mod 11) mod 10 against the ninth. Only the
+ * first nine characters are read, so a longer value can pass, as officially.
+ */
+export function validGreekTin(value: string): boolean {
+  const chars = [...value];
+  if (chars.length < 9 || !chars.slice(0, 9).every((c) => c >= "0" && c <= "9")) return false;
+  const sum = chars.slice(0, 8).reduce((acc, c, i) => acc + Number(c) * 2 ** (8 - i), 0);
+  return (sum % 11) % 10 === Number(chars[8]);
+}
+
+/**
+ * SE-R-013's u:checkSEOrgnr: digits only, Luhn over the first nine against the tenth. Unlike
+ * PEPPOL-COMMON-R049 it does not check the length (SE-R-004 does).
+ */
+export function luhnSwedishOrgNumber(value: string): boolean {
+  if (!/^[0-9]+$/.test(value) || value.length < 10) return false;
+  return validSwedishOrgNumber(value.slice(0, 10));
+}
+
+/**
+ * DE-R-019/020's IBAN check: blanks removed, two capitals, two digits, up to 30 letters or
+ * digits, then the country and check digits moved to the end and letters read as A=10..Z=35
+ * (the Schematron subtracts 55 from any code point above 64, lower case included), mod 97 = 1.
+ */
+export function validGermanRulesIban(value: string): boolean {
+  const iban = value.replace(/[ \t\r\n]/g, "");
+  if (!/^[A-Z]{2}[0-9]{2}[a-zA-Z0-9]{0,30}$/.test(iban)) return false;
+  const moved = iban.slice(4) + iban.slice(0, 2).toUpperCase() + iban.slice(2, 4);
+  const digits = [...moved]
+    .map((c) => String(c.charCodeAt(0) > 64 ? c.charCodeAt(0) - 55 : c.charCodeAt(0) - 48))
+    .join("");
+  return BigInt(digits) % 97n === 1n;
+}

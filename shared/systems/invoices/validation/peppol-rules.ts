@@ -6,6 +6,7 @@ import { compare, parseDecimalText, ZERO } from "./decimal.js";
 import { PEPPOL_CODE_RULES, profile } from "./peppol-code-rules.js";
 import { PEPPOL_IDENTIFIER_RULES } from "./peppol-identifier-rules.js";
 import { PEPPOL_LINE_RULES } from "./peppol-line-rules.js";
+import { PEPPOL_NATIONAL_RULES } from "./peppol-national-rules.js";
 import type { Rule, Violation } from "./rule-engine.js";
 import { at, bt } from "./rule-helpers.js";
 import type { XmlElement } from "./safe-xml.js";
@@ -294,4 +295,5 @@ export const PEPPOL_RULES: readonly Rule[] = [
   ...PEPPOL_LINE_RULES,
   ...PEPPOL_CODE_RULES,
   ...PEPPOL_IDENTIFIER_RULES,
+  ...PEPPOL_NATIONAL_RULES,
 ];

@@ -23,7 +23,7 @@ export const PEPPOL_BIS3_CUSTOMIZATION = "urn:cen.eu:en16931:2017#compliant#urn:
 export const EN16931_RULE_SET: RuleSet = { id: "EN16931", version: "1.3.14-subset.11", rules: EN16931_RULES };
 export const PEPPOL_RULE_SET: RuleSet = {
   id: "PEPPOL-BIS-BILLING-3.0",
-  version: "3.0.18-subset.11",
+  version: "3.0.19-subset.12",
   rules: [...EN16931_RULES, ...PEPPOL_RULES],
 };
 
