@@ -74,8 +74,11 @@ export function BackupsPage() {
     { key: "created", label: "Started", render: (b) => new Date(b.createdAt).toLocaleString() },
     { key: "trigger", label: "Trigger", render: (b) => b.trigger },
     { key: "status", label: "Status", render: (b) => (b.error ? `${b.status}: ${b.error}` : b.status) },
-    { key: "projects", label: "Projects", numeric: true, render: (b) => b.projectCount ?? "—" },
-    { key: "records", label: "Records", numeric: true, render: (b) => b.recordCount ?? "—" },
+    {
+      key: "contents",
+      label: "Contents",
+      render: (b) => (b.projectCount === null ? "—" : `${b.projectCount} projects, ${b.recordCount ?? 0} records`),
+    },
     { key: "size", label: "Size", numeric: true, render: (b) => size(b.sizeBytes) },
     { key: "verified", label: "Last verification", render: verification },
   ];

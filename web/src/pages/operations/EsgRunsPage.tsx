@@ -27,8 +27,8 @@ interface EsgRun {
 const FINISHED = ["COMPLETED", "TIMED_OUT", "FAILED"];
 const TRIGGERS: Record<EsgRun["trigger"], string> = {
   SCHEDULED: "Scheduled",
-  MANUAL_FULL: "Manual, all accounts",
-  MANUAL_ACCOUNTS: "Manual, chosen accounts",
+  MANUAL_FULL: "Manual (all accounts)",
+  MANUAL_ACCOUNTS: "Manual (chosen accounts)",
 };
 
 function statusOf(run: EsgRun): string {
@@ -74,13 +74,23 @@ export function EsgRunsPage() {
   }
 
   const columns: Column<EsgRun>[] = [
-    { key: "date", label: "Run date", render: (r) => r.runDate },
-    { key: "trigger", label: "Trigger", render: (r) => TRIGGERS[r.trigger] },
+    {
+      key: "run",
+      label: "Run",
+      render: (r) => (
+        <>
+          {r.runDate}
+          <div class="muted">{TRIGGERS[r.trigger]}</div>
+        </>
+      ),
+    },
     { key: "status", label: "Status", render: statusOf },
     { key: "total", label: "Accounts", numeric: true, render: (r) => r.counts.total },
-    { key: "ok", label: "Successful", numeric: true, render: (r) => r.counts.successful },
-    { key: "failed", label: "Failed", numeric: true, render: (r) => r.counts.failed },
-    { key: "partial", label: "Partial", numeric: true, render: (r) => r.counts.partial },
+    {
+      key: "results",
+      label: "Results",
+      render: (r) => `${r.counts.successful} successful, ${r.counts.failed} failed, ${r.counts.partial} partial`,
+    },
     {
       key: "duration",
       label: "Duration",

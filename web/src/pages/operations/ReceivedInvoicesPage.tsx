@@ -48,7 +48,12 @@ export function ReceivedInvoicesPage() {
       key: "invoice",
       label: "Invoice",
       render: (i) => (
-        <button type="button" class="link" aria-label={`Open invoice ${i.invoice_id}`} onClick={() => open(i.id)}>
+        <button
+          type="button"
+          class="link nowrap"
+          aria-label={`Open invoice ${i.invoice_id}`}
+          onClick={() => open(i.id)}
+        >
           {i.invoice_id}
         </button>
       ),
