@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
 import type { Browser } from "playwright-core";
 import { browserSkip, launchBrowser, screenshot, signIn } from "../support/browser.js";
-import { startTestHost, type TestHost } from "../support/test-host.js";
+import { apiClient, loginAs, startTestHost, tokenFor, type TestHost } from "../support/test-host.js";
 import { ublInvoice } from "../support/ubl-invoice.js";
 
 describe("console invoice detail, replay and UBL validation", { skip: browserSkip() }, () => {
@@ -90,6 +90,37 @@ describe("console invoice detail, replay and UBL validation", { skip: browserSki
     await page.getByLabel("Language of the findings").selectOption("nl");
     await page.getByRole("button", { name: "Validate" }).click();
     await errors.getByText(/moet gelijk zijn/).waitFor();
+    await page.close();
+  });
+
+  it("shows a viewer the invoice and its findings but neither the original nor a replay", async () => {
+    const call = apiClient(host.url);
+    const admin = await loginAs(call);
+    const uploaded = await call("POST", "/api/v1/invoices", {
+      token: admin,
+      rawBody: ublInvoice({ number: "INV-VIEW-1", invalid: true }),
+      headers: { "content-type": "application/xml" },
+    });
+    assert.equal(uploaded.status, 201, JSON.stringify(uploaded.body));
+    await tokenFor(call, admin, "ops-viewer", ["viewer"]);
+
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(page, host.url, { username: "ops-viewer", password: "correct-horse-battery" });
+    const nav = page.getByRole("navigation", { name: "Main" });
+    assert.equal(await nav.getByRole("link", { name: "Backups" }).count(), 0, "backups are for admin and finance");
+    await nav.getByRole("link", { name: "Received invoices" }).click();
+    await page.getByRole("button", { name: "Open invoice INV-VIEW-1" }).click();
+    const invoice = page.getByRole("region", { name: "Invoice" });
+    await invoice.getByRole("heading", { name: /^Invoice INV-VIEW-1: / }).waitFor();
+    assert.match((await invoice.getByRole("region", { name: "Validation report" }).textContent()) ?? "", /BR-CO-15/);
+    assert.equal(await invoice.getByRole("button", { name: "Download the original UBL" }).count(), 0);
+    assert.equal(await invoice.getByRole("button", { name: "Replay to Clearfacts" }).count(), 0);
+
+    // A deep link to another invoice id answers the API's 404 with its correlation id.
+    await page.goto(`${host.url}/operations/received-invoices?id=00000000-0000-4000-8000-000000000000`);
+    const alert = page.getByRole("region", { name: "Invoice" }).getByRole("alert");
+    await alert.waitFor();
+    assert.match((await alert.textContent()) ?? "", /Error 404: .*Correlation id: \S+/);
     await page.close();
   });
 });

@@ -27,6 +27,12 @@ describe("console reports and backups", { skip: browserSkip() }, () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await signIn(page, host.url);
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Reports" }).click();
+    // A project id the API refuses: its field message and the correlation id are shown.
+    await page.getByLabel("Project ids (comma-separated)").fill("PRJ/1");
+    await page.getByRole("button", { name: "Request the report" }).click();
+    const alert = page.getByRole("alert");
+    await alert.waitFor();
+    assert.match((await alert.textContent()) ?? "", /Error 400: .*projectIds\.0.*Correlation id: \S+/);
     await page.getByLabel("Project ids (comma-separated)").fill("PRJ-000001, PRJ-000002, PRJ-999999");
     await page.getByLabel("Report", { exact: true }).selectOption("project_status");
     await page.getByLabel("Format").selectOption("excel");
@@ -34,6 +40,7 @@ describe("console reports and backups", { skip: browserSkip() }, () => {
     const report = page.getByRole("region", { name: "Requested report" });
     await report.getByRole("heading", { name: "Project status report: COMPLETED" }).waitFor({ timeout: 30_000 });
     assert.match((await report.textContent()) ?? "", /2 projects in the report/);
+    assert.equal(await page.getByRole("alert").count(), 0, "the error is cleared by the new request");
     assert.equal(
       await report.getByRole("list", { name: "Report warnings" }).textContent(),
       "Project PRJ-999999: not found in SAP",
