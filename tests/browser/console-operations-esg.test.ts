@@ -58,6 +58,19 @@ describe("console ESG runs", { skip: browserSkip() }, () => {
     assert.match(download.suggestedFilename(), /^FirmESGRatings_\d{8}\.csv$/);
     const lines = (await readFile(await download.path(), "utf8")).trim().split(/\r?\n/);
     assert.equal(lines.length, 31, "a header and one line per account");
+
+    // Chosen accounts again: a malformed id is refused by position, a good list starts a run.
+    await page.getByLabel(/^Account ids to rate again/).fill("ACC-0000001\nACC-12");
+    await page.getByRole("button", { name: "Start a run for these accounts" }).click();
+    const alert = page.getByRole("alert");
+    await alert.waitFor();
+    assert.match((await alert.textContent()) ?? "", /Error 400: .*accountIds\.1/);
+    const firstAccount = lines[1]!.split(",")[0]!.replace(/"/g, "");
+    await page.getByLabel(/^Account ids to rate again/).fill(firstAccount);
+    await page.getByRole("button", { name: "Start a run for these accounts" }).click();
+    const chosen = table.getByRole("row").filter({ hasText: "Manual (chosen accounts)" });
+    await chosen.getByRole("cell", { name: "COMPLETED", exact: true }).waitFor({ timeout: 60_000 });
+    assert.equal((await chosen.getByRole("cell").allTextContents())[2], "1");
     await screenshot(page, "console-esg-runs-1280");
     await page.setViewportSize({ width: 820, height: 1000 });
     await screenshot(page, "console-esg-runs-820");

@@ -58,7 +58,7 @@ describe("console reports and backups", { skip: browserSkip() }, () => {
     await page.close();
   });
 
-  it("starts a manual backup and sees it complete in the list", async () => {
+  it("starts a manual backup, sees it complete in the list and verifies it", async () => {
     const page = await browser.newPage({ viewport: { width: 820, height: 1000 } });
     await signIn(page, host.url);
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Backups" }).click();
@@ -70,6 +70,14 @@ describe("console reports and backups", { skip: browserSkip() }, () => {
     const rows = page.getByRole("table", { name: "Backups, newest first" }).getByRole("row");
     await rows.nth(1).getByRole("cell", { name: "COMPLETED", exact: true }).waitFor();
     assert.match((await rows.nth(1).textContent()) ?? "", /manual/);
+    await rows
+      .nth(1)
+      .getByRole("button", { name: /^Verify the backup/ })
+      .click();
+    await rows
+      .nth(1)
+      .getByText(/^PASSED /)
+      .waitFor();
     await screenshot(page, "console-backups-820");
     await page.close();
   });

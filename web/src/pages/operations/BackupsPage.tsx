@@ -36,6 +36,36 @@ function size(bytes: number | null): string {
 const verification = (b: Backup) =>
   b.verificationStatus ? `${b.verificationStatus} ${b.verifiedAt ? new Date(b.verifiedAt).toLocaleString() : ""}` : "—";
 
+/** Re-reads a backup and checks every part's SHA-256, rows and columns now (POST .../verify). */
+function VerifyButton({ backup, onVerified }: { backup: Backup; onVerified: (b: Backup) => void }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  async function verify() {
+    setBusy(true);
+    setError(null);
+    try {
+      onVerified(await api<Backup>(`/v1/backups/${backup.backupId}/verify`, { method: "POST" }));
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <>
+      <button
+        type="button"
+        disabled={busy}
+        aria-label={`Verify the backup of ${new Date(backup.createdAt).toLocaleString()}`}
+        onClick={() => void verify()}
+      >
+        {busy ? "Verifying…" : "Verify"}
+      </button>
+      <ErrorBanner error={error} />
+    </>
+  );
+}
+
 /** Backups of projects, WBS, billing entries and the audit log (seed 001): list, start one, see it finish. */
 export function BackupsPage() {
   const [backups, setBackups] = useState<Backup[] | null>(null);
@@ -51,6 +81,8 @@ export function BackupsPage() {
       (err: unknown) => alive() && setError(err),
     );
   useEffect(() => void refresh(), []);
+  const replace = (backup: Backup) =>
+    setBackups((list) => list?.map((b) => (b.backupId === backup.backupId ? backup : b)) ?? null);
 
   async function start() {
     setBusy(true);
@@ -80,7 +112,16 @@ export function BackupsPage() {
       render: (b) => (b.projectCount === null ? "—" : `${b.projectCount} projects, ${b.recordCount ?? 0} records`),
     },
     { key: "size", label: "Size", numeric: true, render: (b) => size(b.sizeBytes) },
-    { key: "verified", label: "Last verification", render: verification },
+    {
+      key: "verified",
+      label: "Last verification",
+      render: (b) => (
+        <>
+          <div>{verification(b)}</div>
+          {b.status === "COMPLETED" && <VerifyButton backup={b} onVerified={replace} />}
+        </>
+      ),
+    },
   ];
   // The restore drill's download is for admins only (GET /api/v1/backups/{id}/download).
   if (isAdmin)

@@ -42,6 +42,7 @@ export function EsgRunsPage() {
   const [runs, setRuns] = useState<EsgRun[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [starting, setStarting] = useState(false);
+  const [accounts, setAccounts] = useState("");
   const alive = useAlive();
   const roles = session.me()?.roles ?? [];
   const canDownload = hasAnyRole(roles, FINANCE_WRITERS);
@@ -59,6 +60,22 @@ export function EsgRunsPage() {
     const timer = setInterval(() => void refresh(), 2000);
     return () => clearInterval(timer);
   }, [active]);
+
+  async function startAccountsRun(e: Event) {
+    e.preventDefault();
+    setStarting(true);
+    setError(null);
+    try {
+      const accountIds = accounts.split(/[\s,;]+/).filter(Boolean);
+      await api("/v1/esg/runs", { method: "POST", body: { accountIds } });
+      setAccounts("");
+      await refresh();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setStarting(false);
+    }
+  }
 
   async function startFullRun() {
     setStarting(true);
@@ -127,9 +144,34 @@ export function EsgRunsPage() {
     <section>
       <h1>ESG runs</h1>
       {hasAnyRole(roles, ADMIN_ONLY) && (
-        <button type="button" disabled={starting} onClick={() => void startFullRun()}>
-          Start today's full run
-        </button>
+        <p class="operations-actions">
+          <button type="button" disabled={starting} onClick={() => void startFullRun()}>
+            Start today's full run
+          </button>
+        </p>
+      )}
+      {canDownload && (
+        <form
+          onSubmit={(e) => void startAccountsRun(e)}
+          aria-label="Rate chosen accounts again"
+          class="operations-actions"
+        >
+          <div class="field">
+            <label for="esg-accounts">
+              Account ids to rate again (ACC- and 7 digits, one per line or comma-separated)
+            </label>
+            <textarea
+              id="esg-accounts"
+              rows={3}
+              required
+              value={accounts}
+              onInput={(e) => setAccounts(e.currentTarget.value)}
+            />
+          </div>
+          <button type="submit" disabled={starting}>
+            Start a run for these accounts
+          </button>
+        </form>
       )}
       <ErrorBanner error={error} />
       {!runs && !error && <p role="status">Loading runs…</p>}
