@@ -112,6 +112,11 @@ describe("console invoice detail, replay and UBL validation", { skip: browserSki
     await page.getByRole("button", { name: "Open invoice INV-VIEW-1" }).click();
     const invoice = page.getByRole("region", { name: "Invoice" });
     await invoice.getByRole("heading", { name: /^Invoice INV-VIEW-1: / }).waitFor();
+    assert.equal(
+      await page.evaluate(() => document.activeElement?.textContent),
+      await invoice.getByRole("heading", { name: /^Invoice INV-VIEW-1: / }).textContent(),
+      "focus moves to the opened invoice",
+    );
     assert.match((await invoice.getByRole("region", { name: "Validation report" }).textContent()) ?? "", /BR-CO-15/);
     assert.equal(await invoice.getByRole("button", { name: "Download the original UBL" }).count(), 0);
     assert.equal(await invoice.getByRole("button", { name: "Replay to Clearfacts" }).count(), 0);

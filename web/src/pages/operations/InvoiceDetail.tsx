@@ -1,4 +1,4 @@
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../../api/client";
 import { pollUntil, useAlive } from "../../api/poll";
 import { ADMIN_ONLY, FINANCE_WRITERS, hasAnyRole } from "../../auth/roles";
@@ -80,6 +80,7 @@ export function InvoiceDetail({ invoiceId }: { invoiceId: string }) {
   const [replay, setReplay] = useState<ReplayJob | null>(null);
   const [replaying, setReplaying] = useState(false);
   const alive = useAlive();
+  const heading = useRef<HTMLHeadingElement>(null);
   const roles = session.me()?.roles ?? [];
 
   const load = () => api<InvoiceDetailView>(`/v1/invoices/${encodeURIComponent(invoiceId)}`);
@@ -92,6 +93,11 @@ export function InvoiceDetail({ invoiceId }: { invoiceId: string }) {
       (err: unknown) => alive() && setError(err),
     );
   }, [invoiceId]);
+  // Opened from a list further down: focus (and so scroll to) the invoice, for keyboard users too.
+  const shownId = invoice?.id;
+  useEffect(() => {
+    if (shownId) heading.current?.focus();
+  }, [shownId]);
 
   async function startReplay() {
     if (!confirm("Send this invoice to Clearfacts again from its archived original?")) return;
@@ -126,7 +132,7 @@ export function InvoiceDetail({ invoiceId }: { invoiceId: string }) {
   const replayDone = replay && (replay.status === "completed" || replay.status === "failed");
   return (
     <div role="region" aria-label="Invoice" class="invoice-detail">
-      <h2>
+      <h2 ref={heading} tabIndex={-1}>
         Invoice {invoice.invoice_id}: {invoice.status}
       </h2>
       <dl class="facts">
