@@ -78,3 +78,40 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
   const envelope = (await response.json()) as Envelope<T>;
   return envelope.data as T;
 }
+
+export interface DownloadedFile {
+  readonly blob: Blob;
+  /** From Content-Disposition, or the caller's fallback. */
+  readonly fileName: string;
+}
+
+/** The file name a Content-Disposition header gives (RFC 6266: filename* first, then filename). */
+export function fileNameOf(disposition: string | null, fallback: string): string {
+  if (!disposition) return fallback;
+  const extended = /filename\*\s*=\s*(?:UTF-8|utf-8)''([^;]+)/.exec(disposition);
+  if (extended?.[1]) {
+    try {
+      return decodeURIComponent(extended[1].trim());
+    } catch {
+      // A malformed escape: fall through to the plain name.
+    }
+  }
+  const plain = /filename\s*=\s*"?([^";]+)"?/.exec(disposition);
+  return plain?.[1]?.trim() || fallback;
+}
+
+/**
+ * A file route (/api{path}) with the bearer token and the same refresh and errors as api():
+ * a plain <a href> carries no Authorization header, so files are fetched and saved from a blob.
+ */
+export async function apiFile(path: string, fallbackName: string): Promise<DownloadedFile> {
+  const options: RequestOptions = { headers: { Accept: "*/*" } };
+  let response = await send(path, options);
+  if (response.status === 401 && (await session.refresh())) response = await send(path, options);
+  if (response.status === 401) session.clear();
+  if (!response.ok) throw await toError(response);
+  return {
+    blob: await response.blob(),
+    fileName: fileNameOf(response.headers.get("content-disposition"), fallbackName),
+  };
+}

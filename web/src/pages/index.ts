@@ -7,7 +7,12 @@ import { BudgetImportPage } from "./budgets/BudgetImportPage";
 import { BudgetsPage } from "./budgets/BudgetsPage";
 import { ImportHistoryPage } from "./budgets/ImportHistoryPage";
 import { HomePage } from "./home/HomePage";
+import { BackupsPage } from "./operations/BackupsPage";
+import { EsgRunsPage } from "./operations/EsgRunsPage";
 import { InvoiceJobsPage } from "./operations/InvoiceJobsPage";
+import { RECEIVED_INVOICES_PATH, ReceivedInvoicesPage } from "./operations/ReceivedInvoicesPage";
+import { ReportsPage } from "./operations/ReportsPage";
+import { ValidateUblPage } from "./operations/ValidateUblPage";
 
 export type Area = "home" | "budgets" | "analytics" | "operations";
 
@@ -37,6 +42,31 @@ export const pages: readonly PageEntry[] = [
     title: "Invoice jobs",
     roles: ANY_ROLE,
     component: InvoiceJobsPage,
+    area: "operations",
+  },
+  // Roles as the routes allow: invoices, validate (INVOICES_VALIDATE_ROLES, all by default),
+  // ESG runs and reports are open to every role; backups to admin and finance.
+  {
+    path: RECEIVED_INVOICES_PATH,
+    title: "Received invoices",
+    roles: ANY_ROLE,
+    component: ReceivedInvoicesPage,
+    area: "operations",
+  },
+  {
+    path: "/operations/validate",
+    title: "Validate UBL",
+    roles: ANY_ROLE,
+    component: ValidateUblPage,
+    area: "operations",
+  },
+  { path: "/operations/esg", title: "ESG runs", roles: ANY_ROLE, component: EsgRunsPage, area: "operations" },
+  { path: "/operations/reports", title: "Reports", roles: ANY_ROLE, component: ReportsPage, area: "operations" },
+  {
+    path: "/operations/backups",
+    title: "Backups",
+    roles: FINANCE_WRITERS,
+    component: BackupsPage,
     area: "operations",
   },
 ];

@@ -4,6 +4,8 @@ import { hasAnyRole, FINANCE_WRITERS } from "../../auth/roles";
 import { session } from "../../auth/session";
 import { ErrorBanner } from "../../ui/ErrorBanner";
 import { Progress } from "../../ui/Progress";
+import { navigate } from "../../router";
+import { RECEIVED_INVOICES_PATH } from "./ReceivedInvoicesPage";
 
 /** GET /api/v1/invoices/jobs/{jobId}: the seed's job status shape. */
 interface Job {
@@ -119,7 +121,17 @@ export function InvoiceJobsPage() {
               <tbody>
                 {invoices.map((i) => (
                   <tr key={i.id}>
-                    <td>{i.invoice_id}</td>
+                    <td>
+                      <a
+                        href={`${RECEIVED_INVOICES_PATH}?id=${i.id}`}
+                        onClick={(e) => {
+                          e.preventDefault();
+                          navigate(`${RECEIVED_INVOICES_PATH}?id=${i.id}`);
+                        }}
+                      >
+                        {i.invoice_id}
+                      </a>
+                    </td>
                     <td>{i.seller ?? "—"}</td>
                     <td class="numeric">{i.payable_amount ? `${i.payable_amount} ${i.currency ?? ""}` : "—"}</td>
                     <td>{i.status}</td>
