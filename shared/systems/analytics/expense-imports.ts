@@ -27,7 +27,13 @@ import { ExpenseImportRepository, type ExpenseImportRow } from "./expense-import
 import { checkExpenseMappings, ExpenseRowChecker, type ExpenseRowError } from "./expense-import-rows.js";
 import type { ExpenseImportTables } from "./expense-import-tables.js";
 import { toExpenseRow } from "./expense-line.js";
-import { countImported, deleteImported, insertExpenses, storedFingerprints } from "./expense-repository.js";
+import {
+  countImported,
+  deleteImported,
+  expenseWriter,
+  storedFingerprints,
+  widenSqliteCache,
+} from "./expense-repository.js";
 
 export interface ExpenseImportsOptions {
   /** The platform database: the imports' job rows beside the job outbox. */
@@ -199,6 +205,16 @@ export class ExpenseImports {
   async runImportJob(importId: string): Promise<void> {
     const attempt = await this.#rows.startAttempt(importId, this.#now());
     if (attempt === undefined) return;
+    // The fingerprint lookups and five growing indexes need more than SQLite's 2 MB page cache.
+    const cache = this.#o.expensesDialect === "sqlite" ? await widenSqliteCache(this.#o.expenses) : null;
+    try {
+      await this.#importAttempt(importId, attempt);
+    } finally {
+      await cache?.restore();
+    }
+  }
+
+  async #importAttempt(importId: string, attempt: number): Promise<void> {
     const row = (await this.#rows.find(importId))!;
     this.#o.logger.info("Expense import started", { import_id: importId, attempt });
     const source = await fileRows(
@@ -211,6 +227,7 @@ export class ExpenseImports {
     const { checker, rows } = await ExpenseRowChecker.open(source, columns);
     const loadedAt = this.#now();
     const chunk = expenseInsertChunk(this.#o.expensesDialect);
+    const insert = expenseWriter(this.#o.expensesDialect);
     const counts = { rowsRead: 0, validRows: 0, errorRows: 0 };
     const errors: ExpenseRowError[] = [];
     let batch: Omit<FinanceExpenseTable, "id">[] = [];
@@ -222,7 +239,7 @@ export class ExpenseImports {
       const stored = await storedFingerprints(this.#o.expenses, [...fresh.keys()]);
       const adding = [...fresh.values()].filter((line) => !stored.has(line.row_fingerprint));
       await this.#o.expenses.transaction().execute(async (trx) => {
-        for (let at = 0; at < adding.length; at += chunk) await insertExpenses(trx, adding.slice(at, at + chunk));
+        for (let at = 0; at < adding.length; at += chunk) await insert(trx, adding.slice(at, at + chunk));
       });
       batch = [];
       const moved = await this.#rows.update(

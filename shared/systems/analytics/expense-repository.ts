@@ -1,4 +1,5 @@
 import { CompiledQuery, sql, type Kysely, type RawBuilder } from "kysely";
+import type { SqlDialectName } from "../../foundation/sql/database.js";
 import type { Dimension } from "./analytics-dimensions.js";
 import type { AnalyticsTables, FinanceExpenseTable } from "./analytics-tables.js";
 import { expenseWhere, type ExpenseFilter } from "./expense-filter.js";
@@ -393,12 +394,49 @@ export function sqliteExpenseInsert(columns: readonly (keyof Omit<FinanceExpense
   };
 }
 
-/** SQLite only: a 256 MB page cache for a bulk load, the connection's own size restored after. */
+/**
+ * Inserts expense rows in the dialect's fastest way: SQLite's prepared multi-row text (the
+ * columns taken from the first rows given), SQL Server's query builder.
+ */
+export function expenseWriter(dialect: SqlDialectName) {
+  if (dialect === "mssql") return insertExpenses;
+  let insert: ReturnType<typeof sqliteExpenseInsert> | undefined;
+  return async (db: Db, rows: readonly Omit<FinanceExpenseTable, "id">[]): Promise<void> => {
+    if (rows.length === 0) return;
+    insert ??= sqliteExpenseInsert(Object.keys(rows[0]!) as (keyof Omit<FinanceExpenseTable, "id">)[]);
+    await insert(db, rows);
+  };
+}
+
+/** Bulk loads holding the wide page cache, per connection (concurrent imports share it). */
+const widened = new WeakMap<object, { holders: number; before: number }>();
+
+/**
+ * SQLite only: a 256 MB page cache for a bulk load, the connection's own size restored when
+ * the last load holding it ends. A million rows grow five indexes (the fingerprint's in
+ * random order): with SQLite's default 2 MB cache most index pages were re-read from the file
+ * for every chunk, and each chunk cost more as the table grew.
+ */
 export async function widenSqliteCache(db: Db): Promise<{ restore(): Promise<void> }> {
-  const { rows } = await sql<{ cache_size: number }>`pragma cache_size`.execute(db);
-  const before = Number(rows[0]?.cache_size ?? -2000);
-  await sql`pragma cache_size = -262144`.execute(db);
-  return { restore: async () => void (await sql.raw(`pragma cache_size = ${before}`).execute(db)) };
+  let held = widened.get(db);
+  if (!held) {
+    const { rows } = await sql<{ cache_size: number }>`pragma cache_size`.execute(db);
+    held = { holders: 0, before: Number(rows[0]?.cache_size ?? -2000) };
+    widened.set(db, held);
+    await sql`pragma cache_size = -262144`.execute(db);
+  }
+  held.holders++;
+  const state = held;
+  let restored = false;
+  return {
+    restore: async () => {
+      if (restored) return;
+      restored = true;
+      if (--state.holders > 0) return;
+      widened.delete(db);
+      await sql.raw(`pragma cache_size = ${state.before}`).execute(db);
+    },
+  };
 }
 
 /** The fingerprints among `fingerprints` already stored (what a re-import must not add again). */

@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import type { SqlDialectName } from "../../foundation/sql/database.js";
 import type { AnalyticsTables, FinanceExpenseTable } from "./analytics-tables.js";
 import { toExpenseRow } from "./expense-line.js";
-import { hasExpenses, insertExpenses, sqliteExpenseInsert, widenSqliteCache } from "./expense-repository.js";
+import { expenseWriter, hasExpenses, widenSqliteCache } from "./expense-repository.js";
 import { syntheticExpenses } from "./synthetic-expenses.js";
 
 /**
@@ -31,30 +31,28 @@ export async function seedExpenses(
   if (await hasExpenses(db)) return 0;
   const chunk = expenseInsertChunk(options.dialect);
   let added = 0;
-  let insert:
-    ((db: Kysely<AnalyticsTables>, rows: readonly Omit<FinanceExpenseTable, "id">[]) => Promise<void>) | null =
-    options.dialect === "mssql" ? insertExpenses : null;
-  // A million rows grow five indexes (the fingerprint's in random order): with SQLite's
-  // default 2 MB page cache most index pages were re-read from the file for every chunk.
+  const insert = expenseWriter(options.dialect);
   const cache = options.dialect === "sqlite" ? await widenSqliteCache(db) : null;
-  await db.transaction().execute(async (trx) => {
-    let batch: Omit<FinanceExpenseTable, "id">[] = [];
-    const flush = async () => {
-      if (batch.length === 0) return;
-      insert ??= sqliteExpenseInsert(Object.keys(batch[0]!) as (keyof Omit<FinanceExpenseTable, "id">)[]);
-      await insert(trx, batch);
-      added += batch.length;
-      batch = [];
-    };
-    for (const line of syntheticExpenses({
-      rows: options.rows,
-      ...(options.seed !== undefined ? { seed: options.seed } : {}),
-    })) {
-      batch.push(toExpenseRow(line, { importId: null, loadedAt: options.loadedAt }));
-      if (batch.length >= chunk) await flush();
-    }
-    await flush();
-  });
-  await cache?.restore();
+  try {
+    await db.transaction().execute(async (trx) => {
+      let batch: Omit<FinanceExpenseTable, "id">[] = [];
+      const flush = async () => {
+        if (batch.length === 0) return;
+        await insert(trx, batch);
+        added += batch.length;
+        batch = [];
+      };
+      for (const line of syntheticExpenses({
+        rows: options.rows,
+        ...(options.seed !== undefined ? { seed: options.seed } : {}),
+      })) {
+        batch.push(toExpenseRow(line, { importId: null, loadedAt: options.loadedAt }));
+        if (batch.length >= chunk) await flush();
+      }
+      await flush();
+    });
+  } finally {
+    await cache?.restore();
+  }
   return added;
 }
