@@ -329,13 +329,20 @@ export class BudgetSources {
         fileName,
         mappings: analysis.mappings.map((m) => ({ sourceColumn: m.sourceColumn, targetField: m.targetField })),
         dryRun: false,
+        origin: { sourceType: source.source_type, sourceId: source.source_id, sourceName: source.name },
       },
       caller,
     );
+    // A re-import waits for approval as an upload does: its diff, then POST .../commit.
     return record(done.status === "failed" ? "failed" : "imported", {
       ...detected,
       import_id: done.importId,
-      reason: done.status === "failed" ? "rows in error; nothing imported" : done.status,
+      reason:
+        done.status === "failed"
+          ? "rows in error; nothing imported"
+          : done.status === "awaiting_approval"
+            ? `awaiting approval: GET /api/v1/imports/${done.importId}/diff, then POST /api/v1/imports/${done.importId}/commit`
+            : done.status,
     });
   }
 

@@ -149,6 +149,28 @@ describe("budget sources: SFTP poll into learned-mapping imports", () => {
     assert.equal(staged.status, "awaiting_approval", JSON.stringify(staged));
     assert.equal(staged.stats.errorRows, 0);
     assert.deepEqual(staged.diffSummary, { added: 0, changed: 1, removed: 0, unchanged: 1 });
+    const diff = await call("GET", `/api/v1/imports/${files[0].importId}/diff?customerId=acme`, { token: finance });
+    assert.equal(diff.status, 200, JSON.stringify(diff.body));
+    assert.deepEqual(
+      diff.body.data.changed.map((c: any) => [c.department, c.oldAmount, c.amount]),
+      [["Engineering", "1000.00", "1200.00"]],
+    );
+    const unchanged = await host.platform.database.db
+      .selectFrom("budgets")
+      .select("budgeted_minor")
+      .where("customer_id", "=", "acme")
+      .where("department", "=", "Engineering")
+      .executeTakeFirstOrThrow();
+    assert.equal(String(unchanged.budgeted_minor), "100000", "nothing changes before the commit");
+    // The history names the data source, not just the file's format.
+    const history = (await call("GET", "/api/v1/imports/history?customerId=acme", { token: finance })).body.data;
+    const polled = history.imports.find((i: any) => i.importId === files[0].importId);
+    assert.deepEqual(
+      [polled.sourceType, polled.sourceId, polled.sourceName, polled.status],
+      ["sftp", sourceId, "acme budgets over SFTP", "awaiting_approval"],
+    );
+    const uploaded = history.imports.find((i: any) => i.importId === first.importId);
+    assert.deepEqual([uploaded.sourceType, uploaded.sourceId, uploaded.sourceName], ["csv", null, null]);
     const committed = await call("POST", `/api/v1/imports/${files[0].importId}/commit`, {
       token: finance,
       body: { customerId: "acme" },
