@@ -53,7 +53,8 @@ export type SourceSettings =
   | {
       readonly sourceType: "sheets";
       readonly config: { readonly spreadsheetId: string; readonly range: string };
-      readonly secretRefs: { readonly apiKey: string };
+      /** An API key, or a service account's JSON key (the sheet shared with its client_email). */
+      readonly secretRefs: { readonly apiKey?: string; readonly serviceAccountKey?: string };
     };
 
 export type SourceInput = SourceSettings & {
@@ -407,12 +408,16 @@ export class BudgetSources {
           accessKeyId: (await secret("accessKeyId")) ?? "",
           secretAccessKey: (await secret("secretAccessKey")) ?? "",
         };
-      case "sheets":
+      case "sheets": {
+        const serviceAccountKey = await secret("serviceAccountKey");
+        const apiKey = serviceAccountKey === undefined ? await secret("apiKey") : undefined;
         return {
           type: "sheets",
           ...(config as Extract<SourceSettings, { sourceType: "sheets" }>["config"]),
-          apiKey: (await secret("apiKey")) ?? "",
+          ...(serviceAccountKey !== undefined ? { serviceAccountKey } : {}),
+          ...(apiKey !== undefined ? { apiKey } : {}),
         };
+      }
     }
   }
 
@@ -432,6 +437,15 @@ export class BudgetSources {
       if (input.secretRefs.password === undefined && input.secretRefs.privateKey === undefined)
         issues.push({ field: "secretRefs", message: "name the Key Vault secret of a password or a private key" });
     }
+    if (
+      input.sourceType === "sheets" &&
+      (input.secretRefs.apiKey === undefined) === (input.secretRefs.serviceAccountKey === undefined)
+    )
+      issues.push({
+        field: "secretRefs",
+        message:
+          "name the Key Vault secret of either an API key (apiKey) or a service-account JSON key (serviceAccountKey)",
+      });
     if (issues.length > 0) throw new ValidationError(issues);
   }
 

@@ -118,6 +118,32 @@ describe("budget sources: SFTP poll into learned-mapping imports", () => {
     const r2 = await call("POST", "/api/v1/budget/sources", { token: admin, body: unpinned });
     assert.equal(r2.status, 400, JSON.stringify(r2.body));
     assert.match(JSON.stringify(r2.body.error.details), /hostKeyFingerprint/);
+    // A Google Sheet signs in with an API key or a service account's JSON key: one of them.
+    const sheet = (secretRefs: Record<string, string>) =>
+      call("POST", "/api/v1/budget/sources", {
+        token: admin,
+        body: {
+          customerId: "acme",
+          name: "acme budget sheet",
+          sourceType: "sheets",
+          schedule: "0 6 * * *",
+          config: { spreadsheetId: "1AbCdEfGhIjKlMnOp", range: "Budget!A1:F500" },
+          secretRefs,
+        },
+      });
+    const both = { apiKey: "acme-sheets-key", serviceAccountKey: "acme-sheets-sa" };
+    for (const refs of [{}, both] as Record<string, string>[]) {
+      const refused = await sheet(refs);
+      assert.equal(refused.status, 400, JSON.stringify(refused.body));
+      assert.match(JSON.stringify(refused.body.error.details), /secretRefs/);
+    }
+    const byServiceAccount = await sheet({ serviceAccountKey: "acme-sheets-sa" });
+    assert.equal(byServiceAccount.status, 201, JSON.stringify(byServiceAccount.body));
+    assert.deepEqual(byServiceAccount.body.data.secretRefs, { serviceAccountKey: "acme-sheets-sa" });
+    const deleted = await call("DELETE", `/api/v1/budget/sources/${byServiceAccount.body.data.sourceId}`, {
+      token: admin,
+    });
+    assert.ok(deleted.status === 200 || deleted.status === 204, JSON.stringify(deleted.body));
     const byFinance = await call("POST", "/api/v1/budget/sources", {
       token: finance,
       body: sftpSource("acme", host.simulators.budgetSftp!.fingerprint),
