@@ -1,6 +1,8 @@
 // Every simulator the local host runs, one line each.
 import { budgetSftpSimulator } from "./budget-sftp.js";
 import type { BudgetSftpServer } from "./budget-sftp-server.js";
+import { budgetSheetsSimulator } from "./budget-sheets.js";
+import type { BudgetSheetsSimulator } from "./budget-sheets-partner.js";
 import { clearfactsSimulator } from "./clearfacts.js";
 import type { ClearfactsSimulator } from "./clearfacts-partner.js";
 import { esgSimulator } from "./esg.js";
@@ -19,6 +21,7 @@ export interface SimulatorHandles {
   readonly clearfacts?: ClearfactsSimulator;
   readonly webhookReceiver?: WebhookReceiverSimulator;
   readonly budgetSftp?: BudgetSftpServer;
+  readonly budgetSheets?: BudgetSheetsSimulator;
 }
 
 /** Starts every simulator (each decides from `env` whether it is needed). */
@@ -39,6 +42,8 @@ export async function startSimulators(
     running.push(webhookReceiver);
     const budgetSftp = await budgetSftpSimulator.start(env);
     running.push(budgetSftp);
+    const budgetSheets = await budgetSheetsSimulator.start(env);
+    running.push(budgetSheets);
     return {
       handles: {
         ...(esg.handle ? { esg: esg.handle } : {}),
@@ -46,6 +51,7 @@ export async function startSimulators(
         ...(clearfacts.handle ? { clearfacts: clearfacts.handle } : {}),
         ...(webhookReceiver.handle ? { webhookReceiver: webhookReceiver.handle } : {}),
         ...(budgetSftp.handle ? { budgetSftp: budgetSftp.handle } : {}),
+        ...(budgetSheets.handle ? { budgetSheets: budgetSheets.handle } : {}),
       },
       running,
     };

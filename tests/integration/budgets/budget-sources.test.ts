@@ -228,6 +228,45 @@ describe("budget sources: SFTP poll into learned-mapping imports", () => {
     assert.equal(source.lastStatus, "ok");
   });
 
+  it("reads a Google Sheet as a service account (the local fake verifies the signed assertion)", async () => {
+    const sheets = host.simulators.budgetSheets!;
+    sheets.setSheet("1AcmeBudgetSheet01", [
+      ["Department", "Sub Category", "Fiscal Period", "Budget Amount", "Currency"],
+      ["Engineering", "Software", "2026-04", "1300.00", "EUR"],
+      ["Sales", "Travel", "2026-04", "500.00", "EUR"],
+    ]);
+    const local = (await call("GET", "/api/local/simulators/budget-sheets", { token: admin })).body.data;
+    const created = await call("POST", "/api/v1/budget/sources", {
+      token: admin,
+      body: {
+        customerId: "acme",
+        name: "acme FP&A sheet",
+        sourceType: "sheets",
+        schedule: "* * * * *",
+        config: { spreadsheetId: "1AcmeBudgetSheet01", range: "Budget!A1:E3" },
+        secretRefs: { serviceAccountKey: local.serviceAccountKeySecret },
+      },
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const sheetSource = created.body.data.sourceId;
+    await dropAndPoll("none", null);
+    const files = (await call("GET", `/api/v1/budget/sources/${sheetSource}/files`, { token: finance })).body.data
+      .items;
+    assert.equal(files.length, 1, JSON.stringify(files));
+    assert.equal(files[0].status, "imported", JSON.stringify(files[0]));
+    const history = (await call("GET", "/api/v1/imports/history?customerId=acme", { token: finance })).body.data;
+    const polled = history.imports.find((i: any) => i.importId === files[0].importId);
+    assert.deepEqual(
+      [polled.sourceType, polled.sourceId, polled.status, polled.diffSummary.changed],
+      ["sheets", sheetSource, "awaiting_approval", 1],
+    );
+    assert.deepEqual(sheets.stats, { tokensIssued: 1, assertionsRefused: 0, valuesRead: 1 });
+    // The next poll reuses the token (and finds the same sheet: nothing new).
+    await dropAndPoll("none", null);
+    assert.deepEqual(sheets.stats, { tokensIssued: 1, assertionsRefused: 0, valuesRead: 2 });
+    await call("DELETE", `/api/v1/budget/sources/${sheetSource}`, { token: admin });
+  });
+
   it("holds a payroll file and a file without a learned mapping, with an alert", async () => {
     await dropAndPoll(
       "payroll.csv",
