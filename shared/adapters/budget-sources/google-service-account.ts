@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { SignJWT, importPKCS8 } from "jose";
 import { BudgetSourceUnavailableError } from "../../ports/budget-file-source.js";
 
@@ -26,7 +27,7 @@ export function parseServiceAccountKey(json: string): ServiceAccountKey {
   } catch {
     throw new BudgetSourceUnavailableError("The service-account key is not JSON", "sheets");
   }
-  const text = (name: string) => (typeof key[name] === "string" && key[name] !== "" ? (key[name]) : null);
+  const text = (name: string) => (typeof key[name] === "string" && key[name] !== "" ? key[name] : null);
   const missing = ["client_email", "private_key", "token_uri"].filter((name) => text(name) === null);
   if (missing.length > 0)
     throw new BudgetSourceUnavailableError(`The service-account key has no ${missing.join(", ")}`, "sheets");
@@ -61,7 +62,9 @@ export class GoogleAccessTokens {
   }
 
   async token(key: ServiceAccountKey, scope = SHEETS_READONLY_SCOPE): Promise<string> {
-    const id = `${key.client_email}\n${key.private_key_id ?? ""}\n${key.token_uri}\n${scope}`;
+    // Keyed by the private key itself too: only a caller holding the key gets its token.
+    const keyHash = createHash("sha256").update(key.private_key).digest("hex");
+    const id = `${key.client_email}\n${keyHash}\n${key.token_uri}\n${scope}`;
     const cached = this.#cache.get(id);
     if (cached) {
       const token = await cached.catch(() => undefined);
