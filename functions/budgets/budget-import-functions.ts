@@ -23,7 +23,11 @@ const importView = z.object({
   importId: z.string(),
   customerId: z.string(),
   fileName: z.string(),
-  sourceType: z.string(),
+  sourceType: z
+    .string()
+    .describe("csv or excel (upload), rows (inline), or the data source's type: sftp, blob, s3, sheets"),
+  sourceId: z.string().nullable().describe("The data source a polled file came from; null for uploads"),
+  sourceName: z.string().nullable(),
   status: z.enum(["queued", "processing", "dry_run", "awaiting_approval", "completed", "failed"]),
   imported: z.number().int(),
   stats: z.object({ totalRows: z.number().int(), successRows: z.number().int(), errorRows: z.number().int() }),

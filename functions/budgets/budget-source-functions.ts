@@ -62,7 +62,8 @@ const sheets = z.object({
     spreadsheetId: z.string().regex(/^[A-Za-z0-9_-]{10,100}$/, "must be a spreadsheet id"),
     range: z.string().regex(/^[^\0\r\n]{1,200}$/, "must be an A1 range such as Budget!A1:F500"),
   }),
-  secretRefs: z.strictObject({ apiKey: secretName }),
+  // Either one (checked by the domain): an API key, or a service account's JSON key.
+  secretRefs: z.strictObject({ apiKey: secretName.optional(), serviceAccountKey: secretName.optional() }),
 });
 
 const common = {

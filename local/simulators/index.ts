@@ -1,6 +1,8 @@
 // Every simulator the local host runs, one line each.
 import { budgetSftpSimulator } from "./budget-sftp.js";
 import type { BudgetSftpServer } from "./budget-sftp-server.js";
+import { budgetSheetsSimulator } from "./budget-sheets.js";
+import type { BudgetSheetsSimulator } from "./budget-sheets-partner.js";
 import { clearfactsSimulator } from "./clearfacts.js";
 import type { ClearfactsSimulator } from "./clearfacts-partner.js";
 import { entraSimulator } from "./entra.js";
@@ -21,6 +23,7 @@ export interface SimulatorHandles {
   readonly clearfacts?: ClearfactsSimulator;
   readonly webhookReceiver?: WebhookReceiverSimulator;
   readonly budgetSftp?: BudgetSftpServer;
+  readonly budgetSheets?: BudgetSheetsSimulator;
   readonly entra?: EntraSimulator;
 }
 
@@ -42,6 +45,8 @@ export async function startSimulators(
     running.push(webhookReceiver);
     const budgetSftp = await budgetSftpSimulator.start(env);
     running.push(budgetSftp);
+    const budgetSheets = await budgetSheetsSimulator.start(env);
+    running.push(budgetSheets);
     const entra = await entraSimulator.start(env);
     running.push(entra);
     return {
@@ -51,6 +56,7 @@ export async function startSimulators(
         ...(clearfacts.handle ? { clearfacts: clearfacts.handle } : {}),
         ...(webhookReceiver.handle ? { webhookReceiver: webhookReceiver.handle } : {}),
         ...(budgetSftp.handle ? { budgetSftp: budgetSftp.handle } : {}),
+        ...(budgetSheets.handle ? { budgetSheets: budgetSheets.handle } : {}),
         ...(entra.handle ? { entra: entra.handle } : {}),
       },
       running,

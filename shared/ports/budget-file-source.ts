@@ -66,7 +66,10 @@ export interface SheetsSourceConnection {
   readonly spreadsheetId: string;
   /** A1 notation, e.g. `Budget!A1:F500`. */
   readonly range: string;
-  readonly apiKey: string;
+  /** One of the two: an API key (public or link-shared sheets) ... */
+  readonly apiKey?: string;
+  /** ... or a service account's JSON key (sheets shared with its client_email). */
+  readonly serviceAccountKey?: string;
 }
 
 /** A source with its credentials already read from the secret store (never stored in SQL). */

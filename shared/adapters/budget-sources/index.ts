@@ -3,10 +3,11 @@ import { BudgetSourceUnavailableError, type OpenBudgetFileSource } from "../../p
 import { BlobBudgetFileSource } from "./blob-budget-file-source.js";
 import { S3BudgetFileSource } from "./s3-budget-file-source.js";
 import { SftpBudgetFileSource } from "./sftp-budget-file-source.js";
+import { GoogleAccessTokens } from "./google-service-account.js";
 import { SheetsBudgetFileSource } from "./sheets-budget-file-source.js";
 
 export { sshFingerprint } from "./sftp-budget-file-source.js";
-export { S3BudgetFileSource, SheetsBudgetFileSource };
+export { S3BudgetFileSource, SheetsBudgetFileSource, GoogleAccessTokens };
 
 export interface BudgetFileSourceOptions {
   readonly blobs: BlobStore;
@@ -19,6 +20,8 @@ export interface BudgetFileSourceOptions {
 
 /** One opener for every kind of budget file source, by the connection's type. */
 export function budgetFileSources(options: BudgetFileSourceOptions): OpenBudgetFileSource {
+  // Service-account tokens outlive one poll: one cache per opener (the app's lifetime).
+  const googleTokens = new GoogleAccessTokens();
   return async (connection) => {
     switch (connection.type) {
       case "sftp":
@@ -33,7 +36,7 @@ export function budgetFileSources(options: BudgetFileSourceOptions): OpenBudgetF
       case "s3":
         return S3BudgetFileSource.open(connection, options.s3Endpoint || undefined);
       case "sheets":
-        return new SheetsBudgetFileSource(connection, options.sheetsApiUrl);
+        return new SheetsBudgetFileSource(connection, options.sheetsApiUrl, googleTokens);
     }
   };
 }

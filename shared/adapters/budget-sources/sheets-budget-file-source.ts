@@ -5,6 +5,7 @@ import {
   type RemoteBudgetFile,
   type SheetsSourceConnection,
 } from "../../ports/budget-file-source.js";
+import { GoogleAccessTokens, parseServiceAccountKey } from "./google-service-account.js";
 
 const TIMEOUT_MS = 30_000;
 /** A values.get answer past this is not a budget sheet. */
@@ -13,17 +14,24 @@ const MAX_RESPONSE_BYTES = 20 * 1024 * 1024;
 /**
  * One range of a Google Sheet through the Sheets API v4 `spreadsheets.values.get`, read as
  * a CSV file for analyze. The sheet has no modification time here, so the poll tells
- * versions apart by content hash. The API key travels in a header, never in a URL a log
- * could print.
+ * versions apart by content hash. It signs in with an API key (in a header, never in a URL
+ * a log could print) or as a service account: a bearer token from `tokens`, which caches it
+ * across polls.
  */
 export class SheetsBudgetFileSource implements BudgetFileSource {
   readonly #connection: SheetsSourceConnection;
   readonly #apiUrl: string;
+  readonly #tokens: GoogleAccessTokens;
   #csv: Buffer | undefined;
 
-  constructor(connection: SheetsSourceConnection, apiUrl = "https://sheets.googleapis.com") {
+  constructor(
+    connection: SheetsSourceConnection,
+    apiUrl = "https://sheets.googleapis.com",
+    tokens: GoogleAccessTokens = new GoogleAccessTokens(),
+  ) {
     this.#connection = connection;
     this.#apiUrl = apiUrl.replace(/\/+$/, "");
+    this.#tokens = tokens;
   }
 
   async list(): Promise<readonly RemoteBudgetFile[]> {
@@ -45,13 +53,14 @@ export class SheetsBudgetFileSource implements BudgetFileSource {
   async close(): Promise<void> {}
 
   async #fetchCsv(): Promise<Buffer> {
-    const { spreadsheetId, range, apiKey } = this.#connection;
+    const { spreadsheetId, range } = this.#connection;
     const url =
       `${this.#apiUrl}/v4/spreadsheets/${encodeURIComponent(spreadsheetId)}/values/${encodeURIComponent(range)}` +
       "?majorDimension=ROWS&valueRenderOption=FORMATTED_VALUE";
+    const headers = await this.#auth();
     let response: Response;
     try {
-      response = await fetch(url, { headers: { "x-goog-api-key": apiKey }, signal: AbortSignal.timeout(TIMEOUT_MS) });
+      response = await fetch(url, { headers, signal: AbortSignal.timeout(TIMEOUT_MS) });
     } catch (error) {
       throw new BudgetSourceUnavailableError(
         `Google Sheets could not be reached: ${(error as Error).message}`,
@@ -71,6 +80,17 @@ export class SheetsBudgetFileSource implements BudgetFileSource {
     const body = JSON.parse(text) as { values?: unknown };
     const rows = Array.isArray(body.values) ? (body.values as unknown[]) : [];
     return Buffer.from(rows.map((row) => (Array.isArray(row) ? row.map(csvCell).join(",") : "")).join("\r\n"), "utf8");
+  }
+
+  async #auth(): Promise<Record<string, string>> {
+    const { serviceAccountKey, apiKey } = this.#connection;
+    if (serviceAccountKey !== undefined)
+      return { authorization: `Bearer ${await this.#tokens.token(parseServiceAccountKey(serviceAccountKey))}` };
+    if (apiKey !== undefined) return { "x-goog-api-key": apiKey };
+    throw new BudgetSourceUnavailableError(
+      "The Sheets source names neither an API key nor a service account",
+      "sheets",
+    );
   }
 }
 

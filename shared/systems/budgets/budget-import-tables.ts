@@ -52,6 +52,9 @@ export interface BudgetImportsTable {
   rows_staged: number;
   started_at: string | null;
   updated_at: string | null;
+  /** The data source a polled file came from (source_type is then its type); null for uploads. */
+  source_id: string | null;
+  source_name: string | null;
 }
 
 /** A budget line as the import will set it, staged until the import is committed. */

@@ -61,6 +61,15 @@ export interface ImportRequest {
   readonly fileName?: string;
   readonly mappings: readonly { readonly sourceColumn: string; readonly targetField: string }[];
   readonly dryRun: boolean;
+  /** A polled file's data source: the import's source type becomes its type (sftp, blob, s3, sheets). */
+  readonly origin?: ImportOrigin;
+}
+
+/** Where a polled file came from, as the import history shows it. */
+export interface ImportOrigin {
+  readonly sourceType: string;
+  readonly sourceId: string;
+  readonly sourceName: string;
 }
 
 /** The seed's inline import: the rows in the body (the header row first), for small tables only. */
@@ -92,7 +101,11 @@ export interface ImportView {
   readonly importId: string;
   readonly customerId: string;
   readonly fileName: string;
+  /** csv or excel for an upload, rows for an inline table, the data source's type for a polled file. */
   readonly sourceType: string;
+  /** The data source of a polled file; null for uploads. */
+  readonly sourceId: string | null;
+  readonly sourceName: string | null;
   readonly status: ImportRow["status"];
   readonly imported: number;
   readonly stats: { readonly totalRows: number; readonly successRows: number; readonly errorRows: number };
@@ -272,10 +285,11 @@ export class BudgetImports {
       customerId: request.customerId,
       fileId: file.file_id,
       fileName: (request.fileName ?? file.file_name).slice(0, 255),
-      sourceType: file.format === "xlsx" ? "excel" : "csv",
+      sourceType: request.origin?.sourceType ?? (file.format === "xlsx" ? "excel" : "csv"),
       mappings: request.mappings,
       headerKey: file.header_key,
       dryRun: request.dryRun,
+      ...(request.origin ? { origin: request.origin } : {}),
     };
     if (file.size_bytes >= this.#o.queuedMinBytes) {
       await closeRows(source);
@@ -471,6 +485,8 @@ export class BudgetImports {
       rows_staged: 0,
       started_at: status === "processing" ? now : null,
       updated_at: now,
+      source_id: request.origin?.sourceId ?? null,
+      source_name: request.origin?.sourceName.slice(0, 200) ?? null,
     };
   }
 
@@ -710,6 +726,8 @@ export class BudgetImports {
       customerId: row.customer_id,
       fileName: row.file_name,
       sourceType: row.source_type,
+      sourceId: row.source_id ?? null,
+      sourceName: row.source_name ?? null,
       status: row.status,
       imported: row.status === "completed" ? row.success_rows : 0,
       stats: { totalRows: row.total_rows, successRows: row.success_rows, errorRows: row.error_rows },
@@ -770,6 +788,7 @@ interface NewImport {
   readonly mappings: ImportRequest["mappings"];
   readonly headerKey: string | null;
   readonly dryRun: boolean;
+  readonly origin?: ImportOrigin;
 }
 
 function toStaged(l: {

@@ -53,7 +53,8 @@ export type SourceSettings =
   | {
       readonly sourceType: "sheets";
       readonly config: { readonly spreadsheetId: string; readonly range: string };
-      readonly secretRefs: { readonly apiKey: string };
+      /** An API key, or a service account's JSON key (the sheet shared with its client_email). */
+      readonly secretRefs: { readonly apiKey?: string; readonly serviceAccountKey?: string };
     };
 
 export type SourceInput = SourceSettings & {
@@ -329,13 +330,20 @@ export class BudgetSources {
         fileName,
         mappings: analysis.mappings.map((m) => ({ sourceColumn: m.sourceColumn, targetField: m.targetField })),
         dryRun: false,
+        origin: { sourceType: source.source_type, sourceId: source.source_id, sourceName: source.name },
       },
       caller,
     );
+    // A re-import waits for approval as an upload does: its diff, then POST .../commit.
     return record(done.status === "failed" ? "failed" : "imported", {
       ...detected,
       import_id: done.importId,
-      reason: done.status === "failed" ? "rows in error; nothing imported" : done.status,
+      reason:
+        done.status === "failed"
+          ? "rows in error; nothing imported"
+          : done.status === "awaiting_approval"
+            ? `awaiting approval: GET /api/v1/imports/${done.importId}/diff, then POST /api/v1/imports/${done.importId}/commit`
+            : done.status,
     });
   }
 
@@ -400,12 +408,16 @@ export class BudgetSources {
           accessKeyId: (await secret("accessKeyId")) ?? "",
           secretAccessKey: (await secret("secretAccessKey")) ?? "",
         };
-      case "sheets":
+      case "sheets": {
+        const serviceAccountKey = await secret("serviceAccountKey");
+        const apiKey = serviceAccountKey === undefined ? await secret("apiKey") : undefined;
         return {
           type: "sheets",
           ...(config as Extract<SourceSettings, { sourceType: "sheets" }>["config"]),
-          apiKey: (await secret("apiKey")) ?? "",
+          ...(serviceAccountKey !== undefined ? { serviceAccountKey } : {}),
+          ...(apiKey !== undefined ? { apiKey } : {}),
         };
+      }
     }
   }
 
@@ -425,6 +437,15 @@ export class BudgetSources {
       if (input.secretRefs.password === undefined && input.secretRefs.privateKey === undefined)
         issues.push({ field: "secretRefs", message: "name the Key Vault secret of a password or a private key" });
     }
+    if (
+      input.sourceType === "sheets" &&
+      (input.secretRefs.apiKey === undefined) === (input.secretRefs.serviceAccountKey === undefined)
+    )
+      issues.push({
+        field: "secretRefs",
+        message:
+          "name the Key Vault secret of either an API key (apiKey) or a service-account JSON key (serviceAccountKey)",
+      });
     if (issues.length > 0) throw new ValidationError(issues);
   }
 

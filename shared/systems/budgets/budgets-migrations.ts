@@ -307,5 +307,13 @@ export function budgetsMigrations(t: ColumnTypes): Record<string, Migration> {
           .execute();
       },
     },
+    // A polled file's import names the data source it came from (history shows sftp, blob,
+    // s3 or sheets and which source); uploads leave both null.
+    "0023_budget_import_source": {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable("budget_imports").addColumn("source_id", "varchar(36)").execute();
+        await db.schema.alterTable("budget_imports").addColumn("source_name", t.unicode(200)).execute();
+      },
+    },
   };
 }

@@ -118,6 +118,32 @@ describe("budget sources: SFTP poll into learned-mapping imports", () => {
     const r2 = await call("POST", "/api/v1/budget/sources", { token: admin, body: unpinned });
     assert.equal(r2.status, 400, JSON.stringify(r2.body));
     assert.match(JSON.stringify(r2.body.error.details), /hostKeyFingerprint/);
+    // A Google Sheet signs in with an API key or a service account's JSON key: one of them.
+    const sheet = (secretRefs: Record<string, string>) =>
+      call("POST", "/api/v1/budget/sources", {
+        token: admin,
+        body: {
+          customerId: "acme",
+          name: "acme budget sheet",
+          sourceType: "sheets",
+          schedule: "0 6 * * *",
+          config: { spreadsheetId: "1AbCdEfGhIjKlMnOp", range: "Budget!A1:F500" },
+          secretRefs,
+        },
+      });
+    const both = { apiKey: "acme-sheets-key", serviceAccountKey: "acme-sheets-sa" };
+    for (const refs of [{}, both] as Record<string, string>[]) {
+      const refused = await sheet(refs);
+      assert.equal(refused.status, 400, JSON.stringify(refused.body));
+      assert.match(JSON.stringify(refused.body.error.details), /secretRefs/);
+    }
+    const byServiceAccount = await sheet({ serviceAccountKey: "acme-sheets-sa" });
+    assert.equal(byServiceAccount.status, 201, JSON.stringify(byServiceAccount.body));
+    assert.deepEqual(byServiceAccount.body.data.secretRefs, { serviceAccountKey: "acme-sheets-sa" });
+    const deleted = await call("DELETE", `/api/v1/budget/sources/${byServiceAccount.body.data.sourceId}`, {
+      token: admin,
+    });
+    assert.ok(deleted.status === 200 || deleted.status === 204, JSON.stringify(deleted.body));
     const byFinance = await call("POST", "/api/v1/budget/sources", {
       token: finance,
       body: sftpSource("acme", host.simulators.budgetSftp!.fingerprint),
@@ -149,6 +175,28 @@ describe("budget sources: SFTP poll into learned-mapping imports", () => {
     assert.equal(staged.status, "awaiting_approval", JSON.stringify(staged));
     assert.equal(staged.stats.errorRows, 0);
     assert.deepEqual(staged.diffSummary, { added: 0, changed: 1, removed: 0, unchanged: 1 });
+    const diff = await call("GET", `/api/v1/imports/${files[0].importId}/diff?customerId=acme`, { token: finance });
+    assert.equal(diff.status, 200, JSON.stringify(diff.body));
+    assert.deepEqual(
+      diff.body.data.changed.map((c: any) => [c.department, c.oldAmount, c.amount]),
+      [["Engineering", "1000.00", "1200.00"]],
+    );
+    const unchanged = await host.platform.database.db
+      .selectFrom("budgets")
+      .select("budgeted_minor")
+      .where("customer_id", "=", "acme")
+      .where("department", "=", "Engineering")
+      .executeTakeFirstOrThrow();
+    assert.equal(String(unchanged.budgeted_minor), "100000", "nothing changes before the commit");
+    // The history names the data source, not just the file's format.
+    const history = (await call("GET", "/api/v1/imports/history?customerId=acme", { token: finance })).body.data;
+    const polled = history.imports.find((i: any) => i.importId === files[0].importId);
+    assert.deepEqual(
+      [polled.sourceType, polled.sourceId, polled.sourceName, polled.status],
+      ["sftp", sourceId, "acme budgets over SFTP", "awaiting_approval"],
+    );
+    const uploaded = history.imports.find((i: any) => i.importId === first.importId);
+    assert.deepEqual([uploaded.sourceType, uploaded.sourceId, uploaded.sourceName], ["csv", null, null]);
     const committed = await call("POST", `/api/v1/imports/${files[0].importId}/commit`, {
       token: finance,
       body: { customerId: "acme" },
@@ -178,6 +226,45 @@ describe("budget sources: SFTP poll into learned-mapping imports", () => {
     );
     const source = (await call("GET", `/api/v1/budget/sources/${sourceId}`, { token: finance })).body.data;
     assert.equal(source.lastStatus, "ok");
+  });
+
+  it("reads a Google Sheet as a service account (the local fake verifies the signed assertion)", async () => {
+    const sheets = host.simulators.budgetSheets!;
+    sheets.setSheet("1AcmeBudgetSheet01", [
+      ["Department", "Sub Category", "Fiscal Period", "Budget Amount", "Currency"],
+      ["Engineering", "Software", "2026-04", "1300.00", "EUR"],
+      ["Sales", "Travel", "2026-04", "500.00", "EUR"],
+    ]);
+    const local = (await call("GET", "/api/local/simulators/budget-sheets", { token: admin })).body.data;
+    const created = await call("POST", "/api/v1/budget/sources", {
+      token: admin,
+      body: {
+        customerId: "acme",
+        name: "acme FP&A sheet",
+        sourceType: "sheets",
+        schedule: "* * * * *",
+        config: { spreadsheetId: "1AcmeBudgetSheet01", range: "Budget!A1:E3" },
+        secretRefs: { serviceAccountKey: local.serviceAccountKeySecret },
+      },
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const sheetSource = created.body.data.sourceId;
+    await dropAndPoll("none", null);
+    const files = (await call("GET", `/api/v1/budget/sources/${sheetSource}/files`, { token: finance })).body.data
+      .items;
+    assert.equal(files.length, 1, JSON.stringify(files));
+    assert.equal(files[0].status, "imported", JSON.stringify(files[0]));
+    const history = (await call("GET", "/api/v1/imports/history?customerId=acme", { token: finance })).body.data;
+    const polled = history.imports.find((i: any) => i.importId === files[0].importId);
+    assert.deepEqual(
+      [polled.sourceType, polled.sourceId, polled.status, polled.diffSummary.changed],
+      ["sheets", sheetSource, "awaiting_approval", 1],
+    );
+    assert.deepEqual(sheets.stats, { tokensIssued: 1, assertionsRefused: 0, valuesRead: 1 });
+    // The next poll reuses the token (and finds the same sheet: nothing new).
+    await dropAndPoll("none", null);
+    assert.deepEqual(sheets.stats, { tokensIssued: 1, assertionsRefused: 0, valuesRead: 2 });
+    await call("DELETE", `/api/v1/budget/sources/${sheetSource}`, { token: admin });
   });
 
   it("holds a payroll file and a file without a learned mapping, with an alert", async () => {

@@ -1,9 +1,15 @@
 import assert from "node:assert/strict";
+import { generateKeyPairSync, type KeyObject } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { buffer } from "node:stream/consumers";
 import { after, before, describe, it } from "node:test";
-import { S3BudgetFileSource, SheetsBudgetFileSource } from "../../../shared/adapters/budget-sources/index.js";
+import { jwtVerify } from "jose";
+import {
+  GoogleAccessTokens,
+  S3BudgetFileSource,
+  SheetsBudgetFileSource,
+} from "../../../shared/adapters/budget-sources/index.js";
 import { BudgetSourceUnavailableError } from "../../../shared/ports/budget-file-source.js";
 
 type Handler = (req: IncomingMessage, url: URL, res: ServerResponse) => void;
@@ -151,5 +157,121 @@ describe("Sheets budget file source against a fake Sheets API", () => {
       sheets.url,
     );
     await assert.rejects(source.list(), /403/);
+  });
+});
+
+describe("Sheets budget file source as a service account", () => {
+  const CLIENT_EMAIL = "budget-poller@acme-fpa.iam.gserviceaccount.com";
+  const seeded = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const stranger = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  let google: Awaited<ReturnType<typeof fake>>;
+  const issued: string[] = [];
+  const assertions: { header: Record<string, unknown>; claims: Record<string, unknown> }[] = [];
+  /** One clock for the client and the fake's checks of iat/exp. */
+  let now = Date.parse("2026-04-01T08:00:00Z");
+  const clock = () => now;
+
+  /**
+   * The fake verifies each assertion against the public key it was seeded with (as Google
+   * does with the account's registered key) and issues a bearer token the values endpoint
+   * accepts.
+   */
+  before(async () => {
+    google = await fake((req, url, res) => {
+      if (url.pathname === "/token" && req.method === "POST") {
+        let body = "";
+        req.on("data", (chunk: Buffer) => (body += chunk.toString()));
+        req.on("end", () => {
+          const form = new URLSearchParams(body);
+          if (form.get("grant_type") !== "urn:ietf:params:oauth:grant-type:jwt-bearer")
+            return void res.writeHead(400).end('{"error":"unsupported_grant_type"}');
+          jwtVerify(form.get("assertion") ?? "", seeded.publicKey, {
+            issuer: CLIENT_EMAIL,
+            audience: `${google.url}/token`,
+            algorithms: ["RS256"],
+            currentDate: new Date(now),
+          }).then(
+            ({ payload, protectedHeader }) => {
+              assertions.push({ header: { ...protectedHeader }, claims: { ...payload } });
+              if (payload.scope !== "https://www.googleapis.com/auth/spreadsheets.readonly")
+                return void res.writeHead(400).end('{"error":"invalid_scope"}');
+              const token = `ya29.fake-${issued.length + 1}`;
+              issued.push(token);
+              res.writeHead(200, { "content-type": "application/json" });
+              res.end(JSON.stringify({ access_token: token, expires_in: 3599, token_type: "Bearer" }));
+            },
+            () => void res.writeHead(400).end('{"error":"invalid_grant"}'),
+          );
+        });
+        return;
+      }
+      const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
+      if (!bearer || !issued.includes(bearer)) return void res.writeHead(401).end("{}");
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(
+        JSON.stringify({
+          values: [
+            ["Department", "Period", "Amount"],
+            ["Sales", "2026-04", "100.00"],
+          ],
+        }),
+      );
+    });
+  });
+  after(() => google.server.close());
+
+  const keyJson = (privateKey: KeyObject) =>
+    JSON.stringify({
+      type: "service_account",
+      project_id: "acme-fpa",
+      private_key_id: "0123456789abcdef",
+      private_key: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+      client_email: CLIENT_EMAIL,
+      token_uri: `${google.url}/token`,
+    });
+  const source = (key: string, tokens: GoogleAccessTokens) =>
+    new SheetsBudgetFileSource(
+      { type: "sheets", spreadsheetId: "1AbCdEfGhIjK", range: "Budget!A1:C2", serviceAccountKey: key },
+      google.url,
+      tokens,
+    );
+
+  it("signs an RS256 assertion, exchanges it for a token and reads the range with it", async () => {
+    const tokens = new GoogleAccessTokens(clock);
+    const sheet = source(keyJson(seeded.privateKey), tokens);
+    await sheet.list();
+    const csv = (await buffer(await sheet.download())).toString();
+    assert.equal(csv, "Department,Period,Amount\r\nSales,2026-04,100.00");
+    assert.equal(issued.length, 1);
+    const [{ header, claims }] = assertions.slice(-1) as [(typeof assertions)[number]];
+    assert.deepEqual([header.alg, header.kid], ["RS256", "0123456789abcdef"]);
+    assert.equal((claims.exp as number) - (claims.iat as number), 3600);
+    // The values request carried the bearer token, never the key.
+    const values = google.seen.filter((r) => r.url?.startsWith("/v4/"));
+    assert.equal(values.at(-1)!.headers.authorization, `Bearer ${issued[0]}`);
+    assert.equal(values.at(-1)!.headers["x-goog-api-key"], undefined);
+  });
+
+  it("caches the token across polls until shortly before it expires", async () => {
+    const tokens = new GoogleAccessTokens(clock);
+    const before = issued.length;
+    await source(keyJson(seeded.privateKey), tokens).list();
+    now += 50 * 60_000; // 50 minutes: the 3,599 s token is still good for a while
+    await source(keyJson(seeded.privateKey), tokens).list();
+    assert.equal(issued.length, before + 1, "one exchange for two polls");
+    now += 6 * 60_000; // 56 minutes: within five minutes of expiry, so renewed
+    await source(keyJson(seeded.privateKey), tokens).list();
+    assert.equal(issued.length, before + 2);
+  });
+
+  it("turns an assertion signed with another key, or a key that is not one, into BudgetSourceUnavailableError", async () => {
+    const tokens = new GoogleAccessTokens(clock);
+    await assert.rejects(source(keyJson(stranger.privateKey), tokens).list(), (error: unknown) => {
+      assert.ok(error instanceof BudgetSourceUnavailableError);
+      assert.match(error.message, /refused service account budget-poller@.*: 400 invalid_grant/);
+      return true;
+    });
+    await assert.rejects(source('{"client_email":"x@y"}', tokens).list(), /has no private_key, token_uri/);
+    await assert.rejects(source("not json", tokens).list(), /not JSON/);
   });
 });

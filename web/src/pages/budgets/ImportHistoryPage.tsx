@@ -8,7 +8,9 @@ import { Field } from "../../ui/Field";
 interface ImportEntry {
   importId: string;
   fileName: string;
+  /** csv, excel, rows, or a data source's type (sftp, blob, s3, sheets) for a polled file. */
   sourceType: string;
+  sourceName: string | null;
   status: string;
   stats: { totalRows: number; successRows: number; errorRows: number };
   errors: { rowNumber: number; column: string; value: string; message: string }[];
@@ -17,7 +19,11 @@ interface ImportEntry {
 
 const columns: readonly Column<ImportEntry>[] = [
   { key: "created", label: "Created", render: (i) => i.createdAt },
-  { key: "file", label: "File", render: (i) => `${i.fileName} (${i.sourceType})` },
+  {
+    key: "file",
+    label: "File",
+    render: (i) => `${i.fileName} (${i.sourceName ? `${i.sourceType}: ${i.sourceName}` : i.sourceType})`,
+  },
   { key: "status", label: "Status", render: (i) => i.status },
   {
     key: "rows",
