@@ -39,7 +39,7 @@ export const SVG_HEADERS = {
 type Rendering = { format: "json" | "svg"; width?: number | undefined; height?: number | undefined };
 
 /** The spec as the caller asked for it: Plotly JSON in the envelope, or the SVG itself. */
-async function rendered(
+export async function rendered(
   platform: Platform,
   spec: ChartSpec,
   q: Rendering,
