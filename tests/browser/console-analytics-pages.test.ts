@@ -84,42 +84,44 @@ describe("console analytics: anomalies, root causes and chat", { skip: browserSk
     });
   }
 
-  it("shows the planted March travel driver, its waterfall and the importance method", async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-    await openPage(page, host, "Root causes");
-    const { driver } = PLANTED;
-    const comparison = page.getByRole("group", { name: "Comparison (explained)" });
-    await comparison.getByLabel("Fiscal year").fill(String(driver.fiscalYear));
-    await comparison.getByLabel("From period").fill(String(driver.postingPeriod));
-    await comparison.getByLabel("To period").fill(String(driver.postingPeriod));
-    const baseline = page.getByRole("group", { name: "Baseline" });
-    await baseline.getByLabel("Fiscal year").fill(String(driver.fiscalYear));
-    await baseline.getByLabel("From period").fill(String(driver.postingPeriod - 1));
-    await baseline.getByLabel("To period").fill(String(driver.postingPeriod - 1));
-    await page.getByLabel("Only functional area (optional)").fill(driver.functionalArea);
-    await page.getByRole("button", { name: "Analyze" }).click();
+  for (const width of [1280, 820]) {
+    it(`shows the planted March travel driver, its waterfall and the importance method at ${width}px`, async () => {
+      const page = await browser.newPage({ viewport: { width, height: 1000 } });
+      await openPage(page, host, "Root causes");
+      const { driver } = PLANTED;
+      const comparison = page.getByRole("group", { name: "Comparison (explained)" });
+      await comparison.getByLabel("Fiscal year").fill(String(driver.fiscalYear));
+      await comparison.getByLabel("From period").fill(String(driver.postingPeriod));
+      await comparison.getByLabel("To period").fill(String(driver.postingPeriod));
+      const baseline = page.getByRole("group", { name: "Baseline" });
+      await baseline.getByLabel("Fiscal year").fill(String(driver.fiscalYear));
+      await baseline.getByLabel("From period").fill(String(driver.postingPeriod - 1));
+      await baseline.getByLabel("To period").fill(String(driver.postingPeriod - 1));
+      await page.getByLabel("Only functional area (optional)").fill(driver.functionalArea);
+      await page.getByRole("button", { name: "Analyze" }).click();
 
-    const drivers = page.getByRole("table", { name: "Drivers (EUR)" });
-    await drivers.waitFor();
-    const top = (await drivers.getByRole("row").nth(1).textContent()) ?? "";
-    assert.ok(top.includes(driver.costCenterId) || top.includes(driver.supplier), `top driver: ${top}`);
-    assert.match(top, /changed|new/);
-    const importance = page.getByRole("table", { name: /^Feature importance \(non-proportional change share\)/ });
-    assert.ok(await importance.first().isVisible());
+      const drivers = page.getByRole("table", { name: "Drivers (EUR)" });
+      await drivers.waitFor();
+      const top = (await drivers.getByRole("row").nth(1).textContent()) ?? "";
+      assert.ok(top.includes(driver.costCenterId) || top.includes(driver.supplier), `top driver: ${top}`);
+      assert.match(top, /changed|new/);
+      const importance = page.getByRole("table", { name: /^Feature importance \(non-proportional change share\)/ });
+      assert.ok(await importance.first().isVisible());
 
-    const chart = page.getByRole("img", { name: /^Waterfall .* \(EUR\)$/ });
-    await chart.waitFor();
-    await drawn(page, (await chart.getAttribute("alt"))!);
-    await screenshot(page, "console-rca-1280");
+      const chart = page.getByRole("img", { name: /^Waterfall .* \(EUR\)$/ });
+      await chart.waitFor();
+      await drawn(page, (await chart.getAttribute("alt"))!);
+      await screenshot(page, `console-rca-${width}`);
 
-    // An impossible range is refused by the API with its field message and correlation id.
-    await comparison.getByLabel("To period").fill("1");
-    await page.getByRole("button", { name: "Analyze" }).click();
-    const alert = page.getByRole("alert");
-    await alert.waitFor();
-    assert.match((await alert.textContent()) ?? "", /periodFrom must not be after periodTo.*Correlation id/s);
-    await page.close();
-  });
+      // An impossible range is refused by the API with its field message and correlation id.
+      await comparison.getByLabel("To period").fill("1");
+      await page.getByRole("button", { name: "Analyze" }).click();
+      const alert = page.getByRole("alert");
+      await alert.waitFor();
+      assert.match((await alert.textContent()) ?? "", /periodFrom must not be after periodTo.*Correlation id/s);
+      await page.close();
+    });
+  }
 
   for (const width of [1280, 820]) {
     it(`asks the chat a question; the answer cites its calculation and shows its chart at ${width}px`, async () => {
