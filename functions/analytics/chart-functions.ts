@@ -12,7 +12,7 @@ import { httpFunction, type HttpOutcome } from "../runtime/declarations.js";
 import { dimensionName, expenseFilterQuery, toExpenseFilter } from "./expense-filter-query.js";
 
 /** How a chart comes back: the Plotly figure JSON, or `format=svg` (with `width`/`height`). */
-const renderingShape = {
+export const renderingShape = {
   format: z.enum(["json", "svg"]).default("json"),
   width: z.coerce.number().int().min(SVG_SIZE_LIMITS.minWidth).max(SVG_SIZE_LIMITS.maxWidth).optional(),
   height: z.coerce.number().int().min(SVG_SIZE_LIMITS.minHeight).max(SVG_SIZE_LIMITS.maxHeight).optional(),
@@ -29,7 +29,7 @@ const figure = z
   .describe("A Plotly figure (plotly.js `{data, layout}`); with format=svg the same chart as image/svg+xml");
 
 /** SVG is an active format: no scripts or outside loads even if one were ever opened directly. */
-const SVG_HEADERS = {
+export const SVG_HEADERS = {
   "Content-Type": "image/svg+xml; charset=utf-8",
   "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
   "X-Content-Type-Options": "nosniff",
@@ -39,7 +39,7 @@ const SVG_HEADERS = {
 type Rendering = { format: "json" | "svg"; width?: number | undefined; height?: number | undefined };
 
 /** The spec as the caller asked for it: Plotly JSON in the envelope, or the SVG itself. */
-async function rendered(
+export async function rendered(
   platform: Platform,
   spec: ChartSpec,
   q: Rendering,

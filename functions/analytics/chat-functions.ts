@@ -4,6 +4,7 @@ import type { HttpContext } from "../runtime/declarations.js";
 import { httpFunction } from "../runtime/declarations.js";
 import { paging } from "../runtime/pagination.js";
 import { text } from "../runtime/schemas.js";
+import { renderingShape, rendered } from "./chart-functions.js";
 
 /** Analysts, finance and admins chat; viewers read dashboards only (#20 §7). */
 const CHAT_ROLES = ["admin", "finance", "analyst"] as const;
@@ -123,6 +124,26 @@ export const roomMessagesList = httpFunction({
       query.pageSize,
     );
     return { data: paged.pageOf(items, { page: query.page, pageSize: query.pageSize, total }) };
+  },
+});
+
+export const roomMessageChart = httpFunction({
+  name: "chat-message-chart",
+  route: "v1/rooms/{roomId}/messages/{messageId}/chart",
+  method: "GET",
+  summary:
+    "The chart of an answer as the chart routes draw it: the Plotly figure, or with `format=svg` the ECharts SVG (404 when the answer has none)",
+  tags: ["analytics", "charts"],
+  access: { roles: CHAT_ROLES },
+  params: roomRef.extend({ messageId: z.uuid() }),
+  query: z.object(renderingShape),
+  response: z
+    .object({ data: z.array(z.record(z.string(), z.unknown())), layout: z.record(z.string(), z.unknown()) })
+    .describe("A Plotly figure; with format=svg the same chart as image/svg+xml"),
+  errors: [404],
+  handler: async ({ params, query }, ctx) => {
+    const spec = await ctx.platform.analytics.chat.messageChart(chatCaller(ctx), params.roomId, params.messageId);
+    return rendered(ctx.platform, spec, query);
   },
 });
 

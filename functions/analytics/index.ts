@@ -10,6 +10,7 @@ import {
 } from "./chart-functions.js";
 import {
   chatAsk,
+  roomMessageChart,
   roomMessagesClear,
   roomMessagesList,
   roomsCreate,
@@ -51,6 +52,7 @@ export const analyticsFunctions: readonly FunctionDeclaration[] = [
   roomsUpdate,
   roomsDelete,
   roomMessagesList,
+  roomMessageChart,
   roomMessagesClear,
   chatAsk,
   expenseImportsCreate,

@@ -8,12 +8,14 @@ import {
   rcaView,
   rcaWaterfallSteps,
   waterfallFigure,
+  waterfallSpec,
   type RcaRequest,
   type RcaWaterfall,
   type Role,
 } from "../../shared/index.js";
 import { httpFunction, type HttpContext } from "../runtime/declarations.js";
 import { text } from "../runtime/schemas.js";
+import { SVG_HEADERS, renderingShape } from "./chart-functions.js";
 
 /** Who reads analytics (issue §7): analysts and finance; admins too. */
 const ANALYTICS_READERS: readonly Role[] = ["admin", "finance", "analyst"];
@@ -159,9 +161,10 @@ export const chartsRcaWaterfall = httpFunction({
   route: "v1/charts/rca-waterfall",
   method: "POST",
   summary:
-    "The waterfall of an RCA (same body as /rca/analyze, plus `currency` when the data holds several) as a Plotly figure: baseline, the exact partition's steps and 'other', comparison",
+    "The waterfall of an RCA (same body as /rca/analyze, plus `currency` when the data holds several) as a Plotly figure, or with `format=svg` as image/svg+xml: baseline, the exact partition's steps and 'other', comparison",
   tags: ["analytics", "charts"],
   access: { roles: ANY_ROLE },
+  query: z.object(renderingShape),
   body: waterfallBody,
   response: z.object({
     currency: z.string().nullable(),
@@ -169,8 +172,8 @@ export const chartsRcaWaterfall = httpFunction({
     waterfall: waterfall.nullable(),
     notes: z.array(z.string()),
   }),
-  errors: [404],
-  handler: async ({ body }, ctx) => {
+  errors: [400, 404],
+  handler: async ({ body, query }, ctx) => {
     const result = await analyze(body, ctx);
     const codes = result.currencies.map((c) => c.currency);
     const chosen = body.currency
@@ -188,14 +191,26 @@ export const chartsRcaWaterfall = httpFunction({
       ]);
     }
     const title = `${result.baseline.label} → ${result.comparison.label}`;
+    const chartOptions = (w: RcaWaterfall) => ({ title: `Change ${title} (${w.currency})`, unit: w.currency });
     const figureOf = (w: RcaWaterfall) => {
-      const figure = waterfallFigure(rcaWaterfallSteps(w), {
-        title: `Change ${title} (${w.currency})`,
-        unit: w.currency,
-      });
+      const figure = waterfallFigure(rcaWaterfallSteps(w), chartOptions(w));
       return { ...figure, data: [...figure.data] };
     };
     const waterfall = chosen?.waterfall;
+    if (query.format === "svg") {
+      // The picture the console shows (ui/Chart): the same ECharts SVG as the GET chart routes.
+      if (!waterfall) {
+        throw new ValidationError([
+          { field: "comparison", location: "body", message: "no postings in either range: nothing to draw" },
+        ]);
+      }
+      const spec = waterfallSpec(rcaWaterfallSteps(waterfall), chartOptions(waterfall));
+      const svg = await ctx.platform.analytics.charts.svg(spec, {
+        width: query.width ?? 900,
+        height: query.height ?? 500,
+      });
+      return { raw: { headers: { ...SVG_HEADERS }, body: svg } };
+    }
     return {
       data: {
         currency: chosen?.currency ?? null,

@@ -2,11 +2,12 @@ import type { Dimension } from "./analytics-dimensions.js";
 import { rangeBefore, type Classification, type PeriodRange, type Vocabulary } from "./chat-intents.js";
 import type { ChatCalculation, ChatCalculator, ChatCaller } from "./chat-service.js";
 import { ANOMALY_DEFAULTS, type AnomalyService } from "./anomaly-service.js";
-import { waterfallFigure, type ChartService } from "./chart-service.js";
+import { waterfallFigure, waterfallSpec, type ChartService } from "./chart-service.js";
 import type { Exploration } from "./exploration.js";
 import type { ExpenseFilter } from "./expense-filter.js";
 import { RCA_DEFAULT_DIMENSIONS, rangeLabel, type RcaService } from "./rca-service.js";
 import { rcaView, rcaWaterfallSteps } from "./rca-view.js";
+import type { RcaWaterfall } from "./rca-waterfall.js";
 
 /** The tested analyses the chat may run; it never writes SQL of its own. */
 export interface ChatAnalyses {
@@ -235,7 +236,7 @@ async function withChart(
         : kind === "heatmap"
           ? await charts.heatmap({ filter, top: TOP_VALUES * 4 })
           : await charts.anomalyScatter({ filter, changeThreshold: ANOMALY_DEFAULTS.trend.changeThreshold, top: 100 });
-  return { ...calculation, chart: charts.figure(spec) };
+  return { ...calculation, chart: charts.figure(spec), chartSpec: spec };
 }
 
 async function anomalyAnswer(anomalies: AnomalyService, question: Classification): Promise<ChatCalculation> {
@@ -328,16 +329,16 @@ async function rcaAnswer(
     route: "POST /api/v1/rca/analyze",
     parameters: body,
     answer: lines.join("\n"),
-    ...(main
-      ? {
-          chart: waterfallFigure(rcaWaterfallSteps(main.waterfall), {
-            title: `Change ${rangeLabel(baseline)} → ${rangeLabel(comparison)}`,
-            unit: main.currency,
-          }),
-        }
-      : {}),
+    ...(main ? waterfallChart(main.waterfall, baseline, comparison) : {}),
     summary: { rca: view },
   };
+}
+
+/** The RCA answer's waterfall: the Plotly figure and the spec it is made from. */
+function waterfallChart(waterfall: RcaWaterfall, baseline: PeriodRange, comparison: PeriodRange) {
+  const steps = rcaWaterfallSteps(waterfall);
+  const options = { title: `Change ${rangeLabel(baseline)} → ${rangeLabel(comparison)}`, unit: waterfall.currency };
+  return { chart: waterfallFigure(steps, options), chartSpec: waterfallSpec(steps, options) };
 }
 
 /** For ranking only: the size of an exact decimal amount. */

@@ -83,6 +83,15 @@ export class ChatRepository {
     return Number(result.numDeletedRows);
   }
 
+  findMessage(roomId: string, messageId: string): Promise<MessageRow | undefined> {
+    return this.#db
+      .selectFrom("chat_messages")
+      .selectAll()
+      .where("room_id", "=", roomId)
+      .where("message_id", "=", messageId)
+      .executeTakeFirst();
+  }
+
   async pageMessages(roomId: string, page: number, pageSize: number): Promise<{ rows: MessageRow[]; total: number }> {
     const [rows, count] = await Promise.all([
       this.#db

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import { z } from "zod";
+import type { ChartSpec } from "../../foundation/charts/index.js";
 import type { Logger } from "../../foundation/logger.js";
 import { NotFoundError } from "../../kernel/errors.js";
 import type { Role } from "../../kernel/roles.js";
@@ -26,6 +27,8 @@ export interface ChatCalculation {
   readonly answer: string;
   /** A Plotly figure of the result, when one fits. */
   readonly chart?: unknown;
+  /** The spec the figure was made from: kept so the chart can also be drawn as the API's SVG. */
+  readonly chartSpec?: ChartSpec;
   readonly summary: Readonly<Record<string, unknown>>;
 }
 
@@ -185,7 +188,7 @@ export class ChatService {
       content,
       intent: classification.intent,
       query_json: calculation ? JSON.stringify({ route: calculation.route, parameters: calculation.parameters }) : null,
-      chart_json: calculation?.chart !== undefined ? JSON.stringify(calculation.chart) : null,
+      chart_json: calculation?.chart !== undefined ? storeChart(calculation.chart, calculation.chartSpec) : null,
       summary_json: JSON.stringify({
         ...(calculation?.summary ?? {}),
         classification: {
@@ -277,6 +280,15 @@ export class ChatService {
     }
   }
 
+  /** The chart of one of the caller's answers, as its spec (drawn as SVG or Plotly by the chart routes' code). */
+  async messageChart(caller: ChatCaller, roomId: string, messageId: string): Promise<ChartSpec> {
+    await this.#room(caller, roomId);
+    const row = await this.#rows.findMessage(roomId, messageId);
+    const spec = row?.chart_json ? storedChart(row.chart_json).spec : undefined;
+    if (!spec) throw new NotFoundError("Chart of chat message", messageId);
+    return spec;
+  }
+
   async #room(caller: ChatCaller, roomId: string): Promise<RoomRow> {
     const room = await this.#rows.findRoom(caller.userId, roomId);
     if (!room) throw new NotFoundError("Chat room", roomId);
@@ -307,6 +319,19 @@ function roomView(row: RoomRow): RoomView {
   return { room_id: row.room_id, title: row.title, created_at: row.created_at, updated_at: row.updated_at };
 }
 
+/**
+ * chart_json holds `{figure, spec}`; answers stored before the spec was kept hold the bare
+ * Plotly figure (`{data, layout}`), which still shows as chart_data but has no picture.
+ */
+function storeChart(figure: unknown, spec: ChartSpec | undefined): string {
+  return JSON.stringify(spec ? { figure, spec } : figure);
+}
+
+function storedChart(json: string): { figure: unknown; spec?: ChartSpec } {
+  const parsed = JSON.parse(json) as { figure?: unknown; spec?: ChartSpec };
+  return parsed.spec && parsed.figure ? { figure: parsed.figure, spec: parsed.spec } : { figure: parsed };
+}
+
 function messageView(row: MessageRow): MessageView {
   return {
     message_id: row.message_id,
@@ -315,7 +340,7 @@ function messageView(row: MessageRow): MessageView {
     content: row.content,
     intent: row.intent,
     query: row.query_json ? (JSON.parse(row.query_json) as MessageView["query"]) : null,
-    chart_data: row.chart_json ? (JSON.parse(row.chart_json) as unknown) : null,
+    chart_data: row.chart_json ? storedChart(row.chart_json).figure : null,
     summary: row.summary_json ? (JSON.parse(row.summary_json) as Record<string, unknown>) : null,
     timestamp: row.timestamp,
   };

@@ -48,6 +48,17 @@ describe("grounded chat answers on the seeded dataset", () => {
       assert.equal(answer.summary.phrasing, "rules");
       assert.equal(answer.chart_data.data[0].type, "waterfall");
 
+      // The same chart as a picture (what the console shows), for its owner only.
+      const chartPath = `/api/v1/rooms/${answer.room_id}/messages/${answer.message_id}/chart`;
+      const svg = await analyst.call("GET", `${chartPath}?format=svg`, { token: analyst.token });
+      assert.equal(svg.status, 200);
+      assert.match(svg.headers.get("content-type") ?? "", /^image\/svg\+xml/);
+      assert.match(svg.body, /^<svg/);
+      const figure = await analyst.call("GET", chartPath, { token: analyst.token });
+      assert.deepEqual(figure.body.data, answer.chart_data);
+      const other = await tokenFor(analyst.call, await loginAs(analyst.call), "otto", ["analyst"]);
+      assert.equal((await analyst.call("GET", `${chartPath}?format=svg`, { token: other })).status, 404);
+
       // The cited calculation, run through its route, gives the numbers the answer states.
       const cited = await analyst.call("POST", "/api/v1/rca/analyze", {
         token: analyst.token,

@@ -130,6 +130,25 @@ describe("root-cause analysis over HTTP", () => {
       waterfall.end.amount,
     ]);
     assert.equal(trace.y.at(-1), Number(waterfall.end.amount));
+
+    // format=svg: the same waterfall as the picture the console shows, titled with its currency.
+    const svg = await call("POST", "/api/v1/charts/rca-waterfall?format=svg&width=800", {
+      token: viewer,
+      body: { ...body, currency: "USD" },
+    });
+    assert.equal(svg.status, 200);
+    assert.match(svg.headers.get("content-type") ?? "", /^image\/svg\+xml/);
+    assert.match(svg.body, /^<svg[^>]*width="800"/);
+    assert.match(svg.body, /Change [^<]*\(USD\)/);
+    const empty = await call("POST", "/api/v1/charts/rca-waterfall?format=svg", {
+      token: viewer,
+      body: {
+        ...body,
+        baseline: { fiscalYear: 2030, periodFrom: 1, periodTo: 1 },
+        comparison: { fiscalYear: 2031, periodFrom: 1, periodTo: 1 },
+      },
+    });
+    assert.equal(empty.status, 400, "no postings: nothing to draw");
   });
 
   it("compares actuals with a customer's budget for the same cost centers and periods", async () => {

@@ -1,7 +1,10 @@
 // The one page registry: the router and the nav both read it. Add a page here, once.
 import type { FunctionComponent } from "preact";
-import { ANY_ROLE, FINANCE_WRITERS, type Role } from "../auth/roles";
+import { ANALYTICS_READERS, ANY_ROLE, FINANCE_WRITERS, type Role } from "../auth/roles";
+import { AnomaliesPage } from "./analytics/AnomaliesPage";
+import { ChatPage } from "./analytics/ChatPage";
 import { DashboardPage } from "./analytics/DashboardPage";
+import { RcaPage } from "./analytics/RcaPage";
 import { BudgetCheckPage } from "./budgets/BudgetCheckPage";
 import { BudgetImportPage } from "./budgets/BudgetImportPage";
 import { BudgetsPage } from "./budgets/BudgetsPage";
@@ -37,6 +40,15 @@ export const pages: readonly PageEntry[] = [
   },
   { path: "/budgets/imports", title: "Import history", roles: ANY_ROLE, component: ImportHistoryPage, area: "budgets" },
   { path: "/analytics", title: "Dashboard", roles: ANY_ROLE, component: DashboardPage, area: "analytics" },
+  {
+    path: "/analytics/anomalies",
+    title: "Anomalies",
+    roles: ANALYTICS_READERS,
+    component: AnomaliesPage,
+    area: "analytics",
+  },
+  { path: "/analytics/rca", title: "Root causes", roles: ANALYTICS_READERS, component: RcaPage, area: "analytics" },
+  { path: "/analytics/chat", title: "Chat", roles: ANALYTICS_READERS, component: ChatPage, area: "analytics" },
   {
     path: "/operations/invoices",
     title: "Invoice jobs",
