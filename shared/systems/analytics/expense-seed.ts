@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { SqlDialectName } from "../../foundation/sql/database.js";
 import type { AnalyticsTables, FinanceExpenseTable } from "./analytics-tables.js";
+import { ExpenseCellSums, hasExpenseCells } from "./expense-cells.js";
 import { toExpenseRow } from "./expense-line.js";
 import { hasExpenses, insertExpenses, sqliteExpenseInsert, widenSqliteCache } from "./expense-repository.js";
 import { syntheticExpenses } from "./synthetic-expenses.js";
@@ -37,6 +38,8 @@ export async function seedExpenses(
   // A million rows grow five indexes (the fingerprint's in random order): with SQLite's
   // default 2 MB page cache most index pages were re-read from the file for every chunk.
   const cache = options.dialect === "sqlite" ? await widenSqliteCache(db) : null;
+  // The cells are summed as the rows stream by and written once, in the same transaction.
+  const cells = (await hasExpenseCells(db)) ? new ExpenseCellSums() : null;
   await db.transaction().execute(async (trx) => {
     let batch: Omit<FinanceExpenseTable, "id">[] = [];
     const flush = async () => {
@@ -50,10 +53,13 @@ export async function seedExpenses(
       rows: options.rows,
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
     })) {
-      batch.push(toExpenseRow(line, { importId: null, loadedAt: options.loadedAt }));
+      const row = toExpenseRow(line, { importId: null, loadedAt: options.loadedAt });
+      batch.push(row);
+      cells?.add(row);
       if (batch.length >= chunk) await flush();
     }
     await flush();
+    await cells?.insert(trx, chunk);
   });
   await cache?.restore();
   return added;
