@@ -1,4 +1,4 @@
-import { CompiledQuery, sql, type Kysely, type RawBuilder } from "kysely";
+import { CompiledQuery, sql, type ExpressionBuilder, type Kysely, type RawBuilder } from "kysely";
 import type { Dimension } from "./analytics-dimensions.js";
 import type { AnalyticsTables, FinanceExpenseTable } from "./analytics-tables.js";
 import { compactExpenseCells, hasExpenseCells, subtractImportCells } from "./expense-cells.js";
@@ -149,17 +149,24 @@ export async function duplicateGroups(
   limit: number,
 ): Promise<{ groups: number; rows: number; top: DuplicateGroup[] }> {
   // Rows of a group share their reference: only references stored more than once can form
-  // one, and finding those reads the narrow reference index, not the table.
+  // one, and finding those reads the narrow reference index, not the table. The cross join
+  // (an inner join by its WHERE, in any dialect) and an unindexed filter make SQLite start
+  // from those references and look their rows up by reference; otherwise it read the rows
+  // of the filter's period index for each reference (17 s at 1M rows with a fiscal year).
   const repeated = db
     .selectFrom("finance_expense")
-    .select("reference")
+    .select("reference as repeated_reference")
     .where("reference", "is not", null)
     .groupBy("reference")
     .having(sql<boolean>`count(*) > 1`);
   const grouped = db
-    .selectFrom("finance_expense")
-    .where((eb) => expenseWhere(eb, filter))
-    .where("reference", "in", repeated)
+    .selectFrom(repeated.as("r"))
+    .crossJoin("finance_expense")
+    .whereRef("finance_expense.reference", "=", "r.repeated_reference")
+    // The joined builder holds finance_expense's columns unqualified, as the filter names them.
+    .where((eb) =>
+      expenseWhere(eb as unknown as ExpressionBuilder<AnalyticsTables, "finance_expense">, filter, { unindexed: true }),
+    )
     .select([
       "company_code",
       "reference",

@@ -5,7 +5,7 @@ import { MIGRATIONS, type PlatformTables } from "../../../shared/catalog.js";
 import { openSqliteDatabase, tablesOf, type Database } from "../../../shared/foundation/sql/database.js";
 import type { AnalyticsTables } from "../../../shared/systems/analytics/analytics-tables.js";
 import { addExpenseCells, compactExpenseCells } from "../../../shared/systems/analytics/expense-cells.js";
-import type { ExpenseFilter } from "../../../shared/systems/analytics/expense-filter.js";
+import { expenseWhere, type ExpenseFilter } from "../../../shared/systems/analytics/expense-filter.js";
 import { toExpenseRow } from "../../../shared/systems/analytics/expense-line.js";
 import {
   Exploration,
@@ -98,6 +98,37 @@ describe("pre-summed expense cells", () => {
 
   it("every exploration answer equals the fact table's, under each filter", async () => {
     assert.deepEqual(await answers(withCells.db), await answers(factsOnly.db));
+  });
+
+  it("possible duplicates, found from repeated references, equal a grouping of every row", async () => {
+    const db = withCells.db;
+    for (const filter of FILTERS) {
+      const all = db
+        .selectFrom("finance_expense")
+        .where((eb) => expenseWhere(eb, filter))
+        .where("reference", "is not", null)
+        .select(sql<number>`count(*)`.as("n"))
+        .groupBy([
+          "company_code",
+          "reference",
+          "general_ledger_fiscal_year",
+          "posting_period",
+          "cost_center_id",
+          "general_ledger_account",
+          "supplier",
+          "company_code_currency_key",
+          "amount_minor",
+        ])
+        .having(sql<boolean>`count(*) > 1`);
+      const expected = await db
+        .selectFrom(all.as("g"))
+        .select([sql<number>`count(*)`.as("groups"), sql<number>`coalesce(sum(g.n), 0)`.as("rows")])
+        .executeTakeFirstOrThrow();
+      const found = await expenseQueries.duplicateGroups(db, filter, 10);
+      assert.deepEqual({ groups: found.groups, rows: found.rows }, expected, JSON.stringify(filter));
+    }
+    const planted = await expenseQueries.duplicateGroups(db, { fiscalYear: 2025 }, 10);
+    assert.equal(planted.groups, PLANTED.dataQuality.duplicatePairs);
   });
 
   it("stays exact through an import's deltas, its removal and compaction", async () => {
