@@ -50,7 +50,7 @@ export interface FinanceExpenseTable {
 /**
  * `finance_expense` pre-aggregated (migration 0024): sums per fiscal year, period and every
  * dimension, kept in step with the fact table inside each write's transaction
- * (`expense-cells.ts`). A cell may appear more than once (a write appends its delta; a
+ * (`expense-cells-repository.ts`). A cell may appear more than once (a write appends its delta; a
  * compaction merges them), so readers always group and sum.
  */
 export interface FinanceExpenseCellTable {

@@ -1,4 +1,4 @@
-import { sql, type ExpressionBuilder, type Expression, type SqlBool } from "kysely";
+import type { ExpressionBuilder, Expression, SqlBool } from "kysely";
 import type { Dimension } from "./analytics-dimensions.js";
 import type { AnalyticsTables } from "./analytics-tables.js";
 
@@ -27,8 +27,7 @@ export function expenseWhere(
   options: { unindexed?: boolean } = {},
 ): Expression<SqlBool> {
   type Column = "general_ledger_fiscal_year" | "posting_period" | "company_code" | Dimension;
-  const c = (name: Column) =>
-    options.unindexed ? sql<string | number | null>`coalesce(${sql.ref(name)}, ${sql.ref(name)})` : eb.ref(name);
+  const c = (name: Column) => (options.unindexed ? eb.fn.coalesce(eb.ref(name), eb.ref(name)) : eb.ref(name));
   const conditions: Expression<SqlBool>[] = [];
   if (filter.fiscalYear !== undefined) conditions.push(eb(c("general_ledger_fiscal_year"), "=", filter.fiscalYear));
   if (filter.periodFrom !== undefined) conditions.push(eb(c("posting_period"), ">=", filter.periodFrom));

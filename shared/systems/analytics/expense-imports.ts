@@ -27,7 +27,7 @@ import { ExpenseImportRepository, type ExpenseImportRow } from "./expense-import
 import { checkExpenseMappings, ExpenseRowChecker, type ExpenseRowError } from "./expense-import-rows.js";
 import type { ExpenseImportTables } from "./expense-import-tables.js";
 import { toExpenseRow } from "./expense-line.js";
-import { addExpenseCells, compactExpenseCells, hasExpenseCells } from "./expense-cells.js";
+import { addExpenseCells, compactExpenseCells, hasExpenseCells } from "./expense-cells-repository.js";
 import { countImported, deleteImported, insertExpenses, storedFingerprints } from "./expense-repository.js";
 
 export interface ExpenseImportsOptions {

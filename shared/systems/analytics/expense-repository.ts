@@ -1,7 +1,7 @@
 import { CompiledQuery, sql, type ExpressionBuilder, type Kysely, type RawBuilder } from "kysely";
 import type { Dimension } from "./analytics-dimensions.js";
 import type { AnalyticsTables, FinanceExpenseTable } from "./analytics-tables.js";
-import { compactExpenseCells, hasExpenseCells, subtractImportCells } from "./expense-cells.js";
+import { compactExpenseCells, hasExpenseCells, subtractImportCells } from "./expense-cells-repository.js";
 import { expenseWhere, type ExpenseFilter } from "./expense-filter.js";
 
 /**

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { SqlDialectName } from "../../foundation/sql/database.js";
 import type { AnalyticsTables, FinanceExpenseTable } from "./analytics-tables.js";
-import { ExpenseCellSums, hasExpenseCells } from "./expense-cells.js";
+import { ExpenseCellSums, hasExpenseCells } from "./expense-cells-repository.js";
 import { toExpenseRow } from "./expense-line.js";
 import { hasExpenses, insertExpenses, sqliteExpenseInsert, widenSqliteCache } from "./expense-repository.js";
 import { syntheticExpenses } from "./synthetic-expenses.js";

@@ -4,7 +4,7 @@ import { after, before, describe, it } from "node:test";
 import { MIGRATIONS, type PlatformTables } from "../../../shared/catalog.js";
 import { openSqliteDatabase, tablesOf, type Database } from "../../../shared/foundation/sql/database.js";
 import type { AnalyticsTables } from "../../../shared/systems/analytics/analytics-tables.js";
-import { addExpenseCells, compactExpenseCells } from "../../../shared/systems/analytics/expense-cells.js";
+import { addExpenseCells, compactExpenseCells } from "../../../shared/systems/analytics/expense-cells-repository.js";
 import { expenseWhere, type ExpenseFilter } from "../../../shared/systems/analytics/expense-filter.js";
 import { toExpenseRow } from "../../../shared/systems/analytics/expense-line.js";
 import {
