@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Migration } from "kysely";
+import { sql, type ColumnDataType, type Expression, type Kysely, type Migration } from "kysely";
 import type { ColumnTypes } from "../../foundation/sql/migrations.js";
 
 /**
@@ -147,6 +147,80 @@ export function analyticsMigrations(t: ColumnTypes): Record<string, Migration> {
           .on("expense_imports")
           .columns(["created_at"])
           .execute();
+      },
+    },
+
+    // The EDA routes scanned the whole 630 MB fact table (17 s for the summary at 1M rows):
+    // its sums per period and dimension are ~12x fewer rows and answer the same exactly.
+    // The dimension columns are listed here, not imported, so this migration never changes.
+    "0024_finance_expense_cells": {
+      async up(db: Kysely<unknown>) {
+        const text = (length: number) => t.unicode(length);
+        const dimensions: [string, ColumnDataType | Expression<unknown>, boolean][] = [
+          ["ledger", "varchar(50)", false],
+          ["company_code", "varchar(10)", true],
+          ["company_code_currency_key", "varchar(3)", true],
+          ["account_type", "varchar(50)", false],
+          ["region", text(100), false],
+          ["profit_center_id", "varchar(20)", false],
+          ["profit_center_name", text(200), false],
+          ["cost_center_id", "varchar(20)", false],
+          ["cost_center_name", text(200), false],
+          ["directorate", text(100), false],
+          ["entity", text(100), false],
+          ["remapping_directorate", text(100), false],
+          ["functional_area", "varchar(50)", false],
+          ["functional_area_name", text(200), false],
+          ["general_ledger_account", "varchar(20)", false],
+          ["general_ledger_account_name", text(200), false],
+          ["fund", "varchar(50)", false],
+          ["supplier", text(400), false],
+          ["transaction", text(100), false],
+          ["level_1", text(100), false],
+          ["level_7", text(100), false],
+          ["status", "varchar(50)", false],
+        ];
+        let table = db.schema
+          .createTable("finance_expense_cells")
+          .addColumn("id", t.autoId, (c) => (t.dialect === "mssql" ? c.notNull() : c.primaryKey()))
+          .addColumn("general_ledger_fiscal_year", "integer", (c) => c.notNull())
+          .addColumn("posting_period", "integer", (c) => c.notNull());
+        for (const [name, type, required] of dimensions)
+          table = table.addColumn(name, type, (c) => (required ? c.notNull() : c));
+        await table
+          .addColumn("row_count", "integer", (c) => c.notNull())
+          .addColumn("amount_minor", "bigint", (c) => c.notNull())
+          .addColumn("debit_minor", "bigint", (c) => c.notNull())
+          .addColumn("credit_minor", "bigint", (c) => c.notNull())
+          .execute();
+        if (t.dialect === "mssql") {
+          await sql`alter table finance_expense_cells add constraint pk_finance_expense_cells primary key nonclustered (id)`.execute(
+            db,
+          );
+          await sql`create clustered columnstore index cci_finance_expense_cells on finance_expense_cells`.execute(db);
+        }
+        await db.schema
+          .createIndex("ix_finance_expense_cells_period")
+          .on("finance_expense_cells")
+          .columns(["general_ledger_fiscal_year", "posting_period"])
+          .execute();
+        // Possible duplicates share a reference: the summary groups only rows whose
+        // reference occurs twice, found on this narrow index instead of the table.
+        await db.schema
+          .createIndex("ix_finance_expense_reference")
+          .on("finance_expense")
+          .columns(["reference"])
+          .execute();
+        const key = sql.join([
+          sql.ref("general_ledger_fiscal_year"),
+          sql.ref("posting_period"),
+          ...dimensions.map(([name]) => sql.ref(name)),
+        ]);
+        await sql`insert into finance_expense_cells (${key}, row_count, amount_minor, debit_minor, credit_minor)
+          select ${key}, count(*), sum(amount_minor),
+            sum(case when amount_minor > 0 then amount_minor else 0 end),
+            sum(case when amount_minor < 0 then amount_minor else 0 end)
+          from finance_expense group by ${key}`.execute(db);
       },
     },
   };

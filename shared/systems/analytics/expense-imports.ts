@@ -27,6 +27,7 @@ import { ExpenseImportRepository, type ExpenseImportRow } from "./expense-import
 import { checkExpenseMappings, ExpenseRowChecker, type ExpenseRowError } from "./expense-import-rows.js";
 import type { ExpenseImportTables } from "./expense-import-tables.js";
 import { toExpenseRow } from "./expense-line.js";
+import { addExpenseCells, compactExpenseCells, hasExpenseCells } from "./expense-cells-repository.js";
 import {
   countImported,
   deleteImported,
@@ -94,6 +95,8 @@ export interface ExpenseImportAccepted extends ExpenseImportView {
 const ANALYZE_SAMPLE_ROWS = 1_000;
 /** Rows checked and inserted per batch: one transaction and one progress update each. */
 const BATCH_ROWS = 2_000;
+/** Rows inserted between merges of the cells' deltas (each batch appends up to one delta per row). */
+const COMPACT_EVERY_ROWS = 100_000;
 /** Row errors kept with an import (all are counted). */
 const KEPT_ERRORS = 100;
 
@@ -231,6 +234,8 @@ export class ExpenseImports {
     const counts = { rowsRead: 0, validRows: 0, errorRows: 0 };
     const errors: ExpenseRowError[] = [];
     let batch: Omit<FinanceExpenseTable, "id">[] = [];
+    const cells = await hasExpenseCells(this.#o.expenses);
+    let sinceCompaction = 0;
 
     /** Inserts the batch's lines not stored yet; false when a newer attempt took the import over. */
     const flush = async (): Promise<boolean> => {
@@ -240,8 +245,15 @@ export class ExpenseImports {
       const adding = [...fresh.values()].filter((line) => !stored.has(line.row_fingerprint));
       await this.#o.expenses.transaction().execute(async (trx) => {
         for (let at = 0; at < adding.length; at += chunk) await insert(trx, adding.slice(at, at + chunk));
+        if (cells) await addExpenseCells(trx, adding, chunk);
       });
       batch = [];
+      // Each batch appends its cells' deltas; merging them now and then keeps the cells small.
+      sinceCompaction += adding.length;
+      if (cells && sinceCompaction >= COMPACT_EVERY_ROWS) {
+        await compactExpenseCells(this.#o.expenses);
+        sinceCompaction = 0;
+      }
       const moved = await this.#rows.update(
         importId,
         attempt,
@@ -270,6 +282,7 @@ export class ExpenseImports {
     }
     if (!(await flush())) return this.#superseded(importId, attempt);
 
+    if (cells && sinceCompaction > 0) await compactExpenseCells(this.#o.expenses);
     // Counted from the table, so rows a crashed delivery already added count as this import's.
     const inserted = await countImported(this.#o.expenses, importId);
     const failed = counts.validRows === 0;

@@ -1,14 +1,17 @@
-import { CompiledQuery, sql, type Kysely, type RawBuilder } from "kysely";
+import { CompiledQuery, sql, type ExpressionBuilder, type Kysely, type RawBuilder } from "kysely";
 import type { SqlDialectName } from "../../foundation/sql/database.js";
 import type { Dimension } from "./analytics-dimensions.js";
 import type { AnalyticsTables, FinanceExpenseTable } from "./analytics-tables.js";
+import { compactExpenseCells, hasExpenseCells, subtractImportCells } from "./expense-cells-repository.js";
 import { expenseWhere, type ExpenseFilter } from "./expense-filter.js";
 
 /**
  * The SQL of exploration and loading (expenseQueries at the index), reusable by charts, anomalies, RCA and chat: every aggregate is
  * grouped and summed in the database (nothing loads the table), money comes back in minor
  * units as bigint and always per currency. `dimension` arguments must be `Dimension`s
- * (checked by the caller), the only names spliced into SQL.
+ * (checked by the caller), the only names spliced into SQL. The aggregates read the
+ * pre-summed `finance_expense_cells` when the connection has them (same columns, same
+ * answers, ~12x fewer rows) and the fact table otherwise.
  */
 
 type Db = Kysely<AnalyticsTables>;
@@ -20,6 +23,52 @@ const toNumber = (value: unknown): number => Number(value ?? 0);
 
 const col = (dimension: Dimension): RawBuilder<string | null> => sql<string | null>`${sql.ref(dimension)}`;
 const sumAmount = sql<string | number>`sum(amount_minor)`;
+
+/**
+ * Where an aggregate reads and how it counts: the fact table counts rows, the cells sum
+ * their counts. Every filter and grouping column is in both (the cells hold every
+ * dimension), so only the measures differ. `table` is typed as the fact table because the
+ * cells share all the columns the queries name.
+ */
+interface Source {
+  readonly table: "finance_expense";
+  readonly cells: boolean;
+  readonly rows: RawBuilder<number>;
+  readonly debit: RawBuilder<string | number>;
+  readonly credit: RawBuilder<string | number>;
+  /** Σ |amount|: debits minus credits. */
+  readonly spend: RawBuilder<string | number>;
+  /** Rows meeting a condition. */
+  readonly rowsWhere: (condition: RawBuilder<unknown>) => RawBuilder<number>;
+}
+
+const FACTS: Source = {
+  table: "finance_expense",
+  cells: false,
+  rows: sql<number>`count(*)`,
+  debit: sql<string | number>`sum(case when amount_minor > 0 then amount_minor else 0 end)`,
+  credit: sql<string | number>`sum(case when amount_minor < 0 then amount_minor else 0 end)`,
+  spend: sql<string | number>`sum(abs(amount_minor))`,
+  rowsWhere: (condition) => sql<number>`sum(case when ${condition} then 1 else 0 end)`,
+};
+
+const CELLS: Source = {
+  table: "finance_expense_cells" as "finance_expense",
+  cells: true,
+  rows: sql<number>`sum(row_count)`,
+  debit: sql<string | number>`sum(debit_minor)`,
+  credit: sql<string | number>`sum(credit_minor)`,
+  spend: sql<string | number>`sum(debit_minor - credit_minor)`,
+  rowsWhere: (condition) => sql<number>`sum(case when ${condition} then row_count else 0 end)`,
+};
+
+/** The cells when this connection has them, else the fact table. */
+async function sourceOf(db: Db): Promise<Source> {
+  return (await hasExpenseCells(db)) ? CELLS : FACTS;
+}
+
+/** A group holds rows (a cell's deltas can net to none until compacted). */
+const holdsRows = (src: Source) => sql<boolean>`${src.rows} > 0`;
 
 /** One (company code, currency, fiscal year, period) cell of the summary scan. */
 export interface PeriodCell {
@@ -35,20 +84,22 @@ export interface PeriodCell {
 
 /** Totals per company, currency and period in one scan (totals, periods covered and gaps derive from it). */
 export async function periodCells(db: Db, filter: ExpenseFilter): Promise<PeriodCell[]> {
+  const src = await sourceOf(db);
   const rows = await db
-    .selectFrom("finance_expense")
+    .selectFrom(src.table)
     .where((eb) => expenseWhere(eb, filter))
     .select([
       "company_code",
       "company_code_currency_key",
       "general_ledger_fiscal_year",
       "posting_period",
-      sql<number>`count(*)`.as("rows"),
+      src.rows.as("rows"),
       sumAmount.as("amount"),
-      sql<string | number>`sum(case when amount_minor > 0 then amount_minor else 0 end)`.as("debit"),
-      sql<string | number>`sum(case when amount_minor < 0 then amount_minor else 0 end)`.as("credit"),
+      src.debit.as("debit"),
+      src.credit.as("credit"),
     ])
     .groupBy(["company_code", "company_code_currency_key", "general_ledger_fiscal_year", "posting_period"])
+    .having(holdsRows(src))
     .execute();
   return rows.map((r) => ({
     companyCode: r.company_code,
@@ -68,14 +119,11 @@ export type KeyColumn = (typeof KEY_COLUMNS)[number];
 
 /** Rows missing each key column (null or blank). */
 export async function missingKeys(db: Db, filter: ExpenseFilter): Promise<Record<KeyColumn, number>> {
+  const src = await sourceOf(db);
   const row = await db
-    .selectFrom("finance_expense")
+    .selectFrom(src.table)
     .where((eb) => expenseWhere(eb, filter))
-    .select(
-      KEY_COLUMNS.map((c) =>
-        sql<number>`sum(case when ${sql.ref(c)} is null or ${sql.ref(c)} = '' then 1 else 0 end)`.as(c),
-      ),
-    )
+    .select(KEY_COLUMNS.map((c) => src.rowsWhere(sql`${sql.ref(c)} is null or ${sql.ref(c)} = ''`).as(c)))
     .executeTakeFirst();
   const r = (row ?? {}) as Record<KeyColumn, unknown>;
   return Object.fromEntries(KEY_COLUMNS.map((c) => [c, toNumber(r[c])])) as Record<KeyColumn, number>;
@@ -101,10 +149,25 @@ export async function duplicateGroups(
   filter: ExpenseFilter,
   limit: number,
 ): Promise<{ groups: number; rows: number; top: DuplicateGroup[] }> {
-  const grouped = db
+  // Rows of a group share their reference: only references stored more than once can form
+  // one, and finding those reads the narrow reference index, not the table. The cross join
+  // (an inner join by its WHERE, in any dialect) and an unindexed filter make SQLite start
+  // from those references and look their rows up by reference; otherwise it read the rows
+  // of the filter's period index for each reference (17 s at 1M rows with a fiscal year).
+  const repeated = db
     .selectFrom("finance_expense")
-    .where((eb) => expenseWhere(eb, filter))
+    .select("reference as repeated_reference")
     .where("reference", "is not", null)
+    .groupBy("reference")
+    .having(sql<boolean>`count(*) > 1`);
+  const grouped = db
+    .selectFrom(repeated.as("r"))
+    .crossJoin("finance_expense")
+    .whereRef("finance_expense.reference", "=", "r.repeated_reference")
+    // The joined builder holds finance_expense's columns unqualified, as the filter names them.
+    .where((eb) =>
+      expenseWhere(eb as unknown as ExpressionBuilder<AnalyticsTables, "finance_expense">, filter, { unindexed: true }),
+    )
     .select([
       "company_code",
       "reference",
@@ -177,21 +240,23 @@ export async function topValues(
   limit: number,
   options: TopValuesOptions = {},
 ): Promise<DimensionTotal[]> {
-  const rankedBy = options.byAbsoluteAmount ? sql`sum(abs(amount_minor))` : sql`sum(amount_minor)`;
+  const src = await sourceOf(db);
+  const rankedBy = options.byAbsoluteAmount ? src.spend : sql`sum(amount_minor)`;
   const ranked = db
-    .selectFrom("finance_expense")
+    .selectFrom(src.table)
     .where((eb) => expenseWhere(eb, filter))
     .select([
       col(dimension).as("value"),
       "company_code_currency_key as currency",
-      sql<number>`count(*)`.as("rows"),
+      src.rows.as("rows"),
       sumAmount.as("amount"),
       (options.label ? sql<string | null>`max(${sql.ref(options.label)})` : sql<null>`null`).as("label"),
       sql<number>`row_number() over (partition by company_code_currency_key order by ${rankedBy} desc, ${sql.ref(dimension)})`.as(
         "rank",
       ),
     ])
-    .groupBy([sql.ref(dimension), "company_code_currency_key"]);
+    .groupBy([sql.ref(dimension), "company_code_currency_key"])
+    .having(holdsRows(src));
   const rows = await db
     .selectFrom(ranked.as("r"))
     .selectAll()
@@ -237,13 +302,14 @@ export async function breakdown(
           string | number
         >`sum(case when general_ledger_fiscal_year = ${p.fiscalYear} and posting_period = ${p.postingPeriod} then amount_minor else 0 end)`
       : sql<number>`0`;
+  const src = await sourceOf(db);
   const rows = await db
-    .selectFrom("finance_expense")
+    .selectFrom(src.table)
     .where((eb) => expenseWhere(eb, filter))
     .select([
       col(dimension).as("value"),
       "company_code_currency_key as currency",
-      sql<number>`count(*)`.as("rows"),
+      src.rows.as("rows"),
       sumAmount.as("amount"),
       sql<string | number>`sum(sum(amount_minor)) over (partition by company_code_currency_key)`.as("currency_total"),
       sql<number>`count(*) over ()`.as("groups"),
@@ -251,6 +317,7 @@ export async function breakdown(
       inPeriod(options.previous).as("in_previous"),
     ])
     .groupBy([sql.ref(dimension), "company_code_currency_key"])
+    .having(holdsRows(src))
     .orderBy(sql`sum(amount_minor)`, "desc")
     .orderBy(sql.ref(dimension))
     .orderBy("company_code_currency_key")
@@ -263,10 +330,11 @@ export async function breakdown(
     const count = await db
       .selectFrom(
         db
-          .selectFrom("finance_expense")
+          .selectFrom(src.table)
           .where((eb) => expenseWhere(eb, filter))
           .select(sql<number>`1`.as("one"))
           .groupBy([sql.ref(dimension), "company_code_currency_key"])
+          .having(holdsRows(src))
           .as("g"),
       )
       .select(sql<number>`count(*)`.as("n"))
@@ -305,17 +373,19 @@ export async function periodTotals(
   filter: ExpenseFilter,
   by?: { readonly dimension: Dimension; readonly values: readonly (string | null)[] },
 ): Promise<PeriodTotal[]> {
+  const src = await sourceOf(db);
   let query = db
-    .selectFrom("finance_expense")
+    .selectFrom(src.table)
     .where((eb) => expenseWhere(eb, filter))
     .select([
       "general_ledger_fiscal_year",
       "posting_period",
       "company_code_currency_key as currency",
-      sql<number>`count(*)`.as("rows"),
+      src.rows.as("rows"),
       sumAmount.as("amount"),
     ])
-    .groupBy(["general_ledger_fiscal_year", "posting_period", "company_code_currency_key"]);
+    .groupBy(["general_ledger_fiscal_year", "posting_period", "company_code_currency_key"])
+    .having(holdsRows(src));
   if (by) {
     const named = by.values.filter((v): v is string => v !== null);
     const withNull = by.values.includes(null);
@@ -349,6 +419,20 @@ export async function latestPeriod(
   db: Db,
   filter: ExpenseFilter,
 ): Promise<{ fiscalYear: number; postingPeriod: number } | null> {
+  if ((await sourceOf(db)).cells) {
+    const cell = await db
+      .selectFrom(CELLS.table)
+      .where((eb) => expenseWhere(eb, filter))
+      .where("posting_period", "<=", 12)
+      .select(["general_ledger_fiscal_year", "posting_period"])
+      .groupBy(["general_ledger_fiscal_year", "posting_period"])
+      .having(holdsRows(CELLS))
+      .orderBy("general_ledger_fiscal_year", "desc")
+      .orderBy("posting_period", "desc")
+      .limit(1)
+      .executeTakeFirst();
+    return cell ? { fiscalYear: cell.general_ledger_fiscal_year, postingPeriod: cell.posting_period } : null;
+  }
   const row = await db
     .selectFrom("finance_expense")
     .where((eb) => expenseWhere(eb, filter))
@@ -460,7 +544,12 @@ export async function countImported(db: Db, importId: string): Promise<number> {
   return Number(row.n);
 }
 
-/** Takes out the rows an import added (it failed for good). */
+/** Takes out the rows an import added (it failed for good), their cells' sums in the same transaction. */
 export async function deleteImported(db: Db, importId: string): Promise<void> {
-  await db.deleteFrom("finance_expense").where("import_id", "=", importId).execute();
+  const cells = await hasExpenseCells(db);
+  await db.transaction().execute(async (trx) => {
+    if (cells) await subtractImportCells(trx, importId);
+    await trx.deleteFrom("finance_expense").where("import_id", "=", importId).execute();
+  });
+  if (cells) await compactExpenseCells(db);
 }

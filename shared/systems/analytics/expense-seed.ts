@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { SqlDialectName } from "../../foundation/sql/database.js";
 import type { AnalyticsTables, FinanceExpenseTable } from "./analytics-tables.js";
+import { ExpenseCellSums, hasExpenseCells } from "./expense-cells-repository.js";
 import { toExpenseRow } from "./expense-line.js";
 import { expenseWriter, hasExpenses, widenSqliteCache } from "./expense-repository.js";
 import { syntheticExpenses } from "./synthetic-expenses.js";
@@ -33,6 +34,8 @@ export async function seedExpenses(
   let added = 0;
   const insert = expenseWriter(options.dialect);
   const cache = options.dialect === "sqlite" ? await widenSqliteCache(db) : null;
+  // The cells are summed as the rows stream by and written once, in the same transaction.
+  const cells = (await hasExpenseCells(db)) ? new ExpenseCellSums() : null;
   try {
     await db.transaction().execute(async (trx) => {
       let batch: Omit<FinanceExpenseTable, "id">[] = [];
@@ -46,10 +49,13 @@ export async function seedExpenses(
         rows: options.rows,
         ...(options.seed !== undefined ? { seed: options.seed } : {}),
       })) {
-        batch.push(toExpenseRow(line, { importId: null, loadedAt: options.loadedAt }));
+        const row = toExpenseRow(line, { importId: null, loadedAt: options.loadedAt });
+        batch.push(row);
+        cells?.add(row);
         if (batch.length >= chunk) await flush();
       }
       await flush();
+      await cells?.insert(trx, chunk);
     });
   } finally {
     await cache?.restore();

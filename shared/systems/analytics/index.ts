@@ -50,6 +50,7 @@ export {
   type SyntheticExpenseOptions,
 } from "./synthetic-expenses.js";
 export { seedExpenses, expenseInsertChunk } from "./expense-seed.js";
+export { compactExpenseCells, hasExpenseCells, rebuildExpenseCells } from "./expense-cells-repository.js";
 
 // Exploration: reusable SQL aggregates and the EDA service; who may read and load.
 export { ANALYTICS_READERS, ANALYTICS_IMPORTERS } from "./analytics-roles.js";

@@ -2,6 +2,9 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import Database from "better-sqlite3";
+import type { PlatformTables } from "../../../shared/catalog.js";
+import { tablesOf } from "../../../shared/foundation/sql/database.js";
+import { rebuildExpenseCells, type AnalyticsTables } from "../../../shared/systems/analytics/index.js";
 import { apiClient, loginAs, startTestHost, tokenFor, type TestHost } from "../../support/test-host.js";
 
 let host: TestHost;
@@ -110,6 +113,8 @@ describe("analytics charts and dashboard", () => {
     const admin = await loginAs(call);
     viewer = await tokenFor(call, admin, "charts-viewer", ["viewer"]);
     seed(host.dataDir);
+    // Rows written beside the app: their pre-summed cells are recomputed, as after any outside load.
+    await rebuildExpenseCells(tablesOf<AnalyticsTables, PlatformTables>(host.platform.database.db));
   });
   after(async () => host?.stop());
 
