@@ -55,7 +55,9 @@ interface ReplayJob {
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : "—");
 
 const attemptColumns: readonly Column<Attempt>[] = [
-  { key: "attempt", label: "Attempt", numeric: true, render: (a) => a.attempt },
+  // Attempts count within their job: a replay or a forced run starts again at 1 in a new job.
+  { key: "job", label: "Job", render: (a) => <code title={a.job_id}>{a.job_id.slice(0, 8)}</code> },
+  { key: "attempt", label: "Try in job", numeric: true, render: (a) => a.attempt },
   { key: "started", label: "Started", render: (a) => when(a.started_at) },
   { key: "state", label: "Outcome", render: (a) => a.state },
   { key: "forced", label: "Forced", render: (a) => (a.forced ? "yes (replay or forced run)" : "no") },
