@@ -59,3 +59,8 @@ export function hostOf(url: URL): string {
 export function isLocalName(host: string): boolean {
   return host === "localhost" || host.endsWith(".localhost") || host.endsWith(".local") || host.endsWith(".internal");
 }
+
+/** https, or plain http to this machine's loopback (a test's or a simulator's server). */
+export function isHttpsOrLoopback(url: URL): boolean {
+  return url.protocol === "https:" || ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
+}

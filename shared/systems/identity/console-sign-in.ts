@@ -1,5 +1,6 @@
 import { ConfigurationError, type SettingsOf } from "../../foundation/settings.js";
 import type { IDENTITY_SETTINGS } from "./identity-settings.js";
+import { isHttpsOrLoopback } from "../../kernel/network-address.js";
 
 /** How the console offers Microsoft Entra ID sign-in (authorization code flow with PKCE). */
 export interface EntraConsoleSignIn {
@@ -27,7 +28,7 @@ export function signInOptionsOf(settings: SettingsOf<typeof IDENTITY_SETTINGS>):
   }
   const authority = new URL(settings.ENTRA_AUTHORITY ?? `https://login.microsoftonline.com/${tenantId}`);
   // The browser posts the authorization code and its verifier here: never in clear text off the machine.
-  if (authority.protocol !== "https:" && !["localhost", "127.0.0.1", "[::1]"].includes(authority.hostname)) {
+  if (!isHttpsOrLoopback(authority)) {
     throw new ConfigurationError(["ENTRA_AUTHORITY: must be https (http only to a loopback address)"]);
   }
   const apiScope = settings.ENTRA_CONSOLE_SCOPE ?? `api://${settings.ENTRA_AUDIENCE?.[0] ?? ""}/.default`;

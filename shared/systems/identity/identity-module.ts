@@ -18,6 +18,7 @@ import type { IdentityTables } from "./identity-tables.js";
 import { LoginThrottle } from "./login-throttle.js";
 import { RefreshTokenStore } from "./refresh-token-repository.js";
 import { UserRepository } from "./user-repository.js";
+import { isHttpsOrLoopback } from "../../kernel/network-address.js";
 
 export interface IdentityModuleDeps {
   readonly settings: SettingsOf<typeof IDENTITY_SETTINGS> & {
@@ -110,7 +111,7 @@ export function entraTokensOf(settings: IdentityModuleDeps["settings"], clock: C
     settings.ENTRA_JWKS_URL ?? `https://login.microsoftonline.com/${tenantId}/discovery/v2.0/keys`,
   );
   // Keys fetched in clear text could be swapped on the way: https, or a test's loopback server.
-  if (jwksUrl.protocol !== "https:" && !["localhost", "127.0.0.1", "[::1]"].includes(jwksUrl.hostname)) {
+  if (!isHttpsOrLoopback(jwksUrl)) {
     throw new ConfigurationError(["ENTRA_JWKS_URL: must be https (http only to a loopback address)"]);
   }
   const issuers = settings.ENTRA_ISSUER?.length
