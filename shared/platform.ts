@@ -280,7 +280,15 @@ export async function createPlatform(settings: Settings, options: PlatformOption
     jobs,
   });
 
-  const budgets = createBudgets({ settings, db: tablesOf(db), clock, audit, metrics, logger });
+  const budgets = createBudgets({
+    settings,
+    db: tablesOf(db),
+    dialect: database.dialect,
+    clock,
+    audit,
+    metrics,
+    logger,
+  });
   const budgetWebhooks = createBudgetWebhooks({
     settings,
     db: tablesOf(db),

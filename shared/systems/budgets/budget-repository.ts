@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { sql, type Kysely, type RawBuilder } from "kysely";
+import type { SqlDialectName } from "../../foundation/sql/database.js";
 import type { Clock } from "../../ports/clock.js";
 import type { BudgetsTable, BudgetsTables } from "./budgets-tables.js";
 import type { CustomerScope } from "./customer-access.js";
@@ -112,19 +113,26 @@ export function lineKey(department: string, subCategory: string, fiscalPeriod: s
   return [department, subCategory, fiscalPeriod, costCenter].map(norm).join("|");
 }
 
+/** A LIKE pattern matching what starts with `prefix` (its own wildcards escaped with "\\"). */
+function likePrefix(prefix: string): string {
+  return `${prefix.replace(/[\\%_[]/g, (c) => `\\${c}`)}%`;
+}
+
 /** Budget lines and their utilization: reading, and the atomic moves of money between columns. */
 export class BudgetRepository {
   readonly #db: Kysely<BudgetsTables>;
+  readonly #dialect: SqlDialectName;
   readonly #clock: Clock;
 
-  constructor(db: Kysely<BudgetsTables>, clock: Clock) {
+  constructor(db: Kysely<BudgetsTables>, dialect: SqlDialectName, clock: Clock) {
     this.#db = db;
+    this.#dialect = dialect;
     this.#clock = clock;
   }
 
   /** A repository bound to a transaction (the reservations move money and rows together). */
   with(db: Kysely<BudgetsTables>): BudgetRepository {
-    return new BudgetRepository(db, this.#clock);
+    return new BudgetRepository(db, this.#dialect, this.#clock);
   }
 
   async insertLine(line: NewBudgetLine): Promise<BudgetLine> {
@@ -167,28 +175,35 @@ export class BudgetRepository {
   }
 
   /**
-   * The live lines of a customer's department, sub-category ("" for none) and period,
-   * compared without regard to case; the one without a cost center first.
+   * The live line of a customer's department, sub-category ("" for none) and period, as
+   * the import keys lines (case and spacing do not matter): the one without a cost center,
+   * else the first by cost center. Index seeks on (customer_id, line_key), never a scan of
+   * the customer's lines: a budget check runs this on every call.
    */
-  async matchLines(
+  async matchLine(
     customerId: string,
     department: string,
     subCategory: string,
     fiscalPeriod: string,
-  ): Promise<BudgetLine[]> {
-    const rows = await this.#db
+  ): Promise<BudgetLine | undefined> {
+    const prefix = lineKey(department, subCategory, fiscalPeriod, "");
+    const live = this.#db
       .selectFrom("budgets")
       .select(LINE_COLUMNS)
       .where("customer_id", "=", customerId)
-      .where(sql`lower(department)`, "=", department.trim().toLowerCase())
-      .where(sql`lower(sub_category)`, "=", subCategory.trim().toLowerCase())
-      .where(sql`lower(fiscal_period)`, "=", fiscalPeriod.trim().toLowerCase())
-      .where("removed_at", "is", null)
-      .orderBy("cost_center")
-      .orderBy("budget_id")
-      .limit(50)
-      .execute();
-    return rows.map(lineOf);
+      .where("removed_at", "is", null);
+    const exact = await live.where("line_key", "=", prefix).executeTakeFirst();
+    if (exact) return lineOf(exact);
+    // Keys starting with the prefix: a LIKE with a literal prefix is a range seek on SQL
+    // Server; SQLite only seeks a case-insensitive LIKE on a NOCASE column, so it gets the
+    // range spelled out (its keys compare as UTF-8 bytes; "}" follows the "|" separator).
+    let withCostCenter = live.where(sql<boolean>`line_key like ${likePrefix(prefix)} escape '\\'`);
+    if (this.#dialect === "sqlite")
+      withCostCenter = withCostCenter.where("line_key", ">", prefix).where("line_key", "<", `${prefix.slice(0, -1)}}`);
+    const rows = await withCostCenter.orderBy("cost_center").orderBy("budget_id").limit(20).execute();
+    // A "|" inside a department or sub-category could make another line's key share the prefix.
+    const row = rows.find((r) => lineKey(r.department, r.sub_category, r.fiscal_period, "") === prefix);
+    return row ? lineOf(row) : undefined;
   }
 
   async pageLines(

@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Actor, AuditLog } from "../../foundation/audit-log.js";
+import type { SqlDialectName } from "../../foundation/sql/database.js";
 import type { Logger } from "../../foundation/logger.js";
 import type { PlatformMetrics } from "../../foundation/metrics.js";
 import type { SettingsOf } from "../../foundation/settings.js";
@@ -33,6 +34,7 @@ import { CustomerRepository } from "./customer-repository.js";
 export interface BudgetsModuleDeps {
   readonly settings: SettingsOf<typeof BUDGETS_SETTINGS>;
   readonly db: Kysely<BudgetsTables>;
+  readonly dialect: SqlDialectName;
   readonly clock: Clock;
   readonly audit: AuditLog;
   readonly metrics: PlatformMetrics;
@@ -108,7 +110,7 @@ export class BudgetService {
   constructor(deps: BudgetsModuleDeps) {
     this.#deps = deps;
     this.#customers = new CustomerRepository(deps.db, deps.clock);
-    this.#lines = new BudgetRepository(deps.db, deps.clock);
+    this.#lines = new BudgetRepository(deps.db, deps.dialect, deps.clock);
     this.#rules = new BudgetRulesRepository(deps.db, deps.clock);
     this.#reservationRows = new BudgetReservationRepository(deps.db, deps.clock);
     this.#reservations = new BudgetReservations({
@@ -242,13 +244,12 @@ export class BudgetService {
   }
 
   async #check(request: CheckRequest): Promise<CheckAnswer> {
-    const matches = await this.#lines.matchLines(
+    const line = await this.#lines.matchLine(
       request.customerId,
       request.department,
       request.subCategory ?? "",
       request.fiscalPeriod,
     );
-    const line = matches[0];
     const currency = line?.currency ?? request.currency ?? this.#deps.settings.BUDGETS_DEFAULT_CURRENCY;
     const amountMinor = this.#amount(request.amount, request.currency ?? currency);
     if (!line) {
@@ -388,7 +389,7 @@ export class BudgetService {
       if (!line || line.customerId !== customerId) throw new NotFoundError("Budget", ref.budgetId);
       return line;
     }
-    const [line] = await this.#lines.matchLines(customerId, ref.department, ref.subCategory ?? "", ref.fiscalPeriod);
+    const line = await this.#lines.matchLine(customerId, ref.department, ref.subCategory ?? "", ref.fiscalPeriod);
     if (!line) throw new NotFoundError("Budget line");
     return line;
   }

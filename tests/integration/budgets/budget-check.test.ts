@@ -6,6 +6,7 @@ let host: TestHost;
 let call: ReturnType<typeof apiClient>;
 let admin: string;
 let buyer: string;
+let buyerId: string;
 
 /** A budget line seeded directly (the import side is another part of the system). */
 async function line(customerId: string, department: string, subCategory: string, budgeted: bigint): Promise<string> {
@@ -67,7 +68,7 @@ describe("budget checks, rules, reservations and customer isolation", () => {
     }
     buyer = await tokenFor(call, admin, "buyer", ["finance"]);
     const users = await call("GET", "/api/v1/users?page_size=100", { token: admin });
-    const buyerId = users.body.data.items.find((u: any) => u.username === "buyer").id;
+    buyerId = users.body.data.items.find((u: any) => u.username === "buyer").id;
     assert.equal((await call("PUT", `/api/v1/customers/acme/users/${buyerId}`, { token: admin })).status, 200);
 
     software = await line("acme", "Engineering", "Software", 5_000_000n); // 50,000.00 EUR
@@ -352,5 +353,45 @@ describe("budget checks, rules, reservations and customer isolation", () => {
     assert.match(r.body, /budget_check_requests_total\{outcome="auto_approved"\} [1-9]/);
     assert.match(r.body, /budget_check_requests_total\{outcome="refused"\} [1-9]/);
     assert.match(r.body, /budget_check_duration_seconds_count [1-9]/);
+  });
+
+  it("finds a line as the import keys it: spacing and accented case, cost centers, literal wildcards", async () => {
+    await host.platform.budgets.createCustomer("keys", "Keys SL", { userId: "test" });
+    await host.platform.budgets.bindUser("keys", buyerId, { userId: "test" });
+    const add = (department: string, subCategory: string, costCenter?: string) =>
+      host.platform.budgets
+        .addLine({
+          customerId: "keys",
+          department,
+          subCategory,
+          fiscalPeriod: "FY2025",
+          currency: "EUR",
+          budgetedMinor: 100_000n,
+          ...(costCenter ? { costCenter } : {}),
+        })
+        .then((v) => v.id);
+    const travel = await add("Área  Técnica", "Viajes");
+    const keyed = (department: string, subCategory: string) =>
+      check({ customerId: "keys", department, subCategory, amount: 1 });
+    const byAccent = await keyed(" ÁREA técnica ", "VIAJES");
+    assert.equal(byAccent.body.data.budget?.id, travel, JSON.stringify(byAccent.body));
+
+    // No line without a cost center: the first by cost center answers.
+    await add("Research", "Labs", "CC-200");
+    const cc100 = await add("Research", "Labs", "CC-100");
+    const split = await keyed("research", "labs");
+    assert.equal(split.body.data.budget?.id, cc100);
+
+    // "_" and "%" in a department are characters, not patterns.
+    const rd = await add("R_D", "100%", "CC-1");
+    assert.equal((await keyed("R_D", "100%")).body.data.budget?.id, rd);
+    for (const [department, subCategory] of [
+      ["RxD", "100%"],
+      ["R_D", "100"],
+      ["R_D", "1000"],
+    ]) {
+      const miss = await keyed(department!, subCategory!);
+      assert.equal(miss.body.data.budget, null, `${department} / ${subCategory}`);
+    }
   });
 });
