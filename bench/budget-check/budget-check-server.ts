@@ -20,6 +20,8 @@ const CHECK_REQUEST = {
 
 const CUSTOMERS = 5;
 const LINES_PER_CUSTOMER = 20;
+/** Lines besides the 20 under the checked customer: a lookup that scanned them would show. */
+const BULK_LINES = 20_000;
 /** Race lines: each has room for exactly 100 reservations of 1.00. */
 const RACE_LINES = 3;
 
@@ -27,6 +29,8 @@ export interface BudgetCheckHostInfo {
   readonly url: string;
   readonly token: string;
   readonly customerId: string;
+  /** Lines under the checked customer besides the 20 of every customer. */
+  readonly bulkLines: number;
   /** The route's body, and what the bare baseline passes to the domain. */
   readonly checkRequest: typeof CHECK_REQUEST;
   /** Lines of 100.00 EUR each, one per race round. */
@@ -42,7 +46,7 @@ export interface BareFigures {
 }
 
 runChild<BudgetCheckHostInfo>(async (args) => {
-  const [connections = 10, durationSeconds = 10, warmupSeconds = 2] = args.map(Number);
+  const [durationSeconds = 10, warmupSeconds = 2] = args.map(Number);
   const host = await startTestHost(
     {
       ENABLED_SYSTEMS: "identity,budgets",
@@ -75,6 +79,16 @@ runChild<BudgetCheckHostInfo>(async (args) => {
         budgetedMinor: 5_000_000n,
       });
   }
+  for (let i = 0; i < BULK_LINES; i++)
+    await budgets.addLine({
+      customerId: CHECK_CUSTOMER,
+      department: `Dept ${i % 10}`,
+      subCategory: `Cat ${i % 20}`,
+      fiscalPeriod: `${2000 + Math.floor(i / 240)}-${String((i % 12) + 1).padStart(2, "0")}`,
+      costCenter: `CC-${Math.floor(i / 12) % 20}`,
+      currency: "EUR",
+      budgetedMinor: 100_000n,
+    });
   const raceBudgetIds: string[] = [];
   for (let r = 0; r < RACE_LINES; r++) {
     const view = await budgets.addLine({
@@ -89,12 +103,12 @@ runChild<BudgetCheckHostInfo>(async (args) => {
   }
   const caller = { userId, roles: ["finance"] as const };
 
-  /** `connections` callers in a loop for the duration, like autocannon's connections. */
+  /** One caller in a loop for the duration: the domain call's own latency, no queue. */
   async function bare(): Promise<BareFigures> {
     const loop = async (seconds: number, latencies: number[] | null) => {
       const until = performance.now() + seconds * 1000;
       await Promise.all(
-        Array.from({ length: connections }, async () => {
+        Array.from({ length: 1 }, async () => {
           while (performance.now() < until) {
             const started = performance.now();
             await budgets.check(caller, CHECK_REQUEST);
@@ -121,6 +135,7 @@ runChild<BudgetCheckHostInfo>(async (args) => {
       url: `http://127.0.0.1:${host.port}`,
       token,
       customerId: CHECK_CUSTOMER,
+      bulkLines: BULK_LINES,
       checkRequest: CHECK_REQUEST,
       raceBudgetIds,
     },

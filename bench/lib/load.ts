@@ -1,4 +1,6 @@
 import type { EventEmitter } from "node:events";
+import { Agent, request } from "node:http";
+import { setTimeout as sleep } from "node:timers/promises";
 import autocannon from "autocannon";
 
 export interface LoadTarget {
@@ -138,4 +140,70 @@ export async function compare(
     });
   }
   return { summary, rounds };
+}
+
+/**
+ * Open-loop load: requests start on a fixed schedule, `ratePerSecond` of them, whatever
+ * the answers' speed (a closed loop such as autocannon's waits for each answer, so past
+ * saturation its latency only measures its own queue: connections / throughput). Each
+ * latency runs from the request's start to the end of its answer.
+ */
+export async function paced(
+  target: LoadTarget,
+  options: { ratePerSecond: number; durationSeconds: number },
+): Promise<LoadResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  const url = new URL(target.url);
+  const body = target.body === undefined ? undefined : Buffer.from(target.body);
+  const headers = { ...target.headers, ...(body ? { "content-length": String(body.length) } : {}) };
+  const latencies: number[] = [];
+  let ok = 0;
+  let non2xx = 0;
+  let errors = 0;
+  const one = () =>
+    new Promise<void>((resolve) => {
+      const started = performance.now();
+      const req = request(url, { method: target.method ?? "GET", headers, agent }, (res) => {
+        res.resume();
+        res.on("end", () => {
+          const status = res.statusCode ?? 0;
+          if (status >= 200 && status < 300) {
+            ok++;
+            latencies.push(performance.now() - started);
+          } else non2xx++;
+          resolve();
+        });
+      });
+      req.on("error", () => {
+        errors++;
+        resolve();
+      });
+      req.end(body);
+    });
+  const interval = 1000 / options.ratePerSecond;
+  const count = Math.round(options.ratePerSecond * options.durationSeconds);
+  const inFlight: Promise<void>[] = [];
+  const begun = performance.now();
+  for (let i = 0; i < count; i++) {
+    // Timers fire late by up to a millisecond: requests whose time has come go out at once.
+    const wait = begun + i * interval - performance.now();
+    if (wait >= 1) await sleep(Math.floor(wait));
+    inFlight.push(one());
+  }
+  await Promise.all(inFlight);
+  const seconds = (performance.now() - begun) / 1000;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  return {
+    target: target.name,
+    requestsPerSecond: ok / seconds,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    max: latencies.at(-1) ?? Number.NaN,
+    ok,
+    non2xx,
+    errors,
+    timeouts: 0,
+    durationSeconds: seconds,
+  };
 }
