@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import type { Browser, Page } from "playwright-core";
+import { describe, it } from "node:test";
+import type { Page } from "playwright-core";
 import { PLANTED } from "../../shared/systems/analytics/index.js";
-import { browserSkip, launchBrowser, screenshot, signIn } from "../support/browser.js";
-import { startTestHost, type TestHost } from "../support/test-host.js";
+import { browserSkip, screenshot, useConsole } from "../support/browser.js";
 
 /** Waits until the chart image named `alt` is decoded into a picture with a size. */
 async function drawn(page: Page, alt: string): Promise<void> {
@@ -13,35 +12,20 @@ async function drawn(page: Page, alt: string): Promise<void> {
   }, alt);
 }
 
-async function openPage(page: Page, host: TestHost, title: string): Promise<void> {
-  await signIn(page, host.url);
-  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: title }).click();
-}
-
 describe("console analytics: anomalies, root causes and chat", { skip: browserSkip() }, () => {
-  let host: TestHost;
-  let browser: Browser;
-  before(async () => {
-    host = await startTestHost(
-      {
-        ENABLED_SYSTEMS: "identity,budgets,analytics",
-        ANALYTICS_SEED_ROWS: "5000",
-        RATE_LIMIT_PER_MINUTE: "100000",
-        RATE_LIMIT_BURST: "10000",
-      },
-      { timers: false },
-    );
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await host?.stop();
-  });
+  const session = useConsole(
+    {
+      ENABLED_SYSTEMS: "identity,budgets,analytics",
+      ANALYTICS_SEED_ROWS: "5000",
+      RATE_LIMIT_PER_MINUTE: "100000",
+      RATE_LIMIT_BURST: "10000",
+    },
+    { timers: false },
+  );
 
   for (const width of [1280, 820]) {
     it(`lists a planted outlier with its explanation, filtered and paged, at ${width}px`, async () => {
-      const page = await browser.newPage({ viewport: { width, height: 1000 } });
-      await openPage(page, host, "Anomalies");
+      const page = await session.open({ width, height: 1000, nav: "Anomalies" });
       const table = page.getByRole("table", { name: "Anomalies, most severe first" });
       await table.waitFor();
 
@@ -86,8 +70,7 @@ describe("console analytics: anomalies, root causes and chat", { skip: browserSk
 
   for (const width of [1280, 820]) {
     it(`shows the planted March travel driver, its waterfall and the importance method at ${width}px`, async () => {
-      const page = await browser.newPage({ viewport: { width, height: 1000 } });
-      await openPage(page, host, "Root causes");
+      const page = await session.open({ width, height: 1000, nav: "Root causes" });
       const { driver } = PLANTED;
       const comparison = page.getByRole("group", { name: "Comparison (explained)" });
       await comparison.getByLabel("Fiscal year").fill(String(driver.fiscalYear));
@@ -125,8 +108,7 @@ describe("console analytics: anomalies, root causes and chat", { skip: browserSk
 
   for (const width of [1280, 820]) {
     it(`asks the chat a question; the answer cites its calculation and shows its chart at ${width}px`, async () => {
-      const page = await browser.newPage({ viewport: { width, height: 1000 } });
-      await openPage(page, host, "Chat");
+      const page = await session.open({ width, height: 1000, nav: "Chat" });
       await page.getByLabel("New room title (optional)").fill(`Travel ${width}`);
       await page.getByRole("button", { name: "Create room" }).click();
       await page.getByRole("heading", { name: `Travel ${width}` }).waitFor();

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import type { Browser, Page } from "playwright-core";
-import { browserSkip, launchBrowser, screenshot, signIn } from "../support/browser.js";
-import { apiClient, loginAs, startTestHost, type TestHost } from "../support/test-host.js";
+import { describe, it } from "node:test";
+import type { Page } from "playwright-core";
+import { browserSkip, screenshot, useConsole } from "../support/browser.js";
+import { apiClient, loginAs } from "../support/test-host.js";
 
 /** A messy export: Dutch and abbreviated headers, a thousands separator, a column no field fits. */
 function messyBudget(marketingAmount: string): Buffer {
@@ -26,28 +26,22 @@ async function analyze(page: Page, bytes: Buffer) {
 }
 
 describe("console budget import mapper", { skip: browserSkip() }, () => {
-  let host: TestHost;
-  let browser: Browser;
-  before(async () => {
-    host = await startTestHost({ ENABLED_SYSTEMS: "identity,budgets" }, { timers: false, queuePollMs: 50 });
-    browser = await launchBrowser();
-    const call = apiClient(host.url);
-    const admin = await loginAs(call);
-    const created = await call("POST", "/api/v1/customers", {
-      token: admin,
-      body: { customerId: "globex", name: "Globex" },
-    });
-    assert.equal(created.status, 201, JSON.stringify(created.body));
-  });
-  after(async () => {
-    await browser?.close();
-    await host?.stop();
-  });
+  const session = useConsole(
+    { ENABLED_SYSTEMS: "identity,budgets" },
+    { timers: false, queuePollMs: 50 },
+    async (host) => {
+      const call = apiClient(host.url);
+      const admin = await loginAs(call);
+      const created = await call("POST", "/api/v1/customers", {
+        token: admin,
+        body: { customerId: "globex", name: "Globex" },
+      });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+    },
+  );
 
   it("maps a messy file (one mapping changed by hand), imports it, then approves a re-import's diff", async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await signIn(page, host.url);
-    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Import a file" }).click();
+    const page = await session.open({ width: 1280, height: 900, nav: "Import a file" });
     await analyze(page, messyBudget("15.000,00"));
     assert.match((await page.getByRole("status", { name: "Detected file type" }).textContent()) ?? "", /budget/);
     const mappings = page.getByRole("table", { name: "Column mappings" });
@@ -62,7 +56,7 @@ describe("console budget import mapper", { skip: browserSkip() }, () => {
     await page.getByRole("button", { name: "Import" }).click();
     await page.getByRole("heading", { name: "Import completed" }).waitFor();
 
-    const lines = await host.platform.database.db
+    const lines = await session.host.platform.database.db
       .selectFrom("budgets")
       .select(["department", "cost_center", "budgeted_minor"])
       .where("customer_id", "=", "globex")
@@ -92,7 +86,7 @@ describe("console budget import mapper", { skip: browserSkip() }, () => {
     await screenshot(page, "console-budget-diff-1280");
     await page.getByRole("button", { name: "Commit these changes" }).click();
     await page.getByRole("heading", { name: "Import completed" }).waitFor();
-    const marketing = await host.platform.database.db
+    const marketing = await session.host.platform.database.db
       .selectFrom("budgets")
       .select("budgeted_minor")
       .where("customer_id", "=", "globex")
