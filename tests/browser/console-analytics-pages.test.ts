@@ -134,4 +134,42 @@ describe("console analytics: anomalies, root causes and chat", { skip: browserSk
       await page.close();
     });
   }
+
+  it("renames a chat room and deletes it after a confirmation (declining keeps it)", async () => {
+    const page = await session.open({ width: 820, height: 1000, nav: "Chat" });
+    const rooms = page.getByRole("list", { name: "Your rooms" });
+    await page.getByLabel("New room title (optional)").fill("Keeper");
+    await page.getByRole("button", { name: "Create room" }).click();
+    await page.getByRole("heading", { name: "Keeper" }).waitFor();
+    await page.getByLabel("New room title (optional)").fill("Scratch room");
+    await page.getByRole("button", { name: "Create room" }).click();
+    await page.getByRole("heading", { name: "Scratch room" }).waitFor();
+
+    const rename = page.getByRole("form", { name: "Rename room" });
+    await rename.getByLabel("Room title").fill("Q3 travel review");
+    await rename.getByRole("button", { name: "Rename" }).click();
+    await page.getByRole("heading", { name: "Q3 travel review" }).waitFor();
+    await rooms.getByRole("button", { name: "Q3 travel review" }).waitFor();
+    assert.equal(await rooms.getByRole("button", { name: "Scratch room" }).count(), 0);
+    await screenshot(page, "console-chat-room-actions-820");
+
+    // Declined: nothing happens. Accepted: the room leaves the list, and after a reload too.
+    const answers = [false, true];
+    const asked: string[] = [];
+    page.on("dialog", (dialog) => {
+      asked.push(dialog.message());
+      void (answers.shift() ? dialog.accept() : dialog.dismiss());
+    });
+    await page.getByRole("button", { name: "Delete room" }).click();
+    await page.getByRole("heading", { name: "Q3 travel review" }).waitFor();
+    assert.equal(await rooms.getByRole("button", { name: "Q3 travel review" }).count(), 1);
+    await page.getByRole("button", { name: "Delete room" }).click();
+    await page.getByText("Choose or create a room.").waitFor();
+    assert.equal(await rooms.getByRole("button", { name: "Q3 travel review" }).count(), 0);
+    assert.match(asked[0]!, /Delete the room “Q3 travel review” and all its messages\?/);
+    await page.reload();
+    await rooms.getByRole("button", { name: "Keeper" }).waitFor();
+    assert.equal(await rooms.getByRole("button", { name: "Q3 travel review" }).count(), 0);
+    await page.close();
+  });
 });
