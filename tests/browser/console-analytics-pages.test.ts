@@ -94,6 +94,26 @@ describe("console analytics: anomalies, root causes and chat", { skip: browserSk
       const chart = page.getByRole("img", { name: /^Waterfall .* \(EUR\)$/ });
       await chart.waitFor();
       await drawn(page, (await chart.getAttribute("alt"))!);
+
+      // Evidence samples opened, the drivers table is wider than a tablet: it scrolls sideways
+      // inside its card and the page itself never does.
+      for (const sample of await drivers.locator("details summary").all()) await sample.click();
+      const layout = await page.evaluate(() => {
+        const table = Array.from(document.querySelectorAll("table")).find(
+          (t) => t.caption?.textContent === "Drivers (EUR)",
+        )!;
+        const wrap = table.parentElement!;
+        const card = wrap.closest(".card")!.getBoundingClientRect();
+        const box = wrap.getBoundingClientRect();
+        return {
+          pageOverflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+          inCard: box.left >= card.left && box.right <= card.right,
+          scrollsInside: wrap.scrollWidth > wrap.clientWidth && getComputedStyle(wrap).overflowX === "auto",
+        };
+      });
+      assert.equal(layout.pageOverflow, 0, "the page does not scroll sideways");
+      assert.ok(layout.inCard, "the table's scroller stays inside its card");
+      if (width === 820) assert.ok(layout.scrollsInside, "the wide table scrolls inside its card");
       await screenshot(page, `console-rca-${width}`);
 
       // An impossible range is refused by the API with its field message and correlation id.
