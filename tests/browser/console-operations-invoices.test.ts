@@ -97,6 +97,8 @@ describe("console invoice detail, replay and UBL validation", { skip: browserSki
     });
     const nav = page.getByRole("navigation", { name: "Main" });
     assert.equal(await nav.getByRole("link", { name: "Backups" }).count(), 0, "backups are for admin and finance");
+    // INVOICES_VALIDATE_ROLES allows every role by default: the viewer may validate.
+    await nav.getByRole("link", { name: "Validate UBL" }).waitFor();
     await nav.getByRole("link", { name: "Received invoices" }).click();
     await page.getByRole("button", { name: "Open invoice INV-VIEW-1" }).click();
     const invoice = page.getByRole("region", { name: "Invoice" });
@@ -116,5 +118,46 @@ describe("console invoice detail, replay and UBL validation", { skip: browserSki
     await alert.waitFor();
     assert.match((await alert.textContent()) ?? "", /Error 404: .*Correlation id: \S+/);
     await page.close();
+  });
+});
+
+describe("console UBL validation page with INVOICES_VALIDATE_ROLES narrowed", { skip: browserSkip() }, () => {
+  const session = useConsole(
+    { ENABLED_SYSTEMS: "identity,invoices", INVOICES_VALIDATE_ROLES: "admin,finance" },
+    { timers: false },
+    async (host) => {
+      const call = apiClient(host.url);
+      const admin = await loginAs(call);
+      await tokenFor(call, admin, "val-viewer", ["viewer"]);
+      await tokenFor(call, admin, "val-finance", ["finance"]);
+    },
+  );
+
+  it("is offered to the roles the API allows and refused to the others, deep link included", async () => {
+    const call = apiClient(session.host.url);
+    const viewerToken = await loginAs(call, { username: "val-viewer", password: "correct-horse-battery" });
+    const access = await call("GET", "/api/v1/invoices/validate/access", { token: viewerToken });
+    assert.equal(access.status, 200, JSON.stringify(access.body));
+    assert.deepEqual(access.body.data, { allowed: false, roles: ["admin", "finance"] });
+
+    const viewer = await session.open({ user: { username: "val-viewer", password: "correct-horse-battery" } });
+    const nav = viewer.getByRole("navigation", { name: "Main" });
+    await nav.getByRole("link", { name: "Received invoices" }).waitFor();
+    await viewer.goto(`${session.host.url}/operations/validate`);
+    await viewer.getByRole("heading", { name: "Your roles do not allow this page" }).waitFor();
+    assert.equal(await nav.getByRole("link", { name: "Validate UBL" }).count(), 0, "not in the viewer's nav");
+    assert.equal(await viewer.getByLabel(/UBL file/).count(), 0, "no upload form");
+    await viewer.close();
+
+    const finance = await session.open({
+      user: { username: "val-finance", password: "correct-horse-battery" },
+      nav: "Validate UBL",
+    });
+    await finance
+      .getByRole("heading", { name: /Validate/ })
+      .first()
+      .waitFor();
+    assert.equal(await finance.getByRole("heading", { name: "Your roles do not allow this page" }).count(), 0);
+    await finance.close();
   });
 });
