@@ -16,8 +16,8 @@ function messyBudget(marketingAmount: string): Buffer {
   );
 }
 
-async function analyze(page: Page, bytes: Buffer) {
-  await page.getByLabel("Customer id").fill("globex");
+async function analyze(page: Page, bytes: Buffer, customerId = "globex") {
+  await page.getByLabel("Customer id").fill(customerId);
   await page
     .getByLabel("Budget file (CSV or XLSX)")
     .setInputFiles({ name: "budget-2026.csv", mimeType: "text/csv", buffer: bytes });
@@ -37,6 +37,11 @@ describe("console budget import mapper", { skip: browserSkip() }, () => {
         body: { customerId: "globex", name: "Globex" },
       });
       assert.equal(created.status, 201, JSON.stringify(created.body));
+      const other = await call("POST", "/api/v1/customers", {
+        token: admin,
+        body: { customerId: "initech", name: "Initech" },
+      });
+      assert.equal(other.status, 201, JSON.stringify(other.body));
     },
   );
 
@@ -100,5 +105,25 @@ describe("console budget import mapper", { skip: browserSkip() }, () => {
     await page.getByRole("button", { name: "Show imports" }).click();
     await page.getByRole("cell", { name: "budget-2026.csv" }).first().waitFor();
     await screenshot(page, "console-import-history-after-1280");
+  });
+
+  it("pages a long list of row errors in the shared table, like the other lists", async () => {
+    const page = await session.open({ width: 1280, height: 900, nav: "Import a file" });
+    const lines = ["Afdeling;Omschrijving;Periode;Bedrag;Valuta", "Sales;Travel;FY2026;1.000,00;EUR"];
+    for (let i = 1; i <= 25; i++) lines.push(`Sales;Line ${i};FY2026;not-an-amount-${i};EUR`);
+    await analyze(page, Buffer.from(lines.join("\n")), "initech");
+    await page.getByRole("button", { name: "Import" }).click();
+    const errors = page.getByRole("table", { name: "Row errors, in file order" });
+    await errors.waitFor();
+    // 20 a page (DataTable's default), the rest on the next, in file order.
+    assert.equal(await errors.getByRole("row").count(), 21);
+    assert.match((await errors.getByRole("row").nth(1).textContent()) ?? "", /not-an-amount-1\b/);
+    const pager = page.getByRole("navigation", { name: "Row errors, in file order pages" });
+    assert.match((await pager.textContent()) ?? "", /Page 1 of 2/);
+    await pager.getByRole("button", { name: "Next" }).click();
+    assert.equal(await errors.getByRole("row").count(), 6);
+    assert.match((await errors.textContent()) ?? "", /not-an-amount-25/);
+    await screenshot(page, "console-budget-row-errors-1280");
+    await page.close();
   });
 });

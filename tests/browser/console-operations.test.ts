@@ -25,7 +25,10 @@ describe("console invoice jobs", { skip: browserSkip() }, () => {
     // The simulator's invalid invoice: its finding in plain language, with the rule.
     const invalid = job.getByRole("row", { name: /VALIDATION_FAILED/ });
     assert.match((await invalid.textContent()) ?? "", /BR-CO-15.*must equal/);
-    assert.equal(await page.getByRole("table", { name: "Recent jobs" }).getByRole("row").count(), 2);
+    // The shared DataTable, as on the other list pages: captioned with its order, amounts right-aligned.
+    const recent = page.getByRole("table", { name: "Recent jobs, newest first", exact: true });
+    assert.equal(await recent.getByRole("row").count(), 2);
+    assert.equal(await job.locator("td.num").count(), 8, "one right-aligned amount per invoice");
     assert.equal(
       session.host.simulators.clearfacts!.uploads.length,
       sent,
