@@ -9,7 +9,8 @@ const defaults = ANOMALY_DEFAULTS;
 
 // ---- parameters: the seed's defaults, validated and capped --------------------------------
 
-const scopeShape = {
+/** Which findings matter to the caller; the anomaly scatter takes the same two. */
+export const scopeShape = {
   direction: z.enum(["increase", "decrease", "both"]).default("both"),
   minAmount: z
     .string()

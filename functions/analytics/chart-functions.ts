@@ -9,6 +9,7 @@ import {
   type Platform,
 } from "../../shared/index.js";
 import { httpFunction, type HttpOutcome } from "../runtime/declarations.js";
+import { scopeShape } from "./anomaly-functions.js";
 import { dimensionName, expenseFilterQuery, toExpenseFilter } from "./expense-filter-query.js";
 
 /** How a chart comes back: the Plotly figure JSON, or `format=svg` (with `width`/`height`). */
@@ -110,7 +111,7 @@ export const chartsAnomalyScatter = httpFunction({
   route: "v1/charts/anomaly-scatter",
   method: "GET",
   summary:
-    "Cost center periods as points, those the anomaly trend detector finds (month-over-month change beyond changeThreshold percent) highlighted, as a Plotly figure or SVG",
+    "Cost center periods as points, highlighted exactly those GET /api/v1/anomaly/detect reports as trend findings for the same filters, direction, minAmount and changeThreshold; a Plotly figure or SVG",
   ...chartRoute,
   query: chartQuery({
     changeThreshold: z.coerce
@@ -118,7 +119,8 @@ export const chartsAnomalyScatter = httpFunction({
       .gt(0)
       .max(1000)
       .default(ANOMALY_DEFAULTS.trend.changeThreshold * 100)
-      .describe("Percent month-over-month change that is unusual (as GET /api/v1/anomaly/trends)"),
+      .describe("Percent month-over-month change that is unusual (as GET /api/v1/anomaly/detect)"),
+    ...scopeShape,
     top: z.coerce.number().int().min(1).max(CHART_LIMITS.maxScatterCostCenters).default(30),
   }),
   response: figure,
@@ -126,6 +128,8 @@ export const chartsAnomalyScatter = httpFunction({
     const spec = await platform.analytics.charts.anomalyScatter({
       filter: toExpenseFilter(query),
       changeThreshold: query.changeThreshold / 100,
+      ...(query.direction !== "both" ? { direction: query.direction } : {}),
+      ...(query.minAmount !== undefined ? { minAmount: query.minAmount } : {}),
       top: query.top,
     });
     return rendered(platform, spec, query);

@@ -18,12 +18,14 @@ import {
   invoicesScheduleResume,
   invoicesUpload,
   invoicesValidate,
+  invoicesValidateAccess,
 } from "./invoice-functions.js";
 
 /** Invoices: intake, manual and scheduled forwarding jobs, replay, and the workers and timers behind them. */
 export const invoicesFunctions: readonly FunctionDeclaration[] = [
   invoicesProcess,
   invoicesValidate,
+  invoicesValidateAccess,
   invoicesUpload,
   invoiceJobsList,
   invoiceJobsGet,

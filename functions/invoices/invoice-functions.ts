@@ -361,6 +361,21 @@ export const invoicesValidate = httpFunction({
   },
 });
 
+export const invoicesValidateAccess = httpFunction({
+  name: "invoices-validate-access",
+  route: "v1/invoices/validate/access",
+  method: "GET",
+  summary:
+    "Whether the caller may validate UBL invoices (POST /api/v1/invoices/validate) and which roles may (INVOICES_VALIDATE_ROLES): the console shows the page only to them",
+  tags: ["invoices"],
+  access: { roles: ANY_ROLE },
+  response: z.object({ allowed: z.boolean(), roles: z.array(z.string()) }),
+  handler: async (_input, { platform, principal }) => {
+    const roles = platform.settings.INVOICES_VALIDATE_ROLES;
+    return { data: { allowed: principal!.roles.some((role) => roles.includes(role)), roles: [...roles] } };
+  },
+});
+
 const scheduleState = z.object({ schedule_paused: z.boolean() });
 
 export const invoicesSchedulePause = httpFunction({

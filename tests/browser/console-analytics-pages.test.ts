@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import type { Browser, Page } from "playwright-core";
+import { describe, it } from "node:test";
+import type { Page } from "playwright-core";
 import { PLANTED } from "../../shared/systems/analytics/index.js";
-import { browserSkip, launchBrowser, screenshot, signIn } from "../support/browser.js";
-import { startTestHost, type TestHost } from "../support/test-host.js";
+import { browserSkip, screenshot, useConsole } from "../support/browser.js";
 
 /** Waits until the chart image named `alt` is decoded into a picture with a size. */
 async function drawn(page: Page, alt: string): Promise<void> {
@@ -13,35 +12,20 @@ async function drawn(page: Page, alt: string): Promise<void> {
   }, alt);
 }
 
-async function openPage(page: Page, host: TestHost, title: string): Promise<void> {
-  await signIn(page, host.url);
-  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: title }).click();
-}
-
 describe("console analytics: anomalies, root causes and chat", { skip: browserSkip() }, () => {
-  let host: TestHost;
-  let browser: Browser;
-  before(async () => {
-    host = await startTestHost(
-      {
-        ENABLED_SYSTEMS: "identity,budgets,analytics",
-        ANALYTICS_SEED_ROWS: "5000",
-        RATE_LIMIT_PER_MINUTE: "100000",
-        RATE_LIMIT_BURST: "10000",
-      },
-      { timers: false },
-    );
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await host?.stop();
-  });
+  const session = useConsole(
+    {
+      ENABLED_SYSTEMS: "identity,budgets,analytics",
+      ANALYTICS_SEED_ROWS: "5000",
+      RATE_LIMIT_PER_MINUTE: "100000",
+      RATE_LIMIT_BURST: "10000",
+    },
+    { timers: false },
+  );
 
   for (const width of [1280, 820]) {
     it(`lists a planted outlier with its explanation, filtered and paged, at ${width}px`, async () => {
-      const page = await browser.newPage({ viewport: { width, height: 1000 } });
-      await openPage(page, host, "Anomalies");
+      const page = await session.open({ width, height: 1000, nav: "Anomalies" });
       const table = page.getByRole("table", { name: "Anomalies, most severe first" });
       await table.waitFor();
 
@@ -86,8 +70,7 @@ describe("console analytics: anomalies, root causes and chat", { skip: browserSk
 
   for (const width of [1280, 820]) {
     it(`shows the planted March travel driver, its waterfall and the importance method at ${width}px`, async () => {
-      const page = await browser.newPage({ viewport: { width, height: 1000 } });
-      await openPage(page, host, "Root causes");
+      const page = await session.open({ width, height: 1000, nav: "Root causes" });
       const { driver } = PLANTED;
       const comparison = page.getByRole("group", { name: "Comparison (explained)" });
       await comparison.getByLabel("Fiscal year").fill(String(driver.fiscalYear));
@@ -111,6 +94,26 @@ describe("console analytics: anomalies, root causes and chat", { skip: browserSk
       const chart = page.getByRole("img", { name: /^Waterfall .* \(EUR\)$/ });
       await chart.waitFor();
       await drawn(page, (await chart.getAttribute("alt"))!);
+
+      // Evidence samples opened, the drivers table is wider than a tablet: it scrolls sideways
+      // inside its card and the page itself never does.
+      for (const sample of await drivers.locator("details summary").all()) await sample.click();
+      const layout = await page.evaluate(() => {
+        const table = Array.from(document.querySelectorAll("table")).find(
+          (t) => t.caption?.textContent === "Drivers (EUR)",
+        )!;
+        const wrap = table.parentElement!;
+        const card = wrap.closest(".card")!.getBoundingClientRect();
+        const box = wrap.getBoundingClientRect();
+        return {
+          pageOverflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+          inCard: box.left >= card.left && box.right <= card.right,
+          scrollsInside: wrap.scrollWidth > wrap.clientWidth && getComputedStyle(wrap).overflowX === "auto",
+        };
+      });
+      assert.equal(layout.pageOverflow, 0, "the page does not scroll sideways");
+      assert.ok(layout.inCard, "the table's scroller stays inside its card");
+      if (width === 820) assert.ok(layout.scrollsInside, "the wide table scrolls inside its card");
       await screenshot(page, `console-rca-${width}`);
 
       // An impossible range is refused by the API with its field message and correlation id.
@@ -125,8 +128,7 @@ describe("console analytics: anomalies, root causes and chat", { skip: browserSk
 
   for (const width of [1280, 820]) {
     it(`asks the chat a question; the answer cites its calculation and shows its chart at ${width}px`, async () => {
-      const page = await browser.newPage({ viewport: { width, height: 1000 } });
-      await openPage(page, host, "Chat");
+      const page = await session.open({ width, height: 1000, nav: "Chat" });
       await page.getByLabel("New room title (optional)").fill(`Travel ${width}`);
       await page.getByRole("button", { name: "Create room" }).click();
       await page.getByRole("heading", { name: `Travel ${width}` }).waitFor();
@@ -152,4 +154,42 @@ describe("console analytics: anomalies, root causes and chat", { skip: browserSk
       await page.close();
     });
   }
+
+  it("renames a chat room and deletes it after a confirmation (declining keeps it)", async () => {
+    const page = await session.open({ width: 820, height: 1000, nav: "Chat" });
+    const rooms = page.getByRole("list", { name: "Your rooms" });
+    await page.getByLabel("New room title (optional)").fill("Keeper");
+    await page.getByRole("button", { name: "Create room" }).click();
+    await page.getByRole("heading", { name: "Keeper" }).waitFor();
+    await page.getByLabel("New room title (optional)").fill("Scratch room");
+    await page.getByRole("button", { name: "Create room" }).click();
+    await page.getByRole("heading", { name: "Scratch room" }).waitFor();
+
+    const rename = page.getByRole("form", { name: "Rename room" });
+    await rename.getByLabel("Room title").fill("Q3 travel review");
+    await rename.getByRole("button", { name: "Rename" }).click();
+    await page.getByRole("heading", { name: "Q3 travel review" }).waitFor();
+    await rooms.getByRole("button", { name: "Q3 travel review" }).waitFor();
+    assert.equal(await rooms.getByRole("button", { name: "Scratch room" }).count(), 0);
+    await screenshot(page, "console-chat-room-actions-820");
+
+    // Declined: nothing happens. Accepted: the room leaves the list, and after a reload too.
+    const answers = [false, true];
+    const asked: string[] = [];
+    page.on("dialog", (dialog) => {
+      asked.push(dialog.message());
+      void (answers.shift() ? dialog.accept() : dialog.dismiss());
+    });
+    await page.getByRole("button", { name: "Delete room" }).click();
+    await page.getByRole("heading", { name: "Q3 travel review" }).waitFor();
+    assert.equal(await rooms.getByRole("button", { name: "Q3 travel review" }).count(), 1);
+    await page.getByRole("button", { name: "Delete room" }).click();
+    await page.getByText("Choose or create a room.").waitFor();
+    assert.equal(await rooms.getByRole("button", { name: "Q3 travel review" }).count(), 0);
+    assert.match(asked[0]!, /Delete the room “Q3 travel review” and all its messages\?/);
+    await page.reload();
+    await rooms.getByRole("button", { name: "Keeper" }).waitFor();
+    assert.equal(await rooms.getByRole("button", { name: "Q3 travel review" }).count(), 0);
+    await page.close();
+  });
 });

@@ -1,29 +1,16 @@
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import type { Browser } from "playwright-core";
-import { browserSkip, launchBrowser, screenshot, signIn } from "../support/browser.js";
-import { startTestHost, type TestHost } from "../support/test-host.js";
+import { describe, it } from "node:test";
+import { browserSkip, screenshot, useConsole } from "../support/browser.js";
 
 describe("console analytics dashboard", { skip: browserSkip() }, () => {
-  let host: TestHost;
-  let browser: Browser;
-  before(async () => {
-    host = await startTestHost(
-      { ENABLED_SYSTEMS: "identity,budgets,analytics", ANALYTICS_SEED_ROWS: "3000" },
-      { timers: false },
-    );
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await host?.stop();
-  });
+  const session = useConsole(
+    { ENABLED_SYSTEMS: "identity,budgets,analytics", ANALYTICS_SEED_ROWS: "3000" },
+    { timers: false },
+  );
 
   for (const width of [1280, 820]) {
     it(`shows the headline figures and draws the four charts at ${width}px, and filters them`, async () => {
-      const page = await browser.newPage({ viewport: { width, height: 1000 } });
-      await signIn(page, host.url);
-      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Dashboard" }).click();
+      const page = await session.open({ width, height: 1000, nav: "Dashboard" });
       const kpis = page.getByRole("definition").first();
       await kpis.waitFor();
       const linesIn = (text: string | null) => Number(/Lines\s*([\d,]+)/.exec(text ?? "")?.[1]?.replaceAll(",", ""));

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import type { Browser, Page } from "playwright-core";
-import { browserSkip, launchBrowser, screenshot, signIn } from "../support/browser.js";
-import { apiClient, loginAs, startTestHost, type TestHost } from "../support/test-host.js";
+import { describe, it } from "node:test";
+import type { Page } from "playwright-core";
+import { browserSkip, screenshot, useConsole } from "../support/browser.js";
+import { apiClient, loginAs } from "../support/test-host.js";
 
 /** A messy export: Dutch and abbreviated headers, a thousands separator, a column no field fits. */
 function messyBudget(marketingAmount: string): Buffer {
@@ -16,8 +16,8 @@ function messyBudget(marketingAmount: string): Buffer {
   );
 }
 
-async function analyze(page: Page, bytes: Buffer) {
-  await page.getByLabel("Customer id").fill("globex");
+async function analyze(page: Page, bytes: Buffer, customerId = "globex") {
+  await page.getByLabel("Customer id").fill(customerId);
   await page
     .getByLabel("Budget file (CSV or XLSX)")
     .setInputFiles({ name: "budget-2026.csv", mimeType: "text/csv", buffer: bytes });
@@ -26,28 +26,27 @@ async function analyze(page: Page, bytes: Buffer) {
 }
 
 describe("console budget import mapper", { skip: browserSkip() }, () => {
-  let host: TestHost;
-  let browser: Browser;
-  before(async () => {
-    host = await startTestHost({ ENABLED_SYSTEMS: "identity,budgets" }, { timers: false, queuePollMs: 50 });
-    browser = await launchBrowser();
-    const call = apiClient(host.url);
-    const admin = await loginAs(call);
-    const created = await call("POST", "/api/v1/customers", {
-      token: admin,
-      body: { customerId: "globex", name: "Globex" },
-    });
-    assert.equal(created.status, 201, JSON.stringify(created.body));
-  });
-  after(async () => {
-    await browser?.close();
-    await host?.stop();
-  });
+  const session = useConsole(
+    { ENABLED_SYSTEMS: "identity,budgets" },
+    { timers: false, queuePollMs: 50 },
+    async (host) => {
+      const call = apiClient(host.url);
+      const admin = await loginAs(call);
+      const created = await call("POST", "/api/v1/customers", {
+        token: admin,
+        body: { customerId: "globex", name: "Globex" },
+      });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      const other = await call("POST", "/api/v1/customers", {
+        token: admin,
+        body: { customerId: "initech", name: "Initech" },
+      });
+      assert.equal(other.status, 201, JSON.stringify(other.body));
+    },
+  );
 
   it("maps a messy file (one mapping changed by hand), imports it, then approves a re-import's diff", async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await signIn(page, host.url);
-    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Import a file" }).click();
+    const page = await session.open({ width: 1280, height: 900, nav: "Import a file" });
     await analyze(page, messyBudget("15.000,00"));
     assert.match((await page.getByRole("status", { name: "Detected file type" }).textContent()) ?? "", /budget/);
     const mappings = page.getByRole("table", { name: "Column mappings" });
@@ -62,7 +61,7 @@ describe("console budget import mapper", { skip: browserSkip() }, () => {
     await page.getByRole("button", { name: "Import" }).click();
     await page.getByRole("heading", { name: "Import completed" }).waitFor();
 
-    const lines = await host.platform.database.db
+    const lines = await session.host.platform.database.db
       .selectFrom("budgets")
       .select(["department", "cost_center", "budgeted_minor"])
       .where("customer_id", "=", "globex")
@@ -92,7 +91,7 @@ describe("console budget import mapper", { skip: browserSkip() }, () => {
     await screenshot(page, "console-budget-diff-1280");
     await page.getByRole("button", { name: "Commit these changes" }).click();
     await page.getByRole("heading", { name: "Import completed" }).waitFor();
-    const marketing = await host.platform.database.db
+    const marketing = await session.host.platform.database.db
       .selectFrom("budgets")
       .select("budgeted_minor")
       .where("customer_id", "=", "globex")
@@ -106,5 +105,25 @@ describe("console budget import mapper", { skip: browserSkip() }, () => {
     await page.getByRole("button", { name: "Show imports" }).click();
     await page.getByRole("cell", { name: "budget-2026.csv" }).first().waitFor();
     await screenshot(page, "console-import-history-after-1280");
+  });
+
+  it("pages a long list of row errors in the shared table, like the other lists", async () => {
+    const page = await session.open({ width: 1280, height: 900, nav: "Import a file" });
+    const lines = ["Afdeling;Omschrijving;Periode;Bedrag;Valuta", "Sales;Travel;FY2026;1.000,00;EUR"];
+    for (let i = 1; i <= 25; i++) lines.push(`Sales;Line ${i};FY2026;not-an-amount-${i};EUR`);
+    await analyze(page, Buffer.from(lines.join("\n")), "initech");
+    await page.getByRole("button", { name: "Import" }).click();
+    const errors = page.getByRole("table", { name: "Row errors, in file order" });
+    await errors.waitFor();
+    // 20 a page (DataTable's default), the rest on the next, in file order.
+    assert.equal(await errors.getByRole("row").count(), 21);
+    assert.match((await errors.getByRole("row").nth(1).textContent()) ?? "", /not-an-amount-1\b/);
+    const pager = page.getByRole("navigation", { name: "Row errors, in file order pages" });
+    assert.match((await pager.textContent()) ?? "", /Page 1 of 2/);
+    await pager.getByRole("button", { name: "Next" }).click();
+    assert.equal(await errors.getByRole("row").count(), 6);
+    assert.match((await errors.textContent()) ?? "", /not-an-amount-25/);
+    await screenshot(page, "console-budget-row-errors-1280");
+    await page.close();
   });
 });

@@ -1,15 +1,10 @@
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import type { Browser } from "playwright-core";
-import { browserSkip, launchBrowser, screenshot, signIn } from "../support/browser.js";
-import { apiClient, loginAs, startTestHost, type TestHost } from "../support/test-host.js";
+import { describe, it } from "node:test";
+import { browserSkip, screenshot, useConsole } from "../support/browser.js";
+import { apiClient, loginAs } from "../support/test-host.js";
 
 describe("console budgets", { skip: browserSkip() }, () => {
-  let host: TestHost;
-  let browser: Browser;
-  before(async () => {
-    host = await startTestHost({ ENABLED_SYSTEMS: "identity,budgets" }, { timers: false });
-    browser = await launchBrowser();
+  const session = useConsole({ ENABLED_SYSTEMS: "identity,budgets" }, { timers: false }, async (host) => {
     const call = apiClient(host.url);
     const admin = await loginAs(call);
     const created = await call("POST", "/api/v1/customers", {
@@ -26,15 +21,9 @@ describe("console budgets", { skip: browserSkip() }, () => {
       budgetedMinor: 1_234_567n,
     });
   });
-  after(async () => {
-    await browser?.close();
-    await host?.stop();
-  });
 
   it("lists budget lines with their amount and a utilization bar", async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await signIn(page, host.url);
-    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Budgets" }).click();
+    const page = await session.open({ width: 1280, height: 800, nav: "Budgets" });
     const table = page.getByRole("table", { name: "Budget lines and their utilization" });
     await table.waitFor();
     const row = table.getByRole("row", { name: /Marketing/ });
@@ -44,9 +33,7 @@ describe("console budgets", { skip: browserSkip() }, () => {
   });
 
   it("answers a budget check with availability and the reason", async () => {
-    const page = await browser.newPage({ viewport: { width: 820, height: 900 } });
-    await signIn(page, host.url);
-    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Budget check" }).click();
+    const page = await session.open({ width: 820, height: 900, nav: "Budget check" });
     await page.getByLabel("Customer id").fill("acme");
     await page.getByLabel("Department", { exact: true }).fill("Marketing");
     await page.getByLabel("Sub-category (optional)").fill("Events");
@@ -60,9 +47,7 @@ describe("console budgets", { skip: browserSkip() }, () => {
   });
 
   it("shows a customer's import history, and another customer's as not found", async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await signIn(page, host.url);
-    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Import history" }).click();
+    const page = await session.open({ width: 1280, height: 800, nav: "Import history" });
     await page.getByLabel("Customer id").fill("acme");
     await page.getByRole("button", { name: "Show imports" }).click();
     await page.getByRole("status").filter({ hasText: "No imports yet" }).waitFor();

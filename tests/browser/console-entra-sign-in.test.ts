@@ -1,30 +1,19 @@
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import type { Browser } from "playwright-core";
-import { browserSkip, launchBrowser, screenshot } from "../support/browser.js";
-import { startTestHost, type TestHost } from "../support/test-host.js";
+import { describe, it } from "node:test";
+import { browserSkip, screenshot, useConsole } from "../support/browser.js";
 
 const skip = browserSkip();
 
 describe("console sign-in with Microsoft Entra ID (local simulator)", { skip }, () => {
-  let host: TestHost;
-  let browser: Browser;
-  before(async () => {
-    host = await startTestHost();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await host?.stop();
-  });
+  const session = useConsole();
 
   it("signs Ana in through Entra ID, back to the page she asked for, renews her token and signs her out", async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await session.browser.newPage({ viewport: { width: 1280, height: 800 } });
     const errors: string[] = [];
     page.on("console", (m) => {
       if (m.type() === "error") errors.push(m.text());
     });
-    await page.goto(`${host.url}/budgets`);
+    await page.goto(`${session.host.url}/budgets`);
     await page.getByRole("button", { name: "Sign in with Microsoft" }).waitFor();
     await screenshot(page, "console-sign-in-page");
     await page.getByRole("button", { name: "Sign in with Microsoft" }).click();
@@ -37,7 +26,7 @@ describe("console sign-in with Microsoft Entra ID (local simulator)", { skip }, 
     await screenshot(page, "console-entra-signed-in");
 
     // An access token the API refuses is renewed with Entra ID's refresh token, unseen.
-    const entra = host.simulators.entra!;
+    const entra = session.host.simulators.entra!;
     const refreshesBefore = entra.grants.refresh_token;
     await page.evaluate(() => {
       const tokens = JSON.parse(sessionStorage.getItem("console.tokens")!) as { access_token: string };
@@ -64,8 +53,8 @@ describe("console sign-in with Microsoft Entra ID (local simulator)", { skip }, 
   });
 
   it("says why when a sign-in answer does not belong to this tab", async () => {
-    const page = await browser.newPage();
-    await page.goto(`${host.url}/auth/callback?code=stolen&state=forged`);
+    const page = await session.browser.newPage();
+    await page.goto(`${session.host.url}/auth/callback?code=stolen&state=forged`);
     const alert = page.getByRole("alert");
     await alert.waitFor();
     assert.match((await alert.textContent()) ?? "", /No sign-in was started in this tab/);

@@ -1,37 +1,24 @@
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import { after, before, describe, it } from "node:test";
-import type { Browser } from "playwright-core";
-import { browserSkip, launchBrowser, screenshot, signIn } from "../support/browser.js";
-import { startTestHost, type TestHost } from "../support/test-host.js";
+import { describe, it } from "node:test";
+import { browserSkip, screenshot, useConsole } from "../support/browser.js";
 
 describe("console ESG runs", { skip: browserSkip() }, () => {
-  let host: TestHost;
-  let browser: Browser;
-  before(async () => {
-    // A small, quick account list; the simulators' failure rates stay at their defaults.
-    host = await startTestHost(
-      {
-        ENABLED_SYSTEMS: "identity,esg",
-        ESG_SIMULATOR_ACCOUNTS: "30",
-        ESG_SIMULATOR_LATENCY_MS: "1",
-        ESG_SIMULATOR_RATE_LIMIT_PER_SECOND: "2000",
-        ESG_API_RATE_LIMIT_PER_SECOND: "2000",
-        ESG_SIMULATOR_PAGE_ERROR_RATE: "0",
-      },
-      { queuePollMs: 20, timers: false },
-    );
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await host?.stop();
-  });
+  // A small, quick account list; the simulators' failure rates stay at their defaults.
+  const session = useConsole(
+    {
+      ENABLED_SYSTEMS: "identity,esg",
+      ESG_SIMULATOR_ACCOUNTS: "30",
+      ESG_SIMULATOR_LATENCY_MS: "1",
+      ESG_SIMULATOR_RATE_LIMIT_PER_SECOND: "2000",
+      ESG_API_RATE_LIMIT_PER_SECOND: "2000",
+      ESG_SIMULATOR_PAGE_ERROR_RATE: "0",
+    },
+    { queuePollMs: 20, timers: false },
+  );
 
   it("starts the day's run, lists it with its counts once finished and downloads its file", async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await signIn(page, host.url);
-    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "ESG runs" }).click();
+    const page = await session.open({ width: 1280, height: 900, nav: "ESG runs" });
     const table = page.getByRole("table", { name: "ESG runs, newest first" });
     await table.getByRole("cell", { name: "Nothing to show." }).waitFor();
     await page.getByRole("button", { name: "Start today's full run" }).click();

@@ -1,31 +1,19 @@
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import { after, before, describe, it } from "node:test";
-import type { Browser } from "playwright-core";
-import { browserSkip, launchBrowser, screenshot, signIn } from "../support/browser.js";
-import { apiClient, loginAs, startTestHost, tokenFor, type TestHost } from "../support/test-host.js";
+import { describe, it } from "node:test";
+import { browserSkip, screenshot, useConsole } from "../support/browser.js";
+import { apiClient, loginAs, tokenFor } from "../support/test-host.js";
 import { ublInvoice } from "../support/ubl-invoice.js";
 
 describe("console invoice detail, replay and UBL validation", { skip: browserSkip() }, () => {
-  let host: TestHost;
-  let browser: Browser;
-  before(async () => {
-    // The local host starts the invoice source (8 invoices) and Clearfacts simulators itself.
-    host = await startTestHost(
-      { ENABLED_SYSTEMS: "identity,invoices", INVOICE_SOURCE_SIMULATOR_INVOICES: "8" },
-      { queuePollMs: 50, timers: false },
-    );
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await host?.stop();
-  });
+  // The local host starts the invoice source (8 invoices) and Clearfacts simulators itself.
+  const session = useConsole(
+    { ENABLED_SYSTEMS: "identity,invoices", INVOICE_SOURCE_SIMULATOR_INVOICES: "8" },
+    { queuePollMs: 50, timers: false },
+  );
 
   it("opens a sent invoice from its job, downloads its original and replays it", async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await signIn(page, host.url);
-    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Invoice jobs" }).click();
+    const page = await session.open({ width: 1280, height: 900, nav: "Invoice jobs" });
     await page.getByRole("button", { name: "Start a manual run" }).click();
     const job = page.getByRole("region", { name: "Selected job" });
     await job.getByRole("heading", { name: /: completed$/ }).waitFor({ timeout: 30_000 });
@@ -52,11 +40,11 @@ describe("console invoice detail, replay and UBL validation", { skip: browserSki
     const original = await readFile(await download.path(), "utf8");
     assert.match(original, new RegExp(`<cbc:ID>${number}</cbc:ID>`));
 
-    const sentBefore = host.simulators.clearfacts!.uploads.length;
+    const sentBefore = session.host.simulators.clearfacts!.uploads.length;
     page.once("dialog", (dialog) => void dialog.accept());
     await invoice.getByRole("button", { name: "Replay to Clearfacts" }).click();
     await invoice.getByText("Replay completed: the invoice was sent to Clearfacts again.").waitFor({ timeout: 30_000 });
-    assert.equal(host.simulators.clearfacts!.uploads.length, sentBefore + 1, "sent once more, deliberately");
+    assert.equal(session.host.simulators.clearfacts!.uploads.length, sentBefore + 1, "sent once more, deliberately");
     await attempts.nth(2).waitFor();
     assert.equal(await attempts.count(), 3, "the replay's attempt is listed");
     assert.match((await attempts.nth(2).textContent()) ?? "", /accepted.*yes/);
@@ -67,9 +55,7 @@ describe("console invoice detail, replay and UBL validation", { skip: browserSki
   });
 
   it("validates an uploaded UBL file and shows its findings by severity in plain language", async () => {
-    const page = await browser.newPage({ viewport: { width: 820, height: 1000 } });
-    await signIn(page, host.url);
-    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Validate UBL" }).click();
+    const page = await session.open({ width: 820, height: 1000, nav: "Validate UBL" });
     await page.getByLabel("UBL invoice file (XML)").setInputFiles({
       name: "broken-invoice.xml",
       mimeType: "application/xml",
@@ -94,7 +80,7 @@ describe("console invoice detail, replay and UBL validation", { skip: browserSki
   });
 
   it("shows a viewer the invoice and its findings but neither the original nor a replay", async () => {
-    const call = apiClient(host.url);
+    const call = apiClient(session.host.url);
     const admin = await loginAs(call);
     const uploaded = await call("POST", "/api/v1/invoices", {
       token: admin,
@@ -104,10 +90,15 @@ describe("console invoice detail, replay and UBL validation", { skip: browserSki
     assert.equal(uploaded.status, 201, JSON.stringify(uploaded.body));
     await tokenFor(call, admin, "ops-viewer", ["viewer"]);
 
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await signIn(page, host.url, { username: "ops-viewer", password: "correct-horse-battery" });
+    const page = await session.open({
+      width: 1280,
+      height: 900,
+      user: { username: "ops-viewer", password: "correct-horse-battery" },
+    });
     const nav = page.getByRole("navigation", { name: "Main" });
     assert.equal(await nav.getByRole("link", { name: "Backups" }).count(), 0, "backups are for admin and finance");
+    // INVOICES_VALIDATE_ROLES allows every role by default: the viewer may validate.
+    await nav.getByRole("link", { name: "Validate UBL" }).waitFor();
     await nav.getByRole("link", { name: "Received invoices" }).click();
     await page.getByRole("button", { name: "Open invoice INV-VIEW-1" }).click();
     const invoice = page.getByRole("region", { name: "Invoice" });
@@ -122,10 +113,51 @@ describe("console invoice detail, replay and UBL validation", { skip: browserSki
     assert.equal(await invoice.getByRole("button", { name: "Replay to Clearfacts" }).count(), 0);
 
     // A deep link to another invoice id answers the API's 404 with its correlation id.
-    await page.goto(`${host.url}/operations/received-invoices?id=00000000-0000-4000-8000-000000000000`);
+    await page.goto(`${session.host.url}/operations/received-invoices?id=00000000-0000-4000-8000-000000000000`);
     const alert = page.getByRole("region", { name: "Invoice" }).getByRole("alert");
     await alert.waitFor();
     assert.match((await alert.textContent()) ?? "", /Error 404: .*Correlation id: \S+/);
     await page.close();
+  });
+});
+
+describe("console UBL validation page with INVOICES_VALIDATE_ROLES narrowed", { skip: browserSkip() }, () => {
+  const session = useConsole(
+    { ENABLED_SYSTEMS: "identity,invoices", INVOICES_VALIDATE_ROLES: "admin,finance" },
+    { timers: false },
+    async (host) => {
+      const call = apiClient(host.url);
+      const admin = await loginAs(call);
+      await tokenFor(call, admin, "val-viewer", ["viewer"]);
+      await tokenFor(call, admin, "val-finance", ["finance"]);
+    },
+  );
+
+  it("is offered to the roles the API allows and refused to the others, deep link included", async () => {
+    const call = apiClient(session.host.url);
+    const viewerToken = await loginAs(call, { username: "val-viewer", password: "correct-horse-battery" });
+    const access = await call("GET", "/api/v1/invoices/validate/access", { token: viewerToken });
+    assert.equal(access.status, 200, JSON.stringify(access.body));
+    assert.deepEqual(access.body.data, { allowed: false, roles: ["admin", "finance"] });
+
+    const viewer = await session.open({ user: { username: "val-viewer", password: "correct-horse-battery" } });
+    const nav = viewer.getByRole("navigation", { name: "Main" });
+    await nav.getByRole("link", { name: "Received invoices" }).waitFor();
+    await viewer.goto(`${session.host.url}/operations/validate`);
+    await viewer.getByRole("heading", { name: "Your roles do not allow this page" }).waitFor();
+    assert.equal(await nav.getByRole("link", { name: "Validate UBL" }).count(), 0, "not in the viewer's nav");
+    assert.equal(await viewer.getByLabel(/UBL file/).count(), 0, "no upload form");
+    await viewer.close();
+
+    const finance = await session.open({
+      user: { username: "val-finance", password: "correct-horse-battery" },
+      nav: "Validate UBL",
+    });
+    await finance
+      .getByRole("heading", { name: /Validate/ })
+      .first()
+      .waitFor();
+    assert.equal(await finance.getByRole("heading", { name: "Your roles do not allow this page" }).count(), 0);
+    await finance.close();
   });
 });

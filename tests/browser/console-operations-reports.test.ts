@@ -1,32 +1,19 @@
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import type { Browser } from "playwright-core";
-import { browserSkip, launchBrowser, screenshot, signIn } from "../support/browser.js";
-import { startTestHost, type TestHost } from "../support/test-host.js";
+import { describe, it } from "node:test";
+import { browserSkip, screenshot, useConsole } from "../support/browser.js";
 
 describe("console reports and backups", { skip: browserSkip() }, () => {
-  let host: TestHost;
-  let browser: Browser;
-  before(async () => {
-    host = await startTestHost(
-      {
-        ENABLED_SYSTEMS: "identity,gateway,reports,backups",
-        SAP_SIMULATOR_PROJECTS: "10",
-        SAP_HEALTH_PROBE_INTERVAL_SECONDS: "60",
-      },
-      { queuePollMs: 50, timers: false },
-    );
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await host?.stop();
-  });
+  const session = useConsole(
+    {
+      ENABLED_SYSTEMS: "identity,gateway,reports,backups",
+      SAP_SIMULATOR_PROJECTS: "10",
+      SAP_HEALTH_PROBE_INTERVAL_SECONDS: "60",
+    },
+    { queuePollMs: 50, timers: false },
+  );
 
   it("requests an Excel report, watches it finish and downloads it", async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await signIn(page, host.url);
-    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Reports" }).click();
+    const page = await session.open({ width: 1280, height: 900, nav: "Reports" });
     // A project id the API refuses: its field message and the correlation id are shown.
     await page.getByLabel("Project ids (comma-separated)").fill("PRJ/1");
     await page.getByRole("button", { name: "Request the report" }).click();
@@ -59,9 +46,7 @@ describe("console reports and backups", { skip: browserSkip() }, () => {
   });
 
   it("starts a manual backup, sees it complete in the list and verifies it", async () => {
-    const page = await browser.newPage({ viewport: { width: 820, height: 1000 } });
-    await signIn(page, host.url);
-    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Backups" }).click();
+    const page = await session.open({ width: 820, height: 1000, nav: "Backups" });
     await page.getByRole("table", { name: "Backups, newest first" }).waitFor();
     await page.getByRole("button", { name: "Start a manual backup" }).click();
     const started = page.getByRole("region", { name: "Started backup" });

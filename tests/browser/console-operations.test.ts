@@ -1,29 +1,16 @@
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import type { Browser } from "playwright-core";
-import { browserSkip, launchBrowser, screenshot, signIn } from "../support/browser.js";
-import { startTestHost, type TestHost } from "../support/test-host.js";
+import { describe, it } from "node:test";
+import { browserSkip, screenshot, useConsole } from "../support/browser.js";
 
 describe("console invoice jobs", { skip: browserSkip() }, () => {
-  let host: TestHost;
-  let browser: Browser;
-  before(async () => {
-    // The local host starts the invoice source (8 invoices) and Clearfacts simulators itself.
-    host = await startTestHost(
-      { ENABLED_SYSTEMS: "identity,invoices", INVOICE_SOURCE_SIMULATOR_INVOICES: "8" },
-      { queuePollMs: 50, timers: false },
-    );
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await host?.stop();
-  });
+  // The local host starts the invoice source (8 invoices) and Clearfacts simulators itself.
+  const session = useConsole(
+    { ENABLED_SYSTEMS: "identity,invoices", INVOICE_SOURCE_SIMULATOR_INVOICES: "8" },
+    { queuePollMs: 50, timers: false },
+  );
 
   it("starts a manual run, watches it finish and lists each invoice's outcome", async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await signIn(page, host.url);
-    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Invoice jobs" }).click();
+    const page = await session.open({ width: 1280, height: 900, nav: "Invoice jobs" });
     await page.getByRole("button", { name: "Start a manual run" }).click();
     const job = page.getByRole("region", { name: "Selected job" });
     await job.getByRole("heading", { name: /: completed$/ }).waitFor({ timeout: 30_000 });
@@ -38,8 +25,15 @@ describe("console invoice jobs", { skip: browserSkip() }, () => {
     // The simulator's invalid invoice: its finding in plain language, with the rule.
     const invalid = job.getByRole("row", { name: /VALIDATION_FAILED/ });
     assert.match((await invalid.textContent()) ?? "", /BR-CO-15.*must equal/);
-    assert.equal(await page.getByRole("table", { name: "Recent jobs" }).getByRole("row").count(), 2);
-    assert.equal(host.simulators.clearfacts!.uploads.length, sent, "Clearfacts received each sent invoice once");
+    // The shared DataTable, as on the other list pages: captioned with its order, amounts right-aligned.
+    const recent = page.getByRole("table", { name: "Recent jobs, newest first", exact: true });
+    assert.equal(await recent.getByRole("row").count(), 2);
+    assert.equal(await job.locator("td.num").count(), 8, "one right-aligned amount per invoice");
+    assert.equal(
+      session.host.simulators.clearfacts!.uploads.length,
+      sent,
+      "Clearfacts received each sent invoice once",
+    );
     await screenshot(page, "console-invoice-jobs-1280");
   });
 });

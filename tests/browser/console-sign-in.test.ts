@@ -1,30 +1,19 @@
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import type { Browser } from "playwright-core";
-import { browserSkip, launchBrowser, screenshot, signIn } from "../support/browser.js";
-import { startTestHost, type TestHost } from "../support/test-host.js";
+import { describe, it } from "node:test";
+import { browserSkip, screenshot, signIn, useConsole } from "../support/browser.js";
 
 const skip = browserSkip();
 
 describe("console sign-in", { skip }, () => {
-  let host: TestHost;
-  let browser: Browser;
-  before(async () => {
-    host = await startTestHost();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await host?.stop();
-  });
+  const session = useConsole();
 
   it("signs in as the local admin, shows the nav, and signs out", async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await session.browser.newPage({ viewport: { width: 1280, height: 800 } });
     const errors: string[] = [];
     page.on("console", (m) => {
       if (m.type() === "error") errors.push(m.text());
     });
-    await signIn(page, host.url);
+    await signIn(page, session.host.url);
     const nav = page.getByRole("navigation", { name: "Main" });
     assert.ok(await nav.getByRole("link", { name: "Home" }).isVisible());
     assert.match((await page.locator("header").textContent()) ?? "", /admin/);
@@ -38,8 +27,8 @@ describe("console sign-in", { skip }, () => {
   });
 
   it("shows the API's message and correlation id for a wrong password", async () => {
-    const page = await browser.newPage();
-    await page.goto(`${host.url}/`);
+    const page = await session.browser.newPage();
+    await page.goto(`${session.host.url}/`);
     await page.getByLabel("Username").fill("admin");
     await page.getByLabel("Password").fill("not-the-password");
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
@@ -50,16 +39,16 @@ describe("console sign-in", { skip }, () => {
   });
 
   it("serves hashed assets as immutable and index.html for deep links, with the CSP", async () => {
-    const index = await fetch(`${host.url}/budgets/some/deep/link`);
+    const index = await fetch(`${session.host.url}/budgets/some/deep/link`);
     assert.equal(index.status, 200);
     assert.equal(index.headers.get("cache-control"), "no-cache");
     assert.match(index.headers.get("content-security-policy") ?? "", /script-src 'self'; style-src 'self'/);
     const html = await index.text();
     const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
     assert.ok(asset, html);
-    const js = await fetch(`${host.url}${asset}`);
+    const js = await fetch(`${session.host.url}${asset}`);
     assert.equal(js.headers.get("cache-control"), "public, max-age=31536000, immutable");
-    assert.equal((await fetch(`${host.url}/assets/missing-123.js`)).status, 404);
-    assert.equal((await fetch(`${host.url}/api/v1/nothing-here`)).status, 404);
+    assert.equal((await fetch(`${session.host.url}/assets/missing-123.js`)).status, 404);
+    assert.equal((await fetch(`${session.host.url}/api/v1/nothing-here`)).status, 404);
   });
 });

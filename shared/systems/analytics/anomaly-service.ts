@@ -20,6 +20,12 @@ export interface DetectParams {
 /** Most findings each detector hands to `detect` before merging (its strongest). */
 export const DETECT_CAP_PER_DETECTOR = 1_000;
 
+/** The trend findings `detect` merges: its strongest `items` (at most the cap) of `total`. */
+export interface TrendSegments {
+  readonly items: Anomaly[];
+  readonly total: number;
+}
+
 /** The anomaly detectors, each answering pages of explained anomalies in one format. */
 export interface AnomalyService {
   statistical(scope: AnomalyScope, params: StatisticalParams, page: PageRequest): Promise<AnomalyPage>;
@@ -30,10 +36,11 @@ export interface AnomalyService {
   ): Promise<AnomalyPage & { threshold: number; rowsScored: number }>;
   trends(scope: AnomalyScope, params: TrendParams, page: PageRequest): Promise<AnomalyPage>;
   /**
-   * Every trend finding, ranked, without evidence rows: what the charts mark (a segment per
-   * dimension value and month, so as many as the cells drawn; no evidence query each).
+   * The trend findings exactly as `detect` takes them (ranked, the strongest
+   * `DETECT_CAP_PER_DETECTOR`), without evidence rows: what the anomaly scatter marks, so the
+   * chart and `/anomaly/detect` never disagree for the same scope and parameters.
    */
-  trendSegments(scope: AnomalyScope, params: TrendParams): Promise<Anomaly[]>;
+  trendSegments(scope: AnomalyScope, params: TrendParams): Promise<TrendSegments>;
   /** All three, the same row or segment merged into one entry naming each detector, ranked. */
   detect(scope: AnomalyScope, params: DetectParams, page: PageRequest): Promise<AnomalyPage>;
 }
@@ -46,6 +53,10 @@ export const ANOMALY_DEFAULTS: DetectParams = {
 
 export function createAnomalyService(db: Kysely<AnalyticsTables>): AnomalyService {
   const offsetOf = (page: PageRequest) => (page.page - 1) * page.pageSize;
+  const detectedTrends = async (scope: AnomalyScope, params: TrendParams): Promise<TrendSegments> => {
+    const all = rankTrends(await trendAnomalies(db, scope, params));
+    return { items: all.slice(0, DETECT_CAP_PER_DETECTOR), total: all.length };
+  };
   const slice = <T>(items: readonly T[], page: PageRequest) =>
     items.slice(offsetOf(page), offsetOf(page) + page.pageSize);
   return {
@@ -71,18 +82,16 @@ export function createAnomalyService(db: Kysely<AnalyticsTables>): AnomalyServic
       const items = await withTrendEvidence(db, scope, slice(all, page));
       return { items, total: all.length, page: page.page, pageSize: page.pageSize, truncated: false };
     },
-    async trendSegments(scope, params) {
-      return rankTrends(await trendAnomalies(db, scope, params));
-    },
+    trendSegments: detectedTrends,
     async detect(scope, params, page) {
       const cap = DETECT_CAP_PER_DETECTOR;
       const statistical = await statisticalAnomalies(db, scope, params.statistical, cap, 0);
       const run = await runIsolationForest(db, scope, params.ml);
       const ml = await explainMlCandidates(db, run, run.candidates.slice(0, cap));
-      const trends = rankTrends(await trendAnomalies(db, scope, params.trend));
-      const merged: Anomaly[] = mergeAnomalies([statistical.items, ml, trends.slice(0, cap)]);
+      const trends = await detectedTrends(scope, params.trend);
+      const merged: Anomaly[] = mergeAnomalies([statistical.items, ml, trends.items]);
       const items = await withTrendEvidence(db, scope, slice(merged, page));
-      const truncated = statistical.total > cap || run.candidates.length > cap || trends.length > cap || run.truncated;
+      const truncated = statistical.total > cap || run.candidates.length > cap || trends.total > cap || run.truncated;
       return { items, total: merged.length, page: page.page, pageSize: page.pageSize, truncated };
     },
   };

@@ -12,6 +12,7 @@ import {
 import { ValidationError } from "../../kernel/errors.js";
 import { monthYear, type Dimension } from "./analytics-dimensions.js";
 import type { AnalyticsTables } from "./analytics-tables.js";
+import type { AnomalyDirection } from "./anomaly-explanation.js";
 import type { AnomalyService } from "./anomaly-service.js";
 import { TREND_DEFAULTS } from "./anomaly-trends.js";
 import type { ExpenseFilter } from "./expense-filter.js";
@@ -45,8 +46,8 @@ export const CHARTS = [
     id: "anomaly-scatter",
     kind: "scatter",
     route: "/api/v1/charts/anomaly-scatter",
-    title: "Cost center periods, anomalies highlighted",
-    parameters: ["filters", "threshold", "top"],
+    title: "Cost center periods, the trend findings of /anomaly/detect highlighted",
+    parameters: ["filters", "changeThreshold", "direction", "minAmount", "top"],
   },
   {
     id: "rca-waterfall",
@@ -81,6 +82,10 @@ export interface AnomalyScatterOptions extends ChartOptions {
    * detector calls a cost center's period unusual: the points highlighted.
    */
   readonly changeThreshold: number;
+  /** Only increases or only decreases, as on `/anomaly/detect`. Defaults to both. */
+  readonly direction?: AnomalyDirection;
+  /** Materiality as on `/anomaly/detect`: the smallest change at issue (decimal string). */
+  readonly minAmount?: string;
   readonly top: number;
 }
 
@@ -183,21 +188,31 @@ export class ChartService {
   }
 
   /**
-   * The heatmap's cells as points, those the anomaly service's trend detector finds (a cost
-   * center's month against the one before, beyond `changeThreshold`) highlighted.
+   * The heatmap's cells as points; highlighted are the cost center periods `/anomaly/detect`
+   * reports for the same filter, direction, materiality and `changeThreshold` (its trend
+   * findings, the same capped list). Row findings (z-score, isolation forest) are postings,
+   * not periods, and are not drawn; findings outside the top cost centers are counted in the
+   * title so the chart never silently shows fewer than the list.
    */
-  async anomalyScatter({ filter, changeThreshold, top }: AnomalyScatterOptions): Promise<ChartSpec> {
+  async anomalyScatter({
+    filter,
+    changeThreshold,
+    direction,
+    minAmount,
+    top,
+  }: AnomalyScatterOptions): Promise<ChartSpec> {
     const { currency, scoped } = await this.#oneCurrency(filter);
     const cur = currency ?? "";
     const { centers, cells } = await this.#costCenterPeriods(scoped, top);
-    const findings = await this.#anomalies.trendSegments(
-      { filter: scoped },
+    // The caller's filter, not the currency-scoped one: detect ranks and caps across currencies.
+    const segments = await this.#anomalies.trendSegments(
+      { filter, ...(direction ? { direction } : {}), ...(minAmount !== undefined ? { minAmount } : {}) },
       { dimension: "cost_center_id", changeThreshold },
     );
     const found = new Map<string, string>();
-    for (const f of findings)
+    for (const f of segments.items)
       if (f.subject.kind === "segment" && f.currency === cur)
-        found.set(`${f.subject.value}\u0000${f.subject.monthYear}`, f.findings[0]!.contributions[0]!.detail);
+        found.set(`${f.subject.value ?? ""}\u0000${f.subject.monthYear}`, f.findings[0]!.contributions[0]!.detail);
     const labels = new Map(centers.map((c) => [c.id, c.label]));
     const normal: { x: string; y: number; label: string }[] = [];
     const unusual: typeof normal = [];
@@ -209,17 +224,28 @@ export class ChartService {
       if (finding === undefined) normal.push({ ...point, label });
       else unusual.push({ ...point, label: `${label} (${finding})` });
     }
+    const scope = [
+      `month over month beyond ±${+(changeThreshold * 100).toFixed(1)}%`,
+      ...(direction ? [`${direction}s only`] : []),
+      ...(minAmount !== undefined ? [`at least ${minAmount}`] : []),
+    ].join(", ");
+    const notDrawn =
+      unusual.length < found.size ? `; ${found.size - unusual.length} more outside the cost centers drawn` : "";
+    const capped =
+      segments.total > segments.items.length
+        ? `; the strongest ${segments.items.length} of ${segments.total} findings, as /anomaly/detect`
+        : "";
     return {
       id: "anomaly-scatter",
       kind: "scatter",
-      title: `Cost center periods, anomalies highlighted${currencyNote(currency)}`,
+      title: `Cost center periods, anomalies highlighted${currencyNote(currency)}${notDrawn}${capped}`,
       unit: cur,
       xAxis: { title: "Fiscal period" },
       yAxis: { title: "Amount" },
       categories: [...new Set(cells.map((c) => c.monthYear))].sort(),
       series: [
         { name: "Normal", points: normal },
-        { name: `Anomaly (month over month beyond ±${+(changeThreshold * 100).toFixed(1)}%)`, points: unusual },
+        { name: `Anomaly (${scope})`, points: unusual },
       ],
     };
   }

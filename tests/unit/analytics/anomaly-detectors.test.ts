@@ -8,6 +8,7 @@ import type { AnalyticsTables } from "../../../shared/systems/analytics/analytic
 import {
   ANOMALY_DEFAULTS,
   createAnomalyService,
+  DETECT_CAP_PER_DETECTOR,
   type AnomalyService,
 } from "../../../shared/systems/analytics/anomaly-service.js";
 
@@ -170,5 +171,58 @@ describe("anomaly detectors on data with known outliers", () => {
       page,
     );
     assert.equal(result.total, 0);
+  });
+});
+
+describe("detect's cap on trend findings, shared with the anomaly scatter", () => {
+  let database: Database<PlatformTables>;
+  let service: AnomalyService;
+
+  // More cost centres jumping from P01 to P02 than detect keeps per detector; each jumps by a
+  // different share, so the ranking (largest change first) is unambiguous.
+  const centres = DETECT_CAP_PER_DETECTOR + 50;
+  before(async () => {
+    database = await openSqliteDatabase<PlatformTables>(":memory:", MIGRATIONS);
+    const db = tablesOf<AnalyticsTables, PlatformTables>(database.db);
+    const rows = Array.from({ length: centres }, (_, i) => [1, 2].map((period) => ({ i, period }))).flat();
+    for (let at = 0; at < rows.length; at += 200)
+      await db
+        .insertInto("finance_expense")
+        .values(
+          rows.slice(at, at + 200).map(({ i, period }) => {
+            const minor = period === 1 ? 100_000 : 200_000 + i * 100;
+            return {
+              posting_period: period,
+              company_code: "1000",
+              company_code_currency_key: "EUR",
+              company_code_currency_value_minor: minor,
+              debit_credit_ind: "S",
+              amount_minor: minor,
+              cost_center_id: `CC-${String(i).padStart(4, "0")}`,
+              general_ledger_fiscal_year: 2025,
+              month_year: `2025-0${period}`,
+              row_fingerprint: `fp-${i}-${period}`,
+              loaded_at: "2026-01-01T00:00:00Z",
+            };
+          }) as never,
+        )
+        .execute();
+    service = createAnomalyService(db);
+  });
+  after(async () => database.close());
+
+  it("trendSegments answers the strongest findings detect merges, and how many there were", async () => {
+    const segments = await service.trendSegments({ filter: {} }, ANOMALY_DEFAULTS.trend);
+    assert.equal(segments.total, centres);
+    assert.equal(segments.items.length, DETECT_CAP_PER_DETECTOR);
+    assert.equal(segments.items[0]!.subject.kind === "segment" && segments.items[0]!.subject.value, "CC-1049");
+    const detected = await service.detect({ filter: {} }, ANOMALY_DEFAULTS, { page: 1, pageSize: 5_000 });
+    assert.ok(detected.truncated);
+    const keys = (items: readonly { key: string; subject: { kind: string } }[]) =>
+      items
+        .filter((a) => a.subject.kind === "segment")
+        .map((a) => a.key)
+        .sort();
+    assert.deepEqual(keys(segments.items), keys(detected.items));
   });
 });

@@ -25,6 +25,11 @@ export interface PageEntry {
   readonly roles: readonly Role[];
   readonly component: FunctionComponent;
   readonly area: Area;
+  /**
+   * For a page whose API's roles are a setting: a GET route answering `{allowed}` for the
+   * caller; the page is offered only when it says yes (`roles` is the widest it can be).
+   */
+  readonly access?: string;
 }
 
 export const pages: readonly PageEntry[] = [
@@ -56,8 +61,8 @@ export const pages: readonly PageEntry[] = [
     component: InvoiceJobsPage,
     area: "operations",
   },
-  // Roles as the routes allow: invoices, validate (INVOICES_VALIDATE_ROLES, all by default),
-  // ESG runs and reports are open to every role; backups to admin and finance.
+  // Roles as the routes allow: invoices, ESG runs and reports are open to every role;
+  // validate to INVOICES_VALIDATE_ROLES (all by default, asked of the API); backups to admin and finance.
   {
     path: RECEIVED_INVOICES_PATH,
     title: "Received invoices",
@@ -69,6 +74,7 @@ export const pages: readonly PageEntry[] = [
     path: "/operations/validate",
     title: "Validate UBL",
     roles: ANY_ROLE,
+    access: "/v1/invoices/validate/access",
     component: ValidateUblPage,
     area: "operations",
   },

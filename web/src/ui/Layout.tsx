@@ -1,12 +1,20 @@
 import type { ComponentChildren } from "preact";
-import { hasAnyRole } from "../auth/roles";
 import { session, type Me } from "../auth/session";
-import { pages } from "../pages/index";
+import type { PageEntry } from "../pages/index";
 import { navigate } from "../router";
 
-/** Header, the nav (only the pages the caller's roles allow) and the page. */
-export function Layout({ me, path, children }: { me: Me; path: string; children: ComponentChildren }) {
-  const allowed = pages.filter((p) => hasAnyRole(me.roles, p.roles));
+/** Header, the nav (only the pages the caller may open: `allowed`) and the page. */
+export function Layout({
+  me,
+  path,
+  allowed,
+  children,
+}: {
+  me: Me;
+  path: string;
+  allowed: readonly PageEntry[];
+  children: ComponentChildren;
+}) {
   return (
     <div class="layout">
       <a class="skip" href="#main">

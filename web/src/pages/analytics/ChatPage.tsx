@@ -65,6 +65,7 @@ export function ChatPage() {
   const [room, setRoom] = useState<Room | null>(null);
   const [messages, setMessages] = useState<Message[]>([]);
   const [title, setTitle] = useState("");
+  const [newTitle, setNewTitle] = useState("");
   const [question, setQuestion] = useState("");
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -78,6 +79,7 @@ export function ChatPage() {
 
   async function open(next: Room) {
     setRoom(next);
+    setNewTitle(next.title);
     setMessages([]);
     setError(null);
     setBusy("Loading messages…");
@@ -98,6 +100,35 @@ export function ChatPage() {
       setTitle("");
       await loadRooms();
       await open(created);
+    } catch (err) {
+      setError(err);
+    }
+  }
+
+  async function rename(e: Event) {
+    e.preventDefault();
+    if (!room || !newTitle.trim()) return;
+    setError(null);
+    try {
+      const renamed = await api<Room>(`/v1/rooms/${room.room_id}`, { method: "PUT", body: { title: newTitle.trim() } });
+      setRoom(renamed);
+      setNewTitle(renamed.title);
+      await loadRooms();
+    } catch (err) {
+      setError(err);
+    }
+  }
+
+  async function remove() {
+    if (!room) return;
+    // Deleting takes the room's messages with it and cannot be undone: ask first.
+    if (!confirm(`Delete the room “${room.title}” and all its messages?`)) return;
+    setError(null);
+    try {
+      await api(`/v1/rooms/${room.room_id}`, { method: "DELETE" });
+      setRoom(null);
+      setMessages([]);
+      await loadRooms();
     } catch (err) {
       setError(err);
     }
@@ -155,6 +186,17 @@ export function ChatPage() {
           {room && (
             <>
               <h2>{room.title}</h2>
+              <div class="room-actions">
+                <form onSubmit={(e) => void rename(e)} aria-label="Rename room">
+                  <Field name="renameTitle" label="Room title" value={newTitle} onInput={setNewTitle} required />
+                  <button type="submit" disabled={!newTitle.trim() || newTitle.trim() === room.title}>
+                    Rename
+                  </button>
+                </form>
+                <button type="button" class="danger" onClick={() => void remove()}>
+                  Delete room
+                </button>
+              </div>
               <ol class="messages" aria-label="Messages" aria-live="polite">
                 {messages.map((m) => (
                   <MessageView key={m.message_id} message={m} />

@@ -86,7 +86,7 @@ const driverColumns: readonly Column<Segment>[] = [
       s.evidence.length === 0 && !s.budgetLines?.length ? (
         "—"
       ) : (
-        <details>
+        <details class="rca-evidence">
           <summary>{s.evidence.length + (s.budgetLines?.length ?? 0)} samples</summary>
           <ul>
             {s.evidence.map((e) => (
@@ -152,7 +152,8 @@ function CurrencyResult({ rca, result, request }: { rca: Rca; result: CurrencyRc
   const segments = [...result.drivers, ...result.newSegments, ...result.vanishedSegments];
   const title = `Waterfall ${rca.baseline.label} to ${rca.comparison.label} (${result.currency})`;
   return (
-    <div role="region" aria-label={`Result in ${result.currency}`}>
+    // A card: its wide tables scroll sideways inside it (.table-wrap), never the page.
+    <div role="region" aria-label={`Result in ${result.currency}`} class="card">
       <h2>{result.currency}</h2>
       <p>
         {rca.baseline.label}: {result.baseline} · {rca.comparison.label}: {result.comparison} · change{" "}

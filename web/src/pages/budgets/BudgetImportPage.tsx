@@ -1,5 +1,6 @@
 import { useState } from "preact/hooks";
 import { api, ApiError } from "../../api/client";
+import { DataTable, type Column } from "../../ui/DataTable";
 import { ErrorBanner } from "../../ui/ErrorBanner";
 import { Field, Select } from "../../ui/Field";
 import { Progress } from "../../ui/Progress";
@@ -62,6 +63,23 @@ interface Diff {
   removed: DiffLine[];
   unchanged: number;
 }
+
+const errorColumns: readonly Column<ImportView["errors"][number]>[] = [
+  { key: "row", label: "Row", numeric: true, render: (e) => e.rowNumber },
+  { key: "column", label: "Column", render: (e) => e.column },
+  { key: "value", label: "Value", render: (e) => e.value },
+  { key: "problem", label: "Problem", render: (e) => e.message },
+];
+
+const changedColumns: readonly Column<Diff["changed"][number]>[] = [
+  {
+    key: "line",
+    label: "Line",
+    render: (l) => `${l.department} · ${l.subCategory} · ${l.fiscalPeriod}${l.costCenter ? ` · ${l.costCenter}` : ""}`,
+  },
+  { key: "was", label: "Was", numeric: true, render: (l) => `${l.oldAmount} ${l.currency}` },
+  { key: "becomes", label: "Becomes", numeric: true, render: (l) => `${l.amount} ${l.currency}` },
+];
 
 const pct = (confidence: number) => `${Math.round(confidence * 100)}%`;
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -226,26 +244,11 @@ export function BudgetImportPage() {
             </tbody>
           </table>
 
-          <table aria-label="Preview rows">
-            <thead>
-              <tr>
-                {analysis.headers.map((h) => (
-                  <th key={h} scope="col">
-                    {h}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {analysis.sampleRows.map((row, r) => (
-                <tr key={r}>
-                  {row.map((cell, c) => (
-                    <td key={c}>{cell}</td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            caption="Preview rows"
+            columns={analysis.headers.map((h, c) => ({ key: `${c}`, label: h, render: (row: string[]) => row[c] }))}
+            rows={analysis.sampleRows}
+          />
           <button
             type="button"
             disabled={!analysis.canProceed || !analysis.fileId || busy !== null}
@@ -264,26 +267,7 @@ export function BudgetImportPage() {
             {view.status === "completed" && ` · ${view.imported} lines in the budget`}
           </p>
           {view.errors.length > 0 && (
-            <table aria-label="Row errors">
-              <thead>
-                <tr>
-                  <th scope="col">Row</th>
-                  <th scope="col">Column</th>
-                  <th scope="col">Value</th>
-                  <th scope="col">Problem</th>
-                </tr>
-              </thead>
-              <tbody>
-                {view.errors.map((e) => (
-                  <tr key={`${e.rowNumber}-${e.column}`}>
-                    <td>{e.rowNumber}</td>
-                    <td>{e.column}</td>
-                    <td>{e.value}</td>
-                    <td>{e.message}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable caption="Row errors, in file order" columns={errorColumns} rows={view.errors} />
           )}
         </div>
       )}
@@ -296,31 +280,7 @@ export function BudgetImportPage() {
             unchanged
           </p>
           {diff.changed.length > 0 && (
-            <table aria-label="Changed lines">
-              <thead>
-                <tr>
-                  <th scope="col">Line</th>
-                  <th scope="col">Was</th>
-                  <th scope="col">Becomes</th>
-                </tr>
-              </thead>
-              <tbody>
-                {diff.changed.map((l) => (
-                  <tr key={`${l.department}|${l.subCategory}|${l.fiscalPeriod}|${l.costCenter}`}>
-                    <td>
-                      {l.department} · {l.subCategory} · {l.fiscalPeriod}
-                      {l.costCenter && ` · ${l.costCenter}`}
-                    </td>
-                    <td>
-                      {l.oldAmount} {l.currency}
-                    </td>
-                    <td>
-                      {l.amount} {l.currency}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable caption="Changed lines" columns={changedColumns} rows={diff.changed} />
           )}
           <button type="button" disabled={busy !== null} onClick={() => void commit()}>
             Commit these changes

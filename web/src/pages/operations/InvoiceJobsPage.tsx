@@ -2,6 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import { api } from "../../api/client";
 import { hasAnyRole, FINANCE_WRITERS } from "../../auth/roles";
 import { session } from "../../auth/session";
+import { DataTable, type Column } from "../../ui/DataTable";
 import { ErrorBanner } from "../../ui/ErrorBanner";
 import { Progress } from "../../ui/Progress";
 import { navigate } from "../../router";
@@ -34,6 +35,40 @@ interface Page<T> {
   items: T[];
 }
 
+/** How many recent jobs are listed (paged in the table like the other list pages). */
+const RECENT_JOBS = 50;
+
+const invoiceColumns: readonly Column<Invoice>[] = [
+  {
+    key: "invoice",
+    label: "Invoice",
+    render: (i) => (
+      <a
+        href={`${RECEIVED_INVOICES_PATH}?id=${i.id}`}
+        onClick={(e) => {
+          e.preventDefault();
+          navigate(`${RECEIVED_INVOICES_PATH}?id=${i.id}`);
+        }}
+      >
+        {i.invoice_id}
+      </a>
+    ),
+  },
+  { key: "seller", label: "Seller", render: (i) => i.seller ?? "—" },
+  {
+    key: "amount",
+    label: "Amount",
+    numeric: true,
+    render: (i) => (i.payable_amount ? `${i.payable_amount} ${i.currency ?? ""}` : "—"),
+  },
+  { key: "status", label: "Status", render: (i) => i.status },
+  {
+    key: "problem",
+    label: "Problem",
+    render: (i) => (i.error ? `${i.error.code}${i.error.message ? `: ${i.error.message}` : ""}` : ""),
+  },
+];
+
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const finished = (job: Job) => job.status === "completed" || job.status === "failed";
 
@@ -46,7 +81,24 @@ export function InvoiceJobsPage() {
   const [running, setRunning] = useState(false);
   const canStart = hasAnyRole(session.me()?.roles ?? [], FINANCE_WRITERS);
 
-  const refresh = () => api<Page<Job>>("/v1/invoices/jobs?page_size=10").then((p) => setJobs(p.items), setError);
+  const refresh = () =>
+    api<Page<Job>>(`/v1/invoices/jobs?page_size=${RECENT_JOBS}`).then((p) => setJobs(p.items), setError);
+
+  const jobColumns: readonly Column<Job>[] = [
+    {
+      key: "job",
+      label: "Job",
+      render: (j) => (
+        <button type="button" class="link" onClick={() => void open(j.job_id)}>
+          {j.job_id.slice(0, 8)}
+        </button>
+      ),
+    },
+    { key: "type", label: "Type", render: (j) => j.job_type },
+    { key: "status", label: "Status", render: (j) => j.status },
+    { key: "started", label: "Started", render: (j) => new Date(j.created_at).toLocaleString() },
+    { key: "invoices", label: "Invoices", numeric: true, render: (j) => j.results.total_invoices },
+  ];
   useEffect(() => void refresh(), []);
 
   async function open(jobId: string) {
@@ -107,68 +159,10 @@ export function InvoiceJobsPage() {
             {current.duration_seconds !== null && ` · ${current.duration_seconds} s`}
           </p>
           {current.error_message && <p class="warning">{current.error_message}</p>}
-          {invoices.length > 0 && (
-            <table aria-label="Invoices of the job">
-              <thead>
-                <tr>
-                  <th scope="col">Invoice</th>
-                  <th scope="col">Seller</th>
-                  <th scope="col">Amount</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Problem</th>
-                </tr>
-              </thead>
-              <tbody>
-                {invoices.map((i) => (
-                  <tr key={i.id}>
-                    <td>
-                      <a
-                        href={`${RECEIVED_INVOICES_PATH}?id=${i.id}`}
-                        onClick={(e) => {
-                          e.preventDefault();
-                          navigate(`${RECEIVED_INVOICES_PATH}?id=${i.id}`);
-                        }}
-                      >
-                        {i.invoice_id}
-                      </a>
-                    </td>
-                    <td>{i.seller ?? "—"}</td>
-                    <td class="numeric">{i.payable_amount ? `${i.payable_amount} ${i.currency ?? ""}` : "—"}</td>
-                    <td>{i.status}</td>
-                    <td>{i.error ? `${i.error.code}${i.error.message ? `: ${i.error.message}` : ""}` : ""}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
+          {invoices.length > 0 && <DataTable caption="Invoices of the job" columns={invoiceColumns} rows={invoices} />}
         </div>
       )}
-      <table aria-label="Recent jobs">
-        <thead>
-          <tr>
-            <th scope="col">Job</th>
-            <th scope="col">Type</th>
-            <th scope="col">Status</th>
-            <th scope="col">Started</th>
-            <th scope="col">Invoices</th>
-          </tr>
-        </thead>
-        <tbody>
-          {jobs.map((j) => (
-            <tr key={j.job_id}>
-              <td>
-                <button type="button" class="link" onClick={() => void open(j.job_id)}>
-                  {j.job_id.slice(0, 8)}
-                </button>
-              </td>
-              <td>{j.job_type}</td>
-              <td>{j.status}</td>
-              <td>{new Date(j.created_at).toLocaleString()}</td>
-              <td>{j.results.total_invoices}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable caption="Recent jobs, newest first" columns={jobColumns} rows={jobs} />
     </section>
   );
 }
