@@ -546,8 +546,10 @@ export class BudgetImports {
       if (errors.length >= STAGE_BATCH) await flush();
     }
     await flush();
+    const stagedAt = performance.now();
 
     const counts = await rows.stagedCounts(importId, row.customer_id);
+    const countedAt = performance.now();
     const diff = {
       added: counts.staged - counts.matched,
       changed: counts.changed,
@@ -584,11 +586,20 @@ export class BudgetImports {
       if ((status === "completed" || status === "failed") && this.#o.onFinished)
         afterCommit = await this.#o.onFinished(trx.db, importId);
     });
+    const ended = performance.now();
+    // Where a long import's time went (read, check and stage; count the diff; finish/commit).
+    this.#o.logger.info("Budget import phases", {
+      import_id: importId,
+      rows: read,
+      stage_ms: Math.round(stagedAt - started),
+      diff_ms: Math.round(countedAt - stagedAt),
+      finish_ms: Math.round(ended - countedAt),
+    });
     return {
       status,
       lines: staged,
       errors: errorCount,
-      seconds: (performance.now() - started) / 1000,
+      seconds: (ended - started) / 1000,
       ...(afterCommit ? { afterCommit } : {}),
     };
   }
