@@ -315,5 +315,19 @@ export function budgetsMigrations(t: ColumnTypes): Record<string, Migration> {
         await db.schema.alterTable("budget_imports").addColumn("source_name", t.unicode(200)).execute();
       },
     },
+    // Staged lines are indexed in file order, so staging appends (a line key index took
+    // random inserts: every batch's commit rewrote pages all over it, most of a million-row
+    // import's time). Duplicates and the commit find lines by key in one sort or join.
+    "0026_budget_import_lines_by_row": {
+      async up(db: Kysely<unknown>) {
+        const drop = db.schema.dropIndex("ix_budget_import_lines");
+        await (t.dialect === "mssql" ? drop.on("budget_import_lines") : drop).execute();
+        await db.schema
+          .createIndex("ix_budget_import_lines_row")
+          .on("budget_import_lines")
+          .columns(["import_id", "row_number"])
+          .execute();
+      },
+    },
   };
 }
