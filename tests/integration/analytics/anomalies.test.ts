@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { PLANTED } from "../../../shared/systems/analytics/index.js";
-import { apiClient, loginAs, startTestHost, tokenFor, type TestHost } from "../../support/test-host.js";
+import { apiClient, loginAs, tokenFor, type TestHost } from "../../support/test-host.js";
+import { startSeededAnalyticsHost } from "./seeded-analytics-host.js";
 
 let host: TestHost;
 let call: ReturnType<typeof apiClient>;
@@ -12,16 +13,7 @@ const references = (items: any[]) => items.flatMap((a) => a.evidence.map((e: any
 
 describe("anomalies over HTTP on the seeded dataset", () => {
   before(async () => {
-    host = await startTestHost(
-      {
-        ENABLED_SYSTEMS: "identity,budgets,analytics",
-        // Enough rows that a month of one functional area is a sum of many postings, not noise.
-        ANALYTICS_SEED_ROWS: "20000",
-        RATE_LIMIT_PER_MINUTE: "100000",
-        RATE_LIMIT_BURST: "10000",
-      },
-      { timers: false },
-    );
+    host = await startSeededAnalyticsHost();
     call = apiClient(host.url);
     const admin = await loginAs(call);
     analyst = await tokenFor(call, admin, "ana", ["analyst"]);

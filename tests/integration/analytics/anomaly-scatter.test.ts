@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { apiClient, loginAs, startTestHost, tokenFor, type TestHost } from "../../support/test-host.js";
+import { apiClient, loginAs, tokenFor, type TestHost } from "../../support/test-host.js";
+import { startSeededAnalyticsHost } from "./seeded-analytics-host.js";
 
 let host: TestHost;
 let call: ReturnType<typeof apiClient>;
@@ -42,16 +43,7 @@ const FEW_ROW_FINDINGS = "threshold=10&contamination=0.001";
 
 describe("anomaly scatter marks exactly what /anomaly/detect reports", () => {
   before(async () => {
-    host = await startTestHost(
-      {
-        ENABLED_SYSTEMS: "identity,budgets,analytics",
-        // Cost center months summing many postings, as on a real ledger: findings are not noise.
-        ANALYTICS_SEED_ROWS: "20000",
-        RATE_LIMIT_PER_MINUTE: "100000",
-        RATE_LIMIT_BURST: "10000",
-      },
-      { timers: false },
-    );
+    host = await startSeededAnalyticsHost();
     call = apiClient(host.url);
     analyst = await tokenFor(call, await loginAs(call), "ana", ["analyst"]);
   });

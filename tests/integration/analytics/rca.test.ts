@@ -3,7 +3,8 @@ import { after, before, describe, it } from "node:test";
 import { sql, type Kysely } from "kysely";
 import { PLANTED } from "../../../shared/systems/analytics/index.js";
 import type { AnalyticsTables } from "../../../shared/systems/analytics/index.js";
-import { apiClient, loginAs, startTestHost, tokenFor, type TestHost } from "../../support/test-host.js";
+import { apiClient, loginAs, tokenFor, type TestHost } from "../../support/test-host.js";
+import { startSeededAnalyticsHost } from "./seeded-analytics-host.js";
 
 let host: TestHost;
 let call: ReturnType<typeof apiClient>;
@@ -41,15 +42,7 @@ async function sqlSum(where: ReturnType<typeof sql>): Promise<bigint> {
 
 describe("root-cause analysis over HTTP", () => {
   before(async () => {
-    host = await startTestHost(
-      {
-        ENABLED_SYSTEMS: "identity,budgets,analytics",
-        ANALYTICS_SEED_ROWS: "20000",
-        RATE_LIMIT_PER_MINUTE: "100000",
-        RATE_LIMIT_BURST: "10000",
-      },
-      { timers: false },
-    );
+    host = await startSeededAnalyticsHost();
     call = apiClient(host.url);
     admin = await loginAs(call);
     analyst = await tokenFor(call, admin, "ana", ["analyst"]);
