@@ -133,6 +133,8 @@ export class EsgBatchRater {
       });
       return status;
     }
+    // Object.assign onto literals, not `{ ...scores, more }`: on Node 20 (V8 11) a spread
+    // followed by more keys sends each object to the old generation (one per account).
     const s = outcome.scores;
     const scores = {
       overall: s.overall,
@@ -143,8 +145,11 @@ export class EsgBatchRater {
       primary_focus_score: s.primaryFocusScore,
       analysis_date: s.analysisDate,
     };
-    await finish({ status: outcome.status, ...scores, reused: 0, error: outcome.note, completed_at: now });
-    const latest = { ...scores, status: outcome.status, etag: outcome.etag, note: outcome.note, fetched_at: now };
+    await finish(Object.assign({ status: outcome.status, reused: 0, error: outcome.note, completed_at: now }, scores));
+    const latest = Object.assign(
+      { status: outcome.status, etag: outcome.etag, note: outcome.note, fetched_at: now },
+      scores,
+    );
     await this.#o.ratings.save(accountId, latest, trx);
     return outcome.status;
   }
