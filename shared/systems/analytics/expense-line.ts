@@ -61,12 +61,16 @@ export function toExpenseRow(
   load: { readonly importId: string | null; readonly loadedAt: string },
 ): Omit<FinanceExpenseTable, "id"> {
   const value = line.company_code_currency_value_minor;
-  return {
-    ...line,
-    amount_minor: line.debit_credit_ind === "H" && value !== 0 ? -value : value,
-    month_year: monthYear(line.general_ledger_fiscal_year, line.posting_period),
-    row_fingerprint: expenseFingerprint(line),
-    import_id: load.importId,
-    loaded_at: load.loadedAt,
-  };
+  // Object.assign, not `{ ...line, more }`: on Node 20 (V8 11) a spread followed by more
+  // keys sends every row to the old generation (docs/architecture.md, hot paths).
+  return Object.assign(
+    {
+      amount_minor: line.debit_credit_ind === "H" && value !== 0 ? -value : value,
+      month_year: monthYear(line.general_ledger_fiscal_year, line.posting_period),
+      row_fingerprint: expenseFingerprint(line),
+      import_id: load.importId,
+      loaded_at: load.loadedAt,
+    },
+    line,
+  );
 }
