@@ -59,7 +59,8 @@ export class RowChecker {
     return { checker: new RowChecker(source.headers, columns, defaultCurrency, separator), batches };
   }
 
-  check(row: readonly string[], rowNumber: number): CheckedRow {
+  /** `budgetId` goes into the line itself: a `{ ...line, budgetId }` copy per row sent every line to old space. */
+  check(row: readonly string[], rowNumber: number, budgetId: string): CheckedRow {
     const problems: RowError[] = [];
     const fail = (field: string, value: string, message: string) =>
       problems.push({ rowNumber, column: this.header(field), value, message });
@@ -97,6 +98,7 @@ export class RowChecker {
         currency,
         amountMinor,
         rowNumber,
+        budgetId,
       },
     };
   }

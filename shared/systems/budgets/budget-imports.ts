@@ -538,9 +538,9 @@ export class BudgetImports {
             break;
           }
           read++;
-          const checked = checker.check(next.cells, next.line);
+          const checked = checker.check(next.cells, next.line, randomUUID());
           if ("line" in checked) {
-            lines.push({ ...checked.line, budgetId: randomUUID() });
+            lines.push(checked.line);
             staged++;
             if (lines.length >= STAGE_CHUNK) {
               await trx.stage(importId, lines, []);
