@@ -1,8 +1,8 @@
 // The streaming form of the CSV reader, for imports too large to hold (a million rows): the
 // encoding, delimiter and header come from the first bytes and rows, exactly as readTabular
-// finds them; the data rows then flow through csv-parse's stream one at a time.
-import { pipeline, Readable } from "node:stream";
-import { parse } from "csv-parse";
+// finds them; the data rows then come in small batches, each parsed from a few kilobytes of
+// the file, so a piece's text and records die young (in the scavenger, not old space).
+import { Parser, type Options } from "csv-parse";
 import iconv from "iconv-lite";
 import {
   asTabularError,
@@ -32,20 +32,50 @@ export interface CsvStream {
   readonly headers: string[];
   readonly warnings: string[];
   /**
-   * The data rows, blank rows left out, read as they are consumed; iterate once. A row
-   * past limits.maxRows, or a malformed record, throws a TabularError mid-way, so an
-   * import must stage rows and commit only when the iteration ends.
+   * The data rows, blank rows left out, read as they are consumed; iterate once, this or
+   * `batches` (they share the file). A row past limits.maxRows, or a malformed record,
+   * throws a TabularError mid-way, so an import must stage rows and commit only when the
+   * iteration ends.
    */
   readonly rows: AsyncIterable<TabularRow>;
+  /** The same rows in the order read, a few hundred at a time (one await per batch, not per row); never empty. */
+  readonly batches: AsyncIterable<readonly TabularRow[]>;
 }
 
 const fileTooLarge = (limits: TabularLimits) =>
   new TabularError("FILE_TOO_LARGE", `The file is larger than ${limits.maxBytes} bytes.`, { limit: limits.maxBytes });
 
-const PIECE_CHARS = 16 * 1024;
+/**
+ * Bytes decoded and parsed at a time. Small pieces keep what waits for the consumer small
+ * (a 64 KB chunk decoded whole, with its records, outlived scavenges and piled up in old
+ * space) and bound the work csv-parse does past the row cap.
+ */
+const PIECE_BYTES = 16 * 1024;
 
 /** Bytes read before deciding the encoding and delimiter. */
 const HEAD_BYTES = 256 * 1024;
+
+/** csv-parse's parser without its stream: records are pushed synchronously while a piece is parsed. */
+interface CsvEngine {
+  parse(
+    bytes: Buffer | undefined,
+    end: boolean,
+    push: (record: string[]) => void,
+    close: () => void,
+  ): Error | undefined;
+}
+
+/**
+ * The engine csv-parse's Parser stream (and its sync API) drives, taken from a Parser so
+ * the options are normalised the same way. Calling it directly saves the Transform stream
+ * and an async iterator with a promise per record (csv-parse is pinned; the tabular tests
+ * fail loudly if this property ever moves).
+ */
+function csvEngine(options: Options): CsvEngine {
+  const engine = (new Parser(options) as unknown as { api?: CsvEngine }).api;
+  if (typeof engine?.parse !== "function") throw new Error("csv-parse's Parser has no api.parse to drive");
+  return engine;
+}
 
 export async function streamCsv(
   source: AsyncIterable<Uint8Array>,
@@ -62,7 +92,7 @@ export async function streamCsv(
       ended = true;
       break;
     }
-    headParts.push(Buffer.from(next.value));
+    headParts.push(asBuffer(next.value));
     headLength += next.value.length;
   }
   if (headLength > limits.maxBytes) throw fileTooLarge(limits);
@@ -76,65 +106,61 @@ export async function streamCsv(
   refuseNonText(headText);
   const { delimiter, width: usualWidth } = detectDelimiter(normaliseLineEndings(headText));
 
-  const parser = parse(csvOptions(delimiter, limits));
-  const text = decodedText(
-    widthRecord(delimiter, usualWidth),
-    head.subarray(bomLength),
-    ended ? null : chunks,
+  const raw = rawBatches({
+    prefix: widthRecord(delimiter, usualWidth),
+    first: head.subarray(bomLength),
+    rest: ended ? null : chunks,
     encoding,
-    { bytesLeft: limits.maxBytes - headLength, limits },
-  );
-  pipeline(Readable.from(text), parser, () => {});
-  const records = parser[Symbol.asyncIterator]() as AsyncIterator<string[]>;
-  const toRow = recordReader(limits);
-  const nextRecord = async (): Promise<IteratorResult<RawRow>> => {
-    try {
-      for (;;) {
-        const next = await records.next();
-        if (next.done) return next;
-        const row = toRow(next.value);
-        if (row !== null) return { done: false, value: row };
-      }
-    } catch (error) {
-      throw asTabularError(error, limits);
-    }
-  };
+    engine: csvEngine(csvOptions(delimiter, limits)),
+    toRow: recordReader(limits),
+    bytesLeft: limits.maxBytes - headLength,
+    limits,
+  });
 
-  // Enough rows to find the header the way readTabular does.
+  // Enough rows to find the header the way readTabular does; the rest of the last batch waits.
   const buffered: RawRow[] = [];
+  let leftover: readonly RawRow[] = [];
   let done = false;
   try {
     for (let filledCount = 0; filledCount < HEADER_LOOKAHEAD;) {
-      const next = await nextRecord();
+      const next = await raw.next();
       if (next.done) {
         done = true;
         break;
       }
-      buffered.push(next.value);
-      if (next.value.cells.some((c) => c !== "")) filledCount++;
+      let at = 0;
+      for (; at < next.value.length && filledCount < HEADER_LOOKAHEAD; at++) {
+        const row = next.value[at]!;
+        buffered.push(row);
+        if (isFilled(row)) filledCount++;
+      }
+      leftover = next.value.slice(at);
     }
   } catch (error) {
-    parser.destroy();
+    await raw.return(undefined);
     throw error;
   }
   const filled = filledRows(buffered);
   const found = filled.length === 0 ? null : findHeader(filled);
   if (found === null) {
-    parser.destroy();
+    await raw.return(undefined);
     throw noTableError([filled.length === 0 ? { kind: "empty" } : { kind: "no-header" }], "line");
   }
   const header = filled[found.at]!;
   const firstData = filled.slice(found.at + found.depth).map((f) => f.row);
   if (firstData.length === 0 && done) {
-    parser.destroy();
+    await raw.return(undefined);
     throw noTableError([{ kind: "header-only", headerLine: header.row.line }], "line");
   }
   const width = firstData.reduce((widest, row) => Math.max(widest, row.cells.length), found.labels.length);
   const headers = nameColumns(found.labels, width, warnings);
 
-  async function* rows(): AsyncGenerator<TabularRow> {
-    let count = 0;
-    const emit = (row: RawRow): TabularRow => {
+  let count = 0;
+  /** Filled rows of a batch, padded to the width, counted against the row cap. */
+  const dataRows = (batch: readonly RawRow[]): TabularRow[] => {
+    const out: TabularRow[] = [];
+    for (const row of batch) {
+      if (!isFilled(row)) continue;
       if (++count > limits.maxRows) {
         throw new TabularError("TOO_MANY_ROWS", `The file has more than ${limits.maxRows} data rows.`, {
           limit: limits.maxRows,
@@ -142,53 +168,104 @@ export async function streamCsv(
       }
       const cells =
         row.cells.length >= width ? row.cells : [...row.cells, ...Array<string>(width - row.cells.length).fill("")];
-      return { cells, line: row.line };
-    };
+      out.push({ cells, line: row.line });
+    }
+    return out;
+  };
+  async function* dataBatches(): AsyncGenerator<readonly TabularRow[]> {
     try {
-      for (const row of firstData) yield emit(row);
-      while (!done) {
-        const next = await nextRecord();
-        if (next.done) break;
-        if (next.value.cells.some((c) => c !== "")) yield emit(next.value);
+      const first = dataRows([...firstData, ...leftover]);
+      leftover = [];
+      if (first.length > 0) yield first;
+      if (done) return;
+      for (;;) {
+        const next = await raw.next();
+        if (next.done) return;
+        const batch = dataRows(next.value);
+        if (batch.length > 0) yield batch;
       }
     } finally {
-      parser.destroy();
+      await raw.return(undefined);
     }
   }
-  return { encoding, delimiter, headerRowIndex: header.index, headers, warnings, rows: rows() };
+  const batches = dataBatches();
+  async function* rows(): AsyncGenerator<TabularRow> {
+    for await (const batch of batches) yield* batch;
+  }
+  return { encoding, delimiter, headerRowIndex: header.index, headers, warnings, rows: rows(), batches };
 }
 
-/** Decoded text chunk by chunk, line endings normalised; a CR at a chunk's end waits for the next. */
-async function* decodedText(
-  prefix: string,
-  first: Uint8Array,
-  rest: AsyncIterator<Uint8Array> | null,
-  encoding: string,
-  budget: { bytesLeft: number; readonly limits: TabularLimits },
-): AsyncGenerator<string> {
-  const decoder = iconv.getDecoder(encoding, { stripBOM: false });
+const isFilled = (row: RawRow) => row.cells.some((c) => c !== "");
+
+/** A chunk as a Buffer without copying its bytes. */
+const asBuffer = (bytes: Uint8Array) =>
+  Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+/**
+ * The file's records (blank ones included) as RawRows, one batch per piece of PIECE_BYTES:
+ * decoded, line endings normalised (a CR at a piece's end waits for the next) and parsed
+ * synchronously, so nothing but the current piece's rows is held.
+ */
+async function* rawBatches(input: {
+  readonly prefix: string;
+  readonly first: Buffer;
+  readonly rest: AsyncIterator<Uint8Array> | null;
+  readonly encoding: string;
+  readonly engine: CsvEngine;
+  readonly toRow: (record: string[]) => RawRow | null;
+  bytesLeft: number;
+  readonly limits: TabularLimits;
+}): AsyncGenerator<readonly RawRow[]> {
+  const { engine, toRow, limits, rest } = input;
+  const decoder = iconv.getDecoder(input.encoding, { stripBOM: false });
   let carriedCr = false;
   const normalised = (text: string) => {
-    let all = (carriedCr ? "\r" : "") + text;
+    let all = carriedCr ? "\r" + text : text;
     carriedCr = all.endsWith("\r");
     if (carriedCr) all = all.slice(0, -1);
     return normaliseLineEndings(all);
   };
-  // csv-parse parses a written piece whole before the row cap can stop it: small pieces
-  // bound the work done past the cap.
-  function* pieces(text: string): Generator<string> {
-    for (let at = 0; at < text.length; at += PIECE_CHARS) yield text.slice(at, at + PIECE_CHARS);
+  let records: string[][] = [];
+  const push = (record: string[]) => {
+    records.push(record);
+  };
+  const close = () => {};
+  const parsed = (text: string, end: boolean): RawRow[] => {
+    const error = engine.parse(text === "" ? undefined : Buffer.from(text), end, push, close);
+    try {
+      if (error !== undefined) throw error;
+      const rows: RawRow[] = [];
+      for (const record of records) {
+        const row = toRow(record);
+        if (row !== null) rows.push(row);
+      }
+      return rows;
+    } catch (problem) {
+      throw asTabularError(problem, limits);
+    } finally {
+      records = [];
+    }
+  };
+  function* pieces(bytes: Buffer, prefix = ""): Generator<readonly RawRow[]> {
+    for (let at = 0; at < bytes.length || prefix !== ""; at += PIECE_BYTES) {
+      const text = prefix + normalised(decoder.write(bytes.subarray(at, at + PIECE_BYTES)));
+      prefix = "";
+      if (text === "") continue;
+      const rows = parsed(text, false);
+      if (rows.length > 0) yield rows;
+    }
   }
   try {
-    yield* pieces(prefix + normalised(decoder.write(Buffer.from(first))));
+    yield* pieces(input.first, input.prefix);
     while (rest) {
       const next = await rest.next();
       if (next.done) break;
-      budget.bytesLeft -= next.value.length;
-      if (budget.bytesLeft < 0) throw fileTooLarge(budget.limits);
-      yield* pieces(normalised(decoder.write(Buffer.from(next.value))));
+      input.bytesLeft -= next.value.length;
+      if (input.bytesLeft < 0) throw fileTooLarge(limits);
+      yield* pieces(asBuffer(next.value));
     }
-    yield normalised(decoder.end() ?? "") + (carriedCr ? "\n" : "");
+    const last = parsed(normalised(decoder.end() ?? "") + (carriedCr ? "\n" : ""), true);
+    if (last.length > 0) yield last;
   } finally {
     await rest?.return?.();
   }

@@ -1,5 +1,5 @@
 import { inferDecimalSeparator, parseAmount, type TabularRow } from "../../foundation/tabular/index.js";
-import { peekRows, type RowSource } from "../../foundation/tabular/row-source.js";
+import { peekBatches, type RowSource } from "../../foundation/tabular/row-source.js";
 import { BUDGET_TARGETS, checkMappings, type MappingRequest } from "../../kernel/column-mapping/index.js";
 import { currencyExponent, isKnownCurrency, parseDecimal } from "../../kernel/money.js";
 import type { RowError, StagedLine } from "./budget-import-repository.js";
@@ -51,15 +51,16 @@ export class RowChecker {
     source: RowSource,
     columns: ReadonlyMap<string, number>,
     defaultCurrency: string,
-  ): Promise<{ checker: RowChecker; rows: AsyncIterable<TabularRow> }> {
-    const { sample, rows } = await peekRows(source.rows, SEPARATOR_SAMPLE);
+  ): Promise<{ checker: RowChecker; batches: AsyncIterable<readonly TabularRow[]> }> {
+    const { sample, batches } = await peekBatches(source.batches, SEPARATOR_SAMPLE);
     const amountColumn = columns.get("budgetedAmount");
     const separator =
       amountColumn === undefined ? null : inferDecimalSeparator(sample.map((r) => r.cells[amountColumn] ?? ""));
-    return { checker: new RowChecker(source.headers, columns, defaultCurrency, separator), rows };
+    return { checker: new RowChecker(source.headers, columns, defaultCurrency, separator), batches };
   }
 
-  check(row: readonly string[], rowNumber: number): CheckedRow {
+  /** `budgetId` goes into the line itself: a `{ ...line, budgetId }` copy per row sent every line to old space. */
+  check(row: readonly string[], rowNumber: number, budgetId: string): CheckedRow {
     const problems: RowError[] = [];
     const fail = (field: string, value: string, message: string) =>
       problems.push({ rowNumber, column: this.header(field), value, message });
@@ -97,6 +98,7 @@ export class RowChecker {
         currency,
         amountMinor,
         rowNumber,
+        budgetId,
       },
     };
   }

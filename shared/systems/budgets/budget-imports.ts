@@ -6,7 +6,7 @@ import type { Logger } from "../../foundation/logger.js";
 import type { PlatformMetrics } from "../../foundation/metrics.js";
 import { tablesOf } from "../../foundation/sql/database.js";
 import { readAll, sampleCsv, scanFile } from "../../foundation/tabular/file-sample.js";
-import { readTabular, type TabularLimits, type TabularSheet } from "../../foundation/tabular/index.js";
+import { readTabular, type TabularLimits, type TabularRow, type TabularSheet } from "../../foundation/tabular/index.js";
 import { bestSheet, closeRows, fileRows, sheetRows, type RowSource } from "../../foundation/tabular/row-source.js";
 import { sniffFormat } from "../../foundation/tabular/sniff.js";
 import { analyzeBudgetColumns, type ColumnMapping, type FileTypeDetection } from "../../kernel/column-mapping/index.js";
@@ -505,14 +505,26 @@ export class BudgetImports {
   ): Promise<RunOutcome> {
     const started = performance.now();
     const importId = row.import_id;
-    const { checker, rows: input } = await RowChecker.open(source, columns, this.#o.defaultCurrency);
+    const { checker, batches } = await RowChecker.open(source, columns, this.#o.defaultCurrency);
     let read = 0;
     let staged = 0;
     let errorRows = 0;
     let errorCount = 0;
     let errors: RowError[] = [];
-    const iterator = input[Symbol.asyncIterator]();
+    const iterator = batches[Symbol.asyncIterator]();
     let inputEnded = false;
+    // Rows come a batch at a time: one await per batch, the rows within read synchronously.
+    let batch: readonly TabularRow[] = [];
+    let at = 0;
+    const nextRow = async (): Promise<TabularRow | null> => {
+      while (at >= batch.length) {
+        const next = await iterator.next();
+        if (next.done) return null;
+        batch = next.value;
+        at = 0;
+      }
+      return batch[at++]!;
+    };
     // One transaction per STAGE_BATCH rows, its progress with it; inside it, lines go to SQL
     // every STAGE_CHUNK, so a line's objects die young (a batch held whole until its
     // insert outlived scavenges and piled up in old space).
@@ -520,15 +532,15 @@ export class BudgetImports {
       rows.inTransaction(async (trx) => {
         let lines: StagedLine[] = [];
         for (let n = 0; n < STAGE_BATCH; n++) {
-          const next = await iterator.next();
-          if (next.done) {
+          const next = at < batch.length ? batch[at++]! : await nextRow();
+          if (next === null) {
             inputEnded = true;
             break;
           }
           read++;
-          const checked = checker.check(next.value.cells, next.value.line);
+          const checked = checker.check(next.cells, next.line, randomUUID());
           if ("line" in checked) {
-            lines.push({ ...checked.line, budgetId: randomUUID() });
+            lines.push(checked.line);
             staged++;
             if (lines.length >= STAGE_CHUNK) {
               await trx.stage(importId, lines, []);

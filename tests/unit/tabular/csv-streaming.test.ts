@@ -68,6 +68,25 @@ describe("streaming CSV", () => {
     assert.deepEqual(last, { cells: [`D${count - 1}`, "2024-08", `${count - 1}.50`], line: count + 2 });
   });
 
+  it("hands the same rows out in small batches, whatever the chunk size", async () => {
+    let text = "Department,Period,Note,Amount\r";
+    for (let i = 0; i < 20_000; i++) text += `D${i},2024-01,${i % 500 === 0 ? '"two\r\nlines"' : "n"},${i}.50\r`;
+    const bytes = Buffer.from(text);
+    const rows = await collect((await streamCsv(chunked(bytes, 64 * 1024), { limits })).rows);
+    assert.equal(rows.length, 20_000);
+    for (const size of [1_000, 64 * 1024, 1024 * 1024]) {
+      const batches: (readonly TabularRow[])[] = [];
+      for await (const batch of (await streamCsv(chunked(bytes, size), { limits })).batches) batches.push(batch);
+      assert.deepEqual(batches.flat(), rows, `chunks of ${size}`);
+      // A batch is a small piece's rows, so a big chunk is never held whole with its rows.
+      assert.ok(
+        batches.every((b) => b.length > 0 && b.length <= 2_000),
+        `chunks of ${size}`,
+      );
+    }
+    assert.deepEqual(rows.at(-1), { cells: ["D19999", "2024-01", "n", "19999.50"], line: 20_000 + 40 + 1 });
+  });
+
   it("refuses what readTabular refuses, and rows past the limit mid-way", async () => {
     await assert.rejects(streamCsv(chunked(new Uint8Array(0), 10), { limits }), { problem: "EMPTY_FILE" });
     await assert.rejects(streamCsv(chunked(Buffer.from("Dept,Amount\n\n"), 4), { limits }), {
