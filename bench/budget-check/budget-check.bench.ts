@@ -63,7 +63,7 @@ export const benchmark: Benchmark = {
             await paced(checkTarget, { ratePerSecond: rate, durationSeconds: options.warmupSeconds });
           const r = await paced(checkTarget, { ratePerSecond: rate, durationSeconds: options.durationSeconds });
           log(
-            `  round ${round + 1}/${options.rounds} ${CHECK} paced at ${rate}/s: p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms (${r.ok} ok, ${r.non2xx} non-2xx, ${r.errors} errors)`,
+            `  round ${round + 1}/${options.rounds} ${CHECK} paced at ${rate}/s: p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms (${r.ok} ok, ${r.non2xx} non-2xx, ${r.errors} errors${r.errors ? ` ${JSON.stringify(r.errorCodes)}` : ""})`,
           );
           pacedRuns[i]!.push(r);
         }
@@ -153,7 +153,7 @@ export const benchmark: Benchmark = {
           met:
             c.non2xx + c.errors + h.non2xx + h.errors + pacedFigures.reduce((a, f) => a + f.failed, 0) === 0 &&
             c.ok > 0,
-          detail: `${c.ok + pacedFigures.reduce((a, f) => a + f.ok, 0)} checks ok, ${c.non2xx} non-2xx, ${c.errors} errors`,
+          detail: `${c.ok + pacedFigures.reduce((a, f) => a + f.ok, 0)} checks ok; failed: closed loop ${c.non2xx + c.errors}, health ${h.non2xx + h.errors}, paced ${pacedFigures.map((f) => f.failed).join("/")}`,
         },
       ];
       return {

@@ -25,6 +25,8 @@ export interface LoadResult {
   readonly errors: number;
   readonly timeouts: number;
   readonly durationSeconds: number;
+  /** Transport errors by code (ECONNRESET, ...), so a failed run says why. */
+  readonly errorCodes?: Readonly<Record<string, number>>;
 }
 
 /**
@@ -160,6 +162,7 @@ export async function paced(
   let ok = 0;
   let non2xx = 0;
   let errors = 0;
+  const errorCodes: Record<string, number> = {};
   const one = () =>
     new Promise<void>((resolve) => {
       const started = performance.now();
@@ -174,8 +177,10 @@ export async function paced(
           resolve();
         });
       });
-      req.on("error", () => {
+      req.on("error", (error: NodeJS.ErrnoException) => {
         errors++;
+        const code = error.code ?? error.name;
+        errorCodes[code] = (errorCodes[code] ?? 0) + 1;
         resolve();
       });
       req.end(body);
@@ -205,5 +210,6 @@ export async function paced(
     errors,
     timeouts: 0,
     durationSeconds: seconds,
+    errorCodes,
   };
 }
