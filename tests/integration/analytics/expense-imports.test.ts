@@ -135,6 +135,20 @@ describe("expense imports: queued, mapped like budget files, never adding a line
     await assertCellsInStep();
   });
 
+  it("stores a line repeated far apart in the file once, however the import groups its commits", async () => {
+    // 6,000 rows, the second 3,000 repeating the first: the repeats fall in later lookup
+    // batches than their originals, in one commit or in another.
+    const firstHalf = expenseCsv(3_000, 400_000);
+    const csv = `${firstHalf}\n${firstHalf.slice(firstHalf.indexOf("\n") + 1)}`;
+    const before = await storedRows();
+    const done = await finished((await upload(csv)).body.data.statusUrl);
+    assert.equal(done.status, "completed");
+    assert.deepEqual(done.stats, { totalRows: 6_000, inserted: 3_000, duplicates: 3_000, errorRows: 0 });
+    assert.equal(done.progress.rowsRead, 6_000);
+    assert.equal(await storedRows(), before + 3_000);
+    await assertCellsInStep();
+  });
+
   it("a delivery after a crashed one finishes the import exactly once", async () => {
     const r = await upload(expenseCsv(3_000, 100_000));
     const done = await finished(r.body.data.statusUrl);
