@@ -1,10 +1,16 @@
 // One row of an expense file checked and turned into an expense line: the columns the
 // confirmed mapping names, money in minor units of the company code currency, periods 1–16.
-import { inferDecimalSeparator, parseAmount, type TabularRow } from "../../foundation/tabular/index.js";
-import { peekRows, type RowSource } from "../../foundation/tabular/row-source.js";
+import type { Readable } from "node:stream";
+import {
+  inferDecimalSeparator,
+  parseAmount,
+  type TabularLimits,
+  type TabularRow,
+} from "../../foundation/tabular/index.js";
+import { fileRows, peekRows, type RowSource } from "../../foundation/tabular/row-source.js";
 import { checkMappings, EXPENSE_TARGETS, type MappingRequest } from "../../kernel/column-mapping/index.js";
 import { currencyExponent, isKnownCurrency, parseDecimal } from "../../kernel/money.js";
-import type { ExpenseLine } from "./expense-line.js";
+import { EXPENSE_ROW_COLUMNS, toExpenseRow, type ExpenseLine, type ExpenseRowColumn } from "./expense-line.js";
 
 /** A row's problem as the import shows it. */
 export interface ExpenseRowError {
@@ -167,6 +173,11 @@ export class ExpenseRowChecker {
     };
   }
 
+  /** The stored columns a row of this file can fill: all but the text fields left unmapped (null). */
+  storedColumns(): ExpenseRowColumn[] {
+    return EXPENSE_ROW_COLUMNS.filter((column) => !(column in this.#unmappedTexts));
+  }
+
   #cell(row: readonly string[], field: string): string {
     const index = this.columns.get(field);
     return index === undefined ? "" : (row[index] ?? "").trim();
@@ -176,4 +187,93 @@ export class ExpenseRowChecker {
     const index = this.columns.get(field);
     return index === undefined ? field : (this.headers[index] ?? field);
   }
+}
+
+/** What an import's rows are prepared from: the stored file, its confirmed mapping, the load. */
+export interface ExpenseRowsJob {
+  readonly format: string;
+  readonly fileName: string;
+  readonly limits: TabularLimits;
+  readonly mappings: readonly MappingRequest[];
+  readonly importId: string;
+  readonly loadedAt: string;
+  /** Rows read per batch (one transaction each). */
+  readonly batchRows: number;
+  /** Rows per JSON chunk (one INSERT each). */
+  readonly chunkRows: number;
+  /** Row errors kept in all (every one is counted). */
+  readonly keptErrors: number;
+}
+
+/** One batch of a file's rows, checked and ready for SQL. */
+export interface PreparedExpenseBatch {
+  /** The stored columns the values fill, in EXPENSE_ROW_COLUMNS order (the others are null). */
+  readonly columns: readonly ExpenseRowColumn[];
+  /** The valid rows' values, row after row, at most `chunkRows` rows per chunk. */
+  readonly chunks: readonly (readonly unknown[])[];
+  /** Valid rows in `chunks`. */
+  readonly rows: number;
+  /** The file's totals so far. */
+  readonly rowsRead: number;
+  readonly validRows: number;
+  readonly errorRows: number;
+  /** Row errors found since the previous batch (at most `keptErrors` over the file). */
+  readonly errors: readonly ExpenseRowError[];
+}
+
+/**
+ * Reads the stored file once and yields its rows checked and fingerprinted as flat values,
+ * a batch per `batchRows` rows read; the last batch (perhaps empty) carries the final totals.
+ * Flat values of the mapped columns only: a worker thread hands them over at half the cost
+ * of row objects.
+ */
+export async function* prepareExpenseBatches(
+  file: Readable,
+  job: ExpenseRowsJob,
+): AsyncGenerator<PreparedExpenseBatch> {
+  const source = await fileRows(file, job.format, job.fileName, job.limits);
+  const { checker, rows } = await ExpenseRowChecker.open(source, checkExpenseMappings(job.mappings, source.headers));
+  const columns = checker.storedColumns();
+  const load = { importId: job.importId, loadedAt: job.loadedAt };
+  let rowsRead = 0;
+  let validRows = 0;
+  let errorRows = 0;
+  let kept = 0;
+  let errors: ExpenseRowError[] = [];
+  let chunks: unknown[][] = [];
+  let values: unknown[] = [];
+  let inChunk = 0;
+  let batchRows = 0;
+  const batch = (): PreparedExpenseBatch => {
+    if (inChunk > 0) chunks.push(values);
+    const prepared = { columns, chunks, rows: batchRows, rowsRead, validRows, errorRows, errors };
+    chunks = [];
+    values = [];
+    inChunk = 0;
+    errors = [];
+    batchRows = 0;
+    return prepared;
+  };
+  for await (const { cells, line } of rows) {
+    rowsRead++;
+    const checked = checker.check(cells, line);
+    if ("problems" in checked) {
+      errorRows++;
+      const some = checked.problems.slice(0, job.keptErrors - kept);
+      kept += some.length;
+      errors.push(...some);
+    } else {
+      validRows++;
+      batchRows++;
+      const row = toExpenseRow(checked.line, load);
+      for (const column of columns) values.push(row[column]);
+      if (++inChunk === job.chunkRows) {
+        chunks.push(values);
+        values = [];
+        inChunk = 0;
+      }
+    }
+    if (rowsRead % job.batchRows === 0) yield batch();
+  }
+  yield batch();
 }

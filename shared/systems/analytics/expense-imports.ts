@@ -8,7 +8,7 @@ import type { SqlDialectName } from "../../foundation/sql/database.js";
 import { tablesOf } from "../../foundation/sql/database.js";
 import { readTabular, type TabularLimits, type TabularSheet } from "../../foundation/tabular/index.js";
 import { readAll, sampleCsv, scanFile } from "../../foundation/tabular/file-sample.js";
-import { bestSheet, fileRows } from "../../foundation/tabular/row-source.js";
+import { bestSheet } from "../../foundation/tabular/row-source.js";
 import { sniffFormat } from "../../foundation/tabular/sniff.js";
 import {
   detectFileType,
@@ -22,11 +22,10 @@ import type { BlobStore } from "../../ports/blob-store.js";
 import type { Clock } from "../../ports/clock.js";
 import { ANALYTICS_QUEUES } from "./analytics-queues.js";
 import type { AnalyticsTables, FinanceExpenseTable } from "./analytics-tables.js";
-import { expenseInsertChunk } from "./expense-seed.js";
 import { ExpenseImportRepository, type ExpenseImportRow } from "./expense-import-repository.js";
-import { checkExpenseMappings, ExpenseRowChecker, type ExpenseRowError } from "./expense-import-rows.js";
+import { checkExpenseMappings, type ExpenseRowError, type PreparedExpenseBatch } from "./expense-import-rows.js";
+import { prepareExpenseBatchesInWorker } from "./expense-rows-thread.js";
 import type { ExpenseImportTables } from "./expense-import-tables.js";
-import { toExpenseRow } from "./expense-line.js";
 import {
   addExpenseCells,
   addImportCellsAfter,
@@ -37,8 +36,8 @@ import {
 import {
   countImported,
   deleteImported,
-  expenseWriter,
-  storedFingerprints,
+  expenseChunkWriter,
+  expenseInsertChunk,
   widenSqliteCache,
 } from "./expense-repository.js";
 
@@ -99,14 +98,14 @@ export interface ExpenseImportAccepted extends ExpenseImportView {
 
 /** Rows analyze reads of a CSV to propose the mapping; the rest are only counted. */
 const ANALYZE_SAMPLE_ROWS = 1_000;
-/** Rows looked up by fingerprint (one indexed query) and inserted together. */
-const BATCH_ROWS = 2_000;
+/** Rows per INSERT: SQLite's parameter limit (32,766) over 34 columns. */
+const CHUNK_ROWS = 900;
 /**
- * Rows read per transaction and progress update (ten batches). A commit per 2,000-row batch
- * rewrote the random-order fingerprint index's dirty pages to the WAL every batch and paid a
- * second commit for the progress: 1M rows spent ~15% of the import in COMMIT. Memory stays
- * bounded (20,000 lines held); a crash loses at most the open transaction, which the next
- * delivery reads again.
+ * Rows read per transaction and progress update. A commit per 2,000 rows rewrote the
+ * random-order fingerprint index's dirty pages to the WAL every time and paid a second
+ * commit for the progress: 1M rows spent ~15% of the import in COMMIT. Memory stays bounded
+ * (at most three batches held: one in SQL, two prepared); a crash loses at most the open
+ * transaction, which the next delivery reads again.
  */
 const COMMIT_ROWS = 20_000;
 /** Rows inserted between merges of the cells' deltas (each batch appends up to one delta per row). */
@@ -234,54 +233,45 @@ export class ExpenseImports {
   async #importAttempt(importId: string, attempt: number): Promise<void> {
     const row = (await this.#rows.find(importId))!;
     this.#o.logger.info("Expense import started", { import_id: importId, attempt });
-    const source = await fileRows(
-      await this.#o.blobs.download(this.#o.container, row.blob_name),
-      row.format,
-      row.file_name,
-      this.#o.limits,
-    );
-    const columns = checkExpenseMappings(JSON.parse(row.mapping_json) as MappingRequest[], source.headers);
-    const { checker, rows } = await ExpenseRowChecker.open(source, columns);
-    const loadedAt = this.#now();
-    const chunk = expenseInsertChunk(this.#o.expensesDialect);
-    const insert = expenseWriter(this.#o.expensesDialect);
+    const batches = prepareExpenseBatchesInWorker(await this.#o.blobs.download(this.#o.container, row.blob_name), {
+      format: row.format,
+      fileName: row.file_name,
+      limits: this.#o.limits,
+      mappings: JSON.parse(row.mapping_json) as MappingRequest[],
+      importId,
+      loadedAt: this.#now(),
+      batchRows: COMMIT_ROWS,
+      chunkRows: CHUNK_ROWS,
+      keptErrors: KEPT_ERRORS,
+    });
+    const insert = expenseChunkWriter(this.#o.expensesDialect);
     const counts = { rowsRead: 0, validRows: 0, errorRows: 0 };
     const errors: ExpenseRowError[] = [];
-    let batch: Omit<FinanceExpenseTable, "id">[] = [];
     const cells = await hasExpenseCells(this.#o.expenses);
     // SQLite sums the cells of what it just inserted; SQL Server (concurrent writers) from the batch.
     const sqlCells = cells && this.#o.expensesDialect === "sqlite";
     let sinceCompaction = 0;
 
-    /**
-     * Inserts the lines read since the last commit that are not stored yet, in one transaction
-     * (a batch's lookup sees the batches before it in the same transaction); false when a
-     * newer attempt took the import over.
-     */
-    const flush = async (): Promise<boolean> => {
-      const fresh = new Map<string, Omit<FinanceExpenseTable, "id">>();
-      for (const line of batch) fresh.set(line.row_fingerprint, line);
-      const lines = [...fresh.values()];
-      batch = [];
+    /** Stores a batch's new lines in one transaction; false when a newer attempt took the import over. */
+    const flush = async (batch: PreparedExpenseBatch): Promise<boolean> => {
+      counts.rowsRead = batch.rowsRead;
+      counts.validRows = batch.validRows;
+      counts.errorRows = batch.errorRows;
+      errors.push(...batch.errors);
       let added = 0;
-      // SQL Server sums the cells from the lines it added (SQLite from the table, by id).
-      const addedLines: Omit<FinanceExpenseTable, "id">[] = [];
-      if (lines.length > 0)
+      if (batch.rows > 0)
         await this.#o.expenses.transaction().execute(async (trx) => {
           const after = sqlCells ? await lastExpenseId(trx) : 0;
-          for (let from = 0; from < lines.length; from += BATCH_ROWS) {
-            const some = lines.slice(from, from + BATCH_ROWS);
-            const stored = await storedFingerprints(
-              trx,
-              some.map((line) => line.row_fingerprint),
-            );
-            const adding = stored.size === 0 ? some : some.filter((line) => !stored.has(line.row_fingerprint));
-            for (let at = 0; at < adding.length; at += chunk) await insert(trx, adding.slice(at, at + chunk));
-            if (cells && !sqlCells) addedLines.push(...adding);
-            added += adding.length;
+          // SQL Server sums the cells from the lines it added (SQLite from the table, by id).
+          const addedLines: Omit<FinanceExpenseTable, "id">[] = [];
+          for (const chunk of batch.chunks) {
+            const stored = await insert(trx, batch.columns, chunk);
+            added += stored.added;
+            if (cells && !sqlCells) addedLines.push(...stored.lines);
           }
           if (sqlCells && added > 0) await addImportCellsAfter(trx, importId, after);
-          else if (addedLines.length > 0) await addExpenseCells(trx, addedLines, chunk);
+          else if (addedLines.length > 0)
+            await addExpenseCells(trx, addedLines, expenseInsertChunk(this.#o.expensesDialect));
         });
       // Each commit appends its cells' deltas; merging them now and then keeps the cells small.
       sinceCompaction += added;
@@ -303,19 +293,8 @@ export class ExpenseImports {
       return moved === 1;
     };
 
-    for await (const { cells, line } of rows) {
-      counts.rowsRead++;
-      const checked = checker.check(cells, line);
-      if ("problems" in checked) {
-        counts.errorRows++;
-        errors.push(...checked.problems.slice(0, KEPT_ERRORS - errors.length));
-      } else {
-        counts.validRows++;
-        batch.push(toExpenseRow(checked.line, { importId, loadedAt }));
-      }
-      if (counts.rowsRead % COMMIT_ROWS === 0 && !(await flush())) return this.#superseded(importId, attempt);
-    }
-    if (!(await flush())) return this.#superseded(importId, attempt);
+    // Leaving the loop (superseded) stops the worker.
+    for await (const batch of batches) if (!(await flush(batch))) return this.#superseded(importId, attempt);
 
     if (cells && sinceCompaction > 0) await compactExpenseCells(this.#o.expenses);
     // Counted from the table, so rows a crashed delivery already added count as this import's.

@@ -74,3 +74,15 @@ export function toExpenseRow(
     line,
   );
 }
+
+/** Every stored column but the id, in a fixed order. */
+export const EXPENSE_ROW_COLUMNS = [
+  ...EXPENSE_LINE_FIELDS,
+  "amount_minor",
+  "month_year",
+  "row_fingerprint",
+  "import_id",
+  "loaded_at",
+] as const satisfies readonly (keyof Omit<FinanceExpenseTable, "id">)[];
+
+export type ExpenseRowColumn = (typeof EXPENSE_ROW_COLUMNS)[number];

@@ -4,6 +4,7 @@ import type { Dimension } from "./analytics-dimensions.js";
 import type { AnalyticsTables, FinanceExpenseTable } from "./analytics-tables.js";
 import { compactExpenseCells, hasExpenseCells, subtractImportCells } from "./expense-cells-repository.js";
 import { expenseWhere, type ExpenseFilter } from "./expense-filter.js";
+import { EXPENSE_ROW_COLUMNS, type ExpenseRowColumn } from "./expense-line.js";
 
 /**
  * The SQL of exploration and loading (expenseQueries at the index), reusable by charts, anomalies, RCA and chat: every aggregate is
@@ -449,6 +450,14 @@ export async function hasExpenses(db: Db): Promise<boolean> {
   return (await db.selectFrom("finance_expense").select("id").limit(1).executeTakeFirst()) !== undefined;
 }
 
+/**
+ * Rows per multi-row INSERT: as many as the dialect's parameter limit allows (SQLite
+ * 32766, SQL Server 2100) with 34 columns a row.
+ */
+export function expenseInsertChunk(dialect: SqlDialectName): number {
+  return dialect === "mssql" ? 60 : 900;
+}
+
 /** One multi-row INSERT (the caller keeps it under the dialect's parameter limit). */
 export async function insertExpenses(db: Db, rows: readonly Omit<FinanceExpenseTable, "id">[]): Promise<void> {
   if (rows.length > 0)
@@ -489,6 +498,54 @@ export function expenseWriter(dialect: SqlDialectName) {
     if (rows.length === 0) return;
     insert ??= sqliteExpenseInsert(Object.keys(rows[0]!) as (keyof Omit<FinanceExpenseTable, "id">)[]);
     await insert(db, rows);
+  };
+}
+
+/** What one chunk's INSERT stored: how many of its lines were new and, for SQL Server, which. */
+export interface StoredChunk {
+  readonly added: number;
+  readonly lines: readonly Omit<FinanceExpenseTable, "id">[];
+}
+
+/**
+ * Stores a chunk of prepared rows (`columns`' values row after row), skipping lines whose
+ * fingerprint is stored (a re-import, a crashed delivery's rows) or repeated in the chunk.
+ * SQLite: one multi-row INSERT whose unique fingerprint index skips what is stored (no
+ * lookup beforehand), its text written once per shape. SQL Server: the rows as objects,
+ * looked up by fingerprint, then inserted in parameter-capped pieces.
+ */
+export function expenseChunkWriter(
+  dialect: SqlDialectName,
+): (db: Db, columns: readonly ExpenseRowColumn[], values: readonly unknown[]) => Promise<StoredChunk> {
+  if (dialect === "mssql")
+    return async (db, columns, values) => {
+      const unique = new Map<string, Omit<FinanceExpenseTable, "id">>();
+      for (let at = 0; at < values.length; at += columns.length) {
+        const row = Object.fromEntries(EXPENSE_ROW_COLUMNS.map((column) => [column, null])) as Record<string, unknown>;
+        columns.forEach((column, i) => (row[column] = values[at + i]));
+        const line = row as unknown as Omit<FinanceExpenseTable, "id">;
+        unique.set(line.row_fingerprint, line);
+      }
+      const stored = await storedFingerprints(db, [...unique.keys()]);
+      const lines = [...unique.values()].filter((line) => !stored.has(line.row_fingerprint));
+      const piece = expenseInsertChunk(dialect);
+      for (let at = 0; at < lines.length; at += piece) await insertExpenses(db, lines.slice(at, at + piece));
+      return { added: lines.length, lines };
+    };
+  const statements = new Map<string, string>();
+  return async (db, columns, values) => {
+    const rows = values.length / columns.length;
+    const shape = `${columns.join()}|${rows}`;
+    let text = statements.get(shape);
+    if (text === undefined) {
+      const tuple = `(${columns.map(() => "?").join(", ")})`;
+      text = `insert into "finance_expense" (${columns.map((c) => `"${c}"`).join(", ")}) values ${Array(rows)
+        .fill(tuple)
+        .join(", ")} on conflict ("row_fingerprint") do nothing`;
+      statements.set(shape, text);
+    }
+    const result = await db.executeQuery(CompiledQuery.raw(text, values as unknown[]));
+    return { added: Number(result.numAffectedRows ?? 0n), lines: [] };
   };
 }
 

@@ -3,16 +3,8 @@ import type { SqlDialectName } from "../../foundation/sql/database.js";
 import type { AnalyticsTables, FinanceExpenseTable } from "./analytics-tables.js";
 import { ExpenseCellSums, hasExpenseCells, rebuildExpenseCells } from "./expense-cells-repository.js";
 import { toExpenseRow } from "./expense-line.js";
-import { expenseWriter, hasExpenses, widenSqliteCache } from "./expense-repository.js";
+import { expenseInsertChunk, expenseWriter, hasExpenses, widenSqliteCache } from "./expense-repository.js";
 import { syntheticExpenses } from "./synthetic-expenses.js";
-
-/**
- * Rows per multi-row INSERT: as many as the dialect's parameter limit allows (SQLite
- * 32766, SQL Server 2100) with 34 columns a row.
- */
-export function expenseInsertChunk(dialect: SqlDialectName): number {
-  return dialect === "mssql" ? 60 : 900;
-}
 
 /**
  * Local only: fills an empty `finance_expense` with the synthetic dataset (the planted

@@ -49,7 +49,8 @@ export {
   typicalPostingMinor,
   type SyntheticExpenseOptions,
 } from "./synthetic-expenses.js";
-export { seedExpenses, expenseInsertChunk } from "./expense-seed.js";
+export { seedExpenses } from "./expense-seed.js";
+export { expenseInsertChunk } from "./expense-repository.js";
 export { compactExpenseCells, hasExpenseCells, rebuildExpenseCells } from "./expense-cells-repository.js";
 
 // Exploration: reusable SQL aggregates and the EDA service; who may read and load.
