@@ -46,13 +46,15 @@ export const EXPENSE_LINE_FIELDS = [
 ] as const satisfies readonly (keyof ExpenseLine)[];
 
 /**
- * SHA-256 of the line's content: two loads of the same posting give the same value, so the
- * unique index on `row_fingerprint` keeps a re-import from adding it twice.
+ * The first 128 bits of the SHA-256 of the line's content, in hex: two loads of the same
+ * posting give the same value, so the unique index on `row_fingerprint` keeps a re-import
+ * from adding it twice (migration 0027 shortened the stored ones).
  */
 export function expenseFingerprint(line: ExpenseLine): string {
   return createHash("sha256")
     .update(JSON.stringify(EXPENSE_LINE_FIELDS.map((field) => line[field] ?? null)))
-    .digest("hex");
+    .digest()
+    .toString("hex", 0, 16);
 }
 
 /** The stored row: amount signed by the debit/credit indicator (S +, H −), period key, fingerprint. */
