@@ -1,6 +1,6 @@
 import { compare, median, paced, type LoadResult } from "../lib/load.js";
 import { startServerProcess } from "../lib/child.js";
-import { machineBusyMicros, ownCpuMicros } from "../lib/system.js";
+import { machineCpuMicros, ownCpuMicros } from "../lib/system.js";
 import type { Benchmark, BenchOptions, BenchReport, Goal } from "../lib/types.js";
 import { apiClient } from "../../tests/support/test-host.js";
 import type { BareFigures, BudgetCheckHostInfo } from "./budget-check-server.js";
@@ -57,28 +57,31 @@ export const benchmark: Benchmark = {
       const capacity = summary.get(CHECK)!.requestsPerSecond;
       // Latency: requests on a schedule, at fixed fractions of that capacity.
       const rates = PACED_SHARES.map((share) => Math.max(1, Math.round(capacity * share)));
-      const pacedRuns = rates.map(() => [] as (LoadResult & { cpu: { host: number; other: number } })[]);
+      const pacedRuns = rates.map(() => [] as (LoadResult & { cpu: { host: number; other: number; steal: number } })[]);
       for (let round = 0; round < options.rounds; round++) {
         for (const [i, rate] of rates.entries()) {
           if (options.warmupSeconds > 0)
             await paced(checkTarget, { ratePerSecond: rate, durationSeconds: options.warmupSeconds });
-          // CPU shares of the run: the host's, and everything else on the machine (not the
-          // runner), so a figure taken on a busy machine says so.
+          // CPU shares of the run: the host's, everything else on the machine (not the runner)
+          // and what the hypervisor took, so a figure taken on a busy machine says so. "Other"
+          // is not clamped: /proc/stat counts 10 ms ticks, so near zero it can dip below.
           const [host0, machine0, own0, wall0] = [
             await host.call<number>("cpuUsage"),
-            machineBusyMicros(),
+            machineCpuMicros(),
             ownCpuMicros(),
             performance.now(),
           ];
           const r = await paced(checkTarget, { ratePerSecond: rate, durationSeconds: options.durationSeconds });
           const wallMicros = (performance.now() - wall0) * 1000;
           const hostMicros = (await host.call<number>("cpuUsage")) - host0;
+          const machine = machineCpuMicros();
           const cpu = {
             host: hostMicros / wallMicros,
-            other: Math.max(0, machineBusyMicros() - machine0 - hostMicros - (ownCpuMicros() - own0)) / wallMicros,
+            other: (machine.busy - machine0.busy - hostMicros - (ownCpuMicros() - own0)) / wallMicros,
+            steal: (machine.steal - machine0.steal) / wallMicros,
           };
           log(
-            `  round ${round + 1}/${options.rounds} ${CHECK} paced at ${rate}/s: p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms (${r.ok} ok, ${r.non2xx} non-2xx, ${r.errors} errors${r.errors ? ` ${JSON.stringify(r.errorCodes)}` : ""}); host CPU ${pct(cpu.host)}, other processes ${pct(cpu.other)} of a core`,
+            `  round ${round + 1}/${options.rounds} ${CHECK} paced at ${rate}/s: p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms (${r.ok} ok, ${r.non2xx} non-2xx, ${r.errors} errors${r.errors ? ` ${JSON.stringify(r.errorCodes)}` : ""}); host CPU ${pct(cpu.host)}, other processes ${pct(cpu.other)}, steal ${pct(cpu.steal)} of a core`,
           );
           pacedRuns[i]!.push({ ...r, cpu });
         }
@@ -93,6 +96,7 @@ export const benchmark: Benchmark = {
         failed: runs.reduce((a, r) => a + r.non2xx + r.errors, 0),
         hostCpu: median(runs.map((r) => r.cpu.host)),
         otherCpu: median(runs.map((r) => r.cpu.other)),
+        stealCpu: median(runs.map((r) => r.cpu.steal)),
       }));
       const judged = pacedFigures.find((f) => f.share === JUDGED_SHARE)!;
       const bareRuns: BareFigures[] = [];
@@ -208,7 +212,7 @@ export const benchmark: Benchmark = {
         notes: [
           `capacity: ${options.connections} connections in closed loops (autocannon from the runner's process), each sending as soon as its answer came; past saturation their latency is their own queue (connections / throughput), so it is reported, not judged`,
           `paced: requests started on a fixed schedule at ${PACED_SHARES.map((x) => `${x * 100}%`).join(", ")} of that capacity (open loop, from the runner's process); the goal is judged at ${JUDGED_SHARE * 100}%`,
-          `CPU during the paced runs (medians, share of one core): host ${pacedFigures.map((f) => `${pct(f.hostCpu)} at ${f.share * 100}%`).join(", ")}; other processes on the machine (not the runner) ${pacedFigures.map((f) => pct(f.otherCpu)).join(", ")}`,
+          `CPU during the paced runs (medians, share of one core): host ${pacedFigures.map((f) => `${pct(f.hostCpu)} at ${f.share * 100}%`).join(", ")}; other processes on the machine (not the runner; /proc/stat ticks, so it can dip below 0) ${pacedFigures.map((f) => pct(f.otherCpu)).join(", ")}; steal (the hypervisor's) ${pacedFigures.map((f) => pct(f.stealCpu)).join(", ")}`,
           `bare: one caller in a loop in the host's process (the domain's own latency, no HTTP, no queue); ${options.durationSeconds} s measured per target and round after ${options.warmupSeconds} s warm-up, ${options.rounds} round(s), medians`,
           `seed: 5 customers × 20 budget lines, and ${bulkLines.toLocaleString("en")} more lines under the checked customer, written through the domain (no import); the checked line has no rule of its own, so the settings' defaults decide`,
           `races: ${RACERS} POST /api/v1/budget/reservations of 1.00 at once (distinct idempotency keys) against a 100.00 line, then its explained balance; the same correctness is a normal test in tests/integration/budgets/budget-check.test.ts`,

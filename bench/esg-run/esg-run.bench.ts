@@ -7,7 +7,7 @@ import { simulatedAccountId } from "../../local/simulators/esg-partners.js";
 import { QUEUES } from "../../shared/index.js";
 import { apiClient, freePort } from "../../tests/support/test-host.js";
 import { startGroupProcess, startServerProcess, type ServerProcess } from "../lib/child.js";
-import { ownCpuMicros } from "../lib/system.js";
+import { machineBusyMicros, ownCpuMicros } from "../lib/system.js";
 import type { Benchmark, BenchOptions, BenchReport, Goal } from "../lib/types.js";
 import type { HostInfo, HostLogs } from "./host-child.js";
 import { pacedRatings, type PacedResult } from "./paced-client.js";
@@ -87,18 +87,6 @@ function procCpuMicros(pid: number): number {
   } catch {
     return 0;
   }
-}
-
-/**
- * Busy CPU time of the whole machine so far, in microseconds, from /proc/stat: user, nice,
- * system, irq and softirq (loopback traffic is handled in softirq; bench/lib/system.ts leaves
- * it out). Tick-sampled, so it can come out a few percent below the processes' own precise
- * counts: what is left for other processes is about max(0, machine - ours).
- */
-function machineBusyMicros(): number {
-  const fields = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
-  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0] = fields;
-  return (user + nice + system + irq + softirq) * 10_000;
 }
 
 function portOpen(port: number): Promise<boolean> {
