@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import ExcelJS from "exceljs";
 import { after, before, describe, it } from "node:test";
 import type { PlatformTables } from "../../../shared/catalog.js";
 import { tablesOf } from "../../../shared/foundation/sql/database.js";
@@ -40,9 +41,27 @@ async function assertCellsInStep(): Promise<void> {
   assert.deepEqual(cells.rows, facts.rows);
 }
 
-async function upload(csv: string, options: { token?: string; mappings?: unknown; name?: string } = {}) {
+/** The same postings as `expenseCsv`, as a workbook: a title row above the header, numbers as numbers. */
+async function expenseXlsx(lines: number, first = 0): Promise<Uint8Array<ArrayBuffer>> {
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet("Line items");
+  sheet.addRow(["Line items, fiscal year 2025"]);
+  sheet.addRow(HEADER.split(","));
+  for (const line of expenseCsv(lines, first).split("\n").slice(1)) {
+    const [period, year, company, currency, amount, ...rest] = line.split(",");
+    sheet.addRow([Number(period), Number(year), company, currency, Number(amount), ...rest]);
+  }
+  return new Uint8Array(await workbook.xlsx.writeBuffer());
+}
+
+async function upload(
+  file: string | Uint8Array<ArrayBuffer>,
+  options: { token?: string; mappings?: unknown; name?: string } = {},
+) {
   const form = new FormData();
-  form.append("file", new Blob([csv], { type: "text/csv" }), options.name ?? "expenses.csv");
+  const type =
+    typeof file === "string" ? "text/csv" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+  form.append("file", new Blob([file], { type }), options.name ?? "expenses.csv");
   if (options.mappings !== undefined) form.append("mappings", JSON.stringify(options.mappings));
   const r = await fetch(`${host.url}/api/v1/finance/expenses/imports`, {
     method: "POST",
@@ -132,6 +151,27 @@ describe("expense imports: queued, mapped like budget files, never adding a line
     const overlap = await finished((await upload(expenseCsv(1_000, 4_500))).body.data.statusUrl);
     assert.deepEqual(overlap.stats, { totalRows: 1_000, inserted: 500, duplicates: 500, errorRows: 0 });
     assert.equal(await storedRows(), before + 500);
+    await assertCellsInStep();
+  });
+
+  it("loads a workbook whose header sits below a title row, and knows its lines again from a CSV", async () => {
+    const before = await storedRows();
+    const xlsx = await upload(await expenseXlsx(2_500, 700_000), { name: "line-items.xlsx" });
+    assert.equal(xlsx.status, 202, JSON.stringify(xlsx.body));
+    const done = await finished(xlsx.body.data.statusUrl);
+    assert.equal(done.status, "completed", JSON.stringify(done));
+    assert.deepEqual(done.stats, { totalRows: 2_500, inserted: 2_500, duplicates: 0, errorRows: 0 });
+    const doc = await host.platform.database.db
+      .selectFrom("finance_expense")
+      .select(["amount_minor", "debit_credit_ind", "month_year", "company_code"])
+      .where("reference", "=", "DOC-700010")
+      .executeTakeFirstOrThrow();
+    // Row 700010: 158.10 EUR written as the number 158.1, a credit (H), period 3.
+    assert.deepEqual(doc, { amount_minor: -15810, debit_credit_ind: "H", month_year: "2025-03", company_code: "BE01" });
+    // The fingerprint is the line's content, not its file: the same postings as CSV add nothing.
+    const csv = await finished((await upload(expenseCsv(2_500, 700_000))).body.data.statusUrl);
+    assert.deepEqual(csv.stats, { totalRows: 2_500, inserted: 0, duplicates: 2_500, errorRows: 0 });
+    assert.equal(await storedRows(), before + 2_500);
     await assertCellsInStep();
   });
 
