@@ -467,40 +467,6 @@ export async function insertExpenses(db: Db, rows: readonly Omit<FinanceExpenseT
       .execute();
 }
 
-/**
- * The same multi-row INSERT for SQLite, written once per (columns, rows) shape instead of
- * built node by node: every full chunk sends the same statement text, which the connection
- * prepares once. Building 900 rows × 34 values through the query builder was a third of
- * seeding's time (compiling, and the garbage it left). `columns` are the table's own names.
- */
-export function sqliteExpenseInsert(columns: readonly (keyof Omit<FinanceExpenseTable, "id">)[]) {
-  const statements = new Map<number, string>();
-  const head = `insert into "finance_expense" (${columns.map((c) => `"${c}"`).join(", ")}) values `;
-  const tuple = `(${columns.map(() => "?").join(", ")})`;
-  return async (db: Db, rows: readonly Omit<FinanceExpenseTable, "id">[]): Promise<void> => {
-    if (rows.length === 0) return;
-    let text = statements.get(rows.length);
-    if (text === undefined) statements.set(rows.length, (text = head + Array(rows.length).fill(tuple).join(", ")));
-    const parameters: unknown[] = [];
-    for (const row of rows) for (const c of columns) parameters.push(row[c]);
-    await db.executeQuery(CompiledQuery.raw(text, parameters));
-  };
-}
-
-/**
- * Inserts expense rows in the dialect's fastest way: SQLite's prepared multi-row text (the
- * columns taken from the first rows given), SQL Server's query builder.
- */
-export function expenseWriter(dialect: SqlDialectName) {
-  if (dialect === "mssql") return insertExpenses;
-  let insert: ReturnType<typeof sqliteExpenseInsert> | undefined;
-  return async (db: Db, rows: readonly Omit<FinanceExpenseTable, "id">[]): Promise<void> => {
-    if (rows.length === 0) return;
-    insert ??= sqliteExpenseInsert(Object.keys(rows[0]!) as (keyof Omit<FinanceExpenseTable, "id">)[]);
-    await insert(db, rows);
-  };
-}
-
 /** What one chunk's INSERT stored: how many of its lines were new and, for SQL Server, which. */
 export interface StoredChunk {
   readonly added: number;
@@ -508,11 +474,13 @@ export interface StoredChunk {
 }
 
 /**
- * Stores a chunk of prepared rows (`columns`' values row after row), skipping lines whose
- * fingerprint is stored (a re-import, a crashed delivery's rows) or repeated in the chunk.
- * SQLite: one multi-row INSERT whose unique fingerprint index skips what is stored (no
- * lookup beforehand), its text written once per shape. SQL Server: the rows as objects,
- * looked up by fingerprint, then inserted in parameter-capped pieces.
+ * Stores a chunk of prepared rows (`columns`' values row after row; imports and seeding),
+ * skipping lines whose fingerprint is stored (a re-import, a crashed delivery's rows) or
+ * repeated in the chunk. SQLite: one multi-row INSERT whose unique fingerprint index skips
+ * what is stored (no lookup beforehand), its text written once per shape (built node by
+ * node through the query builder, 900 rows × 34 values were a third of seeding's time).
+ * SQL Server: the rows as objects, looked up by fingerprint, then inserted in
+ * parameter-capped pieces.
  */
 export function expenseChunkWriter(
   dialect: SqlDialectName,
