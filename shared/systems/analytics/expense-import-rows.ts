@@ -199,7 +199,7 @@ export interface ExpenseRowsJob {
   readonly loadedAt: string;
   /** Rows read per batch (one transaction each). */
   readonly batchRows: number;
-  /** Rows per JSON chunk (one INSERT each). */
+  /** Rows per chunk (one INSERT each). */
   readonly chunkRows: number;
   /** Row errors kept in all (every one is counted). */
   readonly keptErrors: number;
@@ -224,8 +224,8 @@ export interface PreparedExpenseBatch {
 /**
  * Reads the stored file once and yields its rows checked and fingerprinted as flat values,
  * a batch per `batchRows` rows read; the last batch (perhaps empty) carries the final totals.
- * Flat values of the mapped columns only: a worker thread hands them over at half the cost
- * of row objects.
+ * Flat values of the mapped columns only: the worker thread's hand-over is a structured
+ * clone, and keyless values of 15 columns clone in far less time than 34-key row objects.
  */
 export async function* prepareExpenseBatches(
   file: Readable,
