@@ -98,8 +98,6 @@ export interface ExpenseImportAccepted extends ExpenseImportView {
 
 /** Rows analyze reads of a CSV to propose the mapping; the rest are only counted. */
 const ANALYZE_SAMPLE_ROWS = 1_000;
-/** Rows per INSERT: SQLite's parameter limit (32,766) over 34 columns. */
-const CHUNK_ROWS = 900;
 /**
  * Rows read per transaction and progress update. A commit per 2,000 rows rewrote the
  * random-order fingerprint index's dirty pages to the WAL every time and paid a second
@@ -241,11 +239,17 @@ export class ExpenseImports {
       importId,
       loadedAt: this.#now(),
       batchRows: COMMIT_ROWS,
-      chunkRows: CHUNK_ROWS,
+      // Rows per INSERT: as many as SQLite's parameter limit allows (SQL Server splits further).
+      chunkRows: expenseInsertChunk("sqlite"),
       keptErrors: KEPT_ERRORS,
     });
     const insert = expenseChunkWriter(this.#o.expensesDialect);
-    const counts = { rowsRead: 0, validRows: 0, errorRows: 0 };
+    // The file's totals so far: each batch carries them (the last one the file's).
+    let counts: Pick<PreparedExpenseBatch, "rowsRead" | "validRows" | "errorRows"> = {
+      rowsRead: 0,
+      validRows: 0,
+      errorRows: 0,
+    };
     const errors: ExpenseRowError[] = [];
     const cells = await hasExpenseCells(this.#o.expenses);
     // SQLite sums the cells of what it just inserted; SQL Server (concurrent writers) from the batch.
@@ -254,9 +258,7 @@ export class ExpenseImports {
 
     /** Stores a batch's new lines in one transaction; false when a newer attempt took the import over. */
     const flush = async (batch: PreparedExpenseBatch): Promise<boolean> => {
-      counts.rowsRead = batch.rowsRead;
-      counts.validRows = batch.validRows;
-      counts.errorRows = batch.errorRows;
+      counts = batch;
       errors.push(...batch.errors);
       let added = 0;
       if (batch.rows > 0)
