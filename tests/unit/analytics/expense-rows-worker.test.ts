@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Readable } from "node:stream";
+import { PassThrough, Readable } from "node:stream";
 import { describe, it } from "node:test";
 import { DEFAULT_TABULAR_LIMITS } from "../../../shared/foundation/tabular/index.js";
 import { ValidationError } from "../../../shared/kernel/errors.js";
@@ -122,10 +122,18 @@ describe("expense rows prepared on a worker thread", () => {
     });
   });
 
-  it("leaving the loop early ends the import's side of it (no batch is waited for)", async () => {
-    for await (const batch of prepareExpenseBatchesInWorker(file(csv(5_000)), job())) {
+  it("leaving the loop early stops the worker and closes the file (no batch is waited for)", async () => {
+    // A file still downloading: its first 20,000 rows (past the reader's 256 KB sniffing
+    // head) have come, the rest never will.
+    const input = new PassThrough();
+    input.write(csv(20_000));
+    for await (const batch of prepareExpenseBatchesInWorker(input, job())) {
       assert.equal(batch.rowsRead, 1_000);
+      assert.equal(input.destroyed, false);
       break;
     }
+    // The generator's cleanup awaits the worker's termination, then closes the file: a
+    // closed file after the loop means the worker was stopped, not left waiting for more.
+    assert.equal(input.destroyed, true);
   });
 });
