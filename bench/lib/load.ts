@@ -125,23 +125,26 @@ export async function compare(
     rounds.push(results);
   }
   const summary = new Map<string, LoadResult>();
-  for (const target of targets) {
-    const runs = rounds.map((rs) => rs.find((r) => r.target === target.name)!);
-    const sum = (f: (r: LoadResult) => number) => runs.reduce((a, r) => a + f(r), 0);
-    summary.set(target.name, {
-      target: target.name,
-      requestsPerSecond: median(runs.map((r) => r.requestsPerSecond)),
-      p50: median(runs.map((r) => r.p50)),
-      p99: median(runs.map((r) => r.p99)),
-      max: Math.max(...runs.map((r) => r.max)),
-      ok: sum((r) => r.ok),
-      non2xx: sum((r) => r.non2xx),
-      errors: sum((r) => r.errors),
-      timeouts: sum((r) => r.timeouts),
-      durationSeconds: sum((r) => r.durationSeconds),
-    });
-  }
+  for (const target of targets)
+    summary.set(target.name, summarize(rounds.map((rs) => rs.find((r) => r.target === target.name)!)));
   return { summary, rounds };
+}
+
+/** One target's runs as one figure: medians of rates and percentiles, the worst max, summed counts. */
+export function summarize(runs: readonly LoadResult[]): LoadResult {
+  const sum = (f: (r: LoadResult) => number) => runs.reduce((a, r) => a + f(r), 0);
+  return {
+    target: runs[0]!.target,
+    requestsPerSecond: median(runs.map((r) => r.requestsPerSecond)),
+    p50: median(runs.map((r) => r.p50)),
+    p99: median(runs.map((r) => r.p99)),
+    max: Math.max(...runs.map((r) => r.max)),
+    ok: sum((r) => r.ok),
+    non2xx: sum((r) => r.non2xx),
+    errors: sum((r) => r.errors),
+    timeouts: sum((r) => r.timeouts),
+    durationSeconds: sum((r) => r.durationSeconds),
+  };
 }
 
 /**
