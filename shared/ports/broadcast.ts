@@ -4,6 +4,7 @@
  * is told so through `reset`, so whatever it keeps from them must be dropped.
  */
 export interface Broadcast {
+  /** Resolves once the message has been handed to every live subscriber's connection. */
   publish(topic: string, message: string): Promise<void>;
   subscribe(topic: string, listener: BroadcastListener): Promise<Subscription>;
   close(): Promise<void>;

@@ -50,6 +50,11 @@ export class RedisBroadcast implements Broadcast {
 
   async publish(topic: string, message: string): Promise<void> {
     await redisCommand(this.#publisher.publish(this.#prefix + topic, message));
+    // Redis writes PUBLISH's reply before the message to the subscribers (seen in CI: a role
+    // change acknowledged, and the other instance's next request still answered from
+    // memory). A second command is answered in a later turn of Redis's loop, after that
+    // write: once it returns, every subscriber's socket holds the message.
+    await redisCommand(this.#publisher.ping());
   }
 
   async subscribe(topic: string, listener: BroadcastListener): Promise<Subscription> {

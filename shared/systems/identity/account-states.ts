@@ -63,7 +63,7 @@ export interface AccountStatesDeps {
  * memory, else from the shared cache, else from SQL. A change made through the platform
  * overwrites the shared entry and is broadcast before the change returns; the instance that
  * made it forgets at once, every other one when the message arrives (Redis has sent it to
- * every subscriber by the time it acknowledges the publish), so a disabled account is
+ * every subscriber by the time `publish` resolves: see RedisBroadcast), so a disabled account is
  * refused everywhere from the next request on. Memory is only trusted while the broadcast
  * subscription is live (Redis answered within the last 3 s): after a lost connection or a
  * silence the shared cache is read again, and what was in memory is dropped.
