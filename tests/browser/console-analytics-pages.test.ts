@@ -33,7 +33,13 @@ describe("console analytics: anomalies, root causes and chat", { skip: browserSk
       await page.getByLabel("Detector").selectOption("statistical");
       await page.getByLabel("Direction").selectOption("increase");
       await page.getByLabel("Threshold k").fill("4.5");
+      // The first answer's table stays up until the page has sent the new query: wait for
+      // the filtered answer, or the row found may be the unfiltered list's.
+      const filtered = page.waitForResponse(
+        (r) => r.url().includes("/api/v1/anomaly/statistical?") && r.url().includes("direction=increase"),
+      );
       await page.getByRole("button", { name: "Find anomalies" }).click();
+      await filtered;
       const row = table.getByRole("row").filter({ hasText: outlier.reference });
       await row.waitFor();
       assert.ok((await table.textContent())?.includes("increase"));
